@@ -1,0 +1,5 @@
+"""The practitioner-referral marketplace."""
+
+from marketplace.app import create_app
+
+__all__ = ["create_app"]

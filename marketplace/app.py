@@ -1,0 +1,76 @@
+"""The application factory: binds extensions, blueprints, errors and commands. No I/O."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from marketplace.config import load_config
+from marketplace.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Flask:
+    """Build the app from the environment (or ``env``), then apply ``overrides``
+    (tests pass their own database URL and settings here)."""
+    app = Flask(
+        "marketplace",
+        root_path=str(ROOT / "marketplace"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(app.instance_path, env))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///" + app.instance_path):
+        # The embedded default must work on a fresh checkout with no set-up.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from marketplace import models  # noqa: F401 - every model known to metadata and Alembic
+    from marketplace.geo.service import PlaceResolver, build_geocoder
+    from marketplace.web import auth, errors, health, templating
+
+    app.extensions["place_resolver"] = PlaceResolver(
+        build_geocoder(app.config["GEOCODER"], user_agent=app.config["GEOCODER_USER_AGENT"])
+    )
+    auth.init_app(app)
+    errors.register_error_handlers(app)
+    templating.init_app(app)
+    _register_blueprints(app)
+    app.register_blueprint(health.bp)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # API modules declare their endpoints on the shared blueprint when imported.
+    from marketplace.accounts import api as _accounts_api  # noqa: F401
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.practitioners import api as _practitioners_api  # noqa: F401
+    from marketplace.practitioners.views import bp as practitioners_bp
+    from marketplace.public.views import bp as public_bp
+    from marketplace.taxonomy import api as _taxonomy_api  # noqa: F401
+    from marketplace.verification import api as _verification_api  # noqa: F401
+    from marketplace.verification.views import bp as verification_bp
+    from marketplace.web.api import api
+
+    for bp in (public_bp, accounts_bp, practitioners_bp, verification_bp, admin_bp, api):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from marketplace.cli import register
+
+    register(app)

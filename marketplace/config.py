@@ -1,0 +1,124 @@
+"""Settings from the environment.
+
+Every setting the deployment relies on is read here, once, when the app is built. The
+embedded default (``development``) runs with no set-up at all: SQLite under ``instance/``,
+the offline gazetteer, mail written to the log and an outbox folder. ``production`` refuses
+to start without a real ``SECRET_KEY`` and a PostgreSQL ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+ENVIRONMENTS = ("development", "production", "test")
+
+# Values that must never be accepted as a production secret.
+_PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "development"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot produce a safe configuration."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whichever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from ``env`` (default: ``os.environ``).
+
+    Raises ConfigError when production is asked for without a real secret key or a
+    PostgreSQL database, or when a value has the wrong form.
+    """
+    env = os.environ if env is None else env
+    name = env.get("MARKETPLACE_ENV", "development").strip() or "development"
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"MARKETPLACE_ENV must be one of {', '.join(ENVIRONMENTS)}, got {name!r}")
+    production = name == "production"
+
+    secret_key = env.get("SECRET_KEY", "")
+    if production:
+        if secret_key.strip().lower() in _PLACEHOLDER_SECRETS or len(secret_key) < 32:
+            raise ConfigError("production needs SECRET_KEY: a random value of at least 32 characters")
+    elif not secret_key:
+        # A per-process key keeps development free of set-up; sessions simply do not
+        # survive a restart. Production never reaches this branch.
+        secret_key = secrets.token_hex(32)
+
+    database_url = env.get("DATABASE_URL", "")
+    if production and not database_url.startswith(("postgres://", "postgresql")):
+        raise ConfigError("production needs DATABASE_URL pointing at PostgreSQL")
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(instance_path) / "marketplace.sqlite3")
+    database_url = normalise_database_url(database_url)
+
+    commission = _int(env, "PLATFORM_COMMISSION_PERCENT", 15)
+    if not 0 <= commission <= 100:
+        raise ConfigError("PLATFORM_COMMISSION_PERCENT must be between 0 and 100")
+
+    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        # Flask's dev server and the browser tests serve from threads.
+        engine_options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+
+    return {
+        "MARKETPLACE_ENV": name,
+        "TESTING": name == "test",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "GEOCODER": env.get("GEOCODER", "offline") or "offline",
+        "GEOCODER_USER_AGENT": env.get("GEOCODER_USER_AGENT", "practitioner-marketplace"),
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "PLATFORM_COMMISSION_PERCENT": commission,
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp" if production else "outbox"),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "Marketplace <no-reply@localhost>"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS"), default=True),
+        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
+        "OUTBOX_FOLDER": env.get("OUTBOX_FOLDER") or str(Path(instance_path) / "outbox"),
+        # 10 MB of document plus room for the other form fields.
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        "MAX_DOCUMENT_BYTES": 10 * 1024 * 1024,
+        "PASSWORD_RESET_MAX_AGE": _int(env, "PASSWORD_RESET_MAX_AGE", 3600),
+        "API_TOKEN_MAX_AGE_DAYS": _int(env, "API_TOKEN_MAX_AGE_DAYS", 90),
+        "LICENCE_WARNING_DAYS": _int(env, "LICENCE_WARNING_DAYS", 30),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SHOW_DEMO_ACCOUNTS": name == "development",
+    }

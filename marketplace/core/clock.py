@@ -1,0 +1,25 @@
+"""One place that says what time it is, so tests can move it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+_frozen: datetime | None = None
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return _frozen if _frozen is not None else datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's date in UTC: licences expire at the end of their expiry day."""
+    return utcnow().date()
+
+
+def freeze(at: datetime | None) -> None:
+    """Pin the clock (tests only); ``None`` lets it run again."""
+    global _frozen
+    if at is not None and at.tzinfo is None:
+        raise ValueError("freeze() needs an aware datetime")
+    _frozen = at

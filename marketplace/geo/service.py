@@ -1,0 +1,271 @@
+"""App-facing place resolution: free text in, :class:`ResolvedPlace` or a typed error out.
+
+The web layer should only need this module:
+
+* :class:`PlaceResolver.resolve` returns one place, or raises :class:`PlaceNotFound`
+  (answer 422 with ``suggestions``) or :class:`GeocoderUnavailable` (answer 503);
+* :func:`build_geocoder` turns configuration into a geocoder: ``"offline"`` is the
+  bundled GeoNames gazetteer, any other name is a geopy service (``"nominatim"``...);
+* :func:`distance_km` is exact (WGS84 geodesic); :func:`approx_distance_km` is the
+  cheap haversine for pre-ranking many candidates before the exact pass.
+
+No Flask imports: this is plain Python so it can be tested and reused in scripts.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from geopy.distance import geodesic
+from geopy.exc import GeocoderNotFound, GeopyError
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import get_geocoder_for_service
+from geopy.location import Location
+
+from marketplace.geo.gazetteer import OfflineGazetteer, haversine_km, normalize_name
+
+__all__ = [
+    "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
+    "ResolvedPlace", "approx_distance_km", "build_geocoder", "distance_km",
+]
+
+DEFAULT_USER_AGENT = "practitioner-marketplace"
+DEFAULT_MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request a second
+
+
+@dataclass(frozen=True)
+class ResolvedPlace:
+    """A place the app can store and search around."""
+
+    lat: float
+    lon: float
+    label: str
+    country_code: str | None
+    timezone: str | None
+
+
+class PlaceNotFound(Exception):
+    """Nothing matched ``query``; ``suggestions`` are labels worth offering instead."""
+
+    def __init__(self, query: str, suggestions: list[str] | None = None) -> None:
+        self.query = query
+        self.suggestions = list(suggestions or [])
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"No place found for {query!r}{hint}")
+
+
+class GeocoderUnavailable(Exception):
+    """The geocoding backend failed (timeout, quota, outage): retry later, answer 503.
+
+    Distinct from ``geopy.exc.GeocoderUnavailable`` on purpose: callers catch this
+    one type for every backend failure instead of geopy's whole hierarchy.
+    """
+
+
+class PlaceCache(Protocol):
+    """What the resolver needs from a cache (an in-process LRU, or Redis later).
+
+    ``get`` returns ``None`` on a miss; values are tuples of :class:`ResolvedPlace`
+    (an empty tuple records "no such place", so misses aren't re-asked either).
+    """
+
+    def get(self, key: str) -> Any | None: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+
+class LRUCache:
+    """Thread-safe bounded dict: least recently used entries are evicted first."""
+
+    def __init__(self, maxsize: int = 10_000) -> None:
+        if maxsize <= 0:
+            raise ValueError("maxsize must be positive")
+        self.maxsize = maxsize
+        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def build_geocoder(name: str = "offline", *, user_agent: str = DEFAULT_USER_AGENT,
+                   min_seconds_between_calls: float = DEFAULT_MIN_DELAY_SECONDS,
+                   **options: Any) -> Any:
+    """Geocoder for a configured service name.
+
+    ``"offline"`` -> :class:`OfflineGazetteer` (``options`` e.g. ``min_city_population``);
+    any other name -> ``get_geocoder_for_service(name)(user_agent=..., **options)``,
+    tagged with ``min_seconds_between_calls`` which :class:`PlaceResolver` honours
+    (online services throttle or ban clients that call too often).
+    Raises ``ValueError`` for a name geopy doesn't know.
+    """
+    if name.strip().lower() == "offline":
+        return OfflineGazetteer(**options)
+    try:
+        geocoder_class = get_geocoder_for_service(name)
+    except GeocoderNotFound as exc:
+        raise ValueError(f"Unknown geocoder {name!r}: use 'offline' or a geopy service "
+                         f"name such as 'nominatim'") from exc
+    geocoder = geocoder_class(user_agent=user_agent, **options)
+    geocoder.min_seconds_between_calls = min_seconds_between_calls
+    return geocoder
+
+
+class PlaceResolver:
+    """Resolves free text to places through any geopy-style geocoder.
+
+    The offline gazetteer is called directly: it is in-process and answers in
+    microseconds.  Any other geocoder is treated as a remote service: calls go
+    through geopy's ``RateLimiter`` and answers are cached by normalised text.
+    """
+
+    def __init__(self, geocoder: Any | None = None, *, cache: PlaceCache | None = None,
+                 min_delay_seconds: float | None = None,
+                 suggester: Any | None = None) -> None:
+        """``geocoder`` defaults to the offline gazetteer.  ``min_delay_seconds``
+        defaults to what :func:`build_geocoder` tagged, else 1 s.  ``suggester``
+        (anything with ``suggest(text, limit)``) defaults to the geocoder if it has one.
+        """
+        self.geocoder = geocoder if geocoder is not None else OfflineGazetteer()
+        self.suggester = suggester if suggester is not None else (
+            self.geocoder if callable(getattr(self.geocoder, "suggest", None)) else None)
+        self.remote = not isinstance(self.geocoder, OfflineGazetteer)
+        self.cache: PlaceCache | None = None
+        self._geocode = self.geocoder.geocode
+        if self.remote:
+            self.cache = cache if cache is not None else LRUCache(10_000)
+            delay = min_delay_seconds if min_delay_seconds is not None else getattr(
+                self.geocoder, "min_seconds_between_calls", DEFAULT_MIN_DELAY_SECONDS)
+            # No retries and no swallowing: RateLimiter's defaults would sleep through
+            # retries inside a web request, then turn an outage into "not found".
+            self._geocode = RateLimiter(self.geocoder.geocode, min_delay_seconds=delay,
+                                        max_retries=0, swallow_exceptions=False)
+        self._params = _accepted_params(self.geocoder.geocode)
+
+    def resolve(self, text: str, *, country_codes: str | Iterable[str] | None = None
+                ) -> ResolvedPlace:
+        """The likeliest place for ``text``.
+
+        Raises :class:`PlaceNotFound` (with suggestions) for blank or unknown text and
+        :class:`GeocoderUnavailable` when the backend fails.
+        """
+        places = self._lookup(text, country_codes, limit=1)
+        if not places:
+            raise PlaceNotFound(text, self._suggest(text))
+        return places[0]
+
+    def resolve_many(self, text: str, limit: int = 5, *,
+                     country_codes: str | Iterable[str] | None = None) -> list[ResolvedPlace]:
+        """Up to ``limit`` candidates, likeliest first (``[]`` if none) - for pickers
+        such as "which Cambridge?".  Raises :class:`GeocoderUnavailable` on failure."""
+        return list(self._lookup(text, country_codes, limit=limit))
+
+    # -- internals -------------------------------------------------------------------
+
+    def _lookup(self, text: str, country_codes: str | Iterable[str] | None,
+                limit: int) -> tuple[ResolvedPlace, ...]:
+        key_text = normalize_name(text or "")
+        if not key_text or limit <= 0:
+            return ()
+        codes = _codes(country_codes)
+        cache_key = f"{limit}|{','.join(codes or ())}|{key_text}"
+        if self.cache is not None:
+            cached = self.cache.get(cache_key)
+            if cached is not None:
+                return tuple(cached)
+        places = self._call(text.strip(), codes, limit)
+        if self.cache is not None:
+            self.cache.set(cache_key, places)
+        return places
+
+    def _call(self, text: str, codes: list[str] | None,
+              limit: int) -> tuple[ResolvedPlace, ...]:
+        kwargs: dict[str, Any] = {"exactly_one": False}
+        if limit and "limit" in self._params:
+            kwargs["limit"] = limit
+        if codes and "country_codes" in self._params:
+            kwargs["country_codes"] = codes
+        try:
+            found = self._geocode(text, **kwargs)
+        except (GeopyError, TimeoutError, ConnectionError) as exc:
+            raise GeocoderUnavailable(f"Geocoder failed for {text!r}: {exc}") from exc
+        if found is None:
+            return ()
+        locations = [found] if isinstance(found, Location) else list(found)
+        places = [_to_place(loc) for loc in locations]
+        if codes and "country_codes" not in self._params:
+            # The backend can't filter by country: filter here where we can tell.
+            places = [p for p in places if p.country_code in codes]
+        return tuple(places[:limit])
+
+    def _suggest(self, text: str) -> list[str]:
+        if self.suggester is None or not (text or "").strip():
+            return []
+        try:
+            return list(self.suggester.suggest(text, limit=5))
+        except (GeopyError, TimeoutError, ConnectionError):
+            return []  # suggestions are a nicety; never turn a 422 into a 503
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Exact distance between two (lat, lon) points on the WGS84 ellipsoid, in km."""
+    return float(geodesic(a, b).km)
+
+
+def approx_distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Haversine distance in km: within ~0.5% of :func:`distance_km`, ~20x faster.
+
+    Use it to shortlist candidates (e.g. practitioners within a radius plus a
+    margin), then :func:`distance_km` for the numbers shown to users.
+    """
+    return haversine_km(a[0], a[1], b[0], b[1])
+
+
+def _codes(country_codes: str | Iterable[str] | None) -> list[str] | None:
+    if country_codes is None:
+        return None
+    items = country_codes.split(",") if isinstance(country_codes, str) else country_codes
+    codes = sorted({c.strip().upper() for c in items if c and c.strip()})
+    return codes or None
+
+
+def _accepted_params(func: Any) -> frozenset[str]:
+    """Keyword names ``func`` takes, so options only go to geocoders that have them."""
+    try:
+        return frozenset(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        return frozenset()
+
+
+def _to_place(location: Location) -> ResolvedPlace:
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    # Offline answers carry these directly; Nominatim-style answers nest them under
+    # "address" (only with addressdetails=True); other services may have neither.
+    address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+    country = raw.get("countrycode") or raw.get("country_code") or address.get("country_code")
+    timezone = raw.get("timezone")
+    return ResolvedPlace(
+        lat=float(location.latitude), lon=float(location.longitude),
+        label=str(location.address),
+        country_code=str(country).upper() if country else None,
+        timezone=timezone if isinstance(timezone, str) else None,
+    )

@@ -1,0 +1,242 @@
+"""Building and changing a practitioner's listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import Role, User
+from marketplace.core.errors import Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from marketplace.extensions import db
+from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
+from marketplace.practitioners.models import Fee, Location, Practitioner, VenueType
+from marketplace.taxonomy.models import Concern, Modality, Technique
+from marketplace.taxonomy.services import by_slugs
+
+# ISO 4217 codes we take payment in; all have two decimal places (minor units = 1/100).
+CURRENCIES = ("INR", "USD", "GBP", "EUR", "AUD", "CAD", "SGD", "AED")
+MAX_FEES = 20
+MAX_LANGUAGES = 20
+
+
+@dataclass(frozen=True)
+class FeeInput:
+    label: str
+    minutes: int
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class ListingInput:
+    display_name: str
+    bio: str = ""
+    modalities: Sequence[str] = ()
+    techniques: Sequence[str] = ()
+    concerns: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    offers_online: bool = False
+    years_in_practice: int | None = None
+    uses_single_use_needles: bool = False
+    fees: Sequence[FeeInput] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    label: str
+    venue_type: str
+    address: str = ""
+    city: str = ""
+    country: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+def listing_for(user: User) -> Practitioner | None:
+    return db.session.scalar(select(Practitioner).where(Practitioner.user_id == user.id))
+
+
+def get_practitioner(practitioner_id: int) -> Practitioner:
+    practitioner = db.session.get(Practitioner, practitioner_id)
+    if practitioner is None:
+        raise NotFound(f"No practitioner {practitioner_id}.")
+    return practitioner
+
+
+def ensure_can_edit(actor: User, practitioner: Practitioner) -> None:
+    """Only the owner and admins change a listing; raises Forbidden otherwise."""
+    if not (actor.is_admin or practitioner.user_id == actor.id):
+        raise Forbidden("Only the practitioner who owns this listing (or an admin) can change it.")
+
+
+def _validate_fees(fees: Sequence[FeeInput], errors: dict[str, list[str]]) -> list[Fee]:
+    rows: list[Fee] = []
+    if len(fees) > MAX_FEES:
+        errors.setdefault("fees", []).append(f"List at most {MAX_FEES} fees.")
+        return rows
+    seen: set[str] = set()
+    for i, fee in enumerate(fees):
+        key = f"fees.{i}"
+        label = (fee.label or "").strip()
+        if not label or len(label) > 80:
+            errors.setdefault(f"{key}.label", []).append("Give a label of up to 80 characters (e.g. 'First consultation').")
+        elif label.lower() in seen:
+            errors.setdefault(f"{key}.label", []).append("Each fee needs its own label.")
+        seen.add(label.lower())
+        if not isinstance(fee.minutes, int) or not 5 <= fee.minutes <= 480:
+            errors.setdefault(f"{key}.minutes", []).append("Sessions last between 5 and 480 minutes.")
+        if not isinstance(fee.amount, int) or isinstance(fee.amount, bool) or not 0 <= fee.amount <= 100_000_000:
+            errors.setdefault(f"{key}.amount", []).append(
+                "Give the price in minor units (e.g. 4500 for 45.00), between 0 and 1,000,000.00.")
+        currency = (fee.currency or "").strip().upper()
+        if currency not in CURRENCIES:
+            errors.setdefault(f"{key}.currency", []).append("Use one of: " + ", ".join(CURRENCIES) + ".")
+        rows.append(Fee(position=i, label=label, minutes=fee.minutes, amount=fee.amount, currency=currency))
+    return rows
+
+
+def _clean_languages(languages: Sequence[str], errors: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in languages:
+        name = " ".join((raw or "").split())
+        if not name:
+            continue
+        if len(name) > 40:
+            errors.setdefault("languages", []).append(f"'{name[:40]}…' is too long for a language name.")
+            continue
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name[0].upper() + name[1:])
+    if len(out) > MAX_LANGUAGES:
+        errors.setdefault("languages", []).append(f"List at most {MAX_LANGUAGES} languages.")
+    return out
+
+
+def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | None = None) -> Practitioner:
+    """Create or replace the listing of ``owner`` (a practitioner account).
+
+    Replaces every field, as a PUT does. Raises ValidationFailed naming each bad field
+    (unknown slugs, a technique whose modality is not listed, bad fees).
+    """
+    if owner.role is not Role.PRACTITIONER:
+        raise Forbidden("Only practitioner accounts have a listing.")
+    errors: dict[str, list[str]] = {}
+    display_name = " ".join((data.display_name or "").split())
+    if len(display_name) < 2 or len(display_name) > 120:
+        errors["display_name"] = ["Give the name seekers will see (2 to 120 characters)."]
+    bio = (data.bio or "").strip()
+    if len(bio) > 5000:
+        errors["bio"] = ["Keep the bio under 5,000 characters."]
+    if data.years_in_practice is not None and not 0 <= data.years_in_practice <= 80:
+        errors["years_in_practice"] = ["Give a number of years between 0 and 80."]
+    resolved: dict[str, list] = {}
+    for name, model in (("modalities", Modality), ("techniques", Technique), ("concerns", Concern)):
+        try:
+            resolved[name] = by_slugs(model, getattr(data, name), name)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+            resolved[name] = []
+    listed = {m.id for m in resolved["modalities"]}
+    orphans = [t.slug for t in resolved["techniques"] if t.modality_id not in listed]
+    if orphans:
+        errors.setdefault("techniques", []).append(
+            "Add the modality for each technique first: " + ", ".join(orphans) + ".")
+    languages = _clean_languages(data.languages, errors)
+    fees = _validate_fees(data.fees, errors)
+    if errors:
+        raise ValidationFailed("The listing has some problems.", errors)
+
+    practitioner = practitioner or listing_for(owner)
+    if practitioner is None:
+        practitioner = Practitioner(user=owner, display_name=display_name)
+        db.session.add(practitioner)
+    practitioner.display_name = display_name
+    practitioner.bio = bio
+    practitioner.years_in_practice = data.years_in_practice
+    practitioner.offers_online = bool(data.offers_online)
+    practitioner.uses_single_use_needles = bool(data.uses_single_use_needles)
+    practitioner.languages = languages
+    practitioner.modalities = resolved["modalities"]
+    practitioner.techniques = resolved["techniques"]
+    practitioner.concerns = resolved["concerns"]
+    practitioner.fees.clear()
+    db.session.flush()
+    practitioner.fees.extend(fees)
+    db.session.flush()
+    return practitioner
+
+
+def add_location(practitioner: Practitioner, data: LocationInput, resolver: PlaceResolver) -> Location:
+    """Add a place where the practitioner sees people, geocoded from its address or taken
+    from ``lat``/``lon``.
+
+    Raises ValidationFailed when the address cannot be resolved (with suggestions and the
+    advice to give coordinates), or ServiceUnavailable when the geocoder is down.
+    """
+    errors: dict[str, list[str]] = {}
+    label = " ".join((data.label or "").split())
+    if not label or len(label) > 120:
+        errors["label"] = ["Name this location (e.g. 'Indiranagar clinic'), up to 120 characters."]
+    try:
+        venue = VenueType(data.venue_type)
+    except ValueError:
+        venue = None
+        errors["venue_type"] = ["Choose one of: " + ", ".join(v.value for v in VenueType) + "."]
+    address, city, country = (" ".join((v or "").split()) for v in (data.address, data.city, data.country))
+    for name, value, limit in (("address", address, 300), ("city", city, 120), ("country", country, 120)):
+        if len(value) > limit:
+            errors[name] = [f"Use at most {limit} characters."]
+    has_point = data.lat is not None or data.lon is not None
+    if has_point:
+        if data.lat is None or not -90 <= data.lat <= 90:
+            errors["lat"] = ["Latitude must be between -90 and 90."]
+        if data.lon is None or not -180 <= data.lon <= 180:
+            errors["lon"] = ["Longitude must be between -180 and 180."]
+    elif not (city or address):
+        errors["city"] = ["Give the address and city, or the coordinates (lat, lon)."]
+    if errors or venue is None:
+        raise ValidationFailed("The location has some problems.", errors)
+
+    location = Location(practitioner=practitioner, label=label, venue_type=venue,
+                        address=address, city=city, country=country)
+    if has_point:
+        location.lat, location.lon = float(data.lat), float(data.lon)  # type: ignore[arg-type]
+        nearest = resolver.nearest(location.lat, location.lon)
+        location.resolved_label = f"{location.lat:.5f}, {location.lon:.5f}"
+        if nearest is not None:
+            location.resolved_label += f" (near {nearest.label})"
+            location.country_code, location.timezone = nearest.country_code, nearest.timezone
+    else:
+        query = ", ".join(part for part in (address, city, country) if part)
+        try:
+            place = resolver.resolve(query)
+        except PlaceNotFound as exc:
+            hint = f" Did you mean: {'; '.join(exc.suggestions)}?" if exc.suggestions else ""
+            message = f"We could not find '{query}' on the map.{hint} Check the city, or give the coordinates (lat, lon)."
+            raise ValidationFailed(message, {"address": [message]}) from None
+        except GeocoderUnavailable:
+            raise ServiceUnavailable(
+                "The address lookup service is unavailable. Try again shortly, or give the coordinates (lat, lon)."
+            ) from None
+        location.lat, location.lon = place.lat, place.lon
+        location.resolved_label = place.label
+        location.country_code, location.timezone = place.country_code, place.timezone
+    db.session.add(location)
+    db.session.flush()
+    return location
+
+
+def get_location(practitioner: Practitioner, location_id: int) -> Location:
+    location = db.session.get(Location, location_id)
+    if location is None or location.practitioner_id != practitioner.id:
+        raise NotFound(f"No location {location_id} on this listing.")
+    return location
+
+
+def remove_location(practitioner: Practitioner, location_id: int) -> None:
+    location = get_location(practitioner, location_id)
+    practitioner.locations.remove(location)
+    db.session.flush()

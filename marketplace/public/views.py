@@ -1,0 +1,5 @@
+"""HTML pages (placeholder until the pages land)."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)

@@ -1,0 +1,5 @@
+"""HTML pages (placeholder until the pages land)."""
+
+from flask import Blueprint
+
+bp = Blueprint("verification", __name__)

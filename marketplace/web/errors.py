@@ -1,0 +1,82 @@
+"""Errors served as an HTML page or as ``application/problem+json``, by what was asked."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, json, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from marketplace.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "https://marketplace.invalid/problems/"
+
+
+def wants_json() -> bool:
+    """API and webhook paths always get JSON; elsewhere follow the Accept header."""
+    if request.path.startswith(("/api/", "/webhooks/")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/problem+json"])
+    return best in {"application/json", "application/problem+json"}
+
+
+def problem(status: int, title: str, detail: str, *, type_slug: str | None = None,
+            errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+    body = {
+        "type": PROBLEM_BASE + (type_slug or str(status)),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": errors or {},
+    }
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _html(status: int, title: str, detail: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):  # noqa: ANN202
+        if wants_json():
+            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+            return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug,
+                           errors=exc.errors, headers=headers)
+        return _html(exc.status, exc.title, exc.detail)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # noqa: ANN202
+        detail = "The form's security token is missing or has expired. Reload the page and try again."
+        if wants_json():
+            return problem(400, "CSRF check failed", detail, type_slug="csrf",
+                           errors={"csrf_token": [exc.description or "missing"]})
+        return _html(400, "Please try again", detail)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        status = exc.code or 500
+        title = exc.name
+        detail = exc.description or title
+        if status == 413:
+            detail = "The upload is too large: documents may be up to 10 MB."
+        if wants_json():
+            response = problem(status, title, detail, type_slug=title.lower().replace(" ", "-"))
+            if status == 405 and exc.get_response().headers.get("Allow"):
+                response.headers["Allow"] = exc.get_response().headers["Allow"]
+            return response
+        return _html(status, title, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # noqa: ANN202
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        detail = "Something went wrong on our side. It has been logged; please try again."
+        if wants_json():
+            return problem(500, "Internal server error", detail, type_slug="internal")
+        return _html(500, "Something went wrong", detail)
