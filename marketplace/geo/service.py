@@ -27,7 +27,12 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 
-from marketplace.geo.gazetteer import OfflineGazetteer, haversine_km, normalize_name
+from marketplace.geo.gazetteer import (
+    OfflineGazetteer,
+    haversine_km,
+    normalize_name,
+    parse_country_codes,
+)
 
 __all__ = [
     "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
@@ -150,14 +155,16 @@ class PlaceResolver:
             self.geocoder if callable(getattr(self.geocoder, "suggest", None)) else None)
         self.remote = not isinstance(self.geocoder, OfflineGazetteer)
         self.cache: PlaceCache | None = None
+        self.min_delay_seconds: float | None = None  # None: calls are not throttled
         self._geocode = self.geocoder.geocode
         if self.remote:
             self.cache = cache if cache is not None else LRUCache(10_000)
-            delay = min_delay_seconds if min_delay_seconds is not None else getattr(
-                self.geocoder, "min_seconds_between_calls", DEFAULT_MIN_DELAY_SECONDS)
+            tagged = getattr(self.geocoder, "min_seconds_between_calls", DEFAULT_MIN_DELAY_SECONDS)
+            self.min_delay_seconds = tagged if min_delay_seconds is None else min_delay_seconds
             # No retries and no swallowing: RateLimiter's defaults would sleep through
             # retries inside a web request, then turn an outage into "not found".
-            self._geocode = RateLimiter(self.geocoder.geocode, min_delay_seconds=delay,
+            self._geocode = RateLimiter(self.geocoder.geocode,
+                                        min_delay_seconds=self.min_delay_seconds,
                                         max_retries=0, swallow_exceptions=False)
         self._params = _accepted_params(self.geocoder.geocode)
 
@@ -186,7 +193,8 @@ class PlaceResolver:
         key_text = normalize_name(text or "")
         if not key_text or limit <= 0:
             return ()
-        codes = _codes(country_codes)
+        parsed = parse_country_codes(country_codes)
+        codes = sorted(parsed) if parsed else None
         cache_key = f"{limit}|{','.join(codes or ())}|{key_text}"
         if self.cache is not None:
             cached = self.cache.get(cache_key)
@@ -200,10 +208,11 @@ class PlaceResolver:
     def _call(self, text: str, codes: list[str] | None,
               limit: int) -> tuple[ResolvedPlace, ...]:
         kwargs: dict[str, Any] = {"exactly_one": False}
-        if limit and "limit" in self._params:
-            kwargs["limit"] = limit
-        if codes and "country_codes" in self._params:
+        post_filter = bool(codes) and "country_codes" not in self._params
+        if codes and not post_filter:
             kwargs["country_codes"] = codes
+        if "limit" in self._params and not post_filter:  # else the top N may all be filtered out
+            kwargs["limit"] = limit
         try:
             found = self._geocode(text, **kwargs)
         except (GeopyError, TimeoutError, ConnectionError) as exc:
@@ -212,10 +221,28 @@ class PlaceResolver:
             return ()
         locations = [found] if isinstance(found, Location) else list(found)
         places = [_to_place(loc) for loc in locations]
-        if codes and "country_codes" not in self._params:
-            # The backend can't filter by country: filter here where we can tell.
+        if post_filter and codes:  # the backend can't filter by country: do it here instead
             places = [p for p in places if p.country_code in codes]
         return tuple(places[:limit])
+
+    def nearest(self, lat: float, lon: float) -> ResolvedPlace | None:
+        """The named place nearest to a point (for labels and time zones), or None.
+
+        Best effort: a failing or throttled backend gives None rather than an error, since
+        the caller already has the coordinates it needs."""
+        key = f"reverse|{lat:.4f}|{lon:.4f}"
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached or None
+        try:
+            found = self.geocoder.reverse((lat, lon), exactly_one=True)
+        except (GeopyError, TimeoutError, ConnectionError, ValueError):
+            return None
+        place = _to_place(found) if isinstance(found, Location) else None
+        if self.cache is not None:
+            self.cache.set(key, place or ())
+        return place
 
     def _suggest(self, text: str) -> list[str]:
         if self.suggester is None or not (text or "").strip():
@@ -232,20 +259,12 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def approx_distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Haversine distance in km: within ~0.5% of :func:`distance_km`, ~20x faster.
+    """Haversine distance in km: within ~0.5% of :func:`distance_km`, ~100x faster.
 
     Use it to shortlist candidates (e.g. practitioners within a radius plus a
     margin), then :func:`distance_km` for the numbers shown to users.
     """
     return haversine_km(a[0], a[1], b[0], b[1])
-
-
-def _codes(country_codes: str | Iterable[str] | None) -> list[str] | None:
-    if country_codes is None:
-        return None
-    items = country_codes.split(",") if isinstance(country_codes, str) else country_codes
-    codes = sorted({c.strip().upper() for c in items if c and c.strip()})
-    return codes or None
 
 
 def _accepted_params(func: Any) -> frozenset[str]:
@@ -260,7 +279,8 @@ def _to_place(location: Location) -> ResolvedPlace:
     raw = location.raw if isinstance(location.raw, dict) else {}
     # Offline answers carry these directly; Nominatim-style answers nest them under
     # "address" (only with addressdetails=True); other services may have neither.
-    address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+    nested = raw.get("address")
+    address: dict[str, Any] = nested if isinstance(nested, dict) else {}
     country = raw.get("countrycode") or raw.get("country_code") or address.get("country_code")
     timezone = raw.get("timezone")
     return ResolvedPlace(

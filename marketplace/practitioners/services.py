@@ -200,15 +200,11 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
     if errors or venue is None:
         raise ValidationFailed("The location has some problems.", errors)
 
-    location = Location(practitioner=practitioner, label=label, venue_type=venue,
-                        address=address, city=city, country=country)
     if has_point:
-        location.lat, location.lon = float(data.lat), float(data.lon)  # type: ignore[arg-type]
-        nearest = resolver.nearest(location.lat, location.lon)
-        location.resolved_label = f"{location.lat:.5f}, {location.lon:.5f}"
-        if nearest is not None:
-            location.resolved_label += f" (near {nearest.label})"
-            location.country_code, location.timezone = nearest.country_code, nearest.timezone
+        lat, lon = float(data.lat), float(data.lon)  # type: ignore[arg-type]
+        nearest = resolver.nearest(lat, lon)
+        resolved_label = f"{lat:.5f}, {lon:.5f}" + (f" (near {nearest.label})" if nearest else "")
+        country_code, timezone = (nearest.country_code, nearest.timezone) if nearest else (None, None)
     else:
         query = ", ".join(part for part in (address, city, country) if part)
         try:
@@ -221,9 +217,11 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
             raise ServiceUnavailable(
                 "The address lookup service is unavailable. Try again shortly, or give the coordinates (lat, lon)."
             ) from None
-        location.lat, location.lon = place.lat, place.lon
-        location.resolved_label = place.label
-        location.country_code, location.timezone = place.country_code, place.timezone
+        lat, lon, resolved_label = place.lat, place.lon, place.label
+        country_code, timezone = place.country_code, place.timezone
+    location = Location(practitioner=practitioner, label=label, venue_type=venue, address=address, city=city,
+                        country=country, lat=lat, lon=lon, resolved_label=resolved_label,
+                        country_code=country_code, timezone=timezone)
     db.session.add(location)
     db.session.flush()
     return location

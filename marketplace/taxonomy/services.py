@@ -141,3 +141,22 @@ def save_term(kind: str, data_in: TermInput, actor: User, term_id: int | None = 
     db.session.flush()
     audit.record(actor, action, kind, term.id, None, slug=term.slug, name=term.name, is_active=term.is_active)
     return term
+
+
+def get_term(kind: str, term_id: int):  # noqa: ANN201
+    """One concern, modality or technique; NotFound for an unknown kind or id."""
+    model = _KINDS.get(kind)
+    term = db.session.get(model, term_id) if model is not None else None
+    if term is None:
+        raise NotFound(f"No {kind} {term_id}.")
+    return term
+
+
+def set_term_active(kind: str, term_id: int, is_active: bool, actor: User):  # noqa: ANN201
+    """Retire a term (no longer offered to practitioners or seekers) or bring it back;
+    audited like any other edit."""
+    term = get_term(kind, term_id)
+    return save_term(kind, TermInput(
+        slug=term.slug, name=term.name, description=term.description, is_active=is_active,
+        modality_slug=term.modality.slug if isinstance(term, Technique) else None,
+    ), actor, term_id)

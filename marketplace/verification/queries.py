@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Sequence
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
 from marketplace.extensions import db
-from marketplace.practitioners.models import Practitioner, practitioner_modality
-from marketplace.taxonomy.models import Modality
+from marketplace.practitioners.models import Location, Practitioner, practitioner_concern, practitioner_modality
+from marketplace.taxonomy.models import Concern, Modality
 from marketplace.verification.models import Credential, CredentialStatus, credential_modality
 
 
@@ -94,3 +94,93 @@ def credentials_of(practitioner: Practitioner) -> Sequence[Credential]:
         select(Credential).where(Credential.practitioner_id == practitioner.id)
         .order_by(Credential.created_at, Credential.id)
     ).all()
+
+
+# --- Pages: browsing, and telling owners and admins why a listing is hidden -----------
+
+def browse(city: str | None = None, modality: str | None = None, concern: str | None = None,
+           on: date | None = None) -> Select[tuple[Practitioner]]:
+    """Visible practitioners, optionally in a city (any of their locations), with a
+    *verified* modality (slug), or treating a concern (slug)."""
+    on = on or today()
+    stmt = visible_practitioners(on)
+    if city:
+        stmt = stmt.where(exists(select(1).where(
+            Location.practitioner_id == Practitioner.id, func.lower(Location.city) == city.strip().lower())))
+    if modality:
+        pairs = verified_pairs(on).subquery()
+        stmt = stmt.where(Practitioner.id.in_(
+            select(pairs.c.practitioner_id)
+            .join(Modality, Modality.id == pairs.c.modality_id)
+            .where(Modality.slug == modality)))
+    if concern:
+        stmt = stmt.where(exists(
+            select(1).select_from(practitioner_concern)
+            .join(Concern, Concern.id == practitioner_concern.c.concern_id)
+            .where(practitioner_concern.c.practitioner_id == Practitioner.id, Concern.slug == concern)))
+    return stmt
+
+
+def visible_cities(on: date | None = None) -> list[str]:
+    """Cities where at least one visible practitioner sees people, for the browse filter."""
+    return sorted(set(db.session.scalars(
+        select(Location.city).join(Practitioner, Practitioner.id == Location.practitioner_id)
+        .where(visible_condition(on), Location.city != "")
+    )))
+
+
+def modality_states(practitioner: Practitioner, on: date | None = None) -> list[tuple[Modality, str]]:
+    """Each listed modality with where its verification stands: ``verified``, ``pending``,
+    ``expired``, ``rejected`` or ``not covered`` (no credential names it)."""
+    on = on or today()
+    found: dict[int, set[str]] = {}
+    for credential in credentials_of(practitioner):
+        state = credential.status.value
+        if credential.status is CredentialStatus.APPROVED:
+            state = "verified" if credential.expires_on >= on else "expired"
+        for m in credential.modalities:
+            found.setdefault(m.id, set()).add(state)
+    order = ("verified", "pending", "expired", "rejected")
+    return [(m, next((s for s in order if s in found.get(m.id, ())), "not covered"))
+            for m in practitioner.modalities]
+
+
+def hidden_reason(practitioner: Practitioner, on: date | None = None) -> str | None:
+    """Why the public cannot see this listing, in words for its owner or an admin;
+    None when it is visible."""
+    if practitioner.user.is_disabled:
+        return "the account is disabled"
+    if practitioner.is_suspended:
+        why = f": {practitioner.suspended_reason}" if practitioner.suspended_reason else ""
+        return "the listing is suspended" + why
+    if is_visible(practitioner, on):
+        return None
+    if not practitioner.modalities:
+        return "no modalities are listed yet"
+    states = {state for _, state in modality_states(practitioner, on)}
+    if "pending" in states:
+        return "no approved credential yet (one is waiting for review)"
+    if "expired" in states:
+        return "the approved credentials have expired; upload a current licence"
+    if "rejected" in states:
+        return "no approved credential yet (a credential was rejected)"
+    return "no approved credential yet"
+
+
+def admin_search(q: str | None = None, status: str | None = None, on: date | None = None
+                 ) -> Select[tuple[Practitioner]]:
+    """Practitioners for the admin list: ``q`` matches the display name or the account
+    email; ``status`` is ``visible``, ``hidden`` (not suspended, not visible) or
+    ``suspended``."""
+    on = on or today()
+    stmt = select(Practitioner).join(User, User.id == Practitioner.user_id)
+    if q and q.strip():
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Practitioner.display_name).like(like), func.lower(User.email).like(like)))
+    if status == "visible":
+        stmt = stmt.where(visible_condition(on))
+    elif status == "hidden":
+        stmt = stmt.where(~visible_condition(on), Practitioner.is_suspended.is_(False))
+    elif status == "suspended":
+        stmt = stmt.where(Practitioner.is_suspended.is_(True))
+    return stmt.order_by(Practitioner.display_name, Practitioner.id)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.core.errors import DomainError
+from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ def _html(status: int, title: str, detail: str) -> tuple[str, int]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # noqa: ANN202
+        # The request's work is abandoned: nothing half-done may be flushed later.
+        db.session.rollback()
         if wants_json():
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
             return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug,
@@ -75,6 +78,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202
+        db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         detail = "Something went wrong on our side. It has been logged; please try again."
         if wants_json():

@@ -1,0 +1,159 @@
+"""The listing and location forms. Prices are typed as decimals ("45.50") and turned
+into integer minor units with ``Decimal``, exactly: a float never touches money."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, FieldList, FloatField, Form, FormField, IntegerField, SelectField, SelectMultipleField,
+    StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from marketplace.practitioners.models import Practitioner, VenueType
+from marketplace.practitioners.services import CURRENCIES, FeeInput, ListingInput, LocationInput
+
+BLANK_FEE_ROWS = 3  # rows offered without JavaScript; blank rows are ignored
+
+
+def price_to_minor_units(text: str) -> int:
+    """'45' → 4500, '45.5' → 4550, '1,200.00' → 120000. Raises ValueError on anything
+    that is not a non-negative amount with at most two decimal places."""
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError("Enter a price such as 45 or 45.50.") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError("Enter a price such as 45 or 45.50.")
+    minor = value * 100
+    if minor != minor.to_integral_value():
+        raise ValueError("Use at most two decimal places.")
+    return int(minor)
+
+
+def minor_units_to_price(amount: int) -> str:
+    major, minor = divmod(int(amount), 100)
+    return f"{major}.{minor:02d}"
+
+
+class MoneyField(StringField):
+    """A decimal price typed by a person; ``data`` is integer minor units (or None)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if self.raw and self.raw.strip():
+            self.data = price_to_minor_units(self.raw)  # ValueError → a field error
+
+    def process_data(self, value: Any) -> None:
+        self.data = value
+        self.raw = minor_units_to_price(value) if isinstance(value, int) else ""
+
+    def _value(self) -> str:
+        return self.raw if hasattr(self, "raw") else ""
+
+
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes rendered by the template; which slugs exist is the service's call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
+class FeeForm(Form):
+    label = StringField("Session", validators=[Optional(), Length(max=80)])
+    minutes = IntegerField("Minutes", validators=[Optional()], render_kw={"inputmode": "numeric", "min": 5, "max": 480})
+    price = MoneyField("Price", render_kw={"inputmode": "decimal"})
+    currency = SelectField("Currency", choices=[(c, c) for c in CURRENCIES])
+
+    def is_blank(self) -> bool:
+        return not ((self.label.data or "").strip() or self.minutes.data or (getattr(self.price, "raw", "") or "").strip())
+
+    def validate_price(self, field: MoneyField) -> None:
+        if field.data is None and not self.is_blank():
+            raise ValidationError("Enter the price, e.g. 45 or 45.50.")
+
+
+class ListingForm(FlaskForm):
+    display_name = StringField("Name seekers will see", validators=[InputRequired("Give your name."), Length(max=120)])
+    bio = TextAreaField("About you and how you work", validators=[Length(max=5000)], render_kw={"rows": 6})
+    years_in_practice = IntegerField("Years in practice", validators=[Optional(), NumberRange(0, 80)],
+                                     render_kw={"inputmode": "numeric", "min": 0, "max": 80})
+    languages = StringField("Languages you consult in", description="Separate them with commas, e.g. English, Hindi")
+    offers_online = BooleanField("I offer online consultations")
+    uses_single_use_needles = BooleanField("I use sterile, single-use needles (acupuncture and dry needling)")
+    modalities = CheckboxesField("Modalities")
+    techniques = CheckboxesField("Techniques")
+    concerns = CheckboxesField("Concerns you treat")
+    fees = FieldList(FormField(FeeForm), min_entries=BLANK_FEE_ROWS, max_entries=20)
+    submit = SubmitField("Save listing")
+
+    @classmethod
+    def for_listing(cls, practitioner: Practitioner | None) -> "ListingForm":
+        """The form filled from a listing on GET (the request's form data on POST)."""
+        if practitioner is None:
+            return cls()
+        form = cls(data={
+            "display_name": practitioner.display_name, "bio": practitioner.bio,
+            "years_in_practice": practitioner.years_in_practice,
+            "languages": ", ".join(practitioner.languages or []),
+            "offers_online": practitioner.offers_online,
+            "uses_single_use_needles": practitioner.uses_single_use_needles,
+            "modalities": [m.slug for m in practitioner.modalities],
+            "techniques": [t.slug for t in practitioner.techniques],
+            "concerns": [c.slug for c in practitioner.concerns],
+            "fees": [{"label": f.label, "minutes": f.minutes, "price": f.amount, "currency": f.currency}
+                     for f in practitioner.fees],
+        })
+        return form
+
+    def with_blank_fee_row(self) -> "ListingForm":
+        """Keep one empty row to type a new fee into (the no-JavaScript path)."""
+        if not self.fees.entries or not self.fees.entries[-1].form.is_blank():
+            self.fees.append_entry()
+        return self
+
+    def filled_fees(self) -> Iterable[tuple[int, FeeForm]]:
+        return [(i, entry.form) for i, entry in enumerate(self.fees.entries) if not entry.form.is_blank()]
+
+    def to_input(self) -> tuple[ListingInput, dict[str, str]]:
+        """The service input, and how the service's ``fees.<n>`` indices map back to the
+        rows on the page (blank rows are skipped, so they can differ)."""
+        fees = []
+        index_map: dict[str, str] = {}
+        for position, (row, fee) in enumerate(self.filled_fees()):
+            index_map[str(position)] = str(row)
+            fees.append(FeeInput(label=fee.label.data or "", minutes=fee.minutes.data or 0,
+                                 amount=fee.price.data if fee.price.data is not None else -1,
+                                 currency=fee.currency.data or ""))
+        languages = [part for part in (self.languages.data or "").split(",") if part.strip()]
+        return ListingInput(
+            display_name=self.display_name.data or "", bio=self.bio.data or "",
+            modalities=self.modalities.data or [], techniques=self.techniques.data or [],
+            concerns=self.concerns.data or [], languages=languages,
+            offers_online=bool(self.offers_online.data), years_in_practice=self.years_in_practice.data,
+            uses_single_use_needles=bool(self.uses_single_use_needles.data), fees=tuple(fees),
+        ), index_map
+
+
+class LocationForm(FlaskForm):
+    label = StringField("Name of this place", validators=[InputRequired("Name this location."), Length(max=120)],
+                        description="e.g. Indiranagar clinic")
+    venue_type = SelectField("Kind of place", choices=[(v.value, v.label) for v in VenueType])
+    address = StringField("Street address", validators=[Length(max=300)],
+                          description="For home visits the public sees only the city.")
+    city = StringField("City", validators=[Length(max=120)])
+    country = StringField("Country", validators=[Length(max=120)])
+    lat = FloatField("Latitude", validators=[Optional()], render_kw={"inputmode": "decimal", "step": "any"})
+    lon = FloatField("Longitude", validators=[Optional()], render_kw={"inputmode": "decimal", "step": "any"})
+    submit = SubmitField("Add location")
+
+    def to_input(self) -> LocationInput:
+        return LocationInput(label=self.label.data or "", venue_type=self.venue_type.data or "",
+                             address=self.address.data or "", city=self.city.data or "",
+                             country=self.country.data or "", lat=self.lat.data, lon=self.lon.data)

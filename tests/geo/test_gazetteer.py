@@ -1,0 +1,281 @@
+"""Spec for the offline GeoNames gazetteer: pure tests, no app, no database, no network."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from marketplace.geo import gazetteer
+from marketplace.geo.gazetteer import OfflineGazetteer, normalize_name
+
+
+@pytest.fixture(scope="module")
+def gaz() -> OfflineGazetteer:
+    g = OfflineGazetteer()
+    g.warm()  # the index is process-wide; build it once up front
+    return g
+
+
+def _where(gaz: OfflineGazetteer, query: str, **kwargs: object) -> tuple[str, str, str]:
+    loc = gaz.geocode(query, **kwargs)
+    assert loc is not None, f"{query!r} did not resolve"
+    return loc.raw["name"], loc.raw["countrycode"], loc.raw["admin1code"]
+
+
+# -- names ----------------------------------------------------------------------------
+
+
+def test_bangalore_resolves_to_bengaluru(gaz: OfflineGazetteer) -> None:
+    loc = gaz.geocode("Bangalore")
+    assert loc.address == "Bengaluru, Karnataka, India"
+    assert loc.latitude == pytest.approx(12.97, abs=0.05)
+    assert loc.longitude == pytest.approx(77.59, abs=0.05)
+
+
+@pytest.mark.parametrize(("old", "current"), [
+    ("Bombay", "Mumbai"), ("Calcutta", "Kolkata"), ("Madras", "Chennai"),
+    ("Poona", "Pune"), ("Gurgaon", "Gurugram"), ("Trivandrum", "Thiruvananthapuram"),
+])
+def test_former_names_resolve_to_current_city(gaz: OfflineGazetteer, old: str,
+                                              current: str) -> None:
+    assert _where(gaz, old)[:2] == (current, "IN")
+
+
+@pytest.mark.parametrize(("alias", "city"), [
+    ("NYC", "New York City"), ("New York", "New York City"), ("LA", "Los Angeles"),
+    ("SF", "San Francisco"), ("DC", "Washington"), ("Washington DC", "Washington"),
+    ("Washington, D.C.", "Washington"),
+])
+def test_common_us_abbreviations_resolve(gaz: OfflineGazetteer, alias: str, city: str) -> None:
+    assert _where(gaz, alias)[:2] == (city, "US")
+
+
+def test_new_delhi_is_not_swallowed_by_delhi(gaz: OfflineGazetteer) -> None:
+    # GeoNames lists "New Delhi" as an alternate name of Delhi (11M people); the
+    # curated alias keeps it pointing at New Delhi itself.
+    assert _where(gaz, "New Delhi")[0] == "New Delhi"
+
+
+@pytest.mark.parametrize("spelling", ["Zürich", "Zurich", "ZURICH", "  zürich  "])
+def test_matching_ignores_case_accents_and_spacing(gaz: OfflineGazetteer, spelling: str) -> None:
+    assert _where(gaz, spelling)[:2] == ("Zürich", "CH")
+
+
+def test_saint_and_st_are_the_same_word(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Saint Louis") == _where(gaz, "St. Louis") == ("St. Louis", "US", "MO")
+
+
+def test_normalize_name_folds_accents_case_and_punctuation() -> None:
+    assert normalize_name("  São   Paulo!! ") == "sao paulo"
+    assert normalize_name("Washington, D.C.") == "washington dc"
+    assert normalize_name("Stratford-upon-Avon") == "stratford upon avon"
+
+
+# -- addresses --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("address", "city", "country"), [
+    ("12 MG Road, Indiranagar, Bangalore, India", "Bengaluru", "IN"),
+    ("221B Baker Street, London, UK", "London", "GB"),
+    ("Flat 3, 10 Downing Street, London SW1A 2AA, UK", "London", "GB"),
+    ("Bangalore 560038", "Bengaluru", "IN"),
+    ("Cambridge, MA 02139", "Cambridge", "US"),
+    ("Baker Street London", "London", "GB"),
+])
+def test_street_parts_and_postcodes_are_skipped(gaz: OfflineGazetteer, address: str,
+                                               city: str, country: str) -> None:
+    assert _where(gaz, address)[:2] == (city, country)
+
+
+def test_neighbourhood_before_its_city_wins(gaz: OfflineGazetteer) -> None:
+    # Leftmost known place is the most precise one, but only if it lies near the city
+    # named after it: Richmond *near Vancouver*, not the larger Richmond, Virginia.
+    assert _where(gaz, "Richmond, Vancouver") == ("Richmond", "CA", "02")
+    assert _where(gaz, "Hollywood, Miami")[2] == "FL"
+
+
+def test_place_far_from_the_city_after_it_is_ignored(gaz: OfflineGazetteer) -> None:
+    # No Newton near Cambridge, England in the data; Newton, MA must not be picked
+    # just because it is next to the *other* Cambridge.
+    assert _where(gaz, "Newton, Cambridge, UK") == ("Cambridge", "GB", "ENG")
+
+
+# -- ambiguity: filters first, then population ----------------------------------------
+
+
+def test_cambridge_ma_is_massachusetts(gaz: OfflineGazetteer) -> None:
+    # "MA" is also Morocco's ISO code; either reading is accepted and only the US fits.
+    assert _where(gaz, "Cambridge, MA") == ("Cambridge", "US", "MA")
+    assert _where(gaz, "Cambridge MA") == ("Cambridge", "US", "MA")
+
+
+def test_cambridge_uk_is_england(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Cambridge, UK") == ("Cambridge", "GB", "ENG")
+
+
+def test_bare_cambridge_is_the_most_populous_one(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Cambridge")[1] == "GB"
+
+
+def test_london_is_england_not_ontario(gaz: OfflineGazetteer) -> None:
+    assert gaz.geocode("London").address == "London, England, United Kingdom"
+
+
+def test_province_picks_london_ontario(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "London, Ontario") == ("London", "CA", "08")
+    assert _where(gaz, "London, ON") == ("London", "CA", "08")
+
+
+def test_hyderabad_defaults_to_india_the_more_populous(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Hyderabad")[1] == "IN"
+    assert _where(gaz, "Hyderabad, Pakistan")[1] == "PK"
+
+
+def test_us_state_name_or_code_filters(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Portland, Oregon")[2] == "OR"
+    assert _where(gaz, "Portland, Maine")[2] == "ME"
+    assert _where(gaz, "Portland Oregon")[2] == "OR"
+    assert _where(gaz, "Springfield, IL")[2] == "IL"
+
+
+def test_bare_springfield_is_the_most_populous_one(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Springfield") == ("Springfield", "US", "MO")
+
+
+def test_alternate_name_counts_less_than_a_real_name(gaz: OfflineGazetteer) -> None:
+    # GeoNames lists "Venice" among Dayton, Ohio's alternate names (135k people vs 51k).
+    assert _where(gaz, "Venice")[:2] == ("Venice", "IT")
+
+
+def test_country_codes_argument_is_a_hard_filter(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Cambridge", country_codes="us") == ("Cambridge", "US", "MA")
+    assert _where(gaz, "London", country_codes=["CA"])[1] == "CA"
+    assert gaz.geocode("Bangalore", country_codes="GB") is None
+
+
+def test_exactly_one_false_lists_candidates_likeliest_first(gaz: OfflineGazetteer) -> None:
+    found = gaz.geocode("Cambridge", exactly_one=False)
+    assert [loc.raw["countrycode"] for loc in found[:3]] == ["GB", "CA", "US"]
+    populations = [loc.raw["population"] for loc in found if loc.raw["name"] == "Cambridge"]
+    assert populations == sorted(populations, reverse=True)
+    assert len(gaz.geocode("Cambridge", exactly_one=False, limit=2)) == 2
+
+
+def test_exactly_one_false_puts_filtered_match_first(gaz: OfflineGazetteer) -> None:
+    found = gaz.geocode("Cambridge, MA", exactly_one=False)
+    assert found[0].raw["admin1code"] == "MA"
+    assert len(found) > 1
+
+
+# -- misses -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Nowhereville", "", "   ,  ", "12 Nowhere Lane, Xanaduville"])
+def test_unknown_place_returns_none(gaz: OfflineGazetteer, query: str) -> None:
+    assert gaz.geocode(query) is None
+    assert gaz.geocode(query, exactly_one=False) is None
+
+
+def test_country_name_alone_is_not_a_city(gaz: OfflineGazetteer) -> None:
+    # GeoNames lists "India" as an alternate name of Inđija, Serbia, and "USA" of
+    # Concord, North Carolina; a country name only matches a city of that very name.
+    assert gaz.geocode("India") is None
+    assert gaz.geocode("USA") is None
+    assert _where(gaz, "Singapore")[:2] == ("Singapore", "SG")
+
+
+def test_location_shape(gaz: OfflineGazetteer) -> None:
+    loc = gaz.geocode("Bombay")
+    assert isinstance(loc, Location)
+    assert loc.raw["matched_name"] == "bombay"
+    assert loc.raw["country"] == "India"
+    assert loc.raw["timezone"] == "Asia/Kolkata"
+    assert loc.raw["population"] > 10_000_000
+    assert isinstance(loc.raw["geonameid"], int)
+
+
+# -- suggestions ----------------------------------------------------------------------
+
+
+def test_bangalor_suggests_bengaluru(gaz: OfflineGazetteer) -> None:
+    assert gaz.suggest("Bangalor")[0] == "Bengaluru, Karnataka, India"
+
+
+def test_misspelling_suggestions_put_the_populous_first(gaz: OfflineGazetteer) -> None:
+    assert gaz.suggest("Londn")[:2] == ["London, England, United Kingdom",
+                                        "London, Ontario, Canada"]
+    assert gaz.suggest("Banglore")[0] == "Bengaluru, Karnataka, India"
+
+
+def test_suggest_works_on_addresses_and_respects_limit(gaz: OfflineGazetteer) -> None:
+    assert gaz.suggest("12 MG Road, Banglore, India")[0] == "Bengaluru, Karnataka, India"
+    assert len(gaz.suggest("Bangalor", limit=2)) <= 2
+    assert gaz.suggest("Xqzzyplk") == []
+
+
+# -- reverse --------------------------------------------------------------------------
+
+
+def test_reverse_finds_the_nearest_city(gaz: OfflineGazetteer) -> None:
+    loc = gaz.reverse((12.975, 77.60))
+    assert loc.raw["name"] == "Bengaluru"
+    assert loc.raw["distance_km"] < 2
+    assert gaz.reverse("52.205, 0.119").address == "Cambridge, England, United Kingdom"
+
+
+def test_reverse_many_is_ordered_by_distance(gaz: OfflineGazetteer) -> None:
+    found = gaz.reverse((51.5, -0.12), exactly_one=False, limit=5)
+    distances = [loc.raw["distance_km"] for loc in found]
+    assert len(found) == 5 and distances == sorted(distances)
+
+
+def test_reverse_respects_max_distance(gaz: OfflineGazetteer) -> None:
+    mid_pacific = (0.0, -150.0)
+    assert gaz.reverse(mid_pacific, max_distance_km=100) is None
+    assert gaz.reverse(mid_pacific).raw["distance_km"] > 1000
+
+
+# -- engineering contract -------------------------------------------------------------
+
+
+def test_is_a_geopy_geocoder_that_never_goes_online(gaz: OfflineGazetteer) -> None:
+    assert isinstance(gaz, Geocoder)
+    with pytest.raises(RuntimeError):
+        gaz.adapter.get_json("https://example.invalid", timeout=1, headers={})
+
+
+def test_rejects_a_population_threshold_without_data_file() -> None:
+    with pytest.raises(ValueError):
+        OfflineGazetteer(min_city_population=123)
+
+
+def test_index_is_shared_across_threads_and_instances() -> None:
+    built: list[object] = []
+    threads = [threading.Thread(target=lambda: built.append(gazetteer._index_for(15000)))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(index is built[0] for index in built)
+    assert OfflineGazetteer().geocode("Paris") is not None  # new instance, same index
+
+
+def test_geocode_is_well_under_a_millisecond(gaz: OfflineGazetteer) -> None:
+    queries = ["Bangalore", "12 MG Road, Indiranagar, Bangalore, India", "Cambridge, MA"]
+    start = time.perf_counter()
+    for _ in range(100):
+        for q in queries:
+            gaz.geocode(q)
+    assert (time.perf_counter() - start) / 300 < 0.001
+
+
+def test_suggest_is_under_50_ms(gaz: OfflineGazetteer) -> None:
+    start = time.perf_counter()
+    for q in ["Bangalor", "Londn", "Sanfrancisco", "Xqzzyplk"]:
+        gaz.suggest(q)
+    assert (time.perf_counter() - start) / 4 < 0.05
