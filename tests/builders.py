@@ -131,7 +131,8 @@ def csrf_token(client: FlaskClient, url: str = "/account/login") -> str:
 
 
 def bearer(client: FlaskClient, user: User, password: str = PASSWORD) -> dict[str, str]:
-    """Headers carrying a fresh API token for ``user``."""
-    response = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": password})
+    """Headers carrying a fresh API token for ``user`` (asked for from a cookie-less client,
+    as an API client would)."""
+    response = client.application.test_client().post("/api/v1/auth/tokens", json={"email": user.email, "password": password})
     assert response.status_code == 201, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
