@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from marketplace.config import engine_options_for, load_config
 from marketplace.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ID = 2**31 - 1
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Flask:
@@ -33,6 +41,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    # Ids are 32-bit integers in PostgreSQL: a larger id in a URL is simply not found.
+    app.url_map.converters["int"] = BoundedInt
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -59,7 +59,7 @@ class ReasonIn(Schema):
 
 class AuditQuery(Schema):
     subject_type: Literal["credential", "practitioner", "concern", "modality", "technique"] | None = None
-    subject_id: int | None = Field(default=None, ge=1, le=2**62)
+    subject_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=200)
 

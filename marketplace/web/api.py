@@ -188,7 +188,7 @@ _RULE_ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
 def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     params = []
     for converter, name in _RULE_ARG.findall(rule):
-        schema = {"type": "integer"} if converter == "int" else {"type": "string"}
+        schema = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1} if converter == "int" else {"type": "string"}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return _RULE_ARG.sub(r"{\2}", rule), params
 
