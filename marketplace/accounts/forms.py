@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from marketplace.web.templating import choices
+
 _EMAIL = [InputRequired("Enter your email address."), Length(max=254)]
 _PASSWORD = [InputRequired("Enter a password."), Length(max=256)]
 
@@ -17,10 +19,10 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField("Confirm password", validators=[
         InputRequired("Type the password again."), EqualTo("password", "The two passwords do not match."),
     ], render_kw={"autocomplete": "new-password"})
-    role = RadioField("I am", choices=[
+    role = RadioField("I am", choices=choices([
         ("seeker", "Looking for care"),
         ("practitioner", "A practitioner who wants to be listed"),
-    ], default="seeker", validators=[InputRequired("Choose one.")])
+    ]), default="seeker", validators=[InputRequired("Choose one.")])
     submit = SubmitField("Create account")
 
 

@@ -38,7 +38,8 @@ class TermForm(FlaskForm):
     def to_input(self) -> TermInput:
         return TermInput(slug=self.slug.data or "", name=self.name.data or "",
                          description=self.description.data or "", is_active=bool(self.is_active.data),
-                         modality_slug=self.modality_slug.data or None)
+                         # Only techniques keep this field (views delete it for other kinds).
+                         modality_slug=getattr(self.modality_slug, "data", None) or None)
 
 
 class TermStateForm(FlaskForm):

@@ -20,7 +20,7 @@ from marketplace.taxonomy import services as taxonomy
 from marketplace.verification import queries
 from marketplace.verification import services as verification
 from marketplace.web.auth import roles_required
-from marketplace.web.templating import apply_errors
+from marketplace.web.templating import apply_errors, choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -58,7 +58,8 @@ def _practitioner_page(practitioner_id: int, suspend_form: SuspendForm | None = 
         "admin/practitioner.html", p=practitioner, hidden_reason=queries.hidden_reason(practitioner),
         states=queries.modality_states(practitioner), credentials=queries.credentials_of(practitioner),
         suspend_form=suspend_form or SuspendForm(formdata=None), unsuspend_form=UnsuspendForm(formdata=None),
-        history=db.session.scalars(audit.entries_query("practitioner", practitioner.id).limit(20)).all(),
+        history=db.paginate(audit.entries_query("practitioner", practitioner.id), page=1, per_page=20,
+                            error_out=False).items,
     )
 
 
@@ -141,7 +142,7 @@ def taxonomy_index() -> str:
 
 def _term_form(kind: str, form: TermForm) -> TermForm:
     if kind == "technique":
-        form.modality_slug.choices = [("", "Choose…")] + [(m.slug, m.name) for m in taxonomy.modalities(False)]
+        form.modality_slug.choices = choices([("", "Choose…")] + [(m.slug, m.name) for m in taxonomy.modalities(False)])
     else:
         del form.modality_slug
     return form

@@ -11,10 +11,11 @@ from wtforms import (
     BooleanField, FieldList, FloatField, Form, FormField, IntegerField, SelectField, SelectMultipleField,
     StringField, SubmitField, TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from marketplace.practitioners.models import Practitioner, VenueType
 from marketplace.practitioners.services import CURRENCIES, FeeInput, ListingInput, LocationInput
+from marketplace.web.templating import choices
 
 BLANK_FEE_ROWS = 3  # rows offered without JavaScript; blank rows are ignored
 
@@ -69,7 +70,7 @@ class FeeForm(Form):
     label = StringField("Session", validators=[Optional(), Length(max=80)])
     minutes = IntegerField("Minutes", validators=[Optional()], render_kw={"inputmode": "numeric", "min": 5, "max": 480})
     price = MoneyField("Price", render_kw={"inputmode": "decimal"})
-    currency = SelectField("Currency", choices=[(c, c) for c in CURRENCIES])
+    currency = SelectField("Currency", choices=choices((c, c) for c in CURRENCIES))
 
     def is_blank(self) -> bool:
         return not ((self.label.data or "").strip() or self.minutes.data or (getattr(self.price, "raw", "") or "").strip())
@@ -80,7 +81,8 @@ class FeeForm(Form):
 
 
 class ListingForm(FlaskForm):
-    display_name = StringField("Name seekers will see", validators=[InputRequired("Give your name."), Length(max=120)])
+    # Presence and length rules are the service's: it reports every problem at once.
+    display_name = StringField("Name seekers will see", render_kw={"autocomplete": "name"})
     bio = TextAreaField("About you and how you work", validators=[Length(max=5000)], render_kw={"rows": 6})
     years_in_practice = IntegerField("Years in practice", validators=[Optional(), NumberRange(0, 80)],
                                      render_kw={"inputmode": "numeric", "min": 0, "max": 80})
@@ -142,9 +144,9 @@ class ListingForm(FlaskForm):
 
 
 class LocationForm(FlaskForm):
-    label = StringField("Name of this place", validators=[InputRequired("Name this location."), Length(max=120)],
+    label = StringField("Name of this place", validators=[Length(max=120)],
                         description="e.g. Indiranagar clinic")
-    venue_type = SelectField("Kind of place", choices=[(v.value, v.label) for v in VenueType])
+    venue_type = SelectField("Kind of place", choices=choices((v.value, v.label) for v in VenueType))
     address = StringField("Street address", validators=[Length(max=300)],
                           description="For home visits the public sees only the city.")
     city = StringField("City", validators=[Length(max=120)])

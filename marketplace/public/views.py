@@ -18,9 +18,9 @@ PER_PAGE = 12
 
 @bp.get("/")
 def home() -> str:
-    featured = db.session.scalars(queries.visible_practitioners().limit(6)).all()
+    first = db.paginate(queries.visible_practitioners(), page=1, per_page=6, error_out=False)
     return render_template("public/home.html", concerns=taxonomy.concerns(), modalities=taxonomy.modalities(),
-                           featured=[PractitionerPublic.of(p) for p in featured])
+                           featured=[PractitionerPublic.of(p) for p in first.items], total=first.total)
 
 
 @bp.get("/practitioners")

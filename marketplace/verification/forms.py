@@ -10,12 +10,13 @@ from wtforms.validators import InputRequired, Length, Optional
 from marketplace.practitioners.forms import CheckboxesField
 from marketplace.verification.models import CredentialType
 from marketplace.verification.services import CredentialInput
+from marketplace.web.templating import choices
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png"
 
 
 class CredentialForm(FlaskForm):
-    type = SelectField("Kind of credential", choices=[(t.value, t.label) for t in CredentialType])
+    type = SelectField("Kind of credential", choices=choices((t.value, t.label) for t in CredentialType))
     number = StringField("Licence or registration number", validators=[Length(max=80)])
     issuing_body = StringField("Issuing body", validators=[Length(max=200)],
                                description="The board or council that issued it, e.g. British Acupuncture Council")

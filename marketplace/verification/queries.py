@@ -173,10 +173,14 @@ def admin_search(q: str | None = None, status: str | None = None, on: date | Non
     email; ``status`` is ``visible``, ``hidden`` (not suspended, not visible) or
     ``suspended``."""
     on = on or today()
-    stmt = select(Practitioner).join(User, User.id == Practitioner.user_id)
+    stmt = select(Practitioner)
     if q and q.strip():
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Practitioner.display_name).like(like), func.lower(User.email).like(like)))
+        needle = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{needle}%"
+        # A subquery, not a join: visible_condition() correlates User itself.
+        emails = select(User.id).where(func.lower(User.email).like(like, escape="\\"))
+        stmt = stmt.where(or_(func.lower(Practitioner.display_name).like(like, escape="\\"),
+                              Practitioner.user_id.in_(emails)))
     if status == "visible":
         stmt = stmt.where(visible_condition(on))
     elif status == "hidden":

@@ -4,10 +4,11 @@ service's field errors land on a WTForms form."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from flask import Flask, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
@@ -72,6 +73,16 @@ def apply_errors(form: Form, exc: DomainError, aliases: Mapping[str, str] | None
     form.form_errors = list(dict.fromkeys(form_errors))
 
 
+def choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """(value, label) pairs as WTForms choices: ``SelectChoice`` where WTForms has it
+    (3.3+ deprecates tuples), plain tuples on older releases."""
+    try:
+        from wtforms.fields import SelectChoice
+    except ImportError:  # WTForms < 3.3
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _page_args(**changes: Any) -> dict[str, Any]:
     """The current query string with ``changes`` applied (None drops a key), for paging
     links and filter tabs."""
@@ -92,9 +103,15 @@ def init_app(app: Flask) -> None:
         unread = 0
         role = None
         if current_user.is_authenticated:
+            from marketplace.extensions import db
             from marketplace.notifications.services import unread_count
 
-            unread = unread_count(current_user)
             role = current_user.role.value
+            try:
+                unread = unread_count(current_user)
+            except SQLAlchemyError:
+                # The error page must still render when the database is what failed.
+                db.session.rollback()
+                unread = 0
         return {"unread_notifications": unread, "environment": app.config["MARKETPLACE_ENV"],
                 "nav_role": role}
