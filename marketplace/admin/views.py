@@ -12,13 +12,13 @@ from marketplace.admin.forms import (
     AUDIT_SUBJECTS, KIND_LABELS, PRACTITIONER_STATUSES, SuspendForm, TermForm, TermStateForm, UnsuspendForm,
 )
 from marketplace.audit import services as audit
-from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.practitioners import services as listings
 from marketplace.practitioners.views import listing_editor
 from marketplace.taxonomy import services as taxonomy
 from marketplace.verification import queries
 from marketplace.verification import services as verification
+from marketplace.web.actions import attempt
 from marketplace.web.auth import roles_required
 from marketplace.web.templating import apply_errors, choices
 
@@ -72,14 +72,10 @@ def practitioner(practitioner_id: int) -> str:
 def suspend(practitioner_id: int) -> str | Response:
     form = SuspendForm()
     if form.validate_on_submit():
-        try:
-            verification.suspend(listings.get_practitioner(practitioner_id), current_user, form.reason.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            flash(exc.detail, "error")
+        _, error = attempt(lambda: verification.suspend(
+            listings.get_practitioner(practitioner_id), current_user, form.reason.data))
+        if error:
+            flash(error.detail, "error")
         else:
             flash("Suspended: the listing is hidden everywhere and the practitioner has been told.", "success")
         return redirect(url_for("admin.practitioner", practitioner_id=practitioner_id))
@@ -89,14 +85,10 @@ def suspend(practitioner_id: int) -> str | Response:
 @bp.post("/practitioners/<int:practitioner_id>/unsuspend")
 def unsuspend(practitioner_id: int) -> Response:
     form = UnsuspendForm()
-    try:
-        verification.unsuspend(listings.get_practitioner(practitioner_id), current_user, form.reason.data)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            raise
-        flash(exc.detail, "error")
+    _, error = attempt(lambda: verification.unsuspend(
+        listings.get_practitioner(practitioner_id), current_user, form.reason.data))
+    if error:
+        flash(error.detail, "error")
     else:
         flash("Suspension lifted.", "success")
     return redirect(url_for("admin.practitioner", practitioner_id=practitioner_id))
@@ -159,14 +151,9 @@ def term(kind: str, term_id: int | None = None) -> str | Response:
         form = TermForm()
     form = _term_form(kind, form)
     if form.validate_on_submit():
-        try:
-            saved = taxonomy.save_term(kind, form.to_input(), current_user, term_id)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            apply_errors(form, exc)
+        saved, error = attempt(lambda: taxonomy.save_term(kind, form.to_input(), current_user, term_id))
+        if error:
+            apply_errors(form, error)
         else:
             flash(f"Saved {KIND_LABELS[kind].lower()} “{saved.name}”.", "success")
             return redirect(url_for("admin.taxonomy_index") + f"#{kind}")

@@ -16,6 +16,7 @@ from marketplace.verification import queries, services
 from marketplace.verification.forms import QUEUE_TABS, ApproveForm, CredentialForm, RejectForm, SweepForm
 from marketplace.verification.models import CredentialStatus
 from marketplace.verification.storage import DocumentStorage
+from marketplace.web.actions import attempt
 from marketplace.web.auth import roles_required
 from marketplace.web.templating import apply_errors
 
@@ -107,14 +108,9 @@ def review(credential_id: int) -> tuple[str, int]:
 @bp.post("/admin/credentials/<int:credential_id>/approve")
 @admin_only
 def approve(credential_id: int) -> Response:
-    try:
-        credential = services.approve(services.get_credential(credential_id), current_user)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            raise
-        flash(exc.detail, "error")
+    credential, error = attempt(lambda: services.approve(services.get_credential(credential_id), current_user))
+    if error or credential is None:
+        flash(error.detail if error else "Not approved.", "error")
         return redirect(url_for("verification.review", credential_id=credential_id))
     flash(f"Approved {credential.type.label} for {credential.practitioner.display_name}.", "success")
     return redirect(url_for("verification.queue"))
@@ -125,18 +121,13 @@ def approve(credential_id: int) -> Response:
 def reject(credential_id: int) -> str | Response | tuple[str, int]:
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            credential = services.reject(services.get_credential(credential_id), current_user, form.reason.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            if exc.errors:
-                apply_errors(form, exc)
-            else:
-                flash(exc.detail, "error")
-                return redirect(url_for("verification.review", credential_id=credential_id))
+        credential, error = attempt(
+            lambda: services.reject(services.get_credential(credential_id), current_user, form.reason.data))
+        if error and error.errors:
+            apply_errors(form, error)
+        elif error:
+            flash(error.detail, "error")
+            return redirect(url_for("verification.review", credential_id=credential_id))
         else:
             flash(f"Rejected {credential.type.label} for {credential.practitioner.display_name}; "
                   "they have been told why.", "success")
