@@ -1,0 +1,359 @@
+"""Seed data for understanding a seeker's own words: concern phrases, red-flag and caution
+patterns, and the display names the matching code needs.
+
+Everything here is data. The concern phrases are meant to be loaded into a table that
+admins extend, so the matcher takes them as an argument (``build_matcher(phrases)``);
+this module only supplies the curated defaults. Red-flag and caution patterns are
+clinical safety rules: they change by code review, not by an admin form.
+
+Pattern conventions (see ``understanding.normalise``): text is lower-cased, curly
+apostrophes are straightened, hyphens and slashes become spaces, so patterns are written
+with plain spaces ("blood thinners", "rear ended").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from marketplace.taxonomy.data import CONCERNS as _CONCERNS  # plain data module: no Flask, no DB
+from marketplace.taxonomy.data import MODALITIES as _MODALITIES
+
+__all__ = [
+    "COMMON_CONCERNS", "CONCERN_NAMES", "DEFAULT_PHRASES", "MODALITY_NAMES", "Phrase",
+    "SIGNAL_CONTEXTS", "SIGNAL_RULES", "SignalContext", "SignalRule", "TECHNIQUE_MODALITY",
+    "TECHNIQUE_NAMES", "RECENT_MARKERS", "PAST_MARKERS", "HEDGES", "SPELLING_VARIANTS", "STOPWORDS",
+    "NEGATION_CUES", "NOT_NEGATING_BEFORE", "CLAUSE_BREAKS", "NEW_CLAUSE_AFTER_AND", "NEGATING_AFTER", "FIRST_PERSON",
+    "OTHER_PEOPLE", "NOT_A_LIST",
+]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A way seekers describe a concern. ``weight`` (0..1) is how strongly the phrase on
+    its own points at ``concern_slug``: 1.0 for a name ("sciatica"), lower for a hint
+    ("desk")."""
+
+    text: str
+    concern_slug: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class SignalRule:
+    """A regular expression over normalised text that signals a red flag or caution.
+
+    ``definite`` hits count as stated (unless negated, hedged or out of time);
+    ``vague`` hits are a mention that can only make the code *unclear* (ask, don't guess).
+    """
+
+    code: str
+    pattern: str
+    strength: Literal["definite", "vague"]
+
+
+@dataclass(frozen=True)
+class SignalContext:
+    """How the words around a hit change its meaning, per code.
+
+    * ``drop_if``: the hit is about something else (dropped) when this matches...
+    * ``keep_if``: ...unless this matches too.
+    * ``past_if``: extra code-specific "this was in the past" pattern.
+    * ``when_past``: what a past-time marker does to a hit: ``"unclear"`` (ask) or
+      ``"drop"`` (an old event is not a red flag). ``None``: time doesn't matter.
+    * ``needs_recent``: a definite hit is only a red flag with a recency marker
+      ("this morning"); without any time it becomes unclear.
+    * ``whole_text``: look for drop/keep/time markers in the whole text, not just the
+      sentence ("car accident last year. My doctor cleared me.").
+    """
+
+    code: str
+    drop_if: str | None = None
+    keep_if: str | None = None
+    past_if: str | None = None
+    when_past: Literal["unclear", "drop"] | None = None
+    needs_recent: bool = False
+    whole_text: bool = False
+
+
+# --- The seeded taxonomy, as lookups (the app can pass DB-backed versions instead) ------
+CONCERN_NAMES: dict[str, str] = {slug: name for slug, name, _ in _CONCERNS}
+MODALITY_NAMES: dict[str, str] = {slug: name for slug, name, _, _ in _MODALITIES}
+TECHNIQUE_NAMES: dict[str, str] = {t: n for *_, techs in _MODALITIES for t, n in techs}
+TECHNIQUE_MODALITY: dict[str, str] = {t: m for m, *_, techs in _MODALITIES for t, _ in techs}
+
+# Offered first when nothing matched: the concerns the source texts meet most often.
+COMMON_CONCERNS: tuple[str, ...] = (
+    "back-spasm", "chronic-low-back-pain", "sciatica", "neck-shoulder-tension", "posture-desk-pain",
+)
+
+# --- Concern phrases -------------------------------------------------------------------
+# Stop words, plurals and tenses are ignored when matching ("spasms in my back" matches
+# "spasm in my back"), so each idea needs one spelling here, not every inflection.
+_CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
+    "back-spasm": [
+        ("back spasm", .9), ("spasm in my back", .9), ("acute back spasm", 1.0), ("muscle spasm", .7),
+        ("spasm", .6), ("back locked up", 1.0), ("locked up", .6), ("lifted a box", .6), ("lifting", .3),
+        ("put my back out", 1.0), ("threw my back out", 1.0), ("back went out", .95), ("back seized", .95),
+        ("back gave out", .9), ("tweaked my back", .9), ("cricked my back", .9), ("sudden back pain", .9),
+        ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),
+        ("lumbago", .6), ("back pain", .4), ("back hurts", .4), ("sore back", .4), ("backache", .4),
+    ],
+    "recurring-back-spasm": [
+        ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),
+        ("keeps locking up", 1.0), ("back keeps going", .9), ("spasm again", .95), ("spasm every", .9),
+        ("spasm coming back", .95), ("frequent spasm", 1.0), ("repeated spasm", 1.0),
+        ("always getting spasm", .95), ("spasm returns", .95), ("recurring back pain", .7),
+        ("back goes again", .8), ("locks up again", .95),
+    ],
+    "chronic-low-back-pain": [
+        ("chronic back pain", 1.0), ("chronic low back pain", 1.0), ("chronic lower back pain", 1.0),
+        ("lower back pain", .75), ("low back pain", .75), ("lower back ache", .75), ("lumbar pain", .75),
+        ("lumbago", .75), ("back pain for months", 1.0), ("back pain for years", 1.0),
+        ("back hurt for months", .95), ("back hurt for years", .95), ("long term back pain", .95),
+        ("persistent back pain", .95), ("ongoing back pain", .9), ("constant back pain", .85),
+        ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
+    ],
+    "upper-back-pain": [
+        ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),
+        ("middle back", .9), ("between my shoulder blades", 1.0), ("shoulder blade pain", .85),
+        ("thoracic pain", .9), ("thoracic spine", .8), ("rhomboid", .8),
+    ],
+    "neck-shoulder-tension": [
+        ("stiff neck", .95), ("neck pain", .9), ("neck ache", .9), ("sore neck", .9), ("neck spasm", 1.0),
+        ("crick in my neck", .95), ("neck and shoulder", 1.0), ("tight shoulders", .9),
+        ("shoulder tension", 1.0), ("shoulders in knots", .9), ("trapezius", .9), ("traps", .7),
+        ("tension in my neck", .95), ("wry neck", .9), ("torticollis", .9), ("neck", .5),
+        ("shoulder pain", .6),
+    ],
+    "sciatica": [
+        ("sciatica", 1.0), ("sciatic", .95), ("sciatic nerve", 1.0), ("pinched nerve", .8),
+        ("trapped nerve", .8), ("nerve pain down my leg", 1.0), ("shooting pain down my leg", 1.0),
+        ("pain down my leg", .85), ("down my leg", .7), ("pain running down my leg", .9),
+        ("leg pain from my back", .8), ("radiculopathy", .9), ("tingling down my leg", .8),
+        ("numbness down my leg", .8), ("pain radiating into my leg", .85),
+    ],
+    "piriformis-syndrome": [
+        ("piriformis", 1.0), ("pain in my bum", .85), ("bum pain", .85), ("buttock pain", .9),
+        ("deep buttock pain", 1.0), ("glute pain", .85), ("sore glutes", .8), ("pain in my backside", .8),
+        ("butt pain", .8), ("deep hip pain", .6),
+    ],
+    "it-band-tightness": [
+        ("itband", 1.0), ("itband syndrome", 1.0), ("tight itband", 1.0), ("outer thigh", .8),
+        ("outside of my thigh", .8), ("outer knee pain", .6), ("runner's knee", .5),
+        ("tight thigh from running", .8),
+    ],
+    "disc-related-pain": [
+        ("slipped disc", 1.0), ("herniated disc", 1.0), ("disc herniation", 1.0), ("bulging disc", 1.0),
+        ("disc bulge", 1.0), ("prolapsed disc", 1.0), ("ruptured disc", 1.0), ("disc problem", .9),
+        ("degenerative disc", .9), ("disc", .6), ("spinal stenosis", 1.0), ("stenosis", .9),
+        ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7),
+    ],
+    "fibromyalgia": [
+        ("fibromyalgia", 1.0), ("fibro", .95), ("fibro flare", 1.0), ("fms", .8), ("widespread pain", 1.0),
+        ("pain all over", .8), ("aching all over", .9), ("hurts everywhere", .9), ("tender points", .8),
+    ],
+    "arthritis-back-pain": [
+        ("arthritis", .9), ("arthritis in my spine", 1.0), ("spinal arthritis", 1.0), ("arthritic", .9),
+        ("osteoarthritis", .95), ("spondylosis", .9), ("spondylitis", .9), ("ankylosing spondylitis", .95),
+        ("facet joint", .85), ("wear and tear", .7), ("degenerative spine", .8),
+    ],
+    "posture-desk-pain": [
+        ("bad posture", 1.0), ("poor posture", 1.0), ("posture", .85), ("desk posture", 1.0),
+        ("desk job", .9), ("desk", .6), ("sitting all day", .85), ("sitting at a computer", .85),
+        ("long hours sitting", .85), ("computer", .5), ("laptop", .6), ("hunched", .8),
+        ("slouching", .8), ("text neck", .9), ("tech neck", .9), ("office work", .7), ("ergonomics", .8),
+    ],
+    "stress-tension": [
+        ("stress", .8), ("stress tension", 1.0), ("tight from stress", .9), ("anxiety", .75),
+        ("anxious", .75), ("muscle tension", .8), ("tense", .7), ("tension", .5), ("burnout", .7),
+        ("overwhelmed", .6), ("relax", .4),
+    ],
+    "sports-injury": [
+        ("sports injury", 1.0), ("running injury", .95), ("gym injury", .95), ("injured playing", .9),
+        ("injured at the gym", .9), ("hurt at the gym", .9), ("pulled a muscle", .9), ("muscle strain", .95),
+        ("strain", .8), ("sprain", .9), ("hamstring", .85), ("groin strain", .9), ("calf strain", .9),
+        ("tore a muscle", .9), ("overuse", .8), ("playing football", .6), ("gym", .5),
+    ],
+    "post-accident-pain": [
+        ("car accident", .95), ("car crash", .95), ("road accident", .9), ("traffic accident", .9),
+        ("whiplash", 1.0), ("rear ended", .95), ("accident", .75), ("crash", .7), ("collision", .8),
+        ("work accident", .9), ("motorbike accident", .9), ("bike accident", .9), ("hit by a car", .9),
+    ],
+    "pregnancy-postnatal-back-pain": [
+        ("pregnant", 1.0), ("pregnancy", 1.0), ("weeks pregnant", 1.0), ("pregnancy back pain", 1.0),
+        ("postnatal", 1.0), ("post natal", 1.0), ("postpartum", 1.0), ("after giving birth", 1.0),
+        ("since I had my baby", .95), ("expecting a baby", .9), ("trimester", .95),
+        ("pelvic girdle pain", .95), ("c section", .8), ("caesarean", .8), ("new mum", .8), ("baby", .6),
+    ],
+}
+
+DEFAULT_PHRASES: tuple[Phrase, ...] = tuple(
+    Phrase(text, slug, weight) for slug, rows in _CONCERN_PHRASES.items() for text, weight in rows
+)
+
+# --- Red flags and cautions in free text -----------------------------------------------
+# One more word, for "{0,3}?" gaps between the words that matter. A gap word is never a
+# negation, so "have no history of cancer" can't match "have ... cancer" around the "no".
+_NEG = r"(?:no|not|never|without|none|nor|neither|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|wasn'?t)"
+_W = rf"(?:\s+(?!{_NEG}\b)\S+)"
+_SADDLE = (r"(?:groin|crotch|genitals?|genital area|private parts|privates|saddle|perineum|"
+           r"between (?:my|the) legs|inner thighs?|back passage|anus)")
+_LOSE = r"(?:los[a-z]*|dropp[a-z]*|shed[a-z]*)"  # losing / lost / dropped / shedding
+_WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reason|not (?:trying|dieting)|"
+            r"unexplained|unintentional[a-z]*|unintended|don'?t know why|no idea why)")
+_CANT = r"(?:can'?t|cannot|can not|could ?n'?t|unable to|not able to|can no longer|no longer able to)"
+
+SIGNAL_RULES: tuple[SignalRule, ...] = (
+    # fever
+    SignalRule("fever", r"\b(?:fevers?|feverish|febrile)\b", "definite"),
+    SignalRule("fever", r"\bhigh temperature\b", "definite"),
+    SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temperature\b", "definite"),
+    SignalRule("fever", r"\btemperature of (?:3[89]|4[0-2]|10[0-5])", "definite"),
+    SignalRule("fever", r"\b(?:temperature|chills|shivers|shivering|night sweats|hot and cold)\b", "vague"),
+    # leg-weakness: the brief's "major or progressive"; plain "weak" is only unclear
+    SignalRule("leg-weakness", rf"\b(?:legs?|feet|foot){_W}{{0,3}}?\s+(?:getting|growing|becoming|going|"
+               r"gotten|got|become|increasingly|more and more)\s+(?:\w+\s+)?weak(?:er)?\b", "definite"),
+    SignalRule("leg-weakness", rf"\b(?:legs?|feet|foot){_W}{{0,3}}?\s+weaker\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:weaker and weaker|progressive(?:ly)? (?:\w+ )?weak\w*)\b", "definite"),
+    SignalRule("leg-weakness", rf"\blegs?{_W}{{0,2}}?\s+(?:keeps? |kept )?(?:giving|gave|give|gives|buckling|"
+               r"buckled|collapsing|collapsed) ?(?:way|out|under me)?", "definite"),
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?)\b", "definite"),
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|either\s+|both\s+)?(?:legs?|feet)\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg))\b", "definite"),
+    SignalRule("leg-weakness", r"\bno strength in (?:my |either |both )?(?:legs?|feet|foot)\b", "definite"),
+    SignalRule("leg-weakness", r"\bweak(?:ness)? in (?:both|my two) legs\b", "definite"),
+    SignalRule("leg-weakness", r"\bboth legs (?:are |feel |feeling |have gone |went )?(?:weak|numb)", "definite"),
+    SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b", "vague"),
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),
+    SignalRule("leg-weakness", r"\blegs? (?:feel |feels |are |is |went |gone |go )?(?:wobbly|like jelly|heavy)\b",
+               "vague"),
+    # bladder-bowel: loss of control or retention
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|lost|losing|loss of|no|don'?t have (?:any )?)\s+(?:control(?:ling)?"
+               r"|hold(?:ing)?)\s+(?:(?:of|over|on|in)\s+)?(?:my\s+)?(?:bladder|bowels?|urine|pee|wee|poo|stools?)",
+               "definite"),
+    SignalRule("bladder-bowel", r"\b(?:loss of|lost|losing|no|poor)\s+(?:my\s+)?(?:bladder|bowel)\s+control\b",
+               "definite"),
+    SignalRule("bladder-bowel", r"\b(?:wet|wetting|soiled|soiling|peed|pooed|pooped)\s+(?:myself|my pants)\b",
+               "definite"),
+    SignalRule("bladder-bowel", r"\bincontinen\w*", "definite"),
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggling to|trouble|difficulty)\s+(?:pee|wee|urinate|"
+               r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
+    SignalRule("bladder-bowel", r"\bleak(?:ing|s)?\s+(?:urine|pee|wee)\b", "definite"),
+    SignalRule("bladder-bowel", r"\b(?:bladder|bowels?|urine|urinating)\b", "vague"),
+    # saddle-numbness
+    SignalRule("saddle-numbness", rf"\bnumb(?:ness)?{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
+    SignalRule("saddle-numbness", rf"\b{_SADDLE}{_W}{{0,3}}?\s+numb\b", "definite"),
+    SignalRule("saddle-numbness", rf"\b(?:{_CANT}|no)\s+(?:feel(?:ing)?|sensation){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
+    SignalRule("saddle-numbness", rf"\b(?:pins and needles|tingling){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
+    SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
+    SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\b", "vague"),
+    # major-trauma: a definite event is a red flag only when recent (see SIGNAL_CONTEXTS)
+    SignalRule("major-trauma", r"\b(?:car|road|traffic|motorbike|motorcycle|bike|cycling|bicycle|bus|auto|"
+               r"motorway|highway)\s+(?:crash|accident|collision|smash)", "definite"),
+    SignalRule("major-trauma", r"\b(?:serious|bad|major|big|nasty|heavy|hard)\s+(?:fall|crash|accident)\b", "definite"),
+    SignalRule("major-trauma", r"\b(?:fell|fallen|falling)\s+(?:off|from|down|out of)\b", "definite"),
+    SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
+    SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
+    SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|had a fall|a fall)\b", "vague"),
+    # cancer-history
+    SignalRule("cancer-history", rf"\b(?:had|have|having|got|diagnosed with|treated for|treatment for|history of|"
+               rf"survivor of|survived|beat|recovering from|remission from){_W}{{0,3}}?\s+(?:cancer|tumou?r|lymphoma|"
+               r"leuka?emia|myeloma|melanoma|sarcoma|carcinoma)\b", "definite"),
+    SignalRule("cancer-history", r"\b(?:cancer (?:survivor|patient|treatment|history|free)|in remission)\b", "definite"),
+    SignalRule("cancer-history", r"\b(?:chemo(?:therapy)?|radiotherapy|radiation therapy|oncologist|metasta\w*)\b",
+               "definite"),
+    SignalRule("cancer-history", r"\b(?:cancer|tumou?rs?|malignan\w*|lymphoma|leuka?emia|myeloma)\b", "vague"),
+    # weight-loss: only unexplained loss is a red flag
+    SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+(?:weight|kilos?|kg|pounds|lbs|stone)\b[^.!?;]*?{_WHY_NOT}",
+               "definite"),
+    SignalRule("weight-loss", r"\b(?:unexplained|unintentional|unintended|unexpected|sudden)\s+weight\s*loss\b",
+               "definite"),
+    SignalRule("weight-loss", rf"\bweight\s*loss\b[^.!?;]*?{_WHY_NOT}", "definite"),
+    SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+(?:weight|kilos?|kg|pounds|lbs|stone)\b", "vague"),
+    SignalRule("weight-loss", r"\bweight\s*loss\b", "vague"),
+    # cautions
+    SignalRule("pregnancy", r"\bpregnan(?:t|cy)\b", "definite"),
+    SignalRule("pregnancy", r"\b(?:expecting (?:a baby|twins|my first|our first)|(?:first|second|third|1st|2nd|3rd) "
+               r"trimester)\b", "definite"),
+    SignalRule("pregnancy", r"\b\d+ weeks? (?:pregnant|along|gestation)\b", "definite"),
+    SignalRule("pregnancy", r"\btrying for a baby\b", "vague"),
+    SignalRule("bleeding-risk", r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|edoxaban|lixiana|"
+               r"dabigatran|pradaxa|heparin|enoxaparin|clexane|lovenox|clopidogrel|plavix|ticagrelor|brilinta|"
+               r"prasugrel)\b", "definite"),
+    SignalRule("bleeding-risk", r"\b(?:blood thinn\w*|anti ?coagula\w*|anti ?platelets?|ha?emophilia\w*|"
+               r"von willebrand\w*|(?:bleeding|clotting|blood) disorder|low platelets?|thrombocytopenia)\b", "definite"),
+    SignalRule("bleeding-risk", r"\b(?:aspirin|bruis\w* easily|bleed\w* easily)\b", "vague"),
+    SignalRule("pacemaker", r"\b(?:pacemaker|defibrillator|icd|cochlear implant|(?:spinal cord|nerve|vagus nerve|"
+               r"deep brain|sacral nerve) stimulator|implanted (?:electrical|electronic) device)\b", "definite"),
+    SignalRule("pacemaker", r"\bimplanted device\b", "vague"),
+    SignalRule("implant", r"\b(?:metal|titanium|steel)\s+(?:plates?|rods?|screws?|pins?|cage|implants?|work)\b",
+               "definite"),
+    SignalRule("implant", r"\b(?:plates?|rods?|screws?|pins?)\s+(?:and\s+\w+\s+)?in\s+my\s+(?:back|spine|neck|hip|"
+               r"legs?|knee|ankle|arm|shoulder)\b", "definite"),
+    SignalRule("implant", r"\b(?:(?:hip|knee|shoulder|joint|disc|ankle) replacement|spinal fusion|fused (?:vertebrae|"
+               r"spine|discs?)|artificial (?:hip|knee|disc|joint)|implants?|stents?)\b", "definite"),
+)
+
+_RECENT = (r"\b(?:today|tonight|this (?:morning|afternoon|evening|week)|last night|yesterday|just now|earlier today|"
+           r"recently|(?:an?|one|two|three|few|\d+|couple of) (?:hours?|days?) ago|since (?:yesterday|this morning|"
+           r"last night|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")
+_PAST_TIME = (r"\b(?:last (?:year|month|summer|winter|spring|autumn)|(?:a |one |two |three |four |five |six |several |"
+              r"few |many |\d+ |couple of |a couple of |a few )?(?:weeks?|months?|years?|decades?) ago|a while ago|"
+              r"long ago|years back|in (?:19|20)\d\d|as a (?:child|kid|teenager)|when i was (?:younger|a kid|a child))\b")
+_CLEARED = (r"\b(?:cleared|checked (?:out|over)|been (?:seen|assessed|checked|examined)|discharged|nothing (?:was )?"
+            r"broken|(?:x ?rays?|scans?|mri|ct) (?:were|was|came back|showed|are) (?:fine|clear|normal|ok|okay)|"
+            r"doctor (?:said|says) (?:it'?s|its|i'?m|i am|everything'?s) (?:fine|ok|okay|all right))\b")
+
+SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
+    SignalContext("fever", drop_if=r"\b(?:weather|room temperature|cold temperature|heat pack|hot water bottle)\b",
+                  past_if=r"(?<!'ve )(?<!have )\bhad (?:a |some )?(?:\w+ )?(?:fever|temperature)\b", when_past="unclear"),
+    SignalContext("leg-weakness", drop_if=r"\b(?:back|core|arms?|hands?|grip|wrists?|abs|abdominals?|stomach|neck|"
+                  r"shoulders?|glutes?|voice|eyes?|immune|chest)\b",
+                  keep_if=r"\b(?:legs?|feet|foot|toes?|knees?|thighs?|calf|calves|ankles?|walk|stand)\b"),
+    # Numbness down a leg is ordinary sciatica, not the saddle area.
+    SignalContext("saddle-numbness", drop_if=r"\b(?:legs?|foot|feet|toes?|arms?|hands?|fingers?|calf|calves|shin|"
+                  r"knee|thigh|ankle|face|lips?|shoulders?|neck|heel|sole)\b", keep_if=_SADDLE),
+    # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
+    SignalContext("major-trauma", drop_if=_CLEARED, when_past="drop", needs_recent=True, whole_text=True),
+    SignalContext("weight-loss", drop_if=r"\b(?:diet\w*|gym|on purpose|intentionally|slimming|trying to lose|want to "
+                  r"lose|need to lose|weight watchers|calorie\w*|fasting|exercise more)\b", keep_if=_WHY_NOT),
+    SignalContext("pregnancy", drop_if=r"\b(?:after|post|since) (?:my |the )?(?:pregnancy|birth|baby)|\bpost ?natal|"
+                  r"\bpost ?partum|\bgave birth|\bgiving birth|\bhad (?:my|a|the|our) baby\b",
+                  keep_if=r"\b(?:i'?m|i am|currently|now|weeks|months) pregnant\b|\btrimester\b|\bpregnant again\b"),
+)}
+
+# Context markers shared by every code (used by ``understanding``).
+RECENT_MARKERS = _RECENT
+PAST_MARKERS = _PAST_TIME
+HEDGES = r"\b(?:maybe|might|possibly|perhaps|not sure|unsure|i think|i guess|wonder(?:ing)?|could (?:it|this|that) be)\b"
+
+# --- Lexicon for normalising and for negation scope (used by ``understanding``) ----------------
+# (pattern, replacement) applied after lower-casing: one spelling for each idea.
+SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:i\.? ?t\.? band|itb|iliotibial(?: band)?)\b", "itband"),  # before "it" is dropped as a stop word
+    (r"\bdisks?\b", "disc"), (r"\bmom\b", "mum"), (r"\bbutt\b", "bum"), (r"\bbackache\b", "back ache"),
+)
+STOPWORDS = frozenset("""
+    i i'm im i've ive i'd me my mine myself you your it it's its a an the and or of in on at to from for with by
+    up is are was were be been being am have has had do does did when since after that this these those so
+    very really just got get gets getting some bit quite like because as into about than then there what which
+    who can could would should will also too still now much lot lots feel feels feeling felt kind sort can't
+    cannot don't dont not no
+""".split())
+# Negation: a cue governs the next few words of its clause ("I don't have a fever")...
+NEGATION_CUES = frozenset("""no not never without none nor neither don't dont doesn't doesnt didn't didnt haven't havent
+    hasn't hasnt isn't isnt aren't arent wasn't wasnt weren't denies deny stopped negative""".split())
+# ...unless the next word makes it a hedge or idiom ("not sure", "don't know why")...
+NOT_NEGATING_BEFORE = frozenset("sure only just know certain doubt matter able idea".split())
+# ...and a clause ends at punctuation, at these words, and at "and"/"or" + one of these.
+CLAUSE_BREAKS = frozenset("but although though however except yet whereas while apart".split())
+NEW_CLAUSE_AFTER_AND = frozenset("i i'm im i've my it it's now then also".split())  # "..., and my legs ..."
+NEGATING_AFTER = frozenset("fine ok okay normal normally unaffected alright".split())  # "bladder is fine"
+# "My mum had cancer": someone else is the subject unless "I" comes closer.
+FIRST_PERSON = frozenset("i i'm im i've ive i'd i'll me myself".split())
+OTHER_PEOPLE = frozenset("""mum mother dad father parent parents brother sister son daughter child children kid kids wife
+    husband partner friend grandma grandmother granny grandad grandpa grandfather aunt uncle cousin family relative
+    colleague boss""".split())
+NOT_A_LIST = frozenset("just only mainly mostly more rather instead".split())  # "no X, just Y"

@@ -1,0 +1,387 @@
+"""Pure ranking: one candidate practitioner + one query → a score and its reasons.
+
+No database and no Flask: the search service fetches candidates (already filtered to
+verified, unsuspended practitioners and their verified modalities), builds
+:class:`Candidate` and :class:`Query` values and calls :func:`rank`. Weights and the
+relevance table are data with defaults, so admins can edit them and benchmarks can vary
+them. Also here: the cheap distance and bounding-box helpers the candidate query needs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_NAMES
+from marketplace.matching.safety import CautionNote, apply_cautions
+
+__all__ = [
+    "DEFAULT_WEIGHTS", "NAMES", "RELEVANCE", "TYPICAL_SESSION_PRICE", "BoundingBox", "Candidate", "Query",
+    "Scored", "Weights", "approx_km", "bounding_box", "matches_filters", "rank", "score",
+]
+
+# --- Relevance: how well a modality or technique fits a concern (0..1) ------------------------
+# From the domain brief and its sources; technique rows refine their modality where the
+# sources single a technique out (prenatal massage in pregnancy, dry needling for trigger
+# points, exercise for chronic pain). Admins edit the table; this is the seed.
+_RELEVANCE_ROWS: dict[str, dict[str, float]] = {
+    "back-spasm": {"massage": .9, "acupuncture": .8, "physiotherapy": .8, "tui-na": .7, "manual-therapy": .7,
+                   "cupping": .6, "chiropractic": .6, "ayurveda": .4, "yoga-pilates": .3, "herbal-medicine": .2,
+                   "medical-massage": .9, "deep-tissue-massage": .8, "electro-acupuncture": .8, "distal-needling": .8,
+                   "myofascial-release": .7, "stretching-mobility": .7, "spinal-manipulation": .6, "kati-basti": .5},
+    "recurring-back-spasm": {"physiotherapy": .9, "acupuncture": .8, "massage": .7, "manual-therapy": .7,
+                             "yoga-pilates": .7, "tui-na": .6, "chiropractic": .6, "posture-coaching": .6,
+                             "cupping": .5, "ayurveda": .4, "core-strengthening": .9, "exercise-therapy": .9,
+                             "electro-acupuncture": .8, "posture-training": .8, "clinical-pilates": .8},
+    "chronic-low-back-pain": {"physiotherapy": .9, "acupuncture": .8, "yoga-pilates": .8, "massage": .6,
+                              "chiropractic": .6, "manual-therapy": .6, "posture-coaching": .6, "tui-na": .5,
+                              "ayurveda": .5, "cupping": .4, "herbal-medicine": .2, "exercise-therapy": 1.0,
+                              "core-strengthening": .9, "therapeutic-yoga": .8, "clinical-pilates": .8,
+                              "kati-basti": .6, "spinal-manipulation": .6},
+    "upper-back-pain": {"massage": .8, "physiotherapy": .8, "cupping": .8, "acupuncture": .7, "manual-therapy": .7,
+                        "tui-na": .7, "posture-coaching": .7, "yoga-pilates": .6, "chiropractic": .5,
+                        "dry-needling": .8, "posture-training": .8, "gua-sha": .7},
+    "neck-shoulder-tension": {"massage": .9, "acupuncture": .8, "cupping": .8, "manual-therapy": .7, "tui-na": .7,
+                              "physiotherapy": .7, "posture-coaching": .6, "yoga-pilates": .6, "ayurveda": .4,
+                              "dry-needling": .9, "deep-tissue-massage": .8, "gua-sha": .7, "shiatsu": .7},
+    "sciatica": {"physiotherapy": .9, "acupuncture": .7, "massage": .5, "chiropractic": .5, "manual-therapy": .5,
+                 "yoga-pilates": .5, "tui-na": .4, "ayurveda": .3, "exercise-therapy": .9, "electro-acupuncture": .8,
+                 "spinal-mobilisation": .7, "myofascial-release": .5},
+    "piriformis-syndrome": {"physiotherapy": .9, "massage": .8, "acupuncture": .7, "manual-therapy": .7,
+                            "yoga-pilates": .6, "tui-na": .5, "dry-needling": .9, "sports-massage": .8,
+                            "deep-tissue-massage": .8, "myofascial-release": .8, "stretching-mobility": .8},
+    "it-band-tightness": {"physiotherapy": .9, "massage": .8, "manual-therapy": .7, "acupuncture": .6,
+                          "yoga-pilates": .5, "cupping": .5, "sports-massage": .9, "myofascial-release": .9,
+                          "dry-needling": .8, "stretching-mobility": .8},
+    "disc-related-pain": {"physiotherapy": .9, "acupuncture": .5, "yoga-pilates": .5, "massage": .4,
+                          "chiropractic": .4, "manual-therapy": .4, "exercise-therapy": .9, "core-strengthening": .8,
+                          "clinical-pilates": .6},
+    "fibromyalgia": {"acupuncture": .7, "yoga-pilates": .7, "physiotherapy": .7, "massage": .6, "ayurveda": .5,
+                     "tui-na": .4, "manual-therapy": .4, "herbal-medicine": .3, "therapeutic-yoga": .8,
+                     "exercise-therapy": .8, "manual-lymphatic-drainage": .5, "abhyanga": .5},
+    "arthritis-back-pain": {"physiotherapy": .9, "acupuncture": .7, "yoga-pilates": .6, "massage": .5,
+                            "ayurveda": .5, "manual-therapy": .4, "herbal-medicine": .3, "exercise-therapy": .9,
+                            "therapeutic-yoga": .7, "moxibustion": .5, "kati-basti": .5},
+    "posture-desk-pain": {"posture-coaching": 1.0, "physiotherapy": .9, "yoga-pilates": .8, "massage": .6,
+                          "manual-therapy": .5, "acupuncture": .5, "chiropractic": .5, "ergonomic-assessment": 1.0,
+                          "posture-correction": 1.0, "posture-training": .9, "clinical-pilates": .8,
+                          "core-strengthening": .7},
+    "stress-tension": {"massage": .9, "yoga-pilates": .8, "acupuncture": .7, "ayurveda": .7, "manual-therapy": .6,
+                       "tui-na": .6, "cupping": .5, "abhyanga": .8, "shiatsu": .8, "therapeutic-yoga": .8,
+                       "auricular-acupuncture": .6},
+    "sports-injury": {"physiotherapy": .9, "massage": .8, "acupuncture": .6, "manual-therapy": .6, "cupping": .5,
+                      "chiropractic": .4, "sports-massage": 1.0, "dry-needling": .8, "exercise-therapy": .8,
+                      "stretching-mobility": .7},
+    "post-accident-pain": {"physiotherapy": .9, "acupuncture": .7, "massage": .7, "manual-therapy": .6,
+                           "chiropractic": .5, "tui-na": .5, "medical-massage": .8, "exercise-therapy": .8,
+                           "spinal-mobilisation": .7},
+    "pregnancy-postnatal-back-pain": {"massage": .8, "physiotherapy": .8, "yoga-pilates": .7, "acupuncture": .5,
+                                      "manual-therapy": .4, "ayurveda": .4, "prenatal-massage": 1.0,
+                                      "therapeutic-yoga": .7, "clinical-pilates": .7, "core-strengthening": .6},
+}
+RELEVANCE: dict[tuple[str, str], float] = {(c, s): w for c, row in _RELEVANCE_ROWS.items() for s, w in row.items()}
+
+# Display names for reasons; a modality's name wins over a technique with the same slug.
+NAMES: dict[str, str] = {**TECHNIQUE_NAMES, **MODALITY_NAMES, **CONCERN_NAMES}
+
+# A rough price for one session, in minor units, to say "lower price than typical" when
+# the seeker set no budget. Currencies not listed get no price bonus at all.
+TYPICAL_SESSION_PRICE: dict[str, int] = {
+    "GBP": 6000, "EUR": 7000, "USD": 9000, "CAD": 10000, "AUD": 11000, "INR": 150000, "SGD": 10000, "AED": 30000,
+}
+_LANGUAGE_CODES = {"en": "english", "hi": "hindi", "es": "spanish", "fr": "french", "de": "german",
+                   "zh": "chinese", "ar": "arabic", "bn": "bengali", "pa": "punjabi", "ur": "urdu", "ta": "tamil",
+                   "te": "telugu", "mr": "marathi", "gu": "gujarati", "pt": "portuguese", "it": "italian",
+                   "ja": "japanese", "ko": "korean", "ru": "russian", "pl": "polish", "ml": "malayalam"}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each factor counts. Relevance dominates on purpose: a practitioner who
+    fits the concern should beat a nearer one who doesn't, "within reason"."""
+
+    relevance: float = 1.0
+    declared_concern: float = 0.15
+    distance: float = 0.3
+    distance_half_km: float = 8.0  # distance factor 1 / (1 + d / h): 1 at 0 km, 0.5 at h km
+    online_distance: float = 0.5  # online sessions count as if h km away: neither near nor far
+    verified: float = 0.1
+    price: float = 0.05  # small: price is a tiebreaker, not a reason to see the wrong person
+    language: float = 0.1
+    rating: float = 0.1  # hook: contributes 0 while ratings are None
+    availability: float = 0.05  # hook: contributes 0 while next_available is None
+    caution_preference: float = 0.15
+    strong_fit: float = 0.7  # relevance at which a reason says "commonly used for"
+    some_fit: float = 0.4  # ... "can help with"; below it, no reason
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One practitioner as the ranking sees them. ``distance_km`` is ``None`` for an
+    online listing; money is integer minor units plus an ISO 4217 code."""
+
+    practitioner_id: int
+    modalities: frozenset[str]
+    techniques: frozenset[str] = frozenset()
+    concerns: frozenset[str] = frozenset()
+    distance_km: float | None = None
+    min_price: int | None = None
+    currency: str | None = None
+    is_verified: bool = True
+    languages: tuple[str, ...] = ()
+    rating: float | None = None  # 0..5, filled by a later issue
+    next_available: datetime | None = None  # filled by a later issue
+    offers_online: bool = False
+    venue_types: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the seeker asked for. ``max_price`` is in ``currency`` minor units."""
+
+    concerns: tuple[str, ...] = ()
+    radius_km: float = 25.0
+    mode: Literal["in_person", "online", "any"] = "any"
+    max_price: int | None = None
+    currency: str | None = None
+    language: str | None = None
+    modality: str | None = None
+    technique: str | None = None
+    venue_type: str | None = None
+    cautions: frozenset[str] = frozenset()
+    now: datetime | None = None  # for the availability hook
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A score (higher is better; only comparable under the same weights) and the reasons
+    behind it, most important first. ``notes`` are the caution notes for this seeker;
+    ``excluded`` is True when cautions rule out everything this practitioner offers."""
+
+    score: float
+    reasons: list[str]
+    notes: list[CautionNote] = field(default_factory=list)
+    relevance: float = 0.0
+    excluded: bool = False
+
+
+def _plain(name: str) -> str:
+    return name.split(" (")[0]
+
+
+def _mid(name: str) -> str:
+    name = _plain(name)
+    return name if len(name) > 1 and name[1].isupper() else name[:1].lower() + name[1:]
+
+
+def _language_key(language: str) -> str:
+    key = language.strip().lower()
+    return _LANGUAGE_CODES.get(key, key)
+
+
+def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS, *,
+          relevance: Mapping[tuple[str, str], float] = RELEVANCE, names: Mapping[str, str] = NAMES) -> Scored:
+    """Score one candidate for one query. Pure and deterministic; never raises on unknown
+    slugs (they just add nothing)."""
+    w = weights
+    modalities, techniques, notes, preferred = candidate.modalities, candidate.techniques, [], frozenset()
+    excluded = False
+    if query.cautions:
+        outcome = apply_cautions(query.cautions, techniques, modalities)
+        modalities = modalities - outcome.excluded_modalities
+        techniques = techniques - outcome.excluded_techniques
+        preferred = outcome.preferred_techniques
+        notes = [n for n in outcome.notes if n.technique_or_modality not in preferred]
+        excluded = bool(candidate.modalities) and not modalities
+    offered = sorted(modalities) + sorted(techniques)  # modalities first: their names read better
+    declared_reasons, fit_reasons, other = [], [], []
+    rel_sum = declared = 0.0
+    for concern in query.concerns:
+        best, best_slug = 0.0, None
+        for slug in offered:
+            value = relevance.get((concern, slug), 0.0)
+            if value > best:
+                best, best_slug = value, slug
+        rel_sum += best
+        concern_name = _mid(names.get(concern, concern.replace("-", " ")))
+        if concern in candidate.concerns:
+            declared += 1
+            declared_reasons.append(f"Treats {concern_name}")
+        if best_slug is not None and best >= w.some_fit:
+            what = _plain(names.get(best_slug, best_slug))
+            verb = "is commonly used for" if best >= w.strong_fit else "can help with"
+            fit_reasons.append(f"{what} {verb} {concern_name}")
+    n = len(query.concerns)
+    rel = rel_sum / n if n else 0.0
+    total = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
+    for t in sorted(preferred):
+        total += w.caution_preference
+        other.append(f"Trained in {_mid(names.get(t, t))}")
+    if candidate.distance_km is None:
+        total += w.distance * w.online_distance
+        other.append("Offers online sessions")
+    else:
+        d = max(candidate.distance_km, 0.0)
+        total += w.distance / (1.0 + d / w.distance_half_km)
+        other.append(f"{d:.1f} km away" if d < 10 else f"{d:.0f} km away")
+    if query.language and any(_language_key(x) == _language_key(query.language) for x in candidate.languages):
+        total += w.language
+        other.append(f"Speaks {_language_key(query.language).title()}")
+    price_score, price_reason = _price(candidate, query)
+    total += w.price * price_score
+    if price_reason:
+        other.append(price_reason)
+    if candidate.rating is not None:
+        total += w.rating * min(max(candidate.rating / 5.0, 0.0), 1.0)
+        if candidate.rating >= 4.0:
+            other.append(f"Rated {candidate.rating:.1f} out of 5")
+    if candidate.next_available is not None and query.now is not None:
+        days = max((candidate.next_available - query.now).total_seconds() / 86400.0, 0.0)
+        total += w.availability / (1.0 + days / 7.0)
+        if days <= 7:
+            other.append("Available today" if days < 1 else f"Available within {math.ceil(days)} days")
+    if candidate.is_verified:
+        total += w.verified
+        other.append("Verified credentials")
+    return Scored(round(total, 6), declared_reasons + fit_reasons + other, notes, round(rel, 6), excluded)
+
+
+def _price(candidate: Candidate, query: Query) -> tuple[float, str | None]:
+    """0..1 price factor and its reason. Cheaper only counts within the seeker's budget, or
+    against a typical price for the currency when no budget is set."""
+    if candidate.min_price is None or candidate.currency is None:
+        return 0.0, None
+    if query.max_price is not None:
+        if (query.currency or candidate.currency) != candidate.currency or candidate.min_price > query.max_price:
+            return 0.0, None
+        return (1.0 - candidate.min_price / query.max_price if query.max_price else 1.0), "Within your budget"
+    typical = TYPICAL_SESSION_PRICE.get(candidate.currency.upper())
+    if not typical or candidate.min_price >= typical:
+        return 0.0, None
+    return min(1.0, (typical - candidate.min_price) / typical), (
+        "Lower price than typical" if candidate.min_price <= 0.8 * typical else None)
+
+
+def matches_filters(candidate: Candidate, query: Query) -> bool:
+    """The query's hard filters: mode and radius, modality, technique, budget (only in the
+    query's currency), language, venue type, and cautions that rule out everything."""
+    if candidate.distance_km is None:
+        if query.mode == "in_person" or not candidate.offers_online:
+            return False
+    elif query.mode == "online" or candidate.distance_km > query.radius_km:
+        return False
+    if query.modality and query.modality not in candidate.modalities:
+        return False
+    if query.technique and query.technique not in candidate.techniques:
+        return False
+    if query.max_price is not None and (candidate.min_price is None or candidate.min_price > query.max_price
+                                        or (query.currency or candidate.currency) != candidate.currency):
+        return False
+    if query.language and not any(_language_key(x) == _language_key(query.language) for x in candidate.languages):
+        return False
+    if query.venue_type and candidate.distance_km is not None and query.venue_type not in candidate.venue_types:
+        return False
+    if query.cautions:
+        outcome = apply_cautions(query.cautions, candidate.techniques, candidate.modalities)
+        if candidate.modalities and candidate.modalities <= outcome.excluded_modalities:
+            return False
+        if query.technique and query.technique in outcome.excluded_techniques:
+            return False
+    return True
+
+
+def rank(candidates: Iterable[Candidate], query: Query, weights: Weights = DEFAULT_WEIGHTS, *,
+         relevance: Mapping[tuple[str, str], float] = RELEVANCE,
+         names: Mapping[str, str] = NAMES) -> list[tuple[Candidate, Scored]]:
+    """Filter and score ``candidates``, best first. Ties break on distance (online last)
+    and then practitioner id, so paging through the same search is stable."""
+    scored = [(c, score(c, query, weights, relevance=relevance, names=names))
+              for c in candidates if matches_filters(c, query)]
+    scored.sort(key=lambda cs: (-cs[1].score, math.inf if cs[0].distance_km is None else cs[0].distance_km,
+                                cs[0].practitioner_id))
+    return scored
+
+
+# --- Geometry: cheap enough for thousands of candidates per search ------------------------------
+_A = 6378.137  # WGS84 semi-major axis, km
+_F = 1 / 298.257223563
+_E2 = _F * (2 - _F)
+_M_MIN = _A * (1 - _E2)  # smallest meridional radius of curvature (at the equator), km
+
+
+def approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance in km, within 0.001% of the WGS84 geodesic up to 200 km (and ~1.5 µs).
+
+    Haversine gives the angle (so poles and the antimeridian need no special case); the
+    ellipsoid's radius of curvature at the mid-latitude, in the direction of travel,
+    turns it into km. A plain sphere is up to 0.56% off north-south near the equator.
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    theta = 2 * math.asin(min(1.0, math.sqrt(h)))
+    if theta == 0.0:
+        return 0.0
+    s = math.sin((p1 + p2) / 2)
+    q = 1 - _E2 * s * s
+    n_radius, m_radius = _A / math.sqrt(q), _A * (1 - _E2) / (q * math.sqrt(q))
+    north = min(1.0, (dp / theta) ** 2)  # share of the step that runs north-south
+    return theta * math.sqrt(m_radius * m_radius * north + n_radius * n_radius * (1 - north))
+
+
+class BoundingBox(NamedTuple):
+    """Unpacks as ``(min_lat, max_lat, min_lon, max_lon)``. When the box crosses the
+    antimeridian ``min_lon > max_lon`` (e.g. 170 … -170): query :meth:`lon_ranges`,
+    which then returns two ranges. A box reaching a pole spans every longitude."""
+
+    min_lat: float
+    max_lat: float
+    min_lon: float
+    max_lon: float
+
+    @property
+    def crosses_antimeridian(self) -> bool:
+        return self.min_lon > self.max_lon
+
+    def lon_ranges(self) -> tuple[tuple[float, float], ...]:
+        if self.crosses_antimeridian:
+            return ((self.min_lon, 180.0), (-180.0, self.max_lon))
+        return ((self.min_lon, self.max_lon),)
+
+    def contains(self, lat: float, lon: float) -> bool:
+        if not self.min_lat <= lat <= self.max_lat:
+            return False
+        # -180 and 180 are the same meridian: try both spellings of the longitude.
+        return any(lo <= x <= hi for lo, hi in self.lon_ranges() for x in (lon, lon - 360.0, lon + 360.0))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> BoundingBox:
+    """The smallest lat/lon box this cheap bound gives that contains every point within
+    ``radius_km`` (WGS84 geodesic) of ``(lat, lon)``. Raises ``ValueError`` for a
+    negative radius.
+
+    Conservative by construction: latitude moves at least ``_M_MIN`` km per radian, and
+    longitude at least ``a·cos(φ)`` km per radian at the box's highest latitude ``φ``.
+    """
+    if radius_km < 0 or math.isnan(radius_km):
+        raise ValueError("radius_km must be a non-negative number")
+    lon = (lon + 180.0) % 360.0 - 180.0
+    dlat = math.degrees(radius_km / _M_MIN) * (1 + 1e-9) + 1e-9
+    lo, hi = lat - dlat, lat + dlat
+    if lo <= -90.0 or hi >= 90.0:
+        return BoundingBox(max(lo, -90.0), min(hi, 90.0), -180.0, 180.0)
+    dlon = math.degrees(radius_km / (_A * math.cos(math.radians(max(abs(lo), abs(hi)))))) * (1 + 1e-9) + 1e-9
+    if dlon >= 180.0:
+        return BoundingBox(lo, hi, -180.0, 180.0)
+    west, east = lon - dlon, lon + dlon
+    if west < -180.0:
+        west += 360.0
+    if east > 180.0:
+        east -= 360.0
+    return BoundingBox(lo, hi, west, east)

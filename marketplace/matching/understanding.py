@@ -1,0 +1,427 @@
+"""Free text in a seeker's own words → concerns, red flags, cautions. Pure, and safe to
+call with any string (never raises on odd input).
+
+* :func:`build_matcher` compiles a phrase list (seed data or the admin-edited table) into
+  a :class:`ConcernMatcher`: ``.match(text)`` ranks concerns (``[]`` when nothing fits)
+  and ``.suggest(text)`` always offers a few.
+* :func:`screen_text` finds red flags and cautions, honours stated negations ("no fever")
+  and returns ``unclear`` codes when words are there but the meaning isn't: the UI asks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from marketplace.matching.phrases import (
+    CLAUSE_BREAKS, COMMON_CONCERNS, CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER,
+    NEGATION_CUES, NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_PEOPLE,
+    PAST_MARKERS, RECENT_MARKERS, SIGNAL_CONTEXTS, SIGNAL_RULES, SPELLING_VARIANTS, STOPWORDS, Phrase,
+    SignalContext, SignalRule,
+)
+from marketplace.matching.safety import CAUTIONS, RED_FLAGS
+
+__all__ = [
+    "ConcernMatch", "ConcernMatcher", "ConcernSuggestion", "Screening", "Signal", "Understanding",
+    "build_matcher", "normalise", "screen_text", "stem", "understand",
+]
+
+# --- Normalisation and tokens ------------------------------------------------------------
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_VARIANTS = tuple((re.compile(p), r) for p, r in SPELLING_VARIANTS)
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[.,;:!?]")
+_PUNCT = frozenset(".,;:!?")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straighten apostrophes, turn hyphens/slashes/brackets into spaces and
+    collapse whitespace; sentence punctuation (``.,;:!?``) is kept because it bounds
+    negation scope. Spelling variants ("disk", "IT band") are unified."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = re.sub(r"[^a-z0-9'.,;:!?\s]+", " ", text)
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not apostrophes
+    for pattern, replacement in _VARIANTS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: plurals and -ing/-ed/-ness, so "spasms"/"spasm" and
+    "locked"/"locking" meet. Applied to phrases and input alike, so only consistency
+    matters, not linguistic correctness."""
+    w = word[:-2] if word.endswith("'s") else word
+    w = w.replace("'", "")
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("ness") and len(w) > 6:
+        w = w[:-4]
+    elif w.endswith(("ing", "ed")) and len(w) > (5 if w.endswith("ing") else 4):
+        w = w[:-3] if w.endswith("ing") else w[:-2]
+        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsfz":  # "runn" → "run"; keep "stiff", "fall"
+            w = w[:-1]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("e") and len(w) >= 4:
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(norm: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+
+
+# --- Negation scope (shared by concerns and screening) -------------------------------------
+NEGATION_WINDOW = 6  # words a negation reaches forward, within its clause
+
+
+def _is_break(tokens: Sequence[_Token], i: int) -> bool:
+    t = tokens[i].text
+    if t in _PUNCT or t in CLAUSE_BREAKS:
+        return True
+    return t in ("and", "or") and i + 1 < len(tokens) and tokens[i + 1].text in NEW_CLAUSE_AFTER_AND
+
+
+
+
+def _negated_list(tokens: Sequence[_Token], comma: int, first: int) -> bool:
+    """"No fever, weakness or numbness": a short list opened by a negation carries it
+    across commas. Only bare items count, so "no fever, my legs are weak" stays apart."""
+    between = [t.text for t in tokens[comma + 1:first]]
+    if len(between) > 2 or any(t in NEW_CLAUSE_AFTER_AND or t in FIRST_PERSON or t in NOT_A_LIST for t in between):
+        return False
+    while True:
+        b = comma - 1
+        while b >= 0 and not _is_break(tokens, b):
+            b -= 1
+        segment = [t.text for t in tokens[b + 1:comma]]
+        if 1 < len(segment) <= 3 and segment[0] in NEGATION_CUES:
+            return True
+        if b < 0 or tokens[b].text != "," or not 0 < len(segment) <= 2 \
+                or any(t in NEW_CLAUSE_AFTER_AND or t in FIRST_PERSON for t in segment):
+            return False
+        comma = b
+
+
+def _negated(tokens: Sequence[_Token], first: int, last: int) -> bool:
+    """True when a negation cue governs tokens[first..last]: a cue in the few words before
+    it in the same clause ("I don't have a fever"), or a "fine"/"normal" after it
+    ("bladder is fine")."""
+    seen = 0
+    for j in range(first - 1, -1, -1):
+        if _is_break(tokens, j):
+            return tokens[j].text == "," and _negated_list(tokens, j, first) or _post_negated(tokens, last)
+        t = tokens[j].text
+        nxt = tokens[j + 1].text if j + 1 < len(tokens) else ""
+        if (t in NEGATION_CUES and nxt not in NOT_NEGATING_BEFORE) or (t == "off" and j and tokens[j - 1].text in ("came", "come")):
+            return True
+        seen += 1
+        if seen >= NEGATION_WINDOW:
+            break
+    return _post_negated(tokens, last)
+
+
+def _post_negated(tokens: Sequence[_Token], last: int) -> bool:
+    for j in range(last + 1, min(last + 6, len(tokens))):
+        if _is_break(tokens, j):
+            break
+        t, nxt = tokens[j].text, (tokens[j + 1].text if j + 1 < len(tokens) else "")
+        if t in NEGATING_AFTER or (t == "no" and nxt.startswith(("problem", "issue", "change"))):
+            return True
+    return False
+
+
+def _about_someone_else(tokens: Sequence[_Token], first: int) -> bool:
+    """"My mum had cancer": a family member, not "I", is the subject of the clause."""
+    for j in range(first - 1, -1, -1):
+        if _is_break(tokens, j) or tokens[j].text in FIRST_PERSON:
+            return False
+        if tokens[j].text in OTHER_PEOPLE:
+            return True
+    return False
+
+
+def _scope_span(tokens: Sequence[_Token], first: int, last: int) -> tuple[int, int]:
+    lo, hi = first, last
+    while lo > 0 and not _is_break(tokens, lo - 1):
+        lo -= 1
+    while hi + 1 < len(tokens) and not _is_break(tokens, hi + 1):
+        hi += 1
+    return tokens[lo].start, tokens[hi].end
+
+
+# --- Concern matching --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConcernMatch:
+    """One concern the text points at; ``confidence`` in 0..1, ``phrase`` the best phrase
+    that matched (the concern slug itself when the input was a slug or name)."""
+
+    slug: str
+    confidence: float
+    phrase: str
+
+
+@dataclass(frozen=True)
+class ConcernSuggestion:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    phrase: Phrase
+    stems: tuple[str, ...]
+
+
+def _osa_within_one(a: str, b: str) -> bool:
+    """Edit distance ≤ 1 (one insertion, deletion, substitution or adjacent swap)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
+
+
+class ConcernMatcher:
+    """Matches text against a fixed phrase list. Build once (``build_matcher``), reuse:
+    it holds no per-request state and is safe to share between threads."""
+
+    MIN_FUZZY_LEN = 6  # typos are tolerated only in longer words ("spasams", "sciatia")
+
+    def __init__(self, phrases: Iterable[Phrase], concern_names: Mapping[str, str],
+                 common: Sequence[str]) -> None:
+        self.concern_names = dict(concern_names)
+        self.common = tuple(s for s in common if s in self.concern_names)
+        compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+        for p in phrases:
+            stems = tuple(stem(t.text) for t in _tokens(normalise(p.text))
+                          if t.text not in _PUNCT and t.text not in STOPWORDS)
+            key = (p.concern_slug, stems)
+            if stems and (key not in compiled or compiled[key].phrase.weight < p.weight):
+                compiled[key] = _Compiled(p, stems)  # duplicates: keep the stronger weight
+        self._phrases = tuple(compiled.values())
+        self._vocab = frozenset(s for c in self._phrases for s in c.stems)
+        self._by_concern: dict[str, set[str]] = {}
+        for c in self._phrases:
+            self._by_concern.setdefault(c.phrase.concern_slug, set()).update(c.stems)
+        for slug, name in self.concern_names.items():
+            self._by_concern.setdefault(slug, set()).update(
+                stem(t.text) for t in _tokens(normalise(name)) if t.text not in _PUNCT | STOPWORDS)
+        self._names = {normalise(n): s for s, n in self.concern_names.items()}
+
+    def _content(self, tokens: Sequence[_Token]) -> list[tuple[str, int, bool]]:
+        """(stem, token index, typo-corrected?) for each content word."""
+        out = []
+        for i, t in enumerate(tokens):
+            if t.text in _PUNCT or t.text in STOPWORDS:
+                continue
+            s, fuzzy = stem(t.text), False
+            if s not in self._vocab and len(t.text) >= self.MIN_FUZZY_LEN:
+                near = sorted(v for v in self._vocab if len(v) >= 5 and _osa_within_one(s, v))
+                if near:
+                    s, fuzzy = near[0], True
+            out.append((s, i, fuzzy))
+        return out
+
+    def match(self, text: str, *, limit: int = 5, min_confidence: float = 0.35) -> list[ConcernMatch]:
+        """Concerns ranked by confidence (ties in phrase-list order); ``[]`` if none."""
+        raw = (text or "").strip().lower()
+        if not raw:
+            return []
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if parts and all(p in self.concern_names for p in parts):  # slugs: an exact answer
+            return [ConcernMatch(p, 1.0, p) for p in dict.fromkeys(parts)][:limit]
+        norm = normalise(text)
+        if norm in self._names:
+            return [ConcernMatch(self._names[norm], 1.0, text.strip())]
+        tokens = _tokens(norm)
+        content = self._content(tokens)
+        stems = [c[0] for c in content]
+        first_at: dict[str, int] = {}
+        for k, s in enumerate(stems):
+            first_at.setdefault(s, k)
+        hits: list[tuple[float, int, _Compiled, frozenset[int]]] = []
+        for order, c in enumerate(self._phrases):
+            if not all(s in first_at for s in c.stems):
+                continue
+            n, quality, where = len(c.stems), 0.85, [first_at[s] for s in c.stems]
+            for k in range(len(stems) - n + 1):
+                if tuple(stems[k:k + n]) == c.stems:  # the words in order, stop words aside
+                    quality, where = 1.0, list(range(k, k + n))
+                    break
+            if any(content[k][2] for k in where):
+                quality *= 0.9
+            idx = [content[k][1] for k in where]
+            if _negated(tokens, min(idx), max(idx)):
+                continue
+            hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
+        hits.sort(key=lambda h: (-h[0], h[1]))
+        best: dict[str, tuple[float, str, int]] = {}
+        covered: dict[str, set[int]] = {}
+        for conf, order, c, idx in hits:
+            slug = c.phrase.concern_slug
+            if slug not in best:
+                best[slug], covered[slug] = (conf, c.phrase.text, order), set(idx)
+            elif not idx <= covered[slug]:  # independent evidence: noisy-or it in
+                old, text_, o = best[slug]
+                best[slug] = (1 - (1 - old) * (1 - conf), text_, o)
+                covered[slug] |= idx
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
+        return [ConcernMatch(s, round(min(conf, 1.0), 3), ph) for s, (conf, ph, _) in ranked
+                if conf >= min_confidence][:limit]
+
+    def suggest(self, text: str, *, limit: int = 4) -> list[ConcernSuggestion]:
+        """A few concerns to offer: matches first, then closest by shared (or nearly
+        shared) words, then the most common concerns. Never empty when any are known."""
+        chosen = [m.slug for m in self.match(text, limit=limit, min_confidence=0.2)]
+        words = {stem(t.text) for t in _tokens(normalise(text or "")) if t.text not in _PUNCT | STOPWORDS}
+        vocab = sorted(self._vocab)
+        expanded = set(words)
+        for w in words:
+            if len(w) >= 4:
+                expanded.update(difflib.get_close_matches(w, vocab, n=3, cutoff=0.75))
+        overlap = sorted(((len(expanded & v), slug) for slug, v in self._by_concern.items() if expanded & v),
+                         key=lambda x: -x[0])
+        for slug in [s for _, s in overlap] + list(self.common) + list(self.concern_names):
+            if slug not in chosen and slug in self.concern_names:
+                chosen.append(slug)
+        return [ConcernSuggestion(s, self.concern_names[s]) for s in chosen[:limit]]
+
+
+def build_matcher(phrases: Iterable[Phrase] = DEFAULT_PHRASES, *,
+                  concern_names: Mapping[str, str] = CONCERN_NAMES,
+                  common: Sequence[str] = COMMON_CONCERNS) -> ConcernMatcher:
+    """Compile ``phrases`` (seed data or rows from the admin table). Phrases naming a slug
+    missing from ``concern_names`` are kept: the caller decides which concerns exist."""
+    return ConcernMatcher(phrases, concern_names, common)
+
+
+# --- Screening for red flags and cautions -----------------------------------------------------
+Verdict = Literal["stated", "unclear", "negated", "dropped"]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One hit of a red-flag or caution pattern and what was made of it (for explaining)."""
+
+    code: str
+    verdict: Verdict
+    text: str
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the text says about safety. ``unclear`` holds red-flag *and* caution codes that
+    are mentioned but not settled (ask the seeker); a code is never in two sets."""
+
+    red_flags: frozenset[str] = frozenset()
+    unclear: frozenset[str] = frozenset()
+    cautions: frozenset[str] = frozenset()
+    signals: tuple[Signal, ...] = field(default=(), compare=False)
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.red_flags)
+
+    @property
+    def unclear_red_flags(self) -> frozenset[str]:
+        return self.unclear & frozenset(RED_FLAGS)
+
+    @property
+    def unclear_cautions(self) -> frozenset[str]:
+        return self.unclear & frozenset(CAUTIONS)
+
+
+_RULES = tuple((r, re.compile(r.pattern)) for r in SIGNAL_RULES)
+_CONTEXTS = {code: (ctx, {k: re.compile(getattr(ctx, k)) for k in ("drop_if", "keep_if", "past_if")
+                          if getattr(ctx, k)}) for code, ctx in SIGNAL_CONTEXTS.items()}
+_RECENT, _PAST, _HEDGE = re.compile(RECENT_MARKERS), re.compile(PAST_MARKERS), re.compile(HEDGES)
+_SENTENCE_END = re.compile(r"[.!?;]")
+
+
+def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Token],
+           starts: Sequence[int], ends: Sequence[int]) -> Verdict:
+    first = max(bisect.bisect_right(starts, m.start()) - 1, 0)
+    last = max(bisect.bisect_left(ends, m.end()), first)
+    last = min(last, len(tokens) - 1)
+    if _negated(tokens, first, last):
+        return "negated"
+    if _about_someone_else(tokens, first):
+        return "dropped"
+    s_lo = max((e.end() for e in _SENTENCE_END.finditer(norm, 0, m.start())), default=0)
+    end = _SENTENCE_END.search(norm, m.end())
+    sentence = norm[s_lo:end.end() if end else len(norm)]
+    ctx, rx = _CONTEXTS.get(rule.code, (SignalContext(rule.code), {}))
+    where = norm if ctx.whole_text else sentence
+    if "drop_if" in rx and rx["drop_if"].search(where) and not ("keep_if" in rx and rx["keep_if"].search(where)):
+        return "dropped"
+    recent = bool(_RECENT.search(where))
+    past = not recent and bool(_PAST.search(where) or ("past_if" in rx and rx["past_if"].search(where)))
+    if past and ctx.when_past == "drop":
+        return "dropped"
+    if rule.strength == "vague":
+        return "unclear"
+    lo, hi = _scope_span(tokens, first, last)
+    if sentence.rstrip().endswith("?") or _HEDGE.search(norm, lo, hi):
+        return "unclear"
+    if (ctx.needs_recent and not recent) or (past and ctx.when_past == "unclear"):
+        return "unclear"
+    return "stated"
+
+
+def screen_text(text: str) -> Screening:
+    """Red flags, cautions and unclear mentions in ``text``.
+
+    A code is *stated* when a definite pattern matches and nothing around it negates,
+    hedges ("maybe", a question) or dates it in a way that changes its meaning; a mere
+    mention ("numb", "weak") or a hedged one is *unclear*. Negated mentions ("no fever",
+    "bladder is fine") and ones about someone else ("my mum had cancer") count for nothing.
+    """
+    norm = normalise(text or "")
+    tokens = _tokens(norm)
+    if not tokens:
+        return Screening()
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+    signals: dict[tuple[str, Verdict, str], Signal] = {}
+    for rule, rx in _RULES:
+        for m in rx.finditer(norm):
+            verdict = _judge(rule, m, norm, tokens, starts, ends)
+            signals.setdefault((rule.code, verdict, m.group()), Signal(rule.code, verdict, m.group()))
+    stated = {s.code for s in signals.values() if s.verdict == "stated"}
+    unclear = {s.code for s in signals.values() if s.verdict == "unclear"} - stated
+    return Screening(red_flags=frozenset(stated & RED_FLAGS.keys()), unclear=frozenset(unclear),
+                     cautions=frozenset(stated & CAUTIONS.keys()), signals=tuple(signals.values()))
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything the search needs from one free-text box."""
+
+    concerns: list[ConcernMatch]
+    screening: Screening
+    suggestions: list[ConcernSuggestion]
+
+
+def understand(text: str, matcher: ConcernMatcher) -> Understanding:
+    """Concerns, screening and (when no concern matched) suggestions for ``text``."""
+    concerns = matcher.match(text)
+    return Understanding(concerns, screen_text(text), [] if concerns else matcher.suggest(text))

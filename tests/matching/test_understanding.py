@@ -1,0 +1,274 @@
+"""Spec: a seeker's own words → concerns (ranked, explained) and a safety screening.
+
+Pure tests: no app, no database.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.matching.phrases import CONCERN_NAMES, DEFAULT_PHRASES, SIGNAL_RULES, Phrase
+from marketplace.matching.safety import CAUTIONS, RED_FLAGS
+from marketplace.matching.understanding import build_matcher, normalise, screen_text, stem, understand
+
+MATCHER = build_matcher(DEFAULT_PHRASES)
+
+# text → the concern ranked first, and others that must also be offered
+CONCERN_TABLE = [
+    ("my lower back locked up when I lifted a box", "back-spasm", ()),
+    ("pinched nerve down my leg", "sciatica", ()),
+    ("lumbago", "chronic-low-back-pain", ("back-spasm",)),
+    ("stiff neck from my desk", "neck-shoulder-tension", ("posture-desk-pain",)),
+    ("sore back from sitting all day", "posture-desk-pain", ("chronic-low-back-pain",)),
+    ("pain in my bum when I run", "piriformis-syndrome", ()),
+    ("tight IT band", "it-band-tightness", ()),
+    ("slipped disc", "disc-related-pain", ()),
+    ("whiplash after a car crash", "post-accident-pain", ()),
+    ("back pain since I got pregnant", "pregnancy-postnatal-back-pain", ()),
+    ("I'm stressed and my shoulders are in knots", "neck-shoulder-tension", ("stress-tension",)),
+    ("arthritis in my spine", "arthritis-back-pain", ()),
+    ("fibro flare", "fibromyalgia", ()),
+    ("Sciatica", "sciatica", ()),
+    ("back-spasm", "back-spasm", ()),
+    ("Acute back spasm", "back-spasm", ()),
+    ("herniated disk at L4-L5", "disc-related-pain", ()),
+    ("spinal stenosis", "disc-related-pain", ()),
+    ("shooting pain down the back of my leg", "sciatica", ()),
+    ("my piriformis is killing me", "piriformis-syndrome", ()),
+    ("outer thigh feels tight from running", "it-band-tightness", ()),
+    ("pulled a muscle playing football", "sports-injury", ()),
+    ("pain between my shoulder blades", "upper-back-pain", ()),
+    ("my back keeps going into spasm", "recurring-back-spasm", ("back-spasm",)),
+    ("back spasms keep coming back", "recurring-back-spasm", ()),
+    ("I've had back pain for years", "chronic-low-back-pain", ()),
+    ("aching all over, everything hurts", "fibromyalgia", ()),
+    ("hunched over my laptop all day", "posture-desk-pain", ()),
+    ("postpartum back pain", "pregnancy-postnatal-back-pain", ()),
+    ("got rear-ended last year", "post-accident-pain", ()),
+    ("threw my back out", "back-spasm", ()),
+    ("osteoarthritis", "arthritis-back-pain", ()),
+    ("sprained my ankle at the gym", "sports-injury", ()),
+    ("text neck", "posture-desk-pain", ()),
+    # small typos in longer words
+    ("back spasams", "back-spasm", ()),
+    ("sciatia", "sciatica", ()),
+    ("fibromyalga", "fibromyalgia", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "first", "also"), CONCERN_TABLE, ids=[row[0] for row in CONCERN_TABLE])
+def test_phrase_resolves_to_concern(text: str, first: str, also: tuple[str, ...]) -> None:
+    matches = MATCHER.match(text)
+    assert matches, f"{text!r} matched nothing"
+    assert matches[0].slug == first
+    assert set(also) <= {m.slug for m in matches}
+
+
+def test_matches_are_ranked_with_confidence_and_the_phrase_that_matched() -> None:
+    matches = MATCHER.match("my lower back locked up when I lifted a box")
+    assert [m.confidence for m in matches] == sorted((m.confidence for m in matches), reverse=True)
+    assert all(0 < m.confidence <= 1 for m in matches)
+    assert matches[0].phrase == "back locked up"
+
+
+def test_a_slug_or_a_comma_separated_list_of_slugs_is_taken_exactly() -> None:
+    assert [(m.slug, m.confidence) for m in MATCHER.match("sciatica,back-spasm")] == [
+        ("sciatica", 1.0), ("back-spasm", 1.0)]
+
+
+def test_plural_and_tense_variants_meet() -> None:
+    assert stem("spasms") == stem("spasm")
+    assert stem("locked") == stem("locking") == stem("lock")
+    assert stem("running") == stem("run")
+    assert MATCHER.match("spasms in my back")[0].slug == "back-spasm"
+
+
+def test_normalise_unifies_case_quotes_and_spelling_variants() -> None:
+    assert normalise("My  Lower-Back’s  DISK!") == "my lower back's disc!"
+    assert normalise("tight I.T. band") == "tight itband"
+
+
+def test_typos_are_tolerated_only_in_longer_words() -> None:
+    assert MATCHER.match("piriformus")[0].slug == "piriformis-syndrome"
+    assert MATCHER.match("nek") == []  # short words must be spelled right
+
+
+def test_a_negated_concern_is_not_matched() -> None:
+    slugs = [m.slug for m in MATCHER.match("I don't have sciatica, just a stiff neck")]
+    assert slugs == ["neck-shoulder-tension"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "hello world", "asdfgh qwerty", "🙂", "?!", "x" * 5000])
+def test_text_that_resolves_to_nothing_returns_empty_and_suggestions(text: str) -> None:
+    assert MATCHER.match(text) == []
+    suggestions = MATCHER.suggest(text)
+    assert 1 <= len(suggestions) <= 4
+    assert all(s.name == CONCERN_NAMES[s.slug] for s in suggestions)
+
+
+def test_suggestions_prefer_concerns_sharing_words_then_the_common_ones() -> None:
+    assert MATCHER.suggest("my hip")[0].slug == "piriformis-syndrome"
+    assert [s.slug for s in MATCHER.suggest("hello")][:2] == ["back-spasm", "chronic-low-back-pain"]
+
+
+def test_phrases_are_data_an_admin_can_extend() -> None:
+    assert MATCHER.match("kreuzschmerzen") == []
+    matcher = build_matcher([*DEFAULT_PHRASES, Phrase("kreuzschmerzen", "chronic-low-back-pain", 0.9)])
+    match = matcher.match("Kreuzschmerzen")[0]
+    assert (match.slug, match.confidence, match.phrase) == ("chronic-low-back-pain", 0.9, "kreuzschmerzen")
+
+
+def test_every_seed_phrase_names_a_seeded_concern_and_every_concern_has_phrases() -> None:
+    assert {p.concern_slug for p in DEFAULT_PHRASES} == set(CONCERN_NAMES)
+    assert all(0 < p.weight <= 1 for p in DEFAULT_PHRASES)
+
+
+# --- Safety screening -------------------------------------------------------------------------
+RED_FLAG_TABLE = [
+    ("I can't control my bladder", {"bladder-bowel"}),
+    ("numb between my legs", {"saddle-numbness"}),
+    ("I have a fever", {"fever"}),
+    ("my legs are getting weaker", {"leg-weakness"}),
+    ("I've been losing weight without trying", {"weight-loss"}),
+    ("I fell off a ladder yesterday", {"major-trauma"}),
+    ("I had cancer two years ago", {"cancer-history"}),
+    ("wet myself", {"bladder-bowel"}),
+    ("can't feel my inner thighs", {"saddle-numbness"}),
+    ("I was in a car crash this morning", {"major-trauma"}),
+    ("lost control of my bowels last night", {"bladder-bowel"}),
+    ("back pain and a high temperature", {"fever"}),
+    ("my right foot is dragging, I can't lift my foot", {"leg-weakness"}),
+    ("numbness in my groin since yesterday", {"saddle-numbness"}),
+    ("unexplained weight loss and back pain", {"weight-loss"}),
+    ("I'm having chemotherapy for breast cancer", {"cancer-history"}),
+    ("my legs keep giving way", {"leg-weakness"}),
+    ("I've been incontinent since the spasm started", {"bladder-bowel"}),
+    ("I can no longer control my bladder", {"bladder-bowel"}),
+    ("got hit by a car yesterday", {"major-trauma"}),
+    ("no fever but I can't feel my groin", {"saddle-numbness"}),
+    ("I have a fever and my legs are getting weaker", {"fever", "leg-weakness"}),
+    ("No fever. Numb between my legs.", {"saddle-numbness"}),
+    ("I've been cancer free for 5 years", {"cancer-history"}),
+    ("I peed myself and can't feel my groin", {"bladder-bowel", "saddle-numbness"}),
+]
+
+
+@pytest.mark.parametrize(("text", "codes"), RED_FLAG_TABLE, ids=[row[0] for row in RED_FLAG_TABLE])
+def test_red_flag_in_free_text_is_detected(text: str, codes: set[str]) -> None:
+    screening = screen_text(text)
+    assert screening.red_flags == codes
+    assert screening.is_urgent
+
+
+BENIGN_TABLE = [
+    "no fever",
+    "I don't have a fever",
+    "without any numbness",
+    "never had cancer",
+    "bladder is fine",
+    "no problems with my bladder or bowels",
+    "pain since my car accident last year, doctor cleared me",
+    "I haven't lost any weight",
+    "my legs aren't weak",
+    "fell asleep on the sofa and woke up with a stiff neck",
+    "I lost weight on purpose with a diet",
+    "my mum had cancer",
+    "tingling down my leg",
+    "numbness in my foot",
+    "I'm not incontinent",
+    "I have no history of cancer and no weight loss",
+    "no fever, weakness or numbness",
+    "no recent falls or accidents",
+    "my lower back locked up when I lifted a box",
+    "my back feels weak and my core is weak",
+    "I can barely walk with this spasm",
+    "Dad has a pacemaker and my mum had a fever",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN_TABLE)
+def test_negations_and_benign_text_raise_no_red_flag(text: str) -> None:
+    screening = screen_text(text)
+    assert screening.red_flags == frozenset()
+    assert screening.unclear == frozenset()
+
+
+UNCLEAR_TABLE = [
+    ("fever last month?", "fever"),
+    ("had a fever a few weeks ago", "fever"),
+    ("maybe a fever?", "fever"),
+    ("numb", "saddle-numbness"),
+    ("my bum is numb", "saddle-numbness"),
+    ("weak", "leg-weakness"),
+    ("I feel weak", "leg-weakness"),
+    ("I think I might have lost some weight", "weight-loss"),
+    ("I had a car accident", "major-trauma"),
+    ("whiplash after a car crash", "major-trauma"),
+    ("I'm worried it might be cancer", "cancer-history"),
+    ("my bladder feels strange", "bladder-bowel"),
+    ("Can back pain cause numbness in the groin?", "saddle-numbness"),
+    ("I fell down the stairs last week", "major-trauma"),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), UNCLEAR_TABLE, ids=[row[0] for row in UNCLEAR_TABLE])
+def test_ambiguous_mentions_are_unclear_so_the_ui_asks(text: str, code: str) -> None:
+    screening = screen_text(text)
+    assert screening.red_flags == frozenset()
+    assert screening.unclear == {code}
+    assert screening.unclear_red_flags == {code}
+
+
+def test_cleared_old_accident_is_a_concern_but_a_fresh_crash_is_a_red_flag() -> None:
+    old = understand("pain since my car accident last year, doctor cleared me", MATCHER)
+    assert old.concerns[0].slug == "post-accident-pain"
+    assert not old.screening.red_flags and not old.screening.unclear
+    fresh = understand("I was in a car crash this morning", MATCHER)
+    assert fresh.screening.red_flags == {"major-trauma"}
+
+
+def test_screening_explains_what_it_saw() -> None:
+    screening = screen_text("no fever but I wet myself")
+    assert {(s.code, s.verdict) for s in screening.signals} >= {("fever", "negated"), ("bladder-bowel", "stated")}
+
+
+CAUTION_TABLE = [
+    ("I'm 20 weeks pregnant", {"pregnancy"}),
+    ("back pain since I got pregnant", {"pregnancy"}),
+    ("I take warfarin", {"bleeding-risk"}),
+    ("on blood thinners", {"bleeding-risk"}),
+    ("haemophilia", {"bleeding-risk"}),
+    ("I have a pacemaker", {"pacemaker"}),
+    ("metal plate in my back", {"implant"}),
+    ("I had a hip replacement", {"implant"}),
+    ("pregnant and on apixaban", {"pregnancy", "bleeding-risk"}),
+]
+
+
+@pytest.mark.parametrize(("text", "codes"), CAUTION_TABLE, ids=[row[0] for row in CAUTION_TABLE])
+def test_cautions_in_free_text_are_detected(text: str, codes: set[str]) -> None:
+    screening = screen_text(text)
+    assert screening.cautions == codes
+    assert not screening.red_flags
+
+
+@pytest.mark.parametrize("text", [
+    "not pregnant", "I'm not on blood thinners", "no pacemaker", "no implants", "back pain after pregnancy",
+    "I stopped taking warfarin", "my wife is pregnant", "I don't have any metal plates",
+])
+def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
+    screening = screen_text(text)
+    assert screening.cautions == frozenset()
+    assert screening.unclear == frozenset()
+
+
+@pytest.mark.parametrize(("text", "code"), [("I might be pregnant", "pregnancy"), ("I take aspirin", "bleeding-risk")])
+def test_unsettled_cautions_are_unclear(text: str, code: str) -> None:
+    screening = screen_text(text)
+    assert screening.cautions == frozenset()
+    assert screening.unclear_cautions == {code}
+
+
+def test_every_signal_rule_uses_a_known_code() -> None:
+    assert {r.code for r in SIGNAL_RULES} == set(RED_FLAGS) | set(CAUTIONS)
