@@ -12,13 +12,13 @@ from marketplace.geo.service import (
     PlaceNotFound,
     PlaceResolver,
     ResolvedPlace,
-    approx_distance_km,
+    approx_km,
     build_geocoder,
     distance_km,
 )
 
 __all__ = [
     "GeocoderUnavailable", "LRUCache", "OfflineGazetteer", "PlaceCache", "PlaceNotFound",
-    "PlaceResolver", "ResolvedPlace", "approx_distance_km", "build_geocoder", "distance_km",
+    "PlaceResolver", "ResolvedPlace", "approx_km", "build_geocoder", "distance_km",
     "normalize_name",
 ]

@@ -6,8 +6,8 @@ The web layer should only need this module:
   (answer 422 with ``suggestions``) or :class:`GeocoderUnavailable` (answer 503);
 * :func:`build_geocoder` turns configuration into a geocoder: ``"offline"`` is the
   bundled GeoNames gazetteer, any other name is a geopy service (``"nominatim"``...);
-* :func:`distance_km` is exact (WGS84 geodesic); :func:`approx_distance_km` is the
-  cheap haversine for pre-ranking many candidates before the exact pass.
+* :func:`distance_km` is exact (WGS84 geodesic); :func:`approx_km` is the fast
+  ellipsoidal approximation for pre-ranking many candidates (both from ``geo.distance``).
 
 No Flask imports: this is plain Python so it can be tested and reused in scripts.
 """
@@ -21,22 +21,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from geopy.distance import geodesic
 from geopy.exc import GeocoderNotFound, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 
+from marketplace.geo.distance import approx_km, distance_km
 from marketplace.geo.gazetteer import (
     OfflineGazetteer,
-    haversine_km,
     normalize_name,
     parse_country_codes,
 )
 
 __all__ = [
     "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
-    "ResolvedPlace", "approx_distance_km", "build_geocoder", "distance_km",
+    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km",
 ]
 
 DEFAULT_USER_AGENT = "practitioner-marketplace"
@@ -251,20 +250,6 @@ class PlaceResolver:
             return list(self.suggester.suggest(text, limit=5))
         except (GeopyError, TimeoutError, ConnectionError):
             return []  # suggestions are a nicety; never turn a 422 into a 503
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Exact distance between two (lat, lon) points on the WGS84 ellipsoid, in km."""
-    return float(geodesic(a, b).km)
-
-
-def approx_distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Haversine distance in km: within ~0.5% of :func:`distance_km`, ~100x faster.
-
-    Use it to shortlist candidates (e.g. practitioners within a radius plus a
-    margin), then :func:`distance_km` for the numbers shown to users.
-    """
-    return haversine_km(a[0], a[1], b[0], b[1])
 
 
 def _accepted_params(func: Any) -> frozenset[str]:
