@@ -12,10 +12,13 @@ class DomainError(Exception):
     title = "Bad request"
     type_slug = "bad-request"
 
-    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None,
+                 extensions: dict[str, object] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
+        # RFC 9457 extension members, e.g. ``suggestions`` for a place that was not found.
+        self.extensions = extensions or {}
 
     @classmethod
     def on_field(cls, field: str, message: str) -> "DomainError":

@@ -38,6 +38,8 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: dict[str, list[str]] = Field(default_factory=dict)
+    suggestions: list[str] | None = Field(
+        default=None, description="Things the caller may have meant, e.g. places when `near` was not found.")
 
 
 class Schema(BaseModel):
@@ -197,11 +199,18 @@ class _Components:
     def __init__(self) -> None:
         self.schemas: dict[str, Any] = {}
 
+    def _put(self, name: str, schema: dict[str, Any]) -> None:
+        """Two models sharing a name would silently document one as the other: refuse."""
+        known = self.schemas.get(name)
+        if known is not None and known.get("properties", {}).keys() != schema.get("properties", {}).keys():
+            raise RuntimeError(f"Two API models are both called {name!r}; rename one.")
+        self.schemas.setdefault(name, schema)
+
     def ref(self, model: type[BaseModel], mode: str = "validation") -> dict[str, str]:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)  # type: ignore[arg-type]
         for name, sub in schema.pop("$defs", {}).items():
-            self.schemas.setdefault(name, sub)
-        self.schemas.setdefault(model.__name__, schema)
+            self._put(name, sub)
+        self._put(model.__name__, schema)
         return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 

@@ -25,8 +25,9 @@ def wants_json() -> bool:
 
 
 def problem(status: int, title: str, detail: str, *, type_slug: str | None = None,
-            errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
-    body = {
+            errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None,
+            extensions: dict[str, object] | None = None) -> Response:
+    body = {**(extensions or {}),
         "type": PROBLEM_BASE + (type_slug or str(status)),
         "title": title,
         "status": status,
@@ -51,7 +52,7 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
             return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug,
-                           errors=exc.errors, headers=headers)
+                           errors=exc.errors, headers=headers, extensions=exc.extensions)
         return _html(exc.status, exc.title, exc.detail)
 
     @app.errorhandler(CSRFError)
