@@ -7,7 +7,8 @@ import pytest
 from marketplace.accounts.models import Role
 from tests.builders import bearer, csrf_token, login, make_admin, make_credential, make_practitioner, make_user
 
-ADMIN_PAGES = ["/admin/", "/admin/credentials", "/admin/audit", "/admin/practitioners", "/admin/taxonomy"]
+ADMIN_PAGES = ["/admin/", "/admin/credentials", "/admin/audit", "/admin/practitioners", "/admin/taxonomy",
+               "/admin/matching/phrases", "/admin/matching/relevance"]
 
 
 @pytest.mark.parametrize("role", [Role.SEEKER, Role.PRACTITIONER])

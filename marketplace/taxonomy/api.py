@@ -1,4 +1,5 @@
-"""The taxonomy in the JSON API: public reads, admin edits."""
+"""The taxonomy in the JSON API: public reads, admin edits, and the admin-edited
+matching data (concern phrases, relevance weights)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from flask_login import current_user
 from marketplace.accounts.models import Role
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
-from marketplace.taxonomy import services
-from marketplace.taxonomy.schemas import ConcernList, ConcernOut, ModalityList, ModalityOut, TermIn, TermOut
+from marketplace.taxonomy import matching_data, services
+from marketplace.taxonomy.matching import current_matcher, matching_version
+from marketplace.taxonomy.schemas import (
+    ConcernList, ConcernOut, ConcernPhraseIn, ConcernPhraseList, ConcernPhraseOut, MatcherMatchOut, MatcherTryOut,
+    MatcherTryQuery, ModalityList, ModalityOut, RelevanceWeightIn, RelevanceWeightList, RelevanceWeightOut,
+    RelevanceWeightQuery, TermIn, TermOut,
+)
 from marketplace.web.api import endpoint
 
 ADMIN = (Role.ADMIN,)
@@ -53,3 +59,71 @@ def update_term(kind: str, term_id: int, body: TermIn) -> TermOut:
     term = services.save_term(_kind(kind), body.to_input(), current_user, term_id)
     db.session.commit()
     return _term_out(kind, term)
+
+
+# --- Matching data ------------------------------------------------------------------------------
+# An unknown concern is bad input (400 naming `concern`), in the path as in a body.
+
+@endpoint("/admin/concerns/<slug>/phrases", summary="The phrases that point at a concern", tag="admin",
+          auth=ADMIN, response=ConcernPhraseList)
+def list_concern_phrases(slug: str) -> ConcernPhraseList:
+    concern = matching_data.concern_by_slug(slug)
+    items = [ConcernPhraseOut.of(p) for p in matching_data.phrases(concern)]
+    return ConcernPhraseList(concern=concern.slug, items=items, total=len(items), version=matching_version())
+
+
+@endpoint("/admin/concerns/<slug>/phrases", "POST", summary="Teach the matcher a phrase for a concern",
+          tag="admin", auth=ADMIN, body=ConcernPhraseIn, response=ConcernPhraseOut, status=201)
+def add_concern_phrase(slug: str, body: ConcernPhraseIn) -> ConcernPhraseOut:
+    """The text is stored lower-case with single spaces; a phrase the concern already has
+    is refused (400 on `text`). The search uses it within a second, in every process."""
+    phrase = matching_data.add_phrase(body.to_input(slug), current_user)
+    db.session.commit()
+    return ConcernPhraseOut.of(phrase)
+
+
+@endpoint("/admin/phrases/<int:phrase_id>", "DELETE", summary="Remove a concern phrase", tag="admin",
+          auth=ADMIN, status=204, errors=(404,))
+def delete_concern_phrase(phrase_id: int) -> None:
+    matching_data.remove_phrase(phrase_id, current_user)
+    db.session.commit()
+
+
+@endpoint("/admin/relevance", summary="How well each modality or technique fits each concern", tag="admin",
+          auth=ADMIN, query=RelevanceWeightQuery, response=RelevanceWeightList)
+def list_relevance(query: RelevanceWeightQuery) -> RelevanceWeightList:
+    concern = matching_data.concern_by_slug(query.concern) if query.concern else None
+    names = matching_data.term_names()
+    items = [RelevanceWeightOut.of(r, names) for r in matching_data.relevance_weights(concern)]
+    return RelevanceWeightList(items=items, total=len(items), version=matching_version())
+
+
+@endpoint("/admin/relevance", "PUT", summary="Set how well a modality or technique fits a concern", tag="admin",
+          auth=ADMIN, body=RelevanceWeightIn, response=RelevanceWeightOut, errors=(409,))
+def set_relevance(body: RelevanceWeightIn) -> RelevanceWeightOut:
+    """Creates the (concern, term) weight or changes it. `term` must be an existing
+    modality or technique slug."""
+    row = matching_data.set_relevance(body.to_input(), current_user)
+    db.session.commit()
+    return RelevanceWeightOut.of(row, matching_data.term_names())
+
+
+@endpoint("/admin/relevance/<concern>/<term>", "DELETE", summary="Remove a relevance weight", tag="admin",
+          auth=ADMIN, status=204, errors=(404,))
+def delete_relevance(concern: str, term: str) -> None:
+    """Scoring then treats the pair as no particular fit."""
+    matching_data.remove_relevance(concern, term, current_user)
+    db.session.commit()
+
+
+@endpoint("/admin/matching/try", summary="Which concerns the current matcher reads in some text", tag="admin",
+          auth=ADMIN, query=MatcherTryQuery, response=MatcherTryOut)
+def try_matcher(query: MatcherTryQuery) -> MatcherTryOut:
+    matcher = current_matcher()
+    matches = matcher.match(query.q)
+    return MatcherTryOut(
+        version=matching_version(),
+        matches=[MatcherMatchOut(concern=m.slug, name=matcher.concern_names.get(m.slug, m.slug),
+                                 confidence=m.confidence, phrase=m.phrase) for m in matches],
+        suggestions=[] if matches else [s.slug for s in matcher.suggest(query.q)],
+    )

@@ -1,10 +1,14 @@
-"""Concerns people come with, and the modalities and techniques that treat them."""
+"""Concerns people come with, the modalities and techniques that treat them, and the
+admin-edited data the matcher is built from."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.core.clock import utcnow
 from marketplace.core.models import TimestampMixin
 from marketplace.extensions import db
 
@@ -38,3 +42,53 @@ class Technique(TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     modality: Mapped[Modality] = relationship(back_populates="techniques")
+
+
+# --- Matching data: how seekers' words map to concerns, and what fits each concern ---------
+
+class ConcernPhrase(TimestampMixin, db.Model):
+    """A way seekers describe a concern ("tennis back" → sciatica). ``text`` is stored
+    normalised (lower-case, single spaces) so the same phrase cannot be added twice;
+    ``weight`` (0..1) is how strongly the phrase alone points at the concern."""
+
+    __table_args__ = (
+        UniqueConstraint("concern_id", "text"),
+        CheckConstraint("weight >= 0 AND weight <= 1", name="weight_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+
+    concern: Mapped[Concern] = relationship()
+
+
+class RelevanceWeight(TimestampMixin, db.Model):
+    """How well a modality or technique (``term_slug``) fits a concern, 0..1. The slug is
+    a plain string, not a foreign key: modality and technique slugs share one namespace
+    in scoring, and a seeded weight may name a term an admin has not added yet."""
+
+    __table_args__ = (
+        UniqueConstraint("concern_id", "term_slug"),
+        CheckConstraint("weight >= 0 AND weight <= 1", name="weight_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"))
+    term_slug: Mapped[str] = mapped_column(String(80))
+    weight: Mapped[float] = mapped_column(Float)
+
+    concern: Mapped[Concern] = relationship()
+
+
+class MatchingDataVersion(db.Model):
+    """One row whose ``version`` goes up with every edit of the matching data (phrases,
+    relevance weights, concern names), so every process can tell cheaply that its cached
+    matcher is out of date."""
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,10 +1,13 @@
-"""API shapes for the taxonomy."""
+"""API shapes for the taxonomy and the matching data built on it."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
-from marketplace.taxonomy.models import Concern, Modality, Technique
+from marketplace.taxonomy.matching_data import PHRASE_MAX, PhraseInput, RelevanceInput
+from marketplace.taxonomy.models import Concern, ConcernPhrase, Modality, RelevanceWeight, Technique
 from marketplace.taxonomy.services import TermInput
 from marketplace.web.api import Schema
 
@@ -74,3 +77,85 @@ class TermOut(BaseModel):
     name: str
     description: str
     is_active: bool
+
+
+# --- Matching data ---------------------------------------------------------------------------
+
+
+class ConcernPhraseIn(Schema):
+    text: str = Field(min_length=1, max_length=PHRASE_MAX, description="Words a seeker might type; stored lower-case")
+    weight: float = Field(default=1.0, ge=0, le=1,
+                          description="0..1: how strongly the phrase alone points at the concern")
+
+    def to_input(self, concern_slug: str) -> PhraseInput:
+        return PhraseInput(concern_slug=concern_slug, text=self.text, weight=self.weight)
+
+
+class ConcernPhraseOut(BaseModel):
+    id: int
+    concern: str = Field(description="Concern slug")
+    text: str
+    weight: float
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, p: ConcernPhrase) -> "ConcernPhraseOut":
+        return cls(id=p.id, concern=p.concern.slug, text=p.text, weight=p.weight,
+                   created_at=p.created_at, updated_at=p.updated_at)
+
+
+class ConcernPhraseList(BaseModel):
+    concern: str
+    items: list[ConcernPhraseOut]
+    total: int
+    version: int = Field(description="Matching-data version after this read")
+
+
+class RelevanceWeightQuery(Schema):
+    concern: str | None = Field(default=None, max_length=80, description="A concern slug; all concerns if omitted")
+
+
+class RelevanceWeightIn(Schema):
+    concern: str = Field(min_length=1, max_length=80, description="Concern slug")
+    term: str = Field(min_length=1, max_length=80, description="A modality or technique slug")
+    weight: float = Field(ge=0, le=1, description="0..1: how well the term fits the concern")
+
+    def to_input(self) -> RelevanceInput:
+        return RelevanceInput(concern_slug=self.concern, term_slug=self.term, weight=self.weight)
+
+
+class RelevanceWeightOut(BaseModel):
+    concern: str
+    term: str
+    term_name: str | None = Field(description="The modality's or technique's name; null if no such term exists")
+    weight: float
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, r: RelevanceWeight, names: dict[str, str]) -> "RelevanceWeightOut":
+        return cls(concern=r.concern.slug, term=r.term_slug, term_name=names.get(r.term_slug), weight=r.weight,
+                   updated_at=r.updated_at)
+
+
+class RelevanceWeightList(BaseModel):
+    items: list[RelevanceWeightOut]
+    total: int
+    version: int
+
+
+class MatcherTryQuery(Schema):
+    q: str = Field(min_length=1, max_length=500, description="Text as a seeker would type it")
+
+
+class MatcherMatchOut(BaseModel):
+    concern: str
+    name: str
+    confidence: float
+    phrase: str = Field(description="The phrase that matched best")
+
+
+class MatcherTryOut(BaseModel):
+    version: int
+    matches: list[MatcherMatchOut]
+    suggestions: list[str] = Field(description="Concern slugs offered when nothing matched")

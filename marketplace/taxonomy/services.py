@@ -1,4 +1,5 @@
-"""Reading and editing the concern / modality / technique taxonomy."""
+"""Reading and editing the concern / modality / technique taxonomy. The matching data
+built on it (phrases, relevance weights) is edited in ``taxonomy.matching_data``."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from marketplace.audit import services as audit
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.taxonomy import data
-from marketplace.taxonomy.models import Concern, Modality, Technique
+from marketplace.taxonomy.matching_data import bump_matching_version, load_default_matching_data
+from marketplace.taxonomy.models import Concern, MatchingDataVersion, Modality, Technique
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 T = TypeVar("T", Concern, Modality, Technique)
 
 
 def load_defaults() -> int:
-    """Insert the brief's taxonomy where a slug is missing; never overwrite admin edits.
-    Returns how many rows were added."""
+    """Insert the brief's taxonomy where a slug is missing, then the default concern
+    phrases and relevance weights that are missing (for concerns that exist). Never
+    overwrites an admin's edit, but a default phrase or weight an admin deleted comes
+    back. Idempotent. Returns how many rows were added."""
     added = 0
     existing = {c.slug for c in db.session.scalars(select(Concern))}
     for slug, name, description in data.CONCERNS:
@@ -41,7 +45,10 @@ def load_defaults() -> int:
                 db.session.add(Technique(slug=t_slug, name=t_name, modality=modality))
                 added += 1
     db.session.flush()
-    return added
+    matching_added = load_default_matching_data()
+    if added or matching_added or db.session.get(MatchingDataVersion, 1) is None:
+        bump_matching_version()
+    return added + matching_added
 
 
 def concerns(active_only: bool = True) -> Sequence[Concern]:
@@ -140,6 +147,7 @@ def save_term(kind: str, data_in: TermInput, actor: User, term_id: int | None = 
         term.modality = modality
     db.session.flush()
     audit.record(actor, action, kind, term.id, None, slug=term.slug, name=term.name, is_active=term.is_active)
+    bump_matching_version()  # concern names and retirements change what the matcher knows
     return term
 
 
@@ -160,3 +168,4 @@ def set_term_active(kind: str, term_id: int, is_active: bool, actor: User):  # n
         slug=term.slug, name=term.name, description=term.description, is_active=is_active,
         modality_slug=term.modality.slug if isinstance(term, Technique) else None,
     ), actor, term_id)
+
