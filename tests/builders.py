@@ -3,6 +3,7 @@ so tests start from states the product can really reach, and commit like a reque
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from datetime import date, timedelta
@@ -27,9 +28,15 @@ PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
 
 
+@functools.lru_cache(maxsize=8)
+def _hashed(password: str) -> str:
+    """scrypt is slow on purpose; one hash per password is enough for test accounts."""
+    return hash_password(password)
+
+
 def make_user(role: Role | str = Role.SEEKER, email: str | None = None, password: str = PASSWORD) -> User:
     role = Role(role)
-    user = User(email=email or f"{role.value}{next(_seq)}@example.com", password_hash=hash_password(password), role=role)
+    user = User(email=email or f"{role.value}{next(_seq)}@example.com", password_hash=_hashed(password), role=role)
     db.session.add(user)
     db.session.commit()
     return user

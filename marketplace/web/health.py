@@ -24,3 +24,9 @@ def healthz():  # noqa: ANN201
         database = "unavailable"
     # Always 200: the process is alive; the body says what it depends on is doing.
     return jsonify({"status": "ok" if database == "ok" else "degraded", "database": database}), 200
+
+
+@bp.get("/livez")
+def livez():  # noqa: ANN201
+    """Liveness only (no database): for load balancers, and the benchmarks' baseline."""
+    return jsonify({"status": "ok"})

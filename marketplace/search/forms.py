@@ -1,0 +1,242 @@
+"""The search page's form: query-string arguments in, a :class:`SearchInput` out.
+
+The form is a GET form (searches are bookmarkable), so it has no CSRF token. It checks
+only what the page itself owns: numbers that are numbers, choices that are on the page,
+a price typed in major units ("2000" → 200000 minor units, exactly). Which concern,
+place, technique or currency is acceptable is the search service's call.
+
+The screening questions the service asks when free text is unclear come back as
+``answer_<code>=yes|no`` pairs; :meth:`SearchForm.to_input` turns a "yes" into a red
+flag or caution, and "no" to every red-flag question asked into ``no_red_flags``.
+Nothing here is stored: the answers live in the URL of this one search.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Length, ValidationError
+
+from marketplace.matching.safety import CAUTIONS, RED_FLAGS
+from marketplace.practitioners.forms import price_to_minor_units
+from marketplace.practitioners.models import VenueType
+from marketplace.practitioners.services import CURRENCIES
+from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchInput
+from marketplace.web.templating import choices
+
+RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 200)
+MODES = (("in_person", "In person"), ("online", "Online"), ("any", "Either"))
+MAX_PAGE = 500
+ANSWER_PREFIX = "answer_"
+
+
+class NumberField(StringField):
+    """A number typed by a person (or edited in a URL). ``data`` is an int or float,
+    or None when blank; anything else, including NaN and infinity, is a field error
+    with ``message``, never an exception."""
+
+    def __init__(self, *args: Any, integer: bool = False, message: str = "Enter a number.", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.integer = integer
+        self.message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        text = self.raw.strip()
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(self.message) from None
+        if not value.is_finite() or (self.integer and value != value.to_integral_value()):
+            raise ValueError(self.message)
+        self.data = int(value) if self.integer else float(value)
+
+    def process_data(self, value: Any) -> None:
+        self.data = value
+        self.raw = "" if value is None else str(value)
+
+    def _value(self) -> str:
+        return getattr(self, "raw", "")
+
+
+class PriceField(StringField):
+    """A price in major units ("2000", "45.50"); ``data`` is integer minor units."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if self.raw.strip():
+            try:
+                self.data = price_to_minor_units(self.raw)
+            except ValueError:
+                raise ValueError("Enter an amount such as 2000 or 45.50.") from None
+
+    def _value(self) -> str:
+        return getattr(self, "raw", "")
+
+
+class CodesField(SelectMultipleField):
+    """Checkboxes whose values are codes from a fixed list (rendered by the template)."""
+
+    def pre_validate(self, form: Form) -> None:
+        known = {str(next(iter(choice))) for choice in self.choices}
+        unknown = [v for v in self.data or [] if v not in known]
+        if unknown:
+            raise ValidationError("Choose from the list.")
+
+
+def _within(low: float, high: float, message: str) -> Any:
+    """Like ``NumberRange``, but silent when the value did not parse (that error is
+    already shown once)."""
+
+    def check(form: Form, field: NumberField) -> None:
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(message)
+
+    return check
+
+
+def _grouped_choices(first: tuple[str, str], groups: list[tuple[str, list[tuple[str, str]]]]) -> list[Any]:
+    """Choices in ``<optgroup>``s where WTForms has ``SelectChoice`` (3.3+); on older
+    releases one flat list whose labels name the group."""
+    try:
+        from wtforms.fields import SelectChoice
+    except ImportError:  # WTForms < 3.3
+        return [first, *((slug, f"{group}: {name}") for group, items in groups for slug, name in items)]
+    return [SelectChoice(*first), *(SelectChoice(slug, name, optgroup=group)
+                                    for group, items in groups for slug, name in items)]
+
+
+class ModeField(RadioField):
+    def pre_validate(self, form: Form) -> None:
+        if self.data not in {value for value, _ in MODES}:
+            raise ValidationError("Choose in person, online or either.")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class SearchForm(Form):
+    concern = SelectField("Pick the closest match", validate_choice=False)
+    q = StringField("Or describe it in your own words", filters=[_strip], validators=[Length(max=500)],
+                    description="For example: “pinched nerve down my leg” or “stiff neck from desk work”.")
+    near = StringField("Near", filters=[_strip], validators=[Length(max=200)],
+                       description="A town, city or area, e.g. Bengaluru or Camden, London.")
+    lat = NumberField("Latitude", message="Your location could not be read: type a place instead.",
+                      validators=[_within(-90, 90, "Your location could not be read: type a place instead.")])
+    lon = NumberField("Longitude", message="Your location could not be read: type a place instead.",
+                      validators=[_within(-180, 180, "Your location could not be read: type a place instead.")])
+    radius_km = NumberField("Within", message="Choose a distance from the list.",
+                            validators=[_within(1, MAX_RADIUS_KM, f"Choose a distance up to {MAX_RADIUS_KM:.0f} km.")])
+    mode = ModeField("How would you like to see someone?", choices=choices(MODES), default="any")
+    red_flags = CodesField("Red flags", choices=choices(RED_FLAGS.items()))
+    no_red_flags = StringField("None of these")
+    cautions = CodesField("Cautions", choices=choices(CAUTIONS.items()))
+    modality = SelectField("Therapy", validate_choice=False, filters=[_strip])
+    technique = SelectField("Technique", validate_choice=False, filters=[_strip])
+    max_price = PriceField("Highest price per session", description="In the practitioner’s currency unless you choose one.",
+                           render_kw={"inputmode": "decimal"})
+    currency = SelectField("Currency", default="", choices=choices([("", "Any currency"), *((c, c) for c in CURRENCIES)]))
+    language = StringField("Language", filters=[_strip], validators=[Length(max=40)], description="e.g. Hindi")
+    venue_type = SelectField("Kind of place", default="", choices=choices([("", "Any kind of place"),
+                                                               *((v.value, v.label) for v in VenueType)]))
+    page = NumberField("Page", integer=True, message="Page numbers are whole numbers.",
+                       validators=[_within(1, MAX_PAGE, f"Choose a page from 1 to {MAX_PAGE}.")])
+
+    def __init__(self, args: Mapping[str, Any] | MultiDict, *, concerns: list[tuple[str, str]],
+                 modalities: list[tuple[str, str]],
+                 techniques: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__(formdata=args if isinstance(args, MultiDict) else MultiDict(args))
+        self.args = args
+        self.concern.choices = choices([("", "Not sure: I'll describe it"), *concerns])
+        self.modality.choices = choices([("", "Any therapy"), *modalities])
+        self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
+        self.answers = self._answers(args)
+
+    # --- what the seeker asked ------------------------------------------------------
+
+    @staticmethod
+    def _answers(args: Mapping[str, Any]) -> dict[str, bool]:
+        """Screening answers from ``answer_<code>`` (yes/no); unknown codes are ignored."""
+        out: dict[str, bool] = {}
+        for key in args:
+            code = key.removeprefix(ANSWER_PREFIX)
+            if key.startswith(ANSWER_PREFIX) and (code in RED_FLAGS or code in CAUTIONS):
+                value = (args.get(key) or "").strip().lower()
+                if value in ("yes", "no"):
+                    out[code] = value == "yes"
+        return out
+
+    @property
+    def is_submitted(self) -> bool:
+        """A search was asked for (not the first, empty visit)."""
+        return any(name in self.args for name in self._fields if name != "page") or bool(self.answers)
+
+    @property
+    def red_flags_chosen(self) -> frozenset[str]:
+        return frozenset(self.red_flags.data or ()) | {c for c, yes in self.answers.items() if yes and c in RED_FLAGS}
+
+    @property
+    def cautions_chosen(self) -> frozenset[str]:
+        return frozenset(self.cautions.data or ()) | {c for c, yes in self.answers.items() if yes and c in CAUTIONS}
+
+    @property
+    def no_answers(self) -> list[str]:
+        """Codes answered "no": carried along (hidden) so the next search keeps them."""
+        return [c for c, yes in self.answers.items() if not yes]
+
+    @property
+    def says_no_red_flags(self) -> bool:
+        answered = {c: yes for c, yes in self.answers.items() if c in RED_FLAGS}
+        ticked_none = (self.no_red_flags.data or "").strip().lower() in ("y", "yes", "on", "true", "1")
+        return not self.red_flags_chosen and (ticked_none or (bool(answered) and not any(answered.values())))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.lat.data is not None and self.lon.data is None or self.lon.data is not None and self.lat.data is None:
+            self.lat.errors = [*self.lat.errors, "Your location could not be read: type a place instead."]
+            ok = False
+        self.surface_hidden_errors()
+        return ok
+
+    def surface_hidden_errors(self) -> None:
+        """The coordinates are hidden fields: show their errors on the place field,
+        where the seeker can see them and type a place instead."""
+        moved = [*self.lat.errors, *self.lon.errors]
+        if moved:
+            self.near.errors = list(dict.fromkeys([*self.near.errors, *moved]))
+            self.lat.errors, self.lon.errors = [], []
+
+    def to_input(self, per_page: int = 20) -> SearchInput:
+        """The service input. A typed place wins over coordinates from "use my location"
+        (without JavaScript the old coordinates ride along after the seeker types a place)."""
+        near = self.near.data or None
+        lat, lon = (None, None) if near else (self.lat.data, self.lon.data)
+        return SearchInput(
+            concern=self.concern.data or None, q=self.q.data or None, near=near, lat=lat, lon=lon,
+            radius_km=float(self.radius_km.data) if self.radius_km.data is not None else DEFAULT_RADIUS_KM,
+            mode=self.mode.data if self.mode.data in {m for m, _ in MODES} else "any",
+            cautions=self.cautions_chosen, red_flags=self.red_flags_chosen, no_red_flags=self.says_no_red_flags,
+            modality=self.modality.data or None, technique=self.technique.data or None,
+            max_price=self.max_price.data, currency=self.currency.data or None,
+            language=self.language.data or None, venue_type=self.venue_type.data or None,
+            page=self.page.data or 1, per_page=per_page,
+        )
+
+    def radius_options(self) -> list[tuple[str, str]]:
+        """The distances offered, plus the one in the URL if it is another (shared links)."""
+        current = self.radius_km.data if self.radius_km.data is not None and not self.radius_km.errors else None
+        values = sorted({*RADIUS_CHOICES_KM, *([current] if current is not None else [])})
+        return [(f"{v:g}", f"{v:g} km") for v in values]
+
+    def radius_value(self) -> str:
+        if self.radius_km.data is not None and not self.radius_km.errors:
+            return f"{self.radius_km.data:g}"
+        return f"{DEFAULT_RADIUS_KM:g}"

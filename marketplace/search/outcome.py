@@ -1,0 +1,154 @@
+"""What a search takes and what it answers: plain frozen dataclasses shared by the
+service, the JSON API, the HTML page and the benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from marketplace.matching.evidence import EvidenceNote
+from marketplace.matching.safety import CautionNote, UrgentAdvice
+
+Mode = Literal["in_person", "online", "any"]
+DEFAULT_RADIUS_KM = 25.0
+MAX_RADIUS_KM = 200.0
+MAX_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SearchInput:
+    """One search as the seeker asked it. ``max_price`` is in minor units of ``currency``
+    (or of the practitioner's currency when ``currency`` is None). ``red_flags`` are
+    codes the seeker ticked; ``no_red_flags`` means they answered "none of these" to the
+    screening questions, which settles free text that was unclear."""
+
+    concern: str | None = None
+    q: str | None = None
+    near: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    mode: Mode = "any"
+    cautions: frozenset[str] = frozenset()
+    red_flags: frozenset[str] = frozenset()
+    no_red_flags: bool = False
+    modality: str | None = None
+    technique: str | None = None
+    max_price: int | None = None
+    currency: str | None = None
+    language: str | None = None
+    venue_type: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Place:
+    """The place the search measured from, echoed so the seeker can correct it.
+    ``alternatives`` are other places the same words could mean."""
+
+    query: str | None
+    label: str
+    lat: float
+    lon: float
+    country_code: str | None = None
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConcernUnderstood:
+    slug: str
+    name: str
+    confidence: float  # 1.0 when picked from the list
+    matched: str  # the words that matched, or the slug
+
+
+@dataclass(frozen=True)
+class Question:
+    """A screening question the page must ask before showing results."""
+
+    code: str
+    kind: Literal["red_flag", "caution"]
+    text: str
+
+
+@dataclass(frozen=True)
+class ResultLocation:
+    id: int
+    label: str
+    city: str
+    venue_type: str
+    lat: float
+    lon: float
+    distance_km: float
+
+
+@dataclass(frozen=True)
+class ResultModality:
+    slug: str
+    name: str
+    evidence: tuple[EvidenceNote, ...] = ()  # for each understood concern, source by source
+    evidence_concerns: tuple[str, ...] = ()  # the concern slug each evidence note is about
+
+
+@dataclass(frozen=True)
+class PackageOffer:
+    """A course of care on sale for the searched concern (alone or with partners)."""
+
+    id: int
+    name: str
+    price: int
+    currency: str
+    sessions: int
+    weeks: int
+    practitioners: tuple[str, ...]  # display names, owner first
+
+
+@dataclass(frozen=True)
+class Result:
+    """One practitioner in the results. ``distance_km`` is None when the match is an
+    online session; ``location`` is their nearest location within the radius."""
+
+    practitioner_id: int
+    display_name: str
+    modalities: tuple[ResultModality, ...]
+    techniques: tuple[str, ...]  # display names, verified modalities only
+    languages: tuple[str, ...]
+    distance_km: float | None
+    location: ResultLocation | None
+    offers_online: bool
+    min_price: int | None
+    currency: str | None
+    score: float
+    reasons: tuple[str, ...]
+    cautions: tuple[CautionNote, ...]
+    next_available: datetime | None = None  # the first open slot (UTC), if they publish hours
+    packages: tuple[PackageOffer, ...] = ()  # on-sale packages for this concern they deliver in
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The answer. When ``urgent`` is True, ``advice`` says what to do and ``results`` is
+    empty. When ``questions`` is not empty, the seeker must answer them first (results
+    empty). ``total`` counts the matching practitioners when ``total_is_exact``;
+    otherwise it is a lower bound ("at least"), and there are more pages."""
+
+    input: SearchInput
+    concerns: tuple[ConcernUnderstood, ...] = ()
+    suggestions: tuple[ConcernUnderstood, ...] = ()  # when free text matched nothing
+    place: Place | None = None
+    urgent: bool = False
+    advice: UrgentAdvice | None = None
+    questions: tuple[Question, ...] = ()
+    cautions: frozenset[str] = frozenset()  # reported or read from the text
+    results: tuple[Result, ...] = ()
+    total: int = 0
+    total_is_exact: bool = True
+    page: int = 1
+    per_page: int = 20
+    notes: tuple[str, ...] = field(default=())  # e.g. "Showing online sessions: nobody within 25 km"
+
+    @property
+    def has_more(self) -> bool:
+        return not self.urgent and (self.page * self.per_page < self.total or not self.total_is_exact)

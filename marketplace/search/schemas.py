@@ -1,0 +1,208 @@
+"""The search API's input and output, as documented in /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, SearchInput, SearchOutcome
+from marketplace.web.api import Schema
+
+
+def _codes(values: list[str]) -> frozenset[str]:
+    return frozenset(part.strip() for v in values for part in v.split(",") if part.strip())
+
+
+class SearchQuery(Schema):
+    concern: str | None = Field(default=None, max_length=80, description="A concern slug (see /concerns)")
+    q: str | None = Field(default=None, max_length=500, description="What hurts, in the seeker's own words")
+    near: str | None = Field(default=None, max_length=200, description="A place name, geocoded")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=MAX_RADIUS_KM)
+    mode: Literal["in_person", "online", "any"] = "any"
+    cautions: list[str] = Field(default_factory=list, description="Caution codes, repeated or comma-separated: "
+                                "pregnancy, bleeding-risk, pacemaker, implant")
+    red_flags: list[str] = Field(default_factory=list, description="Red-flag codes, repeated or comma-separated")
+    no_red_flags: bool = Field(default=False, description="The seeker answered 'none of these' to the red-flag "
+                               "questions")
+    modality: str | None = Field(default=None, max_length=80)
+    technique: str | None = Field(default=None, max_length=80)
+    max_price: int | None = Field(default=None, ge=0, le=10**9, description="Minor units")
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    language: str | None = Field(default=None, max_length=40)
+    venue_type: str | None = Field(default=None, max_length=32)
+    page: int = Field(default=1, ge=1, le=1000)
+    per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+
+    @field_validator("concern", "q", "near", "modality", "technique", "language", "venue_type", "currency")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    def to_input(self) -> SearchInput:
+        return SearchInput(
+            concern=self.concern, q=self.q, near=self.near, lat=self.lat, lon=self.lon, radius_km=self.radius_km,
+            mode=self.mode, cautions=_codes(self.cautions), red_flags=_codes(self.red_flags),
+            no_red_flags=self.no_red_flags, modality=self.modality, technique=self.technique,
+            max_price=self.max_price, currency=self.currency.upper() if self.currency else None,
+            language=self.language, venue_type=self.venue_type, page=self.page, per_page=self.per_page,
+        )
+
+
+class UnderstoodConcernOut(BaseModel):
+    slug: str
+    name: str
+    confidence: float
+    matched: str
+
+
+class SearchPlaceOut(BaseModel):
+    query: str | None
+    label: str = Field(description="The place searched around: show it so the seeker can correct it")
+    lat: float
+    lon: float
+    country_code: str | None
+    alternatives: list[str] = Field(description="Other places the same words could mean")
+
+
+class UrgentAdviceOut(BaseModel):
+    title: str
+    message: str
+    actions: list[str]
+
+
+class ScreeningQuestionOut(BaseModel):
+    code: str
+    kind: Literal["red_flag", "caution"]
+    text: str
+
+
+class EvidenceNoteOut(BaseModel):
+    concern: str
+    source: str
+    citation: str
+    stance: str
+    summary: str
+
+
+class ResultModalityOut(BaseModel):
+    slug: str
+    name: str
+    evidence: list[EvidenceNoteOut]
+
+
+class ResultLocationOut(BaseModel):
+    id: int
+    label: str
+    city: str
+    venue_type: str
+    lat: float
+    lon: float
+
+
+class PractitionerSummary(BaseModel):
+    id: int
+    display_name: str
+    modalities: list[ResultModalityOut] = Field(description="Verified modalities only")
+    techniques: list[str]
+    languages: list[str]
+    offers_online: bool
+    min_price: int | None = Field(description="Cheapest session, minor units of `currency`")
+    currency: str | None
+    location: ResultLocationOut | None = Field(description="Nearest location within the radius; null for online")
+
+
+class ResultCautionOut(BaseModel):
+    code: str
+    applies_to: str
+    message: str
+
+
+class PackageOfferOut(BaseModel):
+    id: int
+    name: str
+    price: int = Field(description="Minor units of `currency`")
+    currency: str
+    sessions: int
+    weeks: int
+    practitioners: list[str]
+
+
+class ResultOut(BaseModel):
+    practitioner: PractitionerSummary
+    next_available: datetime | None = Field(description="First open slot (ISO 8601, UTC), if any in 4 weeks")
+    packages: list[PackageOfferOut] = Field(description="Packages on sale for this concern that they deliver in")
+    distance_km: float | None = Field(description="null when the match is an online session")
+    score: float
+    reasons: list[str]
+    cautions: list[ResultCautionOut]
+
+
+class SearchOut(BaseModel):
+    query: dict = Field(description="The search as understood (echo of the input)")
+    concerns: list[UnderstoodConcernOut]
+    suggestions: list[UnderstoodConcernOut] = Field(description="Concerns to pick from when the text matched none")
+    place: SearchPlaceOut | None
+    urgent: bool
+    advice: UrgentAdviceOut | None
+    questions: list[ScreeningQuestionOut] = Field(description="Answer these (red_flags / no_red_flags) before results")
+    cautions: list[str]
+    notes: list[str]
+    results: list[ResultOut]
+    total: int
+    total_is_exact: bool
+    page: int
+    per_page: int
+    has_more: bool
+
+    @classmethod
+    def of(cls, o: SearchOutcome) -> "SearchOut":
+        i = o.input
+        echo = {k: v for k, v in {
+            "concern": i.concern, "q": i.q, "near": i.near, "lat": i.lat, "lon": i.lon, "radius_km": i.radius_km,
+            "mode": i.mode, "cautions": sorted(i.cautions), "red_flags": sorted(i.red_flags),
+            "no_red_flags": i.no_red_flags, "modality": i.modality, "technique": i.technique,
+            "max_price": i.max_price, "currency": i.currency, "language": i.language, "venue_type": i.venue_type,
+        }.items() if v not in (None, [], False)}
+        return cls(
+            query=echo,
+            concerns=[UnderstoodConcernOut(slug=c.slug, name=c.name, confidence=c.confidence, matched=c.matched)
+                      for c in o.concerns],
+            suggestions=[UnderstoodConcernOut(slug=c.slug, name=c.name, confidence=c.confidence, matched=c.matched)
+                         for c in o.suggestions],
+            place=SearchPlaceOut(query=o.place.query, label=o.place.label, lat=o.place.lat, lon=o.place.lon,
+                           country_code=o.place.country_code, alternatives=list(o.place.alternatives))
+            if o.place else None,
+            urgent=o.urgent,
+            advice=UrgentAdviceOut(title=o.advice.title, message=o.advice.message, actions=o.advice.actions)
+            if o.advice else None,
+            questions=[ScreeningQuestionOut(code=q.code, kind=q.kind, text=q.text) for q in o.questions],
+            cautions=sorted(o.cautions), notes=list(o.notes),
+            results=[ResultOut(
+                practitioner=PractitionerSummary(
+                    id=r.practitioner_id, display_name=r.display_name,
+                    modalities=[ResultModalityOut(slug=m.slug, name=m.name, evidence=[
+                        EvidenceNoteOut(concern=concern, source=e.source, citation=e.source_url_or_citation,
+                                    stance=e.stance, summary=e.summary)
+                        for concern, e in zip(m.evidence_concerns, m.evidence)
+                    ]) for m in r.modalities],
+                    techniques=list(r.techniques), languages=list(r.languages), offers_online=r.offers_online,
+                    min_price=r.min_price, currency=r.currency,
+                    location=ResultLocationOut(id=r.location.id, label=r.location.label, city=r.location.city,
+                                         venue_type=r.location.venue_type, lat=r.location.lat, lon=r.location.lon)
+                    if r.location else None,
+                ),
+                next_available=r.next_available,
+                packages=[PackageOfferOut(id=k.id, name=k.name, price=k.price, currency=k.currency,
+                                          sessions=k.sessions, weeks=k.weeks, practitioners=list(k.practitioners))
+                          for k in r.packages],
+                distance_km=r.distance_km, score=r.score, reasons=list(r.reasons),
+                cautions=[ResultCautionOut(code=n.code, applies_to=n.technique_or_modality, message=n.message)
+                          for n in r.cautions],
+            ) for r in o.results],
+            total=o.total, total_is_exact=o.total_is_exact, page=o.page, per_page=o.per_page, has_more=o.has_more,
+        )
+

@@ -1,0 +1,285 @@
+"""Search: safety screening first, then what hurts, then where, then the ranked page.
+
+The order is the product's promise: a red flag (ticked, passed as ``red_flags`` or
+stated in the seeker's own words) ends the search with urgent-care advice and no
+bookable results, and only an anonymous count of that outcome is kept. Free text that
+mentions a red flag without settling it makes the search ask instead of guess.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from marketplace.core.clock import today
+from marketplace.core.errors import ServiceUnavailable, ValidationFailed
+from marketplace.extensions import db
+from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
+from marketplace.matching.evidence import evidence_for
+from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
+from marketplace.matching.scoring import NAMES, Query
+from marketplace.matching.understanding import screen_text
+from marketplace.practitioners.models import Location, VenueType
+from marketplace.practitioners.services import CURRENCIES
+from marketplace.search import engine
+from marketplace.search.models import SearchProfile, UrgentOutcome
+from marketplace.search.outcome import (
+    MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
+    ResultModality, SearchInput, SearchOutcome,
+)
+from marketplace.taxonomy.models import Concern, Modality, Technique
+
+MODES = ("in_person", "online", "any")
+
+
+@dataclass(frozen=True)
+class _Taxonomy:
+    concerns: dict[str, str]  # slug -> name (active)
+    modalities: dict[str, str]
+    techniques: dict[str, str]  # technique slug -> modality slug
+
+
+_taxonomy_cache: tuple[float, _Taxonomy] | None = None
+
+
+def _taxonomy() -> _Taxonomy:
+    """Active terms, read at most every few seconds per process (they change rarely)."""
+    global _taxonomy_cache
+    now = time.monotonic()
+    if _taxonomy_cache is not None and now - _taxonomy_cache[0] < 5.0:
+        return _taxonomy_cache[1]
+    s = db.session
+    value = _Taxonomy(
+        concerns=dict(s.execute(select(Concern.slug, Concern.name).where(Concern.is_active.is_(True))).all()),
+        modalities=dict(s.execute(select(Modality.slug, Modality.name).where(Modality.is_active.is_(True))).all()),
+        techniques=dict(s.execute(select(Technique.slug, Modality.slug).join(Modality)
+                                  .where(Technique.is_active.is_(True))).all()),
+    )
+    _taxonomy_cache = (now, value)
+    return value
+
+
+def forget_taxonomy() -> None:
+    global _taxonomy_cache
+    _taxonomy_cache = None
+
+
+def _matching_data():  # noqa: ANN202
+    """The admin-edited phrases and relevance weights (cached per process by version)."""
+    from marketplace.taxonomy.matching import current_matcher, current_relevance
+
+    return current_matcher(), current_relevance()
+
+
+# --- Input ------------------------------------------------------------------------------------
+
+def _check(data: SearchInput, tax: _Taxonomy) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def bad(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if data.concern and data.concern not in tax.concerns:
+        bad("concern", f"Unknown concern '{data.concern}'. Pick one from the list, or describe it in your own words.")
+    if data.q is not None and len(data.q) > 500:
+        bad("q", "Please keep the description under 500 characters.")
+    if data.near is not None and len(data.near) > 200:
+        bad("near", "Place names are at most 200 characters.")
+    if (data.lat is None) != (data.lon is None):
+        bad("lat" if data.lat is None else "lon", "Give both lat and lon, or neither.")
+    if data.lat is not None and not (math.isfinite(data.lat) and -90 <= data.lat <= 90):
+        bad("lat", "Latitude must be between -90 and 90.")
+    if data.lon is not None and not (math.isfinite(data.lon) and -180 <= data.lon <= 180):
+        bad("lon", "Longitude must be between -180 and 180.")
+    if not (math.isfinite(data.radius_km) and 0 < data.radius_km <= MAX_RADIUS_KM):
+        bad("radius_km", f"The radius must be more than 0 and at most {MAX_RADIUS_KM:.0f} km.")
+    if data.mode not in MODES:
+        bad("mode", "Mode must be in_person, online or any.")
+    for code in sorted(data.red_flags - RED_FLAGS.keys()):
+        bad("red_flags", f"Unknown red flag '{code}'. Known: {', '.join(RED_FLAGS)}.")
+    for code in sorted(data.cautions - CAUTIONS.keys()):
+        bad("cautions", f"Unknown caution '{code}'. Known: {', '.join(CAUTIONS)}.")
+    if data.modality and data.modality not in tax.modalities:
+        bad("modality", f"Unknown modality '{data.modality}'.")
+    if data.technique and data.technique not in tax.techniques:
+        bad("technique", f"Unknown technique '{data.technique}'.")
+    if data.max_price is not None and data.max_price < 0:
+        bad("max_price", "The maximum price cannot be negative.")
+    if data.currency is not None and data.currency not in CURRENCIES:
+        bad("currency", f"Currency must be one of {', '.join(CURRENCIES)}.")
+    if data.venue_type and data.venue_type not in {v.value for v in VenueType}:
+        bad("venue_type", f"Venue type must be one of {', '.join(v.value for v in VenueType)}.")
+    if data.language is not None and len(data.language) > 40:
+        bad("language", "Language names are at most 40 characters.")
+    if data.page < 1:
+        bad("page", "Pages start at 1.")
+    if not 1 <= data.per_page <= MAX_PER_PAGE:
+        bad("per_page", f"Between 1 and {MAX_PER_PAGE} results per page.")
+    if errors:
+        raise ValidationFailed("Some search options are not valid.", errors)
+
+
+def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
+    if data.lat is not None and data.lon is not None:
+        named = resolver.nearest(data.lat, data.lon)
+        label = f"your location (near {named.label})" if named else f"{data.lat:.4f}, {data.lon:.4f}"
+        return Place(None, label, data.lat, data.lon, named.country_code if named else None)
+    near = (data.near or "").strip()
+    if not near:
+        return None
+    try:
+        places = resolver.resolve_many(near, 4)
+        if not places:
+            resolver.resolve(near)  # raises PlaceNotFound with suggestions
+    except PlaceNotFound as exc:
+        hint = f" Did you mean: {'; '.join(exc.suggestions)}?" if exc.suggestions else ""
+        message = f"We could not find '{near}'.{hint} Try a city name, or use your location."
+        raise ValidationFailed(message, {"near": [message]}, {"suggestions": exc.suggestions}) from None
+    except GeocoderUnavailable:
+        raise ServiceUnavailable("Place lookup is unavailable right now. Try again shortly, or use your "
+                                 "location or online sessions.") from None
+    chosen = places[0]
+    return Place(near, chosen.label, chosen.lat, chosen.lon, chosen.country_code,
+                 tuple(p.label for p in places[1:] if p.label != chosen.label))
+
+
+def count_urgent(red_flags: frozenset[str], on: date | None = None) -> None:
+    """Add one to today's anonymous count for each red flag (an upsert, safe under races)."""
+    on = on or today()
+    dialect = db.session.get_bind().dialect.name
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    for code in sorted(red_flags):
+        stmt = make(UrgentOutcome).values(day=on, red_flag=code, count=1)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["day", "red_flag"], set_={"count": UrgentOutcome.count + 1}))
+
+
+# --- The search -------------------------------------------------------------------------------
+
+def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
+    """Run one search. Raises ValidationFailed naming the field for bad input (for an
+    unknown ``near``, with ``suggestions`` in its extensions) and ServiceUnavailable when
+    a configured online geocoder is down. Flushes the urgent-outcome count; the caller
+    commits."""
+    tax = _taxonomy()
+    _check(data, tax)
+    matcher, relevance = _matching_data()
+    text = (data.q or "").strip()
+    screening = screen_text(text) if text else None
+
+    red = set(data.red_flags) | (set(screening.red_flags) if screening else set())
+    cautions = frozenset(data.cautions | (screening.cautions if screening else frozenset()))
+    if red:
+        count_urgent(frozenset(red))
+        return SearchOutcome(input=data, urgent=True, advice=urgent_advice(red), cautions=cautions,
+                             page=data.page, per_page=data.per_page)
+
+    questions: list[Question] = []
+    if screening and not data.no_red_flags:
+        questions += [Question(c, "red_flag", QUESTIONS[c]) for c in sorted(screening.unclear_red_flags)]
+    notes: list[str] = []
+    if screening:
+        for c in sorted(screening.unclear_cautions - cautions):
+            notes.append(f"You mentioned something about {CAUTIONS[c]}. If that applies to you, tick it "
+                         "so we can leave out techniques that don't suit it.")
+
+    concerns: list[ConcernUnderstood] = []
+    suggestions: list[ConcernUnderstood] = []
+    if data.concern:
+        concerns.append(ConcernUnderstood(data.concern, tax.concerns[data.concern], 1.0, data.concern))
+    elif text:
+        for m in matcher.match(text):
+            if m.slug in tax.concerns:
+                concerns.append(ConcernUnderstood(m.slug, tax.concerns[m.slug], round(m.confidence, 3), m.phrase))
+        if not concerns:
+            suggestions = [ConcernUnderstood(s.slug, tax.concerns.get(s.slug, s.name), 0.0, "")
+                           for s in matcher.suggest(text) if s.slug in tax.concerns]
+
+    place = _place(data, resolver)
+    mode = data.mode
+    if place is None and mode == "in_person":
+        message = "Tell us where you are (a town or city), use your location, or choose online sessions."
+        raise ValidationFailed(message, {"near": [message]})
+    if place is None and mode == "any":
+        mode = "online"
+        notes.append("No place given, so these are online sessions. Add a place to see practitioners near you.")
+
+    outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
+                   cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes))
+    if questions or (text and not concerns and not data.concern):
+        # Ask first (safety), or let the seeker pick a concern: no guessing.
+        return SearchOutcome(questions=tuple(questions), **outcome)
+
+    query = Query(
+        concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
+        currency=data.currency, language=data.language or None, modality=data.modality,
+        technique=data.technique, venue_type=data.venue_type, cautions=cautions,
+    )
+    terms = _terms(tax, data.modality, data.technique)
+    need = data.page * data.per_page
+    ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
+                          need=need, on=today(), relevance=relevance)
+    page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
+    results = _results(page_hits, [c.slug for c in concerns], tax)
+    return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
+                         **outcome)
+
+
+def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:
+    if technique:
+        return [technique]
+    if modality:
+        return [modality] + sorted(t for t, m in tax.techniques.items() if m == modality)
+    return sorted(tax.modalities) + sorted(tax.techniques)
+
+
+def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> list[Result]:
+    if not hits:
+        return []
+    ids = [h.candidate.practitioner_id for h in hits]
+    names = dict(db.session.execute(
+        select(SearchProfile.practitioner_id, SearchProfile.display_name).where(SearchProfile.practitioner_id.in_(ids))
+    ).all())
+    location_ids = [h.location_id for h in hits if h.location_id is not None]
+    locations: Mapping[int, Location] = {
+        loc.id: loc for loc in db.session.scalars(select(Location).where(Location.id.in_(location_ids)))
+    } if location_ids else {}
+    # Results show when each practitioner can next be seen, and the courses of care they
+    # offer for this concern (read for the page only: neither changes the ranking).
+    from marketplace.booking.queries import next_available
+    from marketplace.packages.queries import packages_for
+
+    slots = next_available(ids)
+    offers = packages_for(concerns, ids) if concerns else {}
+    results = []
+    for hit in hits:
+        c = hit.candidate
+        modalities = []
+        for m in sorted(c.modalities, key=lambda m: tax.modalities.get(m, m)):
+            pairs = [(concern, note) for concern in concerns for note in evidence_for(concern, m)]
+            modalities.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
+                                             tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
+        loc = locations.get(hit.location_id) if hit.location_id is not None else None
+        result_location = None
+        if loc is not None:
+            result_location = ResultLocation(loc.id, loc.label, loc.city, str(loc.venue_type), loc.lat, loc.lon,
+                                             round(c.distance_km or 0.0, 2))
+        results.append(Result(
+            practitioner_id=c.practitioner_id, display_name=names.get(c.practitioner_id, ""),
+            modalities=tuple(modalities), techniques=tuple(sorted(NAMES.get(t, t) for t in c.techniques)),
+            languages=c.languages, distance_km=None if c.distance_km is None else round(c.distance_km, 2),
+            location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,
+            score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),
+            next_available=slots.get(c.practitioner_id),
+            packages=tuple(PackageOffer(k.id, k.name, k.price, k.currency, k.sessions, k.weeks,
+                                        tuple(name for _, name in k.practitioners))
+                           for k in offers.get(c.practitioner_id, ())),
+        ))
+    return results

@@ -1,0 +1,158 @@
+"""The search page in a real browser, against the real search service.
+
+On a phone: a seeker describes their pain in their own words, types a place and
+submits with the keyboard, sees where the search looked and why each result matches,
+opens the evidence with the keyboard, switches to online care, then ticks a red flag
+and gets urgent-care advice instead of practitioners. On a desktop: the map draws the
+results although its tiles cannot load (the tests are offline), and the page stays
+usable. Nothing is fetched from anywhere but the app itself."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+from tests.builders import make_verified_practitioner
+
+pytestmark = pytest.mark.browser
+
+
+def offline(page, base: str) -> list[str]:  # noqa: ANN001
+    """Abort every request that is not to the app (map tiles included); return the
+    non-tile ones, which should never happen."""
+    stray: list[str] = []
+
+    def handle(route) -> None:  # noqa: ANN001
+        url = route.request.url
+        if url.startswith(base):
+            route.continue_()
+            return
+        if "{z}" not in url and "tile" not in url:
+            stray.append(url)
+        route.abort()
+
+    page.route("**/*", handle)
+    return stray
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def practitioners(app) -> Callable[[], dict[str, int]]:  # noqa: ANN001
+    asha = make_verified_practitioner(app, display_name="Asha Rao", concerns=("sciatica", "back-spasm"),
+                                      techniques=("dry-needling",), languages=("English", "Kannada"))
+    vikram = make_verified_practitioner(app, display_name="Vikram Shetty", concerns=("sciatica",),
+                                        lat=12.9352, lon=77.6245)  # Koramangala
+    olu = make_verified_practitioner(app, display_name="Olu Online", concerns=("sciatica",), offers_online=True,
+                                     city=None)
+    return {"asha": asha.id, "vikram": vikram.id, "olu": olu.id}
+
+
+def test_phone_search_from_words_to_results_online_and_urgent_advice(live_server, phone_page, practitioners):
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+
+    page.goto(f"{base}/search")
+    page.get_by_label("Or describe it in your own words").fill("pinched nerve down my leg")
+    place = page.get_by_label("Near", exact=True)
+    place.fill("Bangalore")
+    with page.expect_navigation():
+        place.press("Enter")
+
+    # The place actually used is echoed, with a way to change it.
+    echo = page.locator(".place-echo")
+    assert "Bengaluru, Karnataka, India" in echo.inner_text()
+    echo.get_by_role("link", name="change").click()
+    assert page.evaluate("document.activeElement.id") == "near"
+    assert "Sciatica" in page.locator(".understood").inner_text()
+
+    card = page.locator(f"#result-{practitioners['asha']}")
+    assert card.is_visible()
+    reasons = card.locator(".reasons li")
+    assert reasons.count() >= 1 and reasons.first.inner_text().strip()
+    shot(page, "search-phone-results")
+
+    # The evidence opens from the keyboard: Tab from the name to the first "what the guidelines say".
+    card.get_by_role("link", name="Asha Rao").focus()
+    page.keyboard.press("Tab")
+    details = card.locator("details.evidence").first
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    assert details.evaluate("d => d.open")
+    evidence = details.inner_text()
+    assert "NICE NG59" in evidence and "guidelines disagree" in evidence.lower()
+    shot(page, "search-phone-evidence")
+
+    # Online care only: the toggle, then Search, all by keyboard.
+    online = page.get_by_role("radio", name="Online")
+    online.focus()
+    page.keyboard.press("Space")
+    assert online.is_checked()
+    page.get_by_role("button", name="Search").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(f"#result-{practitioners['olu']}").is_visible()
+    assert page.locator(f"#result-{practitioners['asha']}").count() == 0
+    assert page.locator(f"#result-{practitioners['olu']} .pill-online").inner_text().strip() == "Online"
+    shot(page, "search-phone-online")
+
+    # A red flag stops the funnel: advice, and no practitioner to book.
+    safety = page.locator("details#safety")
+    if not safety.evaluate("d => d.open"):
+        safety.locator("summary").click()
+    page.get_by_label("Numbness around your groin, genitals, bottom or inner thighs").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    advice = page.get_by_role("alert").filter(has_text="urgent medical help")
+    assert advice.is_visible()
+    assert page.locator("ol.results li").count() == 0
+    assert page.locator("a[href^='/practitioners/']").count() == 0
+    shot(page, "search-phone-urgent")
+
+    # The phone layout does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert stray == []
+
+
+def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_server, page, practitioners):
+    base = live_server
+    stray = offline(page, base)
+
+    page.goto(f"{base}/search?concern=sciatica&near=Bangalore&mode=in_person")
+    page.locator("#results-map[data-map-ready]").wait_for()
+    in_person = page.locator("ol.results > li")
+    assert in_person.count() == 2
+    markers = page.locator("#results-map .leaflet-marker-icon")
+    assert markers.count() == 2  # one per in-person result; the centre is a circle
+    assert sorted(markers.evaluate_all("els => els.map(e => e.getAttribute('alt').split(',')[0])")) == \
+        ["Asha Rao", "Vikram Shetty"]
+    assert page.locator("#results-map path.leaflet-interactive").count() == 1  # the search centre
+    note = page.locator("[data-map-note]")
+    note.wait_for(state="visible")
+    assert "Map tiles unavailable" in note.inner_text()
+    box = page.locator("#results-map").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300
+    shot(page, "search-desktop-map")
+
+    # A marker's popup names the practitioner and leads to the same card in the list.
+    markers.first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    name = popup.locator("strong").inner_text()
+    assert name in ("Asha Rao", "Vikram Shetty")
+    popup.get_by_role("link", name="See in the list").click()
+    assert page.locator("li.result:target h3").inner_text() == name
+
+    # Still usable with the keyboard: a new search from the place field.
+    place = page.get_by_label("Near", exact=True)
+    place.fill("Bengaluru")
+    with page.expect_navigation():
+        place.press("Enter")
+    assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
+    assert page.locator("ol.results > li").count() == 2
+    assert stray == []

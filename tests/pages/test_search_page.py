@@ -1,0 +1,238 @@
+"""The search page, server-rendered, against the real search service and real data:
+the form on a first visit, results with reasons and evidence, red flags that stop the
+funnel, screening questions for unclear text, place errors with suggestions, and input
+that is wrong without ever being a 500."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from marketplace.core.clock import today
+from marketplace.extensions import db
+from marketplace.search import views
+from marketplace.search.models import UrgentOutcome
+from marketplace.verification.models import CredentialStatus
+from tests.builders import make_credential, make_practitioner, make_verified_practitioner
+from tests.pages.helpers import text
+
+
+@pytest.fixture
+def sciatica_in_bengaluru(app):  # noqa: ANN001, ANN201
+    """A verified acupuncturist in Bengaluru who treats sciatica (₹1,500 a session)."""
+    return make_verified_practitioner(app, display_name="Asha Rao", concerns=("sciatica", "back-spasm"),
+                                      techniques=("dry-needling",), languages=("English", "Kannada"))
+
+
+def field_errors(html: str) -> list[str]:
+    return re.findall(r'<ul class="field-errors"[^>]*>\s*<li>(.*?)</li>', html, re.S)
+
+
+def test_first_visit_shows_the_form_and_no_results(client):
+    response = client.get("/search")
+    html = text(response)
+    assert response.status_code == 200
+    assert 'method="get"' in html and 'role="search"' in html
+    assert '<select id="concern" name="concern"' in html and 'value="sciatica"' in html
+    assert 'name="q"' in html and "Describe it in your own words".lower() in html.lower()
+    assert 'name="near"' in html and "Use my location" in html
+    assert 'name="lat"' in html and 'name="lon"' in html
+    for value in ("in_person", "online", "any"):
+        assert f'name="mode" value="{value}"' in html
+    assert "Before we search: safety questions" in html
+    for code in ("fever", "leg-weakness", "bladder-bowel", "saddle-numbness", "major-trauma"):
+        assert f'name="red_flags" value="{code}"' in html
+    assert 'name="no_red_flags"' in html and "None of these" in html
+    for code in ("pregnancy", "bleeding-risk", "pacemaker", "implant"):
+        assert f'name="cautions" value="{code}"' in html
+    assert 'name="max_price"' in html and 'name="modality"' in html and 'name="technique"' in html
+    assert "Results" not in html and "field-errors" not in html
+
+
+def test_every_control_has_a_label(client):
+    html = text(client.get("/search"))
+    ids = set(re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html))
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+    assert ids and ids <= labelled, ids - labelled
+
+
+def test_home_and_nav_lead_to_search(client):
+    html = text(client.get("/"))
+    assert 'class="button" href="/search"' in html
+    assert '<a href="/search">Find care</a>' in html
+
+
+def test_sciatica_near_bengaluru_shows_reasons_and_evidence(client, sciatica_in_bengaluru):
+    html = text(client.get("/search?concern=sciatica&near=Bangalore"))
+    assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>" in html
+    assert f'href="/practitioners/{sciatica_in_bengaluru.id}">Asha Rao</a>' in html
+    assert "Why this match" in html
+    assert "km away" in html
+    assert "₹1,500.00" in html
+    # Evidence per modality, with its source, and the guidelines' disagreement said out loud.
+    assert "What the guidelines say about Acupuncture" in html
+    assert "NICE NG59" in html and "nice.org.uk/guidance/ng59" in html
+    assert "The guidelines disagree" in html
+    assert '<ol class="results"' in html
+    assert 'id="results-map-data"' in html  # the map's markers: the same people as the list
+
+
+def test_free_text_is_understood_and_echoed(client, sciatica_in_bengaluru):
+    html = text(client.get("/search", query_string={"q": "pinched nerve down my leg", "near": "Bangalore"}))
+    assert "We read this as: <strong>Sciatica</strong>" in html
+    assert "pick one" in html
+    assert "Asha Rao" in html
+
+
+def test_a_red_flag_shows_urgent_advice_and_no_results(app, client, sciatica_in_bengaluru):
+    response = client.get("/search?concern=sciatica&near=Bangalore&red_flags=saddle-numbness")
+    html = text(response)
+    assert "Please get urgent medical help" in html
+    assert "emergency" in html
+    assert "Asha Rao" not in html
+    assert f"/practitioners/{sciatica_in_bengaluru.id}" not in html
+    assert "results-map" not in html
+    # Only an anonymous count is kept; nothing about the seeker, no cookie.
+    counts = db.session.execute(db.select(UrgentOutcome.red_flag, UrgentOutcome.count)).all()
+    assert [tuple(row) for row in counts] == [("saddle-numbness", 1)]
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_red_flag_in_the_words_also_stops_the_search(client, sciatica_in_bengaluru):
+    html = text(client.get("/search", query_string={"q": "sciatica with fever", "near": "Bangalore"}))
+    assert "Please see a doctor" in html or "urgent medical help" in html
+    assert "Asha Rao" not in html
+
+
+def test_no_fever_in_the_words_is_not_a_red_flag(client, sciatica_in_bengaluru):
+    html = text(client.get("/search", query_string={"q": "sciatica, no fever", "near": "Bangalore"}))
+    assert 'data-search-outcome="urgent"' not in html
+    assert "Asha Rao" in html
+
+
+def test_unclear_words_ask_the_screening_questions_instead_of_guessing(client, sciatica_in_bengaluru):
+    args = {"q": "sciatica and I think I might have a fever", "near": "Bangalore"}
+    html = text(client.get("/search", query_string=args))
+    assert 'data-search-outcome="questions"' in html
+    assert "Do you have a fever now" in html
+    assert 'name="answer_fever" value="yes"' in html and 'name="answer_fever" value="no"' in html
+    assert "Asha Rao" not in html
+
+    answered_no = text(client.get("/search", query_string={**args, "answer_fever": "no"}))
+    assert "Asha Rao" in answered_no
+    assert 'name="answer_fever" value="no"' in answered_no  # kept for the next search
+
+    answered_yes = text(client.get("/search", query_string={**args, "answer_fever": "yes"}))
+    assert 'data-search-outcome="urgent"' in answered_yes and "Asha Rao" not in answered_yes
+
+
+def test_cautions_are_shown_on_the_result(client, sciatica_in_bengaluru):
+    html = text(client.get("/search?concern=sciatica&near=Bangalore&cautions=implant&cautions=pregnancy"))
+    assert "We took into account" in html
+    assert "Tell your practitioner about your implant" in html
+    assert "Some acupuncture points are avoided in pregnancy" in html
+    assert 'class="caution-notes"' in html
+    assert 'value="implant" checked' in html and 'value="pregnancy" checked' in html
+
+
+def test_a_caution_that_rules_out_every_technique_leaves_the_practitioner_out(client, sciatica_in_bengaluru):
+    # Dry needling is Asha's only acupuncture technique, and it is unsafe with blood thinners.
+    html = text(client.get("/search?concern=sciatica&near=Bangalore&cautions=bleeding-risk"))
+    assert "Asha Rao" not in html
+    assert "blood thinners or a bleeding disorder" in html
+
+
+def test_an_unknown_place_is_a_form_error_with_suggestions(client, sciatica_in_bengaluru):
+    response = client.get("/search?concern=sciatica&near=Mysre")
+    html = text(response)
+    assert response.status_code == 200
+    assert "We could not find" in " ".join(field_errors(html))
+    assert 'aria-invalid="true"' in html
+    assert "Did you mean:" in html
+    assert 'href="/search?concern=sciatica&amp;near=Mysuru,+Karnataka,+India"' in html
+    assert "Asha Rao" not in html
+
+
+@pytest.mark.parametrize("query", [
+    "radius_km=abc", "radius_km=nan", "radius_km=5000", "lat=nan&lon=77", "lat=12.9", "lat=95&lon=10",
+    "page=0", "page=abc", "page=1.5", "page=99999999999999999999999", "max_price=12.345", "max_price=lots",
+    "max_price=-5", "mode=teleport", "red_flags=bogus", "cautions=nope", "currency=XYZ", "venue_type=moon",
+    "modality=levitation", "concern=unknown-thing",
+])
+def test_bad_input_is_a_form_error_never_a_500(client, query):
+    response = client.get(f"/search?q=sciatica&near=Bangalore&{query}")
+    assert response.status_code == 200, query
+    html = text(response)
+    assert 'class="form-errors"' in html, query
+    assert field_errors(html) or "Some search options are not valid" in html, query
+
+
+def test_max_price_is_typed_in_major_units(client, sciatica_in_bengaluru):
+    assert "Asha Rao" in text(client.get("/search?concern=sciatica&near=Bangalore&max_price=2000&currency=INR"))
+    assert "Asha Rao" not in text(client.get("/search?concern=sciatica&near=Bangalore&max_price=1000&currency=INR"))
+
+
+def test_online_toggle_shows_online_practitioners(app, client, sciatica_in_bengaluru):
+    make_verified_practitioner(app, display_name="Olu Online", concerns=("sciatica",), offers_online=True,
+                               city=None)
+    online = text(client.get("/search?concern=sciatica&near=Bangalore&mode=online"))
+    assert "Olu Online" in online and "Asha Rao" not in online
+    assert 'class="pill pill-online">Online<' in online
+    in_person = text(client.get("/search?concern=sciatica&near=Bangalore&mode=in_person"))
+    assert "Asha Rao" in in_person and "Olu Online" not in in_person
+
+
+def test_unverified_expired_and_suspended_practitioners_are_not_shown(app, client, sciatica_in_bengaluru):
+    make_practitioner(display_name="Pending Priya", concerns=("sciatica",))
+    rejected = make_practitioner(display_name="Rejected Ravi", concerns=("sciatica",))
+    make_credential(app, rejected, status=CredentialStatus.REJECTED)
+    expired = make_practitioner(display_name="Expired Esha", concerns=("sciatica",))
+    make_credential(app, expired, status=CredentialStatus.APPROVED, issued_on=today() - timedelta(days=800),
+                    expires_on=today() - timedelta(days=1))
+    suspended = make_verified_practitioner(app, display_name="Suspended Sam", concerns=("sciatica",))
+    suspended.is_suspended = True
+    db.session.commit()
+
+    html = text(client.get("/search?concern=sciatica&near=Bangalore"))
+    assert "Asha Rao" in html
+    for name in ("Pending Priya", "Rejected Ravi", "Expired Esha", "Suspended Sam"):
+        assert name not in html
+
+
+def test_paging_links_keep_the_whole_search(app, client, monkeypatch):
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for n in range(3):
+        make_verified_practitioner(app, display_name=f"Practitioner {n}", concerns=("sciatica",),
+                                   lat=12.9716 + n / 1000)
+    args = "concern=sciatica&near=Bangalore&cautions=implant&cautions=pregnancy"
+    first = text(client.get(f"/search?{args}"))
+    # The walk stops once the page is certain, so the first page may count "at least".
+    assert re.search(r"\b(3|[23]\+) practitioners found", first)
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert "cautions=implant" in next_link and "cautions=pregnancy" in next_link and "page=2" in next_link
+    second = text(client.get(next_link))
+    assert '<a rel="prev"' in second and '<a rel="next"' not in second
+    names = re.findall(r">(Practitioner \d)</a></h3>", first) + re.findall(r">(Practitioner \d)</a></h3>", second)
+    assert sorted(names) == ["Practitioner 0", "Practitioner 1", "Practitioner 2"]
+
+
+def test_text_that_matches_no_concern_offers_a_choice(client, sciatica_in_bengaluru):
+    html = text(client.get("/search", query_string={"q": "my elbow clicks", "near": "Bangalore"}))
+    assert "We could not tell which concern you meant" in html
+    assert "Asha Rao" not in html
+
+
+def test_results_offer_the_next_opening_and_courses_of_care(app, client):
+    from tests.packages.helpers import SOHO, open_every_day, package, practitioner
+
+    physio = practitioner(app, "Priya Physio", "physiotherapy")
+    acu = practitioner(app, "Arun Acupuncture", "acupuncture", at=SOHO)
+    open_every_day(physio)
+    package(physio, [(physio, "physiotherapy", 4, 45), (acu, "acupuncture", 2, 30)], price=30000,
+            name="Sciatica relief course")
+    html = client.get("/search?concern=sciatica&near=London").get_data(as_text=True)
+    assert "Next opening:" in html and f"/practitioners/{physio.id}/book" in html
+    assert html.count("Sciatica relief course") == 2  # under both practitioners who deliver it
+    assert "with Priya Physio, Arun Acupuncture" in html

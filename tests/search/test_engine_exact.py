@@ -1,0 +1,126 @@
+"""The index walk stops early, but its page must be exactly what scoring every visible
+practitioner from the source tables would give."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.core.clock import today
+from marketplace.extensions import db
+from marketplace.geo.distance import approx_km
+from marketplace.matching.scoring import RELEVANCE, Candidate, Query, matches_filters, score
+from marketplace.practitioners.models import Practitioner, VenueType
+from marketplace.search import engine
+from marketplace.search.services import _taxonomy, _terms
+from marketplace.verification import queries
+from tests.builders import make_credential, make_practitioner
+
+CENTRE = (12.9716, 77.5946)
+TAXONOMY = {
+    "acupuncture": ["dry-needling", "electro-acupuncture", "cupping"],
+    "massage": ["deep-tissue-massage", "prenatal-massage", "sports-massage"],
+    "physiotherapy": ["exercise-therapy", "core-strengthening"],
+    "manual-therapy": ["gua-sha", "myofascial-release"],
+    "yoga-pilates": ["therapeutic-yoga"],
+}
+CONCERNS = ["back-spasm", "sciatica", "neck-shoulder-tension", "pregnancy-postnatal-back-pain", "fibromyalgia"]
+
+
+@pytest.fixture
+def crowd(app):  # noqa: ANN001, ANN201
+    rng = random.Random(7)
+    for i in range(70):
+        modalities = rng.sample(sorted(TAXONOMY), rng.choice([1, 1, 2]))
+        techniques = [t for m in modalities for t in TAXONOMY[m] if t != "cupping" and rng.random() < 0.4]
+        lat = CENTRE[0] + rng.gauss(0, 0.08)
+        lon = CENTRE[1] + rng.gauss(0, 0.08)
+        p = make_practitioner(
+            display_name=f"Practitioner {i:02d}", modalities=modalities, techniques=techniques,
+            concerns=rng.sample(CONCERNS, rng.choice([0, 1, 2])), languages=rng.sample(["English", "Hindi",
+                                                                                           "Kannada"], 2),
+            offers_online=rng.random() < 0.35, lat=lat, lon=lon, venue_type=rng.choice(list(VenueType)),
+            fees=((f"Session {i}", 60, rng.choice([60000, 120000, 160000, 250000]), "INR"),),
+        )
+        if rng.random() < 0.5:  # a second location
+            from marketplace.practitioners.models import Location
+
+            db.session.add(Location(practitioner=p, label="Second", venue_type=VenueType.CLINIC, city="Bengaluru",
+                                    lat=lat + rng.gauss(0, 0.05), lon=lon + rng.gauss(0, 0.05)))
+            db.session.commit()
+        if rng.random() < 0.85:
+            make_credential(app, p, status="approved", modalities=modalities[:1] if rng.random() < 0.3 else None)
+    return rng
+
+
+def brute_force(query: Query, center: tuple[float, float] | None, need: int) -> list[tuple[int, float]]:
+    """Score every visible practitioner straight from the source tables."""
+    hits = []
+    for p in db.session.scalars(select(Practitioner).order_by(Practitioner.id)):
+        live = frozenset(m.slug for m in queries.verified_modalities(p))
+        if not live:
+            continue
+        techniques = frozenset(t.slug for t in p.techniques if t.modality.slug in live)
+        fees = [(f.amount, f.currency) for f in p.fees]
+        base = dict(practitioner_id=p.id, modalities=live, techniques=techniques,
+                    concerns=frozenset(c.slug for c in p.concerns), languages=tuple(p.languages),
+                    min_price=min(a for a, _ in fees) if fees else None, currency=fees[0][1] if fees else None,
+                    offers_online=p.offers_online)
+        options = []
+        if center is not None and query.mode != "online":
+            near = [(approx_km(*center, loc.lat, loc.lon), loc) for loc in p.locations
+                    if not query.venue_type or str(loc.venue_type) == query.venue_type]
+            near = [(d, loc) for d, loc in near if d <= query.radius_km]
+            if near:
+                d, loc = min(near, key=lambda x: (x[0], x[1].id))
+                options.append(Candidate(**base, distance_km=d, venue_types=frozenset({str(loc.venue_type)})))
+        if query.mode != "in_person" and p.offers_online:
+            options.append(Candidate(**base, distance_km=None))
+        best = None
+        for c in options:
+            if not matches_filters(c, query):
+                continue
+            s = score(c, query, relevance=RELEVANCE)
+            if query.concerns and s.relevance <= 0 and not (c.concerns & set(query.concerns)):
+                continue
+            key = (-s.score, math.inf if c.distance_km is None else c.distance_km, p.id)
+            best = key if best is None or key < best else best
+        if best is not None:
+            hits.append(best)
+    hits.sort()
+    return [(pid, -neg) for neg, _, pid in hits[:need]]
+
+
+QUERIES = [
+    dict(concerns=("sciatica",)),
+    dict(concerns=("back-spasm",), radius_km=8.0),
+    dict(concerns=("neck-shoulder-tension",), cautions=frozenset({"bleeding-risk"})),
+    dict(concerns=("pregnancy-postnatal-back-pain",), cautions=frozenset({"pregnancy"})),
+    dict(concerns=("sciatica", "fibromyalgia"), language="Kannada"),
+    dict(concerns=("back-spasm",), mode="online"),
+    dict(concerns=("back-spasm",), mode="in_person", max_price=150000, currency="INR"),
+    dict(concerns=("fibromyalgia",), venue_type="clinic"),
+    dict(concerns=(), radius_km=15.0),
+    dict(concerns=("sciatica",), modality="physiotherapy"),
+]
+
+
+def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd):
+    # One crowd, many queries: building the crowd is the slow part.
+    tax = _taxonomy()
+    for spec in QUERIES:
+        query = Query(**spec)
+        full = brute_force(query, CENTRE, 10_000)
+        assert len(full) >= 3, spec  # the crowd gives every query something to rank
+        for need in (1, 3, 10, 200):
+            ranking = engine.rank(db.session, query, terms=_terms(tax, query.modality, None), center=CENTRE,
+                                  need=need, on=today(), relevance=RELEVANCE)
+            got = [(h.candidate.practitioner_id, h.scored.score) for h in ranking.hits]
+            assert got == full[:need], (spec, need)
+            if ranking.total_is_exact:
+                assert ranking.total == len(full), (spec, need)
+            else:
+                assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)

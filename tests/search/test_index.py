@@ -1,0 +1,78 @@
+"""The search index follows the listings by itself, and the CLI can build data at scale."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.practitioners.models import Practitioner
+from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
+from marketplace.verification import queries
+from marketplace.verification.models import CredentialStatus
+from tests.builders import make_credential, make_practitioner, make_verified_practitioner
+
+
+def rows(model, practitioner_id: int) -> int:  # noqa: ANN001
+    return db.session.scalar(select(func.count()).select_from(model).where(model.practitioner_id == practitioner_id))
+
+
+def test_a_listing_is_indexed_only_once_a_credential_is_approved(app):
+    p = make_practitioner(modalities=("massage",), techniques=("sports-massage",), offers_online=True,
+                          concerns=("sports-injury",))
+    credential = make_credential(app, p)
+    assert rows(SearchProfile, p.id) == rows(SearchPlace, p.id) == 0
+    credential.status = CredentialStatus.APPROVED
+    db.session.commit()
+    assert rows(SearchProfile, p.id) == 1
+    assert rows(SearchPlace, p.id) == 2  # one location x (massage, sports massage)
+    assert rows(SearchOnline, p.id) == 4  # two terms x (any concern, sports-injury)
+
+
+def test_suspending_and_rejecting_remove_a_practitioner_from_the_index(app):
+    p = make_verified_practitioner(app)
+    p.is_suspended = True
+    db.session.commit()
+    assert rows(SearchPlace, p.id) == 0
+    p.is_suspended = False
+    db.session.commit()
+    assert rows(SearchPlace, p.id) == 1
+    for c in p.locations:
+        db.session.delete(c)
+    db.session.commit()
+    assert rows(SearchPlace, p.id) == 0 and rows(SearchProfile, p.id) == 1
+
+
+def test_a_rolled_back_change_leaves_the_index_alone(app):
+    p = make_verified_practitioner(app)
+    p.is_suspended = True
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert rows(SearchPlace, p.id) == 1
+
+
+def test_seed_synthetic_adds_verified_practitioners_with_a_progress_bar(runner, app):
+    result = runner.invoke(args=["seed", "synthetic", "--practitioners", "40"])
+    assert result.exit_code == 0, result.output
+    assert "40" in result.output
+    practitioners = db.session.scalars(select(Practitioner)).all()
+    assert len(practitioners) == 40
+    assert all(queries.is_visible(p) for p in practitioners)
+    assert db.session.scalar(select(func.count()).select_from(SearchProfile)) == 40
+    # The index the loader wrote is the index the listings imply.
+    before = sorted(db.session.execute(select(SearchPlace.practitioner_id, SearchPlace.location_id,
+                                              SearchPlace.term, SearchPlace.valid_until)).all())
+    again = runner.invoke(args=["search", "reindex"])
+    assert again.exit_code == 0 and "40 practitioners" in again.output
+    after = sorted(db.session.execute(select(SearchPlace.practitioner_id, SearchPlace.location_id,
+                                             SearchPlace.term, SearchPlace.valid_until)).all())
+    assert before == after
+    # Ordinary writes still work after the bulk load (ids and sequences moved on).
+    make_verified_practitioner(app)
+
+
+def test_synthetic_practitioners_are_found_by_search(runner, client):
+    runner.invoke(args=["seed", "synthetic", "--practitioners", "300"])
+    body = client.get("/api/v1/search", query_string={"concern": "back-spasm", "near": "Mumbai"}).get_json()
+    assert body["results"], body
+    assert all(r["distance_km"] is None or r["distance_km"] <= 25 for r in body["results"])

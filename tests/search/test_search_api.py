@@ -1,0 +1,261 @@
+"""GET /api/v1/search: what a seeker (or an API client) sees for a concern and a place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.geo.distance import distance_km
+from marketplace.practitioners.models import VenueType
+from marketplace.search.models import UrgentOutcome
+from marketplace.verification.models import CredentialStatus
+from tests.builders import make_credential, make_practitioner, make_user, make_verified_practitioner
+
+BLR = (12.9716, 77.5946)  # Bengaluru centre, as the offline gazetteer places it (close enough for tests)
+
+
+def north_of(lat: float, lon: float, km: float) -> tuple[float, float]:
+    """A point ``km`` due north (geodesic), found by bisection on the real distance."""
+    lo, hi = 0.0, km / 100.0
+    while distance_km((lat, lon), (lat + hi, lon)) < km:
+        hi *= 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if distance_km((lat, lon), (lat + mid, lon)) < km else (lo, mid)
+    return lat + lo, lon
+
+
+def search(client, **params) -> dict:  # noqa: ANN001
+    response = client.get("/api/v1/search", query_string=params)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def ids(body: dict) -> list[int]:
+    return [r["practitioner"]["id"] for r in body["results"]]
+
+
+@pytest.fixture
+def physio(app):  # noqa: ANN001, ANN201
+    return make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",),
+                                      techniques=("exercise-therapy",), concerns=("sciatica",))
+
+
+def test_sciatica_near_bangalore_finds_a_verified_physio_with_reasons_and_evidence(client, physio):
+    body = search(client, q="pinched nerve down my leg", near="Bangalore")
+    assert body["urgent"] is False
+    assert [c["slug"] for c in body["concerns"]][:1] == ["sciatica"]
+    assert "Bengaluru" in body["place"]["label"]
+    [result] = body["results"]
+    assert result["practitioner"]["display_name"] == "Meera Physio"
+    assert result["distance_km"] < 5
+    assert "Treats sciatica" in result["reasons"]
+    assert any("commonly used for sciatica" in r for r in result["reasons"])
+    evidence = result["practitioner"]["modalities"][0]["evidence"]
+    assert {e["source"] for e in evidence} >= {"NICE NG59"}
+    assert all(e["concern"] == "sciatica" for e in evidence)
+    assert body["total"] == 1 and body["total_is_exact"] is True
+
+
+def test_unknown_place_is_a_400_problem_with_suggestions(client, physio):
+    response = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Bengalooru"})
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert response.mimetype == "application/problem+json"
+    assert "near" in problem["errors"]
+    assert any("Bengaluru" in s for s in problem["suggestions"])
+
+
+def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
+    body = search(client, concern="sciatica", near="Bengaluru", red_flags="fever")
+    assert body["urgent"] is True
+    assert body["results"] == [] and body["total"] == 0
+    assert "fever" in body["advice"]["message"]
+    assert db.session.scalar(select(UrgentOutcome.count).where(UrgentOutcome.red_flag == "fever")) == 1
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("my back hurts and I can't control my bladder", "bladder-bowel"),
+    ("back pain, numb between my legs", "saddle-numbness"),
+    ("lower back pain and I have a fever", "fever"),
+])
+def test_red_flags_stated_in_free_text_stop_the_search(client, physio, text, flag):
+    body = search(client, q=text, near="Bengaluru")
+    assert body["urgent"] is True and body["results"] == []
+    row = db.session.scalars(select(UrgentOutcome).where(UrgentOutcome.red_flag == flag)).one()
+    assert row.count == 1 and row.day == date.today()
+
+
+def test_only_a_count_is_kept_for_urgent_outcomes(client, physio):
+    search(client, q="sciatica and a fever", near="Bengaluru")
+    search(client, q="sciatica, fever since yesterday", near="Bengaluru")
+    rows = db.session.scalars(select(UrgentOutcome)).all()
+    assert [(r.red_flag, r.count) for r in rows] == [("fever", 2)]
+    assert set(UrgentOutcome.__table__.columns.keys()) == {"day", "red_flag", "count"}
+
+
+def test_a_stated_negation_does_not_trigger_urgent_advice(client, physio):
+    body = search(client, q="sciatica, no fever", near="Bengaluru")
+    assert body["urgent"] is False and ids(body) == [physio.id]
+
+
+def test_unclear_text_asks_before_showing_results(client, physio):
+    body = search(client, q="sciatica and maybe a fever?", near="Bengaluru")
+    assert body["urgent"] is False and body["results"] == []
+    assert [q["code"] for q in body["questions"]] == ["fever"]
+    answered = search(client, q="sciatica and maybe a fever?", near="Bengaluru", no_red_flags="true")
+    assert answered["questions"] == [] and ids(answered) == [physio.id]
+    yes = search(client, q="sciatica and maybe a fever?", near="Bengaluru", red_flags="fever")
+    assert yes["urgent"] is True
+
+
+def test_text_that_matches_nothing_gets_suggestions_not_an_error(client, physio):
+    body = search(client, q="purple elephant", near="Bengaluru")
+    assert body["concerns"] == [] and body["results"] == []
+    assert len(body["suggestions"]) >= 1
+
+
+def test_the_radius_edge_is_inclusive_and_exact(client, app):
+    inside = make_verified_practitioner(app, display_name="Inside", modalities=("massage",), concerns=("back-spasm",),
+                                        lat=north_of(*BLR, 24.9)[0], lon=BLR[1])
+    outside = make_verified_practitioner(app, display_name="Outside", modalities=("massage",),
+                                         concerns=("back-spasm",), lat=north_of(*BLR, 25.1)[0], lon=BLR[1])
+    body = search(client, concern="back-spasm", lat=BLR[0], lon=BLR[1], radius_km=25)
+    assert ids(body) == [inside.id]
+    assert body["results"][0]["distance_km"] == pytest.approx(24.9, abs=0.01)
+    wider = search(client, concern="back-spasm", lat=BLR[0], lon=BLR[1], radius_km=26)
+    assert ids(wider) == [inside.id, outside.id]
+    assert client.get("/api/v1/search", query_string={"concern": "back-spasm", "near": "Bengaluru",
+                                                       "radius_km": 201}).status_code == 400
+
+
+def test_online_mode_finds_practitioners_anywhere_without_a_distance(client, app, physio):
+    london = make_verified_practitioner(app, display_name="London Online", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), offers_online=True, city="London", lat=51.5074,
+                                        lon=-0.1278, fees=(("Video call", 45, 5000, "GBP"),))
+    online = search(client, concern="sciatica", mode="online")
+    assert ids(online) == [london.id]
+    assert online["results"][0]["distance_km"] is None
+    assert "Offers online sessions" in online["results"][0]["reasons"]
+    in_person = search(client, concern="sciatica", near="Bengaluru", mode="in_person")
+    assert ids(in_person) == [physio.id]
+    either = search(client, concern="sciatica", near="Bengaluru", mode="any")
+    assert ids(either) == [physio.id, london.id]
+    no_place = client.get("/api/v1/search", query_string={"concern": "sciatica", "mode": "in_person"})
+    assert no_place.status_code == 400 and "near" in no_place.get_json()["errors"]
+
+
+def test_cautions_exclude_or_mark_the_techniques_they_rule_out(client, app):
+    cupping_only = make_verified_practitioner(app, display_name="Cupping Only", modalities=("cupping",),
+                                              concerns=("neck-shoulder-tension",))
+    mixed = make_verified_practitioner(app, display_name="Bodywork with Gua Sha", modalities=("manual-therapy",),
+                                       techniques=("gua-sha", "myofascial-release"),
+                                       concerns=("neck-shoulder-tension",))
+    plain = search(client, concern="neck-shoulder-tension", near="Bengaluru")
+    assert set(ids(plain)) == {cupping_only.id, mixed.id}
+    careful = search(client, concern="neck-shoulder-tension", near="Bengaluru", cautions="bleeding-risk")
+    assert ids(careful) == [mixed.id]
+    [result] = careful["results"]
+    assert any(c["code"] == "bleeding-risk" and "gua" in c["applies_to"] for c in result["cautions"])
+    assert careful["cautions"] == ["bleeding-risk"]
+
+
+def test_filters_by_modality_technique_price_language_and_venue(client, app):
+    a = make_verified_practitioner(app, display_name="Anil", modalities=("acupuncture",), techniques=("dry-needling",),
+                                   concerns=("back-spasm",), languages=("Hindi", "English"),
+                                   fees=(("Session", 45, 80000, "INR"),), venue_type=VenueType.HOSPITAL)
+    b = make_verified_practitioner(app, display_name="Bina", modalities=("massage",), concerns=("back-spasm",),
+                                   languages=("Kannada",), fees=(("Session", 60, 250000, "INR"),))
+    base = {"concern": "back-spasm", "near": "Bengaluru"}
+    assert set(ids(search(client, **base))) == {a.id, b.id}
+    assert ids(search(client, **base, modality="massage")) == [b.id]
+    assert ids(search(client, **base, technique="dry-needling")) == [a.id]
+    assert ids(search(client, **base, max_price=100000, currency="INR")) == [a.id]
+    assert ids(search(client, **base, language="kannada")) == [b.id]
+    assert ids(search(client, **base, venue_type="hospital")) == [a.id]
+    bad = client.get("/api/v1/search", query_string={**base, "modality": "reiki"})
+    assert bad.status_code == 400 and "modality" in bad.get_json()["errors"]
+
+
+def test_paging_is_stable_and_complete(client, app):
+    made = {make_verified_practitioner(app, display_name=f"P{i}", modalities=("massage",), concerns=("back-spasm",),
+                                       lat=BLR[0] + i * 0.01, lon=BLR[1]).id for i in range(7)}
+    pages = [search(client, concern="back-spasm", near="Bengaluru", per_page=3, page=p) for p in (1, 2, 3)]
+    seen = [i for body in pages for i in ids(body)]
+    assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
+    assert [len(b["results"]) for b in pages] == [3, 3, 1]
+    assert pages[0]["has_more"] and not pages[2]["has_more"]
+    again = search(client, concern="back-spasm", near="Bengaluru", per_page=3, page=2)
+    assert ids(again) == ids(pages[1])
+    scores = [r["score"] for b in pages for r in b["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_unverified_rejected_expired_and_suspended_practitioners_never_appear(client, app, frozen_clock):
+    kw = {"modalities": ("massage",), "concerns": ("back-spasm",)}
+    visible = make_verified_practitioner(app, display_name="Visible", **kw)
+    make_practitioner(display_name="Unverified", **kw)
+    make_credential(app, make_practitioner(display_name="Pending", **kw))
+    make_credential(app, make_practitioner(display_name="Rejected", **kw), status=CredentialStatus.REJECTED)
+    expiring = make_practitioner(display_name="Expires soon", **kw)
+    make_credential(app, expiring, status=CredentialStatus.APPROVED, expires_on=date.today() + timedelta(days=3))
+    suspended = make_verified_practitioner(app, display_name="Suspended", **kw)
+    suspended.is_suspended = True
+    disabled = make_verified_practitioner(app, display_name="Disabled", **kw)
+    disabled.user.is_disabled = True
+    db.session.commit()
+    assert {r["practitioner"]["display_name"] for r in search(client, concern="back-spasm", near="Bengaluru")[
+        "results"]} == {"Visible", "Expires soon"}
+    # Four days on, with no sweep run, the expired licence no longer counts.
+    frozen_clock(datetime.now(timezone.utc) + timedelta(days=4))
+    assert ids(search(client, concern="back-spasm", near="Bengaluru")) == [visible.id]
+    assert ids(search(client, concern="back-spasm", mode="online")) == []
+
+
+def test_only_verified_modalities_are_searched_and_shown(client, app):
+    p = make_practitioner(display_name="Half verified", modalities=("acupuncture", "massage"),
+                          concerns=("back-spasm",))
+    make_credential(app, p, status=CredentialStatus.APPROVED, modalities=("acupuncture",))
+    body = search(client, concern="back-spasm", near="Bengaluru")
+    assert [m["slug"] for m in body["results"][0]["practitioner"]["modalities"]] == ["acupuncture"]
+    assert search(client, concern="back-spasm", near="Bengaluru", modality="massage")["results"] == []
+
+
+def test_changes_to_a_listing_show_in_search_at_once(client, app, physio):
+    assert ids(search(client, concern="sciatica", near="Bengaluru")) == [physio.id]
+    physio.locations[0].lat, physio.locations[0].lon = 51.5074, -0.1278  # moved to London
+    db.session.commit()
+    assert search(client, concern="sciatica", near="Bengaluru")["results"] == []
+    assert ids(search(client, concern="sciatica", near="London")) == [physio.id]
+
+
+def test_seekers_own_words_resolve_to_concerns(client, physio):
+    for text, slug in [("my lower back locked up when I lifted a box", "back-spasm"),
+                       ("pinched nerve down my leg", "sciatica"), ("lumbago", "chronic-low-back-pain"),
+                       ("stiff neck from my desk", "neck-shoulder-tension")]:
+        body = search(client, q=text, near="Bengaluru")
+        assert slug in [c["slug"] for c in body["concerns"]], (text, body["concerns"])
+
+
+def test_search_needs_no_account(client, physio):
+    make_user()
+    assert client.get("/api/v1/search?concern=sciatica&near=Bengaluru").status_code == 200
+
+
+def test_results_show_the_next_open_slot_and_packages_for_the_concern(client, app):
+    from tests.packages.helpers import SOHO, open_every_day, package, practitioner
+
+    physio = practitioner(app, "Priya Physio", "physiotherapy")
+    acu = practitioner(app, "Arun Acupuncture", "acupuncture", at=SOHO)
+    open_every_day(physio)
+    pkg = package(physio, [(physio, "physiotherapy", 4, 45), (acu, "acupuncture", 2, 30)], price=30000)
+    body = search(client, concern="sciatica", near="London")
+    by_name = {r["practitioner"]["display_name"]: r for r in body["results"]}
+    assert by_name["Priya Physio"]["next_available"] is not None
+    assert by_name["Arun Acupuncture"]["next_available"] is None  # no hours published
+    for name in ("Priya Physio", "Arun Acupuncture"):
+        [offer] = by_name[name]["packages"]
+        assert offer["id"] == pkg.id and offer["practitioners"] == ["Priya Physio", "Arun Acupuncture"]
