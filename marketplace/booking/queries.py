@@ -1,0 +1,357 @@
+"""What is bookable right now, read from the database and cut by :mod:`.slots`.
+
+A held booking whose hold has expired stops blocking its slot here, at query time,
+whether or not ``flask bookings release-expired`` has run yet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, or_, select
+
+from marketplace.accounts.models import User
+from marketplace.booking import slots
+from marketplace.booking.models import (
+    DEFAULT_TIMEZONE, AvailabilityException, Booking, BookingSettings, BookingStatus, ExceptionKind, WeeklyHours,
+)
+from marketplace.core.clock import utcnow
+from marketplace.extensions import db
+from marketplace.practitioners.models import Fee, Location, Practitioner
+
+# How far next_available() looks when a practitioner allows booking further ahead.
+NEXT_AVAILABLE_HORIZON_DAYS = 28
+MAX_RANGE_DAYS = 62
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A place a session can happen: one of the practitioner's locations, or online."""
+
+    location: Location | None
+    zone: ZoneInfo
+
+    @property
+    def online(self) -> bool:
+        return self.location is None
+
+    @property
+    def location_id(self) -> int | None:
+        return self.location.id if self.location else None
+
+    @property
+    def key(self) -> str:
+        return "online" if self.location is None else f"location-{self.location.id}"
+
+    @property
+    def label(self) -> str:
+        return "Online" if self.location is None else self.location.label
+
+    @property
+    def place_label(self) -> str:
+        if self.location is None:
+            return "Online session"
+        loc = self.location
+        if loc.venue_type.value == "home_visit":
+            return f"Home visit in {loc.city or loc.resolved_label}"
+        return ", ".join(part for part in (loc.label, loc.address, loc.city) if part)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # UTC
+    end: datetime
+    channel: Channel
+    minutes: int
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.channel.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.channel.zone)
+
+
+# --- settings and channels ----------------------------------------------------------------
+
+def default_timezone(practitioner: Practitioner) -> str:
+    """The zone of the first location that knows its zone, else UTC."""
+    for location in practitioner.locations:
+        if location.timezone and slots.is_valid_zone(location.timezone):
+            return location.timezone
+    return DEFAULT_TIMEZONE
+
+
+def settings_for(practitioner: Practitioner) -> BookingSettings:
+    """The practitioner's rules; an unsaved row of defaults when they never set any."""
+    row = db.session.get(BookingSettings, practitioner.id)
+    if row is None:
+        row = _defaults(practitioner.id, default_timezone(practitioner))
+    return row
+
+
+def _defaults(practitioner_id: int, timezone: str) -> BookingSettings:
+    from marketplace.booking import models as m
+
+    return BookingSettings(
+        practitioner_id=practitioner_id, timezone=timezone, buffer_minutes=m.DEFAULT_BUFFER_MINUTES,
+        min_notice_minutes=m.DEFAULT_MIN_NOTICE_MINUTES, max_days_ahead=m.DEFAULT_MAX_DAYS_AHEAD,
+        cancellation_cutoff_hours=m.DEFAULT_CANCELLATION_CUTOFF_HOURS,
+        late_cancellation_refund_percent=m.DEFAULT_LATE_CANCELLATION_REFUND_PERCENT,
+        hold_minutes=m.DEFAULT_HOLD_MINUTES,
+    )
+
+
+def channel_zone(location: Location | None, settings: BookingSettings) -> ZoneInfo:
+    """A location's own zone; online (or a location with no known zone) uses the
+    practitioner's zone; UTC if all else fails."""
+    return slots.zone(location.timezone if location else None, settings.timezone or DEFAULT_TIMEZONE)
+
+
+def channels(practitioner: Practitioner, settings: BookingSettings | None = None) -> list[Channel]:
+    """Every place the practitioner could see someone: their locations, then online if offered."""
+    settings = settings or settings_for(practitioner)
+    out = [Channel(loc, channel_zone(loc, settings)) for loc in practitioner.locations]
+    if practitioner.offers_online:
+        out.append(Channel(None, channel_zone(None, settings)))
+    return out
+
+
+def channel_for(practitioner: Practitioner, location_id: int | None, online: bool,
+                settings: BookingSettings | None = None) -> Channel | None:
+    for channel in channels(practitioner, settings):
+        if online and channel.online:
+            return channel
+        if not online and location_id is not None and channel.location_id == location_id:
+            return channel
+    return None
+
+
+def fee_named(practitioner: Practitioner, label: str | None) -> Fee | None:
+    """The fee with this label (case-insensitive); the first fee when no label is given."""
+    if not practitioner.fees:
+        return None
+    if label is None or not label.strip():
+        return practitioner.fees[0]
+    wanted = label.strip().lower()
+    return next((f for f in practitioner.fees if f.label.lower() == wanted), None)
+
+
+# --- availability rows --------------------------------------------------------------------
+
+def weekly_hours(practitioner: Practitioner) -> list[WeeklyHours]:
+    """Weekly hours of live places only (hours of a removed location are ignored)."""
+    live = {loc.id for loc in practitioner.locations}
+    rows = db.session.scalars(
+        select(WeeklyHours).where(WeeklyHours.practitioner_id == practitioner.id)
+        .order_by(WeeklyHours.location_id.is_not(None), WeeklyHours.location_id, WeeklyHours.weekday,
+                  WeeklyHours.start_time)
+    ).all()
+    return [r for r in rows if r.location_id is None or r.location_id in live]
+
+
+def exceptions(practitioner: Practitioner, *, upcoming_from: date | None = None) -> list[AvailabilityException]:
+    stmt = select(AvailabilityException).where(AvailabilityException.practitioner_id == practitioner.id)
+    if upcoming_from is not None:
+        stmt = stmt.where(AvailabilityException.ends_on >= upcoming_from)
+    live = {loc.id for loc in practitioner.locations}
+    rows = db.session.scalars(stmt.order_by(AvailabilityException.starts_on, AvailabilityException.id)).all()
+    return [r for r in rows if r.location_id is None or r.location_id in live]
+
+
+def openings_of(rows: Iterable[WeeklyHours], location_id: int | None) -> list[slots.Opening]:
+    return [slots.Opening(r.weekday, r.start_time, r.end_time) for r in rows if r.location_id == location_id]
+
+
+def rules_of(rows: Iterable[AvailabilityException], location_id: int | None) -> list[slots.DateRule]:
+    """The exceptions that apply to one place: its own, and closures for everywhere."""
+    online = location_id is None
+    out = []
+    for r in rows:
+        applies = (r.applies_to_all and r.kind is ExceptionKind.CLOSED) or \
+            (online and r.is_online) or (not online and r.location_id == location_id)
+        if applies:
+            out.append(slots.DateRule(r.starts_on, r.ends_on, r.kind is ExceptionKind.OPEN, r.start_time, r.end_time))
+    return out
+
+
+# --- bookings that occupy time ------------------------------------------------------------
+
+def active_condition(at: datetime | None = None):  # noqa: ANN201
+    """SQL condition on Booking: it occupies its time at ``at`` (an unexpired hold, or a
+    confirmed, attended or no-show session)."""
+    at = at or utcnow()
+    return or_(
+        Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW]),
+        and_(Booking.status == BookingStatus.HELD, Booking.hold_expires_at > at),
+    )
+
+
+def overlapping(practitioner_id: int, start: datetime, end: datetime, *, at: datetime | None = None,
+                exclude_id: int | None = None) -> Select[tuple[Booking]]:
+    """Active bookings of the practitioner that overlap [start, end)."""
+    stmt = select(Booking).where(
+        Booking.practitioner_id == practitioner_id, Booking.starts_at < end, Booking.ends_at > start,
+        active_condition(at),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Booking.id != exclude_id)
+    return stmt
+
+
+def busy_intervals(practitioner_ids: Sequence[int], start: datetime, end: datetime, *,
+                   at: datetime | None = None, exclude_id: int | None = None) -> dict[int, list[slots.Interval]]:
+    """Occupied time per practitioner in [start, end) (one query for the whole page)."""
+    out: dict[int, list[slots.Interval]] = defaultdict(list)
+    if not practitioner_ids:
+        return out
+    stmt = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at).where(
+        Booking.practitioner_id.in_(list(practitioner_ids)), Booking.starts_at < end, Booking.ends_at > start,
+        active_condition(at),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Booking.id != exclude_id)
+    for pid, s, e in db.session.execute(stmt):
+        out[pid].append(slots.Interval(s, e))
+    return out
+
+
+def limits(settings: BookingSettings, minutes: int, now: datetime) -> slots.Rules:
+    return slots.Rules(
+        minutes=minutes, buffer_minutes=settings.buffer_minutes,
+        earliest=now + timedelta(minutes=settings.min_notice_minutes),
+        latest=now + timedelta(days=settings.max_days_ahead),
+    )
+
+
+def open_slots(practitioner: Practitioner, start: datetime, end: datetime, *, minutes: int,
+               places: Sequence[Channel] | None = None, now: datetime | None = None,
+               exclude_booking_id: int | None = None) -> list[Slot]:
+    """Open slots of ``minutes`` in [start, end) at ``places`` (default: everywhere the
+    practitioner sees people), in time order."""
+    now = now or utcnow()
+    settings = settings_for(practitioner)
+    hours = weekly_hours(practitioner)
+    rows = exceptions(practitioner)
+    busy = busy_intervals([practitioner.id], start - timedelta(days=1), end + timedelta(days=1), at=now,
+                          exclude_id=exclude_booking_id)[practitioner.id]
+    rules = limits(settings, minutes, now)
+    out: list[Slot] = []
+    for ch in (channels(practitioner, settings) if places is None else places):
+        openings = openings_of(hours, ch.location_id)
+        if not openings and not any(r.is_open for r in rules_of(rows, ch.location_id)):
+            continue
+        for at in slots.open_slots(openings, rules_of(rows, ch.location_id), ch.zone, busy, rules, start, end):
+            out.append(Slot(at, at + timedelta(minutes=minutes), ch, minutes))
+    out.sort(key=lambda s: (s.start, s.channel.online, s.channel.location_id or 0))
+    return out
+
+
+def is_bookable(practitioner: Practitioner, channel: Channel, start: datetime, minutes: int,
+                now: datetime | None = None) -> bool:
+    """Does the weekly grid offer ``start`` (ignoring other bookings)?"""
+    now = now or utcnow()
+    settings = settings_for(practitioner)
+    rows = exceptions(practitioner)
+    return slots.is_open_slot(openings_of(weekly_hours(practitioner), channel.location_id),
+                              rules_of(rows, channel.location_id), channel.zone,
+                              limits(settings, minutes, now), start)
+
+
+def next_available(practitioner_ids: Sequence[int], after: datetime | None = None) -> dict[int, datetime]:
+    """The first open start (UTC) after ``after`` for each practitioner, at any place,
+    for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
+    in the next four weeks (or no hours at all) are left out.
+
+    Built for a results page: six queries for the whole page, however many ids. It does
+    not check visibility; callers pass practitioners they already show.
+    """
+    after = after or utcnow()
+    ids = sorted(set(practitioner_ids))
+    if not ids:
+        return {}
+    hours_by: dict[int, list[WeeklyHours]] = defaultdict(list)
+    for row in db.session.scalars(select(WeeklyHours).where(WeeklyHours.practitioner_id.in_(ids))):
+        hours_by[row.practitioner_id].append(row)
+    with_hours = [pid for pid in ids if hours_by.get(pid)]
+    if not with_hours:
+        return {}
+    practitioners = {p.id: p for p in db.session.scalars(select(Practitioner).where(Practitioner.id.in_(with_hours)))}
+    locations: dict[int, list[Location]] = defaultdict(list)
+    for loc in db.session.scalars(select(Location).where(Location.practitioner_id.in_(with_hours)).order_by(Location.id)):
+        locations[loc.practitioner_id].append(loc)
+    settings_rows = {s.practitioner_id: s for s in
+                     db.session.scalars(select(BookingSettings).where(BookingSettings.practitioner_id.in_(with_hours)))}
+    shortest: dict[int, int] = {}
+    for pid, minutes in db.session.execute(select(Fee.practitioner_id, Fee.minutes).where(Fee.practitioner_id.in_(with_hours))):
+        shortest[pid] = min(minutes, shortest.get(pid, minutes))
+    horizon = after + timedelta(days=NEXT_AVAILABLE_HORIZON_DAYS)
+    exceptions_by: dict[int, list[AvailabilityException]] = defaultdict(list)
+    for row in db.session.scalars(select(AvailabilityException).where(
+            AvailabilityException.practitioner_id.in_(with_hours),
+            AvailabilityException.ends_on >= (after - timedelta(days=1)).date())):
+        exceptions_by[row.practitioner_id].append(row)
+    busy = busy_intervals(with_hours, after - timedelta(hours=12), horizon + timedelta(hours=12), at=after)
+
+    found: dict[int, datetime] = {}
+    for pid in with_hours:
+        practitioner = practitioners.get(pid)
+        if practitioner is None:
+            continue
+        locs = locations.get(pid, [])
+        timezone = next((loc.timezone for loc in locs if loc.timezone and slots.is_valid_zone(loc.timezone)),
+                        DEFAULT_TIMEZONE)
+        settings = settings_rows.get(pid) or _defaults(pid, timezone)
+        rules = limits(settings, shortest.get(pid, 60), after)
+        places: list[Location | None] = list(locs) + ([None] if practitioner.offers_online else [])
+        best: datetime | None = None
+        for place in places:
+            location_id = place.id if place else None
+            openings = openings_of(hours_by[pid], location_id)
+            date_rules = rules_of(exceptions_by.get(pid, []), location_id)
+            if not openings and not any(r.is_open for r in date_rules):
+                continue
+            first = slots.open_slots(openings, date_rules, channel_zone(place, settings), busy.get(pid, []),
+                                     rules, after, min(horizon, best) if best else horizon, first_only=True)
+            if first and (best is None or first[0] < best):
+                best = first[0]
+        if best is not None:
+            found[pid] = best
+    return found
+
+
+# --- lists of bookings --------------------------------------------------------------------
+
+def for_seeker(user: User) -> Select[tuple[Booking]]:
+    return select(Booking).where(Booking.seeker_id == user.id).order_by(Booking.starts_at.desc(), Booking.id.desc())
+
+
+def for_practitioner(practitioner: Practitioner, start: datetime | None = None,
+                     end: datetime | None = None) -> Select[tuple[Booking]]:
+    stmt = select(Booking).where(Booking.practitioner_id == practitioner.id)
+    if start is not None:
+        stmt = stmt.where(Booking.ends_at > start)
+    if end is not None:
+        stmt = stmt.where(Booking.starts_at < end)
+    return stmt.order_by(Booking.starts_at, Booking.id)
+
+
+def rescheduled_to(booking: Booking) -> Booking | None:
+    """The booking that replaced this one, when it was rescheduled."""
+    return db.session.scalar(select(Booking).where(Booking.rescheduled_from_id == booking.id))
+
+
+def latest_version(booking: Booking) -> Booking:
+    """Follow reschedules to the booking that stands now (what an order paid for)."""
+    current = booking
+    for _ in range(50):
+        nxt = rescheduled_to(current)
+        if nxt is None:
+            return current
+        current = nxt
+    return current
