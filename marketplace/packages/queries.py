@@ -1,0 +1,316 @@
+"""Which packages are on sale right now, and what each one costs and saves.
+
+"On sale" is decided at query time, like visibility: a package sells only while its
+status is ``on_sale``, its owner is visible, and every component's practitioner holds a
+live credential for that component's modality (``verification.queries.verified_pairs``,
+which also drops suspended and disabled accounts). A lapsed licence takes a package off
+sale the day after it expires without anyone acting; no sweep is needed for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.accounts.models import User
+from marketplace.core.clock import today
+from marketplace.extensions import db
+from marketplace.geo.distance import approx_km, bounding_box
+from marketplace.booking.models import Booking
+from marketplace.packages.models import (
+    Enrollment, EnrollmentSession, Package, PackageComponent, PackagePartner, PackageStatus, PartnerStatus, package_concern,
+)
+from marketplace.packages.planner import PlanCandidate
+from marketplace.packages.shares import Saving, SingleFee, comparable_fee, saving_against
+from marketplace.practitioners.models import Location, Practitioner, practitioner_concern
+from marketplace.taxonomy.models import Concern, Modality
+from marketplace.verification import queries as verification
+
+
+def sellable_condition(on: date | None = None):  # noqa: ANN201
+    """SQL condition on Package: on sale right now (see the module docstring)."""
+    on = on or today()
+    pairs = verification.verified_pairs(on).subquery()
+    unverified = (
+        select(PackageComponent.id)
+        .where(PackageComponent.package_id == Package.id,
+               ~exists(select(1).select_from(pairs).where(
+                   pairs.c.practitioner_id == PackageComponent.practitioner_id,
+                   pairs.c.modality_id == PackageComponent.modality_id)))
+    )
+    return and_(
+        Package.status == PackageStatus.ON_SALE,
+        Package.owner_id.in_(select(Practitioner.id).where(verification.visible_condition(on))),
+        exists(select(PackageComponent.id).where(PackageComponent.package_id == Package.id)),
+        ~exists(unverified),
+    )
+
+
+def sellable(on: date | None = None) -> Select[tuple[Package]]:
+    return select(Package).where(sellable_condition(on)).order_by(Package.name, Package.id)
+
+
+def lapsed_components(package: Package, on: date | None = None) -> list[PackageComponent]:
+    """Components whose practitioner is not verified for their modality right now (a
+    lapsed or rejected licence, a suspension): they cannot be sold or booked."""
+    verified: dict[int, set[int]] = {}
+    for component in package.components:
+        if component.practitioner_id not in verified:
+            verified[component.practitioner_id] = {
+                m.id for m in verification.verified_modalities(component.practitioner, on)}
+    return [c for c in package.components if c.modality_id not in verified[c.practitioner_id]]
+
+
+def is_bookable(component: PackageComponent, on: date | None = None) -> bool:
+    return component.modality_id in {m.id for m in verification.verified_modalities(component.practitioner, on)}
+
+
+def is_sellable(package: Package, on: date | None = None) -> bool:
+    return (package.status is PackageStatus.ON_SALE and bool(package.components)
+            and verification.is_visible(package.owner, on) and not lapsed_components(package, on))
+
+
+def not_sellable_reasons(package: Package, on: date | None = None) -> list[str]:
+    """Why ``package`` is not on sale, in words for its partners; empty when it is."""
+    reasons = []
+    if package.status is not PackageStatus.ON_SALE:
+        reasons.append(f"it is {package.status.label.lower()}")
+    if not package.components:
+        reasons.append("it has no sessions yet")
+    if not verification.is_visible(package.owner, on):
+        reasons.append(f"{package.owner.display_name}'s listing is not visible")
+    for c in lapsed_components(package, on):
+        reasons.append(f"{c.practitioner.display_name} is not verified for {c.modality.name.lower()} right now")
+    return list(dict.fromkeys(reasons))
+
+
+# --- What a package costs and saves --------------------------------------------------------
+
+def single_fees(practitioner: Practitioner) -> tuple[SingleFee, ...]:
+    return tuple(SingleFee(f.label, f.minutes, f.amount, f.currency) for f in practitioner.fees)
+
+
+def saving(package: Package) -> Saving | None:
+    """Against each deliverer's own single session of the same length and currency;
+    None when a component has no comparable fee, or the package saves nothing."""
+    return saving_against(package.price, [
+        (c.sessions, comparable_fee(single_fees(c.practitioner), c.minutes, package.currency))
+        for c in package.components])
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    """A package as search results and lists show it."""
+
+    id: int
+    name: str
+    price: int
+    currency: str
+    sessions: int
+    weeks: int
+    sessions_per_week: int
+    validity_days: int
+    practitioners: tuple[tuple[int, str], ...]  # (id, display name), owner first
+    modalities: tuple[str, ...]  # names
+    concerns: tuple[str, ...]  # slugs
+    saving: Saving | None
+    distance_km: float | None = None
+
+    @property
+    def is_combined(self) -> bool:
+        return len(self.practitioners) > 1
+
+
+def summary(package: Package, distance_km: float | None = None) -> PackageSummary:
+    people = [(package.owner_id, package.owner.display_name)] if package.owner_id in package.deliverer_ids else []
+    people += [(c.practitioner_id, c.practitioner.display_name) for c in package.components]
+    return PackageSummary(
+        id=package.id, name=package.name, price=package.price, currency=package.currency,
+        sessions=package.total_sessions, weeks=package.weeks, sessions_per_week=package.sessions_per_week,
+        validity_days=package.validity_days, practitioners=tuple(dict.fromkeys(people)),
+        modalities=tuple(dict.fromkeys(c.modality.name for c in package.components)),
+        concerns=tuple(c.slug for c in package.concerns), saving=saving(package), distance_km=distance_km,
+    )
+
+
+_LOAD = (
+    selectinload(Package.components).selectinload(PackageComponent.practitioner).selectinload(Practitioner.fees),
+    selectinload(Package.components).selectinload(PackageComponent.modality),
+    selectinload(Package.concerns),
+    selectinload(Package.owner),
+)
+
+
+# --- Finding packages ------------------------------------------------------------------------
+
+def _near(package: Package, lat: float, lon: float, radius_km: float) -> tuple[bool, float | None]:
+    """Is every deliverer within ``radius_km`` (or online), with at least one in person?
+    Returns (qualifies, the farthest in-person deliverer's distance)."""
+    farthest: float | None = None
+    for practitioner in {c.practitioner for c in package.components}:
+        distances = [approx_km(lat, lon, loc.lat, loc.lon) for loc in practitioner.locations]
+        nearest = min(distances) if distances else None
+        if nearest is not None and nearest <= radius_km:
+            farthest = nearest if farthest is None else max(farthest, nearest)
+        elif not practitioner.offers_online:
+            return False, None
+    return farthest is not None, farthest
+
+
+def find_on_sale(concern: str | None = None, near: tuple[float, float, float] | None = None,
+                 on: date | None = None, limit: int = 200) -> list[tuple[Package, float | None]]:
+    """Packages on sale, optionally targeting ``concern`` (a slug) and delivered within
+    ``near`` = (lat, lon, radius_km): every practitioner in it sees people within the
+    radius or offers online sessions, and at least one sees people in person there.
+    Each comes with the farthest in-person practitioner's distance (None without
+    ``near``). Nearest first when ``near`` is given, else by name."""
+    stmt = sellable(on).options(*_LOAD, selectinload(Package.components).selectinload(
+        PackageComponent.practitioner).selectinload(Practitioner.locations))
+    if concern:
+        stmt = stmt.where(exists(
+            select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
+            .where(package_concern.c.package_id == Package.id, Concern.slug == concern)))
+    if near is not None:
+        lat, lon, radius_km = near
+        box = bounding_box(lat, lon, radius_km)
+        in_box = and_(Location.lat.between(box.min_lat, box.max_lat),
+                      or_(*(Location.lon.between(lo, hi) for lo, hi in box.lon_ranges())))
+        stmt = stmt.where(exists(
+            select(1).select_from(PackageComponent)
+            .join(Location, Location.practitioner_id == PackageComponent.practitioner_id)
+            .where(PackageComponent.package_id == Package.id, in_box)))
+    found: list[tuple[Package, float | None]] = []
+    for package in db.session.scalars(stmt.limit(limit)).unique():
+        distance = None
+        if near is not None:
+            qualifies, distance = _near(package, *near)
+            if not qualifies:
+                continue
+        found.append((package, distance))
+    if near is not None:
+        found.sort(key=lambda pd: (pd[1] or 0.0, pd[0].name, pd[0].id))
+    return found
+
+
+def on_sale(concern: str | None = None, near: tuple[float, float, float] | None = None,
+            on: date | None = None) -> list[PackageSummary]:
+    """:func:`find_on_sale` as summaries."""
+    return [summary(p, d) for p, d in find_on_sale(concern, near, on)]
+
+
+def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
+                 on: date | None = None) -> dict[int, list[PackageSummary]]:
+    """For search results: on-sale packages that target any of ``concern_slugs`` and that
+    any of ``practitioner_ids`` delivers, keyed by practitioner id (a combined package
+    appears under each of its practitioners in the list). Cheapest first."""
+    slugs, ids = list(dict.fromkeys(concern_slugs)), list(dict.fromkeys(practitioner_ids))
+    out: dict[int, list[PackageSummary]] = {pid: [] for pid in ids}
+    if not slugs or not ids:
+        return out
+    stmt = sellable(on).options(*_LOAD).where(
+        exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
+               .where(package_concern.c.package_id == Package.id, Concern.slug.in_(slugs))),
+        exists(select(1).where(PackageComponent.package_id == Package.id,
+                               PackageComponent.practitioner_id.in_(ids))),
+    )
+    for package in db.session.scalars(stmt).unique():
+        item = summary(package)
+        for pid in package.deliverer_ids:
+            if pid in out:
+                out[pid].append(item)
+    for items in out.values():
+        items.sort(key=lambda s: (s.price, s.name, s.id))
+    return out
+
+
+def for_practitioner_page(practitioner_id: int, on: date | None = None) -> list[PackageSummary]:
+    """On-sale packages a practitioner delivers, for their public profile."""
+    stmt = sellable(on).options(*_LOAD).where(exists(select(1).where(
+        PackageComponent.package_id == Package.id, PackageComponent.practitioner_id == practitioner_id)))
+    return [summary(p) for p in db.session.scalars(stmt).unique()]
+
+
+def plan_candidates(lat: float, lon: float, radius_km: float, on: date | None = None) -> list[PlanCandidate]:
+    """Visible practitioners with a location in the box around (lat, lon), as the
+    planner needs them: verified modality slugs only, their points and fees."""
+    on = on or today()
+    box = bounding_box(lat, lon, radius_km)
+    in_box = and_(Location.lat.between(box.min_lat, box.max_lat),
+                  or_(*(Location.lon.between(lo, hi) for lo, hi in box.lon_ranges())))
+    ids = select(Location.practitioner_id).where(in_box)
+    practitioners = db.session.scalars(
+        select(Practitioner).where(Practitioner.id.in_(ids), verification.visible_condition(on))
+        .options(selectinload(Practitioner.locations), selectinload(Practitioner.fees))
+    ).all()
+    if not practitioners:
+        return []
+    pairs = verification.verified_pairs(on).subquery()
+    verified: dict[int, set[str]] = {}
+    for pid, slug in db.session.execute(
+        select(pairs.c.practitioner_id, Modality.slug).join(Modality, Modality.id == pairs.c.modality_id)
+        .where(pairs.c.practitioner_id.in_([p.id for p in practitioners]))
+    ):
+        verified.setdefault(pid, set()).add(slug)
+    declared: dict[int, set[str]] = {}
+    for pid, slug in db.session.execute(
+        select(practitioner_concern.c.practitioner_id, Concern.slug)
+        .join(Concern, Concern.id == practitioner_concern.c.concern_id)
+        .where(practitioner_concern.c.practitioner_id.in_([p.id for p in practitioners]))
+    ):
+        declared.setdefault(pid, set()).add(slug)
+    return [
+        PlanCandidate(practitioner_id=p.id, display_name=p.display_name,
+                      modalities=frozenset(verified.get(p.id, ())), concerns=frozenset(declared.get(p.id, ())),
+                      points=tuple((loc.lat, loc.lon) for loc in p.locations), fees=single_fees(p))
+        for p in practitioners if verified.get(p.id)
+    ]
+
+
+# --- A practitioner's and a seeker's own ---------------------------------------------------
+
+def packages_of(practitioner: Practitioner) -> Sequence[Package]:
+    """Packages the practitioner owns or has accepted to co-offer, newest first."""
+    partnered = select(PackagePartner.package_id).where(
+        PackagePartner.practitioner_id == practitioner.id, PackagePartner.status == PartnerStatus.ACCEPTED)
+    return db.session.scalars(
+        select(Package).where(or_(Package.owner_id == practitioner.id, Package.id.in_(partnered)))
+        .order_by(Package.created_at.desc(), Package.id.desc())
+    ).all()
+
+
+def invitations_for(practitioner: Practitioner) -> Sequence[PackagePartner]:
+    """Invitations waiting for the practitioner's answer, oldest first."""
+    return db.session.scalars(
+        select(PackagePartner).join(Package, Package.id == PackagePartner.package_id)
+        .where(PackagePartner.practitioner_id == practitioner.id, PackagePartner.status == PartnerStatus.INVITED,
+               Package.owner_id != practitioner.id, Package.status != PackageStatus.WITHDRAWN)
+        .order_by(PackagePartner.invited_at, PackagePartner.id)
+    ).all()
+
+
+def package_bookings(bookings: Sequence[Booking]) -> list[tuple[Booking, EnrollmentSession]]:
+    """The bookings among ``bookings`` that are sessions of a package (directly, or
+    rescheduled from one), each with its enrollment session."""
+    ids = {b.id for b in bookings} | {b.rescheduled_from_id for b in bookings if b.rescheduled_from_id}
+    if not ids:
+        return []
+    by_booking = {s.booking_id: s for s in db.session.scalars(
+        select(EnrollmentSession).where(EnrollmentSession.booking_id.in_(ids)))}
+    out = []
+    for booking in bookings:
+        session = by_booking.get(booking.id) or by_booking.get(booking.rescheduled_from_id)
+        if session is not None:
+            out.append((booking, session))
+    return out
+
+
+def enrollments_of(seeker: User) -> Sequence[Enrollment]:
+    """A seeker's enrollments, newest first."""
+    return db.session.scalars(
+        select(Enrollment).where(Enrollment.seeker_id == seeker.id)
+        .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
+    ).all()
