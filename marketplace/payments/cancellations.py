@@ -1,0 +1,70 @@
+"""Cancelling a booking that has an order: the booking pages and API call this instead of
+``booking.services.cancel`` so that a paid session is refunded as the cancellation policy
+says (booking does not know about payments; payments knows about booking).
+
+The refund is recorded here (in the caller's transaction); Stripe is asked for it after
+the commit with :func:`after_commit`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.booking import services as booking_services
+from marketplace.booking.models import Booking, BookingStatus
+from marketplace.core.clock import utcnow
+from marketplace.extensions import db
+from marketplace.payments import services
+from marketplace.payments.models import Order, OrderStatus
+
+OPEN = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+
+
+def open_order(booking: Booking) -> Order | None:
+    """The booking's order while it can still be cancelled (pending or paid, not cancelled)."""
+    order = db.session.scalar(select(Order).where(Order.booking_id == booking.id))
+    if order is None or order.status not in OPEN or order.cancelled_at is not None:
+        return None
+    return order
+
+
+def cancel_booking(booking: Booking, actor: User, reason: str | None = None, *,
+                   now: datetime | None = None) -> tuple[Booking, Order | None]:
+    """Cancel ``booking`` (same rules and errors as ``booking.services.cancel``) and its
+    order: an unpaid order simply ends; a paid one is refunded by the policy (the seeker's
+    share before or after the cut-off; in full when the practitioner or an admin cancels).
+    Returns the booking and the order whose refunds :func:`after_commit` must send."""
+    now = now or utcnow()
+    order = open_order(booking)
+    if order is None:
+        return booking_services.cancel(booking, actor, reason, now=now), None
+    if order.seeker_id == actor.id or actor.is_admin:
+        services.cancel_order(order, actor, reason, now=now)
+        if order.status is OrderStatus.CANCELLED and booking.status is not BookingStatus.CANCELLED:
+            # The unpaid order ended but its hold had already lapsed: say so, as booking does.
+            booking_services.cancel(booking, actor, reason, now=now)
+        return booking, order
+    # The practitioner cancels: the booking's policy gives a full refund of a paid session.
+    services.lock(order)
+    booking_services.cancel(booking, actor, reason, now=now)
+    if order.status is OrderStatus.PENDING:
+        order.status = OrderStatus.CANCELLED
+    else:
+        amount = min(order.amount * (booking.refund_percent or 0) // 100, order.refundable)
+        if amount > 0:
+            services.request_refund(order, amount, reason="Cancelled by the practitioner: a full refund.",
+                                    actor=actor, split={booking.practitioner_id: amount})
+    order.cancelled_at = now
+    return booking, order
+
+
+def after_commit(order: Order | None) -> None:
+    """*Stripe call.* Send the refunds the cancellation recorded (an outage leaves them
+    pending for the reconcile command), and commit what Stripe answered."""
+    if order is None:
+        return
+    services.submit_pending_refunds(order)
+    db.session.commit()
