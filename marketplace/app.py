@@ -68,17 +68,31 @@ def _register_blueprints(app: Flask) -> None:
     # API modules declare their endpoints on the shared blueprint when imported.
     from marketplace.accounts import api as _accounts_api  # noqa: F401
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.booking import api as _booking_api  # noqa: F401
+    from marketplace.booking.views import bp as booking_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.notifications.views import bp as notifications_bp
+    from marketplace.packages import api as _packages_api  # noqa: F401
+    from marketplace.packages.views import bp as packages_bp
     from marketplace.practitioners import api as _practitioners_api  # noqa: F401
     from marketplace.practitioners.views import bp as practitioners_bp
     from marketplace.public.views import bp as public_bp
+    from marketplace.search.views import bp as search_bp
+    from marketplace.search import api as _search_api  # noqa: F401
     from marketplace.taxonomy import api as _taxonomy_api  # noqa: F401
+    from marketplace.taxonomy.views import bp as taxonomy_bp
     from marketplace.verification import api as _verification_api  # noqa: F401
     from marketplace.verification.views import bp as verification_bp
     from marketplace.web.api import api
+    from marketplace import payments
+    from marketplace.payments import api as _payments_api  # noqa: F401
+    from marketplace.payments.views import bp as payments_bp
+    from marketplace.payments.webhooks import bp as stripe_webhooks_bp  # csrf-exempt: Stripe signs instead
 
-    for bp in (public_bp, accounts_bp, practitioners_bp, verification_bp, admin_bp, notifications_bp, api):
+    payments.init_app(app)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(stripe_webhooks_bp)
+    for bp in (public_bp, search_bp, accounts_bp, practitioners_bp, verification_bp, admin_bp, taxonomy_bp, notifications_bp, booking_bp, packages_bp, api):
         app.register_blueprint(bp)
 
 

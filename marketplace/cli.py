@@ -12,6 +12,7 @@ from marketplace.extensions import db
 seed = AppGroup("seed", help="Load demo or synthetic data.")
 credentials = AppGroup("credentials", help="Licence housekeeping.")
 taxonomy = AppGroup("taxonomy", help="The concern / modality / technique taxonomy.")
+search = AppGroup("search", help="The search index.")
 
 
 def _fail(exc: DomainError) -> None:
@@ -62,6 +63,24 @@ def seed_demo() -> None:
             click.echo(f"  {role:<13} {email}  password: {password}")
 
 
+@seed.command("synthetic")
+@click.option("--practitioners", "n", type=click.IntRange(1, 5_000_000), required=True,
+              help="How many verified practitioners to add.")
+@click.option("--seed", "rng_seed", type=int, default=2026, show_default=True, help="Random seed.")
+def seed_synthetic(n: int, rng_seed: int) -> None:
+    """Add N verified practitioners clustered on real cities, for benchmarks."""
+    from tqdm import tqdm
+
+    from marketplace.seed.synthetic import seed_synthetic as run
+    from marketplace.taxonomy.services import load_defaults
+
+    load_defaults()
+    with tqdm(total=n, unit="practitioner", unit_scale=True, desc="Synthetic practitioners") as bar:
+        run(db.session, n, seed=rng_seed, progress=bar.update)
+        db.session.commit()
+    click.echo(f"Added {n} synthetic practitioners.")
+
+
 @credentials.command("sweep")
 def credentials_sweep() -> None:
     """Expire lapsed licences and warn about those expiring soon (run daily)."""
@@ -72,6 +91,25 @@ def credentials_sweep() -> None:
     click.echo(f"Sweep: {result.expired} expired, {result.warned} warned.")
 
 
+@search.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the whole search index from the listings (after a restore or an upgrade)."""
+    from marketplace.search.index import rebuild_all
+
+    count = rebuild_all(db.session)
+    db.session.commit()
+    click.echo(f"Search index rebuilt for {count} practitioners.")
+
+
 def register(app: Flask) -> None:
-    for command in (create_admin, seed, credentials, taxonomy):
+    for command in (create_admin, seed, credentials, taxonomy, search):
         app.cli.add_command(command)
+    from marketplace.booking.cli import bookings
+
+    app.cli.add_command(bookings)
+    from marketplace.packages.cli import packages
+
+    app.cli.add_command(packages)
+    from marketplace.payments.cli import payments
+
+    app.cli.add_command(payments)

@@ -91,6 +91,7 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "STRIPE_TIMEOUT_SECONDS": _int(env, "STRIPE_TIMEOUT_SECONDS", 10),
         "PLATFORM_COMMISSION_PERCENT": commission,
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp" if production else "outbox"),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Marketplace <no-reply@localhost>"),

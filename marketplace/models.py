@@ -2,7 +2,19 @@
 
 from marketplace.accounts.models import ApiToken, Role, User  # noqa: F401
 from marketplace.audit.models import AuditEntry  # noqa: F401
+from marketplace.booking.models import AvailabilityException, Booking, BookingSettings, WeeklyHours  # noqa: F401
 from marketplace.notifications.models import Notification  # noqa: F401
+from marketplace.packages.models import (  # noqa: F401
+    Enrollment, EnrollmentSession, EnrollmentShare, Package, PackageComponent, PackagePartner,
+)
 from marketplace.practitioners.models import Fee, Location, Practitioner  # noqa: F401
 from marketplace.taxonomy.models import Concern, Modality, Technique  # noqa: F401
+from marketplace.taxonomy.models import ConcernPhrase, MatchingDataVersion, RelevanceWeight  # noqa: F401
+from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile, UrgentOutcome  # noqa: F401
 from marketplace.verification.models import Credential  # noqa: F401
+
+# The search index keeps itself current through session hooks registered on import.
+from marketplace.search import index as _search_index  # noqa: F401, E402
+from marketplace.payments.models import (  # noqa: F401, E402
+    LedgerEntry, Order, OrderShare, PayoutAccount, Refund, StripeEvent, Transfer,
+)

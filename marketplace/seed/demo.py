@@ -175,6 +175,12 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
             summary.practitioners += 1
             summary.verified += state == "approved"
     db.session.flush()
+    from marketplace.booking.demo import seed_hours
+
+    seed_hours()
+    from marketplace.packages.demo import seed_packages
+
+    seed_packages()
     return summary
 
 
