@@ -84,8 +84,8 @@ def detail(package_id: int) -> str:
 def reserve(package_id: int) -> Response:
     enrollment = enrolling.reserve(current_user, services.get_sellable(package_id))
     db.session.commit()
-    flash(f"“{enrollment.package.name}” is reserved for you. Online payment is not available yet: once it is "
-          "paid, you book its sessions here.", "success")
+    flash(f"“{enrollment.package.name}” is reserved for you. Pay for it below; once it is paid, "
+          "you book its sessions here.", "success")
     return redirect(url_for("packages.care_plan") + f"#enrollment-{enrollment.id}")
 
 

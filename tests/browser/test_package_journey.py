@@ -2,8 +2,9 @@
 sciatica in London, reserves it, and once it is paid books its first two sessions with
 two different practitioners; each practitioner sees their booking.
 
-There is no online payment yet: the test activates the reservation the way payments
-will, through ``enrollments.activate`` (the same path as ``flask packages activate``).
+Paying is its own journey (tests/browser/test_payment_journey.py); here the reservation
+is activated the way a successful payment does, through ``enrollments.activate``, to
+keep this journey about finding and scheduling a combined package.
 """
 
 import re
