@@ -141,9 +141,10 @@ class SearchForm(Form):
     cautions = CodesField("Cautions", choices=choices(CAUTIONS.items()))
     modality = SelectField("Therapy", validate_choice=False, filters=[_strip])
     technique = SelectField("Technique", validate_choice=False, filters=[_strip])
-    max_price = PriceField("Highest price per session", description="In the practitioner’s currency unless you choose one.",
-                           render_kw={"inputmode": "decimal"})
-    currency = SelectField("Currency", default="", choices=choices([("", "Any currency"), *((c, c) for c in CURRENCIES)]))
+    max_price = PriceField("Highest price per session", render_kw={"inputmode": "decimal"},
+                           description="In the practitioner’s currency unless you choose one.")
+    currency = SelectField("Currency", default="",
+                           choices=choices([("", "Any currency"), *((c, c) for c in CURRENCIES)]))
     language = StringField("Language", filters=[_strip], validators=[Length(max=40)], description="e.g. Hindi")
     venue_type = SelectField("Kind of place", default="", choices=choices([("", "Any kind of place"),
                                                                *((v.value, v.label) for v in VenueType)]))

@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
-from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS
+from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.search import services
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SearchForm
 from marketplace.search.outcome import SearchOutcome
@@ -89,7 +89,7 @@ def search() -> tuple[str, int] | str:
             status = exc.status
     return render_template(
         "search/search.html", form=form, outcome=outcome, place_suggestions=suggestions,
-        red_flags=RED_FLAGS, cautions=CAUTIONS, questions_text=QUESTIONS, modes=MODES,
+        red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,
         answer_prefix=ANSWER_PREFIX, map_data=_map_data(outcome), search_url=_search_url,
         concern_names={c.slug: c.name for c in outcome.concerns} if outcome else {},
         tile_url=current_app.config.get("MAP_TILE_URL", DEFAULT_TILE_URL),

@@ -47,6 +47,9 @@ def test_seeker_books_a_combined_package_with_two_practitioners(app, live_server
     package(asha, [(asha, "acupuncture", 4, 45), (ben, "physiotherapy", 6, 45)], price=45000,
             name="Sciatica relief: acupuncture and physio")
     seeker = make_user(Role.SEEKER, email="sam@example.com")
+    # Load the offline gazetteer now (a few seconds, once per process) rather than inside
+    # the first page's request, which on a busy machine would outlast the browser's timeout.
+    app.extensions["place_resolver"].resolve("London")
 
     # The seeker finds the package for sciatica in London.
     page.goto(f"{base}/packages")

@@ -156,3 +156,21 @@ def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_serv
     assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
     assert page.locator("ol.results > li").count() == 2
     assert stray == []
+
+
+def test_the_search_works_without_javascript(live_server, browser, practitioners):  # noqa: ANN001
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/search")
+        assert page.get_by_role("button", name="Use my location").count() == 0  # needs JavaScript: hidden
+        page.select_option("select[name=concern]", "sciatica")
+        place = page.get_by_label("Near", exact=True)
+        place.fill("Bangalore")
+        place.press("Enter")
+        page.wait_for_load_state()
+        assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
+        assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+        assert page.locator("[data-map-wrap]").is_hidden()  # the map is JavaScript's; the list is enough
+    finally:
+        context.close()

@@ -236,3 +236,18 @@ def test_results_offer_the_next_opening_and_courses_of_care(app, client):
     assert "Next opening:" in html and f"/practitioners/{physio.id}/book" in html
     assert html.count("Sciatica relief course") == 2  # under both practitioners who deliver it
     assert "with Priya Physio, Arun Acupuncture" in html
+
+
+def test_a_geocoder_outage_is_said_on_the_page_not_a_500(app, client, monkeypatch, sciatica_in_bengaluru):
+    from marketplace.geo.service import GeocoderUnavailable
+
+    def down(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise GeocoderUnavailable("timeout")
+
+    monkeypatch.setattr(app.extensions["place_resolver"], "resolve_many", down)
+    response = client.get("/search?concern=sciatica&near=Bangalore")
+    assert response.status_code == 503
+    html = text(response)
+    assert "Place lookup is unavailable right now" in html
+    assert 'name="near" ' in html or 'name="near"' in html
+    assert "Asha Rao" not in html
