@@ -1,0 +1,448 @@
+#!/usr/bin/env python
+"""In-process search speed at N = 10k, 100k, 1M practitioners (SQLite or PostgreSQL).
+
+For each N it prepares a database (``flask db upgrade`` + ``flask seed synthetic
+--practitioners N`` through a subprocess; an existing database that already holds exactly
+N practitioners is reused), then, inside an app context, times over a fixed, seeded set of
+queries:
+
+* ``raw``    the raw candidate query: the indexed bounding-box SELECT over ``search_place``
+             (term IN the concern's relevant terms, lat_idx/lon_idx within the radius box,
+             valid_until >= today) fetching practitioner_id, lat, lon. No scoring.
+* ``rank``   :func:`marketplace.search.engine.rank` alone.
+* ``search`` :func:`marketplace.search.services.search` with lat/lon.
+* ``near``   the same with ``near=<city name>`` (adds geocoding with the offline gazetteer).
+
+Three query sets: ``in_person`` (concern slug, mode in_person), ``any`` (concern slug,
+mode any: in person and online together) and ``text`` (free text ``q``, mode in_person).
+Every query: radius 25 km, 20 per page, page 1, around a city drawn by population from
+:func:`marketplace.seed.synthetic.cities` (the cities the seeder uses), jittered a few km.
+
+It prints a table and the ratios, and writes ``bench/out/search_<backend>_<N>.json`` per N
+and ``bench/out/search_<backend>.json`` (all sizes found in bench/out for that backend).
+
+    .venv/bin/python bench/search_bench.py --backend sqlite --sizes 10000,100000,1000000
+    .venv/bin/python bench/search_bench.py --backend postgresql --sizes 10000,100000,1000000 --queries 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+RADIUS_KM = 25.0
+PER_PAGE = 20
+TEXTS = [
+    "pinched nerve down my leg",
+    "my lower back has ached for months",
+    "stiff neck and shoulders from sitting at a desk all day",
+    "back spasm after lifting a box",
+    "tight hamstrings and sore IT band from running",
+    "upper back pain between my shoulder blades",
+]
+
+sys.path.insert(0, str(ROOT))
+
+
+# --- Preparing the databases ------------------------------------------------------------------
+
+def database_url(backend: str, n: int) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{OUT / f'bench_{n}.sqlite3'}"
+    return f"{PG_SERVER}marketplace_bench_{n}"
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _pg_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def _count_practitioners(url: str) -> int:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("practitioner"):
+                return 0
+            return int(conn.execute(text("SELECT count(*) FROM practitioner")).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
+def _flask(args: list[str], url: str) -> None:
+    env = dict(os.environ, DATABASE_URL=url, MARKETPLACE_ENV="development")
+    subprocess.run(FLASK + args, cwd=ROOT, env=env, check=True)
+
+
+def prepare(backend: str, n: int) -> dict:
+    """Make sure the database for N exists, is migrated and holds exactly N practitioners."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = database_url(backend, n)
+    info: dict = {"database_url": url, "reused": False, "seed_seconds": None}
+    if backend == "postgresql":
+        name = f"marketplace_bench_{n}"
+        if not _pg_exists(name):
+            print(f"[prepare] creating database {name}", flush=True)
+            _pg_admin(f'CREATE DATABASE "{name}"')
+    have = _count_practitioners(url)
+    if have not in (0, n):
+        print(f"[prepare] {url} holds {have} practitioners, not {n}: recreating it", flush=True)
+        if backend == "sqlite":
+            Path(url.removeprefix("sqlite:///")).unlink()
+        else:
+            _pg_admin(f'DROP DATABASE "marketplace_bench_{n}" WITH (FORCE)')
+            _pg_admin(f'CREATE DATABASE "marketplace_bench_{n}"')
+        have = 0
+    _flask(["db", "upgrade"], url)  # cheap when current; keeps a reused database in step with the code
+    if have == n:
+        print(f"[prepare] reusing {url} ({n} practitioners)", flush=True)
+        info["reused"] = True
+    else:
+        print(f"[prepare] seeding {n} practitioners into {url}", flush=True)
+        started = time.perf_counter()
+        _flask(["seed", "synthetic", "--practitioners", str(n)], url)
+        info["seed_seconds"] = round(time.perf_counter() - started, 1)
+        print(f"[prepare] seeded {n} in {info['seed_seconds']} s "
+              f"({n / info['seed_seconds']:.0f} practitioners/s)", flush=True)
+        if backend == "postgresql":
+            # What autovacuum does shortly after a bulk load anyway; done here so the
+            # first measurements don't depend on when it happens to run.
+            import psycopg
+
+            with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname=marketplace_bench_{n}",
+                                 autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+    info["index_rows"] = _index_sizes(url)
+    return info
+
+
+def _index_sizes(url: str) -> dict:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar())
+                    for t in ("search_profile", "search_place", "search_online")}
+    finally:
+        engine.dispose()
+
+
+# --- The queries ------------------------------------------------------------------------------
+
+def make_queries(count: int, concerns: list[str], seed: int = 20260101) -> list[dict]:
+    from marketplace.seed.synthetic import cities
+
+    rng = random.Random(seed)
+    places = cities()
+    weights = [c.population for c in places]
+    queries = []
+    for _ in range(count):
+        city = rng.choices(places, weights=weights, k=1)[0]
+        # A seeker somewhere in town, not exactly at the city's centroid.
+        lat = city.lat + rng.gauss(0, 3.0) / 110.6
+        lon = city.lon + rng.gauss(0, 3.0) / (111.3 * max(0.2, math.cos(math.radians(city.lat))))
+        queries.append({"concern": rng.choice(concerns), "text": rng.choice(TEXTS), "city": city.name,
+                        "country": city.country, "lat": round(lat, 5), "lon": round(lon, 5)})
+    return queries
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * p / 100.0
+    lo, hi = math.floor(k), math.ceil(k)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def summary(values: list[float]) -> dict:
+    return {"p50": percentile(values, 50), "p90": percentile(values, 90), "p99": percentile(values, 99),
+            "mean": statistics.fmean(values) if values else float("nan"), "max": max(values, default=float("nan")),
+            "n": len(values)}
+
+
+def measure(url: str, n: int, count: int, verify: int) -> dict:
+    from flask import current_app
+    from sqlalchemy import and_, or_, select
+
+    from marketplace import create_app
+    from marketplace.core.clock import today
+    from marketplace.extensions import db
+    from marketplace.geo.distance import approx_km
+    from marketplace.matching.scoring import Query
+    from marketplace.search import engine, services
+    from marketplace.search.grid import cell_of, rings_for_km, shell
+    from marketplace.search.models import SearchPlace
+    from marketplace.search.outcome import SearchInput
+
+    app = create_app(env=dict(os.environ, DATABASE_URL=url, MARKETPLACE_ENV="development"))
+    result: dict = {"sets": {}}
+    with app.app_context():
+        resolver = current_app.extensions["place_resolver"]
+        tax = services._taxonomy()
+        matcher, relevance = services._matching_data()
+        all_terms = services._terms(tax, None, None)
+        concerns = sorted(tax.concerns)
+        queries = make_queries(count, concerns)
+        on = today()
+
+        def relevant_terms(concern_slugs: tuple[str, ...]) -> list[str]:
+            return [t for t in all_terms if max((relevance.get((c, t), 0.0) for c in concern_slugs), default=0) > 0]
+
+        def raw_statement(concern_slugs: tuple[str, ...], lat: float, lon: float):  # noqa: ANN202
+            rings = rings_for_km(lat, lon, RADIUS_KM)
+            boxes = shell(cell_of(lat, lon), 0, rings)
+            box = or_(*(and_(SearchPlace.lat_idx.between(r.lat_lo, r.lat_hi),
+                             SearchPlace.lon_idx.between(r.lon_lo, r.lon_hi)) for r in boxes))
+            return (select(SearchPlace.practitioner_id, SearchPlace.lat, SearchPlace.lon)
+                    .where(SearchPlace.term.in_(relevant_terms(concern_slugs)), SearchPlace.valid_until >= on, box))
+
+        def concerns_of_text(text: str) -> tuple[str, ...]:
+            return tuple(m.slug for m in matcher.match(text) if m.slug in tax.concerns)
+
+        cpu: dict[str, list[float]] = {}
+
+        def timed(fn, key: str | None = None):  # noqa: ANN001, ANN202
+            db.session.rollback()  # each timed call starts its own transaction, as a request does
+            started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
+            value = fn()
+            elapsed = (time.perf_counter_ns() - started) / 1e6
+            if key:
+                cpu.setdefault(key, []).append((time.thread_time_ns() - started_cpu) / 1e6)
+            return elapsed, value
+
+        mismatches: list[dict] = []
+        verified = 0
+        for set_name, mode, use_text in (("in_person", "in_person", False), ("any", "any", False),
+                                         ("text", "in_person", True)):
+            rows: dict[str, list] = {k: [] for k in ("raw", "rank", "search", "near", "rows_read", "queries",
+                                                      "raw_rows", "in_radius", "results", "total")}
+            outcomes = {"results": 0, "empty": 0, "questions": 0, "urgent": 0, "no_concern": 0}
+            warmup = min(20, len(queries))
+            for i, q in enumerate(queries[:warmup] + queries):
+                timing = i >= warmup
+                cs = concerns_of_text(q["text"]) if use_text else (q["concern"],)
+                if not cs:
+                    if timing:
+                        outcomes["no_concern"] += 1
+                    continue
+                lat, lon = q["lat"], q["lon"]
+                # (a) raw candidate query
+                stmt = raw_statement(cs, lat, lon)
+                t_raw, raw = timed(lambda: db.session.execute(stmt).all(), "raw")
+                inside = {pid for pid, plat, plon in raw if approx_km(lat, lon, plat, plon) <= RADIUS_KM}
+                # (b) engine.rank alone
+                query = Query(concerns=cs, radius_km=RADIUS_KM, mode=mode)
+                t_rank, ranking = timed(lambda: engine.rank(db.session, query, terms=all_terms, center=(lat, lon),
+                                                            need=PER_PAGE, on=on, relevance=relevance), "rank")
+                # (c) the whole search, with lat/lon, then with near=<city>
+                common = dict(radius_km=RADIUS_KM, mode=mode, per_page=PER_PAGE, page=1)
+                if use_text:
+                    common.update(q=q["text"], no_red_flags=True)
+                else:
+                    common.update(concern=q["concern"])
+                t_search, outcome = timed(lambda: services.search(SearchInput(lat=lat, lon=lon, **common), resolver),
+                                           "search")
+                t_near, _ = timed(lambda: services.search(SearchInput(near=q["city"], **common), resolver), "near")
+                if not timing:
+                    cpu.clear()
+                    continue
+                rows["raw"].append(t_raw)
+                rows["rank"].append(t_rank)
+                rows["search"].append(t_search)
+                rows["near"].append(t_near)
+                rows["rows_read"].append(ranking.rows_read)
+                rows["queries"].append(ranking.queries)
+                rows["raw_rows"].append(len(raw))
+                rows["in_radius"].append(len(inside))
+                rows["results"].append(len(outcome.results))
+                rows["total"].append(outcome.total)
+                if outcome.urgent:
+                    outcomes["urgent"] += 1
+                elif outcome.questions:
+                    outcomes["questions"] += 1
+                elif outcome.results:
+                    outcomes["results"] += 1
+                else:
+                    outcomes["empty"] += 1
+                # Exactness: the walk's page must equal ranking everything in scope.
+                # (Not for mode any above 100k: ranking everything reads every online list in full.)
+                if len(mismatches) < 20 and i - warmup < verify and (mode != "any" or n <= 100_000):
+                    verified += 1
+                    db.session.rollback()
+                    full = engine.rank(db.session, query, terms=all_terms, center=(lat, lon), need=10**9, on=on,
+                                       relevance=relevance)
+                    got = [(h.candidate.practitioner_id, round(h.scored.score, 9)) for h in ranking.hits]
+                    want = [(h.candidate.practitioner_id, round(h.scored.score, 9)) for h in full.hits[:PER_PAGE]]
+                    if got != want:
+                        mismatches.append({"set": set_name, "query": q, "got": got[:5], "want": want[:5]})
+            db.session.rollback()
+            result["sets"][set_name] = {
+                "mode": mode,
+                "ms": {k: summary(rows[k]) for k in ("raw", "rank", "search", "near")},
+                # CPU time of this thread (SQLite runs in-process; PostgreSQL's own work is not in it).
+                "cpu_ms": {k: summary(cpu.get(k, [])) for k in ("raw", "rank", "search", "near")},
+                "rows_read": summary(rows["rows_read"]), "queries": summary(rows["queries"]),
+                "raw_rows": summary(rows["raw_rows"]), "in_radius": summary(rows["in_radius"]),
+                "results": summary(rows["results"]), "total": summary(rows["total"]), "outcomes": outcomes,
+            }
+            cpu.clear()
+        result["verified_queries"] = verified
+        result["mismatches"] = mismatches
+    with app.app_context():
+        db.engine.dispose()
+    return result
+
+
+# --- Reporting --------------------------------------------------------------------------------
+
+def fmt(x: float, digits: int = 2) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def table(backend: str, runs: dict[int, dict]) -> str:
+    lines = [f"### {backend}: in-process, ms (p50 / p90 / p99), {PER_PAGE} per page, {RADIUS_KM:.0f} km", "",
+             "| N | set | raw | rank | search (lat/lon) | search (near) | rank rows read p50 / max | "
+             "rank SQL queries p50 / max | raw rows p50 / max | practitioners in radius p50 / max | "
+             "search / raw p50 | CPU p50 raw / rank / search |",
+             "|---:|---|---|---|---|---|---|---|---|---|---:|---|"]
+    for n in sorted(runs):
+        for set_name, s in runs[n]["sets"].items():
+            ms = s["ms"]
+
+            def three(k: str) -> str:
+                return f"{fmt(ms[k]['p50'])} / {fmt(ms[k]['p90'])} / {fmt(ms[k]['p99'])}"
+
+            ratio = ms["search"]["p50"] / ms["raw"]["p50"] if ms["raw"]["p50"] else float("nan")
+            lines.append(
+                f"| {n:,} | {set_name} | {three('raw')} | {three('rank')} | {three('search')} | {three('near')} | "
+                f"{fmt(s['rows_read']['p50'], 0)} / {fmt(s['rows_read']['max'], 0)} | "
+                f"{fmt(s['queries']['p50'], 0)} / {fmt(s['queries']['max'], 0)} | "
+                f"{fmt(s['raw_rows']['p50'], 0)} / {fmt(s['raw_rows']['max'], 0)} | "
+                f"{fmt(s['in_radius']['p50'], 0)} / {fmt(s['in_radius']['max'], 0)} | {fmt(ratio)} | "
+                f"{fmt(s['cpu_ms']['raw']['p50'])} / {fmt(s['cpu_ms']['rank']['p50'])} / "
+                f"{fmt(s['cpu_ms']['search']['p50'])} |")
+    return "\n".join(lines)
+
+
+def ratios(runs: dict[int, dict]) -> list[str]:
+    out = []
+    sizes = sorted(runs)
+    for n in sizes:
+        for set_name, s in runs[n]["sets"].items():
+            r = s["ms"]["search"]["p50"] / s["ms"]["raw"]["p50"]
+            out.append(f"search/raw p50 at N={n:,} [{set_name}]: {r:.2f}  (target <= 2: "
+                       f"{'PASS' if r <= 2 else 'FAIL'})")
+    if 100_000 in runs and 1_000_000 in runs:
+        for set_name in runs[1_000_000]["sets"]:
+            for k in ("raw", "rank", "search", "near"):
+                a = runs[100_000]["sets"][set_name]["ms"][k]["p50"]
+                b = runs[1_000_000]["sets"][set_name]["ms"][k]["p50"]
+                verdict = f"  (target <= 2: {'PASS' if b / a <= 2 else 'FAIL'})" if k == "search" else ""
+                out.append(f"p50(1M)/p50(100k) {k:6s} [{set_name}]: {b / a:.2f}{verdict}")
+    # The same ratios on CPU time (less disturbed by other load; for PostgreSQL it leaves
+    # out the server's own work, so read it as "the Python side").
+    for n in sizes:
+        for set_name, s in runs[n]["sets"].items():
+            c = s.get("cpu_ms")
+            if c:
+                out.append(f"CPU: search/raw p50 at N={n:,} [{set_name}]: "
+                           f"{c['search']['p50'] / c['raw']['p50']:.2f}")
+    if 100_000 in runs and 1_000_000 in runs:
+        for set_name in runs[1_000_000]["sets"]:
+            a, b = runs[100_000]["sets"][set_name].get("cpu_ms"), runs[1_000_000]["sets"][set_name].get("cpu_ms")
+            if a and b:
+                out.append(f"CPU: p50(1M)/p50(100k) search [{set_name}]: "
+                           f"{b['search']['p50'] / a['search']['p50']:.2f}")
+    return out
+
+
+def code_version() -> dict:
+    """Which search code was measured (other people edit it while benchmarks run)."""
+    import hashlib
+
+    files = ["marketplace/search/engine.py", "marketplace/search/services.py", "marketplace/search/index.py",
+             "marketplace/search/grid.py", "marketplace/matching/scoring.py"]
+    return {f: hashlib.sha256((ROOT / f).read_bytes()).hexdigest()[:12] for f in files}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), required=True)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=300, help="queries per set (after 20 warm-up ones)")
+    parser.add_argument("--verify", type=int, default=30,
+                        help="per set, check this many pages against ranking everything in scope")
+    parser.add_argument("--prepare-only", action="store_true", help="seed the databases, measure nothing")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the table and ratios from the JSON files already in bench/out")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    for n in ([] if args.report_only else sizes):
+        info = prepare(args.backend, n)
+        if args.prepare_only:
+            continue
+        print(f"[measure] N={n:,} on {args.backend}: {args.queries} queries x 3 sets", flush=True)
+        started = time.perf_counter()
+        load_before = os.getloadavg()
+        run = measure(info["database_url"], n, args.queries, args.verify)
+        run.update(n=n, backend=args.backend, prepare=info, queries_per_set=args.queries,
+                   measured_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   machine={"cpus": os.cpu_count(), "python": platform.python_version(),
+                            "platform": platform.platform()},
+                   wall_seconds=round(time.perf_counter() - started, 1), code=code_version(),
+                   loadavg_before=load_before, loadavg_after=os.getloadavg())
+        (OUT / f"search_{args.backend}_{n}.json").write_text(json.dumps(run, indent=2))
+        print(table(args.backend, {n: run}), flush=True)
+        if run["mismatches"]:
+            print(f"!! {len(run['mismatches'])} pages differ from ranking everything in scope:")
+            for m in run["mismatches"][:5]:
+                print("  ", json.dumps(m))
+        else:
+            print(f"exactness: {run['verified_queries']} pages equal to ranking everything in scope")
+
+    if args.prepare_only:
+        return
+    runs = {}
+    for path in sorted(OUT.glob(f"search_{args.backend}_*.json")):
+        data = json.loads(path.read_text())
+        runs[int(data["n"])] = data
+    print()
+    print(table(args.backend, runs))
+    print()
+    for line in ratios(runs):
+        print(line)
+    (OUT / f"search_{args.backend}.json").write_text(json.dumps(
+        {"backend": args.backend, "runs": {str(n): runs[n] for n in sorted(runs)}, "ratios": ratios(runs)},
+        indent=2))
+
+
+if __name__ == "__main__":
+    main()
