@@ -10,7 +10,7 @@ through many different URLs: concern slugs or free text, around real cities by l
 ratio search_rps / livez_rps. gunicorn is always stopped, also on error.
 
     .venv/bin/python bench/http_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/marketplace_bench_100000
-    .venv/bin/python bench/http_bench.py --database-url sqlite:////work/main/bench/out/bench_100000.sqlite3
+    .venv/bin/python bench/http_bench.py --database-url sqlite:///$PWD/bench/out/bench_100000.sqlite3
 
 PostgreSQL runs with MARKETPLACE_ENV=production (a random 64-character SECRET_KEY, and
 placeholder STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET unless set: production refuses to start
