@@ -26,6 +26,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 
+from marketplace.core.errors import ValidationFailed
 from marketplace.geo.distance import approx_km, distance_km
 from marketplace.geo.gazetteer import (
     OfflineGazetteer,
@@ -61,6 +62,13 @@ class PlaceNotFound(Exception):
         self.suggestions = list(suggestions or [])
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"No place found for {query!r}{hint}")
+
+    def as_field_error(self, field: str, advice: str = "") -> ValidationFailed:
+        """The error a form or API shows: the field, the suggestions in words, and the
+        suggestions again as a problem extension for clients to offer."""
+        hint = f" Did you mean: {'; '.join(self.suggestions)}?" if self.suggestions else ""
+        message = f"We could not find '{self.query}' on the map.{hint}" + (f" {advice}" if advice else "")
+        return ValidationFailed(message, {field: [message]}, {"suggestions": self.suggestions})
 
 
 class GeocoderUnavailable(Exception):

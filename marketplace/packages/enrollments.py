@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
+from marketplace.web.templating import format_money
 from marketplace.audit import services as audit
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -42,7 +43,7 @@ from marketplace.packages.models import (
     Enrollment, EnrollmentSession, EnrollmentShare, EnrollmentStatus, Package, PackageComponent, PackageStatus,
     SessionStatus,
 )
-from marketplace.packages.services import CARE_PLAN_PATH, PRACTITIONER_PACKAGES_PATH, money_text
+from marketplace.packages.services import CARE_PLAN_PATH, PRACTITIONER_PACKAGES_PATH
 from marketplace.packages.shares import largest_remainder
 
 
@@ -250,7 +251,7 @@ def cancel_enrollment(enrollment: Enrollment, actor: User | None, reason: str | 
     if paid:
         notify(enrollment.seeker, "enrollment.cancelled",
                f"Your package “{enrollment.package.name}” is cancelled; the unused sessions' value, "
-               f"{money_text(refund, enrollment.currency)}, is refunded.",
+               f"{format_money(refund, enrollment.currency)}, is refunded.",
                link=CARE_PLAN_PATH, mail_subject="Your package is cancelled")
     return Cancellation(enrollment.id, refund, enrollment.currency, by_practitioner)
 

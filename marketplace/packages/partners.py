@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.web.templating import format_money
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.notifications.services import notify
 from marketplace.packages.models import Package, PackagePartner, PackageStatus, PartnerStatus
 from marketplace.packages.services import (
-    PRACTITIONER_PACKAGES_PATH, ask_again, ensure_owner, money_text, partner_terms,
+    PRACTITIONER_PACKAGES_PATH, ask_again, ensure_owner, partner_terms,
 )
 from marketplace.packages.shares import largest_remainder
 from marketplace.practitioners.models import Practitioner
@@ -142,8 +143,8 @@ def set_shares(owner: Practitioner, package: Package, shares: Mapping[int, int])
         errors.setdefault("shares", []).append("Give a share for every partner.")
     if not errors and sum(shares.values()) != package.price:
         errors.setdefault("shares", []).append(
-            f"The shares add up to {money_text(sum(shares.values()), package.currency)}; they must add up to "
-            f"the price, {money_text(package.price, package.currency)}.")
+            f"The shares add up to {format_money(sum(shares.values()), package.currency)}; they must add up to "
+            f"the price, {format_money(package.price, package.currency)}.")
     if errors:
         raise ValidationFailed("The shares do not work yet.", errors)
     before = partner_terms(package)

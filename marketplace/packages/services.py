@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.web.templating import format_money
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from marketplace.extensions import db
@@ -37,10 +38,6 @@ MAX_SESSIONS = 60
 MAX_PRICE = 100_000_000
 CARE_PLAN_PATH = "/care-plan"  # where notifications send seekers
 PRACTITIONER_PACKAGES_PATH = "/practitioner/packages"
-
-
-def money_text(amount: int, currency: str) -> str:
-    return f"{currency} {amount // 100:,}.{amount % 100:02d}"
 
 
 # --- Inputs ---------------------------------------------------------------------------------
@@ -305,8 +302,8 @@ def publication_problems(package: Package) -> dict[str, list[str]]:
     total = sum(p.share for p in package.partners)
     if total != package.price:
         errors.setdefault("shares", []).append(
-            f"The partners' shares add up to {money_text(total, package.currency)}; they must add up to the "
-            f"price, {money_text(package.price, package.currency)}.")
+            f"The partners' shares add up to {format_money(total, package.currency)}; they must add up to the "
+            f"price, {format_money(package.price, package.currency)}.")
     for i, component in enumerate(package.components):
         if component in queries.lapsed_components(package):
             errors.setdefault(f"components.{i}.modality", []).append(
@@ -371,9 +368,7 @@ def locate(resolver: PlaceResolver, near: str | None, lat: float | None = None,
     try:
         place = resolver.resolve(near)
     except PlaceNotFound as exc:
-        hint = f" Did you mean: {'; '.join(exc.suggestions)}?" if exc.suggestions else ""
-        message = f"We could not find '{near}' on the map.{hint}"
-        raise ValidationFailed(message, {"near": [message]}, extensions={"suggestions": exc.suggestions}) from None
+        raise exc.as_field_error("near") from None
     except GeocoderUnavailable:
         raise ServiceUnavailable("The place lookup service is unavailable; try again shortly.") from None
     return Whereabouts(near, place.label, place.lat, place.lon)

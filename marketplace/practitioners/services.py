@@ -210,9 +210,7 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
         try:
             place = resolver.resolve(query)
         except PlaceNotFound as exc:
-            hint = f" Did you mean: {'; '.join(exc.suggestions)}?" if exc.suggestions else ""
-            message = f"We could not find '{query}' on the map.{hint} Check the city, or give the coordinates (lat, lon)."
-            raise ValidationFailed(message, {"address": [message]}) from None
+            raise exc.as_field_error("address", "Check the city, or give the coordinates (lat, lon).") from None
         except GeocoderUnavailable:
             raise ServiceUnavailable(
                 "The address lookup service is unavailable. Try again shortly, or give the coordinates (lat, lon)."

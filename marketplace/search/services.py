@@ -139,9 +139,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
         if not places:
             resolver.resolve(near)  # raises PlaceNotFound with suggestions
     except PlaceNotFound as exc:
-        hint = f" Did you mean: {'; '.join(exc.suggestions)}?" if exc.suggestions else ""
-        message = f"We could not find '{near}'.{hint} Try a city name, or use your location."
-        raise ValidationFailed(message, {"near": [message]}, {"suggestions": exc.suggestions}) from None
+        raise exc.as_field_error("near", "Try a city name, or use your location.") from None
     except GeocoderUnavailable:
         raise ServiceUnavailable("Place lookup is unavailable right now. Try again shortly, or use your "
                                  "location or online sessions.") from None
