@@ -262,11 +262,20 @@ def _price(candidate: Candidate, query: Query) -> tuple[float, str | None]:
         if (query.currency or candidate.currency) != candidate.currency or candidate.min_price > query.max_price:
             return 0.0, None
         return (1.0 - candidate.min_price / query.max_price if query.max_price else 1.0), "Within your budget"
-    typical = TYPICAL_SESSION_PRICE.get(candidate.currency.upper())
-    if not typical or candidate.min_price >= typical:
-        return 0.0, None
-    return min(1.0, (typical - candidate.min_price) / typical), (
-        "Lower price than typical" if candidate.min_price <= 0.8 * typical else None)
+    factor = typical_price_factor(candidate.min_price, candidate.currency)
+    typical = TYPICAL_SESSION_PRICE.get(candidate.currency.upper(), 0)
+    return factor, ("Lower price than typical" if factor and candidate.min_price <= 0.8 * typical else None)
+
+
+def typical_price_factor(amount: int | None, currency: str | None) -> float:
+    """How far below a typical session price ``amount`` is (0..1); 0 for unknown
+    currencies and prices at or above typical. The search index stores it per row."""
+    if amount is None or currency is None:
+        return 0.0
+    typical = TYPICAL_SESSION_PRICE.get(currency.upper())
+    if not typical or amount >= typical:
+        return 0.0
+    return min(1.0, (typical - amount) / typical)
 
 
 def matches_filters(candidate: Candidate, query: Query) -> bool:

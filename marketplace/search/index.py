@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
-from marketplace.matching.scoring import TYPICAL_SESSION_PRICE
+from marketplace.matching.scoring import typical_price_factor
 from marketplace.practitioners.models import Fee, Location, Practitioner
 from marketplace.search.grid import cell_of
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
@@ -57,16 +57,6 @@ class Rows:
         self.online += other.online
 
 
-def price_factor(amount: int | None, currency: str | None) -> float:
-    """The no-budget price score of :func:`marketplace.matching.scoring.score` (0..1)."""
-    if amount is None or currency is None:
-        return 0.0
-    typical = TYPICAL_SESSION_PRICE.get(currency.upper())
-    if not typical or amount >= typical:
-        return 0.0
-    return min(1.0, (typical - amount) / typical)
-
-
 def cheapest(fees: Sequence[tuple[int, str]]) -> tuple[int | None, str | None]:
     """The cheapest fee in the currency of the practitioner's first fee."""
     if not fees:
@@ -101,7 +91,7 @@ def index_rows(facts: Facts, on: date) -> Rows:
                 "valid_until": until,
             })
     if facts.offers_online:
-        factor = price_factor(min_price, currency)
+        factor = typical_price_factor(min_price, currency)
         for term, until in sorted(terms.items()):
             for concern in ("", *sorted(set(facts.concerns))):
                 rows.online.append({
