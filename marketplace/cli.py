@@ -113,3 +113,6 @@ def register(app: Flask) -> None:
     from marketplace.payments.cli import payments
 
     app.cli.add_command(payments)
+    from marketplace.infra.cli import jobs
+
+    app.cli.add_command(jobs)

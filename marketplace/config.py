@@ -39,6 +39,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _intervals(raw: str) -> list[int]:
+    try:
+        values = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError as exc:
+        raise ConfigError(f"JOBS_RETRY_INTERVALS must be whole seconds separated by commas, got {raw!r}") from exc
+    if not values or min(values) < 0:
+        raise ConfigError("JOBS_RETRY_INTERVALS needs at least one interval of 0 seconds or more")
+    return values
+
+
 def normalise_database_url(url: str) -> str:
     """Point PostgreSQL URLs at psycopg 3, whichever spelling the operator used."""
     for prefix in ("postgres://", "postgresql://"):
@@ -87,6 +97,8 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "REDIS_URL": env.get("REDIS_URL") or None,
         "GEOCODER": env.get("GEOCODER", "offline") or "offline",
         "GEOCODER_USER_AGENT": env.get("GEOCODER_USER_AGENT", "practitioner-marketplace"),
+        "GEOCODER_CACHE_SECONDS": _int(env, "GEOCODER_CACHE_SECONDS", 7 * 24 * 3600),
+        "GEOCODER_FAILURE_CACHE_SECONDS": _int(env, "GEOCODER_FAILURE_CACHE_SECONDS", 30),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
@@ -115,6 +127,39 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "SHOW_DEMO_ACCOUNTS": name == "development",
+        # Behind a proxy (production): how many hops of X-Forwarded-For/-Proto to trust.
+        "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
+        # Strict-Transport-Security max-age, sent only on HTTPS responses (0 turns it off).
+        "HSTS_SECONDS": _int(env, "HSTS_SECONDS", 31536000),
+        # Map tiles on the search page; the content security policy allows this host only.
+        "MAP_TILE_URL": env.get("MAP_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "MAP_TILE_ATTRIBUTION": env.get("MAP_TILE_ATTRIBUTION")
+        or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        # Logs: one JSON object per line (default) or plain text; every line has the request id.
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "json").strip().lower(),
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").strip().upper(),
+        # Rate limits (Flask-Limiter syntax; ';' separates several). Stored in Redis when
+        # REDIS_URL is set, else in process memory.
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_SIGN_IN": env.get("RATELIMIT_SIGN_IN") or "10 per minute;100 per day",
+        "RATELIMIT_SIGN_IN_PER_EMAIL": env.get("RATELIMIT_SIGN_IN_PER_EMAIL") or "20 per hour",
+        "RATELIMIT_REGISTER": env.get("RATELIMIT_REGISTER") or "5 per minute;50 per day",
+        "RATELIMIT_PASSWORD_RESET": env.get("RATELIMIT_PASSWORD_RESET") or "5 per minute;20 per day",
+        "RATELIMIT_TOKENS": env.get("RATELIMIT_TOKENS") or "10 per minute;100 per day",
+        "RATELIMIT_SEARCH": env.get("RATELIMIT_SEARCH") or "120 per minute",
+        # Cache for taxonomy, geocoder answers and search answers: Redis when REDIS_URL is
+        # set, else in process memory.
+        "CACHE_TYPE": "RedisCache" if env.get("REDIS_URL") else "SimpleCache",
+        "CACHE_REDIS_URL": env.get("REDIS_URL") or None,
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX") or "marketplace:",
+        "CACHE_DEFAULT_TIMEOUT": _int(env, "CACHE_DEFAULT_TIMEOUT", 300),
+        "SEARCH_CACHE_SECONDS": _int(env, "SEARCH_CACHE_SECONDS", 30),
+        # Background jobs: "rq" (Redis queue, needs REDIS_URL and `flask jobs worker`) or
+        # "inline" (run at once in the web process). Default: rq when REDIS_URL is set.
+        "JOBS_BACKEND": (env.get("JOBS_BACKEND") or ("rq" if env.get("REDIS_URL") else "inline")).strip().lower(),
+        "JOBS_QUEUE": env.get("JOBS_QUEUE") or "marketplace",
+        "JOBS_RETRY_INTERVALS": _intervals(env.get("JOBS_RETRY_INTERVALS") or "10,60,300"),
     }
 
 

@@ -11,3 +11,10 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+from flask_caching import Cache  # noqa: E402
+
+# Bound by marketplace.infra.init_app: Redis when REDIS_URL is set, else in-process.
+# The rate limiter is per app (``app.extensions["marketplace.limiter"]``, see
+# ``marketplace.infra.limits``): Flask-Limiter keeps storage and limits on the instance.
+cache = Cache()

@@ -47,6 +47,7 @@ def _test_config(database_url: str, tmp: Path) -> dict:
         "UPLOAD_FOLDER": str(tmp / "uploads"),
         "OUTBOX_FOLDER": str(tmp / "outbox"),
         "SERVER_NAME": None,
+        "RATELIMIT_ENABLED": False,
     }
 
 

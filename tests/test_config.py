@@ -43,3 +43,18 @@ def test_unknown_environment_is_an_error(tmp_path):
 def test_factory_refuses_to_build_an_unsafe_production_app():
     with pytest.raises(ConfigError):
         create_app(env={"MARKETPLACE_ENV": "production"})
+
+
+def test_env_example_documents_every_variable_the_service_reads():
+    """An operator reads .env.example to configure a deployment: a setting read from the
+    environment but missing there is a setting nobody knows exists."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    read = set()
+    for source in [root / "marketplace" / "config.py", root / "gunicorn.conf.py"]:
+        read |= set(re.findall(r"""(?:env|os\.environ)\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""", source.read_text()))
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (root / ".env.example").read_text(), re.MULTILINE))
+    assert read, "the pattern found no settings: the test is broken"
+    assert sorted(read - documented) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from marketplace.geo.gazetteer import (
 )
 
 __all__ = [
-    "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
+    "GeocoderFailure", "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
     "ResolvedPlace", "approx_km", "build_geocoder", "distance_km",
 ]
 
@@ -79,11 +80,27 @@ class GeocoderUnavailable(Exception):
     """
 
 
+@dataclass(frozen=True)
+class GeocoderFailure:
+    """Cached for a short time after the geocoder failed on a query, so a burst of the same
+    search during an outage (or over a provider's quota) does not call it again each time.
+    ``until`` is wall-clock (``time.time()``) so it means the same in every process."""
+
+    until: float
+    message: str
+
+    @property
+    def is_current(self) -> bool:
+        return time.time() < self.until
+
+
 class PlaceCache(Protocol):
     """What the resolver needs from a cache (an in-process LRU, or Redis later).
 
     ``get`` returns ``None`` on a miss; values are tuples of :class:`ResolvedPlace`
-    (an empty tuple records "no such place", so misses aren't re-asked either).
+    (an empty tuple records "no such place", so misses aren't re-asked either), or a
+    :class:`GeocoderFailure` while a failure is remembered (a cache with expiry may drop
+    it once ``until`` has passed).
     """
 
     def get(self, key: str) -> Any | None: ...
@@ -152,7 +169,8 @@ class PlaceResolver:
 
     def __init__(self, geocoder: Any | None = None, *, cache: PlaceCache | None = None,
                  min_delay_seconds: float | None = None,
-                 suggester: Any | None = None) -> None:
+                 suggester: Any | None = None,
+                 failure_seconds: float = 0.0) -> None:
         """``geocoder`` defaults to the offline gazetteer.  ``min_delay_seconds``
         defaults to what :func:`build_geocoder` tagged, else 1 s.  ``suggester``
         (anything with ``suggest(text, limit)``) defaults to the geocoder if it has one.
@@ -174,6 +192,16 @@ class PlaceResolver:
                                         min_delay_seconds=self.min_delay_seconds,
                                         max_retries=0, swallow_exceptions=False)
         self._params = _accepted_params(self.geocoder.geocode)
+        # Seconds a failure is remembered per query (0: never, ask again each time).
+        self.failure_seconds = failure_seconds
+
+    def use_cache(self, cache: PlaceCache, *, failure_seconds: float | None = None) -> None:
+        """Keep answers in ``cache`` (e.g. one shared by every worker) from now on, and
+        optionally failures for ``failure_seconds``. Works for any geocoder, the offline
+        one included."""
+        self.cache = cache
+        if failure_seconds is not None:
+            self.failure_seconds = failure_seconds
 
     def resolve(self, text: str, *, country_codes: str | Iterable[str] | None = None
                 ) -> ResolvedPlace:
@@ -205,9 +233,17 @@ class PlaceResolver:
         cache_key = f"{limit}|{','.join(codes or ())}|{key_text}"
         if self.cache is not None:
             cached = self.cache.get(cache_key)
-            if cached is not None:
+            if isinstance(cached, GeocoderFailure):
+                if cached.is_current:
+                    raise GeocoderUnavailable(cached.message)
+            elif cached is not None:
                 return tuple(cached)
-        places = self._call(text.strip(), codes, limit)
+        try:
+            places = self._call(text.strip(), codes, limit)
+        except GeocoderUnavailable as exc:
+            if self.cache is not None and self.failure_seconds > 0:
+                self.cache.set(cache_key, GeocoderFailure(time.time() + self.failure_seconds, str(exc)))
+            raise
         if self.cache is not None:
             self.cache.set(cache_key, places)
         return places
@@ -240,7 +276,7 @@ class PlaceResolver:
         key = f"reverse|{lat:.4f}|{lon:.4f}"
         if self.cache is not None:
             cached = self.cache.get(key)
-            if cached is not None:
+            if cached is not None and not isinstance(cached, GeocoderFailure):
                 return cached or None
         try:
             found = self.geocoder.reverse((lat, lon), exactly_one=True)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from marketplace.accounts.models import Role
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
+from marketplace.infra import caching
 from marketplace.taxonomy import matching_data, services
 from marketplace.taxonomy.matching import current_matcher, matching_version
 from marketplace.taxonomy.schemas import (
@@ -25,12 +26,23 @@ KINDS: tuple[Literal["concern", "modality", "technique"], ...] = ("concern", "mo
 
 @endpoint("/concerns", summary="Concerns seekers can choose", tag="taxonomy", response=ConcernList)
 def list_concerns() -> ConcernList:
-    return ConcernList(items=[ConcernOut.of(c) for c in services.concerns()])
+    return ConcernList.model_validate(caching.remember(
+        _taxonomy_key("concerns"),
+        lambda: ConcernList(items=[ConcernOut.of(c) for c in services.concerns()]).model_dump()))
 
 
 @endpoint("/modalities", summary="Modalities and their techniques", tag="taxonomy", response=ModalityList)
 def list_modalities() -> ModalityList:
-    return ModalityList(items=[ModalityOut.of(m) for m in services.modalities()])
+    return ModalityList.model_validate(caching.remember(
+        _taxonomy_key("modalities"),
+        lambda: ModalityList(items=[ModalityOut.of(m) for m in services.modalities()]).model_dump()))
+
+
+def _taxonomy_key(name: str) -> str:
+    """Cache key that changes with every taxonomy edit: each edit bumps the matching
+    version (``services.save_term``), which this process sees at once and every other
+    within ``MATCHING_CACHE_SECONDS``. Old keys simply expire."""
+    return f"taxonomy:{name}:v{matching_version()}"
 
 
 def _term_out(kind: str, term) -> TermOut:  # noqa: ANN001
