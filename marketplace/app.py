@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -17,9 +16,13 @@ MAX_ID = 2**31 - 1
 
 
 class BoundedInt(IntegerConverter):
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    """Ids are 32-bit integers in PostgreSQL. A larger id cannot name a row, so it becomes
+    0 (which no row has) and the view answers its own 404. Rejecting it here instead
+    would make werkzeug answer 405 whenever another method shares the path."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= MAX_ID else 0
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Flask:
@@ -39,7 +42,11 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///" + app.instance_path):
         # The embedded default must work on a fresh checkout with no set-up.
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from marketplace.web import observability, security
+
+    # JSON log lines with the request id; security headers, CSP, proxy handling.
+    observability.init_app(app)
+    security.init_app(app)
 
     # Ids are 32-bit integers in PostgreSQL: a larger id in a URL is simply not found.
     app.url_map.converters["int"] = BoundedInt
@@ -47,6 +54,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from marketplace import infra
+
+    # Rate limits, cache and background jobs: Redis when REDIS_URL is set, else in-process.
+    infra.init_app(app)
 
     from marketplace import models  # noqa: F401 - every model known to metadata and Alembic
     from marketplace.geo.service import PlaceResolver, build_geocoder
@@ -61,6 +72,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
     _register_blueprints(app)
     app.register_blueprint(health.bp)
     _register_cli(app)
+    infra.finish_app(app)  # rate limits on the registered views; the geocoder's shared cache
     return app
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, json, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.core.errors import DomainError
@@ -44,6 +46,19 @@ def _html(status: int, title: str, detail: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+DATABASE_RETRY_AFTER = 5
+
+
+def _discard_session() -> None:
+    """Roll back the request's session; with a dead connection even that can fail, and
+    then the session is simply thrown away."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        log.warning("rollback failed: the database connection is gone")
+        db.session.remove()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # noqa: ANN202
@@ -63,6 +78,20 @@ def register_error_handlers(app: Flask) -> None:
                            errors={"csrf_token": [exc.description or "missing"]})
         return _html(400, "Please try again", detail)
 
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(exc: RateLimitExceeded):  # noqa: ANN202
+        from marketplace.infra.limits import describe_wait, retry_after_seconds
+
+        seconds = retry_after_seconds()
+        detail = f"Too many attempts from your connection. Please try again in {describe_wait(seconds)}."
+        headers = {"Retry-After": str(seconds)}
+        if wants_json():
+            return problem(429, "Too many requests", detail, type_slug="rate-limited", headers=headers,
+                           extensions={"retry_after": seconds})
+        body = render_template("errors/429.html", status=429, title="Too many attempts", detail=detail,
+                               retry_after=seconds, wait=describe_wait(seconds))
+        return body, 429, headers
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202
         status = exc.code or 500
@@ -77,9 +106,26 @@ def register_error_handlers(app: Flask) -> None:
             return response
         return _html(status, title, detail)
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):  # noqa: ANN202
+        """The database is down or restarting: a 503 the client may retry, not a 500. The
+        work of the request was not committed (or, if the commit itself failed, the client
+        retries and the idempotency keys keep it single)."""
+        _discard_session()
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        detail = "The service is briefly unavailable. Please try again in a few seconds."
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+        if wants_json():
+            return problem(503, "Service unavailable", detail, type_slug="unavailable", headers=headers,
+                           extensions={"retry_after": DATABASE_RETRY_AFTER})
+        return (*_html(503, "Please try again", detail), headers)
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202
-        db.session.rollback()
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return database_unavailable(exc)  # type: ignore[arg-type]
+        _discard_session()
         log.exception("unhandled error on %s %s", request.method, request.path)
         detail = "Something went wrong on our side. It has been logged; please try again."
         if wants_json():
