@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import privacy, services
+from marketplace.accounts.export import export_for
 from marketplace.accounts.models import Role
 from marketplace.accounts.schemas import (
-    PasswordResetIn, PasswordResetRequestIn, RegisterIn, TokenIn, TokenOut, UserOut,
+    DataExport, DeleteAccountIn, PasswordResetIn, PasswordResetRequestIn, RegisterIn, TokenIn, TokenOut, UserOut,
 )
 from marketplace.core.clock import utcnow
 from marketplace.extensions import db
 from marketplace.practitioners.services import listing_for
+from marketplace.verification.storage import DocumentStorage
 from marketplace.web.api import ANY_USER, endpoint
 
 
@@ -42,6 +44,31 @@ def issue_token(body: TokenIn) -> TokenOut:
 def me() -> UserOut:
     listing = listing_for(current_user) if current_user.role is Role.PRACTITIONER else None
     return UserOut.of(current_user, listing.id if listing else None)
+
+
+@endpoint("/me/export", summary="Export everything held about the signed-in user", tag="accounts",
+          auth=ANY_USER, response=DataExport)
+def export_my_data() -> DataExport:
+    """Account, listing (with credential metadata; documents are described, not included),
+    bookings, packages, orders and refunds, payouts, notifications and the audit entries
+    about the user. Versioned by `format`."""
+    return export_for(current_user._get_current_object())
+
+
+@endpoint("/me", "DELETE", summary="Delete the signed-in user's account", tag="accounts",
+          auth=ANY_USER, body=DeleteAccountIn, status=204, errors=(409,))
+def delete_me(body: DeleteAccountIn) -> None:
+    """The password is required every time, with a token or a browser session: deleting
+    cannot be undone, and a stolen token or an unattended browser must not be enough.
+    Upcoming sessions and packages are cancelled and refunded by the usual policy; a
+    practitioner's listing is withdrawn and their seekers refunded in full. Payment and
+    audit records are kept, de-identified; the email can register again. 400 on a wrong
+    password (nothing changes); 409 for the last admin."""
+    deletion = privacy.delete_account(current_user._get_current_object(), body.password)
+    db.session.commit()
+    privacy.after_commit(deletion, DocumentStorage(current_app.config["UPLOAD_FOLDER"]))
+    logout_user()
+    return None
 
 
 @endpoint("/auth/password-reset", "POST", summary="Mail a password-reset link", tag="accounts",

@@ -46,3 +46,13 @@ class ResetPasswordForm(FlaskForm):
         InputRequired("Type the password again."), EqualTo("password", "The two passwords do not match."),
     ], render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Set new password")
+
+
+class DeleteAccountForm(FlaskForm):
+    """Deleting asks for the password every time, even in a fresh session."""
+
+    password = PasswordField("Your password", validators=[InputRequired("Enter your password to confirm.")],
+                             render_kw={"autocomplete": "current-password"})
+    understood = BooleanField("I understand this cannot be undone",
+                              validators=[InputRequired("Tick the box to confirm.")])
+    submit = SubmitField("Delete my account")

@@ -27,12 +27,19 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     is_disabled: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
+    # Set when the person deleted their account: the row stays as a de-identified
+    # tombstone because orders, ledger rows and bookings of others still point at it.
+    deleted_at: Mapped[datetime | None]
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot sign in
         return not self.is_disabled
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_admin(self) -> bool:

@@ -1,17 +1,23 @@
-"""Account pages: register, sign in and out, forgotten and reset passwords."""
+"""Account pages: register, sign in and out, forgotten and reset passwords, and the
+account settings page (download my data, delete my account)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, json, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from marketplace.accounts import services
-from marketplace.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from marketplace.accounts import privacy, services
+from marketplace.accounts.export import export_for
+from marketplace.accounts.forms import (
+    DeleteAccountForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
+)
 from marketplace.accounts.models import Role, User
+from marketplace.core.clock import utcnow
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
-from marketplace.web.auth import safe_next
+from marketplace.verification.storage import DocumentStorage
+from marketplace.web.auth import roles_required, safe_next
 from marketplace.web.templating import apply_errors
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -113,3 +119,41 @@ def reset_password(token: str) -> Response:
     # The token is in the URL: do not leak it to other sites through the Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# --- Account settings: my data -------------------------------------------------------------
+
+@bp.get("/")
+@roles_required()
+def settings() -> str:
+    return render_template("accounts/settings.html")
+
+
+@bp.get("/export")
+@roles_required()
+def export() -> Response:
+    """The same document as ``GET /api/v1/me/export``, downloaded as a file."""
+    data = export_for(current_user._get_current_object()).model_dump(mode="json")
+    response = current_app.response_class(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="my-data-{utcnow():%Y-%m-%d}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@roles_required()
+def delete_account() -> str | Response:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            deletion = privacy.delete_account(current_user._get_current_object(), form.password.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            privacy.after_commit(deletion, DocumentStorage(current_app.config["UPLOAD_FOLDER"]))
+            logout_user()
+            flash("Your account is deleted. We sent a confirmation to your email address.", "info")
+            return redirect(url_for("public.home"))
+    return render_template("accounts/delete.html", form=form)

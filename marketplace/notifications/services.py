@@ -19,7 +19,8 @@ def notify(user: User, kind: str, message: str, *, mail_subject: str | None = No
     (mail leaves only after the commit)."""
     note = Notification(user_id=user.id, kind=kind, message=message, link=link)
     db.session.add(note)
-    if mail_subject:
+    # A deleted account's address is a tombstone (``deleted-<id>@invalid``): never mail it.
+    if mail_subject and user.deleted_at is None:
         send_after_commit(db.session, Mail(to=user.email, subject=mail_subject, body=message + "\n"))
     return note
 
