@@ -81,7 +81,10 @@ def plan(query: PlanQuery) -> PlanOut:
     plan: the typical course for the concern from the best-fitting nearby verified
     practitioners, each component booked as ordinary single sessions at that
     practitioner's own fee; `total` is what they add up to."""
-    concern = by_slugs(Concern, [query.concern], "concern")[0]
+    concerns = by_slugs(Concern, [query.concern], "concern")
+    if not concerns:
+        raise ValidationFailed.on_field("concern", "Choose a concern.")
+    concern = concerns[0]
     where = _place(query)
     if where is None:
         raise ValidationFailed.on_field("near", "Say where: a place name in 'near', or 'lat' and 'lon'.")
@@ -252,6 +255,11 @@ def cancel_reservation(enrollment_id: int) -> EnrollmentOut:
     if enrollment.status is not EnrollmentStatus.PENDING_PAYMENT:
         raise Conflict("Only a reservation waiting for payment can be cancelled here; cancel a paid package "
                        "through its order, which refunds the unused sessions.")
-    enrolling.cancel_enrollment(enrollment, current_user, "Cancelled by the seeker before paying.")
+    from marketplace.payments import cancellations
+
+    # Through payments, so the reservation's pending order ends with it (and its payment
+    # page can no longer charge).
+    result = cancellations.cancel_enrollment(enrollment, current_user, "Cancelled by the seeker before paying.")
     db.session.commit()
+    cancellations.after_commit(result.order)
     return EnrollmentOut.of(enrollment)

@@ -84,7 +84,7 @@ class PackagesQuery(Schema):
 
 
 class PlanQuery(PackagesQuery):
-    concern: str = Field(max_length=80, description="Concern slug")  # type: ignore[assignment]
+    concern: str = Field(min_length=1, max_length=80, description="Concern slug")  # type: ignore[assignment]
 
 
 class ScheduleIn(Schema):

@@ -256,8 +256,9 @@ def publish(package_id: int) -> Response:
     listing = _listing_or_redirect()
     if isinstance(listing, Response):
         return listing
+    own = _own(listing, package_id)  # outside the try: someone else's package is a 403/404, not a flash
     try:
-        package = services.publish(listing, _own(listing, package_id))
+        package = services.publish(listing, own)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -306,7 +307,10 @@ def answer(invitation_id: int, answer: str) -> Response:
 @seeker_only
 def care_plan() -> str:
     items = [(e, EnrollmentOut.of(e)) for e in queries.enrollments_of(current_user)]
-    return render_template("packages/care_plan.html", items=items, EnrollmentStatus=EnrollmentStatus)
+    # What cancelling each bought package would refund now (its unused sessions).
+    refunds = {e.id: enrolling.unused_value(e) for e, _ in items if e.status is EnrollmentStatus.ACTIVE}
+    return render_template("packages/care_plan.html", items=items, EnrollmentStatus=EnrollmentStatus,
+                           refunds=refunds)
 
 
 @bp.route("/care-plan/<int:enrollment_id>/components/<int:component_id>/schedule", methods=["GET", "POST"])
@@ -353,13 +357,22 @@ def schedule(enrollment_id: int, component_id: int) -> str | Response | tuple[st
 @bp.post("/care-plan/<int:enrollment_id>/cancel")
 @seeker_only
 def cancel_reservation(enrollment_id: int) -> Response:
+    """Cancel a reservation or a bought package. Payments decide the money: the order
+    ends with it, and a paid package refunds its unused sessions pro rata."""
+    from marketplace.payments import cancellations
+
     enrollment = enrolling.get_enrollment(enrollment_id, current_user)
-    if enrollment.status is not EnrollmentStatus.PENDING_PAYMENT:
-        flash("A paid package is cancelled through its order, which refunds the unused sessions.", "error")
-    else:
-        enrolling.cancel_enrollment(enrollment, current_user, "Cancelled by the seeker before paying.")
+    paid = enrollment.status is not EnrollmentStatus.PENDING_PAYMENT
+    reason = "Cancelled by the seeker." if paid else "Cancelled by the seeker before paying."
+    try:
+        result = cancellations.cancel_enrollment(enrollment, current_user, reason)
         db.session.commit()
-        flash("Reservation cancelled.", "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.detail, "error")
+        return redirect(url_for("packages.care_plan"))
+    cancellations.after_commit(result.order)
+    flash(f"Package cancelled. {result.explanation}" if paid else "Reservation cancelled.", "success")
     return redirect(url_for("packages.care_plan"))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, url_for
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import NotFound, ServiceUnavailable
 from marketplace.extensions import db
-from marketplace.payments import ledger, payouts, services
+from marketplace.payments import cancellations, ledger, payouts, retries, services
 from marketplace.payments.models import OrderStatus
 from marketplace.payments.schemas import (
     CancelOrderIn, EarningsOut, EarningsRow, LedgerCurrencyOut, LedgerOut, OnboardingIn, OnboardingOut, OrderIn,
@@ -49,7 +49,15 @@ def create_order(body: OrderIn) -> OrderOut:
 @endpoint("/orders/<int:order_id>/pay", "POST", summary="Resume or retry paying an order", tag="payments",
           auth=(Role.SEEKER,), response=OrderOut, errors=(404, 409, 503))
 def pay_order(order_id: int) -> OrderOut:
+    """A pending order: its payment again. A failed one (the card was declined, so its
+    slot was let go): a **new** order, for the same time held again if it is still
+    free (or the package reserved again), with its own payment; 409 on `booking_id`
+    when the time was taken: choose another one. Never charges for a slot not held."""
     order = services.get_order(order_id, current_user)
+    if order.status is OrderStatus.FAILED:
+        failed, order = order, retries.retry_order(order, current_user)
+        db.session.commit()
+        retries.cancel_intent(failed)
     return OrderOut.of(order, _payment(order))
 
 
@@ -74,8 +82,7 @@ def cancel_order(order_id: int, body: CancelOrderIn) -> OrderOut:
     practitioner's late share after; a package: its unused sessions pro rata)."""
     result = services.cancel_order(services.get_order(order_id, current_user), current_user, body.reason)
     db.session.commit()
-    services.submit_pending_refunds(result.order)
-    db.session.commit()
+    cancellations.after_commit(result.order)
     return OrderOut.of(result.order, explanation=result.explanation)
 
 
@@ -108,7 +115,8 @@ def _listing():  # noqa: ANN202
           auth=(Role.PRACTITIONER,), body=OnboardingIn, body_optional=True, response=OnboardingOut,
           errors=(404, 503))
 def payout_onboarding(body: OnboardingIn) -> OnboardingOut:
-    back = body.return_url or request.host_url.rstrip("/") + "/practitioner/earnings"
+    # The earnings page re-reads the account when it is reached with ``back``.
+    back = body.return_url or url_for("payments.earnings", back=1, _external=True)
     url = payouts.onboarding_link(_listing(), return_url=back, refresh_url=back)
     db.session.commit()
     return OnboardingOut(url=url)

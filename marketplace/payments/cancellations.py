@@ -1,6 +1,7 @@
-"""Cancelling a booking that has an order: the booking pages and API call this instead of
-``booking.services.cancel`` so that a paid session is refunded as the cancellation policy
-says (booking does not know about payments; payments knows about booking).
+"""Cancelling a booking or a package that has an order: the booking and package pages and
+API call this instead of ``booking.services.cancel`` / ``enrollments.cancel_enrollment``
+so that a paid session or package is refunded as the cancellation policy says (booking
+and packages do not know about payments; payments knows about them).
 
 The refund is recorded here (in the caller's transaction); Stripe is asked for it after
 the commit with :func:`after_commit`.
@@ -8,6 +9,7 @@ the commit with :func:`after_commit`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,7 +19,9 @@ from marketplace.booking import services as booking_services
 from marketplace.booking.models import Booking, BookingStatus
 from marketplace.core.clock import utcnow
 from marketplace.extensions import db
-from marketplace.payments import services
+from marketplace.packages import enrollments
+from marketplace.packages.models import Enrollment
+from marketplace.payments import retries, services
 from marketplace.payments.models import Order, OrderStatus
 
 OPEN = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
@@ -62,9 +66,37 @@ def cancel_booking(booking: Booking, actor: User, reason: str | None = None, *,
 
 
 def after_commit(order: Order | None) -> None:
-    """*Stripe call.* Send the refunds the cancellation recorded (an outage leaves them
-    pending for the reconcile command), and commit what Stripe answered."""
+    """*Stripe calls.* Send the refunds the cancellation recorded (an outage leaves them
+    pending for the reconcile command), and commit what Stripe answered; an order
+    cancelled before payment has its PaymentIntent cancelled."""
     if order is None:
         return
     services.submit_pending_refunds(order)
     db.session.commit()
+    retries.cancel_intent(order)  # cancelled before payment: its page can no longer pay
+
+
+@dataclass(frozen=True)
+class EnrollmentCancelled:
+    """What cancelling a package did: the order whose refund :func:`after_commit` sends
+    (None when nothing was paid through an order) and what to tell the seeker."""
+
+    order: Order | None
+    explanation: str
+
+
+def cancel_enrollment(enrollment: Enrollment, actor: User, reason: str | None = None, *,
+                      now: datetime | None = None) -> EnrollmentCancelled:
+    """Cancel a package reservation or a bought package from the package pages: with an
+    order it goes through :func:`services.cancel_order`, so the order ends with it and a
+    paid package refunds its unused sessions pro rata; without one (a free or
+    admin-activated enrollment) the enrollment is simply cancelled.
+
+    Raises NotFound / Forbidden for someone else's enrollment, Conflict when it ended.
+    """
+    order = db.session.scalar(select(Order).where(Order.enrollment_id == enrollment.id))
+    if order is None or order.status not in OPEN or order.cancelled_at is not None:
+        enrollments.cancel_enrollment(enrollment, actor, reason)
+        return EnrollmentCancelled(None, "Cancelled. Nothing was paid through an order, so nothing is refunded.")
+    result = services.cancel_order(order, actor, reason, now=now)
+    return EnrollmentCancelled(order, result.explanation)

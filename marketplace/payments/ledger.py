@@ -10,7 +10,8 @@ Each transaction's lines add up to zero, with these accounts:
 - ``payout``: what was transferred to practitioners.
 
 So, for every currency, **charges = refunds + commission + payouts + held** at every
-moment. A refund takes back commission only on the money refunded (the fee is always
+moment. A refund after a payout was sent is borne by the platform (a negative
+``commission`` line): transfers are never reversed, and held never goes negative. A refund takes back commission only on the money refunded (the fee is always
 the percentage of what the practitioner keeps). The arithmetic is pure (:func:`charge_lines`,
 :func:`refund_lines`, :func:`payout_lines`) so it is property-tested on its own;
 :func:`post` writes lines, and :func:`report` re-adds the rows from the database.
@@ -51,17 +52,29 @@ def charge_lines(amount: int, shares: Mapping[int, int], percent: int) -> list[L
     return lines
 
 
-def refund_lines(split: Mapping[int, int], kept: Mapping[int, int], percent: int) -> list[Line]:
+def refund_lines(split: Mapping[int, int], kept: Mapping[int, int], percent: int,
+                 held: Mapping[int, int] | None = None) -> list[Line]:
     """A refund taking ``split[p]`` gross from practitioner ``p``, who kept ``kept[p]``
-    gross before it: their fee shrinks to the fee on what they keep now."""
+    gross before it: their fee shrinks to the fee on what they keep now.
+
+    ``held[p]`` (default: unlimited) is what the platform still holds for ``p`` on this
+    order. A refund after their payout was sent (an admin's goodwill refund of a
+    delivered session) cannot take back money already transferred: **the platform
+    bears** the part beyond what it holds, as a negative commission line, so nobody's
+    held balance goes negative and no transfer is reversed."""
     lines = [Line(LedgerAccount.REFUND, sum(split.values()))]
     for practitioner_id, gross in split.items():
         before = kept[practitioner_id]
         if not 0 <= gross <= before:
             raise ValueError("cannot refund more than a practitioner kept")
         fee_back = commission(before, percent) - commission(before - gross, percent)
+        from_held = gross - fee_back
+        if held is not None:
+            from_held = min(from_held, max(held.get(practitioner_id, 0), 0))
         lines += [Line(LedgerAccount.COMMISSION, -fee_back),
-                  Line(LedgerAccount.HELD, -(gross - fee_back), practitioner_id)]
+                  Line(LedgerAccount.HELD, -from_held, practitioner_id)]
+        if from_held < gross - fee_back:
+            lines.append(Line(LedgerAccount.COMMISSION, -(gross - fee_back - from_held)))
     return lines
 
 

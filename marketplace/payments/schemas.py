@@ -54,6 +54,14 @@ class RefundOut(BaseModel):
                    reason=refund.reason, created_at=refund.created_at, settled_at=refund.settled_at)
 
 
+class ShareOut(BaseModel):
+    """One practitioner's part of an order (gross, before commission)."""
+
+    practitioner_id: int
+    amount: int = Field(description="Minor units; the shares add up to the order's amount")
+    refunded: int
+
+
 class OrderOut(BaseModel):
     id: int
     kind: str
@@ -69,6 +77,7 @@ class OrderOut(BaseModel):
     paid_at: datetime | None
     cancelled_at: datetime | None
     refunds: list[RefundOut]
+    shares: list[ShareOut] = Field(default_factory=list, description="Who delivers what was bought, and their part")
     payment: PaymentOut | None = Field(default=None, description="Present while the order waits for payment")
     explanation: str | None = Field(default=None, description="What a cancellation refunded, and why")
 
@@ -79,6 +88,8 @@ class OrderOut(BaseModel):
                    booking_id=order.booking_id, enrollment_id=order.enrollment_id,
                    failure_reason=order.failure_reason, expires_at=order.expires_at, paid_at=order.paid_at,
                    cancelled_at=order.cancelled_at, refunds=[RefundOut.of(r) for r in order.refunds],
+                   shares=[ShareOut(practitioner_id=s.practitioner_id, amount=s.amount, refunded=s.refunded)
+                           for s in order.shares],
                    payment=payment, explanation=explanation)
 
 
@@ -106,7 +117,7 @@ class LedgerOut(BaseModel):
 
 
 class OnboardingIn(Schema):
-    return_url: str | None = Field(default=None, max_length=500)
+    return_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
 
 
 class OnboardingOut(BaseModel):

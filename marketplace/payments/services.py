@@ -43,6 +43,10 @@ from marketplace.payments.stripe_client import call, client
 log = logging.getLogger(__name__)
 
 PACKAGE_ORDER_HOURS = 24
+# How a package's unused sessions are valued (see packages.enrollments.reserve): said to
+# the seeker with every package refund, so the exact amount can be checked by hand.
+PRO_RATA_RULE = ("Each session is worth its part of its practitioner's share by length, rounded to whole "
+                 "minor units (pennies, cents), any leftover unit going to the earliest sessions.")
 ORDERS_PATH = "/orders"
 
 
@@ -417,7 +421,7 @@ def apply_refund(obj: Any, *, now: datetime | None = None) -> str:
     split = {int(pid): amount for pid, amount in refund.split.items()}
     kept = {pid: shares[pid].amount - shares[pid].refunded for pid in split}
     ledger.post(f"refund:{refund.id}", order.currency,
-                ledger.refund_lines(split, kept, order.commission_percent),
+                ledger.refund_lines(split, kept, order.commission_percent, _held_on(order)),
                 order_id=order.id, refund_id=refund.id, memo=refund.reason)
     for pid, amount in split.items():
         shares[pid].refunded += amount
@@ -428,6 +432,20 @@ def apply_refund(obj: Any, *, now: datetime | None = None) -> str:
            mail_subject="Your refund")
     db.session.flush()
     return "refund succeeded"
+
+
+def _held_on(order: Order) -> dict[int, int]:
+    """What the platform still holds per practitioner on ``order``: their net share of
+    what they keep, less what was sent or is being sent to them (a transfer in flight
+    counts as gone, so settling it later cannot make held negative)."""
+    from marketplace.payments.models import Transfer, TransferStatus
+
+    pending: dict[int, int] = {}
+    for transfer in db.session.scalars(select(Transfer).where(
+            Transfer.order_id == order.id, Transfer.status == TransferStatus.PENDING)):
+        pending[transfer.practitioner_id] = pending.get(transfer.practitioner_id, 0) + transfer.amount
+    return {s.practitioner_id: max(ledger.net_of(s.amount - s.refunded, order.commission_percent) - s.paid_out
+                                   - pending.get(s.practitioner_id, 0), 0) for s in order.shares}
 
 
 # --- cancelling ----------------------------------------------------------------------------------
@@ -471,11 +489,14 @@ def cancel_order(order: Order, actor: User, reason: str | None = None, *, now: d
         explanation = terms.reason
     else:
         assert order.enrollment is not None
+        unused = sum(1 for s in order.enrollment.sessions if enrollments.is_unused(s, now))
         cancellation = enrollments.cancel_enrollment(order.enrollment, actor, reason)
         left = _remaining(order)
         split = {pid: min(v, left.get(pid, 0)) for pid, v in cancellation.by_practitioner.items()}
         amount = sum(split.values())
-        explanation = "The unused sessions are refunded pro rata; delivered sessions stay paid."
+        explanation = (f"The {unused} unused session{'s' if unused != 1 else ''} of {len(order.enrollment.sessions)} "
+                       f"{'are' if unused != 1 else 'is'} refunded pro rata: {money(amount, order.currency)}. "
+                       f"{PRO_RATA_RULE} Delivered sessions stay paid.")
     order.cancelled_at = now
     refund = None
     if amount > 0:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.models import Role
 from marketplace.core.errors import DomainError, ServiceUnavailable
 from marketplace.extensions import db
-from marketplace.payments import ledger, payouts, services
+from marketplace.payments import cancellations, ledger, payouts, retries, services
 from marketplace.payments.forms import CancelOrderForm, OnboardForm, OrderForm, RefundForm, to_minor_units
 from marketplace.payments.models import Order, OrderStatus
 from marketplace.payments.stripe_client import js_url
@@ -61,6 +61,8 @@ def checkout(order_id: int) -> str | Response:
     """The payment page: the card field comes from Stripe.js (Elements). If Stripe
     cannot be reached the order is kept and the page says to try again."""
     order = services.get_order(order_id, current_user)
+    if order.status is OrderStatus.FAILED:
+        return _retry(order)
     if order.status is not OrderStatus.PENDING:
         return redirect(url_for("payments.detail", order_id=order.id))
     payment, problem = None, None
@@ -79,6 +81,19 @@ def checkout(order_id: int) -> str | Response:
                            stripe_js=js_url(current_app.config)), (503 if problem else 200)
 
 
+def _retry(failed: Order) -> Response:
+    """Trying again after a decline pays for a new order: the same time if it is still
+    free, else the seeker chooses another time (nothing is charged for a lost slot)."""
+    order, error = attempt(lambda: retries.retry_order(failed, current_user))
+    if error is not None:
+        flash(error.detail, "error")
+        if failed.booking is not None:
+            return redirect(url_for("booking.book", practitioner_id=failed.booking.practitioner_id))
+        return redirect(url_for("payments.detail", order_id=failed.id))
+    retries.cancel_intent(failed)
+    return redirect(url_for("payments.checkout", order_id=order.id))
+
+
 @bp.post("/orders/<int:order_id>/cancel")
 @login_required
 def cancel(order_id: int) -> Response:
@@ -91,8 +106,7 @@ def cancel(order_id: int) -> Response:
     if error is not None:
         flash(error.detail, "error")
     else:
-        services.submit_pending_refunds(order)
-        db.session.commit()
+        cancellations.after_commit(order)
         flash(f"Order cancelled. {result.explanation}", "success")
     return redirect(url_for("payments.detail", order_id=order.id))
 

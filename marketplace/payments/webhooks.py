@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import csrf, db
-from marketplace.payments import payouts, services
+from marketplace.payments import payouts, retries, services
 from marketplace.payments.models import Order, StripeEvent
 
 log = logging.getLogger(__name__)
@@ -93,10 +93,14 @@ def stripe_webhook() -> tuple[Response, int]:
 
 def _after_commit(event_type: str, obj: Any) -> None:
     """Refunds an event caused (a payment for a slot that went to someone else) go to
-    Stripe now; if Stripe is unreachable they stay pending for the reconcile command."""
+    Stripe now; if Stripe is unreachable they stay pending for the reconcile command. A
+    declined payment's intent is cancelled (see :mod:`.retries`)."""
     if not event_type.startswith("payment_intent."):
         return
     order = db.session.scalar(select(Order).where(Order.stripe_payment_intent_id == obj.get("id")))
     if order is not None:
         services.submit_pending_refunds(order)
         db.session.commit()
+        if event_type == "payment_intent.payment_failed":
+            # The slot was let go: a page still open must not be able to pay for it.
+            retries.cancel_intent(order)

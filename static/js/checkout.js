@@ -17,15 +17,23 @@
   card.mount('#card-element');
   const button = document.getElementById('pay-button');
   const message = document.getElementById('payment-message');
+  let declined = false;
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (declined) {
+      // A decline lets the slot go: the server decides what the next attempt pays for
+      // (this order, a new one for the same time if it is still free, or a new time).
+      window.location.assign(form.dataset.retryUrl || window.location.href);
+      return;
+    }
     button.disabled = true;  // one click, one confirmation
     message.textContent = 'Processing…';
     const result = await stripe.confirmCardPayment(form.dataset.clientSecret, {payment_method: {card: card}});
     if (result.error) {
       message.textContent = (result.error.message || 'The payment did not go through.') +
-        ' Nothing was charged.';
+        ' Nothing was charged. Press Pay to try again.';
+      declined = true;
       button.disabled = false;
       return;
     }

@@ -147,6 +147,13 @@ def test_the_care_plan_is_for_seekers(client, asha):
 
 
 @pytest.mark.parametrize("query", ["radius_km=nan", "radius_km=-5", "radius_km=inf", "radius_km=abc",
-                                   "concern=%00", "near=" + "x" * 500])
+                                   "concern=unknown-concern", "near=" + "x" * 500])
 def test_odd_browse_input_never_fails(client, combined, query):
     assert client.get(f"/packages?near=London&{query}").status_code == 200
+
+
+def test_a_nul_in_the_browse_address_is_a_clear_400_page(client, combined):
+    # A NUL cannot be stored or searched on PostgreSQL; every page refuses it the same way.
+    response = client.get("/packages?near=London&concern=%00", headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert "not allowed" in response.get_data(as_text=True)
