@@ -80,10 +80,31 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
     return errors
 
 
+def _nul_fields(data: Any, path: str = "") -> list[str]:  # noqa: ANN401
+    """Where ``data`` holds a NUL character: no text column (PostgreSQL) can store one,
+    so it would fail deep in a query instead of answering 400."""
+    if isinstance(data, str):
+        return [path or "body"] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [f for k, v in data.items() for f in _nul_fields(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(data, list):
+        return [f for i, v in enumerate(data) for f in _nul_fields(v, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def refuse_nul(data: Any, where: str) -> None:  # noqa: ANN401
+    """Raise ValidationFailed naming each field of ``data`` that contains a NUL character."""
+    fields = _nul_fields(data)
+    if fields:
+        raise ValidationFailed(f"The request {where} contains a NUL character.",
+                               {f: ["must not contain NUL characters"] for f in fields})
+
+
 def parse(model: type[BaseModel], data: Any, *, where: str = "body") -> Any:
     """Validate ``data`` with ``model``; raise ValidationFailed naming every bad field."""
     if not isinstance(data, dict):
         raise ValidationFailed(f"The request {where} must be a JSON object.", {where: ["must be a JSON object"]})
+    refuse_nul(data, where)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -151,6 +172,7 @@ def endpoint(
         @wraps(fn)
         def view(**kwargs: Any) -> Response | tuple[Response, int]:
             _authorise(auth_value)
+            refuse_nul(kwargs, "path")
             if query is not None:
                 kwargs["query"] = parse(query, _args_dict(query, request.args), where="query")
             if body is not None:
@@ -288,6 +310,8 @@ def openapi_document() -> dict[str, Any]:
         codes = set(ep.errors)
         if ep.body is not None or ep.query is not None or ep.form is not None or path_params:
             codes.add(400)
+        if path_params:
+            codes.add(404)  # an id or a slug in the path may name nothing the caller can see
         if ep.auth != PUBLIC:
             codes.update({401, 403})
         if ep.form is not None:
