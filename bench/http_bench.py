@@ -44,6 +44,27 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+def code_version() -> dict:
+    from search_bench import code_version as search_code
+
+    return search_code()
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's workers (the master's children), from /proc: what the
+    searches cost the machine, which the other load on a shared machine disturbs less."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -123,8 +144,9 @@ def drain(base: str, timeout: float = 120.0) -> None:
     time.sleep(1.0)
 
 
-def run_wrk(base: str, paths_file: Path, args: argparse.Namespace, label: str) -> dict:
+def run_wrk(base: str, paths_file: Path, args: argparse.Namespace, label: str, master: int) -> dict:
     drain(base)
+    cpu_before = workers_cpu_seconds(master)
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
            f"--timeout", f"{args.wrk_timeout}s",
            "-s", str(LUA), base, "--", str(paths_file)]
@@ -139,6 +161,9 @@ def run_wrk(base: str, paths_file: Path, args: argparse.Namespace, label: str) -
     data["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
     data["socket_errors"] = data["connect_errors"] + data["read_errors"] + data["write_errors"] + data["timeouts"]
     data["label"] = label
+    data["workers_cpu_s"] = workers_cpu_seconds(master) - cpu_before
+    data["cpu_ms_per_request"] = 1000 * data["workers_cpu_s"] / max(data["requests"], 1)
+    data["loadavg_after"] = os.getloadavg()
     return data
 
 
@@ -153,6 +178,12 @@ def main() -> None:
                         help="wrk's per-request timeout in s (its default, 2 s, drops slow requests from the latencies)")
     parser.add_argument("--urls", type=int, default=2000, help="how many different search URLs to rotate through")
     parser.add_argument("--name", default=None, help="label for the output file (default: from the URL)")
+    parser.add_argument("--search-cache-seconds", type=int, default=0,
+                        help="SEARCH_CACHE_SECONDS for the server: 0 (default) measures every search computed "
+                             "afresh; > 0 lets identical searches share a cached answer (the warm-up fills it)")
+    parser.add_argument("--redis-url", default=None,
+                        help="REDIS_URL for the server (shared cache across workers, as in production); "
+                             "keys get a per-run prefix")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
@@ -168,6 +199,14 @@ def main() -> None:
                    STRIPE_WEBHOOK_SECRET=env.get("STRIPE_WEBHOOK_SECRET") or "whsec_bench_placeholder")
     else:
         env.update(MARKETPLACE_ENV="development")
+    # The search rate limit (per client) would turn a benchmark into 429s; keep the limiter
+    # on (its cost is part of a request) with a limit no single client reaches here.
+    env.update(RATELIMIT_SEARCH="1000000 per minute", SEARCH_CACHE_SECONDS=str(args.search_cache_seconds))
+    for inherited in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "CACHE_KEY_PREFIX"):
+        env.pop(inherited, None)
+    if args.redis_url:
+        env.update(REDIS_URL=args.redis_url, RATELIMIT_STORAGE_URI=args.redis_url,
+                   CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}:", JOBS_BACKEND="inline")
 
     paths = search_paths(args.urls)
     search_file = OUT / f"wrk_paths_{name}.txt"
@@ -183,14 +222,16 @@ def main() -> None:
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     report: dict = {"database_url": url, "env": env["MARKETPLACE_ENV"], "gunicorn": cmd,
                     "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "cpus": os.cpu_count(), "urls": len(paths), "loadavg_before": os.getloadavg()}
+                    "cpus": os.cpu_count(), "urls": len(paths), "loadavg_before": os.getloadavg(),
+                    "search_cache_seconds": args.search_cache_seconds, "redis": bool(args.redis_url),
+                    "code": code_version()}
     try:
         wait_ready(base, proc)
         print(f"[warm-up] {len(paths)} search URLs, once each", flush=True)
         report["warm_up"] = warm_up(base, paths)
         print(f"[warm-up] {report['warm_up']}", flush=True)
-        runs = [run_wrk(base, livez_file, args, "livez"), run_wrk(base, search_file, args, "search"),
-                run_wrk(base, livez_file, args, "livez (again)")]
+        runs = [run_wrk(base, livez_file, args, "livez", proc.pid), run_wrk(base, search_file, args, "search", proc.pid),
+                run_wrk(base, livez_file, args, "livez (again)", proc.pid)]
         report["runs"] = runs
         report["loadavg_after"] = os.getloadavg()
     finally:
@@ -210,11 +251,12 @@ def main() -> None:
     ratio = search / livez
     report.update(livez_rps=livez, search_rps=search, ratio=ratio, ratio_vs_first_livez=search / runs[0]["rps"])
     print()
-    print("| endpoint | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| endpoint | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | worker CPU ms/request | load avg after |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in runs:
         print(f"| {r['label']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.2f} | {r['p90_us'] / 1000:.2f} | "
-              f"{r['p99_us'] / 1000:.2f} | {r['non_2xx']} | {r['socket_errors']} |")
+              f"{r['p99_us'] / 1000:.2f} | {r['non_2xx']} | {r['socket_errors']} | {r['cpu_ms_per_request']:.2f} | "
+              f"{' / '.join(f'{x:.1f}' for x in r['loadavg_after'])} |")
     print()
     print(f"search_rps / livez_rps = {search:.0f} / {livez:.0f} = {ratio:.3f}  "
           f"(target >= 0.3: {'PASS' if ratio >= 0.3 else 'FAIL'}; prototype 0.076)")

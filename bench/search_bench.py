@@ -7,8 +7,9 @@ N practitioners is reused), then, inside an app context, times over a fixed, see
 queries:
 
 * ``raw``    the raw candidate query: the indexed bounding-box SELECT over ``search_place``
-             (term IN the concern's relevant terms, lat_idx/lon_idx within the radius box,
-             valid_until >= today) fetching practitioner_id, lat, lon. No scoring.
+             (term IN the concern's relevant terms, the generic rows (concern = ""),
+             lat_idx/lon_idx within the radius box, valid_until >= today) fetching
+             practitioner_id, lat, lon. No scoring.
 * ``rank``   :func:`marketplace.search.engine.rank` alone.
 * ``search`` :func:`marketplace.search.services.search` with lat/lon.
 * ``near``   the same with ``near=<city name>`` (adds geocoding with the offline gazetteer).
@@ -214,13 +215,19 @@ def measure(url: str, n: int, count: int, verify: int) -> dict:
         def relevant_terms(concern_slugs: tuple[str, ...]) -> list[str]:
             return [t for t in all_terms if max((relevance.get((c, t), 0.0) for c in concern_slugs), default=0) > 0]
 
+        # Since migration 0007 the place index also holds one row per declared concern; the
+        # raw candidate query reads the generic rows only (one per practitioner, location and
+        # term), i.e. exactly the rows it read before.
+        generic = [SearchPlace.concern == ""] if hasattr(SearchPlace, "concern") else []
+
         def raw_statement(concern_slugs: tuple[str, ...], lat: float, lon: float):  # noqa: ANN202
             rings = rings_for_km(lat, lon, RADIUS_KM)
             boxes = shell(cell_of(lat, lon), 0, rings)
             box = or_(*(and_(SearchPlace.lat_idx.between(r.lat_lo, r.lat_hi),
                              SearchPlace.lon_idx.between(r.lon_lo, r.lon_hi)) for r in boxes))
             return (select(SearchPlace.practitioner_id, SearchPlace.lat, SearchPlace.lon)
-                    .where(SearchPlace.term.in_(relevant_terms(concern_slugs)), SearchPlace.valid_until >= on, box))
+                    .where(SearchPlace.term.in_(relevant_terms(concern_slugs)), *generic,
+                           SearchPlace.valid_until >= on, box))
 
         def concerns_of_text(text: str) -> tuple[str, ...]:
             return tuple(m.slug for m in matcher.match(text) if m.slug in tax.concerns)
@@ -387,7 +394,9 @@ def code_version() -> dict:
     import hashlib
 
     files = ["marketplace/search/engine.py", "marketplace/search/services.py", "marketplace/search/index.py",
-             "marketplace/search/grid.py", "marketplace/matching/scoring.py"]
+             "marketplace/search/grid.py", "marketplace/search/models.py", "marketplace/search/answers.py",
+             "marketplace/search/statements.py", "marketplace/search/api.py",
+             "marketplace/matching/scoring.py"]
     return {f: hashlib.sha256((ROOT / f).read_bytes()).hexdigest()[:12] for f in files}
 
 
@@ -404,6 +413,9 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
+    # Hashed now: the modules are imported once, at the first measurement, so this is the
+    # code measured even if someone edits the files while the run goes on.
+    code = code_version()
 
     for n in ([] if args.report_only else sizes):
         info = prepare(args.backend, n)
@@ -417,7 +429,8 @@ def main() -> None:
                    measured_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                    machine={"cpus": os.cpu_count(), "python": platform.python_version(),
                             "platform": platform.platform()},
-                   wall_seconds=round(time.perf_counter() - started, 1), code=code_version(),
+                   wall_seconds=round(time.perf_counter() - started, 1), code=code,
+                   code_changed_during_run=code != code_version(),
                    loadavg_before=load_before, loadavg_after=os.getloadavg())
         (OUT / f"search_{args.backend}_{n}.json").write_text(json.dumps(run, indent=2))
         print(table(args.backend, {n: run}), flush=True)

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
 from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_NAMES
@@ -21,7 +21,8 @@ from marketplace.matching.safety import CautionNote, apply_cautions
 
 __all__ = [
     "DEFAULT_WEIGHTS", "NAMES", "RELEVANCE", "TYPICAL_SESSION_PRICE", "BoundingBox", "Candidate", "Query",
-    "Scored", "Weights", "approx_km", "bounding_box", "matches_filters", "rank", "score",
+    "ScoreValue", "Scored", "Weights", "approx_km", "bounding_box", "matches_filters", "rank", "score",
+    "score_value",
 ]
 
 # --- Relevance: how well a modality or technique fits a concern (0..1) ------------------------
@@ -251,6 +252,73 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
         total += w.verified
         other.append("Verified credentials")
     return Scored(round(total, 6), declared_reasons + fit_reasons + other, notes, round(rel, 6), excluded)
+
+
+class ScoreValue(NamedTuple):
+    """The numbers of :func:`score` without its words: ``score`` equals
+    ``score(...).score`` and ``relevance`` equals ``score(...).relevance``, bit for bit."""
+
+    score: float
+    relevance: float
+
+
+def score_value(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS, *,
+                relevance: Mapping[tuple[str, str], float] = RELEVANCE) -> ScoreValue:
+    """:func:`score` without reason strings, for ranking many candidates and explaining
+    only the page. It adds the same terms in the same order as :func:`score`, so the
+    rounded totals are identical (a property test holds the two together)."""
+    w = weights
+    modalities, techniques, preferred = candidate.modalities, candidate.techniques, frozenset()
+    if query.cautions:
+        outcome = apply_cautions(query.cautions, techniques, modalities)
+        modalities = modalities - outcome.excluded_modalities
+        techniques = techniques - outcome.excluded_techniques
+        preferred = outcome.preferred_techniques
+    rel_sum = declared = 0.0
+    for concern in query.concerns:
+        best = 0.0
+        for slug in modalities:
+            value = relevance.get((concern, slug), 0.0)
+            if value > best:
+                best = value
+        for slug in techniques:
+            value = relevance.get((concern, slug), 0.0)
+            if value > best:
+                best = value
+        rel_sum += best
+        if concern in candidate.concerns:
+            declared += 1
+    n = len(query.concerns)
+    rel = rel_sum / n if n else 0.0
+    total = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
+    for _ in preferred:
+        total += w.caution_preference
+    if candidate.distance_km is None:
+        total += w.distance * w.online_distance
+    else:
+        total += w.distance / (1.0 + max(candidate.distance_km, 0.0) / w.distance_half_km)
+    if query.language and any(_language_key(x) == _language_key(query.language) for x in candidate.languages):
+        total += w.language
+    total += w.price * _price_factor(candidate, query)
+    if candidate.rating is not None:
+        total += w.rating * min(max(candidate.rating / 5.0, 0.0), 1.0)
+    if candidate.next_available is not None and query.now is not None:
+        days = max((candidate.next_available - query.now).total_seconds() / 86400.0, 0.0)
+        total += w.availability / (1.0 + days / 7.0)
+    if candidate.is_verified:
+        total += w.verified
+    return ScoreValue(round(total, 6), round(rel, 6))
+
+
+def _price_factor(candidate: Candidate, query: Query) -> float:
+    """The number :func:`_price` returns, without building its reason."""
+    if candidate.min_price is None or candidate.currency is None:
+        return 0.0
+    if query.max_price is not None:
+        if (query.currency or candidate.currency) != candidate.currency or candidate.min_price > query.max_price:
+            return 0.0
+        return 1.0 - candidate.min_price / query.max_price if query.max_price else 1.0
+    return typical_price_factor(candidate.min_price, candidate.currency)
 
 
 def _price(candidate: Candidate, query: Query) -> tuple[float, str | None]:

@@ -7,35 +7,56 @@ relevance of their best term, so every practitioner's score is at most
 
     relevance(term) + extras_max + distance_score(distance)
 
-for the row of their best term. The walk reads the index in the order of that bound:
-in person, square shells of grid cells outward from the seeker (near before far); online,
-per-term lists in descending order of their stored price factor. It stops when the
-k-th best score found is strictly above every bound still unread, so the page is exactly
-what scoring every practitioner would give, while reading only the rows near the top.
+for the row of their best term, and, when they do not declare the seeker's concern,
+``declared_concern`` less. The walk reads the index in the order of that bound: in
+person, square shells of grid cells outward from the seeker (near before far), the rows
+of declarers (``concern`` = the seeker's) with the full bound and everyone's rows
+(``concern`` = "") with the lower one; online, per-term lists in descending order of
+their stored price factor. It stops when the k-th best score found is strictly above
+every bound still unread, so the page is exactly what scoring every practitioner would
+give, while reading only the rows near the top.
 
-``total`` is exact when the walk read everything in scope (a small town, a narrow
-filter); when it stopped early it is the number found so far, flagged as a lower bound,
-because counting a whole city would cost exactly what the early stop saves.
+What it costs per row is kept small: rows whose own bound is below the k-th score are
+skipped before their profile is loaded (once :data:`COUNT_CAP` matches are counted),
+candidates are ranked by :func:`~marketplace.matching.scoring.score_value` (numbers only)
+and only the page gets the reasons; statements are built once per shape with bound
+values, and shells are sized from the density seen so far, so a sparse town takes a few
+statements, not one per ring.
+
+``total`` is exact when the walk read everything in scope without skipping (a small
+town, a narrow filter); otherwise it is the number found so far (at least
+:data:`COUNT_CAP` once rows were skipped), flagged as a lower bound, because counting a
+whole city would cost exactly what the early stop saves.
 """
 
 from __future__ import annotations
 
+import heapq
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from marketplace.geo.distance import approx_km
 from marketplace.matching.safety import preferred_techniques_for
-from marketplace.matching.scoring import DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, Weights, matches_filters, score
+from marketplace.matching.scoring import (
+    DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, Weights, matches_filters, score, score_value,
+)
 from marketplace.search.grid import Rect, cell_of, min_km_outside, rings_for_km, shell
-from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
+from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement, profile_statement
 
-ONLINE_BATCH = 64
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
+# Matches counted exactly before rows that cannot reach the page are skipped unread: a
+# search shows "N results" up to here, "200+" beyond (counting a city costs what pruning saves).
+COUNT_CAP = 200
+# Rows worth one more statement: each statement costs about as much (building, binding,
+# a round trip) as scoring this many rows, so a shell is sized to bring about this many.
+ROWS_PER_STATEMENT = 150
+# Scores are rounded to 6 places, so one may exceed its exact bound by half of 1e-6.
+_EPS = 1e-6
 
 
 @dataclass(frozen=True)
@@ -56,20 +77,55 @@ class Ranking:
 
 @dataclass
 class _Tier:
+    """Terms of one relevance bound, read from the rows of ``concerns``: the seeker's
+    concerns (practitioners who declare one; full bound) or ("",) (everyone; a bound
+    without the "declares it" bonus when the seeker named a concern)."""
+
     bound: float
     terms: list[str]
+    concerns: tuple[str, ...]
     covered: int = -1
-    width: int = 1
+
+    @property
+    def generic(self) -> bool:
+        return self.concerns == ("",)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A practitioner's profile row, decoded once per walk and cut to what is live today."""
+
+    modalities: frozenset[str]
+    techniques: frozenset[str]
+    concerns: frozenset[str]
+    languages: tuple[str, ...]
+    min_price: int | None
+    currency: str | None
+    offers_online: bool
+
+
+def _decode(row: list, on: str) -> _Profile | None:
+    """A profile from its glued JSON and plain columns, cut to the modalities live on ``on``
+    (ISO date); None when nothing is live."""
+    glued, min_price, currency, offers_online = row
+    modalities, techniques, concerns, languages = json.loads(glued)
+    live = frozenset(m for m, until in modalities.items() if until >= on)
+    if not live:
+        return None
+    return _Profile(live, frozenset(t for t, m in techniques.items() if m in live), frozenset(concerns),
+                    tuple(languages), min_price, currency, bool(offers_online))
 
 
 @dataclass
 class _Seen:
-    profile: tuple | None = None
+    profile: _Profile | None = None
+    loaded: bool = False
     distance: float | None = None
     location_id: int | None = None
     venue: str | None = None
     online: bool = False
-    hit: Hit | None = None
+    # (score, order key, candidate, location id) of the best way to see them, numbers only
+    best: tuple[float, tuple[float, float, int], Candidate, int | None] | None = None
 
 
 @dataclass
@@ -82,40 +138,39 @@ class _Walk:
     weights: Weights
     relevance: Mapping[tuple[str, str], float]
     need: int
+    extras: float = 0.0  # the most every non-relevance, non-distance part of a score can add
     seen: dict[int, _Seen] = field(default_factory=dict)
     matched: set[int] = field(default_factory=set)
+    pruned: bool = False  # rows were skipped unread, so the count is a lower bound
     rows_read: int = 0
     queries: int = 0
 
     # --- scoring ------------------------------------------------------------------------------
-    def _candidate(self, pid: int, s: _Seen, online: bool) -> Candidate | None:
-        (_, modalities, techniques, concerns, languages, min_price, currency, offers_online) = s.profile
-        live = frozenset(m for m, until in modalities.items() if date.fromisoformat(until) >= self.on)
-        if not live:
-            return None
+    def _candidate(self, pid: int, s: _Seen, online: bool) -> Candidate:
+        p = s.profile
         return Candidate(
-            practitioner_id=pid, modalities=live,
-            techniques=frozenset(t for t, m in techniques.items() if m in live),
-            concerns=frozenset(concerns), distance_km=None if online else s.distance,
-            min_price=min_price, currency=currency, languages=tuple(languages),
-            offers_online=offers_online, venue_types=frozenset({s.venue}) if s.venue and not online else frozenset(),
+            practitioner_id=pid, modalities=p.modalities, techniques=p.techniques, concerns=p.concerns,
+            distance_km=None if online else s.distance, min_price=p.min_price, currency=p.currency,
+            languages=p.languages, offers_online=p.offers_online,
+            venue_types=frozenset({s.venue}) if s.venue and not online else frozenset(),
         )
 
     def _rescore(self, pid: int) -> None:
+        """Numbers only (:func:`score_value`): the reasons are built for the page alone."""
         s = self.seen[pid]
-        best: Hit | None = None
-        options = ([False] if s.distance is not None else []) + ([True] if s.online else [])
-        for online in options:
+        best = None
+        wanted = self.query.concerns
+        for online in ((False,) if s.distance is not None else ()) + ((True,) if s.online else ()):
             candidate = self._candidate(pid, s, online)
-            if candidate is None or not matches_filters(candidate, self.query):
+            if not matches_filters(candidate, self.query):
                 continue
-            scored = score(candidate, self.query, self.weights, relevance=self.relevance, names=NAMES)
-            if self.query.concerns and scored.relevance <= 0 and not (candidate.concerns & set(self.query.concerns)):
+            value = score_value(candidate, self.query, self.weights, relevance=self.relevance)
+            if wanted and value.relevance <= 0 and not (candidate.concerns & set(wanted)):
                 continue  # nothing they offer fits, and they don't say they treat it
-            hit = Hit(candidate, scored, None if online else s.location_id)
-            if best is None or _order(hit) < _order(best):
-                best = hit
-        s.hit = best
+            key = (-value.score, math.inf if online else s.distance, pid)
+            if best is None or key < best[1]:
+                best = (value.score, key, candidate, None if online else s.location_id)
+        s.best = best
         if best is None:
             self.matched.discard(pid)
         else:
@@ -124,50 +179,81 @@ class _Walk:
     def kth(self) -> float:
         if len(self.matched) < self.need:
             return -math.inf
-        scores = sorted((self.seen[p].hit.scored.score for p in self.matched), reverse=True)
-        return scores[self.need - 1]
+        seen = self.seen
+        return heapq.nlargest(self.need, (seen[p].best[0] for p in self.matched))[-1]
+
+    def floor(self) -> float:
+        """Rows whose bound is below this cannot reach the page and are skipped unread;
+        -inf while the first :data:`COUNT_CAP` matches are still being counted."""
+        return -math.inf if len(self.matched) < COUNT_CAP else self.kth()
+
+    def hits(self) -> list[Hit]:
+        """The page, best first, with reasons built for these few only."""
+        best = sorted((self.seen[p].best for p in self.matched), key=lambda b: b[1])[:self.need]
+        return [Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=NAMES), loc)
+                for _, _, c, loc in best]
 
     # --- reading ------------------------------------------------------------------------------
     def _load_profiles(self, pids: set[int]) -> None:
-        missing = [p for p in pids if self.seen[p].profile is None]
+        missing = [p for p in pids if not self.seen[p].loaded]
+        on = self.on.isoformat()
         for start in range(0, len(missing), 500):
             chunk = missing[start:start + 500]
             self.queries += 1
-            for row in self.session.execute(
-                select(SearchProfile.practitioner_id, SearchProfile.modalities, SearchProfile.techniques,
-                       SearchProfile.concerns, SearchProfile.languages, SearchProfile.min_price,
-                       SearchProfile.currency, SearchProfile.offers_online)
-                .where(SearchProfile.practitioner_id.in_(chunk))
-            ):
-                self.seen[row[0]].profile = tuple(row)
+            for pid, *profile in self.session.execute(profile_statement(), {"ids": chunk}):
+                self.seen[pid].profile = _decode(profile, on)
+            for pid in chunk:
+                self.seen[pid].loaded = True
 
-    def read_places(self, rects: list[Rect], terms: list[str]) -> int:
-        if not rects or not terms:
+    def read_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str]) -> int:
+        """Read one shell: the declared rows of ``declared_terms`` and the generic rows of
+        ``generic_terms``. Returns the rows read."""
+        if not rects or not (declared_terms or generic_terms):
             return 0
-        # One SELECT per rectangle, glued with UNION ALL: an OR across rectangles would
-        # stop SQLite (and sometimes PostgreSQL) from seeking the (term, lat, lon) index.
-        selects = []
-        for r in rects:
-            lat = (SearchPlace.lat_idx.in_(list(range(r.lat_lo, r.lat_hi + 1))) if r.lat_hi - r.lat_lo < _IN_LIST_MAX
-                   else SearchPlace.lat_idx.between(r.lat_lo, r.lat_hi))
-            part = (select(SearchPlace.practitioner_id, SearchPlace.location_id, SearchPlace.lat, SearchPlace.lon,
-                           SearchPlace.venue_type)
-                    .where(SearchPlace.term.in_(terms), lat, SearchPlace.lon_idx.between(r.lon_lo, r.lon_hi),
-                           SearchPlace.valid_until >= self.on))
-            if self.query.venue_type:
-                part = part.where(SearchPlace.venue_type == self.query.venue_type)
-            selects.append(part)
-        stmt = selects[0] if len(selects) == 1 else union_all(*selects)
+        declared = bool(declared_terms and self.query.concerns)
+        params: dict = {"on": self.on}
+        if declared:
+            params["dterms"], params["dconcerns"] = declared_terms, list(self.query.concerns)
+        if generic_terms:
+            params["gterms"] = generic_terms
+        shape = []
+        for i, r in enumerate(rects):
+            listed = r.lat_hi - r.lat_lo < _IN_LIST_MAX
+            shape.append(listed)
+            if listed:
+                params[f"lat{i}"] = list(range(r.lat_lo, r.lat_hi + 1))
+            else:
+                params[f"lat_lo{i}"], params[f"lat_hi{i}"] = r.lat_lo, r.lat_hi
+            params[f"lon_lo{i}"], params[f"lon_hi{i}"] = r.lon_lo, r.lon_hi
+        if self.query.venue_type:
+            params["venue"] = self.query.venue_type
         self.queries += 1
+        stmt = place_statement(tuple(shape), declared, bool(generic_terms), bool(self.query.venue_type))
+        rows = self.session.execute(stmt, params).all()
+        self.rows_read += len(rows)
         changed: set[int] = set()
         lat0, lon0 = self.center
-        rows = self.session.execute(stmt).all()
-        self.rows_read += len(rows)
-        for pid, location_id, lat, lon, venue in rows:
+        radius, bounds, seen = self.query.radius_km, self.terms, self.seen
+        floor = self.floor()
+        lowest = floor - self.extras  # a row needs relevance bound + distance score >= this
+        w = self.weights
+        # A generic row's practitioner may not declare the concern: if they do, their
+        # declared row (read with the full bound) vouches for them.
+        gap = w.declared_concern if self.query.concerns else 0.0
+        on = self.on.isoformat()
+        for pid, location_id, term, concern, lat, lon, venue, *profile in rows:
             d = approx_km(lat0, lon0, lat, lon)
-            if d > self.query.radius_km:
+            if d > radius:
                 continue
-            s = self.seen.setdefault(pid, _Seen())
+            if (bounds.get(term, 0.0) + w.distance / (1.0 + d / w.distance_half_km) + _EPS
+                    < lowest + (gap if not concern else 0.0)):
+                self.pruned = True  # cannot reach the page: skip before loading or scoring
+                continue
+            s = seen.get(pid)
+            if s is None:
+                s = seen[pid] = _Seen()
+            if not s.loaded:
+                s.profile, s.loaded = _decode(profile, on), True
             if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
                 s.distance, s.location_id, s.venue = d, location_id, venue
                 changed.add(pid)
@@ -175,14 +261,11 @@ class _Walk:
         return len(rows)
 
     def read_online(self, term: str, concern: str, after: tuple[float, int] | None) -> list[tuple[float, int]]:
-        stmt = (select(SearchOnline.price_factor, SearchOnline.practitioner_id)
-                .where(SearchOnline.term == term, SearchOnline.concern == concern, SearchOnline.valid_until >= self.on)
-                .order_by(SearchOnline.price_factor.desc(), SearchOnline.practitioner_id.desc())
-                .limit(ONLINE_BATCH))
+        params: dict = {"term": term, "concern": concern, "on": self.on}
         if after is not None:
-            stmt = stmt.where(tuple_(SearchOnline.price_factor, SearchOnline.practitioner_id) < after)
+            params["after_factor"], params["after_id"] = after
         self.queries += 1
-        rows = [(float(f), int(p)) for f, p in self.session.execute(stmt)]
+        rows = [(float(f), int(p)) for f, p in self.session.execute(online_statement(after is not None), params)]
         self.rows_read += len(rows)
         changed = set()
         for _, pid in rows:
@@ -218,19 +301,34 @@ def term_bounds(concerns: tuple[str, ...], terms: list[str],
     return {t: max((relevance.get((c, t), 0.0) for c in concerns), default=0.0) for t in terms}
 
 
+def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
+    """The outer ring of the next shell: from the rows per cell seen so far, enough rings to
+    bring about ``want`` more rows (so a sparse area takes two or three statements, not
+    ten); with nothing seen yet, twice as far out."""
+    if covered >= max_rings:
+        return max_rings
+    if rows <= 0:
+        outer = 2 * covered + 2
+    else:
+        per_cell = rows / (2 * covered + 1) ** 2
+        outer = math.ceil((math.sqrt((rows + want) / per_cell) - 1) / 2)
+    return min(max(outer, covered + 1), max_rings)
+
+
 def rank(session: Session, query: Query, *, terms: list[str], center: tuple[float, float] | None, need: int,
          on: date, relevance: Mapping[tuple[str, str], float], weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
     """The best ``need`` matches for ``query`` (see the module docstring), with the count."""
     w = weights
     bounds = term_bounds(query.concerns, terms, relevance)
-    walk = _Walk(session, query, bounds, center, on, w, relevance, need)
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)
+    walk = _Walk(session, query, bounds, center, on, w, relevance, need, extras)
 
-    # In person: terms grouped into tiers of equal relevance bound, each tier walking its
-    # own shells outward, so the best-fitting terms are read first and far-off or
-    # poorly-fitting rows only when they could still make the page.
+    # In person: terms grouped into tiers of equal relevance bound, each walking shells
+    # outward, so the best-fitting terms are read first and far-off or poorly-fitting rows
+    # only when they could still make the page. Tiers at the same ring whose bound can
+    # still reach the page are read together, in one statement.
     in_person = query.mode != "online" and center is not None and bool(terms)
     tiers: list[_Tier] = []
     if in_person:
@@ -239,7 +337,16 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
         by_bound: dict[float, list[str]] = {}
         for t in terms:
             by_bound.setdefault(bounds[t], []).append(t)
-        tiers = [_Tier(b, sorted(ts)) for b, ts in sorted(by_bound.items(), reverse=True)]
+        for b, ts in sorted(by_bound.items(), reverse=True):
+            if query.concerns:
+                # Declarers with the full bound; everyone else without the declared bonus,
+                # and not at all for terms that fit none of the concerns (a practitioner
+                # whom nothing fits is only shown if they say they treat it).
+                tiers.append(_Tier(b, sorted(ts), tuple(query.concerns)))
+                if b > 0:
+                    tiers.append(_Tier(b - w.declared_concern, sorted(ts), ("",)))
+            else:
+                tiers.append(_Tier(b, sorted(ts), ("",)))
 
     # Online: one cursor per (term, concern or "") list.
     lists: dict[tuple[str, str], tuple[float, int] | None] = {}
@@ -252,10 +359,14 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
                 if c or not query.concerns or bounds[t] > 0:
                     lists[(t, c)] = None
 
+    outside: dict[int, float] = {-1: 0.0}  # covered rings -> nearest unread distance
+
     def tier_bound(tier: _Tier) -> float:
         if tier.covered >= max_rings:
             return -math.inf
-        d = 0.0 if tier.covered < 0 else min_km_outside(center[0], center[1], tier.covered)
+        d = outside.get(tier.covered)
+        if d is None:
+            d = outside[tier.covered] = min_km_outside(center[0], center[1], tier.covered)
         if d > query.radius_km:
             return -math.inf
         return tier.bound + extras + distance_score(w, d)
@@ -269,6 +380,7 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
         return (bounds[t] + extras - w.price + price - (0.0 if c else w.declared_concern * bool(query.concerns))
                 + w.distance * w.online_distance)
 
+    place_rows = 0  # in-person rows read so far, for sizing the next shell
     while True:
         kth = walk.kth()
         best, step = -math.inf, None
@@ -284,10 +396,15 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
         if step is None or best < kth:
             break
         if isinstance(step, _Tier):
-            inner, outer = step.covered + 1, min(step.covered + step.width, max_rings)
-            found = walk.read_places(shell(cell, inner, outer), step.terms)
-            step.covered = outer
-            step.width = 1 if found >= need else min(step.width * 2, 16)
+            inner = step.covered + 1
+            outer = 0 if inner == 0 else next_outer(step.covered, place_rows, max_rings,
+                                                    max(need, ROWS_PER_STATEMENT))
+            group = [t for t in tiers if t.covered == step.covered and tier_bound(t) >= kth]
+            place_rows += walk.read_places(shell(cell, inner, outer),
+                                           [x for t in group if not t.generic for x in t.terms],
+                                           [x for t in group if t.generic for x in t.terms])
+            for t in group:
+                t.covered = outer
         else:
             rows = walk.read_online(step[0], step[1], lists[step])
             if len(rows) < ONLINE_BATCH:
@@ -296,8 +413,7 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
                 lists[step] = rows[-1]
     complete = step is None  # everything in scope was read
 
-    hits = sorted((walk.seen[p].hit for p in walk.matched), key=_order)
-    # Read to the end, the count is exact; stopped early, it is what was found so far
-    # (a lower bound): counting the rest would cost what the early stop saves.
-    return Ranking(hits[:need], total=len(walk.matched), total_is_exact=complete,
+    # Read to the end without skipping, the count is exact; otherwise it is what was found
+    # (a lower bound, at least COUNT_CAP once rows were skipped).
+    return Ranking(walk.hits(), total=len(walk.matched), total_is_exact=complete and not walk.pruned,
                    rows_read=walk.rows_read, queries=walk.queries)

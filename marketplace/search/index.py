@@ -85,11 +85,12 @@ def index_rows(facts: Facts, on: date) -> Rows:
     for location_id, lat, lon, venue in facts.locations:
         lat_idx, lon_idx = cell_of(lat, lon)
         for term, until in sorted(terms.items()):
-            rows.places.append({
-                "practitioner_id": facts.practitioner_id, "location_id": location_id, "term": term,
-                "lat": lat, "lon": lon, "lat_idx": lat_idx, "lon_idx": lon_idx, "venue_type": venue,
-                "valid_until": until,
-            })
+            for concern in ("", *sorted(set(facts.concerns))):
+                rows.places.append({
+                    "practitioner_id": facts.practitioner_id, "location_id": location_id, "term": term,
+                    "concern": concern, "lat": lat, "lon": lon, "lat_idx": lat_idx, "lon_idx": lon_idx,
+                    "venue_type": venue, "valid_until": until,
+                })
     if facts.offers_online:
         factor = typical_price_factor(min_price, currency)
         for term, until in sorted(terms.items()):
@@ -102,6 +103,7 @@ def index_rows(facts: Facts, on: date) -> Rows:
 
 
 def write_rows(session: Session, rows: Rows) -> None:
+    session.info[_CHANGED] = True
     for model, batch in ((SearchProfile, rows.profiles), (SearchPlace, rows.places), (SearchOnline, rows.online)):
         for start in range(0, len(batch), 5000):
             session.execute(insert(model), batch[start:start + 5000])
@@ -145,6 +147,7 @@ def rebuild(session: Session, practitioner_ids: Iterable[int], on: date | None =
     """Replace the index rows of these practitioners with what the source says today."""
     on = on or today()
     ids = sorted(set(practitioner_ids))
+    session.info[_CHANGED] = True  # even when nothing is written back: rows were deleted
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for model in (SearchOnline, SearchPlace, SearchProfile):
@@ -158,6 +161,7 @@ def rebuild(session: Session, practitioner_ids: Iterable[int], on: date | None =
 def rebuild_all(session: Session, on: date | None = None, batch: int = 2000) -> int:
     """Rebuild every practitioner's rows; returns how many practitioners were read."""
     on = on or today()
+    session.info[_CHANGED] = True
     for model in (SearchOnline, SearchPlace, SearchProfile):
         session.execute(delete(model))
     ids = session.scalars(select(Practitioner.id).order_by(Practitioner.id)).all()
@@ -172,6 +176,7 @@ def rebuild_all(session: Session, on: date | None = None, batch: int = 2000) -> 
 # --- Keeping it current: every commit rebuilds what it touched ------------------------------
 
 _DIRTY = "search_index_dirty"
+_CHANGED = "search_index_changed"  # index rows were written in this transaction
 _USERS = "search_index_dirty_users"
 DISABLED = "search_index_disabled"  # set in session.info by bulk loaders that index themselves
 
@@ -210,7 +215,18 @@ def _before_commit(session: Session) -> None:
         rebuild(session, dirty)
 
 
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    """Once the new rows are visible to everyone, retire every cached search answer (the
+    bump must follow the commit: one before it could file old results under the new version)."""
+    if session.info.pop(_CHANGED, False):
+        from marketplace.search.answers import bump_index_version
+
+        bump_index_version()
+
+
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_DIRTY, None)
     session.info.pop(_USERS, None)
+    session.info.pop(_CHANGED, None)

@@ -42,16 +42,20 @@ class SearchProfile(db.Model):
 
 
 class SearchPlace(db.Model):
-    """One row per (practitioner, location, verified term). ``lat_idx``/``lon_idx`` are
-    the grid cell (:data:`marketplace.search.grid.CELL_DEG` degrees) the ranking walks
-    outward through, ring by ring, so its cost follows the page size."""
+    """One row per (practitioner, location, verified term) with ``concern`` = "", plus one
+    per declared concern, as :class:`SearchOnline` has. ``lat_idx``/``lon_idx`` are the grid
+    cell (:data:`marketplace.search.grid.CELL_DEG` degrees) the ranking walks outward
+    through, ring by ring, so its cost follows the page size. The concern rows let it read
+    practitioners who say they treat the seeker's concern with the full "declares it" bonus
+    in the bound, and everyone else with a bound that much lower."""
 
-    __table_args__ = (Index("ix_search_place_term_cell", "term", "lat_idx", "lon_idx"),)
+    __table_args__ = (Index("ix_search_place_term_concern_cell", "term", "concern", "lat_idx", "lon_idx"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioner.id", ondelete="CASCADE"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
     term: Mapped[str] = mapped_column(String(80))
+    concern: Mapped[str] = mapped_column(String(80), default="", server_default="")
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     lat_idx: Mapped[int]

@@ -8,6 +8,7 @@ mentions a red flag without settling it makes the search ask instead of guess.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Mapping
@@ -64,6 +65,22 @@ def _taxonomy() -> _Taxonomy:
     )
     _taxonomy_cache = (now, value)
     return value
+
+
+def data_versions() -> tuple[int, str]:
+    """What an answer depends on besides the index and the input: the matching-data version
+    and the active taxonomy (a stable fingerprint of this process's snapshot)."""
+    from marketplace.taxonomy.matching import matching_version
+
+    global _fingerprint
+    tax = _taxonomy()
+    if _fingerprint is None or _fingerprint[0] is not tax:
+        text = repr((sorted(tax.concerns.items()), sorted(tax.modalities.items()), sorted(tax.techniques.items())))
+        _fingerprint = (tax, hashlib.sha256(text.encode()).hexdigest()[:16])
+    return matching_version(), _fingerprint[1]
+
+
+_fingerprint: tuple[_Taxonomy, str] | None = None
 
 
 def forget_taxonomy() -> None:

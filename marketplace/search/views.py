@@ -15,9 +15,9 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
-from marketplace.search import services
+from marketplace.search import answers, services
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SearchForm
-from marketplace.search.outcome import SearchOutcome
+from marketplace.search.outcome import SearchInput, SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.web.templating import apply_errors
 
@@ -68,6 +68,19 @@ def _search_url(**changes: Any) -> str:
     return url_for("search.search", **args)
 
 
+def _search(data: SearchInput) -> SearchOutcome:
+    """The outcome for this page, shared by identical searches for a short while (see
+    :mod:`marketplace.search.answers`; urgent outcomes and questions are never shared)."""
+    key = answers.key(data, *services.data_versions(), kind="outcome") if answers.seconds() > 0 else None
+    if key is not None and (cached := answers.get_outcome(key)) is not None:
+        return cached
+    outcome = services.search(data, current_app.extensions["place_resolver"])
+    db.session.commit()  # the anonymous urgent-outcome count, if any
+    if key is not None and answers.cacheable(outcome):
+        answers.put_outcome(key, outcome)
+    return outcome
+
+
 @bp.get("/search")
 def search() -> tuple[str, int] | str:
     form = _form()
@@ -76,8 +89,7 @@ def search() -> tuple[str, int] | str:
     status = 200
     if form.is_submitted and form.validate():
         try:
-            outcome = services.search(form.to_input(PER_PAGE), current_app.extensions["place_resolver"])
-            db.session.commit()
+            outcome = _search(form.to_input(PER_PAGE))
         except ValidationFailed as exc:
             db.session.rollback()
             apply_errors(form, exc, aliases={"per_page": "page"})

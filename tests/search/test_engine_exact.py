@@ -124,3 +124,31 @@ def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd):
                 assert ranking.total == len(full), (spec, need)
             else:
                 assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
+
+
+@pytest.mark.parametrize("count_cap, rows_per_statement", [(5, 1), (25, 40)])
+def test_skipping_rows_that_cannot_reach_the_page_keeps_it_exact(app, crowd, monkeypatch, count_cap,
+                                                                rows_per_statement):
+    """The crowd is smaller than the real count cap, so lower it (and the shell sizing) to
+    make the walk skip rows and read in many small shells, as it does in a big city."""
+    monkeypatch.setattr(engine, "COUNT_CAP", count_cap)
+    monkeypatch.setattr(engine, "ROWS_PER_STATEMENT", rows_per_statement)
+    tax = _taxonomy()
+    skipped = 0
+    for spec in QUERIES:
+        query = Query(**spec)
+        full = brute_force(query, CENTRE, 10_000)
+        for need in (1, 3, 10):
+            ranking = engine.rank(db.session, query, terms=_terms(tax, query.modality, None), center=CENTRE,
+                                  need=need, on=today(), relevance=RELEVANCE)
+            got = [(h.candidate.practitioner_id, h.scored.score) for h in ranking.hits]
+            assert got == full[:need], (spec, need)
+            # The reasons are built for the page only, but they are the full score's reasons.
+            for hit in ranking.hits:
+                assert hit.scored.reasons and hit.scored.score == score(hit.candidate, query).score
+            if ranking.total_is_exact:
+                assert ranking.total == len(full), (spec, need)
+            else:
+                skipped += 1
+                assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
+    assert skipped  # the lowered cap really made the walk skip rows somewhere

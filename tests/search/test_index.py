@@ -24,7 +24,7 @@ def test_a_listing_is_indexed_only_once_a_credential_is_approved(app):
     credential.status = CredentialStatus.APPROVED
     db.session.commit()
     assert rows(SearchProfile, p.id) == 1
-    assert rows(SearchPlace, p.id) == 2  # one location x (massage, sports massage)
+    assert rows(SearchPlace, p.id) == 4  # one location x (massage, sports massage) x (any, sports-injury)
     assert rows(SearchOnline, p.id) == 4  # two terms x (any concern, sports-injury)
 
 
@@ -35,7 +35,7 @@ def test_suspending_and_rejecting_remove_a_practitioner_from_the_index(app):
     assert rows(SearchPlace, p.id) == 0
     p.is_suspended = False
     db.session.commit()
-    assert rows(SearchPlace, p.id) == 1
+    assert rows(SearchPlace, p.id) == 2  # acupuncture x (any concern, back-spasm)
     for c in p.locations:
         db.session.delete(c)
     db.session.commit()
@@ -48,7 +48,7 @@ def test_a_rolled_back_change_leaves_the_index_alone(app):
     db.session.flush()
     db.session.rollback()
     db.session.commit()
-    assert rows(SearchPlace, p.id) == 1
+    assert rows(SearchPlace, p.id) == 2
 
 
 def test_seed_synthetic_adds_verified_practitioners_with_a_progress_bar(runner, app):
@@ -61,11 +61,11 @@ def test_seed_synthetic_adds_verified_practitioners_with_a_progress_bar(runner, 
     assert db.session.scalar(select(func.count()).select_from(SearchProfile)) == 40
     # The index the loader wrote is the index the listings imply.
     before = sorted(db.session.execute(select(SearchPlace.practitioner_id, SearchPlace.location_id,
-                                              SearchPlace.term, SearchPlace.valid_until)).all())
+                                              SearchPlace.term, SearchPlace.concern, SearchPlace.valid_until)).all())
     again = runner.invoke(args=["search", "reindex"])
     assert again.exit_code == 0 and "40 practitioners" in again.output
     after = sorted(db.session.execute(select(SearchPlace.practitioner_id, SearchPlace.location_id,
-                                             SearchPlace.term, SearchPlace.valid_until)).all())
+                                             SearchPlace.term, SearchPlace.concern, SearchPlace.valid_until)).all())
     assert before == after
     # Ordinary writes still work after the bulk load (ids and sequences moved on).
     make_verified_practitioner(app)
@@ -76,3 +76,22 @@ def test_synthetic_practitioners_are_found_by_search(runner, client):
     body = client.get("/api/v1/search", query_string={"concern": "back-spasm", "near": "Mumbai"}).get_json()
     assert body["results"], body
     assert all(r["distance_km"] is None or r["distance_km"] <= 25 for r in body["results"])
+
+
+def test_the_place_rows_of_declared_concerns_follow_the_listing(app):
+    """Search reads declarers of a concern from their own rows: a concern added to or
+    dropped from a listing must add or drop those rows at once."""
+    from marketplace.taxonomy.models import Concern
+
+    p = make_verified_practitioner(app, modalities=("massage",), concerns=("back-spasm",))
+
+    def concerns() -> list[str]:
+        return sorted(db.session.scalars(select(SearchPlace.concern).where(SearchPlace.practitioner_id == p.id)))
+
+    assert concerns() == ["", "back-spasm"]
+    p.concerns.append(db.session.scalars(select(Concern).where(Concern.slug == "sciatica")).one())
+    db.session.commit()
+    assert concerns() == ["", "back-spasm", "sciatica"]
+    p.concerns = []
+    db.session.commit()
+    assert concerns() == [""]

@@ -1,0 +1,83 @@
+"""Whole answers of ``GET /api/v1/search`` (and the search page's outcome), cached for
+identical searches.
+
+Searches repeat (the same concern near the same city, the next page and back), and the
+index changes rarely, so the finished JSON is kept in the shared cache for
+``SEARCH_CACHE_SECONDS`` (0 turns this off). The key holds everything the answer depends on:
+
+* every parameter of the search, normalised (sets sorted), with the page and page size;
+* the search-index version, bumped after every commit that rebuilt index rows, so a listing
+  edit, a verification decision or a suspension shows in the very next search;
+* the matching-data version (admin-edited phrases and relevance) and the active taxonomy;
+* the current minute: next-available slots and licence expiry depend on the time.
+
+Urgent answers and screening questions are never stored: each urgent search must add to
+the anonymous count, and asking is cheap. The answer does not depend on who asks.
+
+The version lives in the same cache as the answers, so with Redis every worker sees a
+bump at once; with the in-process cache (development) it is per process, like the answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import astuple
+
+from flask import current_app
+
+from marketplace.core.clock import utcnow
+from marketplace.infra import caching
+from marketplace.search.outcome import SearchInput, SearchOutcome
+
+VERSION_KEY = "search:index-version"
+
+
+def seconds() -> int:
+    """How long an answer lives (0 or less: no caching)."""
+    return int(current_app.config.get("SEARCH_CACHE_SECONDS", 30) or 0)
+
+
+def index_version() -> str:
+    """The current search-index version, made up on first use (or after an eviction)."""
+    version = caching.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        caching.set(VERSION_KEY, version, timeout=0)
+    return str(version)
+
+
+def bump_index_version() -> None:
+    """Called after a commit that changed index rows: every cached answer is now stale."""
+    caching.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+
+
+def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answer") -> str:
+    """The cache key of one search (``kind``: the API's JSON "answer" or the page's
+    "outcome"). Read the version *before* searching: an answer computed from data older
+    than a bump is then filed under the old version, never the new one."""
+    normal = tuple(sorted(v) if isinstance(v, frozenset) else v for v in astuple(data))
+    parts = repr((normal, index_version(), matching, taxonomy, utcnow().strftime("%Y%m%d%H%M")))
+    return f"search:{kind}:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
+def cacheable(outcome: SearchOutcome) -> bool:
+    return not outcome.urgent and not outcome.questions
+
+
+def get(cache_key: str) -> str | None:
+    found = caching.get(cache_key)
+    return found if isinstance(found, str) else None
+
+
+def put(cache_key: str, body: str) -> None:
+    caching.set(cache_key, body, timeout=seconds())
+
+
+def get_outcome(cache_key: str) -> SearchOutcome | None:
+    found = caching.get(cache_key)
+    return found if isinstance(found, SearchOutcome) else None
+
+
+def put_outcome(cache_key: str, outcome: SearchOutcome) -> None:
+    caching.set(cache_key, outcome, timeout=seconds())

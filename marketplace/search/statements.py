@@ -1,0 +1,77 @@
+"""The SQL the ranking walk runs, built once per shape with every value bound at execution.
+
+Binding the term list and the cell ranges (instead of inlining ~60 literals per
+statement) lets SQLAlchemy reuse the compiled statement: building and compiling it was
+most of what a sparse search cost. See :mod:`marketplace.search.engine` for the walk.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Select, String, Text, bindparam, cast, literal, select, tuple_, union_all
+
+from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
+
+ONLINE_BATCH = 64
+
+
+@lru_cache(maxsize=256)
+def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venue: bool) -> Select:
+    """UNION ALL of one SELECT per rectangle and kind of row (an OR across rectangles would
+    stop SQLite, and sometimes PostgreSQL, from seeking the (term, concern, lat, lon) index).
+    ``shape[i]`` says whether rectangle i lists its latitude rows (exact seeks) or gives a
+    range; ``declared`` reads the rows of the seeker's concerns for ``dterms``, ``generic``
+    the everyone rows for ``gterms``. Each row carries its practitioner's profile (see
+    :func:`profile_statement`): a join per row is far cheaper than a statement per shell."""
+    kinds = ([SearchPlace.term.in_(bindparam("dterms", expanding=True)),
+              SearchPlace.concern.in_(bindparam("dconcerns", expanding=True))] if declared else None,
+             [SearchPlace.term.in_(bindparam("gterms", expanding=True)), SearchPlace.concern == ""]
+             if generic else None)
+    selects = []
+    for i, listed in enumerate(shape):
+        lat = (SearchPlace.lat_idx.in_(bindparam(f"lat{i}", expanding=True)) if listed
+               else SearchPlace.lat_idx.between(bindparam(f"lat_lo{i}"), bindparam(f"lat_hi{i}")))
+        for kind in kinds:
+            if kind is None:
+                continue
+            part = (select(SearchPlace.practitioner_id, SearchPlace.location_id, SearchPlace.term,
+                           SearchPlace.concern, SearchPlace.lat, SearchPlace.lon, SearchPlace.venue_type,
+                           *_profile_columns())
+                    .join(SearchProfile, SearchProfile.practitioner_id == SearchPlace.practitioner_id)
+                    .where(*kind, lat, SearchPlace.lon_idx.between(bindparam(f"lon_lo{i}"), bindparam(f"lon_hi{i}")),
+                           SearchPlace.valid_until >= bindparam("on")))
+            if venue:
+                part = part.where(SearchPlace.venue_type == bindparam("venue"))
+            selects.append(part)
+    return selects[0] if len(selects) == 1 else union_all(*selects)
+
+
+@lru_cache(maxsize=4)
+def online_statement(after: bool) -> Select:
+    stmt = (select(SearchOnline.price_factor, SearchOnline.practitioner_id)
+            .where(SearchOnline.term == bindparam("term"), SearchOnline.concern == bindparam("concern"),
+                   SearchOnline.valid_until >= bindparam("on"))
+            .order_by(SearchOnline.price_factor.desc(), SearchOnline.practitioner_id.desc())
+            .limit(ONLINE_BATCH))
+    if after:
+        stmt = stmt.where(tuple_(SearchOnline.price_factor, SearchOnline.practitioner_id)
+                          < tuple_(bindparam("after_factor"), bindparam("after_id")))
+    return stmt
+
+
+def _profile_columns() -> tuple:
+    """The four JSON columns glued into one JSON array in SQL (one ``json.loads`` per
+    profile instead of four, and no per-column JSON result processing), then min_price,
+    currency and offers_online."""
+    glued = (literal("[", String) + cast(SearchProfile.modalities, Text) + literal(",", String)
+             + cast(SearchProfile.techniques, Text) + literal(",", String) + cast(SearchProfile.concerns, Text)
+             + literal(",", String) + cast(SearchProfile.languages, Text) + literal("]", String))
+    return glued, SearchProfile.min_price, SearchProfile.currency, SearchProfile.offers_online
+
+
+@lru_cache(maxsize=1)
+def profile_statement() -> Select:
+    """Profiles by practitioner id (for the online lists, whose rows carry none)."""
+    return (select(SearchProfile.practitioner_id, *_profile_columns())
+            .where(SearchProfile.practitioner_id.in_(bindparam("ids", expanding=True))))

@@ -1,0 +1,130 @@
+"""Identical searches share one cached answer; any change to what search shows retires it
+at once. (CACHE_TYPE is SimpleCache here, one per test app; with REDIS_URL the same code
+runs on Redis.)"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from marketplace.extensions import db
+from marketplace.search.models import SearchProfile, UrgentOutcome
+from marketplace.verification.models import CredentialStatus
+from tests.builders import make_credential, make_practitioner, make_verified_practitioner
+
+PARAMS = {"concern": "sciatica", "lat": 12.9716, "lon": 77.5946, "mode": "in_person"}
+
+
+def search(client, **params) -> dict:  # noqa: ANN001
+    response = client.get("/api/v1/search", query_string={**PARAMS, **params})
+    assert response.status_code == 200, response.get_json()
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def names(body: dict) -> list[str]:
+    return [r["practitioner"]["display_name"] for r in body["results"]]
+
+
+@pytest.fixture
+def physio(app):  # noqa: ANN001, ANN201
+    return make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), lat=12.975, lon=77.59)
+
+
+def sneak_rename(practitioner_id: int, name: str) -> None:
+    """Change the index behind the application's back (no rebuild, so no version bump): only
+    a fresh computation can show the new name, a cached answer still shows the old one."""
+    db.session.execute(update(SearchProfile).where(SearchProfile.practitioner_id == practitioner_id)
+                       .values(display_name=name))
+    db.session.commit()
+
+
+def test_a_repeated_search_is_answered_from_the_cache(app, client, physio):
+    first = search(client)
+    assert names(first) == ["Meera Physio"]
+    sneak_rename(physio.id, "Renamed Underneath")
+    assert search(client) == first  # served from the cache
+    app.config["SEARCH_CACHE_SECONDS"] = 0
+    assert names(search(client)) == ["Renamed Underneath"]  # with the cache off, computed afresh
+
+
+def test_a_listing_edit_shows_in_the_very_next_search(client, physio):
+    assert names(search(client)) == ["Meera Physio"]
+    physio.display_name = "Meera Rao, Physiotherapist"
+    db.session.commit()
+    assert names(search(client)) == ["Meera Rao, Physiotherapist"]
+
+
+def test_a_verification_decision_shows_in_the_very_next_search(app, client, physio):
+    newcomer = make_practitioner(display_name="New Physio", modalities=("physiotherapy",), concerns=("sciatica",),
+                                 lat=12.972, lon=77.595)
+    credential = make_credential(app, newcomer)
+    assert names(search(client)) == ["Meera Physio"]
+    credential.status = CredentialStatus.APPROVED
+    db.session.commit()
+    assert sorted(names(search(client))) == ["Meera Physio", "New Physio"]
+
+
+def test_a_suspension_shows_in_the_very_next_search(client, physio):
+    assert names(search(client)) == ["Meera Physio"]
+    physio.is_suspended = True
+    db.session.commit()
+    body = search(client)
+    assert body["results"] == [] and body["total"] == 0
+
+
+def test_different_parameters_never_share_an_answer(app, client, physio):
+    make_verified_practitioner(app, display_name="Second Physio", modalities=("physiotherapy",),
+                               concerns=("sciatica",), lat=13.05, lon=77.60)
+    both = search(client)
+    assert names(both) == ["Meera Physio", "Second Physio"]
+    assert names(search(client, per_page=1)) == ["Meera Physio"]
+    assert names(search(client, per_page=1, page=2)) == ["Second Physio"]
+    assert names(search(client, radius_km=3)) == ["Meera Physio"]
+    assert names(search(client, concern="fibromyalgia", modality="physiotherapy")) == ["Meera Physio",
+                                                                                     "Second Physio"]
+    assert search(client, language="Klingon")["results"] == []
+    assert search(client, cautions="pregnancy")["cautions"] == ["pregnancy"]
+    assert search(client) == both
+
+
+def test_an_answer_is_recomputed_in_the_next_minute(client, physio, frozen_clock):
+    now = datetime(2026, 11, 23, 9, 0, 5, tzinfo=timezone.utc)
+    frozen_clock(now)
+    first = search(client)
+    sneak_rename(physio.id, "Renamed Underneath")
+    assert search(client) == first
+    frozen_clock(now + timedelta(minutes=1))
+    assert names(search(client)) == ["Renamed Underneath"]
+
+
+def test_every_urgent_search_is_counted_even_when_repeated(client, physio):
+    for _ in range(3):
+        assert search(client, red_flags="fever")["urgent"] is True
+    assert db.session.scalar(select(UrgentOutcome.count).where(UrgentOutcome.red_flag == "fever")) == 3
+
+
+def test_the_search_page_shares_outcomes_and_shows_edits_at_once(app, client, physio):
+    def page() -> str:
+        response = client.get("/search", query_string={"concern": "sciatica", "near": "Bengaluru"})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    assert "Meera Physio" in page()
+    sneak_rename(physio.id, "Renamed Underneath")
+    assert "Meera Physio" in page()  # the shared outcome
+    physio.display_name = "Meera Rao, Physiotherapist"
+    db.session.commit()
+    html = page()
+    assert "Meera Rao, Physiotherapist" in html and "Meera Physio" not in html
+
+
+def test_urgent_page_searches_are_counted_every_time(client, physio):
+    for _ in range(2):
+        response = client.get("/search", query_string={"concern": "sciatica", "near": "Bengaluru",
+                                                       "red_flags": "fever"})
+        assert response.status_code == 200
+    assert db.session.scalar(select(UrgentOutcome.count).where(UrgentOutcome.red_flag == "fever")) == 2
