@@ -211,11 +211,17 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
     out: dict[int, list[PackageSummary]] = {pid: [] for pid in ids}
     if not slugs or not ids:
         return out
+    # Most results deliver no package at all: one indexed lookup answers that before the
+    # on-sale condition (verified pairs for every component) is built and run.
+    delivered = db.session.scalars(
+        select(PackageComponent.package_id).where(PackageComponent.practitioner_id.in_(ids)).distinct()
+    ).all()
+    if not delivered:
+        return out
     stmt = sellable(on).options(*_LOAD).where(
+        Package.id.in_(delivered),
         exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
                .where(package_concern.c.package_id == Package.id, Concern.slug.in_(slugs))),
-        exists(select(1).where(PackageComponent.package_id == Package.id,
-                               PackageComponent.practitioner_id.in_(ids))),
     )
     for package in db.session.scalars(stmt).unique():
         item = summary(package)

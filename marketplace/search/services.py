@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -263,8 +262,11 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
         select(SearchProfile.practitioner_id, SearchProfile.display_name).where(SearchProfile.practitioner_id.in_(ids))
     ).all())
     location_ids = [h.location_id for h in hits if h.location_id is not None]
-    locations: Mapping[int, Location] = {
-        loc.id: loc for loc in db.session.scalars(select(Location).where(Location.id.in_(location_ids)))
+    # Columns, not entities: the page shows six fields of each place.
+    locations = {
+        row.id: row for row in db.session.execute(
+            select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
+            .where(Location.id.in_(location_ids)))
     } if location_ids else {}
     # Results show when each practitioner can next be seen, and the courses of care they
     # offer for this concern (read for the page only: neither changes the ranking).
