@@ -261,14 +261,18 @@ _ERROR_TEXT = {
     404: "Not found, or not visible to the caller",
     409: "Conflicts with the current state",
     413: "Upload too large",
+    429: "Too many requests from this client; `Retry-After` says when to try again",
     503: "A provider this call needs is unavailable",
 }
 
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every declared endpoint."""
+    from marketplace.infra.limits import ROUTE_LIMITS  # the one table the limiter applies
+
     components = _Components()
     paths: dict[str, dict[str, Any]] = {}
+    limited = {row.endpoint for row in ROUTE_LIMITS}
     for ep in ENDPOINTS:
         path, path_params = _openapi_path(f"{api.url_prefix}{ep.rule}")
         op: dict[str, Any] = {
@@ -316,6 +320,8 @@ def openapi_document() -> dict[str, Any]:
             codes.update({401, 403})
         if ep.form is not None:
             codes.add(413)
+        if f"{api.name}.{ep.name}" in limited:
+            codes.add(429)
         for code in sorted(codes):
             op["responses"][str(code)] = _problem_response(components, _ERROR_TEXT.get(code, "Error"))
         paths.setdefault(path, {})[ep.method.lower()] = op

@@ -125,3 +125,14 @@ def test_redis_down_keeps_answering_and_falls_back_to_memory_limits(make_app: Ca
 def test_limits_can_be_switched_off(make_app: Callable[..., Flask]) -> None:
     client = make_app(RATELIMIT_ENABLED=False, **ALL_LOW).test_client()
     assert [_token_attempt(client).status_code for _ in range(6)] == [401] * 6
+
+
+def test_the_api_document_says_which_operations_can_answer_429(client: FlaskClient):
+    """A client generator learns from the OpenAPI document that search, sign-in tokens,
+    registration and password reset may be refused for a while, and nothing else."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    limited = {(path, method) for path, ops in paths.items() for method, op in ops.items() if "429" in op["responses"]}
+    assert limited == {("/api/v1/search", "get"), ("/api/v1/auth/tokens", "post"),
+                       ("/api/v1/auth/register", "post"), ("/api/v1/auth/password-reset", "post")}
+    problem = paths["/api/v1/search"]["get"]["responses"]["429"]
+    assert "Retry-After" in problem["description"]
