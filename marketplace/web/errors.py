@@ -56,10 +56,31 @@ def _discard_session() -> None:
         db.session.rollback()
     except DBAPIError:
         log.warning("rollback failed: the database connection is gone")
+        _release_session()
+
+
+def _release_session(exc: BaseException | None = None) -> None:
+    """End the request's session, tolerating a connection that died after the request's
+    work was committed (PostgreSQL restarting between the commit and the teardown's
+    rollback): the answer already decided, a 201 for a committed booking say, must not
+    become a server error. The dead connection is invalidated, never reused."""
+    try:
         db.session.remove()
+    except DBAPIError as error:
+        log.warning("could not release the database session (%s); its connection is discarded",
+                    str(error).splitlines()[0] if str(error) else type(error).__name__)
+        try:
+            db.session().invalidate()  # close without a rollback; the pool drops the connection
+        except DBAPIError:  # pragma: no cover - invalidation does not talk to the server
+            pass
+        db.session.registry.clear()
 
 
 def register_error_handlers(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run
+    # in reverse); Flask-SQLAlchemy's remove() then finds an empty session.
+    app.teardown_appcontext(_release_session)
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # noqa: ANN202
         # The request's work is abandoned: nothing half-done may be flushed later.
