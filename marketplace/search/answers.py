@@ -15,7 +15,8 @@ Urgent answers and screening questions are never stored: each urgent search must
 the anonymous count, and asking is cheap. The answer does not depend on who asks.
 
 The version lives in the same cache as the answers, so with Redis every worker sees a
-bump at once; with the in-process cache (development) it is per process, like the answers.
+bump at once; with the in-process cache it is per process, like the answers, which is why
+production without Redis does not cache answers at all (:func:`seconds`).
 """
 
 from __future__ import annotations
@@ -34,8 +35,13 @@ VERSION_KEY = "search:index-version"
 
 
 def seconds() -> int:
-    """How long an answer lives (0 or less: no caching)."""
-    return int(current_app.config.get("SEARCH_CACHE_SECONDS", 30) or 0)
+    """How long an answer lives (0 or less: no caching). In production only on the shared
+    (Redis) cache: gunicorn runs several processes, and a suspension handled by one must
+    retire the answers every other one would serve."""
+    config = current_app.config
+    if config.get("MARKETPLACE_ENV") == "production" and config.get("CACHE_TYPE") != "RedisCache":
+        return 0
+    return int(config.get("SEARCH_CACHE_SECONDS", 30) or 0)
 
 
 def index_version() -> str:

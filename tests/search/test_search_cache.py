@@ -128,3 +128,12 @@ def test_urgent_page_searches_are_counted_every_time(client, physio):
                                                        "red_flags": "fever"})
         assert response.status_code == 200
     assert db.session.scalar(select(UrgentOutcome.count).where(UrgentOutcome.red_flag == "fever")) == 2
+
+
+def test_production_without_redis_computes_every_answer(app, client, physio):
+    """Several gunicorn processes each with their own in-process cache could not retire
+    each other's answers after a suspension: production caches answers only in Redis."""
+    app.config.update(MARKETPLACE_ENV="production", CACHE_TYPE="SimpleCache")
+    assert names(search(client)) == ["Meera Physio"]
+    sneak_rename(physio.id, "Renamed Underneath")
+    assert names(search(client)) == ["Renamed Underneath"]
