@@ -36,7 +36,7 @@ from marketplace.core.mail import Mail, send_after_commit
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.packages import services as package_services
-from marketplace.packages.models import Enrollment, EnrollmentStatus, Package, PackageStatus
+from marketplace.packages.models import Enrollment, EnrollmentSession, EnrollmentStatus, Package, PackageStatus
 from marketplace.payments import cancellations
 from marketplace.payments import services as payments
 from marketplace.payments.models import Order, OrderStatus
@@ -147,12 +147,20 @@ def _cancel_as_seeker(user: User, result: Deletion, now: datetime) -> None:
 
 def _cancel_as_practitioner(user: User, practitioner: Practitioner, result: Deletion, now: datetime) -> None:
     """Cancel every upcoming session the practitioner would have given: the seekers are
-    told and a paid session is refunded in full (the practitioner cancels)."""
+    told and a paid session is refunded in full (the practitioner cancels). Sessions of
+    bought packages they had not given yet are withdrawn and refunded from their share;
+    the package's other sessions stay with the other partners."""
     for booking in _upcoming(Booking.practitioner_id == practitioner.id, now):
         _, order = cancellations.cancel_booking(booking, user, PRACTITIONER_REASON, now=now)
         if order is not None:
             result.orders.append(order)
         result.cancelled_bookings += 1
+    holding = select(EnrollmentSession.enrollment_id).where(EnrollmentSession.practitioner_id == practitioner.id)
+    for enrollment in db.session.scalars(select(Enrollment).where(
+            Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.id.in_(holding)).order_by(Enrollment.id)).all():
+        order = cancellations.withdraw_practitioner(enrollment, practitioner.id, user, PRACTITIONER_REASON)
+        if order is not None:
+            result.orders.append(order)
 
 
 def _upcoming(condition, now: datetime) -> list[Booking]:  # noqa: ANN001

@@ -256,6 +256,55 @@ def cancel_enrollment(enrollment: Enrollment, actor: User | None, reason: str | 
     return Cancellation(enrollment.id, refund, enrollment.currency, by_practitioner)
 
 
+def _all_done(enrollment: Enrollment) -> bool:
+    """Every session delivered (attended or a no-show) or withdrawn, and at least one delivered."""
+    done = (SessionStatus.ATTENDED, SessionStatus.NO_SHOW, SessionStatus.CANCELLED)
+    return (any(s.status is not SessionStatus.CANCELLED for s in enrollment.sessions)
+            and all(s.status in done for s in enrollment.sessions))
+
+
+def withdraw_practitioner(enrollment: Enrollment, practitioner_id: int, reason: str) -> int:
+    """A partner left for good (deleted their account): their sessions not delivered yet
+    are cancelled, with an upcoming booking for one, and their value is returned for a
+    refund; the sessions with the other partners stay bookable. The enrollment completes
+    when nothing is left to deliver, and is cancelled when nothing was ever delivered
+    and nothing is left. Returns the value withdrawn (minor units; 0 if none)."""
+    _lock(enrollment)
+    if enrollment.status is not EnrollmentStatus.ACTIVE:
+        return 0
+    now = utcnow()
+    value = 0
+    for session in enrollment.sessions:
+        if session.practitioner_id != practitioner_id:
+            continue
+        state, _ = session_state(session, now)
+        if state == "upcoming":
+            from marketplace.booking import services as booking_services
+
+            booking = current_booking(session)
+            assert booking is not None
+            booking_services.cancel(booking, enrollment.seeker, reason, now=now)
+        if state in ("unscheduled", "upcoming"):
+            session.status = SessionStatus.CANCELLED
+            value += session.value
+    if not value:
+        return 0
+    if all(s.status is SessionStatus.CANCELLED for s in enrollment.sessions):
+        enrollment.status, enrollment.ended_at = EnrollmentStatus.CANCELLED, now
+    elif _all_done(enrollment):
+        enrollment.status, enrollment.ended_at = EnrollmentStatus.COMPLETED, now
+    audit.record(None, "enrollment.sessions_withdrawn", "enrollment", enrollment.id, reason,
+                 practitioner_id=practitioner_id, refund=value, currency=enrollment.currency)
+    db.session.flush()
+    notify(enrollment.seeker, "enrollment.sessions_withdrawn",
+           f"A practitioner in your package “{enrollment.package.name}” has left the marketplace. "
+           f"Their sessions you had not had yet are cancelled and refunded: {format_money(value, enrollment.currency)}."
+           + (" Your sessions with the other practitioners stay booked or bookable."
+              if enrollment.status is EnrollmentStatus.ACTIVE else ""),
+           link=CARE_PLAN_PATH, mail_subject="Sessions in your package are refunded")
+    return value
+
+
 # --- Booking sessions ----------------------------------------------------------------------------
 
 def schedulable_component(seeker: User, enrollment: Enrollment, component_id: int) -> PackageComponent:
@@ -335,8 +384,7 @@ def refresh_sessions(enrollment: Enrollment, now: datetime | None = None) -> boo
             session.status, changed = SessionStatus(state), True
         elif starts is not None and session.scheduled_at != starts:
             session.scheduled_at, changed = starts, True
-    if (enrollment.status is EnrollmentStatus.ACTIVE and enrollment.sessions and all(
-            s.status in (SessionStatus.ATTENDED, SessionStatus.NO_SHOW) for s in enrollment.sessions)):
+    if enrollment.status is EnrollmentStatus.ACTIVE and _all_done(enrollment):
         enrollment.status, enrollment.ended_at, changed = EnrollmentStatus.COMPLETED, now, True
     if changed:
         db.session.flush()

@@ -100,3 +100,16 @@ def cancel_enrollment(enrollment: Enrollment, actor: User, reason: str | None = 
         return EnrollmentCancelled(None, "Cancelled. Nothing was paid through an order, so nothing is refunded.")
     result = services.cancel_order(order, actor, reason, now=now)
     return EnrollmentCancelled(order, result.explanation)
+
+
+def withdraw_practitioner(enrollment: Enrollment, practitioner_id: int, actor: User | None,
+                          reason: str) -> Order | None:
+    """A partner of a bought package left for good: their undelivered sessions are
+    cancelled and, when the package was paid through an order, refunded from their share.
+    Returns the order whose refund :func:`after_commit` must send (None when nothing is)."""
+    value = enrollments.withdraw_practitioner(enrollment, practitioner_id, reason)
+    order = db.session.scalar(select(Order).where(Order.enrollment_id == enrollment.id))
+    if order is None or services.refund_withdrawn_sessions(
+            order, practitioner_id, value, actor, f"Sessions withdrawn: {reason}") is None:
+        return None
+    return order

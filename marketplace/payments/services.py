@@ -504,6 +504,19 @@ def cancel_order(order: Order, actor: User, reason: str | None = None, *, now: d
     return CancelResult(order, refund, explanation)
 
 
+def refund_withdrawn_sessions(order: Order, practitioner_id: int, value: int, actor: User | None,
+                              reason: str) -> Refund | None:
+    """Refund ``value`` (the sessions a departed partner will not give, see
+    ``enrollments.withdraw_practitioner``) from that partner's share alone, within what
+    the order still holds for them. None when nothing is refundable."""
+    if not order.status.is_paid or value <= 0:
+        return None
+    amount = min(value, max(_remaining(order).get(practitioner_id, 0), 0), order.refundable)
+    if amount <= 0:
+        return None
+    return request_refund(order, amount, reason=reason, actor=actor, split={practitioner_id: amount})
+
+
 # --- reconciling -----------------------------------------------------------------------------------
 
 @dataclass

@@ -185,3 +185,60 @@ def test_a_seekers_paid_package_is_cancelled_and_its_unused_sessions_refunded(ap
     assert order.status is OrderStatus.REFUNDED and order.amount_refunded == 18000
     assert [r.status for r in order.refunds] == [RefundStatus.SUCCEEDED]
     assert all(r.adds_up for r in ledger.report())
+
+
+def test_a_partner_who_leaves_has_their_undelivered_package_sessions_refunded(app, client, sdk, frozen_clock,
+                                                                                outbox):
+    """Ben gives the physiotherapy of a combined package and deletes his account after one
+    of his six sessions: his five undelivered sessions (one of them booked) are cancelled
+    and refunded from his share alone, to the minor unit; the seeker keeps the
+    acupuncture with Asha, and the books add up."""
+    from datetime import timedelta
+
+    from marketplace.booking import services as booking_services
+    from marketplace.packages import enrollments
+    from marketplace.packages.models import EnrollmentStatus, SessionStatus
+    from tests.packages.helpers import SOHO, open_every_day, package, practitioner
+    from tests.payments.test_package_orders import buy, slot
+
+    asha = practitioner(app, "Asha Rao", "acupuncture", fee=5000)
+    ben = practitioner(app, "Ben Okafor", "physiotherapy", at=SOHO, fee=7000)
+    open_every_day(asha)
+    open_every_day(ben)
+    # £450.01 by minutes: Asha 4 × £45.00; Ben £45.01 for his first session, £45.00 after.
+    pkg = package(asha, [(asha, "acupuncture", 4, 45), (ben, "physiotherapy", 6, 45)], price=45001)
+    seeker = make_user(Role.SEEKER, email="sam@example.com")
+    order = buy(client, sdk, seeker, pkg)
+    acupuncture, physio = pkg.components
+    delivered = enrollments.schedule_session(seeker, order.enrollment, physio.id, slot(2), ben.locations[0].id)
+    booked = enrollments.schedule_session(seeker, order.enrollment, physio.id, slot(6), ben.locations[0].id)
+    kept = enrollments.schedule_session(seeker, order.enrollment, acupuncture.id, slot(7), asha.locations[0].id)
+    db.session.commit()
+    frozen_clock(slot(2) + timedelta(hours=1))
+    booking_services.mark_attended(delivered.booking, ben.user)
+    db.session.commit()
+
+    login(client, ben.user)
+    response = client.post("/account/delete", data={"csrf_token": csrf_token(client, "/account/delete"),
+                                                    "password": PASSWORD, "understood": "y"})
+    assert response.status_code == 302
+
+    db.session.expire_all()
+    assert booked.booking.status is BookingStatus.CANCELLED
+    assert kept.booking.status is BookingStatus.CONFIRMED
+    ben_sessions = [s for s in order.enrollment.sessions if s.practitioner_id == ben.id]
+    from marketplace.core.clock import utcnow
+
+    assert sorted(enrollments.session_state(s, utcnow())[0] for s in ben_sessions) == ["attended"] + ["cancelled"] * 5
+    assert order.enrollment.status is EnrollmentStatus.ACTIVE  # Asha's four sessions remain
+    assert all(s.status is not SessionStatus.CANCELLED for s in order.enrollment.sessions
+               if s.practitioner_id == asha.id)
+    assert order.status is OrderStatus.PARTIALLY_REFUNDED and order.amount_refunded == 27001 - 4501
+    assert {s.practitioner_id: s.refunded for s in order.shares} == {asha.id: 0, ben.id: 22500}
+    [refund] = sdk.v1.refunds.list({"payment_intent": order.stripe_payment_intent_id}).data
+    assert refund.amount == 22500
+    note = db.session.scalars(select(Notification).where(Notification.user_id == seeker.id,
+                                                         Notification.kind == "enrollment.sessions_withdrawn")).one()
+    assert "£225.00" in note.message and "other practitioners" in note.message
+    assert any(m.to == "sam@example.com" and "refunded" in m.subject for m in outbox)
+    assert all(r.adds_up for r in ledger.report())
