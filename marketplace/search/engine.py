@@ -228,7 +228,8 @@ class _Walk:
         if self.query.venue_type:
             params["venue"] = self.query.venue_type
         self.queries += 1
-        stmt = place_statement(tuple(shape), declared, bool(generic_terms), bool(self.query.venue_type))
+        stmt = place_statement(tuple(shape), declared, bool(generic_terms), bool(self.query.venue_type),
+                               self.session.get_bind().dialect.name == "postgresql")
         rows = self.session.execute(stmt, params).all()
         self.rows_read += len(rows)
         changed: set[int] = set()

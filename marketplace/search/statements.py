@@ -9,28 +9,41 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Select, String, Text, bindparam, cast, literal, select, tuple_, union_all
+from sqlalchemy import Integer, Select, String, Text, any_, bindparam, cast, literal, select, tuple_, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 
 ONLINE_BATCH = 64
 
 
+def _one_of(column, name: str, item_type, arrays: bool):  # noqa: ANN001, ANN202
+    """``column`` is one of the list bound as ``name``: ``= ANY(:name)`` with one array
+    parameter on PostgreSQL (the SQL text stays the same whatever the list's length, so
+    the server prepares it once and stops planning it on every search), an expanding
+    ``IN`` elsewhere."""
+    if arrays:
+        return column == any_(bindparam(name, type_=ARRAY(item_type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 @lru_cache(maxsize=256)
-def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venue: bool) -> Select:
+def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venue: bool,
+                    arrays: bool = False) -> Select:
     """UNION ALL of one SELECT per rectangle and kind of row (an OR across rectangles would
     stop SQLite, and sometimes PostgreSQL, from seeking the (term, concern, lat, lon) index).
     ``shape[i]`` says whether rectangle i lists its latitude rows (exact seeks) or gives a
     range; ``declared`` reads the rows of the seeker's concerns for ``dterms``, ``generic``
-    the everyone rows for ``gterms``. Each row carries its practitioner's profile (see
-    :func:`profile_statement`): a join per row is far cheaper than a statement per shell."""
-    kinds = ([SearchPlace.term.in_(bindparam("dterms", expanding=True)),
-              SearchPlace.concern.in_(bindparam("dconcerns", expanding=True))] if declared else None,
-             [SearchPlace.term.in_(bindparam("gterms", expanding=True)), SearchPlace.concern == ""]
+    the everyone rows for ``gterms``; ``arrays`` binds lists as arrays (PostgreSQL). Each
+    row carries its practitioner's profile (see :func:`profile_statement`): a join per row
+    is far cheaper than a statement per shell."""
+    kinds = ([_one_of(SearchPlace.term, "dterms", String, arrays),
+              _one_of(SearchPlace.concern, "dconcerns", String, arrays)] if declared else None,
+             [_one_of(SearchPlace.term, "gterms", String, arrays), SearchPlace.concern == ""]
              if generic else None)
     selects = []
     for i, listed in enumerate(shape):
-        lat = (SearchPlace.lat_idx.in_(bindparam(f"lat{i}", expanding=True)) if listed
+        lat = (_one_of(SearchPlace.lat_idx, f"lat{i}", Integer, arrays) if listed
                else SearchPlace.lat_idx.between(bindparam(f"lat_lo{i}"), bindparam(f"lat_hi{i}")))
         for kind in kinds:
             if kind is None:
