@@ -168,11 +168,12 @@ def code_version() -> dict:
 
 
 def table(runs: list[dict]) -> str:
-    lines = ["| endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors | worker CPU ms/request |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         lines.append(f"| {r['label']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.2f} | {r['p90_us'] / 1000:.2f} | "
-                     f"{r['p99_us'] / 1000:.2f} | {r['max_us'] / 1000:.0f} | {r['non_2xx']} | {r['socket_errors']} |")
+                     f"{r['p99_us'] / 1000:.2f} | {r['max_us'] / 1000:.0f} | {r['non_2xx']} | {r['socket_errors']} | "
+                     f"{r['cpu_ms_per_request']:.2f} |")
     return "\n".join(lines)
 
 
@@ -233,7 +234,7 @@ def main() -> None:
         for label, key in (("/livez", "livez"), ("/api/v1/search", "search"),
                            ("/api/v1/practitioners/<id>", "profile"), ("/search (HTML)", "page"),
                            ("/livez (again)", "livez")):
-            run = run_wrk(base, files[key], args, label)
+            run = run_wrk(base, files[key], args, label, proc.pid)
             run["loadavg_after"] = os.getloadavg()
             runs.append(run)
         report["runs"] = runs
