@@ -321,6 +321,13 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     """The best ``need`` matches for ``query`` (see the module docstring), with the count."""
     w = weights
     bounds = term_bounds(query.concerns, terms, relevance)
+    if query.modality or query.technique:
+        # A filter reads only its own terms' rows, but a practitioner found there is scored
+        # on everything they offer: a massage therapist who is also a physiotherapist fits
+        # sciatica as a physiotherapist. Any row may therefore carry the best relevance any
+        # term has for these concerns, and only distance can order the reading.
+        ceiling = max((v for (c, _), v in relevance.items() if c in query.concerns), default=0.0)
+        bounds = {t: max(b, ceiling) for t, b in bounds.items()}
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)
