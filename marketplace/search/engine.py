@@ -302,6 +302,29 @@ def term_bounds(concerns: tuple[str, ...], terms: list[str],
     return {t: max((relevance.get((c, t), 0.0) for c in concerns), default=0.0) for t in terms}
 
 
+def several_concern_bounds(bounds: dict[str, float], concerns: tuple[str, ...],
+                           relevance: Mapping[tuple[str, str], float]) -> dict[str, float]:
+    """Tighter bounds when the seeker named several concerns. Relevance is then the mean,
+    over the concerns, of the practitioner's best relevance for each; a practitioner whose
+    best term has bound B holds only terms with bounds up to B, so for each concern they
+    reach at most the best relevance of any such term. The mean of those is a bound at
+    most B (and equal to it for one concern), and it grows with B, so reading in its order
+    is reading in the old order."""
+    if len(concerns) < 2:
+        return bounds
+    every: dict[str, float] = {}
+    for (c, t), value in relevance.items():
+        if c in concerns:
+            every[t] = max(every.get(t, 0.0), value)
+    per_concern = [[(every[t], relevance.get((c, t), 0.0)) for t in every] for c in concerns]
+
+    def mean_reach(b: float) -> float:
+        return sum(max((r for bt, r in pairs if bt <= b + _EPS), default=0.0) for pairs in per_concern) / len(concerns)
+
+    reach = {b: mean_reach(b) for b in set(bounds.values())}
+    return {t: min(b, reach[b] + _EPS) for t, b in bounds.items()}
+
+
 def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
     """The outer ring of the next shell: from the rows per cell seen so far, enough rings to
     bring about ``want`` more rows (so a sparse area takes two or three statements, not
@@ -321,7 +344,9 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     """The best ``need`` matches for ``query`` (see the module docstring), with the count."""
     w = weights
     bounds = term_bounds(query.concerns, terms, relevance)
-    if query.modality or query.technique:
+    if not (query.modality or query.technique):
+        bounds = several_concern_bounds(bounds, query.concerns, relevance)
+    else:
         # A filter reads only its own terms' rows, but a practitioner found there is scored
         # on everything they offer: a massage therapist who is also a physiotherapist fits
         # sciatica as a physiotherapist. Any row may therefore carry the best relevance any

@@ -100,6 +100,8 @@ QUERIES = [
     dict(concerns=("neck-shoulder-tension",), cautions=frozenset({"bleeding-risk"})),
     dict(concerns=("pregnancy-postnatal-back-pain",), cautions=frozenset({"pregnancy"})),
     dict(concerns=("sciatica", "fibromyalgia"), language="Kannada"),
+    dict(concerns=("back-spasm", "neck-shoulder-tension", "pregnancy-postnatal-back-pain")),
+    dict(concerns=("sciatica", "back-spasm"), mode="any"),
     dict(concerns=("back-spasm",), mode="online"),
     dict(concerns=("back-spasm",), mode="in_person", max_price=150000, currency="INR"),
     dict(concerns=("fibromyalgia",), venue_type="clinic"),
