@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, Response, g, request
+from sqlalchemy import inspect as sa_inspect
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -204,7 +205,12 @@ def _user_id() -> int | None:
     cookie (no database query just for a log line)."""
     user = g.get("_login_user")
     if user is not None:
-        return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+        # The identity map key, not ``user.id``: after a rollback (a database outage) the
+        # row's attributes are expired and reading one would query the database again.
+        state = sa_inspect(user, raiseerr=False)
+        if state is None or state.identity is None:
+            return None  # the anonymous user, or a row never loaded
+        return state.identity[0]
     if not request.cookies:
         return None  # reading the session would add "Vary: Cookie" for nothing
     from flask import session

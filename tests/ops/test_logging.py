@@ -129,3 +129,33 @@ def test_the_development_servers_request_line_with_its_query_string_is_dropped(a
     werkzeug.info(" * Running on http://127.0.0.1:5000")
     logged = log_output()
     assert "saddle-numbness" not in logged and "Running on http://127.0.0.1:5000" in logged
+
+
+def test_the_access_line_does_not_query_the_database_after_a_rollback(app, client, json_logs):
+    """A request that failed (a database outage ends in a rollback, which expires the
+    signed-in user's row) must still get its access line and its answer: naming the user
+    in the log may not ask the database again (found by bench/fault_bench.py, where that
+    query turned a clean 503 into a 500)."""
+    from sqlalchemy import event
+
+    from marketplace.extensions import csrf, db
+
+    seeker = make_user(email="outage@example.com")
+    seeker_id = seeker.id
+    statements: list[str] = []
+
+    @app.post("/_rolled_back")
+    @csrf.exempt
+    def rolled_back():  # noqa: ANN202
+        from flask_login import current_user
+
+        assert current_user.is_authenticated  # loads the user for this request
+        db.session.rollback()  # what the 503 handler does: every loaded row is now expired
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        return "rolled back", 503
+
+    response = client.post("/_rolled_back", headers=bearer(client, seeker))
+    assert response.status_code == 503
+    assert statements == []
+    access = [r for r in json_logs() if r["logger"] == "marketplace.access"]
+    assert access[-1]["path"] == "/_rolled_back" and access[-1]["user_id"] == seeker_id
