@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import astuple
+from typing import TypeVar
 
 from flask import current_app
 
 from marketplace.core.clock import utcnow
+from marketplace.extensions import db
 from marketplace.infra import caching
 from marketplace.search.outcome import SearchInput, SearchOutcome
 
 VERSION_KEY = "search:index-version"
+T = TypeVar("T")
 
 
 def seconds() -> int:
@@ -71,19 +75,19 @@ def cacheable(outcome: SearchOutcome) -> bool:
     return not outcome.urgent and not outcome.questions
 
 
-def get(cache_key: str) -> str | None:
-    found = caching.get(cache_key)
-    return found if isinstance(found, str) else None
+def answer(data: SearchInput, kind: str, render: Callable[[SearchOutcome], T]) -> T:
+    """``render(outcome)`` of this search (``kind`` names the rendering: the API's JSON
+    body, the page's outcome), from the cache when an identical search was answered
+    within :func:`seconds`; otherwise computed, committed (the anonymous urgent count, if
+    any) and, unless urgent or a question, stored."""
+    from marketplace.search import services
 
-
-def put(cache_key: str, body: str) -> None:
-    caching.set(cache_key, body, timeout=seconds())
-
-
-def get_outcome(cache_key: str) -> SearchOutcome | None:
-    found = caching.get(cache_key)
-    return found if isinstance(found, SearchOutcome) else None
-
-
-def put_outcome(cache_key: str, outcome: SearchOutcome) -> None:
-    caching.set(cache_key, outcome, timeout=seconds())
+    cache_key = key(data, *services.data_versions(), kind=kind) if seconds() > 0 else None
+    if cache_key is not None and (found := caching.get(cache_key)) is not None:
+        return found
+    outcome = services.search(data, current_app.extensions["place_resolver"])
+    db.session.commit()
+    value = render(outcome)
+    if cache_key is not None and cacheable(outcome):
+        caching.set(cache_key, value, timeout=seconds())
+    return value

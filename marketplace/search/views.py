@@ -1,8 +1,8 @@
 """The search page: one GET form (bookmarkable, shareable), one service call.
 
 The view parses the query string into a :class:`SearchInput`, asks
-:func:`marketplace.search.services.search`, commits (the service may count an urgent
-outcome, anonymously) and renders. Answers to the screening questions travel in the URL
+:func:`marketplace.search.answers.answer` (the search, committed because it may count an
+urgent outcome anonymously, or an identical one's cached outcome) and renders. Answers to the screening questions travel in the URL
 of the search they belong to and are stored nowhere by this page.
 """
 
@@ -15,9 +15,9 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
-from marketplace.search import answers, services
+from marketplace.search import answers
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SearchForm
-from marketplace.search.outcome import SearchInput, SearchOutcome
+from marketplace.search.outcome import SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.web.templating import apply_errors
 
@@ -68,19 +68,6 @@ def _search_url(**changes: Any) -> str:
     return url_for("search.search", **args)
 
 
-def _search(data: SearchInput) -> SearchOutcome:
-    """The outcome for this page, shared by identical searches for a short while (see
-    :mod:`marketplace.search.answers`; urgent outcomes and questions are never shared)."""
-    key = answers.key(data, *services.data_versions(), kind="outcome") if answers.seconds() > 0 else None
-    if key is not None and (cached := answers.get_outcome(key)) is not None:
-        return cached
-    outcome = services.search(data, current_app.extensions["place_resolver"])
-    db.session.commit()  # the anonymous urgent-outcome count, if any
-    if key is not None and answers.cacheable(outcome):
-        answers.put_outcome(key, outcome)
-    return outcome
-
-
 @bp.get("/search")
 def search() -> tuple[str, int] | str:
     form = _form()
@@ -89,7 +76,8 @@ def search() -> tuple[str, int] | str:
     status = 200
     if form.is_submitted and form.validate():
         try:
-            outcome = _search(form.to_input(PER_PAGE))
+            # Identical searches share one outcome for a short while (urgent ones never).
+            outcome = answers.answer(form.to_input(PER_PAGE), "outcome", lambda found: found)
         except ValidationFailed as exc:
             db.session.rollback()
             apply_errors(form, exc, aliases={"per_page": "page"})
