@@ -216,6 +216,24 @@ class Cancellation:
     by_practitioner: dict[int, int]
 
 
+def _cancel_unused(sessions: list[EnrollmentSession], actor: User, reason: str, now: datetime) -> int:
+    """Cancel the ``sessions`` not delivered yet (and the upcoming booking of one) as
+    ``actor``; returns their value in minor units."""
+    value = 0
+    for session in sessions:
+        state, _ = session_state(session, now)
+        if state == "upcoming":
+            from marketplace.booking import services as booking_services
+
+            booking = current_booking(session)
+            assert booking is not None
+            booking_services.cancel(booking, actor, reason, now=now)
+        if state in ("unscheduled", "upcoming"):
+            session.status = SessionStatus.CANCELLED
+            value += session.value
+    return value
+
+
 def cancel_enrollment(enrollment: Enrollment, actor: User | None, reason: str | None = None) -> Cancellation:
     """Cancel a reservation or an active enrollment: upcoming bookings are cancelled and
     the unused sessions' value is reported for refund; delivered sessions stay paid.
@@ -232,16 +250,7 @@ def cancel_enrollment(enrollment: Enrollment, actor: User | None, reason: str | 
     now = utcnow()
     paid = enrollment.status is EnrollmentStatus.ACTIVE
     by_practitioner = unused_by_practitioner(enrollment, now) if paid else {}
-    for session in enrollment.sessions:
-        state, _ = session_state(session, now)
-        if state == "upcoming":
-            from marketplace.booking import services as booking_services
-
-            booking = current_booking(session)
-            assert booking is not None
-            booking_services.cancel(booking, actor or enrollment.seeker, reason or "The package was cancelled.")
-        if state in ("unscheduled", "upcoming"):
-            session.status = SessionStatus.CANCELLED
+    _cancel_unused(enrollment.sessions, actor or enrollment.seeker, reason or "The package was cancelled.", now)
     enrollment.status = EnrollmentStatus.CANCELLED
     enrollment.ended_at = now
     refund = sum(by_practitioner.values())
@@ -273,20 +282,8 @@ def withdraw_practitioner(enrollment: Enrollment, practitioner_id: int, reason: 
     if enrollment.status is not EnrollmentStatus.ACTIVE:
         return 0
     now = utcnow()
-    value = 0
-    for session in enrollment.sessions:
-        if session.practitioner_id != practitioner_id:
-            continue
-        state, _ = session_state(session, now)
-        if state == "upcoming":
-            from marketplace.booking import services as booking_services
-
-            booking = current_booking(session)
-            assert booking is not None
-            booking_services.cancel(booking, enrollment.seeker, reason, now=now)
-        if state in ("unscheduled", "upcoming"):
-            session.status = SessionStatus.CANCELLED
-            value += session.value
+    value = _cancel_unused([s for s in enrollment.sessions if s.practitioner_id == practitioner_id],
+                           enrollment.seeker, reason, now)
     if not value:
         return 0
     if all(s.status is SessionStatus.CANCELLED for s in enrollment.sessions):
