@@ -76,6 +76,10 @@ def after_commit(order: Order | None) -> None:
     retries.cancel_intent(order)  # cancelled before payment: its page can no longer pay
 
 
+def _order_of(enrollment: Enrollment) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.enrollment_id == enrollment.id))
+
+
 @dataclass(frozen=True)
 class EnrollmentCancelled:
     """What cancelling a package did: the order whose refund :func:`after_commit` sends
@@ -94,7 +98,7 @@ def cancel_enrollment(enrollment: Enrollment, actor: User, reason: str | None = 
 
     Raises NotFound / Forbidden for someone else's enrollment, Conflict when it ended.
     """
-    order = db.session.scalar(select(Order).where(Order.enrollment_id == enrollment.id))
+    order = _order_of(enrollment)
     if order is None or order.status not in OPEN or order.cancelled_at is not None:
         enrollments.cancel_enrollment(enrollment, actor, reason)
         return EnrollmentCancelled(None, "Cancelled. Nothing was paid through an order, so nothing is refunded.")
@@ -108,7 +112,7 @@ def withdraw_practitioner(enrollment: Enrollment, practitioner_id: int, actor: U
     cancelled and, when the package was paid through an order, refunded from their share.
     Returns the order whose refund :func:`after_commit` must send (None when nothing is)."""
     value = enrollments.withdraw_practitioner(enrollment, practitioner_id, reason)
-    order = db.session.scalar(select(Order).where(Order.enrollment_id == enrollment.id))
+    order = _order_of(enrollment)
     if order is None or services.refund_withdrawn_sessions(
             order, practitioner_id, value, actor, f"Sessions withdrawn: {reason}") is None:
         return None
