@@ -10,7 +10,7 @@ from marketplace.packages.models import (  # noqa: F401
 from marketplace.practitioners.models import Fee, Location, Practitioner  # noqa: F401
 from marketplace.taxonomy.models import Concern, Modality, Technique  # noqa: F401
 from marketplace.taxonomy.models import ConcernPhrase, MatchingDataVersion, RelevanceWeight  # noqa: F401
-from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile, UrgentOutcome  # noqa: F401
+from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile, SearchStamp, UrgentOutcome  # noqa: F401
 from marketplace.verification.models import Credential  # noqa: F401
 
 # The search index keeps itself current through session hooks registered on import.

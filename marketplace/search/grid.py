@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass
 
 CELL_DEG = 0.02  # about 2.2 km north-south
+# Cells per side of a stamp block (:class:`marketplace.search.models.SearchStamp`): about
+# 18 km north-south, so a 25 km search checks a few dozen stamps at most.
+BLOCK_CELLS = 8
 LAT_CELLS = math.ceil(180 / CELL_DEG)
 LON_CELLS = round(360 / CELL_DEG)
 # Kilometres per degree, rounded down so distances derived from them are lower bounds:
@@ -25,6 +28,10 @@ def cell_of(lat: float, lon: float) -> tuple[int, int]:
     lat_idx = min(max(int(math.floor((lat + 90.0) / CELL_DEG)), 0), LAT_CELLS - 1)
     lon_idx = int(math.floor((((lon + 180.0) % 360.0) / CELL_DEG))) % LON_CELLS
     return lat_idx, lon_idx
+
+
+def block_of(lat_idx: int, lon_idx: int) -> tuple[int, int]:
+    return lat_idx // BLOCK_CELLS, lon_idx // BLOCK_CELLS
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ shared with the bulk synthetic seeder.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,8 +20,8 @@ from marketplace.accounts.models import User
 from marketplace.core.clock import today
 from marketplace.matching.scoring import typical_price_factor
 from marketplace.practitioners.models import Fee, Location, Practitioner
-from marketplace.search.grid import cell_of
-from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
+from marketplace.search.grid import block_of, cell_of
+from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile, SearchStamp
 from marketplace.taxonomy.models import Modality, Technique
 from marketplace.verification.models import Credential, CredentialStatus, credential_modality
 
@@ -102,8 +103,41 @@ def index_rows(facts: Facts, on: date) -> Rows:
     return rows
 
 
+def stamp_blocks(session: Session, blocks: Iterable[tuple[int, int]]) -> None:
+    """Give these blocks a new stamp, in the caller's transaction: every process that keeps
+    place rows of them in memory drops those rows at its next search there. In sorted
+    order, so two writers lock the stamps in the same order and cannot deadlock."""
+    blocks = sorted(set(blocks))
+    if not blocks:
+        return
+    stamp = secrets.randbits(62)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    for start in range(0, len(blocks), 1000):
+        stmt = upsert(SearchStamp).values([{"block_lat": a, "block_lon": b, "stamp": stamp}
+                                           for a, b in blocks[start:start + 1000]])
+        session.execute(stmt.on_conflict_do_update(index_elements=["block_lat", "block_lon"],
+                                                   set_={"stamp": stmt.excluded.stamp}))
+
+
+def place_blocks(places: Iterable[dict]) -> set[tuple[int, int]]:
+    return {block_of(p["lat_idx"], p["lon_idx"]) for p in places}
+
+
+def _indexed_blocks(session: Session, ids: Sequence[int] | None) -> set[tuple[int, int]]:
+    """The blocks that hold place rows of these practitioners (of everyone for None)."""
+    stmt = select(SearchPlace.lat_idx, SearchPlace.lon_idx).distinct()
+    if ids is not None:
+        stmt = stmt.where(SearchPlace.practitioner_id.in_(ids))
+    return {block_of(a, b) for a, b in session.execute(stmt)}
+
+
 def write_rows(session: Session, rows: Rows) -> None:
     session.info[_CHANGED] = True
+    stamp_blocks(session, place_blocks(rows.places))
     for model, batch in ((SearchProfile, rows.profiles), (SearchPlace, rows.places), (SearchOnline, rows.online)):
         for start in range(0, len(batch), 5000):
             session.execute(insert(model), batch[start:start + 5000])
@@ -150,6 +184,7 @@ def rebuild(session: Session, practitioner_ids: Iterable[int], on: date | None =
     session.info[_CHANGED] = True  # even when nothing is written back: rows were deleted
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
+        stamp_blocks(session, _indexed_blocks(session, chunk))  # where their rows were
         for model in (SearchOnline, SearchPlace, SearchProfile):
             session.execute(delete(model).where(model.practitioner_id.in_(chunk)))
         rows = Rows()
@@ -162,6 +197,7 @@ def rebuild_all(session: Session, on: date | None = None, batch: int = 2000) -> 
     """Rebuild every practitioner's rows; returns how many practitioners were read."""
     on = on or today()
     session.info[_CHANGED] = True
+    stamp_blocks(session, _indexed_blocks(session, None))
     for model in (SearchOnline, SearchPlace, SearchProfile):
         session.execute(delete(model))
     ids = session.scalars(select(Practitioner.id).order_by(Practitioner.id)).all()

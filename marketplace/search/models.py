@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.clock import utcnow
@@ -87,3 +87,15 @@ class UrgentOutcome(db.Model):
     day: Mapped[date] = mapped_column(primary_key=True)
     red_flag: Mapped[str] = mapped_column(String(40), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class SearchStamp(db.Model):
+    """A token per block of grid cells (:data:`marketplace.search.grid.BLOCK_CELLS` on a
+    side), replaced in the same transaction as any index rows in that block. Each web
+    process keeps the place rows it read lately in memory
+    (:mod:`marketplace.search.memory`); it reads the stamps around the seeker once per
+    search, and a changed stamp retires what it holds of that block."""
+
+    block_lat: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    block_lon: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(BigInteger)
