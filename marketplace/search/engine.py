@@ -23,6 +23,11 @@ and only the page gets the reasons; statements are built once per shape with bou
 values, and shells are sized from the density seen so far, so a sparse town takes a few
 statements, not one per ring.
 
+In person, with a :class:`~marketplace.search.memory.PlaceMemory` (the web process's), the
+shells' rows come from the tiles it holds, loaded through the same SQL on first use and
+retired by per-block stamps whenever the index changes there; the walk, its bounds and
+its page are the same either way (the exactness tests run both).
+
 ``total`` is exact when the walk read everything in scope without skipping (a small
 town, a narrow filter); otherwise it is the number found so far (at least
 :data:`COUNT_CAP` once rows were skipped), flagged as a lower bound, because counting a
@@ -34,6 +39,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +52,7 @@ from marketplace.matching.scoring import (
     DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, Weights, matches_filters, score, score_value,
 )
 from marketplace.search.grid import Rect, cell_of, min_km_outside, rings_for_km, shell
+from marketplace.search.memory import MAX_RINGS, PlaceMemory
 from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement, profile_statement
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
@@ -104,10 +111,11 @@ class _Profile:
     offers_online: bool
 
 
-def _decode(row: list, on: str) -> _Profile | None:
+@lru_cache(maxsize=32768)
+def _decode(glued: str, min_price: int | None, currency: str | None, offers_online: bool, on: str) -> _Profile | None:
     """A profile from its glued JSON and plain columns, cut to the modalities live on ``on``
-    (ISO date); None when nothing is live."""
-    glued, min_price, currency, offers_online = row
+    (ISO date); None when nothing is live. Profiles are immutable, so a process decodes
+    each one once a day (searches near the same place read the same profiles)."""
     modalities, techniques, concerns, languages = json.loads(glued)
     live = frozenset(m for m, until in modalities.items() if until >= on)
     if not live:
@@ -139,6 +147,8 @@ class _Walk:
     relevance: Mapping[tuple[str, str], float]
     need: int
     extras: float = 0.0  # the most every non-relevance, non-distance part of a score can add
+    memory: PlaceMemory | None = None  # this process's cells (see marketplace.search.memory)
+    stamps: dict[tuple[int, int], int] = field(default_factory=dict)  # read before any row
     seen: dict[int, _Seen] = field(default_factory=dict)
     matched: set[int] = field(default_factory=set)
     pruned: bool = False  # rows were skipped unread, so the count is a lower bound
@@ -200,22 +210,26 @@ class _Walk:
         for start in range(0, len(missing), 500):
             chunk = missing[start:start + 500]
             self.queries += 1
-            for pid, *profile in self.session.execute(profile_statement(), {"ids": chunk}):
-                self.seen[pid].profile = _decode(profile, on)
+            for pid, glued, min_price, currency, offers_online in self.session.execute(profile_statement(),
+                                                                                      {"ids": chunk}):
+                self.seen[pid].profile = _decode(glued, min_price, currency, bool(offers_online), on)
             for pid in chunk:
                 self.seen[pid].loaded = True
 
-    def read_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str]) -> int:
-        """Read one shell: the declared rows of ``declared_terms`` and the generic rows of
-        ``generic_terms``. Returns the rows read."""
-        if not rects or not (declared_terms or generic_terms):
-            return 0
-        declared = bool(declared_terms and self.query.concerns)
-        params: dict = {"on": self.on}
+    def _sql_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str], *,
+                    concerns: list[str] | None = None, full: bool = False) -> list:
+        """Place rows in ``rects`` through SQL: the rows of ``declared_terms`` declared for
+        ``concerns`` (default: the seeker's) and the generic rows of ``generic_terms``.
+        ``full``: for the memory, every day's rows with their cells and dates, any venue."""
+        concerns = list(self.query.concerns) if concerns is None else concerns
+        declared = bool(declared_terms and concerns)
+        params: dict = {"on": date.min if full else self.on}
         if declared:
-            params["dterms"], params["dconcerns"] = declared_terms, list(self.query.concerns)
+            params["dterms"], params["dconcerns"] = declared_terms, concerns
         if generic_terms:
             params["gterms"] = generic_terms
+        if not (declared or generic_terms):
+            return []
         shape = []
         for i, r in enumerate(rects):
             listed = r.lat_hi - r.lat_lo < _IN_LIST_MAX
@@ -225,12 +239,34 @@ class _Walk:
             else:
                 params[f"lat_lo{i}"], params[f"lat_hi{i}"] = r.lat_lo, r.lat_hi
             params[f"lon_lo{i}"], params[f"lon_hi{i}"] = r.lon_lo, r.lon_hi
-        if self.query.venue_type:
+        venue = bool(self.query.venue_type) and not full
+        if venue:
             params["venue"] = self.query.venue_type
         self.queries += 1
-        stmt = place_statement(tuple(shape), declared, bool(generic_terms), bool(self.query.venue_type),
-                               self.session.get_bind().dialect.name == "postgresql")
-        rows = self.session.execute(stmt, params).all()
+        stmt = place_statement(tuple(shape), declared, bool(generic_terms), venue,
+                               self.session.get_bind().dialect.name == "postgresql", full)
+        return self.session.execute(stmt, params).all()
+
+    def _memory_reader(self, rects: list[Rect], declared_terms: list[str], concerns: list[str],
+                       generic_terms: list[str]) -> list:
+        return self._sql_places(rects, declared_terms, generic_terms, concerns=concerns, full=True)
+
+    def read_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str]) -> int:
+        """Read one shell: the declared rows of ``declared_terms`` and the generic rows of
+        ``generic_terms``, from this process's memory when there is one (which reads what
+        it lacks through SQL), otherwise through SQL. Returns the rows read."""
+        if not rects or not (declared_terms or generic_terms):
+            return 0
+        if self.memory is None:
+            rows = self._sql_places(rects, declared_terms, generic_terms)
+        else:
+            wanted = {(t, "") for t in generic_terms}
+            if self.query.concerns:
+                wanted |= {(t, c) for t in declared_terms for c in self.query.concerns}
+            if not wanted:
+                return 0
+            rows = self.memory.read(rects, wanted, self.stamps, self.on.isoformat(), self.query.venue_type,
+                                    self._memory_reader)
         self.rows_read += len(rows)
         changed: set[int] = set()
         lat0, lon0 = self.center
@@ -242,7 +278,7 @@ class _Walk:
         # declared row (read with the full bound) vouches for them.
         gap = w.declared_concern if self.query.concerns else 0.0
         on = self.on.isoformat()
-        for pid, location_id, term, concern, lat, lon, venue, *profile in rows:
+        for pid, location_id, term, concern, lat, lon, venue, glued, min_price, currency, offers_online, *_ in rows:
             d = approx_km(lat0, lon0, lat, lon)
             if d > radius:
                 continue
@@ -254,7 +290,7 @@ class _Walk:
             if s is None:
                 s = seen[pid] = _Seen()
             if not s.loaded:
-                s.profile, s.loaded = _decode(profile, on), True
+                s.profile, s.loaded = _decode(glued, min_price, currency, bool(offers_online), on), True
             if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
                 s.distance, s.location_id, s.venue = d, location_id, venue
                 changed.add(pid)
@@ -340,8 +376,10 @@ def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
 
 
 def rank(session: Session, query: Query, *, terms: list[str], center: tuple[float, float] | None, need: int,
-         on: date, relevance: Mapping[tuple[str, str], float], weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
-    """The best ``need`` matches for ``query`` (see the module docstring), with the count."""
+         on: date, relevance: Mapping[tuple[str, str], float], weights: Weights = DEFAULT_WEIGHTS,
+         memory: PlaceMemory | None = None) -> Ranking:
+    """The best ``need`` matches for ``query`` (see the module docstring), with the count.
+    With ``memory``, in-person rows come from the cells it holds (the same rows)."""
     w = weights
     bounds = term_bounds(query.concerns, terms, relevance)
     if not (query.modality or query.technique):
@@ -367,6 +405,10 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     if in_person:
         cell = cell_of(*center)
         max_rings = rings_for_km(center[0], center[1], query.radius_km)
+        if memory is not None and memory.max_rows > 0 and max_rings <= MAX_RINGS:
+            walk.memory = memory
+            walk.queries += 1
+            walk.stamps = memory.begin(session, cell, max_rings)
         by_bound: dict[float, list[str]] = {}
         for t in terms:
             by_bound.setdefault(bounds[t], []).append(t)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -29,6 +30,7 @@ from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
+from marketplace.search.memory import memory_for
 from marketplace.search.models import SearchProfile, UrgentOutcome
 from marketplace.search.outcome import (
     MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
@@ -239,7 +241,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     terms = _terms(tax, data.modality, data.technique)
     need = data.page * data.per_page
     ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
-                          need=need, on=today(), relevance=relevance)
+                          need=need, on=today(), relevance=relevance, memory=memory_for(current_app))
     page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
     results = _results(page_hits, [c.slug for c in concerns], tax)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,

@@ -29,14 +29,15 @@ def _one_of(column, name: str, item_type, arrays: bool):  # noqa: ANN001, ANN202
 
 @lru_cache(maxsize=256)
 def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venue: bool,
-                    arrays: bool = False) -> Select:
+                    arrays: bool = False, full: bool = False) -> Select:
     """UNION ALL of one SELECT per rectangle and kind of row (an OR across rectangles would
     stop SQLite, and sometimes PostgreSQL, from seeking the (term, concern, lat, lon) index).
     ``shape[i]`` says whether rectangle i lists its latitude rows (exact seeks) or gives a
     range; ``declared`` reads the rows of the seeker's concerns for ``dterms``, ``generic``
     the everyone rows for ``gterms``; ``arrays`` binds lists as arrays (PostgreSQL). Each
     row carries its practitioner's profile (see :func:`profile_statement`): a join per row
-    is far cheaper than a statement per shell."""
+    is far cheaper than a statement per shell. ``full`` adds the cell and ``valid_until``
+    (for :mod:`marketplace.search.memory`, which keeps rows across days)."""
     kinds = ([_one_of(SearchPlace.term, "dterms", String, arrays),
               _one_of(SearchPlace.concern, "dconcerns", String, arrays)] if declared else None,
              [_one_of(SearchPlace.term, "gterms", String, arrays), SearchPlace.concern == ""]
@@ -50,7 +51,8 @@ def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venu
                 continue
             part = (select(SearchPlace.practitioner_id, SearchPlace.location_id, SearchPlace.term,
                            SearchPlace.concern, SearchPlace.lat, SearchPlace.lon, SearchPlace.venue_type,
-                           *_profile_columns())
+                           *_profile_columns(),
+                           *((SearchPlace.lat_idx, SearchPlace.lon_idx, SearchPlace.valid_until) if full else ()))
                     .join(SearchProfile, SearchProfile.practitioner_id == SearchPlace.practitioner_id)
                     .where(*kind, lat, SearchPlace.lon_idx.between(bindparam(f"lon_lo{i}"), bindparam(f"lon_hi{i}")),
                            SearchPlace.valid_until >= bindparam("on")))

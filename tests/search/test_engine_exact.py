@@ -15,6 +15,8 @@ from marketplace.geo.distance import approx_km
 from marketplace.matching.scoring import RELEVANCE, Candidate, Query, matches_filters, score
 from marketplace.practitioners.models import Practitioner, VenueType
 from marketplace.search import engine
+from marketplace.search import memory as memory_module
+from marketplace.search.memory import PlaceMemory
 from marketplace.search.services import _taxonomy, _terms
 from marketplace.verification import queries
 from tests.builders import make_credential, make_practitioner
@@ -115,39 +117,72 @@ QUERIES = [
 ]
 
 
-def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd):
+def _check_memory(kind: str, memory: PlaceMemory | None) -> None:
+    """The variant really happened: rows held (some dense ones read through SQL), or evicted."""
+    if memory is None:
+        return
+    lists = [rows for tile in memory._tiles.values() for rows in tile.pairs.values()]
+    assert any(lists)
+    if kind == "dense":
+        assert any(rows is None for rows in lists)
+    if kind == "heavy":
+        assert any(tile.heavy for tile in memory._tiles.values())
+        assert any(not tile.heavy for tile in memory._tiles.values())
+    if kind == "tiny":
+        assert memory.rows <= 40
+
+
+def _memory(kind: str, monkeypatch) -> PlaceMemory | None:  # noqa: ANN001
+    """SQL only; a process's memory of cells; one so small it evicts all the time; one
+    that finds many (tile, pair)s dense and reads them through SQL beside those it holds;
+    one that finds whole tiles heavy."""
+    if kind == "sql":
+        return None
+    if kind == "dense":
+        monkeypatch.setattr(memory_module, "DENSE_ROWS", 4)
+    if kind == "heavy":
+        monkeypatch.setattr(memory_module, "TILE_ROWS", 30)
+    return PlaceMemory(40 if kind == "tiny" else 300_000)
+
+
+@pytest.mark.parametrize("kind", ["sql", "memory", "tiny", "dense", "heavy"])
+def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd, monkeypatch, kind):
     # One crowd, many queries: building the crowd is the slow part.
     tax = _taxonomy()
+    memory = _memory(kind, monkeypatch)
     for spec in QUERIES:
         query = Query(**spec)
         full = brute_force(query, CENTRE, 10_000)
         assert len(full) >= 3, spec  # the crowd gives every query something to rank
         for need in (1, 3, 10, 200):
             ranking = engine.rank(db.session, query, terms=_terms(tax, query.modality, query.technique), center=CENTRE,
-                                  need=need, on=today(), relevance=RELEVANCE)
+                                  need=need, on=today(), relevance=RELEVANCE, memory=memory)
             got = [(h.candidate.practitioner_id, h.scored.score) for h in ranking.hits]
             assert got == full[:need], (spec, need)
             if ranking.total_is_exact:
                 assert ranking.total == len(full), (spec, need)
             else:
                 assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
+    _check_memory(kind, memory)
 
 
-@pytest.mark.parametrize("count_cap, rows_per_statement", [(5, 1), (25, 40)])
+@pytest.mark.parametrize("count_cap, rows_per_statement, kind", [(5, 1, "sql"), (25, 40, "sql"), (5, 1, "memory"),
+                                                                 (25, 40, "dense")])
 def test_skipping_rows_that_cannot_reach_the_page_keeps_it_exact(app, crowd, monkeypatch, count_cap,
-                                                                rows_per_statement):
+                                                                rows_per_statement, kind):
     """The crowd is smaller than the real count cap, so lower it (and the shell sizing) to
     make the walk skip rows and read in many small shells, as it does in a big city."""
     monkeypatch.setattr(engine, "COUNT_CAP", count_cap)
     monkeypatch.setattr(engine, "ROWS_PER_STATEMENT", rows_per_statement)
     tax = _taxonomy()
+    memory = _memory(kind, monkeypatch)
     skipped = 0
     for spec in QUERIES:
         query = Query(**spec)
         full = brute_force(query, CENTRE, 10_000)
         for need in (1, 3, 10):
             ranking = engine.rank(db.session, query, terms=_terms(tax, query.modality, query.technique), center=CENTRE,
-                                  need=need, on=today(), relevance=RELEVANCE)
+                                  need=need, on=today(), relevance=RELEVANCE, memory=memory)
             got = [(h.candidate.practitioner_id, h.scored.score) for h in ranking.hits]
             assert got == full[:need], (spec, need)
             # The reasons are built for the page only, but they are the full score's reasons.
@@ -159,3 +194,4 @@ def test_skipping_rows_that_cannot_reach_the_page_keeps_it_exact(app, crowd, mon
                 skipped += 1
                 assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
     assert skipped  # the lowered cap really made the walk skip rows somewhere
+    _check_memory(kind, memory)

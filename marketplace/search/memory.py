@@ -1,0 +1,298 @@
+"""The place rows a web process read lately, kept in memory by tile of grid cells.
+
+Searches cluster: most of a day's searches near a city read the same rows of the index.
+Reading them through SQL costs a statement per shell of the ranking walk (building,
+binding, a round trip, decoding rows), which at ten or a hundred thousand practitioners
+is most of what a search costs. So each process keeps what the walk
+(:mod:`marketplace.search.engine`) asked for, by tile (:data:`TILE_CELLS` cells on a side)
+and (term, concern) pair, and serves the next walk nearby from here. A tile's pair is
+loaded whole on first use, with the walk's own statement, so the first search near a
+place costs about what it did without the memory.
+
+**Always current.** Every transaction that writes index rows also gives their block of
+cells a new stamp (:func:`marketplace.search.index.stamp_blocks`, same transaction). A
+search reads the stamps around the seeker once, before any row (:meth:`PlaceMemory.begin`),
+which forgets every tile held under another stamp; rows loaded after the stamps were read
+are at least as new as them, so a tile is never kept under a stamp newer than its rows. A
+suspension or a moved clinic therefore shows in the very next search, in every process.
+Licence expiry needs no stamp: each row carries ``valid_until``, checked against the day
+at read time as SQL does.
+
+**Bounded.** A (tile, pair) with more than :data:`DENSE_ROWS` rows (a city centre at a
+million practitioners) is not kept: the walk reads it through SQL, where the index reads
+only the shell it needs. The rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process;
+least recently used tiles go first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from functools import lru_cache
+
+from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy.orm import Session
+
+from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, Rect
+from marketplace.search.models import SearchStamp
+
+TILE_CELLS = 4  # divides BLOCK_CELLS, so a tile lies in one block
+# A (tile, pair) with more rows than this (about 12 per cell) is read through SQL (see the
+# module docstring): the walk needs only the nearest few cells of such a tile, which the
+# index reads directly, and keeping it would crowd out many light tiles.
+DENSE_ROWS = 200
+# A tile holding more rows than this in all (a busy town centre, where the walk reads only
+# a few cells) is read through SQL for every pair.
+TILE_ROWS = 1200
+# Searches wider than this many rings (about 90 km) read through SQL: the walk would
+# visit thousands of mostly empty tiles one by one.
+MAX_RINGS = 40
+
+Tile = tuple[int, int]
+Block = tuple[int, int]
+Pair = tuple[str, str]  # (term, concern or "")
+# Reads place rows through SQL: (rects, declared pairs' terms, their concerns, generic
+# terms) -> rows with the walk's columns, then lat_idx, lon_idx, valid_until.
+Reader = Callable[[list[Rect], list[str], list[str], list[str]], list]
+
+# Row columns: practitioner_id, location_id, term, concern, lat, lon, venue, glued profile,
+# min_price, currency, offers_online (the walk's), then lat_idx, lon_idx, valid_until (ISO).
+_LAT, _LON, _UNTIL = 11, 12, 13
+
+
+@dataclass
+class _Tile:
+    # pair -> its rows here (possibly none); None: dense, read through SQL. A pair that is
+    # not a key has not been loaded.
+    pairs: dict[Pair, list[tuple] | None] = field(default_factory=dict)
+    rows: int = 0
+    used: int = 0
+    heavy: bool = False  # more than TILE_ROWS rows: every pair is read through SQL
+
+
+class PlaceMemory:
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self._tiles: dict[Tile, _Tile] = {}
+        # block -> (the stamp its held tiles were loaded under, those tiles)
+        self._blocks: dict[Block, tuple[int, set[Tile]]] = {}
+        self._profiles: dict[str, str] = {}  # one string per profile, shared by its rows
+        self._days: dict[str, str] = {}
+        self._rows = 0
+        self._tick = 0
+        self._lock = threading.RLock()
+        self.loads = 0  # statements run to fill tiles (for the bench and tests)
+
+    @property
+    def rows(self) -> int:
+        return self._rows
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tiles.clear()
+            self._blocks.clear()
+            self._profiles.clear()
+            self._rows = 0
+
+    # --- stamps -------------------------------------------------------------------------------
+    def begin(self, session: Session, cell: tuple[int, int], rings: int) -> dict[Block, int]:
+        """Read the stamps of every block within ``rings`` cells of ``cell`` (one statement;
+        a block without a stamp row has stamp 0) and forget the tiles held under any other
+        stamp. Returns the stamps, for :meth:`read`: call this before reading any row."""
+        lat_lo, lat_hi = max(cell[0] - rings, 0) // BLOCK_CELLS, min(cell[0] + rings, LAT_CELLS - 1) // BLOCK_CELLS
+        params = {"lat_lo": lat_lo, "lat_hi": lat_hi}
+        last = (LON_CELLS - 1) // BLOCK_CELLS
+        if 2 * rings + 1 < LON_CELLS - 2 * BLOCK_CELLS:
+            lo, hi = (cell[1] - rings) % LON_CELLS // BLOCK_CELLS, (cell[1] + rings) % LON_CELLS // BLOCK_CELLS
+            lon_blocks = list(range(lo, hi + 1)) if lo <= hi else list(range(lo, last + 1)) + list(range(0, hi + 1))
+            params["lon_lo"], params["lon_hi"] = lo, hi
+            stmt = _stamp_statement("range" if lo <= hi else "wrap")
+        else:
+            lon_blocks = list(range(0, last + 1))
+            stmt = _stamp_statement("all")
+        stamps = {(a, b): s for a, b, s in session.execute(stmt, params)}
+        with self._lock:
+            blocks = self._blocks
+            for a in range(lat_lo, lat_hi + 1):
+                for b in lon_blocks:
+                    known = blocks.get((a, b))
+                    if known is not None and known[0] != stamps.get((a, b), 0):
+                        for t in known[1]:
+                            held = self._tiles.pop(t, None)
+                            if held is not None:
+                                self._rows -= held.rows
+                        del blocks[(a, b)]
+        return stamps
+
+    # --- reading ------------------------------------------------------------------------------
+    def read(self, rects: Iterable[Rect], wanted: set[Pair], stamps: dict[Block, int], on_iso: str,
+             venue: str | None, reader: Reader) -> list[tuple]:
+        """The rows of the ``wanted`` pairs in ``rects``, live on ``on_iso`` (and at
+        ``venue``): from the tiles held, loading missing (tile, pair)s through ``reader``
+        and reading dense ones through it. ``stamps``: from :meth:`begin`."""
+        rects = list(rects)
+        self._tick += 1
+        tick, tiles = self._tick, self._tiles
+        out: list[tuple] = []
+        visits: list[tuple[Rect, Tile, _Tile | None]] = []
+        missing: dict[Tile, set[Pair]] = {}
+        for r in rects:
+            for ti in range(r.lat_lo // TILE_CELLS, r.lat_hi // TILE_CELLS + 1):
+                for tj in range(r.lon_lo // TILE_CELLS, r.lon_hi // TILE_CELLS + 1):
+                    t = tiles.get((ti, tj))
+                    if t is None or not wanted <= t.pairs.keys():
+                        missing.setdefault((ti, tj), set()).update(
+                            wanted if t is None else wanted - t.pairs.keys())
+                    visits.append((r, (ti, tj), t))
+        loaded = self._load(missing, stamps, reader) if missing else {}
+        dense: set[tuple[Tile, Pair]] = set()
+        for r, key, t in visits:
+            t = loaded.get(key) or t
+            t.used = tick
+            lat_lo, lat_hi, lon_lo, lon_hi = r.lat_lo, r.lat_hi, r.lon_lo, r.lon_hi
+            pairs = t.pairs
+            for pair in wanted:
+                rows = pairs[pair]
+                if rows is None:
+                    dense.add((key, pair))
+                elif rows:
+                    out += [row for row in rows
+                            if lat_lo <= row[_LAT] <= lat_hi and lon_lo <= row[_LON] <= lon_hi
+                            and row[_UNTIL] >= on_iso and (venue is None or row[6] == venue)]
+        if dense:
+            out += self._read_dense(rects, dense, on_iso, venue, reader)
+        return out
+
+    def _read_dense(self, rects: list[Rect], dense: set[tuple[Tile, Pair]], on_iso: str, venue: str | None,
+                    reader: Reader) -> list[tuple]:
+        """The dense (tile, pair)s through SQL: the request's own rectangles (the walk's
+        statement shape) for the dense pairs' terms, cut to the dense (tile, pair)s."""
+        pairs = {pair for _, pair in dense}
+        rows = reader(rects, sorted({t for t, c in pairs if c}), sorted({c for _, c in pairs if c}),
+                      sorted({t for t, c in pairs if not c}))
+        t = TILE_CELLS
+        return [row for row in rows
+                if ((row[_LAT] // t, row[_LON] // t), (row[2], row[3])) in dense
+                and row[_UNTIL].isoformat() >= on_iso and (venue is None or row[6] == venue)]
+
+    def _load(self, missing: dict[Tile, set[Pair]], stamps: dict[Block, int], reader: Reader) -> dict[Tile, _Tile]:
+        """Load the missing pairs of these tiles (one statement: every tile, the union of
+        pairs) and keep them while their block's stamp is still the one read before them
+        (another thread may have seen a newer one meanwhile: then they serve this search
+        only). Returns the tiles as this search should see them."""
+        pairs = set().union(*missing.values())
+        concerns = sorted({c for _, c in pairs if c})
+        declared_terms = sorted({t for t, c in pairs if c})
+        generic_terms = sorted({t for t, c in pairs if not c})
+        # What the statement reads: every declared term with every concern, and the generic terms.
+        covered = {(t, c) for t in declared_terms for c in concerns} | {(t, "") for t in generic_terms}
+        rects = _tile_rects(missing)
+        fresh: dict[Tile, dict[Pair, list[tuple]]] = {key: {} for key in missing}
+        self.loads += 1
+        profiles, days = self._profiles, self._days
+        for row in reader(rects, declared_terms, concerns, generic_terms):
+            (pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online,
+             lat_idx, lon_idx, until) = row
+            glued = profiles.setdefault(glued, glued)
+            day = until.isoformat()
+            day = days.setdefault(day, day)
+            fresh[(lat_idx // TILE_CELLS, lon_idx // TILE_CELLS)].setdefault((term, concern), []).append(
+                (pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online,
+                 lat_idx, lon_idx, day))
+        seen: dict[Tile, _Tile] = {}
+        with self._lock:
+            for key, found in fresh.items():
+                block = (key[0] * TILE_CELLS // BLOCK_CELLS, key[1] * TILE_CELLS // BLOCK_CELLS)
+                stamp = stamps.get(block, 0)
+                known = self._blocks.get(block)
+                keep = known is None or known[0] == stamp
+                held = self._tiles.get(key) if keep else None
+                tile = held if held is not None else _Tile()
+                if held is None and keep:
+                    self._tiles[key] = tile
+                    if known is None:
+                        known = self._blocks[block] = (stamp, set())
+                    known[1].add(key)
+                if not keep:  # this search only: start from what it read
+                    tile = _Tile(dict(self._tiles[key].pairs) if key in self._tiles else {})
+                before = tile.rows
+                for pair in covered:
+                    rows = found.get(pair, [])
+                    tile.pairs[pair] = None if tile.heavy or len(rows) > DENSE_ROWS else rows
+                if not tile.heavy and sum(len(v) for v in tile.pairs.values() if v) > TILE_ROWS:
+                    tile.heavy = True
+                    tile.pairs = dict.fromkeys(tile.pairs)
+                # an empty tile takes room too
+                tile.rows = max(sum(len(v) for v in tile.pairs.values() if v), 1)
+                tile.used = self._tick
+                if keep:
+                    self._rows += tile.rows - before
+                seen[key] = tile
+            if self._rows > self.max_rows:
+                self._evict()
+        return seen
+
+    def _evict(self) -> None:
+        """Drop least recently used tiles until a tenth of the room is free."""
+        target = self.max_rows * 9 // 10
+        for key, tile in sorted(self._tiles.items(), key=lambda kv: kv[1].used):
+            if self._rows <= target:
+                break
+            del self._tiles[key]
+            self._rows -= tile.rows
+            known = self._blocks.get((key[0] * TILE_CELLS // BLOCK_CELLS, key[1] * TILE_CELLS // BLOCK_CELLS))
+            if known is not None:
+                known[1].discard(key)
+        if len(self._profiles) > 4 * self.max_rows // 10 + 1000:
+            self._profiles.clear()  # rows still hold their strings; only the sharing restarts
+
+
+@lru_cache(maxsize=3)
+def _stamp_statement(lon: str) -> Select:
+    """The stamps of a band of blocks: longitudes in a range, wrapping the antimeridian, or all."""
+    stmt = select(SearchStamp.block_lat, SearchStamp.block_lon, SearchStamp.stamp).where(
+        SearchStamp.block_lat.between(bindparam("lat_lo"), bindparam("lat_hi")))
+    if lon == "range":
+        stmt = stmt.where(SearchStamp.block_lon.between(bindparam("lon_lo"), bindparam("lon_hi")))
+    elif lon == "wrap":
+        stmt = stmt.where(or_(SearchStamp.block_lon >= bindparam("lon_lo"), SearchStamp.block_lon <= bindparam("lon_hi")))
+    return stmt
+
+
+def _tile_rects(tiles: Iterable[Tile]) -> list[Rect]:
+    """Tiles as few rectangles of cells: runs along each row of tiles, then runs of rows
+    with the same span stacked (each rectangle is a part of the statement's UNION ALL)."""
+    spans: dict[int, list[list[int]]] = {}
+    for ti, tj in sorted(tiles):
+        row = spans.setdefault(ti, [])
+        if row and row[-1][1] == tj - 1:
+            row[-1][1] = tj
+        else:
+            row.append([tj, tj])
+    stacked: list[list[int]] = []  # [ti_lo, ti_hi, tj_lo, tj_hi]
+    open_: dict[tuple[int, int], list[int]] = {}
+    for ti in sorted(spans):
+        for lo, hi in spans[ti]:
+            prev = open_.get((lo, hi))
+            if prev is not None and prev[1] == ti - 1:
+                prev[1] = ti
+            else:
+                prev = [ti, ti, lo, hi]
+                stacked.append(prev)
+                open_[(lo, hi)] = prev
+    t = TILE_CELLS
+    return [Rect(a * t, min(b * t + t - 1, LAT_CELLS - 1), lo * t, min(hi * t + t - 1, LON_CELLS - 1))
+            for a, b, lo, hi in stacked]
+
+
+def memory_for(app) -> PlaceMemory | None:  # noqa: ANN001
+    """This app's memory (None when ``SEARCH_MEMORY_ROWS`` is 0)."""
+    memory = app.extensions.get("search_memory")
+    if memory is None and int(app.config.get("SEARCH_MEMORY_ROWS", 0) or 0) > 0:
+        memory = app.extensions["search_memory"] = PlaceMemory(int(app.config["SEARCH_MEMORY_ROWS"]))
+    return memory
+
+
+__all__ = ["DENSE_ROWS", "MAX_RINGS", "TILE_CELLS", "PlaceMemory", "memory_for"]

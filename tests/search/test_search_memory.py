@@ -1,0 +1,180 @@
+"""Each web process keeps the index cells it read lately in memory
+(``marketplace.search.memory``). Searches nearby then read no place rows through SQL, and
+nothing it holds is ever shown once the database says otherwise.
+
+The memory hears of changes only through the per-block stamps written in the same
+transaction as the index rows: it has no in-process hook. So a change made here through
+the application is exactly what a change made by another gunicorn worker looks like to
+it. The answer cache is off in these tests, so every search is computed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from marketplace.extensions import db
+from marketplace.practitioners.models import Location
+from marketplace.search.grid import block_of
+from marketplace.search.memory import PlaceMemory, memory_for
+from marketplace.search.models import SearchPlace, SearchStamp
+from marketplace.verification import services as verification
+from marketplace.verification.models import Credential
+from tests.builders import make_admin, make_verified_practitioner
+
+BLR = (12.9716, 77.5946)
+MUMBAI = (19.0760, 72.8777)
+MYSURU = (12.2958, 76.6394)
+
+
+@pytest.fixture
+def memory(app) -> PlaceMemory:  # noqa: ANN001
+    app.config["SEARCH_CACHE_SECONDS"] = 0
+    held = memory_for(app)
+    assert held is not None
+    return held
+
+
+def search(client, where: tuple[float, float] = BLR, **params) -> list[str]:  # noqa: ANN001
+    response = client.get("/api/v1/search", query_string={"concern": "sciatica", "lat": where[0], "lon": where[1],
+                                                          "mode": "in_person", **params})
+    assert response.status_code == 200, response.get_json()
+    return [r["practitioner"]["display_name"] for r in response.get_json()["results"]]
+
+
+@pytest.fixture
+def physios(app):  # noqa: ANN001, ANN201
+    near = make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), lat=12.975, lon=77.59)
+    other = make_verified_practitioner(app, display_name="Arjun Physio", modalities=("physiotherapy",),
+                                       lat=12.99, lon=77.62)
+    far = make_verified_practitioner(app, display_name="Mumbai Physio", modalities=("physiotherapy",),
+                                     concerns=("sciatica",), lat=19.07, lon=72.88)
+    return near, other, far
+
+
+def test_searches_near_a_place_read_its_cells_once(client, memory, physios):
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    loads, held = memory.loads, memory.rows
+    assert loads > 0 and held > 0
+    # Another seeker a few hundred metres away (the same cell), the same concern, other
+    # options: the same rows, no SQL for them.
+    assert search(client, (BLR[0] + 0.002, BLR[1] + 0.002), per_page=5) == ["Meera Physio", "Arjun Physio"]
+    assert memory.loads == loads
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    assert memory.loads == loads
+
+
+def test_a_suspension_shows_in_the_very_next_search(app, client, memory, physios):
+    near, *_ = physios
+    assert "Meera Physio" in search(client)
+    verification.suspend(near, make_admin(), "Complaint under review")
+    db.session.commit()
+    assert search(client) == ["Arjun Physio"]
+
+
+def test_a_moved_clinic_is_found_at_its_new_place_only(client, memory, physios):
+    near, *_ = physios
+    assert "Meera Physio" in search(client)
+    assert search(client, MYSURU) == []
+    location = db.session.scalar(select(Location).where(Location.practitioner_id == near.id))
+    location.lat, location.lon = MYSURU[0] + 0.01, MYSURU[1]
+    db.session.commit()
+    assert search(client) == ["Arjun Physio"]
+    assert search(client, MYSURU) == ["Meera Physio"]
+
+
+def test_a_new_practitioner_shows_in_a_cell_already_held(app, client, memory, physios):
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    make_verified_practitioner(app, display_name="Kavya Physio", modalities=("physiotherapy",),
+                               concerns=("sciatica",), lat=12.972, lon=77.595)
+    assert search(client)[0] == "Kavya Physio"
+
+
+def test_a_licence_that_expires_overnight_stops_counting_with_no_write(client, memory, physios, frozen_clock):
+    near, other, _ = physios
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    expires = db.session.scalar(select(Credential.expires_on).where(Credential.practitioner_id == near.id))
+    frozen_clock(datetime.combine(expires + timedelta(days=1), time(9), tzinfo=timezone.utc))
+    loads = memory.loads
+    assert "Meera Physio" not in search(client)
+    assert memory.loads == loads  # the rows were still held; the day decided
+
+
+def test_a_change_in_one_city_keeps_what_is_held_for_another(client, memory, physios):
+    near, *_ = physios
+    assert search(client, MUMBAI) == ["Mumbai Physio"]
+    assert search(client)
+    near.display_name = "Meera Rao"
+    db.session.commit()
+    loads = memory.loads
+    assert search(client, MUMBAI) == ["Mumbai Physio"]
+    assert memory.loads == loads  # Mumbai's blocks kept their stamps
+    assert search(client)[0] == "Meera Rao"
+    assert memory.loads > loads  # Bengaluru's block was read again
+
+
+def test_index_writes_stamp_every_block_they_touch(app, memory, physios):
+    near, *_ = physios
+    cells = db.session.execute(select(SearchPlace.lat_idx, SearchPlace.lon_idx).distinct()).all()
+    stamps = dict(((a, b), s) for a, b, s in db.session.execute(select(SearchStamp.block_lat, SearchStamp.block_lon,
+                                                                          SearchStamp.stamp)))
+    assert {block_of(a, b) for a, b in cells} <= set(stamps)
+    block = block_of(*db.session.execute(select(SearchPlace.lat_idx, SearchPlace.lon_idx)
+                                         .where(SearchPlace.practitioner_id == near.id)).first())
+    near.languages = ["English", "Tamil"]
+    db.session.commit()
+    after = dict(((a, b), s) for a, b, s in db.session.execute(select(SearchStamp.block_lat, SearchStamp.block_lon,
+                                                                         SearchStamp.stamp)))
+    assert after[block] != stamps[block]
+    assert {k: v for k, v in after.items() if k != block} == {k: v for k, v in stamps.items() if k != block}
+
+
+def test_synthetic_seeding_stamps_its_blocks(app):
+    from marketplace.seed.synthetic import seed_synthetic
+
+    seed_synthetic(db.session, 30, seed=5)
+    db.session.commit()
+    cells = db.session.execute(select(SearchPlace.lat_idx, SearchPlace.lon_idx).distinct()).all()
+    assert cells
+    stamped = {(a, b) for a, b in db.session.execute(select(SearchStamp.block_lat, SearchStamp.block_lon))}
+    assert {block_of(a, b) for a, b in cells} <= stamped
+
+
+def test_the_memory_can_be_turned_off(app, client, physios):
+    app.config["SEARCH_MEMORY_ROWS"] = 0
+    assert memory_for(app) is None
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+
+
+def test_across_the_antimeridian_both_sides_are_held_and_kept_current(app, client, memory):
+    west = make_verified_practitioner(app, display_name="Taveuni West", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), lat=-16.80, lon=179.97)
+    east = make_verified_practitioner(app, display_name="Taveuni East", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), lat=-16.80, lon=-179.97)
+    here = (-16.80, 179.999)
+    assert set(search(client, here)) == {"Taveuni West", "Taveuni East"}
+    loads = memory.loads
+    assert set(search(client, here)) == {"Taveuni West", "Taveuni East"}
+    assert memory.loads == loads
+    verification.suspend(east, make_admin(), None)
+    db.session.commit()
+    assert search(client, here) == ["Taveuni West"]
+    assert west.id != east.id
+
+
+def test_a_full_reindex_retires_what_every_process_holds(app, client, runner, memory, physios):
+    near, *_ = physios
+    assert "Meera Physio" in search(client)
+    # Move the clinic behind the index's back (no rebuild, no stamp): the index, and so the
+    # memory, still say Bengaluru until someone reindexes.
+    db.session.execute(update(Location).where(Location.practitioner_id == near.id)
+                       .values(lat=MYSURU[0] + 0.01, lon=MYSURU[1]))
+    db.session.commit()
+    assert "Meera Physio" in search(client)
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert search(client) == ["Arjun Physio"]
+    assert search(client, MYSURU) == ["Meera Physio"]
