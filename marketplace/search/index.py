@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
+from marketplace.core.models import upsert_for
 from marketplace.matching.scoring import typical_price_factor
 from marketplace.practitioners.models import Fee, Location, Practitioner
 from marketplace.search.grid import block_of, cell_of
@@ -111,11 +112,7 @@ def stamp_blocks(session: Session, blocks: Iterable[tuple[int, int]]) -> None:
     if not blocks:
         return
     stamp = secrets.randbits(62)
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+    upsert = upsert_for(session)
     for start in range(0, len(blocks), 1000):
         stmt = upsert(SearchStamp).values([{"block_lat": a, "block_lon": b, "stamp": stamp}
                                            for a, b in blocks[start:start + 1000]])

@@ -18,10 +18,11 @@ suspension or a moved clinic therefore shows in the very next search, in every p
 Licence expiry needs no stamp: each row carries ``valid_until``, checked against the day
 at read time as SQL does.
 
-**Bounded.** A (tile, pair) with more than :data:`DENSE_ROWS` rows (a city centre at a
-million practitioners) is not kept: the walk reads it through SQL, where the index reads
-only the shell it needs. The rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process;
-least recently used tiles go first.
+**Bounded.** A (tile, pair) with more than :data:`DENSE_ROWS` rows, and every pair of a
+tile with more than :data:`TILE_ROWS` (a city centre at a million practitioners), is not
+kept: the walk reads it through SQL, where the index reads only the shell it needs. The
+rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process; least recently used tiles go
+first. Searches wider than :data:`MAX_RINGS` rings read through SQL.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from functools import lru_cache
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, Rect
+from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, Rect, block_of
 from marketplace.search.models import SearchStamp
 
 TILE_CELLS = 4  # divides BLOCK_CELLS, so a tile lies in one block
@@ -94,25 +95,21 @@ class PlaceMemory:
             self._tiles.clear()
             self._blocks.clear()
             self._profiles.clear()
+            self._days.clear()
             self._rows = 0
 
     # --- stamps -------------------------------------------------------------------------------
     def begin(self, session: Session, cell: tuple[int, int], rings: int) -> dict[Block, int]:
         """Read the stamps of every block within ``rings`` cells of ``cell`` (one statement;
         a block without a stamp row has stamp 0) and forget the tiles held under any other
-        stamp. Returns the stamps, for :meth:`read`: call this before reading any row."""
+        stamp. Returns the stamps, for :meth:`read`: call this before reading any row.
+        ``rings`` is at most :data:`MAX_RINGS`, so the band never wraps onto itself."""
         lat_lo, lat_hi = max(cell[0] - rings, 0) // BLOCK_CELLS, min(cell[0] + rings, LAT_CELLS - 1) // BLOCK_CELLS
-        params = {"lat_lo": lat_lo, "lat_hi": lat_hi}
-        last = (LON_CELLS - 1) // BLOCK_CELLS
-        if 2 * rings + 1 < LON_CELLS - 2 * BLOCK_CELLS:
-            lo, hi = (cell[1] - rings) % LON_CELLS // BLOCK_CELLS, (cell[1] + rings) % LON_CELLS // BLOCK_CELLS
-            lon_blocks = list(range(lo, hi + 1)) if lo <= hi else list(range(lo, last + 1)) + list(range(0, hi + 1))
-            params["lon_lo"], params["lon_hi"] = lo, hi
-            stmt = _stamp_statement("range" if lo <= hi else "wrap")
-        else:
-            lon_blocks = list(range(0, last + 1))
-            stmt = _stamp_statement("all")
-        stamps = {(a, b): s for a, b, s in session.execute(stmt, params)}
+        lo, hi = (cell[1] - rings) % LON_CELLS // BLOCK_CELLS, (cell[1] + rings) % LON_CELLS // BLOCK_CELLS
+        wraps = lo > hi  # across the antimeridian
+        lon_blocks = [*range(lo, (LON_CELLS - 1) // BLOCK_CELLS + 1), *range(0, hi + 1)] if wraps else range(lo, hi + 1)
+        stamps = {(a, b): s for a, b, s in session.execute(
+            _stamp_statement(wraps), {"lat_lo": lat_lo, "lat_hi": lat_hi, "lon_lo": lo, "lon_hi": hi})}
         with self._lock:
             blocks = self._blocks
             for a in range(lat_lo, lat_hi + 1):
@@ -204,19 +201,20 @@ class PlaceMemory:
         seen: dict[Tile, _Tile] = {}
         with self._lock:
             for key, found in fresh.items():
-                block = (key[0] * TILE_CELLS // BLOCK_CELLS, key[1] * TILE_CELLS // BLOCK_CELLS)
+                block = _block(key)
                 stamp = stamps.get(block, 0)
                 known = self._blocks.get(block)
                 keep = known is None or known[0] == stamp
-                held = self._tiles.get(key) if keep else None
-                tile = held if held is not None else _Tile()
-                if held is None and keep:
-                    self._tiles[key] = tile
-                    if known is None:
-                        known = self._blocks[block] = (stamp, set())
-                    known[1].add(key)
-                if not keep:  # this search only: start from what it read
-                    tile = _Tile(dict(self._tiles[key].pairs) if key in self._tiles else {})
+                if keep:
+                    tile = self._tiles.get(key)
+                    if tile is None:
+                        tile = self._tiles[key] = _Tile()
+                        if known is None:
+                            known = self._blocks[block] = (stamp, set())
+                        known[1].add(key)
+                else:  # another thread saw a newer stamp: a copy for this search only
+                    held = self._tiles.get(key)
+                    tile = _Tile(dict(held.pairs) if held is not None else {})
                 before = tile.rows
                 for pair in covered:
                     rows = found.get(pair, [])
@@ -242,23 +240,26 @@ class PlaceMemory:
                 break
             del self._tiles[key]
             self._rows -= tile.rows
-            known = self._blocks.get((key[0] * TILE_CELLS // BLOCK_CELLS, key[1] * TILE_CELLS // BLOCK_CELLS))
+            known = self._blocks.get(_block(key))
             if known is not None:
                 known[1].discard(key)
         if len(self._profiles) > 4 * self.max_rows // 10 + 1000:
             self._profiles.clear()  # rows still hold their strings; only the sharing restarts
 
 
-@lru_cache(maxsize=3)
-def _stamp_statement(lon: str) -> Select:
-    """The stamps of a band of blocks: longitudes in a range, wrapping the antimeridian, or all."""
-    stmt = select(SearchStamp.block_lat, SearchStamp.block_lon, SearchStamp.stamp).where(
-        SearchStamp.block_lat.between(bindparam("lat_lo"), bindparam("lat_hi")))
-    if lon == "range":
-        stmt = stmt.where(SearchStamp.block_lon.between(bindparam("lon_lo"), bindparam("lon_hi")))
-    elif lon == "wrap":
-        stmt = stmt.where(or_(SearchStamp.block_lon >= bindparam("lon_lo"), SearchStamp.block_lon <= bindparam("lon_hi")))
-    return stmt
+@lru_cache(maxsize=2)
+def _stamp_statement(wraps: bool) -> Select:
+    """The stamps of a box of blocks, its longitudes a range or wrapping the antimeridian."""
+    lon_lo, lon_hi = bindparam("lon_lo"), bindparam("lon_hi")
+    return select(SearchStamp.block_lat, SearchStamp.block_lon, SearchStamp.stamp).where(
+        SearchStamp.block_lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
+        or_(SearchStamp.block_lon >= lon_lo, SearchStamp.block_lon <= lon_hi) if wraps
+        else SearchStamp.block_lon.between(lon_lo, lon_hi))
+
+
+def _block(tile: Tile) -> Block:
+    """The stamp block a tile lies in."""
+    return block_of(tile[0] * TILE_CELLS, tile[1] * TILE_CELLS)
 
 
 def _tile_rects(tiles: Iterable[Tile]) -> list[Rect]:

@@ -16,11 +16,10 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marketplace.core.clock import today
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
+from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.evidence import evidence_for
@@ -169,8 +168,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
 def count_urgent(red_flags: frozenset[str], on: date | None = None) -> None:
     """Add one to today's anonymous count for each red flag (an upsert, safe under races)."""
     on = on or today()
-    dialect = db.session.get_bind().dialect.name
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    make = upsert_for(db.session)
     for code in sorted(red_flags):
         stmt = make(UrgentOutcome).values(day=on, red_flag=code, count=1)
         db.session.execute(stmt.on_conflict_do_update(
