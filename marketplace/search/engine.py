@@ -98,7 +98,7 @@ class _Tier:
         return self.concerns == ("",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Profile:
     """A practitioner's profile row, decoded once per walk and cut to what is live today."""
 
@@ -111,7 +111,20 @@ class _Profile:
     offers_online: bool
 
 
-@lru_cache(maxsize=32768)
+# Decoded profiles are kept for as many practitioners as a busy process meets (a search at a
+# million practitioners meets several hundred; a worker serves hundreds of places). Their
+# sets are shared, as thousands of practitioners offer the same few combinations.
+_PROFILES_KEPT = 131_072
+_shared: dict = {}
+
+
+def _share(value):  # noqa: ANN001, ANN202
+    if len(_shared) > _PROFILES_KEPT:
+        _shared.clear()
+    return _shared.setdefault(value, value)
+
+
+@lru_cache(maxsize=_PROFILES_KEPT)
 def _decode(glued: str, min_price: int | None, currency: str | None, offers_online: bool, on: str) -> _Profile | None:
     """A profile from its glued JSON and plain columns, cut to the modalities live on ``on``
     (ISO date); None when nothing is live. Profiles are immutable, so a process decodes
@@ -120,8 +133,8 @@ def _decode(glued: str, min_price: int | None, currency: str | None, offers_onli
     live = frozenset(m for m, until in modalities.items() if until >= on)
     if not live:
         return None
-    return _Profile(live, frozenset(t for t, m in techniques.items() if m in live), frozenset(concerns),
-                    tuple(languages), min_price, currency, bool(offers_online))
+    return _Profile(_share(live), _share(frozenset(t for t, m in techniques.items() if m in live)),
+                    _share(frozenset(concerns)), _share(tuple(languages)), min_price, currency, bool(offers_online))
 
 
 @dataclass

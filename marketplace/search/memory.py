@@ -18,11 +18,17 @@ suspension or a moved clinic therefore shows in the very next search, in every p
 Licence expiry needs no stamp: each row carries ``valid_until``, checked against the day
 at read time as SQL does.
 
+**Compact and cheap to read.** A row held is a reference to a *place* (practitioner,
+location, coordinates, profile) shared by every (term, concern) pair that names it, and a
+pair's places are held in cell order, so a shell reads only its own cells' slices of a
+busy tile (a city centre at a million practitioners) and not the whole tile.
+
 **Bounded.** A (tile, pair) with more than :data:`DENSE_ROWS` rows, and every pair of a
-tile with more than :data:`TILE_ROWS` (a city centre at a million practitioners), is not
-kept: the walk reads it through SQL, where the index reads only the shell it needs. The
-rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process; least recently used tiles go
-first. Searches wider than :data:`MAX_RINGS` rings read through SQL.
+tile with more than :data:`TILE_ROWS` (denser than any city at a million practitioners),
+is not kept: the walk reads it through SQL, where the index reads only the shell it needs.
+The rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process (about 340 bytes a row);
+least recently used tiles go first. Searches wider than :data:`MAX_RINGS` rings read
+through SQL.
 """
 
 from __future__ import annotations
@@ -30,8 +36,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
 from functools import lru_cache
+from itertools import accumulate
 
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -40,13 +46,14 @@ from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, Rect, blo
 from marketplace.search.models import SearchStamp
 
 TILE_CELLS = 4  # divides BLOCK_CELLS, so a tile lies in one block
-# A (tile, pair) with more rows than this (about 12 per cell) is read through SQL (see the
-# module docstring): the walk needs only the nearest few cells of such a tile, which the
-# index reads directly, and keeping it would crowd out many light tiles.
-DENSE_ROWS = 200
-# A tile holding more rows than this in all (a busy town centre, where the walk reads only
-# a few cells) is read through SQL for every pair.
-TILE_ROWS = 1200
+# A (tile, pair) with more rows than this is read through SQL (see the module docstring):
+# loading it would cost the first search there far more than the few cells it reads, and
+# keeping it would crowd out many lighter tiles. The busiest (tile, pair) of the synthetic
+# million (clustered on real cities) holds about 1,400 rows.
+DENSE_ROWS = 2000
+# A tile holding more rows than this in all is read through SQL for every pair (the
+# busiest tile of the synthetic million holds about 15,000).
+TILE_ROWS = 16000
 # Searches wider than this many rings (about 90 km) read through SQL: the walk would
 # visit thousands of mostly empty tiles one by one.
 MAX_RINGS = 40
@@ -58,16 +65,27 @@ Pair = tuple[str, str]  # (term, concern or "")
 # terms) -> rows with the walk's columns, then lat_idx, lon_idx, valid_until.
 Reader = Callable[[list[Rect], list[str], list[str], list[str]], list]
 
-# Row columns: practitioner_id, location_id, term, concern, lat, lon, venue, glued profile,
-# min_price, currency, offers_online (the walk's), then lat_idx, lon_idx, valid_until (ISO).
+# The reader's row columns: practitioner_id, location_id, term, concern, lat, lon, venue,
+# glued profile, min_price, currency, offers_online (the walk's), then lat_idx, lon_idx,
+# valid_until.
 _LAT, _LON, _UNTIL = 11, 12, 13
+# What is kept is one *place* per practitioner, location and expiry day in a tile, shared
+# by all the (term, concern) rows that name it: each row held costs a reference, not a
+# tuple of fourteen values. A place: practitioner_id, location_id, lat, lon, venue, glued
+# profile, min_price, currency, offers_online, valid_until (ISO).
+_P_VENUE, _P_DAY = 4, 9
+# A (tile, pair)'s places are held in cell order (row-major within the tile) with the
+# offset where each cell starts, so a shell reads only its own cells' slices.
+Held = tuple[list[tuple], tuple[int, ...]]
 
 
 @dataclass
 class _Tile:
-    # pair -> its rows here (possibly none); None: dense, read through SQL. A pair that is
-    # not a key has not been loaded.
-    pairs: dict[Pair, list[tuple] | None] = field(default_factory=dict)
+    # pair -> its places here in cell order with the cells' offsets, () when it has none;
+    # None: dense, read through SQL. A pair that is not a key has not been loaded.
+    pairs: dict[Pair, Held | tuple[()] | None] = field(default_factory=dict)
+    # (practitioner_id, location_id, day) -> its place: the one tuple the pairs' lists share
+    places: dict[tuple, tuple] = field(default_factory=dict)
     rows: int = 0
     used: int = 0
     heavy: bool = False  # more than TILE_ROWS rows: every pair is read through SQL
@@ -145,19 +163,28 @@ class PlaceMemory:
                     visits.append((r, (ti, tj), t))
         loaded = self._load(missing, stamps, reader) if missing else {}
         dense: set[tuple[Tile, Pair]] = set()
+        last = TILE_CELLS - 1
         for r, key, t in visits:
             t = loaded.get(key) or t
             t.used = tick
-            lat_lo, lat_hi, lon_lo, lon_hi = r.lat_lo, r.lat_hi, r.lon_lo, r.lon_hi
+            # the rectangle's cells within this tile, relative to its corner
+            a0, b0 = key[0] * TILE_CELLS, key[1] * TILE_CELLS
+            a_lo, a_hi = max(r.lat_lo - a0, 0), min(r.lat_hi - a0, last)
+            b_lo, b_hi = max(r.lon_lo - b0, 0), min(r.lon_hi - b0, last)
+            whole = a_lo == b_lo == 0 and a_hi == b_hi == last
             pairs = t.pairs
             for pair in wanted:
-                rows = pairs[pair]
-                if rows is None:
+                held = pairs[pair]
+                if held is None:
                     dense.add((key, pair))
-                elif rows:
-                    out += [row for row in rows
-                            if lat_lo <= row[_LAT] <= lat_hi and lon_lo <= row[_LON] <= lon_hi
-                            and row[_UNTIL] >= on_iso and (venue is None or row[6] == venue)]
+                elif held:
+                    places, offsets = held
+                    term, concern = pair
+                    for span in (places,) if whole else (
+                            places[offsets[a * TILE_CELLS + b_lo]:offsets[a * TILE_CELLS + b_hi + 1]]
+                            for a in range(a_lo, a_hi + 1)):
+                        out += [(p[0], p[1], term, concern, p[2], p[3], p[4], p[5], p[6], p[7], p[8])
+                                for p in span if p[_P_DAY] >= on_iso and (venue is None or p[_P_VENUE] == venue)]
         if dense:
             out += self._read_dense(rects, dense, on_iso, venue, reader)
         return out
@@ -186,18 +213,10 @@ class PlaceMemory:
         # What the statement reads: every declared term with every concern, and the generic terms.
         covered = {(t, c) for t in declared_terms for c in concerns} | {(t, "") for t in generic_terms}
         rects = _tile_rects(missing)
-        fresh: dict[Tile, dict[Pair, list[tuple]]] = {key: {} for key in missing}
+        fresh: dict[Tile, dict[Pair, list]] = {key: {} for key in missing}
         self.loads += 1
-        profiles, days = self._profiles, self._days
         for row in reader(rects, declared_terms, concerns, generic_terms):
-            (pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online,
-             lat_idx, lon_idx, until) = row
-            glued = profiles.setdefault(glued, glued)
-            day = until.isoformat()
-            day = days.setdefault(day, day)
-            fresh[(lat_idx // TILE_CELLS, lon_idx // TILE_CELLS)].setdefault((term, concern), []).append(
-                (pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online,
-                 lat_idx, lon_idx, day))
+            fresh[(row[_LAT] // TILE_CELLS, row[_LON] // TILE_CELLS)].setdefault((row[2], row[3]), []).append(row)
         seen: dict[Tile, _Tile] = {}
         with self._lock:
             for key, found in fresh.items():
@@ -216,14 +235,19 @@ class PlaceMemory:
                     held = self._tiles.get(key)
                     tile = _Tile(dict(held.pairs) if held is not None else {})
                 before = tile.rows
-                for pair in covered:
-                    rows = found.get(pair, [])
-                    tile.pairs[pair] = None if tile.heavy or len(rows) > DENSE_ROWS else rows
-                if not tile.heavy and sum(len(v) for v in tile.pairs.values() if v) > TILE_ROWS:
+                kept = {pair: found.get(pair, ()) for pair in covered}
+                kept = {pair: rows for pair, rows in kept.items() if len(rows) <= DENSE_ROWS}
+                if not tile.heavy and (sum(len(v[0]) for p, v in tile.pairs.items() if v and p not in kept)
+                                       + sum(len(v) for v in kept.values()) > TILE_ROWS):
                     tile.heavy = True
                     tile.pairs = dict.fromkeys(tile.pairs)
+                    tile.places = {}
+                for pair in covered:
+                    rows = kept.get(pair)
+                    tile.pairs[pair] = (None if tile.heavy or rows is None
+                                        else self._held(tile.places, rows) if rows else ())
                 # an empty tile takes room too
-                tile.rows = max(sum(len(v) for v in tile.pairs.values() if v), 1)
+                tile.rows = max(sum(len(v[0]) for v in tile.pairs.values() if v), 1)
                 tile.used = self._tick
                 if keep:
                     self._rows += tile.rows - before
@@ -231,6 +255,25 @@ class PlaceMemory:
             if self._rows > self.max_rows:
                 self._evict()
         return seen
+
+    def _held(self, places: dict[tuple, tuple], rows: list) -> Held:
+        """A (tile, pair)'s reader rows as held: the tile's places (the one already held for
+        a practitioner, location and day, as rows of one stamp agree on everything else, or a
+        new one) in cell order, and where each cell starts."""
+        profiles, days = self._profiles, self._days
+        counts = [0] * (TILE_CELLS * TILE_CELLS + 1)
+        keyed = []
+        for pid, loc, _, _, lat, lon, venue, glued, min_price, currency, offers_online, lat_idx, lon_idx, until in rows:
+            day = until.isoformat()
+            place = places.get((pid, loc, day))
+            if place is None:
+                place = places[(pid, loc, day)] = (pid, loc, lat, lon, venue, profiles.setdefault(glued, glued),
+                                                   min_price, currency, offers_online, days.setdefault(day, day))
+            cell = lat_idx % TILE_CELLS * TILE_CELLS + lon_idx % TILE_CELLS
+            counts[cell + 1] += 1
+            keyed.append((cell, place))
+        keyed.sort(key=lambda k: k[0])
+        return [p for _, p in keyed], tuple(accumulate(counts))
 
     def _evict(self) -> None:
         """Drop least recently used tiles until a tenth of the room is free."""

@@ -17,7 +17,10 @@ from sqlalchemy import select, update
 
 from marketplace.extensions import db
 from marketplace.practitioners.models import Location
-from marketplace.search.grid import block_of
+from marketplace.core.clock import today
+from marketplace.matching.scoring import Query
+from marketplace.search import engine
+from marketplace.search.grid import Rect, block_of, cell_of
 from marketplace.search.memory import PlaceMemory, memory_for
 from marketplace.search.models import SearchPlace, SearchStamp
 from marketplace.verification import services as verification
@@ -178,3 +181,38 @@ def test_a_full_reindex_retires_what_every_process_holds(app, client, runner, me
     assert result.exit_code == 0, result.output
     assert search(client) == ["Arjun Physio"]
     assert search(client, MYSURU) == ["Meera Physio"]
+
+
+def test_a_busy_tile_is_read_cell_by_cell_and_rows_share_their_place(app):  # noqa: ANN001
+    """A shell reads only its own cells of a tile held whole (at a million practitioners a
+    city-centre tile holds thousands of rows, and the walk's first shells a few cells), and
+    every (term, concern) row of one practitioner's place is one tuple held once."""
+    # Opposite corners of one tile (4x4 cells of 0.02 degrees) in Bengaluru.
+    corner = make_verified_practitioner(app, display_name="Corner Physio", modalities=("physiotherapy", "massage"),
+                                        concerns=("sciatica", "neck-shoulder-tension"), lat=12.965, lon=77.605)
+    far = make_verified_practitioner(app, display_name="Far Corner Physio", modalities=("physiotherapy",),
+                                     lat=13.03, lon=77.675)
+    a, b = cell_of(12.965, 77.605), cell_of(13.03, 77.675)
+    assert (a[0] // 4, a[1] // 4) == (b[0] // 4, b[1] // 4) and a != b
+    memory = PlaceMemory(10_000)
+    with app.app_context():
+        walk = engine._Walk(db.session, Query(concerns=("sciatica",), radius_km=25.0, mode="in_person"), {},
+                            (12.97, 77.6), today(), engine.DEFAULT_WEIGHTS, {}, 20)
+        stamps = memory.begin(db.session, a, 8)
+        wanted = {("physiotherapy", ""), ("massage", ""), ("physiotherapy", "sciatica"), ("massage", "sciatica")}
+
+        def read(rect: Rect) -> list[tuple[int, str, str]]:
+            rows = memory.read([rect], wanted, stamps, today().isoformat(), None, walk._memory_reader)
+            return sorted((row[0], row[2], row[3]) for row in rows)
+
+        tile = Rect(a[0] // 4 * 4, a[0] // 4 * 4 + 3, a[1] // 4 * 4, a[1] // 4 * 4 + 3)
+        everything = read(tile)
+        assert {pid for pid, _, _ in everything} == {corner.id, far.id}
+        assert (corner.id, "massage", "sciatica") in everything
+        loads = memory.loads
+        assert read(Rect(a[0], a[0], a[1], a[1])) == [row for row in everything if row[0] == corner.id]
+        assert read(Rect(b[0] - 1, b[0], b[1] - 1, b[1])) == [row for row in everything if row[0] == far.id]
+        assert read(Rect(a[0] + 1, b[0] - 1, a[1], b[1])) == []  # the cells between them
+        assert memory.loads == loads  # all from the tile held
+        held = memory._tiles[(a[0] // 4, a[1] // 4)]
+        assert len(held.places) == 2 and memory.rows == len(everything)
