@@ -145,7 +145,19 @@ def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_serv
     popup.wait_for()
     name = popup.locator("strong").inner_text()
     assert name in ("Asha Rao", "Vikram Shetty")
+    # Opening a popup pans the map to show it (an animation): click once it has settled,
+    # as a person does. On a loaded machine the link could move between Playwright's
+    # stability check and its click, and the click would land on the map instead.
+    page.wait_for_function("""() => {
+        const link = document.querySelector('.leaflet-popup-content a');
+        if (!link) return false;
+        const box = link.getBoundingClientRect(), where = box.x + ',' + box.y;
+        const settled = window.__popupWhere === where;
+        window.__popupWhere = where;
+        return settled;
+    }""", polling=200)
     popup.get_by_role("link", name="See in the list").click()
+    page.wait_for_function("location.hash.startsWith('#result-')")
     assert page.locator("li.result:target h3").inner_text() == name
 
     # Still usable with the keyboard: a new search from the place field.
