@@ -235,9 +235,9 @@ class PlaceMemory:
                     held = self._tiles.get(key)
                     tile = _Tile(dict(held.pairs) if held is not None else {})
                 before = tile.rows
-                kept = {pair: found.get(pair, ()) for pair in covered}
-                kept = {pair: rows for pair, rows in kept.items() if len(rows) <= DENSE_ROWS}
-                if not tile.heavy and (sum(len(v[0]) for p, v in tile.pairs.items() if v and p not in kept)
+                # the pairs read that are light enough to keep, and then what the tile would hold
+                kept = {pair: rows for pair in covered if len(rows := found.get(pair, ())) <= DENSE_ROWS}
+                if not tile.heavy and (sum(len(v[0]) for p, v in tile.pairs.items() if v and p not in covered)
                                        + sum(len(v) for v in kept.values()) > TILE_ROWS):
                     tile.heavy = True
                     tile.pairs = dict.fromkeys(tile.pairs)

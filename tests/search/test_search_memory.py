@@ -15,10 +15,10 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from marketplace.extensions import db
-from marketplace.practitioners.models import Location
 from marketplace.core.clock import today
+from marketplace.extensions import db
 from marketplace.matching.scoring import Query
+from marketplace.practitioners.models import Location
 from marketplace.search import engine
 from marketplace.search.grid import Rect, block_of, cell_of
 from marketplace.search.memory import PlaceMemory, memory_for
