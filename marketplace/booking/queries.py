@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.booking import slots
@@ -164,7 +164,8 @@ def exceptions(practitioner: Practitioner, *, upcoming_from: date | None = None)
     return [r for r in rows if r.location_id is None or r.location_id in live]
 
 
-def openings_of(rows: Iterable[WeeklyHours], location_id: int | None) -> list[slots.Opening]:
+def openings_of(rows: Iterable, location_id: int | None) -> list[slots.Opening]:
+    """``rows``: WeeklyHours, or rows with its fields."""
     return [slots.Opening(r.weekday, r.start_time, r.end_time) for r in rows if r.location_id == location_id]
 
 
@@ -263,6 +264,12 @@ def is_bookable(practitioner: Practitioner, channel: Channel, start: datetime, m
                               limits(settings, minutes, now), start)
 
 
+# The weekly hours of a page of practitioners, built once and run on the session's connection
+# as plain rows (every results page asks; entities would only add the ORM's cost).
+_HOURS = (select(WeeklyHours.practitioner_id, WeeklyHours.location_id, WeeklyHours.weekday, WeeklyHours.start_time,
+                 WeeklyHours.end_time).where(WeeklyHours.practitioner_id.in_(bindparam("ids", expanding=True))))
+
+
 def next_available(practitioner_ids: Sequence[int], after: datetime | None = None) -> dict[int, datetime]:
     """The first open start (UTC) after ``after`` for each practitioner, at any place,
     for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
@@ -275,8 +282,8 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     ids = sorted(set(practitioner_ids))
     if not ids:
         return {}
-    hours_by: dict[int, list[WeeklyHours]] = defaultdict(list)
-    for row in db.session.scalars(select(WeeklyHours).where(WeeklyHours.practitioner_id.in_(ids))):
+    hours_by: dict[int, list] = defaultdict(list)  # rows with WeeklyHours' fields, not entities
+    for row in db.session.connection().execute(_HOURS, {"ids": ids}):
         hours_by[row.practitioner_id].append(row)
     with_hours = [pid for pid in ids if hours_by.get(pid)]
     if not with_hours:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
@@ -202,6 +202,12 @@ def on_sale(concern: str | None = None, near: tuple[float, float, float] | None 
     return [summary(p, d) for p, d in find_on_sale(concern, near, on)]
 
 
+# Packages any of these practitioners deliver: built once, run on the session's connection
+# (a results page asks it on every search).
+_DELIVERED = (select(PackageComponent.package_id)
+              .where(PackageComponent.practitioner_id.in_(bindparam("ids", expanding=True))).distinct())
+
+
 def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
                  on: date | None = None) -> dict[int, list[PackageSummary]]:
     """For search results: on-sale packages that target any of ``concern_slugs`` and that
@@ -213,9 +219,7 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
         return out
     # Most results deliver no package at all: one indexed lookup answers that before the
     # on-sale condition (verified pairs for every component) is built and run.
-    delivered = db.session.scalars(
-        select(PackageComponent.package_id).where(PackageComponent.practitioner_id.in_(ids)).distinct()
-    ).all()
+    delivered = db.session.connection().execute(_DELIVERED, {"ids": ids}).scalars().all()
     if not delivered:
         return out
     stmt = sellable(on).options(*_LOAD).where(

@@ -223,8 +223,8 @@ class _Walk:
         for start in range(0, len(missing), 500):
             chunk = missing[start:start + 500]
             self.queries += 1
-            for pid, glued, min_price, currency, offers_online in self.session.execute(profile_statement(),
-                                                                                      {"ids": chunk}):
+            for pid, glued, min_price, currency, offers_online in self.session.connection().execute(
+                    profile_statement(), {"ids": chunk}):
                 self.seen[pid].profile = _decode(glued, min_price, currency, bool(offers_online), on)
             for pid in chunk:
                 self.seen[pid].loaded = True
@@ -258,7 +258,7 @@ class _Walk:
         self.queries += 1
         stmt = place_statement(tuple(shape), declared, bool(generic_terms), venue,
                                self.session.get_bind().dialect.name == "postgresql", full)
-        return self.session.execute(stmt, params).all()
+        return self.session.connection().execute(stmt, params).all()
 
     def _memory_reader(self, rects: list[Rect], declared_terms: list[str], concerns: list[str],
                        generic_terms: list[str]) -> list:
@@ -315,7 +315,8 @@ class _Walk:
         if after is not None:
             params["after_factor"], params["after_id"] = after
         self.queries += 1
-        rows = [(float(f), int(p)) for f, p in self.session.execute(online_statement(after is not None), params)]
+        rows = [(float(f), int(p)) for f, p in self.session.connection().execute(online_statement(after is not None),
+                                                                                  params)]
         self.rows_read += len(rows)
         changed = set()
         for _, pid in rows:

@@ -89,6 +89,9 @@ class _Tile:
     rows: int = 0
     used: int = 0
     heavy: bool = False  # more than TILE_ROWS rows: every pair is read through SQL
+    # The pairs with rows here or read through SQL (most pairs of most tiles have none), so a
+    # read skips the empty ones in one set operation; rebuilt after a load changes ``pairs``.
+    live: dict[Pair, Held | None] | None = None
 
 
 class PlaceMemory:
@@ -126,7 +129,7 @@ class PlaceMemory:
         lo, hi = (cell[1] - rings) % LON_CELLS // BLOCK_CELLS, (cell[1] + rings) % LON_CELLS // BLOCK_CELLS
         wraps = lo > hi  # across the antimeridian
         lon_blocks = [*range(lo, (LON_CELLS - 1) // BLOCK_CELLS + 1), *range(0, hi + 1)] if wraps else range(lo, hi + 1)
-        stamps = {(a, b): s for a, b, s in session.execute(
+        stamps = {(a, b): s for a, b, s in session.connection().execute(
             _stamp_statement(wraps), {"lat_lo": lat_lo, "lat_hi": lat_hi, "lon_lo": lo, "lon_hi": hi})}
         with self._lock:
             blocks = self._blocks
@@ -165,19 +168,27 @@ class PlaceMemory:
         dense: set[tuple[Tile, Pair]] = set()
         last = TILE_CELLS - 1
         for r, key, t in visits:
-            t = loaded.get(key) or t
+            if loaded:
+                t = loaded.get(key) or t
             t.used = tick
+            live = t.live
+            if live is None:
+                live = t.live = {pair: held for pair, held in t.pairs.items() if held != ()}
+            if not live:
+                continue  # most tiles of a sparse area have no rows at all
+            found = live.keys() & wanted
+            if not found:
+                continue
             # the rectangle's cells within this tile, relative to its corner
             a0, b0 = key[0] * TILE_CELLS, key[1] * TILE_CELLS
             a_lo, a_hi = max(r.lat_lo - a0, 0), min(r.lat_hi - a0, last)
             b_lo, b_hi = max(r.lon_lo - b0, 0), min(r.lon_hi - b0, last)
             whole = a_lo == b_lo == 0 and a_hi == b_hi == last
-            pairs = t.pairs
-            for pair in wanted:
-                held = pairs[pair]
+            for pair in found:
+                held = live[pair]
                 if held is None:
                     dense.add((key, pair))
-                elif held:
+                else:
                     places, offsets = held
                     term, concern = pair
                     for span in (places,) if whole else (
@@ -246,6 +257,7 @@ class PlaceMemory:
                     rows = kept.get(pair)
                     tile.pairs[pair] = (None if tile.heavy or rows is None
                                         else self._held(tile.places, rows) if rows else ())
+                tile.live = None
                 # an empty tile takes room too
                 tile.rows = max(sum(len(v[0]) for v in tile.pairs.values() if v), 1)
                 tile.used = self._tick

@@ -12,6 +12,7 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from flask import current_app
@@ -26,15 +27,16 @@ from marketplace.matching.evidence import evidence_for
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, Query
 from marketplace.matching.understanding import screen_text
-from marketplace.practitioners.models import Location, VenueType
+from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
 from marketplace.search.memory import memory_for
-from marketplace.search.models import SearchProfile, UrgentOutcome
+from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
     ResultModality, SearchInput, SearchOutcome,
 )
+from marketplace.search.statements import locations_statement, names_statement
 from marketplace.taxonomy.models import Concern, Modality, Technique
 
 MODES = ("in_person", "online", "any")
@@ -254,20 +256,22 @@ def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[
     return sorted(tax.modalities) + sorted(tax.techniques)
 
 
+@lru_cache(maxsize=4096)
+def _evidence(concern: str, modality: str) -> tuple:
+    """The guideline notes for a pair (fixed text from the brief's sources), built once."""
+    return tuple(evidence_for(concern, modality))
+
+
 def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> list[Result]:
     if not hits:
         return []
     ids = [h.candidate.practitioner_id for h in hits]
-    names = dict(db.session.execute(
-        select(SearchProfile.practitioner_id, SearchProfile.display_name).where(SearchProfile.practitioner_id.in_(ids))
-    ).all())
+    connection = db.session.connection()
+    arrays = connection.dialect.name == "postgresql"
+    names = dict(connection.execute(names_statement(arrays), {"ids": ids}).all())
     location_ids = [h.location_id for h in hits if h.location_id is not None]
-    # Columns, not entities: the page shows six fields of each place.
-    locations = {
-        row.id: row for row in db.session.execute(
-            select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
-            .where(Location.id.in_(location_ids)))
-    } if location_ids else {}
+    locations = {row.id: row for row in connection.execute(locations_statement(arrays), {"ids": location_ids})
+                 } if location_ids else {}
     # Results show when each practitioner can next be seen, and the courses of care they
     # offer for this concern (read for the page only: neither changes the ranking).
     from marketplace.booking.queries import next_available
@@ -280,7 +284,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
         c = hit.candidate
         modalities = []
         for m in sorted(c.modalities, key=lambda m: tax.modalities.get(m, m)):
-            pairs = [(concern, note) for concern in concerns for note in evidence_for(concern, m)]
+            pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
             modalities.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
                                              tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
         loc = locations.get(hit.location_id) if hit.location_id is not None else None
