@@ -25,7 +25,8 @@ statements, not one per ring.
 
 In person, with a :class:`~marketplace.search.memory.PlaceMemory` (the web process's), the
 shells' rows come from the tiles it holds, loaded through the same SQL on first use and
-retired by per-block stamps whenever the index changes there; the walk, its bounds and
+retired by per-block stamps whenever the index changes there; online, the heads of the
+lists come from it too, retired by the online lists' own stamp. The walk, its bounds and
 its page are the same either way (the exactness tests run both).
 
 ``total`` is exact when the walk read everything in scope without skipping (a small
@@ -53,7 +54,7 @@ from marketplace.matching.scoring import (
 )
 from marketplace.search.grid import Rect, cell_of, min_km_outside, rings_for_km, shell
 from marketplace.search.memory import MAX_RINGS, PlaceMemory
-from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement, profile_statement
+from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
 # Matches counted exactly before rows that cannot reach the page are skipped unread: a
@@ -161,6 +162,7 @@ class _Walk:
     need: int
     extras: float = 0.0  # the most every non-relevance, non-distance part of a score can add
     memory: PlaceMemory | None = None  # this process's cells (see marketplace.search.memory)
+    lists: PlaceMemory | None = None  # the same, for the heads of the online lists
     stamps: dict[tuple[int, int], int] = field(default_factory=dict)  # read before any row
     seen: dict[int, _Seen] = field(default_factory=dict)
     matched: set[int] = field(default_factory=set)
@@ -217,18 +219,6 @@ class _Walk:
                 for _, _, c, loc in best]
 
     # --- reading ------------------------------------------------------------------------------
-    def _load_profiles(self, pids: set[int]) -> None:
-        missing = [p for p in pids if not self.seen[p].loaded]
-        on = self.on.isoformat()
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            self.queries += 1
-            for pid, glued, min_price, currency, offers_online in self.session.connection().execute(
-                    profile_statement(), {"ids": chunk}):
-                self.seen[pid].profile = _decode(glued, min_price, currency, bool(offers_online), on)
-            for pid in chunk:
-                self.seen[pid].loaded = True
-
     def _sql_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str], *,
                     concerns: list[str] | None = None, full: bool = False) -> list:
         """Place rows in ``rects`` through SQL: the rows of ``declared_terms`` declared for
@@ -310,27 +300,41 @@ class _Walk:
         self._settle(changed)
         return len(rows)
 
-    def read_online(self, term: str, concern: str, after: tuple[float, int] | None) -> list[tuple[float, int]]:
-        params: dict = {"term": term, "concern": concern, "on": self.on}
+    def _sql_online(self, pair: tuple[str, str], after: tuple[float, int] | None, limit: int,
+                    day: str) -> list[tuple]:
+        """``limit`` rows of an online list through SQL (see :func:`online_statement`)."""
+        params: dict = {"term": pair[0], "concern": pair[1], "on": date.fromisoformat(day)}
         if after is not None:
             params["after_factor"], params["after_id"] = after
         self.queries += 1
-        rows = [(float(f), int(p)) for f, p in self.session.connection().execute(online_statement(after is not None),
-                                                                                  params)]
+        return [(float(factor), int(pid), *rest) for factor, pid, *rest in self.session.connection().execute(
+            online_statement(after is not None, limit), params)]
+
+    def read_online(self, term: str, concern: str, after: tuple[float, int] | None) -> list[tuple[float, int]]:
+        """Read the next :data:`ONLINE_BATCH` rows of one online list, from this process's
+        memory when there is one (which reads what it lacks through SQL). Returns their
+        (price factor, practitioner id)."""
+        on = self.on.isoformat()
+        if self.lists is not None:
+            rows = self.lists.read_online((term, concern), after, ONLINE_BATCH, self.stamps, on, self._sql_online)
+        else:
+            rows = self._sql_online((term, concern), after, ONLINE_BATCH, on)
         self.rows_read += len(rows)
         changed = set()
-        for _, pid in rows:
-            s = self.seen.setdefault(pid, _Seen())
+        seen = self.seen
+        for _, pid, glued, min_price, currency, offers_online, _ in rows:
+            s = seen.get(pid)
+            if s is None:
+                s = seen[pid] = _Seen()
+            if not s.loaded:
+                s.profile, s.loaded = _decode(glued, min_price, currency, bool(offers_online), on), True
             if not s.online:
                 s.online = True
                 changed.add(pid)
         self._settle(changed)
-        return rows
+        return [(row[0], row[1]) for row in rows]
 
     def _settle(self, changed: set[int]) -> None:
-        if not changed:
-            return
-        self._load_profiles(changed)
         for pid in changed:
             if self.seen[pid].profile is not None:
                 self._rescore(pid)
@@ -441,6 +445,11 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     lists: dict[tuple[str, str], tuple[float, int] | None] = {}
     exhausted: set[tuple[str, str]] = set()
     if query.mode != "in_person":
+        if memory is not None and memory.max_rows > 0:
+            walk.lists = memory
+            if walk.memory is None:  # no place, or too wide: only the lists' stamp
+                walk.queries += 1
+                walk.stamps = memory.begin_online(session)
         for t in terms:
             for c in ("", *query.concerns):
                 # A term that fits none of the concerns only brings in practitioners who say

@@ -15,6 +15,8 @@ CELL_DEG = 0.02  # about 2.2 km north-south
 # Cells per side of a stamp block (:class:`marketplace.search.models.SearchStamp`): about
 # 18 km north-south, so a 25 km search checks a few dozen stamps at most.
 BLOCK_CELLS = 8
+# The stamp of the online lists, which lie in no place: a block no cell is in.
+ONLINE_BLOCK = (-1, -1)
 LAT_CELLS = math.ceil(180 / CELL_DEG)
 LON_CELLS = round(360 / CELL_DEG)
 # Kilometres per degree, rounded down so distances derived from them are lower bounds:

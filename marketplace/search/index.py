@@ -21,7 +21,7 @@ from marketplace.core.clock import today
 from marketplace.core.models import upsert_for
 from marketplace.matching.scoring import typical_price_factor
 from marketplace.practitioners.models import Fee, Location, Practitioner
-from marketplace.search.grid import block_of, cell_of
+from marketplace.search.grid import ONLINE_BLOCK, block_of, cell_of
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile, SearchStamp
 from marketplace.taxonomy.models import Modality, Technique
 from marketplace.verification.models import Credential, CredentialStatus, credential_modality
@@ -120,21 +120,27 @@ def stamp_blocks(session: Session, blocks: Iterable[tuple[int, int]]) -> None:
                                                    set_={"stamp": stmt.excluded.stamp}))
 
 
-def place_blocks(places: Iterable[dict]) -> set[tuple[int, int]]:
-    return {block_of(p["lat_idx"], p["lon_idx"]) for p in places}
+def row_blocks(rows: Rows) -> set[tuple[int, int]]:
+    """The blocks these rows lie in: their places' blocks, and the online lists' block
+    (:data:`~marketplace.search.grid.ONLINE_BLOCK`) when any row is online."""
+    blocks = {block_of(p["lat_idx"], p["lon_idx"]) for p in rows.places}
+    return blocks | {ONLINE_BLOCK} if rows.online else blocks
 
 
 def _indexed_blocks(session: Session, ids: Sequence[int] | None) -> set[tuple[int, int]]:
-    """The blocks that hold place rows of these practitioners (of everyone for None)."""
+    """The blocks that hold rows of these practitioners (of everyone for None)."""
     stmt = select(SearchPlace.lat_idx, SearchPlace.lon_idx).distinct()
+    online = select(SearchOnline.practitioner_id).limit(1)
     if ids is not None:
         stmt = stmt.where(SearchPlace.practitioner_id.in_(ids))
-    return {block_of(a, b) for a, b in session.execute(stmt)}
+        online = online.where(SearchOnline.practitioner_id.in_(ids))
+    blocks = {block_of(a, b) for a, b in session.execute(stmt)}
+    return blocks | {ONLINE_BLOCK} if session.execute(online).first() else blocks
 
 
 def write_rows(session: Session, rows: Rows) -> None:
     session.info[_CHANGED] = True
-    stamp_blocks(session, place_blocks(rows.places))
+    stamp_blocks(session, row_blocks(rows))
     for model, batch in ((SearchProfile, rows.profiles), (SearchPlace, rows.places), (SearchOnline, rows.online)):
         for start in range(0, len(batch), 5000):
             session.execute(insert(model), batch[start:start + 5000])

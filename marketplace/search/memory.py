@@ -23,6 +23,12 @@ location, coordinates, profile) shared by every (term, concern) pair that names 
 pair's places are held in cell order, so a shell reads only its own cells' slices of a
 busy tile (a city centre at a million practitioners) and not the whole tile.
 
+**Online lists too.** The online lists (best price factor first, not by place) are held
+from their head as far as searches have read them, under the stamp of
+:data:`~marketplace.search.grid.ONLINE_BLOCK`, which every write of online rows renews
+(and which :meth:`PlaceMemory.begin` reads with the blocks), so an online search reads
+no list through SQL either once a process has served the concern.
+
 **Bounded.** A (tile, pair) with more than :data:`DENSE_ROWS` rows, and every pair of a
 tile with more than :data:`TILE_ROWS` (denser than any city at a million practitioners),
 is not kept: the walk reads it through SQL, where the index reads only the shell it needs.
@@ -34,15 +40,16 @@ through SQL.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, Rect, block_of
+from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, ONLINE_BLOCK, Rect, block_of
 from marketplace.search.models import SearchStamp
 
 TILE_CELLS = 4  # divides BLOCK_CELLS, so a tile lies in one block
@@ -74,9 +81,34 @@ _LAT, _LON, _UNTIL = 11, 12, 13
 # tuple of fourteen values. A place: practitioner_id, location_id, lat, lon, venue, glued
 # profile, min_price, currency, offers_online, valid_until (ISO).
 _P_VENUE, _P_DAY = 4, 9
+# The online lists (one per term and concern, best price factor first, not by place) are
+# held from their head as far as searches read them, under the stamp of ONLINE_BLOCK, a
+# block no place lies in that every write of online rows renews. Rows are read LIST_BATCH
+# at a time, and at most LIST_ROWS of a list are kept (a search that filters out most of
+# a list reads on through SQL).
+LIST_BATCH = 256
+LIST_ROWS = 4096
+_L_DAY = 6
+# Reads an online list through SQL: (pair, after (factor, id) or None, how many, day) ->
+# rows: price factor, practitioner id, glued profile, min_price, currency, offers_online,
+# valid_until.
+ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
 # A (tile, pair)'s places are held in cell order (row-major within the tile) with the
 # offset where each cell starts, so a shell reads only its own cells' slices.
 Held = tuple[list[tuple], tuple[int, ...]]
+
+
+@dataclass
+class _List:
+    """The head of one online list, best first, as far as searches have read it: every row
+    live on ``day`` down to the last one held (``complete``: the whole list)."""
+
+    stamp: int
+    day: str
+    rows: list[tuple] = field(default_factory=list)
+    keys: list[tuple[float, int]] = field(default_factory=list)  # (-factor, -id): ascending
+    complete: bool = False
+    used: int = 0
 
 
 @dataclass
@@ -105,7 +137,8 @@ class PlaceMemory:
         self._rows = 0
         self._tick = 0
         self._lock = threading.RLock()
-        self.loads = 0  # statements run to fill tiles (for the bench and tests)
+        self._lists: dict[Pair, _List] = {}  # the online lists' heads, by (term, concern)
+        self.loads = 0  # statements run to fill tiles or lists (for the bench and tests)
 
     @property
     def rows(self) -> int:
@@ -117,6 +150,7 @@ class PlaceMemory:
             self._blocks.clear()
             self._profiles.clear()
             self._days.clear()
+            self._lists.clear()
             self._rows = 0
 
     # --- stamps -------------------------------------------------------------------------------
@@ -131,6 +165,7 @@ class PlaceMemory:
         lon_blocks = [*range(lo, (LON_CELLS - 1) // BLOCK_CELLS + 1), *range(0, hi + 1)] if wraps else range(lo, hi + 1)
         stamps = {(a, b): s for a, b, s in session.connection().execute(
             _stamp_statement(wraps), {"lat_lo": lat_lo, "lat_hi": lat_hi, "lon_lo": lo, "lon_hi": hi})}
+        self._forget_lists(stamps.get(ONLINE_BLOCK, 0))
         with self._lock:
             blocks = self._blocks
             for a in range(lat_lo, lat_hi + 1):
@@ -143,6 +178,61 @@ class PlaceMemory:
                                 self._rows -= held.rows
                         del blocks[(a, b)]
         return stamps
+
+    def begin_online(self, session: Session) -> dict[Block, int]:
+        """For a search with no place: read only the online lists' stamp (see :meth:`begin`)."""
+        stamp = session.connection().execute(_online_stamp_statement()).scalar() or 0
+        self._forget_lists(stamp)
+        return {ONLINE_BLOCK: stamp}
+
+    def _forget_lists(self, stamp: int) -> None:
+        with self._lock:
+            stale = [pair for pair, held in self._lists.items() if held.stamp != stamp]
+            for pair in stale:
+                self._rows -= len(self._lists.pop(pair).rows)
+
+    # --- the online lists -----------------------------------------------------------------------
+    def read_online(self, pair: Pair, after: tuple[float, int] | None, want: int, stamps: dict[Block, int],
+                    on_iso: str, reader: ListReader) -> list[tuple]:
+        """The next ``want`` rows of the online list ``pair`` after ``after`` (price factor,
+        practitioner id), best first, live on ``on_iso``: from the head of the list held,
+        extended through ``reader`` as far as searches have gone (up to :data:`LIST_ROWS`,
+        then read through it without keeping). ``stamps``: from :meth:`begin` or
+        :meth:`begin_online`. Rows: price factor, practitioner id, glued profile, min_price,
+        currency, offers_online, valid_until (ISO)."""
+        stamp = stamps.get(ONLINE_BLOCK, 0)
+        with self._lock:  # a list grows in place: one thread at a time (sync workers have one)
+            held = self._lists.get(pair)
+            if held is None or held.stamp != stamp or held.day > on_iso:
+                if held is not None:
+                    self._rows -= len(held.rows)
+                # Rows are read live on this day: a later day only drops more of them.
+                held = self._lists[pair] = _List(stamp, on_iso)
+            self._tick += 1
+            held.used = self._tick
+            start = 0 if after is None else bisect_right(held.keys, (-after[0], -after[1]))
+            out = [row for row in islice(held.rows, start, None) if row[_L_DAY] >= on_iso][:want]
+            while len(out) < want and not held.complete:
+                last = held.rows[-1] if held.rows else None
+                cursor = (last[0], last[1]) if last else None
+                if len(held.rows) >= LIST_ROWS:  # deep in a long list: read on without keeping
+                    if after is not None and held.keys[-1] < (-after[0], -after[1]):
+                        cursor = after
+                    return (out + reader(pair, cursor, want, on_iso))[:want]
+                self.loads += 1
+                rows = [(factor, pid, self._profiles.setdefault(glued, glued), min_price, currency, online,
+                         self._days.setdefault(day := until.isoformat(), day))
+                        for factor, pid, glued, min_price, currency, online, until
+                        in reader(pair, cursor, LIST_BATCH, held.day)]
+                held.complete = len(rows) < LIST_BATCH
+                held.rows += rows
+                held.keys += [(-row[0], -row[1]) for row in rows]
+                self._rows += len(rows)
+                out += [row for row in rows if (after is None or (-row[0], -row[1]) > (-after[0], -after[1]))
+                        and row[_L_DAY] >= on_iso][:want - len(out)]
+            if self._rows > self.max_rows:
+                self._evict()
+            return out
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, rects: Iterable[Rect], wanted: set[Pair], stamps: dict[Block, int], on_iso: str,
@@ -288,12 +378,17 @@ class PlaceMemory:
         return [p for _, p in keyed], tuple(accumulate(counts))
 
     def _evict(self) -> None:
-        """Drop least recently used tiles until a tenth of the room is free."""
+        """Drop least recently used tiles and online lists until a tenth of the room is free."""
         target = self.max_rows * 9 // 10
-        for key, tile in sorted(self._tiles.items(), key=lambda kv: kv[1].used):
+        held = [(tile.used, 0, key) for key, tile in self._tiles.items()]
+        held += [(lst.used, 1, pair) for pair, lst in self._lists.items()]
+        for _, is_list, key in sorted(held):
             if self._rows <= target:
                 break
-            del self._tiles[key]
+            if is_list:
+                self._rows -= len(self._lists.pop(key).rows)
+                continue
+            tile = self._tiles.pop(key)
             self._rows -= tile.rows
             known = self._blocks.get(_block(key))
             if known is not None:
@@ -304,12 +399,20 @@ class PlaceMemory:
 
 @lru_cache(maxsize=2)
 def _stamp_statement(wraps: bool) -> Select:
-    """The stamps of a box of blocks, its longitudes a range or wrapping the antimeridian."""
+    """The stamps of a box of blocks, its longitudes a range or wrapping the antimeridian,
+    and the online lists' stamp."""
     lon_lo, lon_hi = bindparam("lon_lo"), bindparam("lon_hi")
-    return select(SearchStamp.block_lat, SearchStamp.block_lon, SearchStamp.stamp).where(
-        SearchStamp.block_lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
-        or_(SearchStamp.block_lon >= lon_lo, SearchStamp.block_lon <= lon_hi) if wraps
-        else SearchStamp.block_lon.between(lon_lo, lon_hi))
+    return select(SearchStamp.block_lat, SearchStamp.block_lon, SearchStamp.stamp).where(or_(
+        and_(SearchStamp.block_lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
+             or_(SearchStamp.block_lon >= lon_lo, SearchStamp.block_lon <= lon_hi) if wraps
+             else SearchStamp.block_lon.between(lon_lo, lon_hi)),
+        and_(SearchStamp.block_lat == ONLINE_BLOCK[0], SearchStamp.block_lon == ONLINE_BLOCK[1])))
+
+
+@lru_cache(maxsize=1)
+def _online_stamp_statement() -> Select:
+    return select(SearchStamp.stamp).where(SearchStamp.block_lat == ONLINE_BLOCK[0],
+                                           SearchStamp.block_lon == ONLINE_BLOCK[1])
 
 
 def _block(tile: Tile) -> Block:
@@ -351,4 +454,4 @@ def memory_for(app) -> PlaceMemory | None:  # noqa: ANN001
     return memory
 
 
-__all__ = ["DENSE_ROWS", "MAX_RINGS", "TILE_CELLS", "PlaceMemory", "memory_for"]
+__all__ = ["DENSE_ROWS", "MAX_RINGS", "ONLINE_BLOCK", "TILE_CELLS", "PlaceMemory", "memory_for"]

@@ -66,12 +66,17 @@ def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venu
 
 
 @lru_cache(maxsize=4)
-def online_statement(after: bool) -> Select:
-    stmt = (select(SearchOnline.price_factor, SearchOnline.practitioner_id)
+def online_statement(after: bool, limit: int = ONLINE_BATCH) -> Select:
+    """The next ``limit`` rows of one online list (``term``, ``concern``), best price
+    factor first, live on ``on``, after (``after_factor``, ``after_id``) when ``after``;
+    each with its practitioner's profile (as :func:`place_statement`) and ``valid_until``."""
+    stmt = (select(SearchOnline.price_factor, SearchOnline.practitioner_id, *_profile_columns(),
+                   SearchOnline.valid_until)
+            .join(SearchProfile, SearchProfile.practitioner_id == SearchOnline.practitioner_id)
             .where(SearchOnline.term == bindparam("term"), SearchOnline.concern == bindparam("concern"),
                    SearchOnline.valid_until >= bindparam("on"))
             .order_by(SearchOnline.price_factor.desc(), SearchOnline.practitioner_id.desc())
-            .limit(ONLINE_BATCH))
+            .limit(limit))
     if after:
         stmt = stmt.where(tuple_(SearchOnline.price_factor, SearchOnline.practitioner_id)
                           < tuple_(bindparam("after_factor"), bindparam("after_id")))
@@ -86,13 +91,6 @@ def _profile_columns() -> tuple:
              + cast(SearchProfile.techniques, Text) + literal(",", String) + cast(SearchProfile.concerns, Text)
              + literal(",", String) + cast(SearchProfile.languages, Text) + literal("]", String))
     return glued, SearchProfile.min_price, SearchProfile.currency, SearchProfile.offers_online
-
-
-@lru_cache(maxsize=1)
-def profile_statement() -> Select:
-    """Profiles by practitioner id (for the online lists, whose rows carry none)."""
-    return (select(SearchProfile.practitioner_id, *_profile_columns())
-            .where(SearchProfile.practitioner_id.in_(bindparam("ids", expanding=True))))
 
 
 @lru_cache(maxsize=2)

@@ -27,7 +27,7 @@ from marketplace.core.clock import today, utcnow
 from marketplace.practitioners.models import (
     Fee, Location, Practitioner, VenueType, practitioner_concern, practitioner_modality, practitioner_technique,
 )
-from marketplace.search.index import DISABLED, Facts, Rows, index_rows, place_blocks, stamp_blocks
+from marketplace.search.index import DISABLED, Facts, Rows, index_rows, row_blocks, stamp_blocks
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 from marketplace.taxonomy.models import Concern, Modality, Technique
 from marketplace.verification.models import Credential, CredentialStatus, CredentialType, credential_modality
@@ -197,7 +197,7 @@ def _batch(session: Session, rng: random.Random, size: int, ids: _Ids, places: l
                         (SearchProfile.__table__, index.profiles)):
         _copy_or_insert(session, table, rows)
     _copy_or_insert(session, SearchPlace.__table__, index.places)
-    stamp_blocks(session, place_blocks(index.places))
+    stamp_blocks(session, row_blocks(index))
     _copy_or_insert(session, SearchOnline.__table__, index.online)
 
 

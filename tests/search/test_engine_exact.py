@@ -130,22 +130,31 @@ def _check_memory(kind: str, memory: PlaceMemory | None) -> None:
         assert any(not tile.heavy for tile in memory._tiles.values())
     if kind == "tiny":
         assert memory.rows <= 40
+    if kind == "lists":
+        assert any(len(held.rows) >= 5 and not held.complete for held in memory._lists.values())
+        assert any(held.complete for held in memory._lists.values())
+    else:
+        assert memory._lists  # the online and "any" queries read the lists through the memory
 
 
 def _memory(kind: str, monkeypatch) -> PlaceMemory | None:  # noqa: ANN001
     """SQL only; a process's memory of cells; one so small it evicts all the time; one
     that finds many (tile, pair)s dense and reads them through SQL beside those it holds;
-    one that finds whole tiles heavy."""
+    one that finds whole tiles heavy; one that reads the online lists two rows at a time
+    and keeps at most five of each (reading on through SQL beyond them)."""
     if kind == "sql":
         return None
     if kind == "dense":
         monkeypatch.setattr(memory_module, "DENSE_ROWS", 4)
     if kind == "heavy":
         monkeypatch.setattr(memory_module, "TILE_ROWS", 30)
+    if kind == "lists":
+        monkeypatch.setattr(memory_module, "LIST_BATCH", 2)
+        monkeypatch.setattr(memory_module, "LIST_ROWS", 5)
     return PlaceMemory(40 if kind == "tiny" else 300_000)
 
 
-@pytest.mark.parametrize("kind", ["sql", "memory", "tiny", "dense", "heavy"])
+@pytest.mark.parametrize("kind", ["sql", "memory", "tiny", "dense", "heavy", "lists"])
 def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd, monkeypatch, kind):
     # One crowd, many queries: building the crowd is the slow part.
     tax = _taxonomy()

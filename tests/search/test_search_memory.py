@@ -119,6 +119,54 @@ def test_a_change_in_one_city_keeps_what_is_held_for_another(client, memory, phy
     assert memory.loads > loads  # Bengaluru's block was read again
 
 
+@pytest.fixture
+def online(app):  # noqa: ANN001, ANN201
+    """Two physiotherapists who see patients online only (no place at all)."""
+    return [make_verified_practitioner(app, display_name=name, modalities=("physiotherapy",), concerns=concerns,
+                                       offers_online=True, city=None)
+            for name, concerns in (("Online Physio", ("sciatica",)), ("Video Physio", ()))]
+
+
+@pytest.mark.parametrize("mode", ["online", "any"])
+def test_online_lists_are_read_once_and_a_suspension_shows_at_once(app, client, memory, physios, online, mode):
+    first, _ = online
+    names = search(client, mode=mode)
+    assert {"Online Physio", "Video Physio"} <= set(names)
+    loads = memory.loads
+    assert search(client, mode=mode) == names
+    assert memory.loads == loads  # the heads of the lists (and the cells) were held
+    verification.suspend(first, make_admin(), "Complaint under review")
+    db.session.commit()
+    assert "Online Physio" not in search(client, mode=mode)
+    make_verified_practitioner(app, display_name="Telehealth Physio", modalities=("physiotherapy",),
+                               concerns=("sciatica",), offers_online=True, city=None)
+    assert "Telehealth Physio" in search(client, mode=mode)
+
+
+def test_a_change_with_no_online_rows_keeps_the_online_lists(client, memory, physios, online):
+    near, *_ = physios  # sees patients in person only
+    assert set(search(client, mode="online")) == {"Online Physio", "Video Physio"}
+    near.display_name = "Meera Rao"
+    db.session.commit()
+    loads = memory.loads
+    assert set(search(client, mode="online")) == {"Online Physio", "Video Physio"}
+    assert memory.loads == loads
+
+
+def test_an_online_licence_that_expires_overnight_stops_counting_with_no_write(client, memory, online, frozen_clock):
+    first, _ = online
+    assert set(search(client, mode="online")) == {"Online Physio", "Video Physio"}
+    expires = db.session.scalar(select(Credential.expires_on).where(Credential.practitioner_id == first.id))
+    for other in db.session.scalars(select(Credential).where(Credential.practitioner_id != first.id)):
+        other.expires_on = expires + timedelta(days=30)  # written before the lists are read again
+    db.session.commit()
+    assert set(search(client, mode="online")) == {"Online Physio", "Video Physio"}
+    frozen_clock(datetime.combine(expires + timedelta(days=1), time(9), tzinfo=timezone.utc))
+    loads = memory.loads
+    assert search(client, mode="online") == ["Video Physio"]
+    assert memory.loads == loads  # the rows were still held; the day decided
+
+
 def test_index_writes_stamp_every_block_they_touch(app, memory, physios):
     near, *_ = physios
     cells = db.session.execute(select(SearchPlace.lat_idx, SearchPlace.lon_idx).distinct()).all()
