@@ -262,11 +262,20 @@ class ScoreValue(NamedTuple):
     relevance: float
 
 
-def score_value(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS, *,
-                relevance: Mapping[tuple[str, str], float] = RELEVANCE) -> ScoreValue:
-    """:func:`score` without reason strings, for ranking many candidates and explaining
-    only the page. It adds the same terms in the same order as :func:`score`, so the
-    rounded totals are identical (a property test holds the two together)."""
+class ScoreParts(NamedTuple):
+    """Everything :func:`score_value` adds but the distance: ``head`` (relevance, the
+    declared concern and caution preferences, summed as :func:`score` sums them), then
+    ``tail``, the terms added after the distance, in order. A practitioner's parts are the
+    same wherever the seeker stands, so a ranking can work them out once per profile."""
+
+    head: float
+    tail: tuple[float, ...]
+    relevance: float
+
+
+def score_parts(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS, *,
+                relevance: Mapping[tuple[str, str], float] = RELEVANCE) -> ScoreParts:
+    """:func:`score_value` without the distance (``candidate.distance_km`` is not read)."""
     w = weights
     modalities, techniques, preferred = candidate.modalities, candidate.techniques, frozenset()
     if query.cautions:
@@ -290,24 +299,42 @@ def score_value(candidate: Candidate, query: Query, weights: Weights = DEFAULT_W
             declared += 1
     n = len(query.concerns)
     rel = rel_sum / n if n else 0.0
-    total = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
+    head = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
     for _ in preferred:
-        total += w.caution_preference
-    if candidate.distance_km is None:
-        total += w.distance * w.online_distance
-    else:
-        total += w.distance / (1.0 + max(candidate.distance_km, 0.0) / w.distance_half_km)
+        head += w.caution_preference
+    tail = []
     if query.language and any(_language_key(x) == _language_key(query.language) for x in candidate.languages):
-        total += w.language
-    total += w.price * _price_factor(candidate, query)
+        tail.append(w.language)
+    tail.append(w.price * _price_factor(candidate, query))
     if candidate.rating is not None:
-        total += w.rating * min(max(candidate.rating / 5.0, 0.0), 1.0)
+        tail.append(w.rating * min(max(candidate.rating / 5.0, 0.0), 1.0))
     if candidate.next_available is not None and query.now is not None:
         days = max((candidate.next_available - query.now).total_seconds() / 86400.0, 0.0)
-        total += w.availability / (1.0 + days / 7.0)
+        tail.append(w.availability / (1.0 + days / 7.0))
     if candidate.is_verified:
-        total += w.verified
-    return ScoreValue(round(total, 6), round(rel, 6))
+        tail.append(w.verified)
+    return ScoreParts(head, tuple(tail), round(rel, 6))
+
+
+def finish_score(parts: ScoreParts, distance_km: float | None, weights: Weights = DEFAULT_WEIGHTS) -> ScoreValue:
+    """The score of ``parts`` at ``distance_km`` (None: online), added in :func:`score`'s order."""
+    w = weights
+    total = parts.head
+    if distance_km is None:
+        total += w.distance * w.online_distance
+    else:
+        total += w.distance / (1.0 + max(distance_km, 0.0) / w.distance_half_km)
+    for term in parts.tail:
+        total += term
+    return ScoreValue(round(total, 6), parts.relevance)
+
+
+def score_value(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS, *,
+                relevance: Mapping[tuple[str, str], float] = RELEVANCE) -> ScoreValue:
+    """:func:`score` without reason strings, for ranking many candidates and explaining
+    only the page. It adds the same terms in the same order as :func:`score`, so the
+    rounded totals are identical (a property test holds the two together)."""
+    return finish_score(score_parts(candidate, query, weights, relevance=relevance), candidate.distance_km, weights)
 
 
 def _price_factor(candidate: Candidate, query: Query) -> float:

@@ -40,8 +40,8 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,10 +50,11 @@ from sqlalchemy.orm import Session
 from marketplace.geo.distance import approx_km
 from marketplace.matching.safety import preferred_techniques_for
 from marketplace.matching.scoring import (
-    DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, Weights, matches_filters, score, score_value,
+    DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, ScoreParts, Weights, finish_score, matches_filters, score,
+    score_parts,
 )
 from marketplace.search.grid import Rect, cell_of, min_km_outside, rings_for_km, shell
-from marketplace.search.memory import MAX_RINGS, PlaceMemory
+from marketplace.search.memory import MAX_RINGS, PlaceMemory, grouped
 from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
@@ -138,6 +139,27 @@ def _decode(glued: str, min_price: int | None, currency: str | None, offers_onli
                     _share(frozenset(concerns)), _share(tuple(languages)), min_price, currency, bool(offers_online))
 
 
+# Score parts kept per query (a busy process ranks the same practitioners for the same
+# concern over and over): for this many queries, each up to _PARTS_KEPT profiles.
+_QUERIES_KEPT = 256
+_PARTS_KEPT = 50_000
+_UNKNOWN = object()
+_parts_by_query: dict = {}
+
+
+def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str], float]) -> dict:
+    """This process's score parts for ``query`` under these weights and relevance (the
+    admin-edited data: a new version is a new mapping, held here so it is compared by
+    identity, never by a reused id)."""
+    key = (query, weights)
+    held = _parts_by_query.get(key)
+    if held is None or held[0] is not relevance:
+        if len(_parts_by_query) >= _QUERIES_KEPT:
+            _parts_by_query.clear()
+        held = _parts_by_query[key] = (relevance, {})
+    return held[1]
+
+
 @dataclass
 class _Seen:
     profile: _Profile | None = None
@@ -146,8 +168,8 @@ class _Seen:
     location_id: int | None = None
     venue: str | None = None
     online: bool = False
-    # (score, order key, candidate, location id) of the best way to see them, numbers only
-    best: tuple[float, tuple[float, float, int], Candidate, int | None] | None = None
+    # (score, order key, online?, location id) of the best way to see them, numbers only
+    best: tuple[float, tuple[float, float, int], bool, int | None] | None = None
 
 
 @dataclass
@@ -165,6 +187,8 @@ class _Walk:
     lists: PlaceMemory | None = None  # the same, for the heads of the online lists
     stamps: dict[tuple[int, int], int] = field(default_factory=dict)  # read before any row
     seen: dict[int, _Seen] = field(default_factory=dict)
+    km: dict[int, float] = field(default_factory=dict)  # location id -> distance from the seeker
+    parts: dict = field(default_factory=dict)  # (profile, venue, online) -> ScoreParts | None
     matched: set[int] = field(default_factory=set)
     pruned: bool = False  # rows were skipped unread, so the count is a lower bound
     rows_read: int = 0
@@ -180,21 +204,42 @@ class _Walk:
             venue_types=frozenset({s.venue}) if s.venue and not online else frozenset(),
         )
 
+    def _parts(self, profile: _Profile, venue: str | None, online: bool) -> ScoreParts | None:
+        """What a practitioner with this profile scores for this query apart from distance,
+        or None when the query's filters leave them out (a place's distance is already
+        within the radius); worked out once per profile (see :func:`_parts_for`)."""
+        key = (profile, venue, online)
+        parts = self.parts.get(key, _UNKNOWN)
+        if parts is _UNKNOWN:
+            candidate = Candidate(
+                practitioner_id=0, modalities=profile.modalities, techniques=profile.techniques,
+                concerns=profile.concerns, distance_km=None if online else 0.0, min_price=profile.min_price,
+                currency=profile.currency, languages=profile.languages, offers_online=profile.offers_online,
+                venue_types=frozenset({venue}) if venue and not online else frozenset())
+            parts = None
+            if matches_filters(candidate, self.query):
+                parts = score_parts(candidate, self.query, self.weights, relevance=self.relevance)
+                wanted = self.query.concerns
+                if wanted and parts.relevance <= 0 and not (profile.concerns & set(wanted)):
+                    parts = None  # nothing they offer fits, and they don't say they treat it
+            if len(self.parts) >= _PARTS_KEPT:
+                self.parts.clear()
+            self.parts[key] = parts
+        return parts
+
     def _rescore(self, pid: int) -> None:
-        """Numbers only (:func:`score_value`): the reasons are built for the page alone."""
+        """Numbers only (:func:`finish_score`): the reasons are built for the page alone."""
         s = self.seen[pid]
         best = None
-        wanted = self.query.concerns
         for online in ((False,) if s.distance is not None else ()) + ((True,) if s.online else ()):
-            candidate = self._candidate(pid, s, online)
-            if not matches_filters(candidate, self.query):
+            parts = self._parts(s.profile, None if online else s.venue, online)
+            if parts is None:
                 continue
-            value = score_value(candidate, self.query, self.weights, relevance=self.relevance)
-            if wanted and value.relevance <= 0 and not (candidate.concerns & set(wanted)):
-                continue  # nothing they offer fits, and they don't say they treat it
-            key = (-value.score, math.inf if online else s.distance, pid)
+            distance = None if online else s.distance
+            value = finish_score(parts, distance, self.weights)
+            key = (-value.score, math.inf if online else distance, pid)
             if best is None or key < best[1]:
-                best = (value.score, key, candidate, None if online else s.location_id)
+                best = (value.score, key, online, None if online else s.location_id)
         s.best = best
         if best is None:
             self.matched.discard(pid)
@@ -215,8 +260,11 @@ class _Walk:
     def hits(self) -> list[Hit]:
         """The page, best first, with reasons built for these few only."""
         best = sorted((self.seen[p].best for p in self.matched), key=lambda b: b[1])[:self.need]
-        return [Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=NAMES), loc)
-                for _, _, c, loc in best]
+        hits = []
+        for _, (_, _, pid), online, loc in best:
+            c = self._candidate(pid, self.seen[pid], online)
+            hits.append(Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=NAMES), loc))
+        return hits
 
     # --- reading ------------------------------------------------------------------------------
     def _sql_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str], *,
@@ -261,44 +309,49 @@ class _Walk:
         if not rects or not (declared_terms or generic_terms):
             return 0
         if self.memory is None:
-            rows = self._sql_places(rects, declared_terms, generic_terms)
+            groups = grouped(self._sql_places(rects, declared_terms, generic_terms))
         else:
             wanted = {(t, "") for t in generic_terms}
             if self.query.concerns:
                 wanted |= {(t, c) for t in declared_terms for c in self.query.concerns}
             if not wanted:
                 return 0
-            rows = self.memory.read(rects, wanted, self.stamps, self.on.isoformat(), self.query.venue_type,
-                                    self._memory_reader)
-        self.rows_read += len(rows)
+            groups = self.memory.read(rects, wanted, self.stamps, self.on.isoformat(), self.query.venue_type,
+                                      self._memory_reader)
+        rows = sum(len(places) for _, _, places in groups)
+        self.rows_read += rows
         changed: set[int] = set()
         lat0, lon0 = self.center
-        radius, bounds, seen = self.query.radius_km, self.terms, self.seen
+        radius, bounds, seen, km = self.query.radius_km, self.terms, self.seen, self.km
         floor = self.floor()
         lowest = floor - self.extras  # a row needs relevance bound + distance score >= this
         w = self.weights
+        top, half = w.distance, w.distance_half_km
         # A generic row's practitioner may not declare the concern: if they do, their
         # declared row (read with the full bound) vouches for them.
         gap = w.declared_concern if self.query.concerns else 0.0
         on = self.on.isoformat()
-        for pid, location_id, term, concern, lat, lon, venue, glued, min_price, currency, offers_online, *_ in rows:
-            d = approx_km(lat0, lon0, lat, lon)
-            if d > radius:
-                continue
-            if (bounds.get(term, 0.0) + w.distance / (1.0 + d / w.distance_half_km) + _EPS
-                    < lowest + (gap if not concern else 0.0)):
-                self.pruned = True  # cannot reach the page: skip before loading or scoring
-                continue
-            s = seen.get(pid)
-            if s is None:
-                s = seen[pid] = _Seen()
-            if not s.loaded:
-                s.profile, s.loaded = _decode(glued, min_price, currency, bool(offers_online), on), True
-            if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
-                s.distance, s.location_id, s.venue = d, location_id, venue
-                changed.add(pid)
+        for term, concern, places in groups:
+            bound, low = bounds.get(term, 0.0), lowest + (gap if not concern else 0.0)
+            for pid, location_id, lat, lon, venue, glued, min_price, currency, offers_online, _ in places:
+                d = km.get(location_id)
+                if d is None:  # a place's rows for other terms come in the same shell
+                    d = km[location_id] = approx_km(lat0, lon0, lat, lon)
+                if d > radius:
+                    continue
+                if bound + top / (1.0 + d / half) + _EPS < low:
+                    self.pruned = True  # cannot reach the page: skip before loading or scoring
+                    continue
+                s = seen.get(pid)
+                if s is None:
+                    s = seen[pid] = _Seen()
+                if not s.loaded:
+                    s.profile, s.loaded = _decode(glued, min_price, currency, bool(offers_online), on), True
+                if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
+                    s.distance, s.location_id, s.venue = d, location_id, venue
+                    changed.add(pid)
         self._settle(changed)
-        return len(rows)
+        return rows
 
     def _sql_online(self, pair: tuple[str, str], after: tuple[float, int] | None, limit: int,
                     day: str) -> list[tuple]:
@@ -413,6 +466,7 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)
     walk = _Walk(session, query, bounds, center, on, w, relevance, need, extras)
+    walk.parts = _parts_for(query, w, relevance)
 
     # In person: terms grouped into tiers of equal relevance bound, each walking shells
     # outward, so the best-fitting terms are read first and far-off or poorly-fitting rows

@@ -94,8 +94,14 @@ _L_DAY = 6
 # valid_until.
 ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
 # A (tile, pair)'s places are held in cell order (row-major within the tile) with the
-# offset where each cell starts, so a shell reads only its own cells' slices.
-Held = tuple[list[tuple], tuple[int, ...]]
+# offset where each cell starts, so a shell reads only its own cells' slices, and the
+# earliest expiry day among them (a read on or before it keeps every place).
+Held = tuple[list[tuple], tuple[int, ...], str]
+# What a read returns: (term, concern, places), each place a tuple of practitioner_id,
+# location_id, lat, lon, venue, glued profile, min_price, currency, offers_online and then
+# its valid_until (ISO) from the memory, or None from SQL. A pair's places come as several
+# groups when they lie in several slices or tiles; a group is only read, never changed.
+Group = tuple[str, str, "list[tuple] | tuple[tuple, ...]"]
 
 
 @dataclass
@@ -236,14 +242,15 @@ class PlaceMemory:
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, rects: Iterable[Rect], wanted: set[Pair], stamps: dict[Block, int], on_iso: str,
-             venue: str | None, reader: Reader) -> list[tuple]:
+             venue: str | None, reader: Reader) -> list[Group]:
         """The rows of the ``wanted`` pairs in ``rects``, live on ``on_iso`` (and at
-        ``venue``): from the tiles held, loading missing (tile, pair)s through ``reader``
+        ``venue``), as groups of places per pair (see :data:`Group`; a pair may have
+        several): from the tiles held, loading missing (tile, pair)s through ``reader``
         and reading dense ones through it. ``stamps``: from :meth:`begin`."""
         rects = list(rects)
         self._tick += 1
         tick, tiles = self._tick, self._tiles
-        out: list[tuple] = []
+        out: list[Group] = []
         visits: list[tuple[Rect, Tile, _Tile | None]] = []
         missing: dict[Tile, set[Pair]] = {}
         for r in rects:
@@ -279,15 +286,19 @@ class PlaceMemory:
                 if held is None:
                     dense.add((key, pair))
                 else:
-                    places, offsets = held
+                    places, offsets, oldest = held
                     term, concern = pair
+                    every = oldest >= on_iso and venue is None  # nothing here to leave out
                     for span in (places,) if whole else (
                             places[offsets[a * TILE_CELLS + b_lo]:offsets[a * TILE_CELLS + b_hi + 1]]
                             for a in range(a_lo, a_hi + 1)):
-                        out += [(p[0], p[1], term, concern, p[2], p[3], p[4], p[5], p[6], p[7], p[8])
-                                for p in span if p[_P_DAY] >= on_iso and (venue is None or p[_P_VENUE] == venue)]
+                        if not every:
+                            span = [p for p in span
+                                    if p[_P_DAY] >= on_iso and (venue is None or p[_P_VENUE] == venue)]
+                        if span:
+                            out.append((term, concern, span))
         if dense:
-            out += self._read_dense(rects, dense, on_iso, venue, reader)
+            out += grouped(self._read_dense(rects, dense, on_iso, venue, reader))
         return out
 
     def _read_dense(self, rects: list[Rect], dense: set[tuple[Tile, Pair]], on_iso: str, venue: str | None,
@@ -375,7 +386,7 @@ class PlaceMemory:
             counts[cell + 1] += 1
             keyed.append((cell, place))
         keyed.sort(key=lambda k: k[0])
-        return [p for _, p in keyed], tuple(accumulate(counts))
+        return [p for _, p in keyed], tuple(accumulate(counts)), min(p[_P_DAY] for _, p in keyed)
 
     def _evict(self) -> None:
         """Drop least recently used tiles and online lists until a tenth of the room is free."""
@@ -395,6 +406,15 @@ class PlaceMemory:
                 known[1].discard(key)
         if len(self._profiles) > 4 * self.max_rows // 10 + 1000:
             self._profiles.clear()  # rows still hold their strings; only the sharing restarts
+
+
+def grouped(rows: Iterable) -> list[Group]:
+    """Place rows read through SQL (the walk's columns first) as groups, one per pair."""
+    groups: dict[Pair, list[tuple]] = {}
+    for pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online, *_ in rows:
+        groups.setdefault((term, concern), []).append(
+            (pid, loc, lat, lon, venue, glued, min_price, currency, offers_online, None))
+    return [(term, concern, places) for (term, concern), places in groups.items()]
 
 
 @lru_cache(maxsize=2)
@@ -454,4 +474,4 @@ def memory_for(app) -> PlaceMemory | None:  # noqa: ANN001
     return memory
 
 
-__all__ = ["DENSE_ROWS", "MAX_RINGS", "ONLINE_BLOCK", "TILE_CELLS", "PlaceMemory", "memory_for"]
+__all__ = ["DENSE_ROWS", "MAX_RINGS", "TILE_CELLS", "Group", "PlaceMemory", "grouped", "memory_for"]

@@ -250,8 +250,8 @@ def test_a_busy_tile_is_read_cell_by_cell_and_rows_share_their_place(app):  # no
         wanted = {("physiotherapy", ""), ("massage", ""), ("physiotherapy", "sciatica"), ("massage", "sciatica")}
 
         def read(rect: Rect) -> list[tuple[int, str, str]]:
-            rows = memory.read([rect], wanted, stamps, today().isoformat(), None, walk._memory_reader)
-            return sorted((row[0], row[2], row[3]) for row in rows)
+            groups = memory.read([rect], wanted, stamps, today().isoformat(), None, walk._memory_reader)
+            return sorted((place[0], term, concern) for term, concern, places in groups for place in places)
 
         tile = Rect(a[0] // 4 * 4, a[0] // 4 * 4 + 3, a[1] // 4 * 4, a[1] // 4 * 4 + 3)
         everything = read(tile)
