@@ -54,7 +54,7 @@ from marketplace.matching.scoring import (
     score_parts,
 )
 from marketplace.search.grid import Rect, cell_of, min_km_outside, rings_for_km, shell
-from marketplace.search.memory import MAX_RINGS, PlaceMemory, grouped
+from marketplace.search.memory import MAX_RINGS, P_LABEL, PlaceMemory, grouped
 from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
@@ -73,6 +73,10 @@ class Hit:
     candidate: Candidate
     scored: Scored
     location_id: int | None  # the nearest location within the radius, None when online
+    name: str | None = None  # the display name, when the rows read carried it
+    # that location as the memory holds it (see marketplace.search.memory), with its label
+    # and city for the page; None when it was read through SQL (or online)
+    place: tuple | None = None
 
 
 @dataclass
@@ -167,6 +171,8 @@ class _Seen:
     distance: float | None = None
     location_id: int | None = None
     venue: str | None = None
+    place: tuple | None = None  # the nearest location's place tuple (see Hit.place)
+    name: str | None = None
     online: bool = False
     # (score, order key, online?, location id) of the best way to see them, numbers only
     best: tuple[float, tuple[float, float, int], bool, int | None] | None = None
@@ -262,8 +268,11 @@ class _Walk:
         best = sorted((self.seen[p].best for p in self.matched), key=lambda b: b[1])[:self.need]
         hits = []
         for _, (_, _, pid), online, loc in best:
-            c = self._candidate(pid, self.seen[pid], online)
-            hits.append(Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=NAMES), loc))
+            s = self.seen[pid]
+            c = self._candidate(pid, s, online)
+            place = None if online or s.place is None or s.place[P_LABEL] is None else s.place
+            hits.append(Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=NAMES), loc,
+                            s.name, place))
         return hits
 
     # --- reading ------------------------------------------------------------------------------
@@ -333,7 +342,8 @@ class _Walk:
         on = self.on.isoformat()
         for term, concern, places in groups:
             bound, low = bounds.get(term, 0.0), lowest + (gap if not concern else 0.0)
-            for pid, location_id, lat, lon, venue, glued, min_price, currency, offers_online, _ in places:
+            for place in places:
+                pid, location_id, lat, lon, venue, glued, min_price, currency, offers_online, _, name, _, _ = place
                 d = km.get(location_id)
                 if d is None:  # a place's rows for other terms come in the same shell
                     d = km[location_id] = approx_km(lat0, lon0, lat, lon)
@@ -346,9 +356,9 @@ class _Walk:
                 if s is None:
                     s = seen[pid] = _Seen()
                 if not s.loaded:
-                    s.profile, s.loaded = _decode(glued, min_price, currency, bool(offers_online), on), True
+                    s.profile, s.loaded, s.name = _decode(glued, min_price, currency, bool(offers_online), on), True, name
                 if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
-                    s.distance, s.location_id, s.venue = d, location_id, venue
+                    s.distance, s.location_id, s.venue, s.place = d, location_id, venue, place
                     changed.add(pid)
         self._settle(changed)
         return rows
@@ -375,12 +385,12 @@ class _Walk:
         self.rows_read += len(rows)
         changed = set()
         seen = self.seen
-        for _, pid, glued, min_price, currency, offers_online, _ in rows:
+        for _, pid, glued, min_price, currency, offers_online, _, name in rows:
             s = seen.get(pid)
             if s is None:
                 s = seen[pid] = _Seen()
             if not s.loaded:
-                s.profile, s.loaded = _decode(glued, min_price, currency, bool(offers_online), on), True
+                s.profile, s.loaded, s.name = _decode(glued, min_price, currency, bool(offers_online), on), True, name
             if not s.online:
                 s.online = True
                 changed.add(pid)

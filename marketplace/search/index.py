@@ -127,7 +127,7 @@ def row_blocks(rows: Rows) -> set[tuple[int, int]]:
     return blocks | {ONLINE_BLOCK} if rows.online else blocks
 
 
-def _indexed_blocks(session: Session, ids: Sequence[int] | None) -> set[tuple[int, int]]:
+def indexed_blocks(session: Session, ids: Sequence[int] | None) -> set[tuple[int, int]]:
     """The blocks that hold rows of these practitioners (of everyone for None)."""
     stmt = select(SearchPlace.lat_idx, SearchPlace.lon_idx).distinct()
     online = select(SearchOnline.practitioner_id).limit(1)
@@ -187,7 +187,7 @@ def rebuild(session: Session, practitioner_ids: Iterable[int], on: date | None =
     session.info[_CHANGED] = True  # even when nothing is written back: rows were deleted
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        stamp_blocks(session, _indexed_blocks(session, chunk))  # where their rows were
+        stamp_blocks(session, indexed_blocks(session, chunk))  # where their rows were
         for model in (SearchOnline, SearchPlace, SearchProfile):
             session.execute(delete(model).where(model.practitioner_id.in_(chunk)))
         rows = Rows()
@@ -200,7 +200,7 @@ def rebuild_all(session: Session, on: date | None = None, batch: int = 2000) -> 
     """Rebuild every practitioner's rows; returns how many practitioners were read."""
     on = on or today()
     session.info[_CHANGED] = True
-    stamp_blocks(session, _indexed_blocks(session, None))
+    stamp_blocks(session, indexed_blocks(session, None))
     for model in (SearchOnline, SearchPlace, SearchProfile):
         session.execute(delete(model))
     ids = session.scalars(select(Practitioner.id).order_by(Practitioner.id)).all()

@@ -73,14 +73,16 @@ Pair = tuple[str, str]  # (term, concern or "")
 Reader = Callable[[list[Rect], list[str], list[str], list[str]], list]
 
 # The reader's row columns: practitioner_id, location_id, term, concern, lat, lon, venue,
-# glued profile, min_price, currency, offers_online (the walk's), then lat_idx, lon_idx,
-# valid_until.
-_LAT, _LON, _UNTIL = 11, 12, 13
+# glued profile, min_price, currency, offers_online, display name (the walk's), then
+# lat_idx, lon_idx, valid_until, the place's label and city.
+_LAT, _LON, _UNTIL = 12, 13, 14
 # What is kept is one *place* per practitioner, location and expiry day in a tile, shared
 # by all the (term, concern) rows that name it: each row held costs a reference, not a
-# tuple of fourteen values. A place: practitioner_id, location_id, lat, lon, venue, glued
-# profile, min_price, currency, offers_online, valid_until (ISO).
+# tuple of its own. A place: practitioner_id, location_id, lat, lon, venue, glued profile,
+# min_price, currency, offers_online, valid_until (ISO), then what the page shows of it:
+# display name, label and city.
 _P_VENUE, _P_DAY = 4, 9
+P_NAME, P_LABEL, P_CITY = 10, 11, 12
 # The online lists (one per term and concern, best price factor first, not by place) are
 # held from their head as far as searches read them, under the stamp of ONLINE_BLOCK, a
 # block no place lies in that every write of online rows renews. Rows are read LIST_BATCH
@@ -91,15 +93,16 @@ LIST_ROWS = 4096
 _L_DAY = 6
 # Reads an online list through SQL: (pair, after (factor, id) or None, how many, day) ->
 # rows: price factor, practitioner id, glued profile, min_price, currency, offers_online,
-# valid_until.
+# valid_until, display name.
 ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
 # A (tile, pair)'s places are held in cell order (row-major within the tile) with the
 # offset where each cell starts, so a shell reads only its own cells' slices, and the
 # earliest expiry day among them (a read on or before it keeps every place).
 Held = tuple[list[tuple], tuple[int, ...], str]
 # What a read returns: (term, concern, places), each place a tuple of practitioner_id,
-# location_id, lat, lon, venue, glued profile, min_price, currency, offers_online and then
-# its valid_until (ISO) from the memory, or None from SQL. A pair's places come as several
+# location_id, lat, lon, venue, glued profile, min_price, currency, offers_online, then
+# valid_until (ISO), display name, label and city from the memory; from SQL the same with
+# None for valid_until, label and city. A pair's places come as several
 # groups when they lie in several slices or tiles; a group is only read, never changed.
 Group = tuple[str, str, "list[tuple] | tuple[tuple, ...]"]
 
@@ -205,7 +208,8 @@ class PlaceMemory:
         extended through ``reader`` as far as searches have gone (up to :data:`LIST_ROWS`,
         then read through it without keeping). ``stamps``: from :meth:`begin` or
         :meth:`begin_online`. Rows: price factor, practitioner id, glued profile, min_price,
-        currency, offers_online, valid_until (ISO)."""
+        currency, offers_online, valid_until (ISO from the memory, a date from SQL), display
+        name."""
         stamp = stamps.get(ONLINE_BLOCK, 0)
         with self._lock:  # a list grows in place: one thread at a time (sync workers have one)
             held = self._lists.get(pair)
@@ -227,8 +231,8 @@ class PlaceMemory:
                     return (out + reader(pair, cursor, want, on_iso))[:want]
                 self.loads += 1
                 rows = [(factor, pid, self._profiles.setdefault(glued, glued), min_price, currency, online,
-                         self._days.setdefault(day := until.isoformat(), day))
-                        for factor, pid, glued, min_price, currency, online, until
+                         self._days.setdefault(day := until.isoformat(), day), name)
+                        for factor, pid, glued, min_price, currency, online, until, name
                         in reader(pair, cursor, LIST_BATCH, held.day)]
                 held.complete = len(rows) < LIST_BATCH
                 held.rows += rows
@@ -280,23 +284,25 @@ class PlaceMemory:
             a0, b0 = key[0] * TILE_CELLS, key[1] * TILE_CELLS
             a_lo, a_hi = max(r.lat_lo - a0, 0), min(r.lat_hi - a0, last)
             b_lo, b_hi = max(r.lon_lo - b0, 0), min(r.lon_hi - b0, last)
-            whole = a_lo == b_lo == 0 and a_hi == b_hi == last
+            # the runs of cells to read, as (first, past the last) in the tile's cell order:
+            # one run when the rectangle spans the tile's width, else one per row
+            if b_lo == 0 and b_hi == last:
+                runs = None if a_lo == 0 and a_hi == last else ((a_lo * TILE_CELLS, (a_hi + 1) * TILE_CELLS),)
+            else:
+                runs = tuple((a * TILE_CELLS + b_lo, a * TILE_CELLS + b_hi + 1) for a in range(a_lo, a_hi + 1))
             for pair in found:
                 held = live[pair]
                 if held is None:
                     dense.add((key, pair))
-                else:
-                    places, offsets, oldest = held
-                    term, concern = pair
-                    every = oldest >= on_iso and venue is None  # nothing here to leave out
-                    for span in (places,) if whole else (
-                            places[offsets[a * TILE_CELLS + b_lo]:offsets[a * TILE_CELLS + b_hi + 1]]
-                            for a in range(a_lo, a_hi + 1)):
-                        if not every:
-                            span = [p for p in span
-                                    if p[_P_DAY] >= on_iso and (venue is None or p[_P_VENUE] == venue)]
-                        if span:
-                            out.append((term, concern, span))
+                    continue
+                places, offsets, oldest = held
+                every = oldest >= on_iso and venue is None  # nothing here to leave out
+                for span in (places,) if runs is None else (
+                        places[offsets[lo]:offsets[hi]] for lo, hi in runs if offsets[lo] != offsets[hi]):
+                    if not every:
+                        span = [p for p in span if p[_P_DAY] >= on_iso and (venue is None or p[_P_VENUE] == venue)]
+                    if span:
+                        out.append((pair[0], pair[1], span))
         if dense:
             out += grouped(self._read_dense(rects, dense, on_iso, venue, reader))
         return out
@@ -376,12 +382,14 @@ class PlaceMemory:
         profiles, days = self._profiles, self._days
         counts = [0] * (TILE_CELLS * TILE_CELLS + 1)
         keyed = []
-        for pid, loc, _, _, lat, lon, venue, glued, min_price, currency, offers_online, lat_idx, lon_idx, until in rows:
+        for (pid, loc, _, _, lat, lon, venue, glued, min_price, currency, offers_online, name, lat_idx, lon_idx, until,
+             label, city) in rows:
             day = until.isoformat()
             place = places.get((pid, loc, day))
             if place is None:
                 place = places[(pid, loc, day)] = (pid, loc, lat, lon, venue, profiles.setdefault(glued, glued),
-                                                   min_price, currency, offers_online, days.setdefault(day, day))
+                                                   min_price, currency, offers_online, days.setdefault(day, day),
+                                                   name, label, city)
             cell = lat_idx % TILE_CELLS * TILE_CELLS + lon_idx % TILE_CELLS
             counts[cell + 1] += 1
             keyed.append((cell, place))
@@ -411,9 +419,9 @@ class PlaceMemory:
 def grouped(rows: Iterable) -> list[Group]:
     """Place rows read through SQL (the walk's columns first) as groups, one per pair."""
     groups: dict[Pair, list[tuple]] = {}
-    for pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online, *_ in rows:
+    for pid, loc, term, concern, lat, lon, venue, glued, min_price, currency, offers_online, name, *_ in rows:
         groups.setdefault((term, concern), []).append(
-            (pid, loc, lat, lon, venue, glued, min_price, currency, offers_online, None))
+            (pid, loc, lat, lon, venue, glued, min_price, currency, offers_online, None, name, None, None))
     return [(term, concern, places) for (term, concern), places in groups.items()]
 
 

@@ -30,7 +30,7 @@ from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
-from marketplace.search.memory import memory_for
+from marketplace.search.memory import P_CITY, P_LABEL, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
@@ -268,10 +268,12 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
     ids = [h.candidate.practitioner_id for h in hits]
     connection = db.session.connection()
     arrays = connection.dialect.name == "postgresql"
-    names = dict(connection.execute(names_statement(arrays), {"ids": ids}).all())
-    location_ids = [h.location_id for h in hits if h.location_id is not None]
-    locations = {row.id: row for row in connection.execute(locations_statement(arrays), {"ids": location_ids})
-                 } if location_ids else {}
+    # Names and places the ranking's rows did not carry (the memory's rows carry both).
+    unnamed = [h.candidate.practitioner_id for h in hits if h.name is None]
+    names = dict(connection.execute(names_statement(arrays), {"ids": unnamed}).all()) if unnamed else {}
+    location_ids = [h.location_id for h in hits if h.location_id is not None and h.place is None]
+    locations = {row.id: (row.id, row.label, row.city, str(row.venue_type), row.lat, row.lon) for row in
+                 connection.execute(locations_statement(arrays), {"ids": location_ids})} if location_ids else {}
     # Results show when each practitioner can next be seen, and the courses of care they
     # offer for this concern (read for the page only: neither changes the ranking).
     from marketplace.booking.queries import next_available
@@ -287,13 +289,15 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
             pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
             modalities.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
                                              tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
-        loc = locations.get(hit.location_id) if hit.location_id is not None else None
-        result_location = None
-        if loc is not None:
-            result_location = ResultLocation(loc.id, loc.label, loc.city, str(loc.venue_type), loc.lat, loc.lon,
-                                             round(c.distance_km or 0.0, 2))
+        if hit.place is not None:
+            p = hit.place
+            loc = (p[1], p[P_LABEL], p[P_CITY], p[4], p[2], p[3])
+        else:
+            loc = locations.get(hit.location_id) if hit.location_id is not None else None
+        result_location = None if loc is None else ResultLocation(*loc, round(c.distance_km or 0.0, 2))
         results.append(Result(
-            practitioner_id=c.practitioner_id, display_name=names.get(c.practitioner_id, ""),
+            practitioner_id=c.practitioner_id,
+            display_name=hit.name if hit.name is not None else names.get(c.practitioner_id, ""),
             modalities=tuple(modalities), techniques=tuple(sorted(NAMES.get(t, t) for t in c.techniques)),
             languages=c.languages, distance_km=None if c.distance_km is None else round(c.distance_km, 2),
             location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,

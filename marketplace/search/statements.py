@@ -38,9 +38,11 @@ def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venu
     ``shape[i]`` says whether rectangle i lists its latitude rows (exact seeks) or gives a
     range; ``declared`` reads the rows of the seeker's concerns for ``dterms``, ``generic``
     the everyone rows for ``gterms``; ``arrays`` binds lists as arrays (PostgreSQL). Each
-    row carries its practitioner's profile (see :func:`profile_statement`): a join per row
-    is far cheaper than a statement per shell. ``full`` adds the cell and ``valid_until``
-    (for :mod:`marketplace.search.memory`, which keeps rows across days)."""
+    row carries its practitioner's profile (glued, see :func:`_profile_columns`) and display
+    name: a join per row is far cheaper than a statement per shell. ``full`` adds the
+    cell, ``valid_until`` and the place's label and city (for
+    :mod:`marketplace.search.memory`, which keeps rows across days and shows a held place
+    on the page without another statement)."""
     kinds = ([_one_of(SearchPlace.term, "dterms", String, arrays),
               _one_of(SearchPlace.concern, "dconcerns", String, arrays)] if declared else None,
              [_one_of(SearchPlace.term, "gterms", String, arrays), SearchPlace.concern == ""]
@@ -54,11 +56,14 @@ def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venu
                 continue
             part = (select(SearchPlace.practitioner_id, SearchPlace.location_id, SearchPlace.term,
                            SearchPlace.concern, SearchPlace.lat, SearchPlace.lon, SearchPlace.venue_type,
-                           *_profile_columns(),
-                           *((SearchPlace.lat_idx, SearchPlace.lon_idx, SearchPlace.valid_until) if full else ()))
+                           *_profile_columns(), SearchProfile.display_name,
+                           *((SearchPlace.lat_idx, SearchPlace.lon_idx, SearchPlace.valid_until, Location.label,
+                              Location.city) if full else ()))
                     .join(SearchProfile, SearchProfile.practitioner_id == SearchPlace.practitioner_id)
                     .where(*kind, lat, SearchPlace.lon_idx.between(bindparam(f"lon_lo{i}"), bindparam(f"lon_hi{i}")),
                            SearchPlace.valid_until >= bindparam("on")))
+            if full:
+                part = part.join(Location, Location.id == SearchPlace.location_id)
             if venue:
                 part = part.where(SearchPlace.venue_type == bindparam("venue"))
             selects.append(part)
@@ -69,9 +74,10 @@ def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venu
 def online_statement(after: bool, limit: int = ONLINE_BATCH) -> Select:
     """The next ``limit`` rows of one online list (``term``, ``concern``), best price
     factor first, live on ``on``, after (``after_factor``, ``after_id``) when ``after``;
-    each with its practitioner's profile (as :func:`place_statement`) and ``valid_until``."""
+    each with its practitioner's profile (as :func:`place_statement`), ``valid_until`` and
+    display name."""
     stmt = (select(SearchOnline.price_factor, SearchOnline.practitioner_id, *_profile_columns(),
-                   SearchOnline.valid_until)
+                   SearchOnline.valid_until, SearchProfile.display_name)
             .join(SearchProfile, SearchProfile.practitioner_id == SearchOnline.practitioner_id)
             .where(SearchOnline.term == bindparam("term"), SearchOnline.concern == bindparam("concern"),
                    SearchOnline.valid_until >= bindparam("on"))

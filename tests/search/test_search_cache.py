@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from marketplace.extensions import db
+from marketplace.search.index import indexed_blocks, stamp_blocks
 from marketplace.search.models import SearchProfile, UrgentOutcome
 from marketplace.verification.models import CredentialStatus
 from tests.builders import make_credential, make_practitioner, make_verified_practitioner
@@ -35,10 +36,13 @@ def physio(app):  # noqa: ANN001, ANN201
 
 
 def sneak_rename(practitioner_id: int, name: str) -> None:
-    """Change the index behind the application's back (no rebuild, so no version bump): only
-    a fresh computation can show the new name, a cached answer still shows the old one."""
+    """Change the index behind the answer cache's back: the row and its blocks' stamps (so
+    each process's memory of cells reads it again, as after any index write) but no
+    rebuild, so no version bump. Only a fresh computation can show the new name, a cached
+    answer still shows the old one."""
     db.session.execute(update(SearchProfile).where(SearchProfile.practitioner_id == practitioner_id)
                        .values(display_name=name))
+    stamp_blocks(db.session, indexed_blocks(db.session, [practitioner_id]))
     db.session.commit()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from marketplace.core.clock import today
 from marketplace.extensions import db
@@ -165,6 +165,28 @@ def test_an_online_licence_that_expires_overnight_stops_counting_with_no_write(c
     loads = memory.loads
     assert search(client, mode="online") == ["Video Physio"]
     assert memory.loads == loads  # the rows were still held; the day decided
+
+
+def test_a_page_of_held_places_needs_no_statement_for_names_or_places(app, client, memory, physios):
+    params = {"concern": "sciatica", "lat": BLR[0], "lon": BLR[1], "mode": "in_person"}
+    held = client.get("/api/v1/search", query_string=params).get_json()["results"]
+    assert [r["practitioner"]["display_name"] for r in held] == ["Meera Physio", "Arjun Physio"]
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+        statements.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/api/v1/search", query_string=params).get_json()["results"] == held
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements  # the stamps, the next free slots, the packages
+    assert not [s for s in statements if "display_name" in s or "from location" in s]
+    # Read through SQL instead, the page is the same, to the label and city of each place.
+    app.config["SEARCH_MEMORY_ROWS"] = 0
+    app.extensions.pop("search_memory")
+    assert client.get("/api/v1/search", query_string=params).get_json()["results"] == held
 
 
 def test_index_writes_stamp_every_block_they_touch(app, memory, physios):
