@@ -356,7 +356,8 @@ class _Walk:
                 if s is None:
                     s = seen[pid] = _Seen()
                 if not s.loaded:
-                    s.profile, s.loaded, s.name = _decode(glued, min_price, currency, bool(offers_online), on), True, name
+                    s.profile = _decode(glued, min_price, currency, bool(offers_online), on)
+                    s.loaded, s.name = True, name
                 if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
                     s.distance, s.location_id, s.venue, s.place = d, location_id, venue, place
                     changed.add(pid)

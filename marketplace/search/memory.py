@@ -32,9 +32,9 @@ no list through SQL either once a process has served the concern.
 **Bounded.** A (tile, pair) with more than :data:`DENSE_ROWS` rows, and every pair of a
 tile with more than :data:`TILE_ROWS` (denser than any city at a million practitioners),
 is not kept: the walk reads it through SQL, where the index reads only the shell it needs.
-The rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process (about 340 bytes a row);
-least recently used tiles go first. Searches wider than :data:`MAX_RINGS` rings read
-through SQL.
+The rest is kept up to ``SEARCH_MEMORY_ROWS`` rows per process (about 375 bytes a row,
+with the names and labels the page shows); least recently used tiles and lists go first.
+Searches wider than :data:`MAX_RINGS` rings read through SQL.
 """
 
 from __future__ import annotations
@@ -142,7 +142,8 @@ class PlaceMemory:
         # block -> (the stamp its held tiles were loaded under, those tiles)
         self._blocks: dict[Block, tuple[int, set[Tile]]] = {}
         self._profiles: dict[str, str] = {}  # one string per profile, shared by its rows
-        self._days: dict[str, str] = {}
+        # one string per expiry day, and per place label and city (many places share them)
+        self._strings: dict[str, str] = {}
         self._rows = 0
         self._tick = 0
         self._lock = threading.RLock()
@@ -158,7 +159,7 @@ class PlaceMemory:
             self._tiles.clear()
             self._blocks.clear()
             self._profiles.clear()
-            self._days.clear()
+            self._strings.clear()
             self._lists.clear()
             self._rows = 0
 
@@ -231,7 +232,7 @@ class PlaceMemory:
                     return (out + reader(pair, cursor, want, on_iso))[:want]
                 self.loads += 1
                 rows = [(factor, pid, self._profiles.setdefault(glued, glued), min_price, currency, online,
-                         self._days.setdefault(day := until.isoformat(), day), name)
+                         self._strings.setdefault(day := until.isoformat(), day), name)
                         for factor, pid, glued, min_price, currency, online, until, name
                         in reader(pair, cursor, LIST_BATCH, held.day)]
                 held.complete = len(rows) < LIST_BATCH
@@ -379,7 +380,7 @@ class PlaceMemory:
         """A (tile, pair)'s reader rows as held: the tile's places (the one already held for
         a practitioner, location and day, as rows of one stamp agree on everything else, or a
         new one) in cell order, and where each cell starts."""
-        profiles, days = self._profiles, self._days
+        profiles, strings = self._profiles, self._strings
         counts = [0] * (TILE_CELLS * TILE_CELLS + 1)
         keyed = []
         for (pid, loc, _, _, lat, lon, venue, glued, min_price, currency, offers_online, name, lat_idx, lon_idx, until,
@@ -387,9 +388,10 @@ class PlaceMemory:
             day = until.isoformat()
             place = places.get((pid, loc, day))
             if place is None:
-                place = places[(pid, loc, day)] = (pid, loc, lat, lon, venue, profiles.setdefault(glued, glued),
-                                                   min_price, currency, offers_online, days.setdefault(day, day),
-                                                   name, label, city)
+                place = places[(pid, loc, day)] = (
+                    pid, loc, lat, lon, venue, profiles.setdefault(glued, glued), min_price, currency, offers_online,
+                    strings.setdefault(day, day), name, strings.setdefault(label, label),
+                    strings.setdefault(city, city))
             cell = lat_idx % TILE_CELLS * TILE_CELLS + lon_idx % TILE_CELLS
             counts[cell + 1] += 1
             keyed.append((cell, place))
@@ -414,6 +416,8 @@ class PlaceMemory:
                 known[1].discard(key)
         if len(self._profiles) > 4 * self.max_rows // 10 + 1000:
             self._profiles.clear()  # rows still hold their strings; only the sharing restarts
+        if len(self._strings) > 4 * self.max_rows // 10 + 1000:
+            self._strings.clear()
 
 
 def grouped(rows: Iterable) -> list[Group]:
