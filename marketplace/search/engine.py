@@ -53,7 +53,7 @@ from marketplace.matching.scoring import (
     DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, ScoreParts, Weights, finish_score, matches_filters, score,
     score_parts,
 )
-from marketplace.search.grid import Rect, cell_of, min_km_outside, rings_for_km, shell
+from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
 from marketplace.search.memory import MAX_RINGS, P_LABEL, PlaceMemory, grouped
 from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement
 
@@ -144,11 +144,13 @@ def _decode(glued: str, min_price: int | None, currency: str | None, offers_onli
 
 
 # Score parts kept per query (a busy process ranks the same practitioners for the same
-# concern over and over): for this many queries, each up to _PARTS_KEPT profiles.
-_QUERIES_KEPT = 256
-_PARTS_KEPT = 50_000
+# concern over and over): for up to _QUERIES_KEPT queries, _PARTS_KEPT parts in all (each
+# about 200 bytes with its key); past either, everything kept is dropped and rebuilt.
+_QUERIES_KEPT = 1024
+_PARTS_KEPT = 200_000
 _UNKNOWN = object()
 _parts_by_query: dict = {}
+_parts_kept = [0]
 
 
 def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str], float]) -> dict:
@@ -160,6 +162,7 @@ def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str
     if held is None or held[0] is not relevance:
         if len(_parts_by_query) >= _QUERIES_KEPT:
             _parts_by_query.clear()
+            _parts_kept[0] = 0
         held = _parts_by_query[key] = (relevance, {})
     return held[1]
 
@@ -197,6 +200,8 @@ class _Walk:
     parts: dict = field(default_factory=dict)  # (profile, venue, online) -> ScoreParts | None
     matched: set[int] = field(default_factory=set)
     pruned: bool = False  # rows were skipped unread, so the count is a lower bound
+    rescored: int = 0  # how many times a practitioner's best score was worked out
+    _kth: tuple[int, float] = (-1, 0.0)  # kth() as of that count
     rows_read: int = 0
     queries: int = 0
 
@@ -228,8 +233,10 @@ class _Walk:
                 wanted = self.query.concerns
                 if wanted and parts.relevance <= 0 and not (profile.concerns & set(wanted)):
                     parts = None  # nothing they offer fits, and they don't say they treat it
-            if len(self.parts) >= _PARTS_KEPT:
-                self.parts.clear()
+            _parts_kept[0] += 1
+            if _parts_kept[0] > _PARTS_KEPT:  # this walk keeps its own until it ends
+                _parts_by_query.clear()
+                _parts_kept[0] = 0
             self.parts[key] = parts
         return parts
 
@@ -247,6 +254,7 @@ class _Walk:
             if best is None or key < best[1]:
                 best = (value.score, key, online, None if online else s.location_id)
         s.best = best
+        self.rescored += 1
         if best is None:
             self.matched.discard(pid)
         else:
@@ -255,8 +263,10 @@ class _Walk:
     def kth(self) -> float:
         if len(self.matched) < self.need:
             return -math.inf
-        seen = self.seen
-        return heapq.nlargest(self.need, (seen[p].best[0] for p in self.matched))[-1]
+        if self._kth[0] != self.rescored:  # asked again and again between reads
+            seen = self.seen
+            self._kth = (self.rescored, heapq.nlargest(self.need, (seen[p].best[0] for p in self.matched))[-1])
+        return self._kth[1]
 
     def floor(self) -> float:
         """Rows whose bound is below this cannot reach the page and are skipped unread;
@@ -346,6 +356,15 @@ class _Walk:
                 pid, location_id, lat, lon, venue, glued, min_price, currency, offers_online, _, name, _, _ = place
                 d = km.get(location_id)
                 if d is None:  # a place's rows for other terms come in the same shell
+                    # The latitude alone gives a lower bound on the distance (no degree of
+                    # latitude is shorter than KM_PER_DEG_LAT), which settles most rows of a
+                    # busy shell that are out of the radius or out of reach of the page.
+                    near = abs(lat - lat0) * KM_PER_DEG_LAT
+                    if near > radius:
+                        continue
+                    if bound + top / (1.0 + near / half) + _EPS < low:
+                        self.pruned = True
+                        continue
                     d = km[location_id] = approx_km(lat0, lon0, lat, lon)
                 if d > radius:
                     continue

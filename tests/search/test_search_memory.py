@@ -23,6 +23,8 @@ from marketplace.search import engine
 from marketplace.search.grid import Rect, block_of, cell_of
 from marketplace.search.memory import PlaceMemory, memory_for
 from marketplace.search.models import SearchPlace, SearchStamp
+from marketplace.taxonomy import matching_data
+from marketplace.taxonomy.matching_data import RelevanceInput
 from marketplace.verification import services as verification
 from marketplace.verification.models import Credential
 from tests.builders import make_admin, make_verified_practitioner
@@ -187,6 +189,22 @@ def test_a_page_of_held_places_needs_no_statement_for_names_or_places(app, clien
     app.config["SEARCH_MEMORY_ROWS"] = 0
     app.extensions.pop("search_memory")
     assert client.get("/api/v1/search", query_string=params).get_json()["results"] == held
+
+
+def test_an_admins_weight_edit_reorders_the_next_search_in_a_warm_process(app, client, memory):
+    """The walk keeps each profile's score parts per query for the process: a new relevance
+    table (an admin's edit) must never be scored with the old parts."""
+    make_verified_practitioner(app, display_name="Physio", modalities=("physiotherapy",), concerns=(),
+                               lat=12.975, lon=77.59)
+    make_verified_practitioner(app, display_name="Masseur", modalities=("massage",), concerns=(),
+                               lat=12.975, lon=77.59)
+    assert search(client) == ["Physio", "Masseur"]
+    assert search(client) == ["Physio", "Masseur"]
+    admin = make_admin()
+    matching_data.set_relevance(RelevanceInput("sciatica", "physiotherapy", 0.2), admin)
+    matching_data.set_relevance(RelevanceInput("sciatica", "massage", 0.9), admin)
+    db.session.commit()
+    assert search(client) == ["Masseur", "Physio"]
 
 
 def test_index_writes_stamp_every_block_they_touch(app, memory, physios):
