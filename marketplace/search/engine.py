@@ -41,9 +41,9 @@ import heapq
 import json
 import math
 from collections.abc import Mapping
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
