@@ -148,6 +148,7 @@ class PlaceMemory:
         self._tick = 0
         self._lock = threading.RLock()
         self._lists: dict[Pair, _List] = {}  # the online lists' heads, by (term, concern)
+        self._lists_stamp: int | None = None  # the online lists' stamp last read
         self.loads = 0  # statements run to fill tiles or lists (for the bench and tests)
 
     @property
@@ -196,10 +197,16 @@ class PlaceMemory:
         return {ONLINE_BLOCK: stamp}
 
     def _forget_lists(self, stamp: int) -> None:
+        """Drop the lists held under another stamp than ``stamp``, looking only when the
+        stamp read differs from the last one (a list a slower search loads under an older
+        stamp afterwards is caught by :meth:`read_online`, which checks each list's own)."""
+        if stamp == self._lists_stamp:
+            return
         with self._lock:
             stale = [pair for pair, held in self._lists.items() if held.stamp != stamp]
             for pair in stale:
                 self._rows -= len(self._lists.pop(pair).rows)
+            self._lists_stamp = stamp
 
     # --- the online lists -----------------------------------------------------------------------
     def read_online(self, pair: Pair, after: tuple[float, int] | None, want: int, stamps: dict[Block, int],
