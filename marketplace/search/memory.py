@@ -82,7 +82,7 @@ _LAT, _LON, _UNTIL = 12, 13, 14
 # min_price, currency, offers_online, valid_until (ISO), then what the page shows of it:
 # display name, label and city.
 _P_VENUE, _P_DAY = 4, 9
-P_NAME, P_LABEL, P_CITY = 10, 11, 12
+P_LABEL, P_CITY = 11, 12  # and the display name at 10
 # The online lists (one per term and concern, best price factor first, not by place) are
 # held from their head as far as searches read them, under the stamp of ONLINE_BLOCK, a
 # block no place lies in that every write of online rows renews. Rows are read LIST_BATCH
@@ -141,8 +141,8 @@ class PlaceMemory:
         self._tiles: dict[Tile, _Tile] = {}
         # block -> (the stamp its held tiles were loaded under, those tiles)
         self._blocks: dict[Block, tuple[int, set[Tile]]] = {}
-        self._profiles: dict[str, str] = {}  # one string per profile, shared by its rows
-        # one string per expiry day, and per place label and city (many places share them)
+        # one string per glued profile, expiry day, place label and city, shared by the rows
+        # and places that carry it (many do)
         self._strings: dict[str, str] = {}
         self._rows = 0
         self._tick = 0
@@ -159,7 +159,6 @@ class PlaceMemory:
         with self._lock:
             self._tiles.clear()
             self._blocks.clear()
-            self._profiles.clear()
             self._strings.clear()
             self._lists.clear()
             self._rows = 0
@@ -219,6 +218,7 @@ class PlaceMemory:
         currency, offers_online, valid_until (ISO from the memory, a date from SQL), display
         name."""
         stamp = stamps.get(ONLINE_BLOCK, 0)
+        after_key = None if after is None else (-after[0], -after[1])
         with self._lock:  # a list grows in place: one thread at a time (sync workers have one)
             held = self._lists.get(pair)
             if held is None or held.stamp != stamp or held.day > on_iso:
@@ -228,26 +228,25 @@ class PlaceMemory:
                 held = self._lists[pair] = _List(stamp, on_iso)
             self._tick += 1
             held.used = self._tick
-            start = 0 if after is None else bisect_right(held.keys, (-after[0], -after[1]))
-            out = [row for row in islice(held.rows, start, None) if row[_L_DAY] >= on_iso][:want]
-            while len(out) < want and not held.complete:
-                last = held.rows[-1] if held.rows else None
-                cursor = (last[0], last[1]) if last else None
-                if len(held.rows) >= LIST_ROWS:  # deep in a long list: read on without keeping
-                    if after is not None and held.keys[-1] < (-after[0], -after[1]):
-                        cursor = after
+            while True:
+                start = 0 if after_key is None else bisect_right(held.keys, after_key)
+                out = list(islice((row for row in islice(held.rows, start, None) if row[_L_DAY] >= on_iso), want))
+                if len(out) == want or held.complete:
+                    break
+                last = held.rows[-1][:2] if held.rows else None
+                if len(held.rows) >= LIST_ROWS:  # deep in a long list: read on without keeping,
+                    # from the last row held or from ``after`` when it lies beyond them
+                    cursor = after if start == len(held.rows) else last
                     return (out + reader(pair, cursor, want, on_iso))[:want]
-                self.loads += 1
-                rows = [(factor, pid, self._profiles.setdefault(glued, glued), min_price, currency, online,
+                self.loads += 1  # the head held grows from its end
+                rows = [(factor, pid, self._strings.setdefault(glued, glued), min_price, currency, online,
                          self._strings.setdefault(day := until.isoformat(), day), name)
                         for factor, pid, glued, min_price, currency, online, until, name
-                        in reader(pair, cursor, LIST_BATCH, held.day)]
+                        in reader(pair, last, LIST_BATCH, held.day)]
                 held.complete = len(rows) < LIST_BATCH
                 held.rows += rows
                 held.keys += [(-row[0], -row[1]) for row in rows]
                 self._rows += len(rows)
-                out += [row for row in rows if (after is None or (-row[0], -row[1]) > (-after[0], -after[1]))
-                        and row[_L_DAY] >= on_iso][:want - len(out)]
             if self._rows > self.max_rows:
                 self._evict()
             return out
@@ -387,7 +386,7 @@ class PlaceMemory:
         """A (tile, pair)'s reader rows as held: the tile's places (the one already held for
         a practitioner, location and day, as rows of one stamp agree on everything else, or a
         new one) in cell order, and where each cell starts."""
-        profiles, strings = self._profiles, self._strings
+        strings = self._strings
         counts = [0] * (TILE_CELLS * TILE_CELLS + 1)
         keyed = []
         for (pid, loc, _, _, lat, lon, venue, glued, min_price, currency, offers_online, name, lat_idx, lon_idx, until,
@@ -396,7 +395,7 @@ class PlaceMemory:
             place = places.get((pid, loc, day))
             if place is None:
                 place = places[(pid, loc, day)] = (
-                    pid, loc, lat, lon, venue, profiles.setdefault(glued, glued), min_price, currency, offers_online,
+                    pid, loc, lat, lon, venue, strings.setdefault(glued, glued), min_price, currency, offers_online,
                     strings.setdefault(day, day), name, strings.setdefault(label, label),
                     strings.setdefault(city, city))
             cell = lat_idx % TILE_CELLS * TILE_CELLS + lon_idx % TILE_CELLS
@@ -421,10 +420,8 @@ class PlaceMemory:
             known = self._blocks.get(_block(key))
             if known is not None:
                 known[1].discard(key)
-        if len(self._profiles) > 4 * self.max_rows // 10 + 1000:
-            self._profiles.clear()  # rows still hold their strings; only the sharing restarts
-        if len(self._strings) > 4 * self.max_rows // 10 + 1000:
-            self._strings.clear()
+        if len(self._strings) > 8 * self.max_rows // 10 + 2000:
+            self._strings.clear()  # rows still hold their strings; only the sharing restarts
 
 
 def grouped(rows: Iterable) -> list[Group]:
@@ -445,13 +442,16 @@ def _stamp_statement(wraps: bool) -> Select:
         and_(SearchStamp.block_lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
              or_(SearchStamp.block_lon >= lon_lo, SearchStamp.block_lon <= lon_hi) if wraps
              else SearchStamp.block_lon.between(lon_lo, lon_hi)),
-        and_(SearchStamp.block_lat == ONLINE_BLOCK[0], SearchStamp.block_lon == ONLINE_BLOCK[1])))
+        _is_online_block()))
 
 
 @lru_cache(maxsize=1)
 def _online_stamp_statement() -> Select:
-    return select(SearchStamp.stamp).where(SearchStamp.block_lat == ONLINE_BLOCK[0],
-                                           SearchStamp.block_lon == ONLINE_BLOCK[1])
+    return select(SearchStamp.stamp).where(_is_online_block())
+
+
+def _is_online_block():  # noqa: ANN202
+    return and_(SearchStamp.block_lat == ONLINE_BLOCK[0], SearchStamp.block_lon == ONLINE_BLOCK[1])
 
 
 def _block(tile: Tile) -> Block:
