@@ -55,7 +55,7 @@ from marketplace.matching.scoring import (
 )
 from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
 from marketplace.search.memory import MAX_RINGS, P_LABEL, PlaceMemory, grouped
-from marketplace.search.statements import ONLINE_BATCH, online_statement, place_statement
+from marketplace.search.statements import ONLINE_BATCH, binds_arrays, online_statement, place_statement
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
 # Matches counted exactly before rows that cannot reach the page are skipped unread: a
@@ -167,10 +167,19 @@ def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str
     return held[1]
 
 
+def _candidate(pid: int, p: _Profile, distance_km: float | None, venue: str | None) -> Candidate:
+    """A practitioner as scoring sees them: online when ``distance_km`` is None."""
+    return Candidate(
+        practitioner_id=pid, modalities=p.modalities, techniques=p.techniques, concerns=p.concerns,
+        distance_km=distance_km, min_price=p.min_price, currency=p.currency, languages=p.languages,
+        offers_online=p.offers_online,
+        venue_types=frozenset({venue}) if venue and distance_km is not None else frozenset(),
+    )
+
+
 @dataclass
 class _Seen:
-    profile: _Profile | None = None
-    loaded: bool = False
+    profile: _Profile | None = None  # None when nothing they offer is live today
     distance: float | None = None
     location_id: int | None = None
     venue: str | None = None
@@ -207,13 +216,7 @@ class _Walk:
 
     # --- scoring ------------------------------------------------------------------------------
     def _candidate(self, pid: int, s: _Seen, online: bool) -> Candidate:
-        p = s.profile
-        return Candidate(
-            practitioner_id=pid, modalities=p.modalities, techniques=p.techniques, concerns=p.concerns,
-            distance_km=None if online else s.distance, min_price=p.min_price, currency=p.currency,
-            languages=p.languages, offers_online=p.offers_online,
-            venue_types=frozenset({s.venue}) if s.venue and not online else frozenset(),
-        )
+        return _candidate(pid, s.profile, None if online else s.distance, s.venue)
 
     def _parts(self, profile: _Profile, venue: str | None, online: bool) -> ScoreParts | None:
         """What a practitioner with this profile scores for this query apart from distance,
@@ -222,11 +225,7 @@ class _Walk:
         key = (profile, venue, online)
         parts = self.parts.get(key, _UNKNOWN)
         if parts is _UNKNOWN:
-            candidate = Candidate(
-                practitioner_id=0, modalities=profile.modalities, techniques=profile.techniques,
-                concerns=profile.concerns, distance_km=None if online else 0.0, min_price=profile.min_price,
-                currency=profile.currency, languages=profile.languages, offers_online=profile.offers_online,
-                venue_types=frozenset({venue}) if venue and not online else frozenset())
+            candidate = _candidate(0, profile, None if online else 0.0, venue)
             parts = None
             if matches_filters(candidate, self.query):
                 parts = score_parts(candidate, self.query, self.weights, relevance=self.relevance)
@@ -286,6 +285,12 @@ class _Walk:
         return hits
 
     # --- reading ------------------------------------------------------------------------------
+    def _meet(self, pid: int, glued: str, min_price: int | None, currency: str | None, offers_online: bool,
+              name: str | None, on: str) -> _Seen:
+        """A practitioner first met in a row: their profile decoded (cut to ``on``) and name."""
+        self.seen[pid] = s = _Seen(_decode(glued, min_price, currency, bool(offers_online), on), name=name)
+        return s
+
     def _sql_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str], *,
                     concerns: list[str] | None = None, full: bool = False) -> list:
         """Place rows in ``rects`` through SQL: the rows of ``declared_terms`` declared for
@@ -314,7 +319,7 @@ class _Walk:
             params["venue"] = self.query.venue_type
         self.queries += 1
         stmt = place_statement(tuple(shape), declared, bool(generic_terms), venue,
-                               self.session.get_bind().dialect.name == "postgresql", full)
+                               binds_arrays(self.session.get_bind()), full)
         return self.session.connection().execute(stmt, params).all()
 
     def _memory_reader(self, rects: list[Rect], declared_terms: list[str], concerns: list[str],
@@ -371,12 +376,7 @@ class _Walk:
                 if bound + top / (1.0 + d / half) + _EPS < low:
                     self.pruned = True  # cannot reach the page: skip before loading or scoring
                     continue
-                s = seen.get(pid)
-                if s is None:
-                    s = seen[pid] = _Seen()
-                if not s.loaded:
-                    s.profile = _decode(glued, min_price, currency, bool(offers_online), on)
-                    s.loaded, s.name = True, name
+                s = seen.get(pid) or self._meet(pid, glued, min_price, currency, offers_online, name, on)
                 if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
                     s.distance, s.location_id, s.venue, s.place = d, location_id, venue, place
                     changed.add(pid)
@@ -406,11 +406,7 @@ class _Walk:
         changed = set()
         seen = self.seen
         for _, pid, glued, min_price, currency, offers_online, _, name in rows:
-            s = seen.get(pid)
-            if s is None:
-                s = seen[pid] = _Seen()
-            if not s.loaded:
-                s.profile, s.loaded, s.name = _decode(glued, min_price, currency, bool(offers_online), on), True, name
+            s = seen.get(pid) or self._meet(pid, glued, min_price, currency, offers_online, name, on)
             if not s.online:
                 s.online = True
                 changed.add(pid)

@@ -36,7 +36,7 @@ from marketplace.search.outcome import (
     MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
     ResultModality, SearchInput, SearchOutcome,
 )
-from marketplace.search.statements import locations_statement, names_statement
+from marketplace.search.statements import binds_arrays, locations_statement, names_statement
 from marketplace.taxonomy.models import Concern, Modality, Technique
 
 MODES = ("in_person", "online", "any")
@@ -267,7 +267,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
         return []
     ids = [h.candidate.practitioner_id for h in hits]
     connection = db.session.connection()
-    arrays = connection.dialect.name == "postgresql"
+    arrays = binds_arrays(connection)
     # Names and places the ranking's rows did not carry (the memory's rows carry both).
     unnamed = [h.candidate.practitioner_id for h in hits if h.name is None]
     names = dict(connection.execute(names_statement(arrays), {"ids": unnamed}).all()) if unnamed else {}

@@ -20,6 +20,12 @@ from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 ONLINE_BATCH = 64
 
 
+def binds_arrays(bind) -> bool:  # noqa: ANN001
+    """Whether statements on this connection (or engine) bind lists as arrays: on
+    PostgreSQL (see :func:`_one_of`)."""
+    return bind.dialect.name == "postgresql"
+
+
 def _one_of(column, name: str, item_type, arrays: bool):  # noqa: ANN001, ANN202
     """``column`` is one of the list bound as ``name``: ``= ANY(:name)`` with one array
     parameter on PostgreSQL (the SQL text stays the same whatever the list's length, so
