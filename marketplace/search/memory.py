@@ -130,9 +130,14 @@ class _Tile:
     rows: int = 0
     used: int = 0
     heavy: bool = False  # more than TILE_ROWS rows: every pair is read through SQL
-    # The pairs with rows here or read through SQL (most pairs of most tiles have none), so a
-    # read skips the empty ones in one set operation; rebuilt after a load changes ``pairs``.
-    live: dict[Pair, Held | None] | None = None
+    # The pairs loaded here, as a mask of the memory's pair bits (see PlaceMemory._bit), so a
+    # read tells whether a tile holds every pair it wants with one integer operation.
+    loaded: int = 0
+    # The pairs with rows here or read through SQL (most pairs of most tiles have none), as
+    # (bit, pair, held), and their mask, so a read skips a tile with none it wants in one
+    # integer operation; rebuilt after a load changes ``pairs``.
+    live: list[tuple[int, Pair, Held | None]] | None = None
+    live_mask: int = 0
 
 
 class PlaceMemory:
@@ -149,6 +154,7 @@ class PlaceMemory:
         self._lock = threading.RLock()
         self._lists: dict[Pair, _List] = {}  # the online lists' heads, by (term, concern)
         self._lists_stamp: int | None = None  # the online lists' stamp last read
+        self._bits: dict[Pair, int] = {}  # pair -> its bit in the tiles' masks (one per pair met)
         self.loads = 0  # statements run to fill tiles or lists (for the bench and tests)
 
     @property
@@ -161,7 +167,20 @@ class PlaceMemory:
             self._blocks.clear()
             self._strings.clear()
             self._lists.clear()
+            self._bits.clear()
             self._rows = 0
+
+    def _mask(self, pairs: Iterable[Pair]) -> int:
+        """The mask of these pairs' bits, giving a bit to a pair met for the first time (the
+        bits are this memory's for good: there is one pair per term and concern)."""
+        bits, mask = self._bits, 0
+        for pair in pairs:
+            bit = bits.get(pair)
+            if bit is None:
+                with self._lock:
+                    bit = bits.setdefault(pair, 1 << len(bits))
+            mask |= bit
+        return mask
 
     # --- stamps -------------------------------------------------------------------------------
     def begin(self, session: Session, cell: tuple[int, int], rings: int) -> dict[Block, int]:
@@ -261,6 +280,7 @@ class PlaceMemory:
         rects = list(rects)
         self._tick += 1
         tick, tiles = self._tick, self._tiles
+        want = self._mask(wanted)
         out: list[Group] = []
         visits: list[tuple[Rect, Tile, _Tile | None]] = []
         missing: dict[Tile, set[Pair]] = {}
@@ -268,7 +288,7 @@ class PlaceMemory:
             for ti in range(r.lat_lo // TILE_CELLS, r.lat_hi // TILE_CELLS + 1):
                 for tj in range(r.lon_lo // TILE_CELLS, r.lon_hi // TILE_CELLS + 1):
                     t = tiles.get((ti, tj))
-                    if t is None or not wanted <= t.pairs.keys():
+                    if t is None or t.loaded & want != want:
                         missing.setdefault((ti, tj), set()).update(
                             wanted if t is None else wanted - t.pairs.keys())
                     visits.append((r, (ti, tj), t))
@@ -281,12 +301,11 @@ class PlaceMemory:
             t.used = tick
             live = t.live
             if live is None:
-                live = t.live = {pair: held for pair, held in t.pairs.items() if held != ()}
-            if not live:
-                continue  # most tiles of a sparse area have no rows at all
-            found = live.keys() & wanted
-            if not found:
-                continue
+                bits = self._bits
+                live = t.live = [(bits[pair], pair, held) for pair, held in t.pairs.items() if held != ()]
+                t.live_mask = sum(bit for bit, _, _ in live)  # distinct bits: their sum is their union
+            if not t.live_mask & want:
+                continue  # most tiles of a sparse area have no rows at all, or none wanted
             # the rectangle's cells within this tile, relative to its corner
             a0, b0 = key[0] * TILE_CELLS, key[1] * TILE_CELLS
             a_lo, a_hi = max(r.lat_lo - a0, 0), min(r.lat_hi - a0, last)
@@ -297,8 +316,9 @@ class PlaceMemory:
                 runs = None if a_lo == 0 and a_hi == last else ((a_lo * TILE_CELLS, (a_hi + 1) * TILE_CELLS),)
             else:
                 runs = tuple((a * TILE_CELLS + b_lo, a * TILE_CELLS + b_hi + 1) for a in range(a_lo, a_hi + 1))
-            for pair in found:
-                held = live[pair]
+            for bit, pair, held in live:
+                if not bit & want:
+                    continue
                 if held is None:
                     dense.add((key, pair))
                     continue
@@ -358,7 +378,7 @@ class PlaceMemory:
                         known[1].add(key)
                 else:  # another thread saw a newer stamp: a copy for this search only
                     held = self._tiles.get(key)
-                    tile = _Tile(dict(held.pairs) if held is not None else {})
+                    tile = _Tile(dict(held.pairs), loaded=held.loaded) if held is not None else _Tile()
                 before = tile.rows
                 # the pairs read that are light enough to keep, and then what the tile would hold
                 kept = {pair: rows for pair in covered if len(rows := found.get(pair, ())) <= DENSE_ROWS}
@@ -371,6 +391,7 @@ class PlaceMemory:
                     rows = kept.get(pair)
                     tile.pairs[pair] = (None if tile.heavy or rows is None
                                         else self._held(tile.places, rows) if rows else ())
+                tile.loaded |= self._mask(covered)
                 tile.live = None
                 # an empty tile takes room too
                 tile.rows = max(sum(len(v[0]) for v in tile.pairs.values() if v), 1)
