@@ -98,6 +98,7 @@ class _Tier:
     terms: list[str]
     concerns: tuple[str, ...]
     covered: int = -1
+    rows: int = 0  # rows of these terms read within the rings covered (sizes the next shell)
 
     @property
     def generic(self) -> bool:
@@ -326,12 +327,15 @@ class _Walk:
                        generic_terms: list[str]) -> list:
         return self._sql_places(rects, declared_terms, generic_terms, concerns=concerns, full=True)
 
-    def read_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str]) -> int:
+    def read_places(self, rects: list[Rect], declared_terms: list[str],
+                    generic_terms: list[str]) -> dict[tuple[str, bool], int]:
         """Read one shell: the declared rows of ``declared_terms`` and the generic rows of
         ``generic_terms``, from this process's memory when there is one (which reads what
-        it lacks through SQL), otherwise through SQL. Returns the rows read."""
+        it lacks through SQL), otherwise through SQL. Returns the rows read by term and
+        whether they were generic."""
+        counts: dict[tuple[str, bool], int] = {}
         if not rects or not (declared_terms or generic_terms):
-            return 0
+            return counts
         if self.memory is None:
             groups = grouped(self._sql_places(rects, declared_terms, generic_terms))
         else:
@@ -339,11 +343,13 @@ class _Walk:
             if self.query.concerns:
                 wanted |= {(t, c) for t in declared_terms for c in self.query.concerns}
             if not wanted:
-                return 0
+                return counts
             groups = self.memory.read(rects, wanted, self.stamps, self.on.isoformat(), self.query.venue_type,
                                       self._memory_reader)
-        rows = sum(len(places) for _, _, places in groups)
-        self.rows_read += rows
+        for term, concern, places in groups:
+            key = (term, not concern)
+            counts[key] = counts.get(key, 0) + len(places)
+        self.rows_read += sum(counts.values())
         changed: set[int] = set()
         lat0, lon0 = self.center
         radius, bounds, seen, km = self.query.radius_km, self.terms, self.seen, self.km
@@ -381,7 +387,7 @@ class _Walk:
                     s.distance, s.location_id, s.venue, s.place = d, location_id, venue, place
                     changed.add(pid)
         self._settle(changed)
-        return rows
+        return counts
 
     def _sql_online(self, pair: tuple[str, str], after: tuple[float, int] | None, limit: int,
                     day: str) -> list[tuple]:
@@ -558,7 +564,6 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
         return (bounds[t] + extras - w.price + price - (0.0 if c else w.declared_concern * bool(query.concerns))
                 + w.distance * w.online_distance)
 
-    place_rows = 0  # in-person rows read so far, for sizing the next shell
     while True:
         kth = walk.kth()
         best, step = -math.inf, None
@@ -574,15 +579,19 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
         if step is None or best < kth:
             break
         if isinstance(step, _Tier):
-            inner = step.covered + 1
-            outer = 0 if inner == 0 else next_outer(step.covered, place_rows, max_rings,
-                                                    max(need, ROWS_PER_STATEMENT))
+            # Every tier at this ring that can still reach the page is read with it; the
+            # shell is sized from these tiers' own rows so far (a tier of few rows walks out
+            # in a few wide steps, not in the narrow ones the busy tiers needed).
             group = [t for t in tiers if t.covered == step.covered and tier_bound(t) >= kth]
-            place_rows += walk.read_places(shell(cell, inner, outer),
-                                           [x for t in group if not t.generic for x in t.terms],
-                                           [x for t in group if t.generic for x in t.terms])
+            inner = step.covered + 1
+            outer = 0 if inner == 0 else next_outer(step.covered, sum(t.rows for t in group), max_rings,
+                                                    max(need, ROWS_PER_STATEMENT))
+            counts = walk.read_places(shell(cell, inner, outer),
+                                      [x for t in group if not t.generic for x in t.terms],
+                                      [x for t in group if t.generic for x in t.terms])
             for t in group:
                 t.covered = outer
+                t.rows += sum(counts.get((x, t.generic), 0) for x in t.terms)
         else:
             rows = walk.read_online(step[0], step[1], lists[step])
             if len(rows) < ONLINE_BATCH:
