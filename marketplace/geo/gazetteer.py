@@ -145,7 +145,13 @@ class _Index:
         # Cities sorted by latitude: enough for an exact nearest-city search (reverse).
         self.lat_order = sorted(range(len(self.cities)), key=lambda p: self.cities[p].lat)
         self.lats = [self.cities[p].lat for p in self.lat_order]
+        # ... and bucketed by GRID_DEG squares, so a point among cities looks at a few
+        # buckets around it (see _nearest).
+        self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for pos, city in enumerate(self.cities):
+            self.grid[_bucket(city.lat, city.lon)].append(pos)
         by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
+        self.labels: dict[int, str] = {}  # geonameid -> label, as asked for
         self.curated = {k: by_id[g] for k, g in _CURATED_ALIASES.items() if g in by_id}
         # Fuzzy suggestions: bucket by first letter so difflib scans ~1/20th of the pool.
         self.suggest_buckets: dict[str, list[str]] = defaultdict(list)
@@ -181,7 +187,14 @@ class _Index:
         return (found,) if isinstance(found, int) else found
 
     def label(self, city: _City) -> str:
-        """Readable label: city, admin1 name when known, country; repeats dropped."""
+        """Readable label: city, admin1 name when known, country; repeats dropped (built
+        once per city: reverse geocoding labels every search near the seeker)."""
+        found = self.labels.get(city.geonameid)
+        if found is None:
+            found = self.labels[city.geonameid] = self._label(city)
+        return found
+
+    def _label(self, city: _City) -> str:
         parts = [city.name, self.region_names.get((city.countrycode, city.admin1code)),
                  self.country_names.get(city.countrycode, city.countrycode)]
         out: list[str] = []
@@ -442,7 +455,50 @@ def _near_any(index: _Index, pos: int, others: Sequence[int]) -> bool:
                for o in others)
 
 
+GRID_DEG = 0.2  # the side of a bucket of cities, in degrees
+GRID_RINGS = 40  # rings of buckets to look in (8 degrees) before walking by latitude
+
+
+def _bucket(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / GRID_DEG), math.floor(lon / GRID_DEG)
+
+
 def _nearest(index: _Index, lat: float, lon: float, want: int) -> list[tuple[float, int]]:
+    """The ``want`` nearest cities, exactly: look in rings of buckets around the point
+    until nothing outside them can be nearer than the ``want``-th best found (far from
+    any city, walk by latitude instead: :func:`_nearest_by_latitude`)."""
+    cities, grid = index.cities, index.grid
+    best: list[tuple[float, int]] = []
+    bi, bj = _bucket(lat, lon)
+    columns = round(360 / GRID_DEG)
+    cos_lat = math.cos(math.radians(lat))
+    for ring in range(GRID_RINGS + 1):
+        for i in range(bi - ring, bi + ring + 1):
+            edge = i in (bi - ring, bi + ring)
+            for j in range(bj - ring, bj + ring + 1) if edge else (bj - ring, bj + ring):
+                for pos in grid.get((i, (j + columns // 2) % columns - columns // 2), ()):
+                    city = cities[pos]
+                    if len(best) == want and abs(city.lat - lat) * KM_PER_DEGREE > best[-1][0]:
+                        continue  # its latitude alone puts it further than the last kept
+                    bisect.insort(best, (haversine_km(lat, lon, city.lat, city.lon), pos))
+                    del best[want:]
+        if len(best) < want:
+            continue
+        # Nothing outside these rings is nearer than this: a point further in latitude
+        # than the band is at least that arc away, and one further in longitude by
+        # ``gap`` at least asin(cos(lat) sin(gap)) (the nearest point at that longitude).
+        lat_gap = min(lat - (bi - ring) * GRID_DEG, (bi + ring + 1) * GRID_DEG - lat)
+        lon_gap = min(lon - (bj - ring) * GRID_DEG, (bj + ring + 1) * GRID_DEG - lon)
+        if 2 * ring + 1 >= columns:
+            lon_km = math.inf
+        else:
+            lon_km = EARTH_RADIUS_KM * math.asin(min(1.0, cos_lat * math.sin(math.radians(min(lon_gap, 90.0)))))
+        if min(lat_gap * KM_PER_DEGREE, lon_km) > best[-1][0]:
+            return best
+    return _nearest_by_latitude(index, lat, lon, want)
+
+
+def _nearest_by_latitude(index: _Index, lat: float, lon: float, want: int) -> list[tuple[float, int]]:
     """The ``want`` nearest cities, exactly: walk outwards in latitude order and stop
     once the latitude gap alone exceeds the ``want``-th best distance."""
     lats, order, cities = index.lats, index.lat_order, index.cities

@@ -239,6 +239,26 @@ def test_reverse_respects_max_distance(gaz: OfflineGazetteer) -> None:
     assert gaz.reverse(mid_pacific).raw["distance_km"] > 1000
 
 
+def test_reverse_by_buckets_finds_what_a_walk_over_every_latitude_finds(gaz: OfflineGazetteer) -> None:
+    """Reverse looks only in the buckets of cities around the point; it must find exactly
+    the cities the plain latitude walk finds, in cities, at sea, near the poles and across
+    the antimeridian."""
+    import random
+
+    index = gazetteer._index_for(gaz.min_city_population)
+    rng = random.Random(7)
+    points = [(rng.uniform(-89.9, 89.9), rng.uniform(-180, 180)) for _ in range(400)]
+    cities = [index.cities[p] for p in rng.sample(range(len(index.cities)), 200)]
+    points += [(c.lat + rng.uniform(-0.3, 0.3), c.lon + rng.uniform(-0.3, 0.3)) for c in cities]
+    points += [(51.5, -0.12), (0.0, -150.0), (-17.7, 179.99), (-17.7, -179.99), (64.8, -147.7), (89.5, 0.0),
+               (-89.0, 45.0), (78.22, 15.65), (0.1, 0.1)]
+    for lat, lon in points:
+        lon = (lon + 180) % 360 - 180
+        for want in (1, 5):
+            assert gazetteer._nearest(index, lat, lon, want) == gazetteer._nearest_by_latitude(index, lat, lon, want), \
+                (lat, lon, want)
+
+
 # -- engineering contract -------------------------------------------------------------
 
 
