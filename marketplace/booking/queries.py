@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.booking import slots
@@ -20,6 +20,7 @@ from marketplace.booking.models import (
     DEFAULT_TIMEZONE, AvailabilityException, Booking, BookingSettings, BookingStatus, ExceptionKind, WeeklyHours,
 )
 from marketplace.core.clock import utcnow
+from marketplace.core.models import in_ids
 from marketplace.extensions import db
 from marketplace.practitioners.models import Fee, Location, Practitioner
 
@@ -267,7 +268,7 @@ def is_bookable(practitioner: Practitioner, channel: Channel, start: datetime, m
 # The weekly hours of a page of practitioners, built once and run on the session's connection
 # as plain rows (every results page asks; entities would only add the ORM's cost).
 _HOURS = (select(WeeklyHours.practitioner_id, WeeklyHours.location_id, WeeklyHours.weekday, WeeklyHours.start_time,
-                 WeeklyHours.end_time).where(WeeklyHours.practitioner_id.in_(bindparam("ids", expanding=True))))
+                 WeeklyHours.end_time).where(in_ids(WeeklyHours.practitioner_id)))
 
 
 def next_available(practitioner_ids: Sequence[int], after: datetime | None = None) -> dict[int, datetime]:

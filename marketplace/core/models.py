@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from marketplace.core.clock import utcnow
@@ -26,6 +30,50 @@ def upsert_for(session: Session):  # noqa: ANN201
     """The backend's INSERT with ``on_conflict_do_update`` (PostgreSQL's or SQLite's), for
     the session's database."""
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+class IdList(TypeDecorator[list]):
+    """Integer ids bound as one parameter: an array on PostgreSQL, JSON text elsewhere
+    (which :class:`one_of_ids` reads back with ``json_each``)."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):  # noqa: ANN001, ANN201
+        return dialect.type_descriptor(postgresql.ARRAY(Integer) if dialect.name == "postgresql" else String())
+
+    def process_bind_param(self, value: Iterable[int] | None, dialect) -> list[int] | str | None:  # type: ignore[override]  # noqa: ANN001
+        if value is None:
+            return None
+        return [int(v) for v in value] if dialect.name == "postgresql" else json.dumps([int(v) for v in value])
+
+
+class one_of_ids(FunctionElement):  # noqa: N801 (a SQL construct, named as SQLAlchemy's are)
+    """``column`` is one of the ids bound to ``ids`` (a bindparam of type :class:`IdList`):
+    ``= ANY(:ids)`` on PostgreSQL, ``IN (SELECT value FROM json_each(:ids))`` elsewhere.
+    One parameter however many ids, so the statement is compiled once and reused; an
+    expanding ``IN`` is rendered anew on every execution, which costs more than running it
+    on the short lists of a results page. Build it with :func:`in_ids`."""
+
+    inherit_cache = True
+    name = "one_of_ids"
+
+
+@compiles(one_of_ids)
+def _one_of_ids(element: one_of_ids, compiler, **kw) -> str:  # noqa: ANN001
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"
+
+
+@compiles(one_of_ids, "postgresql")
+def _one_of_ids_postgresql(element: one_of_ids, compiler, **kw) -> str:  # noqa: ANN001
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY({compiler.process(ids, **kw)})"
+
+
+def in_ids(column, name: str = "ids") -> one_of_ids:  # noqa: ANN001
+    """``column`` is one of the integer ids passed as the parameter ``name`` (any iterable)."""
+    return one_of_ids(column, bindparam(name, type_=IdList()))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

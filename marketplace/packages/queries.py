@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, bindparam, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
+from marketplace.core.models import in_ids
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km, bounding_box
 from marketplace.booking.models import Booking
@@ -205,7 +206,7 @@ def on_sale(concern: str | None = None, near: tuple[float, float, float] | None 
 # Packages any of these practitioners deliver: built once, run on the session's connection
 # (a results page asks it on every search).
 _DELIVERED = (select(PackageComponent.package_id)
-              .where(PackageComponent.practitioner_id.in_(bindparam("ids", expanding=True))).distinct())
+              .where(in_ids(PackageComponent.practitioner_id)).distinct())
 
 
 def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],

@@ -244,15 +244,18 @@ class _Walk:
         """Numbers only (:func:`finish_score`): the reasons are built for the page alone."""
         s = self.seen[pid]
         best = None
-        for online in ((False,) if s.distance is not None else ()) + ((True,) if s.online else ()):
-            parts = self._parts(s.profile, None if online else s.venue, online)
-            if parts is None:
-                continue
-            distance = None if online else s.distance
-            value = finish_score(parts, distance, self.weights)
-            key = (-value.score, math.inf if online else distance, pid)
-            if best is None or key < best[1]:
-                best = (value.score, key, online, None if online else s.location_id)
+        if s.distance is not None:
+            parts = self._parts(s.profile, s.venue, False)
+            if parts is not None:
+                value = finish_score(parts, s.distance, self.weights).score
+                best = (value, (-value, s.distance, pid), False, s.location_id)
+        if s.online:
+            parts = self._parts(s.profile, None, True)
+            if parts is not None:
+                value = finish_score(parts, None, self.weights).score
+                key = (-value, math.inf, pid)
+                if best is None or key < best[1]:
+                    best = (value, key, True, None)
         s.best = best
         self.rescored += 1
         if best is None:
@@ -363,28 +366,32 @@ class _Walk:
         on = self.on.isoformat()
         for term, concern, places in groups:
             bound, low = bounds.get(term, 0.0), lowest + (gap if not concern else 0.0)
-            for place in places:
-                pid, location_id, lat, lon, venue, glued, min_price, currency, offers_online, _, name, _, _ = place
+            for place in places:  # fields as Group describes them, read as they are needed
+                location_id = place[1]
                 d = km.get(location_id)
                 if d is None:  # a place's rows for other terms come in the same shell
                     # The latitude alone gives a lower bound on the distance (no degree of
                     # latitude is shorter than KM_PER_DEG_LAT), which settles most rows of a
                     # busy shell that are out of the radius or out of reach of the page.
+                    lat = place[2]
                     near = abs(lat - lat0) * KM_PER_DEG_LAT
                     if near > radius:
                         continue
                     if bound + top / (1.0 + near / half) + _EPS < low:
                         self.pruned = True
                         continue
-                    d = km[location_id] = approx_km(lat0, lon0, lat, lon)
+                    d = km[location_id] = approx_km(lat0, lon0, lat, place[3])
                 if d > radius:
                     continue
                 if bound + top / (1.0 + d / half) + _EPS < low:
                     self.pruned = True  # cannot reach the page: skip before loading or scoring
                     continue
-                s = seen.get(pid) or self._meet(pid, glued, min_price, currency, offers_online, name, on)
+                pid = place[0]
+                s = seen.get(pid)
+                if s is None:
+                    s = self._meet(pid, place[5], place[6], place[7], place[8], place[10], on)
                 if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
-                    s.distance, s.location_id, s.venue, s.place = d, location_id, venue, place
+                    s.distance, s.location_id, s.venue, s.place = d, location_id, place[4], place
                     changed.add(pid)
         self._settle(changed)
         return counts
@@ -464,6 +471,35 @@ def several_concern_bounds(bounds: dict[str, float], concerns: tuple[str, ...],
     return {t: min(b, reach[b] + _EPS) for t, b in bounds.items()}
 
 
+_bounds_kept: dict = {}
+
+
+def _bounds_for(concerns: tuple[str, ...], terms: tuple[str, ...], filtered: bool,
+                relevance: Mapping[tuple[str, str], float]) -> dict[str, float]:
+    """The terms' relevance bounds for these concerns (see :func:`term_bounds`), worked out
+    once per process for each concerns, terms and relevance table (held to compare by
+    identity, as :func:`_parts_for` does). ``filtered``: the seeker filters by modality or
+    technique. The dict returned is shared: read it, never change it."""
+    key = (concerns, terms, filtered)
+    held = _bounds_kept.get(key)
+    if held is not None and held[0] is relevance:
+        return held[1]
+    bounds = term_bounds(concerns, list(terms), relevance)
+    if not filtered:
+        bounds = several_concern_bounds(bounds, concerns, relevance)
+    else:
+        # A filter reads only its own terms' rows, but a practitioner found there is scored
+        # on everything they offer: a massage therapist who is also a physiotherapist fits
+        # sciatica as a physiotherapist. Any row may therefore carry the best relevance any
+        # term has for these concerns, and only distance can order the reading.
+        ceiling = max((v for (c, _), v in relevance.items() if c in concerns), default=0.0)
+        bounds = {t: max(b, ceiling) for t, b in bounds.items()}
+    if len(_bounds_kept) >= _QUERIES_KEPT:
+        _bounds_kept.clear()
+    _bounds_kept[key] = (relevance, bounds)
+    return bounds
+
+
 def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
     """The outer ring of the next shell: from the rows per cell seen so far, enough rings to
     bring about ``want`` more rows (so a sparse area takes two or three statements, not
@@ -484,16 +520,7 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     """The best ``need`` matches for ``query`` (see the module docstring), with the count.
     With ``memory``, in-person rows come from the cells it holds (the same rows)."""
     w = weights
-    bounds = term_bounds(query.concerns, terms, relevance)
-    if not (query.modality or query.technique):
-        bounds = several_concern_bounds(bounds, query.concerns, relevance)
-    else:
-        # A filter reads only its own terms' rows, but a practitioner found there is scored
-        # on everything they offer: a massage therapist who is also a physiotherapist fits
-        # sciatica as a physiotherapist. Any row may therefore carry the best relevance any
-        # term has for these concerns, and only distance can order the reading.
-        ceiling = max((v for (c, _), v in relevance.items() if c in query.concerns), default=0.0)
-        bounds = {t: max(b, ceiling) for t, b in bounds.items()}
+    bounds = _bounds_for(query.concerns, tuple(terms), bool(query.modality or query.technique), relevance)
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)

@@ -133,10 +133,10 @@ class _Tile:
     # The pairs loaded here, as a mask of the memory's pair bits (see PlaceMemory._bit), so a
     # read tells whether a tile holds every pair it wants with one integer operation.
     loaded: int = 0
-    # The pairs with rows here or read through SQL (most pairs of most tiles have none), as
-    # (bit, pair, held), and their mask, so a read skips a tile with none it wants in one
-    # integer operation; rebuilt after a load changes ``pairs``.
-    live: list[tuple[int, Pair, Held | None]] | None = None
+    # The pairs with rows here or read through SQL (most pairs of most tiles have none), by
+    # bit, and their mask: a read skips a tile with none it wants in one integer operation,
+    # and visits only the bits it wants of the others; rebuilt after a load changes ``pairs``.
+    live: dict[int, tuple[Pair, Held | None]] | None = None
     live_mask: int = 0
 
 
@@ -302,9 +302,10 @@ class PlaceMemory:
             live = t.live
             if live is None:
                 bits = self._bits
-                live = t.live = [(bits[pair], pair, held) for pair, held in t.pairs.items() if held != ()]
-                t.live_mask = sum(bit for bit, _, _ in live)  # distinct bits: their sum is their union
-            if not t.live_mask & want:
+                live = t.live = {bits[pair]: (pair, held) for pair, held in t.pairs.items() if held != ()}
+                t.live_mask = sum(live)  # distinct bits: their sum is their union
+            found = t.live_mask & want
+            if not found:
                 continue  # most tiles of a sparse area have no rows at all, or none wanted
             # the rectangle's cells within this tile, relative to its corner
             a0, b0 = key[0] * TILE_CELLS, key[1] * TILE_CELLS
@@ -316,9 +317,10 @@ class PlaceMemory:
                 runs = None if a_lo == 0 and a_hi == last else ((a_lo * TILE_CELLS, (a_hi + 1) * TILE_CELLS),)
             else:
                 runs = tuple((a * TILE_CELLS + b_lo, a * TILE_CELLS + b_hi + 1) for a in range(a_lo, a_hi + 1))
-            for bit, pair, held in live:
-                if not bit & want:
-                    continue
+            while found:
+                bit = found & -found  # the lowest bit left
+                found ^= bit
+                pair, held = live[bit]
                 if held is None:
                     dense.add((key, pair))
                     continue

@@ -36,7 +36,7 @@ from marketplace.search.outcome import (
     MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
     ResultModality, SearchInput, SearchOutcome,
 )
-from marketplace.search.statements import binds_arrays, locations_statement, names_statement
+from marketplace.search.statements import DISPLAY_NAMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
 
 MODES = ("in_person", "online", "any")
@@ -249,11 +249,25 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:
-    if technique:
-        return [technique]
-    if modality:
-        return [modality] + sorted(t for t, m in tax.techniques.items() if m == modality)
-    return sorted(tax.modalities) + sorted(tax.techniques)
+    """The index terms a search reads: the technique, the modality and its techniques, or
+    every modality and technique (worked out once per taxonomy snapshot; don't change it)."""
+    global _terms_kept
+    if _terms_kept[0] is not tax:
+        _terms_kept = (tax, {})
+    key = (modality, technique)
+    found = _terms_kept[1].get(key)
+    if found is None:
+        if technique:
+            found = [technique]
+        elif modality:
+            found = [modality] + sorted(t for t, m in tax.techniques.items() if m == modality)
+        else:
+            found = sorted(tax.modalities) + sorted(tax.techniques)
+        _terms_kept[1][key] = found
+    return found
+
+
+_terms_kept: tuple[_Taxonomy | None, dict] = (None, {})
 
 
 @lru_cache(maxsize=4096)
@@ -262,18 +276,43 @@ def _evidence(concern: str, modality: str) -> tuple:
     return tuple(evidence_for(concern, modality))
 
 
+_shown: tuple[_Taxonomy | None, dict] = (None, {})
+
+
+def _shown_modalities(tax: _Taxonomy, modalities: frozenset[str], concerns: tuple[str, ...]) -> tuple:
+    """A result's modalities by name, each with the evidence for the seeker's concerns (the
+    same few combinations come up on every page: built once per taxonomy snapshot)."""
+    global _shown
+    if _shown[0] is not tax or len(_shown[1]) > 4096:
+        _shown = (tax, {})
+    key = (modalities, concerns)
+    found = _shown[1].get(key)
+    if found is None:
+        shown = []
+        for m in sorted(modalities, key=lambda m: tax.modalities.get(m, m)):
+            pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
+            shown.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
+                                        tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
+        found = _shown[1][key] = tuple(shown)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _technique_names(techniques: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(NAMES.get(t, t) for t in techniques))
+
+
 def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> list[Result]:
     if not hits:
         return []
     ids = [h.candidate.practitioner_id for h in hits]
     connection = db.session.connection()
-    arrays = binds_arrays(connection)
     # Names and places the ranking's rows did not carry (the memory's rows carry both).
     unnamed = [h.candidate.practitioner_id for h in hits if h.name is None]
-    names = dict(connection.execute(names_statement(arrays), {"ids": unnamed}).all()) if unnamed else {}
+    names = dict(connection.execute(DISPLAY_NAMES, {"ids": unnamed}).all()) if unnamed else {}
     location_ids = [h.location_id for h in hits if h.location_id is not None and h.place is None]
     locations = {row.id: (row.id, row.label, row.city, str(row.venue_type), row.lat, row.lon) for row in
-                 connection.execute(locations_statement(arrays), {"ids": location_ids})} if location_ids else {}
+                 connection.execute(PLACES_SHOWN, {"ids": location_ids})} if location_ids else {}
     # Results show when each practitioner can next be seen, and the courses of care they
     # offer for this concern (read for the page only: neither changes the ranking).
     from marketplace.booking.queries import next_available
@@ -284,11 +323,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
     results = []
     for hit in hits:
         c = hit.candidate
-        modalities = []
-        for m in sorted(c.modalities, key=lambda m: tax.modalities.get(m, m)):
-            pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
-            modalities.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
-                                             tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
+        modalities = _shown_modalities(tax, c.modalities, tuple(concerns))
         if hit.place is not None:
             p = hit.place
             loc = (p[1], p[P_LABEL], p[P_CITY], p[4], p[2], p[3])
@@ -298,7 +333,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
         results.append(Result(
             practitioner_id=c.practitioner_id,
             display_name=hit.name if hit.name is not None else names.get(c.practitioner_id, ""),
-            modalities=tuple(modalities), techniques=tuple(sorted(NAMES.get(t, t) for t in c.techniques)),
+            modalities=modalities, techniques=_technique_names(c.techniques),
             languages=c.languages, distance_km=None if c.distance_km is None else round(c.distance_km, 2),
             location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),

@@ -14,6 +14,7 @@ from functools import lru_cache
 from sqlalchemy import Integer, Select, String, Text, any_, bindparam, cast, literal, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from marketplace.core.models import in_ids
 from marketplace.practitioners.models import Location
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 
@@ -105,15 +106,9 @@ def _profile_columns() -> tuple:
     return glued, SearchProfile.min_price, SearchProfile.currency, SearchProfile.offers_online
 
 
-@lru_cache(maxsize=2)
-def names_statement(arrays: bool) -> Select:
-    """Display names by practitioner id, for a results page."""
-    return (select(SearchProfile.practitioner_id, SearchProfile.display_name)
-            .where(_one_of(SearchProfile.practitioner_id, "ids", Integer, arrays)))
-
-
-@lru_cache(maxsize=2)
-def locations_statement(arrays: bool) -> Select:
-    """The six fields of each place a results page shows, by location id."""
-    return (select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
-            .where(_one_of(Location.id, "ids", Integer, arrays)))
+# Display names by practitioner id, and the six fields of each place a results page shows
+# by location id, for rows read through SQL (the memory's rows carry both).
+DISPLAY_NAMES = (select(SearchProfile.practitioner_id, SearchProfile.display_name)
+                 .where(in_ids(SearchProfile.practitioner_id)))
+PLACES_SHOWN = (select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
+             .where(in_ids(Location.id)))
