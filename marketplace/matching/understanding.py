@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from marketplace.matching.phrases import (
@@ -227,6 +228,7 @@ class ConcernMatcher:
             self._by_concern.setdefault(slug, set()).update(
                 stem(t.text) for t in _tokens(normalise(name)) if t.text not in _PUNCT | STOPWORDS)
         self._names = {normalise(n): s for s, n in self.concern_names.items()}
+        self._answers: dict[tuple[str, int, float], tuple[ConcernMatch, ...]] = {}
 
     def _content(self, tokens: Sequence[_Token]) -> list[tuple[str, int, bool]]:
         """(stem, token index, typo-corrected?) for each content word."""
@@ -243,7 +245,17 @@ class ConcernMatcher:
         return out
 
     def match(self, text: str, *, limit: int = 5, min_confidence: float = 0.35) -> list[ConcernMatch]:
-        """Concerns ranked by confidence (ties in phrase-list order); ``[]`` if none."""
+        """Concerns ranked by confidence (ties in phrase-list order); ``[]`` if none. The
+        answer for a text is kept (people describe the same pains in the same words)."""
+        key = (text, limit, min_confidence)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= 4096:
+                self._answers.clear()
+            found = self._answers[key] = tuple(self._match(text, limit=limit, min_confidence=min_confidence))
+        return list(found)
+
+    def _match(self, text: str, *, limit: int, min_confidence: float) -> list[ConcernMatch]:
         raw = (text or "").strip().lower()
         if not raw:
             return []
@@ -388,6 +400,7 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     return "stated"
 
 
+@lru_cache(maxsize=4096)
 def screen_text(text: str) -> Screening:
     """Red flags, cautions and unclear mentions in ``text``.
 

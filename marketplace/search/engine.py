@@ -178,7 +178,25 @@ def _candidate(pid: int, p: _Profile, distance_km: float | None, venue: str | No
     )
 
 
-@dataclass
+_wanted_kept: dict[tuple, frozenset[tuple[str, str]]] = {}
+
+
+def _wanted(declared_terms: tuple[str, ...], generic_terms: tuple[str, ...],
+            concerns: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """The (term, concern) pairs a shell reads from the memory: the declared terms with each
+    of the seeker's concerns and the generic terms with "" (the same few sets come up
+    search after search: each is built once per process)."""
+    key = (declared_terms, generic_terms, concerns)
+    found = _wanted_kept.get(key)
+    if found is None:
+        if len(_wanted_kept) >= 4096:
+            _wanted_kept.clear()
+        found = _wanted_kept[key] = frozenset({(t, "") for t in generic_terms}
+                                              | {(t, c) for t in declared_terms for c in concerns})
+    return found
+
+
+@dataclass(slots=True)
 class _Seen:
     profile: _Profile | None = None  # None when nothing they offer is live today
     distance: float | None = None
@@ -342,9 +360,7 @@ class _Walk:
         if self.memory is None:
             groups = grouped(self._sql_places(rects, declared_terms, generic_terms))
         else:
-            wanted = {(t, "") for t in generic_terms}
-            if self.query.concerns:
-                wanted |= {(t, c) for t in declared_terms for c in self.query.concerns}
+            wanted = _wanted(tuple(declared_terms), tuple(generic_terms), self.query.concerns)
             if not wanted:
                 return counts
             groups = self.memory.read(rects, wanted, self.stamps, self.on.isoformat(), self.query.venue_type,
@@ -554,6 +570,8 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
             else:
                 tiers.append(_Tier(b, sorted(ts), ("",)))
 
+    tier_of = {(x, t.generic): t for t in tiers for x in t.terms}  # whose rows a shell's counts are
+
     # Online: one cursor per (term, concern or "") list.
     lists: dict[tuple[str, str], tuple[float, int] | None] = {}
     exhausted: set[tuple[str, str]] = set()
@@ -618,7 +636,10 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
                                       [x for t in group if t.generic for x in t.terms])
             for t in group:
                 t.covered = outer
-                t.rows += sum(counts.get((x, t.generic), 0) for x in t.terms)
+            for key, rows in counts.items():
+                tier = tier_of.get(key)
+                if tier is not None:
+                    tier.rows += rows
         else:
             rows = walk.read_online(step[0], step[1], lists[step])
             if len(rows) < ONLINE_BATCH:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, islice
@@ -154,7 +154,9 @@ class PlaceMemory:
         self._lock = threading.RLock()
         self._lists: dict[Pair, _List] = {}  # the online lists' heads, by (term, concern)
         self._lists_stamp: int | None = None  # the online lists' stamp last read
-        self._bits: dict[Pair, int] = {}  # pair -> its bit in the tiles' masks (one per pair met)
+        # pair -> its bit in the tiles' masks: one per pair met, for good (clear() keeps them)
+        self._bits: dict[Pair, int] = {}
+        self._masks: dict[frozenset[Pair], int] = {}  # the masks of the sets of pairs walks ask for
         self.loads = 0  # statements run to fill tiles or lists (for the bench and tests)
 
     @property
@@ -167,7 +169,6 @@ class PlaceMemory:
             self._blocks.clear()
             self._strings.clear()
             self._lists.clear()
-            self._bits.clear()
             self._rows = 0
 
     def _mask(self, pairs: Iterable[Pair]) -> int:
@@ -180,6 +181,18 @@ class PlaceMemory:
                 with self._lock:
                     bit = bits.setdefault(pair, 1 << len(bits))
             mask |= bit
+        return mask
+
+    def _mask_of(self, wanted: Iterable[Pair]) -> int:
+        """:meth:`_mask`, kept for a frozenset (the walk asks for the same few sets of pairs
+        search after search, and a frozenset's hash is worked out once)."""
+        if not isinstance(wanted, frozenset):
+            return self._mask(wanted)
+        mask = self._masks.get(wanted)
+        if mask is None:
+            if len(self._masks) >= 4096:
+                self._masks.clear()
+            mask = self._masks[wanted] = self._mask(wanted)
         return mask
 
     # --- stamps -------------------------------------------------------------------------------
@@ -271,7 +284,7 @@ class PlaceMemory:
             return out
 
     # --- reading ------------------------------------------------------------------------------
-    def read(self, rects: Iterable[Rect], wanted: set[Pair], stamps: dict[Block, int], on_iso: str,
+    def read(self, rects: Iterable[Rect], wanted: Set[Pair], stamps: dict[Block, int], on_iso: str,
              venue: str | None, reader: Reader) -> list[Group]:
         """The rows of the ``wanted`` pairs in ``rects``, live on ``on_iso`` (and at
         ``venue``), as groups of places per pair (see :data:`Group`; a pair may have
@@ -280,7 +293,7 @@ class PlaceMemory:
         rects = list(rects)
         self._tick += 1
         tick, tiles = self._tick, self._tiles
-        want = self._mask(wanted)
+        want = self._mask_of(wanted)
         out: list[Group] = []
         visits: list[tuple[Rect, Tile, _Tile | None]] = []
         missing: dict[Tile, set[Pair]] = {}
