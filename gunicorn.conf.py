@@ -23,6 +23,16 @@ max_requests_jitter = 20000
 # PROXY_FIX_HOPS, is what the app itself reads).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+
+
+def post_worker_init(worker) -> None:  # noqa: ANN001
+    """Before a worker takes requests: build the offline gazetteer's index (seconds on a
+    small machine), which the first search near a place would otherwise wait for."""
+    from wsgi import app
+
+    app.extensions["place_resolver"].warm()
+
+
 # --- Logs --------------------------------------------------------------------------------
 # The app logs each request itself (with its request id and without the query string,
 # which can carry health answers), so gunicorn's access log stays off. gunicorn's own

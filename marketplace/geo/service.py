@@ -195,6 +195,13 @@ class PlaceResolver:
         # Seconds a failure is remembered per query (0: never, ask again each time).
         self.failure_seconds = failure_seconds
 
+    def warm(self) -> None:
+        """Build what the geocoder builds on first use (the offline gazetteer's index, a
+        couple of seconds), so a server's first search does not wait for it."""
+        warm = getattr(self.geocoder, "warm", None)
+        if callable(warm):
+            warm()
+
     def use_cache(self, cache: PlaceCache, *, failure_seconds: float | None = None) -> None:
         """Keep answers in ``cache`` (e.g. one shared by every worker) from now on, and
         optionally failures for ``failure_seconds``. Works for any geocoder, the offline

@@ -256,3 +256,14 @@ def test_nearest_names_the_city_and_its_time_zone_for_a_point():
     assert place is not None
     assert "Bengaluru" in place.label
     assert place.timezone == "Asia/Kolkata"
+
+
+def test_warming_the_resolver_builds_the_offline_index_and_leaves_other_geocoders_alone() -> None:
+    from marketplace.geo import gazetteer
+
+    offline = OfflineGazetteer(min_city_population=5000)  # a threshold no other test builds
+    gazetteer._INDEXES.pop(5000, None)
+    PlaceResolver(offline).warm()
+    assert 5000 in gazetteer._INDEXES
+    gazetteer._INDEXES.pop(5000, None)  # ~100 MB: not kept for the rest of the run
+    PlaceResolver(Nominatim(user_agent="marketplace-tests")).warm()  # nothing to build, no network
