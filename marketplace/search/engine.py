@@ -516,6 +516,15 @@ def _bounds_for(concerns: tuple[str, ...], terms: tuple[str, ...], filtered: boo
     return bounds
 
 
+def first_rings(rows: int, cells: int, want: int) -> int:
+    """The outer ring of a first shell, from ``rows`` held in ``cells`` cells around the
+    seeker: the most rings expected to bring no more than about ``want`` rows (the walk
+    reads on from there), or two when none are held nearby (as after an empty cell)."""
+    if rows <= 0:
+        return 2
+    return max(int((math.sqrt(want * cells / rows) - 1) / 2), 0)
+
+
 def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
     """The outer ring of the next shell: from the rows per cell seen so far, enough rings to
     bring about ``want`` more rows (so a sparse area takes two or three statements, not
@@ -589,6 +598,15 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
                     lists[(t, c)] = None
 
     outside: dict[int, float] = {-1: 0.0}  # covered rings -> nearest unread distance
+    # The first shell: the seeker's cell, or as many rings as the rows the memory holds
+    # around it say bring about a statement's worth (it knows without reading them).
+    first = 0
+    if walk.memory is not None and tiers:
+        held = walk.memory.held_rows(cell, _wanted(tuple(x for t in tiers if not t.generic for x in t.terms),
+                                                   tuple(x for t in tiers if t.generic for x in t.terms),
+                                                   query.concerns))
+        if held is not None:
+            first = min(first_rings(*held, max(need, ROWS_PER_STATEMENT)), max_rings)
 
     def tier_bound(tier: _Tier) -> float:
         if tier.covered >= max_rings:
@@ -629,8 +647,8 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
             # in a few wide steps, not in the narrow ones the busy tiers needed).
             group = [t for t in tiers if t.covered == step.covered and tier_bound(t) >= kth]
             inner = step.covered + 1
-            outer = 0 if inner == 0 else next_outer(step.covered, sum(t.rows for t in group), max_rings,
-                                                    max(need, ROWS_PER_STATEMENT))
+            outer = first if inner == 0 else next_outer(step.covered, sum(t.rows for t in group), max_rings,
+                                                        max(need, ROWS_PER_STATEMENT))
             counts = walk.read_places(shell(cell, inner, outer),
                                       [x for t in group if not t.generic for x in t.terms],
                                       [x for t in group if t.generic for x in t.terms])

@@ -284,6 +284,38 @@ class PlaceMemory:
             return out
 
     # --- reading ------------------------------------------------------------------------------
+    def held_rows(self, cell: tuple[int, int], wanted: Set[Pair]) -> tuple[int, int] | None:
+        """How many rows of the ``wanted`` pairs the tiles around ``cell`` (its own and the
+        eight beside it) hold, and how many cells those tiles span; None when one of them
+        is not held for every wanted pair (the walk then starts from the seeker's cell).
+        Call after :meth:`begin`, which drops tiles held under an old stamp."""
+        want = self._mask_of(wanted)
+        ti, tj = cell[0] // TILE_CELLS, cell[1] // TILE_CELLS
+        rows = 0
+        for a in (ti - 1, ti, ti + 1):
+            for b in (tj - 1, tj, tj + 1):
+                t = self._tiles.get((a, b % (LON_CELLS // TILE_CELLS)))
+                if t is None or t.loaded & want != want:
+                    return None
+                live, found = self._live(t), t.live_mask & want
+                while found:
+                    bit = found & -found
+                    found ^= bit
+                    held = live[bit][1]
+                    if held is None:
+                        return None  # read through SQL: too dense to need a wider first shell
+                    rows += len(held[0])
+        return rows, 9 * TILE_CELLS * TILE_CELLS
+
+    def _live(self, t: _Tile) -> dict[int, tuple[Pair, Held | None]]:
+        """The tile's live pairs by bit (built after a load changed its pairs)."""
+        live = t.live
+        if live is None:
+            bits = self._bits
+            live = t.live = {bits[pair]: (pair, held) for pair, held in t.pairs.items() if held != ()}
+            t.live_mask = sum(live)  # distinct bits: their sum is their union
+        return live
+
     def read(self, rects: Iterable[Rect], wanted: Set[Pair], stamps: dict[Block, int], on_iso: str,
              venue: str | None, reader: Reader) -> list[Group]:
         """The rows of the ``wanted`` pairs in ``rects``, live on ``on_iso`` (and at
@@ -312,11 +344,7 @@ class PlaceMemory:
             if loaded:
                 t = loaded.get(key) or t
             t.used = tick
-            live = t.live
-            if live is None:
-                bits = self._bits
-                live = t.live = {bits[pair]: (pair, held) for pair, held in t.pairs.items() if held != ()}
-                t.live_mask = sum(live)  # distinct bits: their sum is their union
+            live = t.live if t.live is not None else self._live(t)
             found = t.live_mask & want
             if not found:
                 continue  # most tiles of a sparse area have no rows at all, or none wanted
