@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
@@ -191,40 +192,10 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
           relevance: Mapping[tuple[str, str], float] = RELEVANCE, names: Mapping[str, str] = NAMES) -> Scored:
     """Score one candidate for one query. Pure and deterministic; never raises on unknown
     slugs (they just add nothing)."""
-    w = weights
-    modalities, techniques, notes, preferred = candidate.modalities, candidate.techniques, [], frozenset()
-    excluded = False
-    if query.cautions:
-        outcome = apply_cautions(query.cautions, techniques, modalities)
-        modalities = modalities - outcome.excluded_modalities
-        techniques = techniques - outcome.excluded_techniques
-        preferred = outcome.preferred_techniques
-        notes = [n for n in outcome.notes if n.technique_or_modality not in preferred]
-        excluded = bool(candidate.modalities) and not modalities
-    offered = sorted(modalities) + sorted(techniques)  # modalities first: their names read better
-    declared_reasons, fit_reasons, other = [], [], []
-    rel_sum = declared = 0.0
-    for concern in query.concerns:
-        best, best_slug = 0.0, None
-        for slug in offered:
-            value = relevance.get((concern, slug), 0.0)
-            if value > best:
-                best, best_slug = value, slug
-        rel_sum += best
-        concern_name = _mid(names.get(concern, concern.replace("-", " ")))
-        if concern in candidate.concerns:
-            declared += 1
-            declared_reasons.append(f"Treats {concern_name}")
-        if best_slug is not None and best >= w.some_fit:
-            what = _plain(names.get(best_slug, best_slug))
-            verb = "is commonly used for" if best >= w.strong_fit else "can help with"
-            fit_reasons.append(f"{what} {verb} {concern_name}")
-    n = len(query.concerns)
-    rel = rel_sum / n if n else 0.0
-    total = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
-    for t in sorted(preferred):
-        total += w.caution_preference
-        other.append(f"Trained in {_mid(names.get(t, t))}")
+    total, head_reasons, other, notes, rel, excluded = _explained_head(
+        candidate.modalities, candidate.techniques, candidate.concerns, query.concerns, query.cautions, weights,
+        relevance, names)
+    w, other = weights, list(other)
     if candidate.distance_km is None:
         total += w.distance * w.online_distance
         other.append("Offers online sessions")
@@ -251,7 +222,77 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
     if candidate.is_verified:
         total += w.verified
         other.append("Verified credentials")
-    return Scored(round(total, 6), declared_reasons + fit_reasons + other, notes, round(rel, 6), excluded)
+    return Scored(round(total, 6), [*head_reasons, *other], list(notes), round(rel, 6), excluded)
+
+
+# The part of a score that depends on what a practitioner offers and declares and on the
+# query's concerns and cautions, with its reasons, worked out once per combination (a
+# results page scores the same few combinations over and over). Kept only for a read-only
+# relevance table (the admin-edited one: a new version is a new mapping) and the fixed
+# names, one table at a time (held, so it is compared by identity); a plain dict a caller
+# might change is worked out afresh each time.
+_HEADS_KEPT = 65_536
+_heads: dict = {}
+_heads_for: list = [None, None]
+
+
+def _explained_head(modalities: frozenset[str], techniques: frozenset[str], concerns: frozenset[str],
+                    wanted: tuple[str, ...], cautions: frozenset[str], weights: Weights,
+                    relevance: Mapping[tuple[str, str], float], names: Mapping[str, str]) -> tuple:
+    """(total so far, the declared and fit reasons, the "trained in" reasons, the caution
+    notes, relevance, excluded) as :func:`score` adds them before the distance."""
+    if not isinstance(relevance, MappingProxyType) or names is not NAMES:
+        return _work_out_head(modalities, techniques, concerns, wanted, cautions, weights, relevance, names)
+    if _heads_for[0] is not relevance or _heads_for[1] is not names or len(_heads) >= _HEADS_KEPT:
+        _heads.clear()
+        _heads_for[:] = [relevance, names]
+    key = (modalities, techniques, concerns, wanted, cautions, weights)
+    found = _heads.get(key)
+    if found is None:
+        found = _heads[key] = _work_out_head(modalities, techniques, concerns, wanted, cautions, weights,
+                                             relevance, names)
+    return found
+
+
+def _work_out_head(modalities: frozenset[str], techniques: frozenset[str], concerns: frozenset[str],
+                   wanted: tuple[str, ...], cautions: frozenset[str], weights: Weights,
+                   relevance: Mapping[tuple[str, str], float], names: Mapping[str, str]) -> tuple:
+    w = weights
+    offered_modalities = modalities
+    notes, preferred = [], frozenset()
+    excluded = False
+    if cautions:
+        outcome = apply_cautions(cautions, techniques, modalities)
+        modalities = modalities - outcome.excluded_modalities
+        techniques = techniques - outcome.excluded_techniques
+        preferred = outcome.preferred_techniques
+        notes = [n for n in outcome.notes if n.technique_or_modality not in preferred]
+        excluded = bool(offered_modalities) and not modalities
+    offered = sorted(modalities) + sorted(techniques)  # modalities first: their names read better
+    declared_reasons, fit_reasons, other = [], [], []
+    rel_sum = declared = 0.0
+    for concern in wanted:
+        best, best_slug = 0.0, None
+        for slug in offered:
+            value = relevance.get((concern, slug), 0.0)
+            if value > best:
+                best, best_slug = value, slug
+        rel_sum += best
+        concern_name = _mid(names.get(concern, concern.replace("-", " ")))
+        if concern in concerns:
+            declared += 1
+            declared_reasons.append(f"Treats {concern_name}")
+        if best_slug is not None and best >= w.some_fit:
+            what = _plain(names.get(best_slug, best_slug))
+            verb = "is commonly used for" if best >= w.strong_fit else "can help with"
+            fit_reasons.append(f"{what} {verb} {concern_name}")
+    n = len(wanted)
+    rel = rel_sum / n if n else 0.0
+    total = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
+    for t in sorted(preferred):
+        total += w.caution_preference
+        other.append(f"Trained in {_mid(names.get(t, t))}")
+    return total, tuple(declared_reasons + fit_reasons), tuple(other), tuple(notes), rel, excluded
 
 
 class ScoreValue(NamedTuple):

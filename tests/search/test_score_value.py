@@ -47,3 +47,17 @@ def test_score_value_is_exactly_the_score_and_relevance_of_score(candidate, quer
     value = score_value(candidate, query)
     assert value.score == full.score
     assert value.relevance == full.relevance
+
+
+@settings(max_examples=300, deadline=None)
+@given(candidates, queries)
+def test_a_score_worked_out_from_the_kept_part_is_the_score_worked_out_afresh(candidate, query):
+    """score() keeps what depends on the profile and the query's concerns and cautions, for
+    a read-only relevance table (the admin-edited one); a plain dict is never kept. Both
+    ways, and a second time from what was kept, give the same score, reasons and notes."""
+    from types import MappingProxyType
+
+    read_only = MappingProxyType(dict(RELEVANCE))
+    fresh = score(candidate, query, relevance=dict(RELEVANCE))
+    assert score(candidate, query, relevance=read_only) == fresh
+    assert score(candidate, query, relevance=read_only) == fresh
