@@ -105,9 +105,12 @@ class _Tier:
         return self.concerns == ("",)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Profile:
-    """A practitioner's profile row, decoded once per walk and cut to what is live today."""
+    """A practitioner's profile row, decoded once per walk and cut to what is live today.
+    Compared and hashed by identity (it keys the score parts kept per process): one is
+    decoded per glued row and day and shared while :func:`_decode` keeps it, and an equal
+    one decoded again later only works its parts out once more."""
 
     modalities: frozenset[str]
     techniques: frozenset[str]
