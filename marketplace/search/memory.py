@@ -336,6 +336,9 @@ class PlaceMemory:
                     if t is None or t.loaded & want != want:
                         missing.setdefault((ti, tj), set()).update(
                             wanted if t is None else wanted - t.pairs.keys())
+                    elif t.live is not None and not t.live_mask & want:
+                        t.used = tick  # held, and nothing wanted here (most tiles of a sparse area)
+                        continue
                     visits.append((r, (ti, tj), t))
         loaded = self._load(missing, stamps, reader) if missing else {}
         dense: set[tuple[Tile, Pair]] = set()
