@@ -54,7 +54,7 @@ from marketplace.matching.scoring import (
     score_parts,
 )
 from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
-from marketplace.search.memory import MAX_RINGS, P_LABEL, PlaceMemory, grouped
+from marketplace.search.memory import MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, grouped
 from marketplace.search.statements import ONLINE_BATCH, binds_arrays, online_statement, place_statement
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
@@ -602,14 +602,15 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
 
     outside: dict[int, float] = {-1: 0.0}  # covered rings -> nearest unread distance
     # The first shell: the seeker's cell, or as many rings as the rows the memory holds
-    # around it say bring about a statement's worth (it knows without reading them).
+    # around it say bring about a statement's worth (it knows without reading them), up to
+    # the edge of the tiles it counted (every one held for every pair the shell reads).
     first = 0
     if walk.memory is not None and tiers:
         held = walk.memory.held_rows(cell, _wanted(tuple(x for t in tiers if not t.generic for x in t.terms),
                                                    tuple(x for t in tiers if t.generic for x in t.terms),
                                                    query.concerns))
-        if held is not None:
-            first = min(first_rings(*held, max(need, ROWS_PER_STATEMENT)), max_rings)
+        if held is not None:  # at most TILE_CELLS rings: within the nine tiles, so it loads nothing
+            first = min(first_rings(*held, max(need, ROWS_PER_STATEMENT)), TILE_CELLS, max_rings)
 
     def tier_bound(tier: _Tier) -> float:
         if tier.covered >= max_rings:
