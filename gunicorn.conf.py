@@ -24,7 +24,6 @@ max_requests_jitter = 20000
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-
 def post_worker_init(worker) -> None:  # noqa: ANN001
     """Before a worker takes requests: build the offline gazetteer's index (seconds on a
     small machine), which the first search near a place would otherwise wait for."""

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
+from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_NAMES
 from marketplace.matching.safety import CautionNote, apply_cautions
 
@@ -231,9 +232,7 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
 # relevance table (the admin-edited one: a new version is a new mapping) and the fixed
 # names, one table at a time (held, so it is compared by identity); a plain dict a caller
 # might change is worked out afresh each time.
-_HEADS_KEPT = 65_536
-_heads: dict = {}
-_heads_for: list = [None, None]
+_heads: Memo[tuple] = Memo(65_536)
 
 
 def _explained_head(modalities: frozenset[str], techniques: frozenset[str], concerns: frozenset[str],
@@ -241,17 +240,12 @@ def _explained_head(modalities: frozenset[str], techniques: frozenset[str], conc
                     relevance: Mapping[tuple[str, str], float], names: Mapping[str, str]) -> tuple:
     """(total so far, the declared and fit reasons, the "trained in" reasons, the caution
     notes, relevance, excluded) as :func:`score` adds them before the distance."""
-    if not isinstance(relevance, MappingProxyType) or names is not NAMES:
+    def work() -> tuple:
         return _work_out_head(modalities, techniques, concerns, wanted, cautions, weights, relevance, names)
-    if _heads_for[0] is not relevance or _heads_for[1] is not names or len(_heads) >= _HEADS_KEPT:
-        _heads.clear()
-        _heads_for[:] = [relevance, names]
-    key = (modalities, techniques, concerns, wanted, cautions, weights)
-    found = _heads.get(key)
-    if found is None:
-        found = _heads[key] = _work_out_head(modalities, techniques, concerns, wanted, cautions, weights,
-                                             relevance, names)
-    return found
+
+    if not isinstance(relevance, MappingProxyType) or names is not NAMES:
+        return work()
+    return _heads.get((modalities, techniques, concerns, wanted, cautions, weights), work, relevance)
 
 
 def _work_out_head(modalities: frozenset[str], techniques: frozenset[str], concerns: frozenset[str],

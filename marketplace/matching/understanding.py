@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import (
     CLAUSE_BREAKS, COMMON_CONCERNS, CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER,
     NEGATION_CUES, NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_PEOPLE,
@@ -228,7 +229,7 @@ class ConcernMatcher:
             self._by_concern.setdefault(slug, set()).update(
                 stem(t.text) for t in _tokens(normalise(name)) if t.text not in _PUNCT | STOPWORDS)
         self._names = {normalise(n): s for s, n in self.concern_names.items()}
-        self._answers: dict[tuple[str, int, float], tuple[ConcernMatch, ...]] = {}
+        self._answers: Memo[tuple[ConcernMatch, ...]] = Memo()
 
     def _content(self, tokens: Sequence[_Token]) -> list[tuple[str, int, bool]]:
         """(stem, token index, typo-corrected?) for each content word."""
@@ -247,13 +248,8 @@ class ConcernMatcher:
     def match(self, text: str, *, limit: int = 5, min_confidence: float = 0.35) -> list[ConcernMatch]:
         """Concerns ranked by confidence (ties in phrase-list order); ``[]`` if none. The
         answer for a text is kept (people describe the same pains in the same words)."""
-        key = (text, limit, min_confidence)
-        found = self._answers.get(key)
-        if found is None:
-            if len(self._answers) >= 4096:
-                self._answers.clear()
-            found = self._answers[key] = tuple(self._match(text, limit=limit, min_confidence=min_confidence))
-        return list(found)
+        return list(self._answers.get((text, limit, min_confidence), lambda: tuple(
+            self._match(text, limit=limit, min_confidence=min_confidence))))
 
     def _match(self, text: str, *, limit: int, min_confidence: float) -> list[ConcernMatch]:
         raw = (text or "").strip().lower()

@@ -48,6 +48,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from marketplace.geo.distance import approx_km
+from marketplace.matching.memo import Memo
 from marketplace.matching.safety import preferred_techniques_for
 from marketplace.matching.scoring import (
     DEFAULT_WEIGHTS, NAMES, Candidate, Query, Scored, ScoreParts, Weights, finish_score, matches_filters, score,
@@ -181,7 +182,7 @@ def _candidate(pid: int, p: _Profile, distance_km: float | None, venue: str | No
     )
 
 
-_wanted_kept: dict[tuple, frozenset[tuple[str, str]]] = {}
+_wanted_kept: Memo[frozenset[tuple[str, str]]] = Memo()
 
 
 def _wanted(declared_terms: tuple[str, ...], generic_terms: tuple[str, ...],
@@ -189,14 +190,8 @@ def _wanted(declared_terms: tuple[str, ...], generic_terms: tuple[str, ...],
     """The (term, concern) pairs a shell reads from the memory: the declared terms with each
     of the seeker's concerns and the generic terms with "" (the same few sets come up
     search after search: each is built once per process)."""
-    key = (declared_terms, generic_terms, concerns)
-    found = _wanted_kept.get(key)
-    if found is None:
-        if len(_wanted_kept) >= 4096:
-            _wanted_kept.clear()
-        found = _wanted_kept[key] = frozenset({(t, "") for t in generic_terms}
-                                              | {(t, c) for t in declared_terms for c in concerns})
-    return found
+    return _wanted_kept.get((declared_terms, generic_terms, concerns), lambda: frozenset(
+        {(t, "") for t in generic_terms} | {(t, c) for t in declared_terms for c in concerns}))
 
 
 @dataclass(slots=True)
@@ -490,7 +485,7 @@ def several_concern_bounds(bounds: dict[str, float], concerns: tuple[str, ...],
     return {t: min(b, reach[b] + _EPS) for t, b in bounds.items()}
 
 
-_bounds_kept: dict = {}
+_bounds_kept: Memo[dict[str, float]] = Memo(_QUERIES_KEPT)
 
 
 def _bounds_for(concerns: tuple[str, ...], terms: tuple[str, ...], filtered: bool,
@@ -499,24 +494,18 @@ def _bounds_for(concerns: tuple[str, ...], terms: tuple[str, ...], filtered: boo
     once per process for each concerns, terms and relevance table (held to compare by
     identity, as :func:`_parts_for` does). ``filtered``: the seeker filters by modality or
     technique. The dict returned is shared: read it, never change it."""
-    key = (concerns, terms, filtered)
-    held = _bounds_kept.get(key)
-    if held is not None and held[0] is relevance:
-        return held[1]
-    bounds = term_bounds(concerns, list(terms), relevance)
-    if not filtered:
-        bounds = several_concern_bounds(bounds, concerns, relevance)
-    else:
+    def work() -> dict[str, float]:
+        bounds = term_bounds(concerns, list(terms), relevance)
+        if not filtered:
+            return several_concern_bounds(bounds, concerns, relevance)
         # A filter reads only its own terms' rows, but a practitioner found there is scored
         # on everything they offer: a massage therapist who is also a physiotherapist fits
         # sciatica as a physiotherapist. Any row may therefore carry the best relevance any
         # term has for these concerns, and only distance can order the reading.
         ceiling = max((v for (c, _), v in relevance.items() if c in concerns), default=0.0)
-        bounds = {t: max(b, ceiling) for t, b in bounds.items()}
-    if len(_bounds_kept) >= _QUERIES_KEPT:
-        _bounds_kept.clear()
-    _bounds_kept[key] = (relevance, bounds)
-    return bounds
+        return {t: max(b, ceiling) for t, b in bounds.items()}
+
+    return _bounds_kept.get((concerns, terms, filtered), work, relevance)
 
 
 def first_rings(rows: int, cells: int, want: int) -> int:

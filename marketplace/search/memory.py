@@ -49,6 +49,7 @@ from itertools import accumulate, islice
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from marketplace.matching.memo import Memo
 from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, ONLINE_BLOCK, Rect, block_of
 from marketplace.search.models import SearchStamp
 
@@ -156,7 +157,7 @@ class PlaceMemory:
         self._lists_stamp: int | None = None  # the online lists' stamp last read
         # pair -> its bit in the tiles' masks: one per pair met, for good (clear() keeps them)
         self._bits: dict[Pair, int] = {}
-        self._masks: dict[frozenset[Pair], int] = {}  # the masks of the sets of pairs walks ask for
+        self._masks: Memo[int] = Memo()  # the masks of the sets of pairs walks ask for
         self.loads = 0  # statements run to fill tiles or lists (for the bench and tests)
 
     @property
@@ -188,12 +189,7 @@ class PlaceMemory:
         search after search, and a frozenset's hash is worked out once)."""
         if not isinstance(wanted, frozenset):
             return self._mask(wanted)
-        mask = self._masks.get(wanted)
-        if mask is None:
-            if len(self._masks) >= 4096:
-                self._masks.clear()
-            mask = self._masks[wanted] = self._mask(wanted)
-        return mask
+        return self._masks.get(wanted, lambda: self._mask(wanted))
 
     # --- stamps -------------------------------------------------------------------------------
     def begin(self, session: Session, cell: tuple[int, int], rings: int) -> dict[Block, int]:

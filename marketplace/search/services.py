@@ -24,6 +24,7 @@ from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.evidence import evidence_for
+from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, Query
 from marketplace.matching.understanding import screen_text
@@ -251,23 +252,17 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:
     """The index terms a search reads: the technique, the modality and its techniques, or
     every modality and technique (worked out once per taxonomy snapshot; don't change it)."""
-    global _terms_kept
-    if _terms_kept[0] is not tax:
-        _terms_kept = (tax, {})
-    key = (modality, technique)
-    found = _terms_kept[1].get(key)
-    if found is None:
+    def work() -> list[str]:
         if technique:
-            found = [technique]
-        elif modality:
-            found = [modality] + sorted(t for t, m in tax.techniques.items() if m == modality)
-        else:
-            found = sorted(tax.modalities) + sorted(tax.techniques)
-        _terms_kept[1][key] = found
-    return found
+            return [technique]
+        if modality:
+            return [modality] + sorted(t for t, m in tax.techniques.items() if m == modality)
+        return sorted(tax.modalities) + sorted(tax.techniques)
+
+    return _terms_kept.get((modality, technique), work, tax)
 
 
-_terms_kept: tuple[_Taxonomy | None, dict] = (None, {})
+_terms_kept: Memo[list[str]] = Memo()
 
 
 @lru_cache(maxsize=4096)
@@ -276,25 +271,21 @@ def _evidence(concern: str, modality: str) -> tuple:
     return tuple(evidence_for(concern, modality))
 
 
-_shown: tuple[_Taxonomy | None, dict] = (None, {})
+_shown: Memo[tuple[ResultModality, ...]] = Memo()
 
 
 def _shown_modalities(tax: _Taxonomy, modalities: frozenset[str], concerns: tuple[str, ...]) -> tuple:
     """A result's modalities by name, each with the evidence for the seeker's concerns (the
     same few combinations come up on every page: built once per taxonomy snapshot)."""
-    global _shown
-    if _shown[0] is not tax or len(_shown[1]) > 4096:
-        _shown = (tax, {})
-    key = (modalities, concerns)
-    found = _shown[1].get(key)
-    if found is None:
+    def work() -> tuple[ResultModality, ...]:
         shown = []
         for m in sorted(modalities, key=lambda m: tax.modalities.get(m, m)):
             pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
             shown.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
                                         tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
-        found = _shown[1][key] = tuple(shown)
-    return found
+        return tuple(shown)
+
+    return _shown.get((modalities, concerns), work, tax)
 
 
 @lru_cache(maxsize=4096)
