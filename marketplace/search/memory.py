@@ -131,7 +131,7 @@ class _Tile:
     rows: int = 0
     used: int = 0
     heavy: bool = False  # more than TILE_ROWS rows: every pair is read through SQL
-    # The pairs loaded here, as a mask of the memory's pair bits (see PlaceMemory._bit), so a
+    # The pairs loaded here, as a mask of the memory's pair bits (PlaceMemory._bits), so a
     # read tells whether a tile holds every pair it wants with one integer operation.
     loaded: int = 0
     # The pairs with rows here or read through SQL (most pairs of most tiles have none), by
