@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response
 
 from marketplace.search import answers
 from marketplace.search.schemas import SearchOut, SearchQuery
@@ -19,5 +19,5 @@ def search(query: SearchQuery) -> Response:
     Identical searches within `SEARCH_CACHE_SECONDS` get the same answer (see
     :mod:`marketplace.search.answers`); any change to a listing retires it at once."""
     body = answers.answer(query.to_input(), "answer",
-                          lambda outcome: current_app.json.dumps(SearchOut.of(outcome).model_dump(mode="json")))
+                          lambda outcome: SearchOut.of(outcome).model_dump_json())
     return Response(body, mimetype="application/json")

@@ -187,8 +187,9 @@ def endpoint(
                 return Response(status=status)
             if isinstance(result, Response):
                 return result
-            payload = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-            return jsonify(payload), status
+            if isinstance(result, BaseModel):  # pydantic writes its own JSON: no dict in between
+                return Response(result.model_dump_json(), status=status, mimetype="application/json")
+            return jsonify(result), status
 
         api.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
         ENDPOINTS.append(
