@@ -6,8 +6,10 @@ stops instead of serving (``--check-config`` shows it without starting). Values 
 from the environment (documented in .env.example) or the command line.
 """
 
+import gc
 import multiprocessing
 import os
+import time
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
@@ -24,9 +26,39 @@ max_requests_jitter = 20000
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+# The app is built once, in the master, which then fills what every worker would
+# otherwise build or load for itself (see when_ready) before forking them: they share it
+# until they write to it. (Code changes then need a restart, not a HUP.)
+preload_app = True
+
+
+def when_ready(server) -> None:  # noqa: ANN001
+    """In the master, before the first worker is forked: build the offline gazetteer's
+    index (seconds on a small machine) and load the busiest areas into the search memory
+    (``SEARCH_MEMORY_PRELOAD_ROWS``), which every worker would otherwise do on its own,
+    the first searches there waiting for it. No database connection crosses the fork,
+    and what was loaded is frozen out of the collector's sight, so the workers' garbage
+    collections neither walk it nor copy the pages it lies on."""
+    from marketplace.extensions import db
+    from marketplace.search.services import preload_memory
+    from wsgi import app
+
+    started = time.monotonic()
+    app.extensions["place_resolver"].warm()
+    with app.app_context():
+        try:
+            rows = preload_memory()
+        finally:
+            db.engine.dispose()
+    gc.collect()
+    gc.freeze()
+    server.log.info("search memory: %d rows of the busiest areas loaded in %.1f s", rows,
+                    time.monotonic() - started)
+
+
 def post_worker_init(worker) -> None:  # noqa: ANN001
-    """Before a worker takes requests: build the offline gazetteer's index (seconds on a
-    small machine), which the first search near a place would otherwise wait for."""
+    """Before a worker takes requests: make sure the gazetteer's index is built (done in
+    the master already unless ``preload_app`` was turned off)."""
     from wsgi import app
 
     app.extensions["place_resolver"].warm()

@@ -156,6 +156,11 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "CACHE_DEFAULT_TIMEOUT": _int(env, "CACHE_DEFAULT_TIMEOUT", 300),
         "SEARCH_CACHE_SECONDS": _int(env, "SEARCH_CACHE_SECONDS", 30),
         "SEARCH_MEMORY_ROWS": _int(env, "SEARCH_MEMORY_ROWS", 1_500_000),
+        # Rows gunicorn's master loads into that memory (busiest areas first, at most nine
+        # tenths of it) before it forks the workers, which then share them; 0: none, each
+        # worker starts empty. Default: as many as fit.
+        "SEARCH_MEMORY_PRELOAD_ROWS": _int(env, "SEARCH_MEMORY_PRELOAD_ROWS",
+                                           _int(env, "SEARCH_MEMORY_ROWS", 1_500_000)),
         # Background jobs: "rq" (Redis queue, needs REDIS_URL and `flask jobs worker`) or
         # "inline" (run at once in the web process). Default: rq when REDIS_URL is set.
         "JOBS_BACKEND": (env.get("JOBS_BACKEND") or ("rq" if env.get("REDIS_URL") else "inline")).strip().lower(),

@@ -40,7 +40,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -56,7 +56,9 @@ from marketplace.matching.scoring import (
 )
 from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
 from marketplace.search.memory import MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, grouped
-from marketplace.search.statements import ONLINE_BATCH, binds_arrays, online_statement, place_statement
+from marketplace.search.statements import (
+    ONLINE_BATCH, binds_arrays, online_statement, place_statement, tile_key, tiles_statement,
+)
 
 _IN_LIST_MAX = 48  # latitude rows listed one by one (exact index seeks) up to this span
 # Matches counted exactly before rows that cannot reach the page are skipped unread: a
@@ -311,40 +313,14 @@ class _Walk:
         self.seen[pid] = s = _Seen(_decode(glued, min_price, currency, bool(offers_online), on), name=name)
         return s
 
-    def _sql_places(self, rects: list[Rect], declared_terms: list[str], generic_terms: list[str], *,
-                    concerns: list[str] | None = None, full: bool = False) -> list:
-        """Place rows in ``rects`` through SQL: the rows of ``declared_terms`` declared for
-        ``concerns`` (default: the seeker's) and the generic rows of ``generic_terms``.
-        ``full``: for the memory, every day's rows with their cells and dates, any venue."""
-        concerns = list(self.query.concerns) if concerns is None else concerns
-        declared = bool(declared_terms and concerns)
-        params: dict = {"on": date.min if full else self.on}
-        if declared:
-            params["dterms"], params["dconcerns"] = declared_terms, concerns
-        if generic_terms:
-            params["gterms"] = generic_terms
-        if not (declared or generic_terms):
+    def _read(self, rects: list[Rect], declared_terms: list[str], concerns: list[str], generic_terms: list[str],
+              on: date | None = None, venue: str | None = None) -> list:
+        """Place rows through SQL, counted (see :func:`place_rows`); with the first four
+        arguments only, the memory's :data:`~marketplace.search.memory.Reader`."""
+        if not (declared_terms and concerns or generic_terms):
             return []
-        shape = []
-        for i, r in enumerate(rects):
-            listed = r.lat_hi - r.lat_lo < _IN_LIST_MAX
-            shape.append(listed)
-            if listed:
-                params[f"lat{i}"] = list(range(r.lat_lo, r.lat_hi + 1))
-            else:
-                params[f"lat_lo{i}"], params[f"lat_hi{i}"] = r.lat_lo, r.lat_hi
-            params[f"lon_lo{i}"], params[f"lon_hi{i}"] = r.lon_lo, r.lon_hi
-        venue = bool(self.query.venue_type) and not full
-        if venue:
-            params["venue"] = self.query.venue_type
         self.queries += 1
-        stmt = place_statement(tuple(shape), declared, bool(generic_terms), venue,
-                               binds_arrays(self.session.get_bind()), full)
-        return self.session.connection().execute(stmt, params).all()
-
-    def _memory_reader(self, rects: list[Rect], declared_terms: list[str], concerns: list[str],
-                       generic_terms: list[str]) -> list:
-        return self._sql_places(rects, declared_terms, generic_terms, concerns=concerns, full=True)
+        return place_rows(self.session, rects, declared_terms, concerns, generic_terms, on=on, venue=venue)
 
     def read_places(self, rects: list[Rect], declared_terms: list[str],
                     generic_terms: list[str]) -> dict[tuple[str, bool], int]:
@@ -356,13 +332,14 @@ class _Walk:
         if not rects or not (declared_terms or generic_terms):
             return counts
         if self.memory is None:
-            groups = grouped(self._sql_places(rects, declared_terms, generic_terms))
+            groups = grouped(self._read(rects, declared_terms, list(self.query.concerns), generic_terms, on=self.on,
+                                        venue=self.query.venue_type))
         else:
             wanted = _wanted(tuple(declared_terms), tuple(generic_terms), self.query.concerns)
             if not wanted:
                 return counts
             groups = self.memory.read(rects, wanted, self.stamps, self.on.isoformat(), self.query.venue_type,
-                                      self._memory_reader)
+                                      self._read)
         for term, concern, places in groups:
             key = (term, not concern)
             counts[key] = counts.get(key, 0) + len(places)
@@ -444,6 +421,50 @@ class _Walk:
         for pid in changed:
             if self.seen[pid].profile is not None:
                 self._rescore(pid)
+
+
+def place_rows(session: Session, rects: list[Rect], declared_terms: list[str], concerns: list[str],
+               generic_terms: list[str], *, on: date | None = None, venue: str | None = None) -> list:
+    """Place rows in ``rects`` through SQL: the rows of ``declared_terms`` declared for
+    ``concerns`` and the generic rows of ``generic_terms``, live on ``on`` at ``venue``;
+    without ``on``, for the memory (:data:`~marketplace.search.memory.Reader`): every
+    day's rows with their cells and dates, at any venue."""
+    declared = bool(declared_terms and concerns)
+    if not (declared or generic_terms):
+        return []
+    full = on is None
+    params: dict = {"on": date.min if full else on}
+    if declared:
+        params["dterms"], params["dconcerns"] = declared_terms, concerns
+    if generic_terms:
+        params["gterms"] = generic_terms
+    shape = []
+    for i, r in enumerate(rects):
+        listed = r.lat_hi - r.lat_lo < _IN_LIST_MAX
+        shape.append(listed)
+        if listed:
+            params[f"lat{i}"] = list(range(r.lat_lo, r.lat_hi + 1))
+        else:
+            params[f"lat_lo{i}"], params[f"lat_hi{i}"] = r.lat_lo, r.lat_hi
+        params[f"lon_lo{i}"], params[f"lon_hi{i}"] = r.lon_lo, r.lon_hi
+    with_venue = bool(venue) and not full
+    if with_venue:
+        params["venue"] = venue
+    stmt = place_statement(tuple(shape), declared, bool(generic_terms), with_venue, binds_arrays(session.get_bind()),
+                           full)
+    return session.connection().execute(stmt, params).all()
+
+
+def preload(session: Session, memory: PlaceMemory, terms: list[str], concerns: list[str], rows: int,
+            on: date, reach_km: float) -> int:
+    """Fill ``memory`` with the busiest tiles, every pair of ``terms`` and ``concerns``,
+    up to about ``rows`` rows, and the empty tiles within ``reach_km`` of them (see
+    :meth:`PlaceMemory.preload`). Returns the rows held."""
+    def tiles(chosen: list[tuple[int, int]]) -> Iterable:
+        keys = [tile_key(t, TILE_CELLS) for t in chosen]
+        return session.connection().execute(tiles_statement(TILE_CELLS), {"on": date.min, "tiles": keys})
+
+    return memory.preload(session, terms, concerns, rows, on, tiles, reach_km)
 
 
 def _order(hit: Hit) -> tuple[float, float, int]:

@@ -43,15 +43,18 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate, islice
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from marketplace.matching.memo import Memo
-from marketplace.search.grid import BLOCK_CELLS, LAT_CELLS, LON_CELLS, ONLINE_BLOCK, Rect, block_of
-from marketplace.search.models import SearchStamp
+from marketplace.search.grid import (
+    BLOCK_CELLS, CELL_DEG, LAT_CELLS, LON_CELLS, ONLINE_BLOCK, Rect, block_of, rings_for_km,
+)
+from marketplace.search.models import SearchPlace, SearchStamp
 
 TILE_CELLS = 4  # divides BLOCK_CELLS, so a tile lies in one block
 # A (tile, pair) with more rows than this is read through SQL (see the module docstring):
@@ -95,6 +98,8 @@ _L_DAY = 6
 # Reads an online list through SQL: (pair, after (factor, id) or None, how many, day) ->
 # rows: price factor, practitioner id, glued profile, min_price, currency, offers_online,
 # valid_until, display name.
+# Reads every place row of some tiles (the Reader's columns), live on any day, tile after tile.
+TileReader = Callable[[list[Tile]], Iterable]
 ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
 # A (tile, pair)'s places are held in cell order (row-major within the tile) with the
 # offset where each cell starts, so a shell reads only its own cells' slices, and the
@@ -123,9 +128,10 @@ class _List:
 
 @dataclass
 class _Tile:
-    # pair -> its places here in cell order with the cells' offsets, () when it has none;
-    # None: dense, read through SQL. A pair that is not a key has not been loaded.
-    pairs: dict[Pair, Held | tuple[()] | None] = field(default_factory=dict)
+    # pair -> its places here in cell order with the cells' offsets; None: dense, read
+    # through SQL. A pair loaded (see ``loaded``) that is not a key has no rows here (most
+    # pairs of most tiles): nothing is kept for it.
+    pairs: dict[Pair, Held | None] = field(default_factory=dict)
     # (practitioner_id, location_id, day) -> its place: the one tuple the pairs' lists share
     places: dict[tuple, tuple] = field(default_factory=dict)
     rows: int = 0
@@ -308,7 +314,7 @@ class PlaceMemory:
         live = t.live
         if live is None:
             bits = self._bits
-            live = t.live = {bits[pair]: (pair, held) for pair, held in t.pairs.items() if held != ()}
+            live = t.live = {bits[pair]: (pair, held) for pair, held in t.pairs.items()}
             t.live_mask = sum(live)  # distinct bits: their sum is their union
         return live
 
@@ -330,8 +336,9 @@ class PlaceMemory:
                 for tj in range(r.lon_lo // TILE_CELLS, r.lon_hi // TILE_CELLS + 1):
                     t = tiles.get((ti, tj))
                     if t is None or t.loaded & want != want:
+                        bits = self._bits
                         missing.setdefault((ti, tj), set()).update(
-                            wanted if t is None else wanted - t.pairs.keys())
+                            wanted if t is None else (p for p in wanted if not bits[p] & t.loaded))
                     elif t.live is not None and not t.live_mask & want:
                         t.used = tick  # held, and nothing wanted here (most tiles of a sparse area)
                         continue
@@ -376,6 +383,59 @@ class PlaceMemory:
             out += grouped(self._read_dense(rects, dense, on_iso, venue, reader))
         return out
 
+    def preload(self, session: Session, terms: list[str], concerns: list[str], rows: int, on: date,
+                reader: TileReader, reach_km: float = 25.0) -> int:
+        """Load the busiest areas whole, busiest first, until about ``rows`` rows are held
+        (at most nine tenths of the room, so searches elsewhere still find some), counting
+        rows live on ``on``. An area is every tile a search from within ``reach_km`` of a
+        busy tile may read, out to ``reach_km`` from the seeker: its tiles with rows are
+        loaded for every pair of ``terms`` with ``concerns`` and alone (but those too busy
+        to keep), and those without are held as empty, since a walk crosses them too.
+        For a process that forks its workers (gunicorn's ``preload_app``): they start with
+        these tiles, shared until written, instead of each meeting every area cold. The
+        stamps are read first, as for a search, so a tile changed since is retired by the
+        next search there. Returns the rows held."""
+        budget = min(rows, self.max_rows * 9 // 10) - self._rows
+        if budget <= 0 or not terms:
+            return self._rows
+        stamps = {(a, b): stamp for a, b, stamp in session.connection().execute(_all_stamps_statement())}
+        counts = {(ti, tj): count for ti, tj, count in session.connection().execute(_tile_counts_statement(),
+                                                                                   {"on": on})}
+        # Whole areas, the busiest first (a search in an area loaded only in part would still
+        # load the rest).
+        chosen: set[Tile] = set()
+        centres: list[Tile] = []
+        for busy in counts:  # busiest first
+            if busy in chosen or busy in self._tiles or counts[busy] > TILE_ROWS:
+                continue
+            area = [t for t in _around((busy,), 2 * reach_km)
+                    if counts.get(t, TILE_ROWS + 1) <= TILE_ROWS and t not in chosen and t not in self._tiles]
+            cost = sum(counts[t] for t in area)
+            if cost <= budget:
+                budget -= cost
+                chosen.update(area)
+                centres.append(busy)
+        covered = {(t, c) for t in terms for c in concerns} | {(t, "") for t in terms}
+        mask = self._mask(covered)
+        if chosen:
+            self.loads += 1
+            tile: Tile | None = None
+            found: dict[Pair, list] = {}
+            for row in reader(sorted(chosen)):  # tile by tile
+                key = (row[_LAT] // TILE_CELLS, row[_LON] // TILE_CELLS)
+                if key != tile:
+                    if tile is not None:
+                        self._keep({tile: found}, covered, mask, stamps)
+                    tile, found = key, {}
+                found.setdefault((row[2], row[3]), []).append(row)
+            if tile is not None:
+                self._keep({tile: found}, covered, mask, stamps)
+        empty = [t for t in _around(centres, 2 * reach_km) if t not in counts and t not in self._tiles]
+        empty = empty[:max(self.max_rows - self._rows, 0)]  # a row of room each
+        if empty:
+            self._keep(dict.fromkeys(empty, {}), covered, mask, stamps)
+        return self._rows
+
     def _read_dense(self, rects: list[Rect], dense: set[tuple[Tile, Pair]], on_iso: str, venue: str | None,
                     reader: Reader) -> list[tuple]:
         """The dense (tile, pair)s through SQL: the request's own rectangles (the walk's
@@ -404,6 +464,12 @@ class PlaceMemory:
         self.loads += 1
         for row in reader(rects, declared_terms, concerns, generic_terms):
             fresh[(row[_LAT] // TILE_CELLS, row[_LON] // TILE_CELLS)].setdefault((row[2], row[3]), []).append(row)
+        return self._keep(fresh, covered, self._mask(covered), stamps)
+
+    def _keep(self, fresh: dict[Tile, dict[Pair, list]], covered: set[Pair], mask: int,
+              stamps: dict[Block, int]) -> dict[Tile, _Tile]:
+        """Hold the ``covered`` pairs (``mask``: their bits) of these tiles as read
+        (``fresh``: each tile's rows by pair, read after ``stamps``), see :meth:`_load`."""
         seen: dict[Tile, _Tile] = {}
         with self._lock:
             for key, found in fresh.items():
@@ -422,18 +488,24 @@ class PlaceMemory:
                     held = self._tiles.get(key)
                     tile = _Tile(dict(held.pairs), loaded=held.loaded) if held is not None else _Tile()
                 before = tile.rows
-                # the pairs read that are light enough to keep, and then what the tile would hold
-                kept = {pair: rows for pair in covered if len(rows := found.get(pair, ())) <= DENSE_ROWS}
+                # the pairs read with rows (most have none), light enough to keep or dense, and
+                # then what the tile would hold
+                kept = {pair: rows for pair, rows in found.items() if pair in covered and len(rows) <= DENSE_ROWS}
                 if not tile.heavy and (sum(len(v[0]) for p, v in tile.pairs.items() if v and p not in covered)
                                        + sum(len(v) for v in kept.values()) > TILE_ROWS):
                     tile.heavy = True
                     tile.pairs = dict.fromkeys(tile.pairs)
                     tile.places = {}
-                for pair in covered:
-                    rows = kept.get(pair)
-                    tile.pairs[pair] = (None if tile.heavy or rows is None
-                                        else self._held(tile.places, rows) if rows else ())
-                tile.loaded |= self._mask(covered)
+                if tile.heavy:
+                    tile.pairs.update(dict.fromkeys(covered))
+                else:
+                    for pair in [p for p in tile.pairs if p in covered]:  # read again: as read now
+                        del tile.pairs[pair]
+                    for pair in found:
+                        if pair in covered:
+                            rows = kept.get(pair)
+                            tile.pairs[pair] = None if rows is None else self._held(tile.places, rows)
+                tile.loaded |= mask
                 tile.live = None
                 # an empty tile takes room too
                 tile.rows = max(sum(len(v[0]) for v in tile.pairs.values() if v), 1)
@@ -509,6 +581,20 @@ def _stamp_statement(wraps: bool) -> Select:
 
 
 @lru_cache(maxsize=1)
+def _all_stamps_statement() -> Select:
+    return select(SearchStamp.block_lat, SearchStamp.block_lon, SearchStamp.stamp)
+
+
+@lru_cache(maxsize=1)
+def _tile_counts_statement() -> Select:
+    """Each tile's rows live on a day, busiest first."""
+    ti, tj = SearchPlace.lat_idx // TILE_CELLS, SearchPlace.lon_idx // TILE_CELLS
+    count = func.count()
+    return (select(ti, tj, count).where(SearchPlace.valid_until >= bindparam("on"))
+            .group_by(ti, tj).order_by(count.desc(), ti, tj))
+
+
+@lru_cache(maxsize=1)
 def _online_stamp_statement() -> Select:
     return select(SearchStamp.stamp).where(_is_online_block())
 
@@ -520,6 +606,24 @@ def _is_online_block():  # noqa: ANN202
 def _block(tile: Tile) -> Block:
     """The stamp block a tile lies in."""
     return block_of(tile[0] * TILE_CELLS, tile[1] * TILE_CELLS)
+
+
+def _around(tiles: Iterable[Tile], km: float) -> set[Tile]:
+    """The tiles within ``km`` of any of these (by the bound the walk uses: every tile a
+    search from one of them as far out as ``km`` may read; no farther than the memory
+    serves, :data:`MAX_RINGS`)."""
+    t, lon_tiles = TILE_CELLS, LON_CELLS // TILE_CELLS
+    out: set[Tile] = set()
+    reach: dict[int, int] = {}
+    for ti, tj in tiles:
+        n = reach.get(ti)
+        if n is None:
+            rings = min(max(rings_for_km(ti * t * CELL_DEG - 90.0, 0.0, km),
+                            rings_for_km(min((ti + 1) * t * CELL_DEG - 90.0, 90.0), 0.0, km)), MAX_RINGS)
+            n = reach[ti] = -(-rings // t)
+        for a in range(max(ti - n, 0), min(ti + n, (LAT_CELLS - 1) // t) + 1):
+            out.update((a, b % lon_tiles) for b in range(tj - n, tj + n + 1))
+    return out
 
 
 def _tile_rects(tiles: Iterable[Tile]) -> list[Rect]:

@@ -34,7 +34,7 @@ from marketplace.search import engine
 from marketplace.search.memory import P_CITY, P_LABEL, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
+    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
     ResultModality, SearchInput, SearchOutcome,
 )
 from marketplace.search.statements import DISPLAY_NAMES, PLACES_SHOWN
@@ -247,6 +247,23 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     results = _results(page_hits, [c.slug for c in concerns], tax)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          **outcome)
+
+
+def preload_memory(rows: int | None = None) -> int:
+    """Fill this process's search memory with the busiest areas, up to ``rows`` rows
+    (default ``SEARCH_MEMORY_PRELOAD_ROWS``), for every term and concern, then give the
+    connection back. For a server that forks its workers after calling it (see
+    gunicorn.conf.py). Returns the rows held; 0 without a memory."""
+    memory = memory_for(current_app)
+    rows = int(current_app.config.get("SEARCH_MEMORY_PRELOAD_ROWS", 0) or 0) if rows is None else rows
+    if memory is None or rows <= 0:
+        return 0
+    try:
+        tax = _taxonomy()
+        return engine.preload(db.session, memory, _terms(tax, None, None), sorted(tax.concerns), rows, today(),
+                              DEFAULT_RADIUS_KM)
+    finally:
+        db.session.rollback()
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:

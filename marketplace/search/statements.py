@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.core.models import in_ids
 from marketplace.practitioners.models import Location
+from marketplace.search.grid import LON_CELLS
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 
 ONLINE_BATCH = 64
@@ -61,20 +62,40 @@ def place_statement(shape: tuple[bool, ...], declared: bool, generic: bool, venu
         for kind in kinds:
             if kind is None:
                 continue
-            part = (select(SearchPlace.practitioner_id, SearchPlace.location_id, SearchPlace.term,
-                           SearchPlace.concern, SearchPlace.lat, SearchPlace.lon, SearchPlace.venue_type,
-                           *_profile_columns(), SearchProfile.display_name,
-                           *((SearchPlace.lat_idx, SearchPlace.lon_idx, SearchPlace.valid_until, Location.label,
-                              Location.city) if full else ()))
-                    .join(SearchProfile, SearchProfile.practitioner_id == SearchPlace.practitioner_id)
+            part = (_place_select(full)
                     .where(*kind, lat, SearchPlace.lon_idx.between(bindparam(f"lon_lo{i}"), bindparam(f"lon_hi{i}")),
                            SearchPlace.valid_until >= bindparam("on")))
-            if full:
-                part = part.join(Location, Location.id == SearchPlace.location_id)
             if venue:
                 part = part.where(SearchPlace.venue_type == bindparam("venue"))
             selects.append(part)
     return selects[0] if len(selects) == 1 else union_all(*selects)
+
+
+def _place_select(full: bool) -> Select:
+    """The columns of a place row (see :func:`place_statement`) with the joins they need."""
+    stmt = (select(SearchPlace.practitioner_id, SearchPlace.location_id, SearchPlace.term, SearchPlace.concern,
+                   SearchPlace.lat, SearchPlace.lon, SearchPlace.venue_type, *_profile_columns(),
+                   SearchProfile.display_name,
+                   *((SearchPlace.lat_idx, SearchPlace.lon_idx, SearchPlace.valid_until, Location.label,
+                      Location.city) if full else ()))
+            .join(SearchProfile, SearchProfile.practitioner_id == SearchPlace.practitioner_id))
+    return stmt.join(Location, Location.id == SearchPlace.location_id) if full else stmt
+
+
+def tile_key(tile: tuple[int, int], tile_cells: int) -> int:
+    """A tile's key in :func:`tiles_statement`: one integer per (row, column) of tiles."""
+    return tile[0] * (LON_CELLS // tile_cells + 1) + tile[1]
+
+
+@lru_cache(maxsize=2)
+def tiles_statement(tile_cells: int) -> Select:
+    """Every place row (``full`` columns, see :func:`place_statement`) live on ``on`` in
+    the tiles of ``tile_cells`` cells on a side whose keys (:func:`tile_key`) are bound as
+    ``tiles``, by tile: one pass over the index for many tiles, for
+    :meth:`marketplace.search.memory.PlaceMemory.preload`."""
+    key = (SearchPlace.lat_idx // tile_cells) * (LON_CELLS // tile_cells + 1) + SearchPlace.lon_idx // tile_cells
+    return (_place_select(True).where(SearchPlace.valid_until >= bindparam("on"), in_ids(key, "tiles"))
+            .order_by(key).execution_options(yield_per=4096))
 
 
 @lru_cache(maxsize=4)

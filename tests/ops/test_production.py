@@ -21,6 +21,9 @@ import pytest
 
 from marketplace import create_app
 from marketplace.config import ConfigError
+from marketplace.extensions import db
+from marketplace.verification import services as verification
+from tests.builders import make_admin, make_verified_practitioner
 from tests.conftest import BACKEND
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,3 +130,38 @@ def test_gunicorn_in_production_answers_health_with_the_headers_and_logs_json(da
     access = [r for r in records if r["logger"] == "marketplace.access"]
     assert [r["path"] for r in access] == ["/account/login"]  # probes are not access-logged
     assert "secret-place" not in log_path.read_text()
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="production runs on PostgreSQL only: run with MARKETPLACE_TEST_DB=postgresql")
+def test_gunicorn_loads_the_search_memory_before_forking_and_every_worker_sees_changes(app, database_url, tmp_path):
+    """gunicorn.conf.py preloads the app: the master fills the search memory, the workers
+    fork with it, and a suspension made by another process still shows at once in each."""
+    near = make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), lat=12.975, lon=77.59)
+    make_verified_practitioner(app, display_name="Arjun Physio", modalities=("physiotherapy",), lat=12.99, lon=77.62)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = production_env(DATABASE_URL=database_url, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2",
+                         LOG_FORMAT="json", RATELIMIT_SEARCH="1000 per minute")
+
+    def names() -> list[str]:
+        body = json.loads(_get(f"{base}/api/v1/search?concern=sciatica&lat=12.9716&lon=77.5946&mode=in_person").read())
+        return [r["practitioner"]["display_name"] for r in body["results"]]
+
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("wb") as log:
+        server = _gunicorn(env, background=True, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(f"{base}/livez", server)
+            before = [names() for _ in range(6)]  # enough requests for both workers to answer some
+            verification.suspend(near, make_admin(), "Complaint under review")
+            db.session.commit()
+            after = [names() for _ in range(6)]
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    assert before == [["Meera Physio", "Arjun Physio"]] * 6
+    assert after == [["Arjun Physio"]] * 6
+    records = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+    loaded = [r["message"] for r in records if r["message"].startswith("search memory:")]
+    assert len(loaded) == 1 and int(loaded[0].split()[2]) > 0  # once, in the master

@@ -143,7 +143,8 @@ def _memory(kind: str, monkeypatch) -> PlaceMemory | None:  # noqa: ANN001
     """SQL only; a process's memory of cells; one so small it evicts all the time; one
     that finds many (tile, pair)s dense and reads them through SQL beside those it holds;
     one that finds whole tiles heavy; one that reads the online lists two rows at a time
-    and keeps at most five of each (reading on through SQL beyond them)."""
+    and keeps at most five of each (reading on through SQL beyond them); one filled
+    beforehand with every term and concern of the whole area."""
     if kind == "sql":
         return None
     if kind == "dense":
@@ -153,10 +154,15 @@ def _memory(kind: str, monkeypatch) -> PlaceMemory | None:  # noqa: ANN001
     if kind == "lists":
         monkeypatch.setattr(memory_module, "LIST_BATCH", 2)
         monkeypatch.setattr(memory_module, "LIST_ROWS", 5)
-    return PlaceMemory(40 if kind == "tiny" else 300_000)
+    memory = PlaceMemory(40 if kind == "tiny" else 300_000)
+    if kind == "preloaded":  # as gunicorn's master does before it forks: the whole crowd, one pass
+        tax = _taxonomy()
+        held = engine.preload(db.session, memory, _terms(tax, None, None), sorted(tax.concerns), 300_000, today(), 25.0)
+        assert held > 0 and memory.loads == 1
+    return memory
 
 
-@pytest.mark.parametrize("kind", ["sql", "memory", "tiny", "dense", "heavy", "lists"])
+@pytest.mark.parametrize("kind", ["sql", "memory", "tiny", "dense", "heavy", "lists", "preloaded"])
 def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd, monkeypatch, kind):
     # One crowd, many queries: building the crowd is the slow part.
     tax = _taxonomy()
@@ -178,7 +184,7 @@ def test_the_walk_returns_exactly_the_brute_force_top_k(app, crowd, monkeypatch,
 
 
 @pytest.mark.parametrize("count_cap, rows_per_statement, kind", [(5, 1, "sql"), (25, 40, "sql"), (5, 1, "memory"),
-                                                                 (25, 40, "dense")])
+                                                                 (25, 40, "dense"), (5, 1, "preloaded")])
 def test_skipping_rows_that_cannot_reach_the_page_keeps_it_exact(app, crowd, monkeypatch, count_cap,
                                                                 rows_per_statement, kind):
     """The crowd is smaller than the real count cap, so lower it (and the shell sizing) to

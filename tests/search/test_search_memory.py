@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 
 from marketplace.core.clock import today
 from marketplace.extensions import db
@@ -23,6 +23,7 @@ from marketplace.search import engine
 from marketplace.search.grid import Rect, block_of, cell_of
 from marketplace.search.memory import PlaceMemory, memory_for
 from marketplace.search.models import SearchPlace, SearchStamp
+from marketplace.search.services import preload_memory
 from marketplace.taxonomy import matching_data
 from marketplace.taxonomy.matching_data import RelevanceInput
 from marketplace.verification import services as verification
@@ -290,7 +291,7 @@ def test_a_busy_tile_is_read_cell_by_cell_and_rows_share_their_place(app):  # no
         wanted = {("physiotherapy", ""), ("massage", ""), ("physiotherapy", "sciatica"), ("massage", "sciatica")}
 
         def read(rect: Rect) -> list[tuple[int, str, str]]:
-            groups = memory.read([rect], wanted, stamps, today().isoformat(), None, walk._memory_reader)
+            groups = memory.read([rect], wanted, stamps, today().isoformat(), None, walk._read)
             return sorted((place[0], term, concern) for term, concern, places in groups for place in places)
 
         tile = Rect(a[0] // 4 * 4, a[0] // 4 * 4 + 3, a[1] // 4 * 4, a[1] // 4 * 4 + 3)
@@ -304,3 +305,50 @@ def test_a_busy_tile_is_read_cell_by_cell_and_rows_share_their_place(app):  # no
         assert memory.loads == loads  # all from the tile held
         held = memory._tiles[(a[0] // 4, a[1] // 4)]
         assert len(held.places) == 2 and memory.rows == len(everything)
+
+
+# --- Preloading (gunicorn's master fills the memory before it forks the workers) ----------------
+
+
+def test_a_preloaded_memory_answers_searches_in_its_areas_without_reading_rows(client, memory, physios):
+    held = preload_memory()
+    assert held == memory.rows > 0 and memory.loads == 1  # one pass over the index
+    loads = memory.loads
+    # In person, for any concern (every term and concern was loaded), from anywhere within
+    # 25 km of the cities loaded, the empty tiles a 25 km walk crosses around them included.
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    assert set(search(client, concern="back-spasm")) == {"Arjun Physio", "Meera Physio"}
+    assert search(client, (BLR[0] + 0.1, BLR[1] - 0.1)) == ["Meera Physio", "Arjun Physio"]  # 15 km out
+    assert search(client, MUMBAI) == ["Mumbai Physio"]
+    assert memory.loads == loads
+    assert search(client, MYSURU) == []  # 130 km from anyone: not an area loaded
+    assert memory.loads > loads
+
+def test_a_preload_takes_whole_busy_areas_first_within_its_rows(client, memory, physios):
+    # Bengaluru has two practitioners with rows for several terms, Mumbai one: room for
+    # Bengaluru's rows only.
+    rows = db.session.scalar(select(func.count()).select_from(SearchPlace)
+                             .where(SearchPlace.practitioner_id != physios[2].id))
+    assert preload_memory(rows) <= rows + 10_000  # and the empty tiles around, a row of room each
+    loads = memory.loads
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    assert memory.loads == loads
+    assert search(client, MUMBAI) == ["Mumbai Physio"]
+    assert memory.loads > loads  # Mumbai was not loaded: its first search read it
+
+
+def test_what_changes_after_a_preload_shows_in_the_very_next_search(app, client, memory, physios):
+    near, *_ = physios
+    preload_memory()
+    verification.suspend(near, make_admin(), "Complaint under review")
+    db.session.commit()
+    assert search(client) == ["Arjun Physio"]
+    make_verified_practitioner(app, display_name="Kavya Physio", modalities=("physiotherapy",),
+                               concerns=("sciatica",), lat=12.972, lon=77.595)
+    assert search(client) == ["Kavya Physio", "Arjun Physio"]
+
+
+def test_without_a_memory_or_rows_to_load_nothing_is_preloaded(app, memory, physios):
+    assert preload_memory(0) == 0 and memory.loads == 0
+    app.config["SEARCH_MEMORY_PRELOAD_ROWS"] = 0
+    assert preload_memory() == 0 and memory.loads == 0
