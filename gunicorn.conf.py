@@ -1,8 +1,8 @@
 """gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
-The app is built once per worker by ``wsgi.py``; a production environment without
-SECRET_KEY, a PostgreSQL DATABASE_URL or the Stripe keys makes that fail, and gunicorn
-stops instead of serving (``--check-config`` shows it without starting). Values come
+The app is built once, in the master (``preload_app``), by ``wsgi.py``; a production
+environment without SECRET_KEY, a PostgreSQL DATABASE_URL or the Stripe keys makes that
+fail, and gunicorn stops instead of serving (``--check-config`` shows it without starting). Values come
 from the environment (documented in .env.example) or the command line.
 """
 
