@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 
 from sqlalchemy.orm import Session
 
@@ -459,12 +460,18 @@ def preload(session: Session, memory: PlaceMemory, terms: list[str], concerns: l
             on: date, reach_km: float) -> int:
     """Fill ``memory`` with the busiest tiles, every pair of ``terms`` and ``concerns``,
     up to about ``rows`` rows, and the empty tiles within ``reach_km`` of them (see
-    :meth:`PlaceMemory.preload`). Returns the rows held."""
+    :meth:`PlaceMemory.preload`), and decode the profiles held as they are on ``on``, as
+    the first search meeting each would. Returns the rows held."""
     def tiles(chosen: list[tuple[int, int]]) -> Iterable:
         keys = [tile_key(t, TILE_CELLS) for t in chosen]
         return session.connection().execute(tiles_statement(TILE_CELLS), {"on": date.min, "tiles": keys})
 
-    return memory.preload(session, terms, concerns, rows, on, tiles, reach_km)
+    held = memory.preload(session, terms, concerns, rows, on, tiles, reach_km)
+    # Decode today's profiles of the places held, as the first search meeting each would.
+    day = on.isoformat()
+    for place in islice(memory.places(), _PROFILES_KEPT):
+        _decode(place[5], place[6], place[7], bool(place[8]), day)
+    return held
 
 
 def _order(hit: Hit) -> tuple[float, float, int]:

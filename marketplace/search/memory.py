@@ -436,6 +436,15 @@ class PlaceMemory:
             self._keep(dict.fromkeys(empty, {}), covered, mask, stamps)
         return self._rows
 
+    def places(self) -> Iterable[tuple]:
+        """One place per practitioner among those held in tiles (see :data:`Group`)."""
+        seen: set[int] = set()
+        for tile in list(self._tiles.values()):
+            for place in tile.places.values():
+                if place[0] not in seen:
+                    seen.add(place[0])
+                    yield place
+
     def _read_dense(self, rects: list[Rect], dense: set[tuple[Tile, Pair]], on_iso: str, venue: str | None,
                     reader: Reader) -> list[tuple]:
         """The dense (tile, pair)s through SQL: the request's own rectangles (the walk's

@@ -311,9 +311,11 @@ def test_a_busy_tile_is_read_cell_by_cell_and_rows_share_their_place(app):  # no
 
 
 def test_a_preloaded_memory_answers_searches_in_its_areas_without_reading_rows(client, memory, physios):
+    engine._decode.cache_clear()
     held = preload_memory()
     assert held == memory.rows > 0 and memory.loads == 1  # one pass over the index
-    loads = memory.loads
+    loads, decoded = memory.loads, engine._decode.cache_info().misses
+    assert decoded > 0  # today's profiles of the practitioners held, decoded up front
     # In person, for any concern (every term and concern was loaded), from anywhere within
     # 25 km of the cities loaded, the empty tiles a 25 km walk crosses around them included.
     assert search(client) == ["Meera Physio", "Arjun Physio"]
@@ -321,6 +323,7 @@ def test_a_preloaded_memory_answers_searches_in_its_areas_without_reading_rows(c
     assert search(client, (BLR[0] + 0.1, BLR[1] - 0.1)) == ["Meera Physio", "Arjun Physio"]  # 15 km out
     assert search(client, MUMBAI) == ["Mumbai Physio"]
     assert memory.loads == loads
+    assert engine._decode.cache_info().misses == decoded  # no search decoded a profile again
     assert search(client, MYSURU) == []  # 130 km from anyone: not an area loaded
     assert memory.loads > loads
 
