@@ -2,8 +2,9 @@
 
 The app is built once, in the master (``preload_app``), by ``wsgi.py``; a production
 environment without SECRET_KEY, a PostgreSQL DATABASE_URL or the Stripe keys makes that
-fail, and gunicorn stops instead of serving (``--check-config`` shows it without starting). Values come
-from the environment (documented in .env.example) or the command line.
+fail, and gunicorn stops instead of serving (``--check-config`` shows it without
+starting). Values come from the environment (documented in .env.example) or the command
+line.
 """
 
 import gc

@@ -88,6 +88,7 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
     commission = _int(env, "PLATFORM_COMMISSION_PERCENT", 15)
     if not 0 <= commission <= 100:
         raise ConfigError("PLATFORM_COMMISSION_PERCENT must be between 0 and 100")
+    search_memory_rows = _int(env, "SEARCH_MEMORY_ROWS", 1_500_000)
 
     return {
         "MARKETPLACE_ENV": name,
@@ -155,12 +156,11 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX") or "marketplace:",
         "CACHE_DEFAULT_TIMEOUT": _int(env, "CACHE_DEFAULT_TIMEOUT", 300),
         "SEARCH_CACHE_SECONDS": _int(env, "SEARCH_CACHE_SECONDS", 30),
-        "SEARCH_MEMORY_ROWS": _int(env, "SEARCH_MEMORY_ROWS", 1_500_000),
+        "SEARCH_MEMORY_ROWS": search_memory_rows,
         # Rows gunicorn's master loads into that memory (busiest areas first, at most nine
         # tenths of it) before it forks the workers, which then share them; 0: none, each
         # worker starts empty. Default: as many as fit.
-        "SEARCH_MEMORY_PRELOAD_ROWS": _int(env, "SEARCH_MEMORY_PRELOAD_ROWS",
-                                           _int(env, "SEARCH_MEMORY_ROWS", 1_500_000)),
+        "SEARCH_MEMORY_PRELOAD_ROWS": _int(env, "SEARCH_MEMORY_PRELOAD_ROWS", search_memory_rows),
         # Background jobs: "rq" (Redis queue, needs REDIS_URL and `flask jobs worker`) or
         # "inline" (run at once in the web process). Default: rq when REDIS_URL is set.
         "JOBS_BACKEND": (env.get("JOBS_BACKEND") or ("rq" if env.get("REDIS_URL") else "inline")).strip().lower(),

@@ -56,7 +56,7 @@ from marketplace.matching.scoring import (
     score_parts,
 )
 from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
-from marketplace.search.memory import MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, grouped
+from marketplace.search.memory import MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, grouped, pairs_of
 from marketplace.search.statements import (
     ONLINE_BATCH, binds_arrays, online_statement, place_statement, tile_key, tiles_statement,
 )
@@ -194,7 +194,7 @@ def _wanted(declared_terms: tuple[str, ...], generic_terms: tuple[str, ...],
     of the seeker's concerns and the generic terms with "" (the same few sets come up
     search after search: each is built once per process)."""
     return _wanted_kept.get((declared_terms, generic_terms, concerns), lambda: frozenset(
-        {(t, "") for t in generic_terms} | {(t, c) for t in declared_terms for c in concerns}))
+        pairs_of(declared_terms, concerns, generic_terms)))
 
 
 @dataclass(slots=True)
@@ -316,12 +316,35 @@ class _Walk:
 
     def _read(self, rects: list[Rect], declared_terms: list[str], concerns: list[str], generic_terms: list[str],
               on: date | None = None, venue: str | None = None) -> list:
-        """Place rows through SQL, counted (see :func:`place_rows`); with the first four
-        arguments only, the memory's :data:`~marketplace.search.memory.Reader`."""
-        if not (declared_terms and concerns or generic_terms):
+        """Place rows in ``rects`` through SQL, counted: the rows of ``declared_terms``
+        declared for ``concerns`` and the generic rows of ``generic_terms``, live on ``on``
+        at ``venue``. With the first four arguments only, the memory's
+        :data:`~marketplace.search.memory.Reader`."""
+        declared = bool(declared_terms and concerns)
+        if not (declared or generic_terms):
             return []
+        full = on is None  # for the memory: every day's rows with their cells and dates, any venue
+        params: dict = {"on": date.min if full else on}
+        if declared:
+            params["dterms"], params["dconcerns"] = declared_terms, concerns
+        if generic_terms:
+            params["gterms"] = generic_terms
+        shape = []
+        for i, r in enumerate(rects):
+            listed = r.lat_hi - r.lat_lo < _IN_LIST_MAX
+            shape.append(listed)
+            if listed:
+                params[f"lat{i}"] = list(range(r.lat_lo, r.lat_hi + 1))
+            else:
+                params[f"lat_lo{i}"], params[f"lat_hi{i}"] = r.lat_lo, r.lat_hi
+            params[f"lon_lo{i}"], params[f"lon_hi{i}"] = r.lon_lo, r.lon_hi
+        with_venue = bool(venue) and not full
+        if with_venue:
+            params["venue"] = venue
         self.queries += 1
-        return place_rows(self.session, rects, declared_terms, concerns, generic_terms, on=on, venue=venue)
+        stmt = place_statement(tuple(shape), declared, bool(generic_terms), with_venue,
+                               binds_arrays(self.session.get_bind()), full)
+        return self.session.connection().execute(stmt, params).all()
 
     def read_places(self, rects: list[Rect], declared_terms: list[str],
                     generic_terms: list[str]) -> dict[tuple[str, bool], int]:
@@ -422,38 +445,6 @@ class _Walk:
         for pid in changed:
             if self.seen[pid].profile is not None:
                 self._rescore(pid)
-
-
-def place_rows(session: Session, rects: list[Rect], declared_terms: list[str], concerns: list[str],
-               generic_terms: list[str], *, on: date | None = None, venue: str | None = None) -> list:
-    """Place rows in ``rects`` through SQL: the rows of ``declared_terms`` declared for
-    ``concerns`` and the generic rows of ``generic_terms``, live on ``on`` at ``venue``;
-    without ``on``, for the memory (:data:`~marketplace.search.memory.Reader`): every
-    day's rows with their cells and dates, at any venue."""
-    declared = bool(declared_terms and concerns)
-    if not (declared or generic_terms):
-        return []
-    full = on is None
-    params: dict = {"on": date.min if full else on}
-    if declared:
-        params["dterms"], params["dconcerns"] = declared_terms, concerns
-    if generic_terms:
-        params["gterms"] = generic_terms
-    shape = []
-    for i, r in enumerate(rects):
-        listed = r.lat_hi - r.lat_lo < _IN_LIST_MAX
-        shape.append(listed)
-        if listed:
-            params[f"lat{i}"] = list(range(r.lat_lo, r.lat_hi + 1))
-        else:
-            params[f"lat_lo{i}"], params[f"lat_hi{i}"] = r.lat_lo, r.lat_hi
-        params[f"lon_lo{i}"], params[f"lon_hi{i}"] = r.lon_lo, r.lon_hi
-    with_venue = bool(venue) and not full
-    if with_venue:
-        params["venue"] = venue
-    stmt = place_statement(tuple(shape), declared, bool(generic_terms), with_venue, binds_arrays(session.get_bind()),
-                           full)
-    return session.connection().execute(stmt, params).all()
 
 
 def preload(session: Session, memory: PlaceMemory, terms: list[str], concerns: list[str], rows: int,

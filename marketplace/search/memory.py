@@ -98,9 +98,9 @@ _L_DAY = 6
 # Reads an online list through SQL: (pair, after (factor, id) or None, how many, day) ->
 # rows: price factor, practitioner id, glued profile, min_price, currency, offers_online,
 # valid_until, display name.
+ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
 # Reads every place row of some tiles (the Reader's columns), live on any day, tile after tile.
 TileReader = Callable[[list[Tile]], Iterable]
-ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
 # A (tile, pair)'s places are held in cell order (row-major within the tile) with the
 # offset where each cell starts, so a shell reads only its own cells' slices, and the
 # earliest expiry day among them (a read on or before it keeps every place).
@@ -415,7 +415,7 @@ class PlaceMemory:
                 budget -= cost
                 chosen.update(area)
                 centres.append(busy)
-        covered = {(t, c) for t in terms for c in concerns} | {(t, "") for t in terms}
+        covered = pairs_of(terms, concerns, terms)
         mask = self._mask(covered)
         if chosen:
             self.loads += 1
@@ -466,8 +466,7 @@ class PlaceMemory:
         concerns = sorted({c for _, c in pairs if c})
         declared_terms = sorted({t for t, c in pairs if c})
         generic_terms = sorted({t for t, c in pairs if not c})
-        # What the statement reads: every declared term with every concern, and the generic terms.
-        covered = {(t, c) for t in declared_terms for c in concerns} | {(t, "") for t in generic_terms}
+        covered = pairs_of(declared_terms, concerns, generic_terms)
         rects = _tile_rects(missing)
         fresh: dict[Tile, dict[Pair, list]] = {key: {} for key in missing}
         self.loads += 1
@@ -612,6 +611,13 @@ def _is_online_block():  # noqa: ANN202
     return and_(SearchStamp.block_lat == ONLINE_BLOCK[0], SearchStamp.block_lon == ONLINE_BLOCK[1])
 
 
+def pairs_of(declared_terms: Iterable[str], concerns: Iterable[str], generic_terms: Iterable[str]) -> set[Pair]:
+    """The (term, concern) pairs of every declared term with every concern, and of the
+    generic terms (with ""): what a walk's shell wants, and what a reader's statement reads."""
+    concerns = list(concerns)
+    return {(t, c) for t in declared_terms for c in concerns} | {(t, "") for t in generic_terms}
+
+
 def _block(tile: Tile) -> Block:
     """The stamp block a tile lies in."""
     return block_of(tile[0] * TILE_CELLS, tile[1] * TILE_CELLS)
@@ -669,4 +675,4 @@ def memory_for(app) -> PlaceMemory | None:  # noqa: ANN001
     return memory
 
 
-__all__ = ["DENSE_ROWS", "MAX_RINGS", "TILE_CELLS", "Group", "PlaceMemory", "grouped", "memory_for"]
+__all__ = ["DENSE_ROWS", "MAX_RINGS", "TILE_CELLS", "Group", "PlaceMemory", "grouped", "memory_for", "pairs_of"]

@@ -34,8 +34,8 @@ from marketplace.search import engine
 from marketplace.search.memory import P_CITY, P_LABEL, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result, ResultLocation,
-    ResultModality, SearchInput, SearchOutcome,
+    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result,
+    ResultLocation, ResultModality, SearchInput, SearchOutcome,
 )
 from marketplace.search.statements import DISPLAY_NAMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique

@@ -82,8 +82,9 @@ def _place_select(full: bool) -> Select:
     return stmt.join(Location, Location.id == SearchPlace.location_id) if full else stmt
 
 
-def tile_key(tile: tuple[int, int], tile_cells: int) -> int:
-    """A tile's key in :func:`tiles_statement`: one integer per (row, column) of tiles."""
+def tile_key(tile: tuple, tile_cells: int):  # noqa: ANN201
+    """A tile's key in :func:`tiles_statement`: one integer per (row, column) of tiles (of
+    numbers, or of the columns' expressions in SQL)."""
     return tile[0] * (LON_CELLS // tile_cells + 1) + tile[1]
 
 
@@ -93,7 +94,7 @@ def tiles_statement(tile_cells: int) -> Select:
     the tiles of ``tile_cells`` cells on a side whose keys (:func:`tile_key`) are bound as
     ``tiles``, by tile: one pass over the index for many tiles, for
     :meth:`marketplace.search.memory.PlaceMemory.preload`."""
-    key = (SearchPlace.lat_idx // tile_cells) * (LON_CELLS // tile_cells + 1) + SearchPlace.lon_idx // tile_cells
+    key = tile_key((SearchPlace.lat_idx // tile_cells, SearchPlace.lon_idx // tile_cells), tile_cells)
     return (_place_select(True).where(SearchPlace.valid_until >= bindparam("on"), in_ids(key, "tiles"))
             .order_by(key).execution_options(yield_per=4096))
 

@@ -327,6 +327,7 @@ def test_a_preloaded_memory_answers_searches_in_its_areas_without_reading_rows(c
     assert search(client, MYSURU) == []  # 130 km from anyone: not an area loaded
     assert memory.loads > loads
 
+
 def test_a_preload_takes_whole_busy_areas_first_within_its_rows(client, memory, physios):
     # Bengaluru has two practitioners with rows for several terms, Mumbai one: room for
     # Bengaluru's rows only.
