@@ -90,6 +90,7 @@ class Ranking:
     total_is_exact: bool
     rows_read: int = 0
     queries: int = 0
+    scored: int = 0  # practitioners met whose rows could reach the page (each scored)
 
 
 @dataclass
@@ -368,11 +369,15 @@ class _Walk:
             key = (term, not concern)
             counts[key] = counts.get(key, 0) + len(places)
         self.rows_read += sum(counts.values())
-        changed: set[int] = set()
         lat0, lon0 = self.center
-        radius, bounds, seen, km = self.query.radius_km, self.terms, self.seen, self.km
+        radius, bounds, seen, km, matched = self.query.radius_km, self.terms, self.seen, self.km, self.matched
+        # A row needs relevance bound + distance score >= floor - extras to reach the page.
+        # The floor rises while the shell is read (each practitioner is scored as met), and
+        # is worked out again as the matches double: a floor from fewer matches is lower,
+        # never wrong, so a dense shell stops scoring rows as soon as the page is clear.
         floor = self.floor()
-        lowest = floor - self.extras  # a row needs relevance bound + distance score >= this
+        refresh = COUNT_CAP if floor == -math.inf else 2 * len(matched)
+        lowest = floor - self.extras
         w = self.weights
         top, half = w.distance, w.distance_half_km
         # A generic row's practitioner may not declare the concern: if they do, their
@@ -380,7 +385,8 @@ class _Walk:
         gap = w.declared_concern if self.query.concerns else 0.0
         on = self.on.isoformat()
         for term, concern, places in groups:
-            bound, low = bounds.get(term, 0.0), lowest + (gap if not concern else 0.0)
+            bound, extra = bounds.get(term, 0.0), (gap if not concern else 0.0)
+            low = lowest + extra
             for place in places:  # fields as Group describes them, read as they are needed
                 location_id = place[1]
                 d = km.get(location_id)
@@ -407,8 +413,12 @@ class _Walk:
                     s = self._meet(pid, place[5], place[6], place[7], place[8], place[10], on)
                 if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
                     s.distance, s.location_id, s.venue, s.place = d, location_id, place[4], place
-                    changed.add(pid)
-        self._settle(changed)
+                    if s.profile is not None:
+                        self._rescore(pid)
+                        if len(matched) >= refresh:
+                            refresh = 2 * len(matched)
+                            lowest = self.kth() - self.extras
+                            low = lowest + extra
         return counts
 
     def _sql_online(self, pair: tuple[str, str], after: tuple[float, int] | None, limit: int,
@@ -681,4 +691,4 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     # Read to the end without skipping, the count is exact; otherwise it is what was found
     # (a lower bound, at least COUNT_CAP once rows were skipped).
     return Ranking(walk.hits(), total=len(walk.matched), total_is_exact=complete and not walk.pruned,
-                   rows_read=walk.rows_read, queries=walk.queries)
+                   rows_read=walk.rows_read, queries=walk.queries, scored=len(walk.seen))

@@ -212,3 +212,27 @@ def test_skipping_rows_that_cannot_reach_the_page_keeps_it_exact(app, crowd, mon
                 assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
     assert skipped  # the lowered cap really made the walk skip rows somewhere
     _check_memory(kind, memory)
+
+
+@pytest.mark.parametrize("kind", ["sql", "memory"])
+def test_a_dense_shell_stops_scoring_rows_once_the_page_is_clear(app, crowd, monkeypatch, kind):
+    """A city centre at a million practitioners puts thousands of rows in one shell. Once
+    the count cap is reached inside it, the rest of the shell is held to the page's floor as
+    it rises (rows that cannot reach the page are not scored), and the page stays exact."""
+    monkeypatch.setattr(engine, "ROWS_PER_STATEMENT", 10**6)  # after the seeker's cell, one shell
+    tax = _taxonomy()
+    query = Query(concerns=("sciatica",))
+    full = brute_force(query, CENTRE, 10_000)
+    assert len(full) > 20
+
+    def rank(count_cap: int) -> engine.Ranking:
+        monkeypatch.setattr(engine, "COUNT_CAP", count_cap)
+        ranking = engine.rank(db.session, query, terms=_terms(tax, None, None), center=CENTRE, need=1, on=today(),
+                              relevance=RELEVANCE, memory=_memory(kind, monkeypatch))
+        assert [(h.candidate.practitioner_id, h.scored.score) for h in ranking.hits] == full[:1]
+        return ranking
+
+    everyone, capped = rank(10**6), rank(5)
+    assert everyone.queries == capped.queries  # the same shells...
+    assert 5 <= capped.scored < everyone.scored  # ...but fewer practitioners scored in them
+    assert not capped.total_is_exact and 5 <= capped.total < everyone.total
