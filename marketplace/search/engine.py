@@ -17,7 +17,8 @@ every bound still unread, so the page is exactly what scoring every practitioner
 give, while reading only the rows near the top.
 
 What it costs per row is kept small: rows whose own bound is below the k-th score are
-skipped before their profile is loaded (once :data:`COUNT_CAP` matches are counted),
+skipped before their profile is loaded (once :data:`COUNT_CAP` matches are counted, and
+against a k-th score that rises while a dense shell is read, not only between shells),
 candidates are ranked by :func:`~marketplace.matching.scoring.score_value` (numbers only)
 and only the page gets the reasons; statements are built once per shape with bound
 values, and shells are sized from the density seen so far, so a sparse town takes a few
@@ -40,6 +41,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,9 +129,11 @@ class _Profile:
 
 
 # Decoded profiles are kept for as many practitioners as a busy process meets (a search at a
-# million practitioners meets several hundred; a worker serves hundreds of places). Their
-# sets are shared, as thousands of practitioners offer the same few combinations.
-_PROFILES_KEPT = 131_072
+# million practitioners meets several hundred, a free-text one up to a thousand; a worker
+# serving a country's cities meets well over a hundred thousand, and a cache smaller than
+# that decodes most of them again and again). About 300 bytes each. Their sets are shared,
+# as thousands of practitioners offer the same few combinations.
+_PROFILES_KEPT = 262_144
 _shared: dict = {}
 
 
@@ -154,12 +158,14 @@ def _decode(glued: str, min_price: int | None, currency: str | None, offers_onli
 
 # Score parts kept per query (a busy process ranks the same practitioners for the same
 # concern over and over): for up to _QUERIES_KEPT queries, _PARTS_KEPT parts in all (each
-# about 200 bytes with its key); past either, everything kept is dropped and rebuilt.
+# about 200 bytes with its key). Past either, the least recently searched queries' parts
+# are dropped (down to three quarters of the room), never those of the search running.
 _QUERIES_KEPT = 1024
 _PARTS_KEPT = 200_000
 _UNKNOWN = object()
-_parts_by_query: dict = {}
+_parts_by_query: dict = {}  # (query, weights) -> (relevance, parts), least recently used first
 _parts_kept = [0]
+_parts_lock = threading.Lock()
 
 
 def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str], float]) -> dict:
@@ -167,13 +173,34 @@ def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str
     admin-edited data: a new version is a new mapping, held here so it is compared by
     identity, never by a reused id)."""
     key = (query, weights)
-    held = _parts_by_query.get(key)
-    if held is None or held[0] is not relevance:
-        if len(_parts_by_query) >= _QUERIES_KEPT:
-            _parts_by_query.clear()
-            _parts_kept[0] = 0
-        held = _parts_by_query[key] = (relevance, {})
+    with _parts_lock:
+        held = _parts_by_query.pop(key, None)  # put back last: the most recently used
+        if held is not None and held[0] is not relevance:
+            _parts_kept[0] -= len(held[1])
+            held = None
+        if held is None:
+            held = (relevance, {})
+        _parts_by_query[key] = held
+        if len(_parts_by_query) > _QUERIES_KEPT:
+            _shed_parts(held[1])
     return held[1]
+
+
+def _shed_parts(current: dict) -> None:
+    """Drop the least recently used queries' parts until at most three quarters of the
+    room is taken (call with ``_parts_lock`` held). ``current``, the running search's,
+    is kept unless it alone is over: then it is dropped too and the search keeps its own
+    until it ends."""
+    target_parts, target_queries = _PARTS_KEPT * 3 // 4, _QUERIES_KEPT * 3 // 4
+    _parts_kept[0] = sum(len(parts) for _, parts in _parts_by_query.values())  # what is really held
+    for key in list(_parts_by_query):
+        if _parts_kept[0] <= target_parts and len(_parts_by_query) <= target_queries:
+            return
+        if _parts_by_query[key][1] is not current:
+            _parts_kept[0] -= len(_parts_by_query.pop(key)[1])
+    if _parts_kept[0] > _PARTS_KEPT:
+        _parts_by_query.clear()
+        _parts_kept[0] = 0
 
 
 def _candidate(pid: int, p: _Profile, distance_km: float | None, venue: str | None) -> Candidate:
@@ -254,9 +281,9 @@ class _Walk:
                 if wanted and parts.relevance <= 0 and not (profile.concerns & set(wanted)):
                     parts = None  # nothing they offer fits, and they don't say they treat it
             _parts_kept[0] += 1
-            if _parts_kept[0] > _PARTS_KEPT:  # this walk keeps its own until it ends
-                _parts_by_query.clear()
-                _parts_kept[0] = 0
+            if _parts_kept[0] > _PARTS_KEPT:
+                with _parts_lock:
+                    _shed_parts(self.parts)
             self.parts[key] = parts
         return parts
 
