@@ -436,6 +436,29 @@ class _Walk:
                     continue
                 pid = place[0]
                 s = seen.get(pid)
+                if s is None and lowest > -math.inf:
+                    # Counted enough: a practitioner first met here is only met if this row's
+                    # own score (their profile's parts, worked out once per process, at this
+                    # distance) can reach the page; the row's bound assumed the best any
+                    # practitioner could add to this term.
+                    profile = _decode(place[5], place[6], place[7], bool(place[8]), on)
+                    parts = None if profile is None else self._parts(profile, place[4], False)
+                    if parts is None:
+                        continue  # not live today, or left out by the filters
+                    value = finish_score(parts, d, w).score
+                    if value + _EPS < lowest + self.extras:
+                        self.pruned = True
+                        continue
+                    # Met in person, nowhere else yet: their best is this row (as _rescore has it).
+                    seen[pid] = _Seen(profile, d, location_id, place[4], place, place[10],
+                                      best=(value, (-value, d, pid), False, location_id))
+                    matched.add(pid)
+                    self.rescored += 1
+                    if len(matched) >= refresh:
+                        refresh = 2 * len(matched)
+                        lowest = self.kth() - self.extras
+                        low = lowest + extra
+                    continue
                 if s is None:
                     s = self._meet(pid, place[5], place[6], place[7], place[8], place[10], on)
                 if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
