@@ -203,6 +203,21 @@ def _shed_parts(current: dict) -> None:
         _parts_kept[0] = 0
 
 
+def _keep_part(parts: dict, key: tuple, value: ScoreParts | None) -> None:
+    """Keep one score part in ``parts``, the running search's, making room first when the
+    process keeps too many (see :func:`_shed_parts`)."""
+    _parts_kept[0] += 1
+    if _parts_kept[0] > _PARTS_KEPT:
+        with _parts_lock:
+            _shed_parts(parts)
+    parts[key] = value
+
+
+def _in_person(value: float, distance: float, pid: int, location_id: int | None) -> tuple:
+    """A practitioner's best way to be seen, in person at this distance (see _Seen.best)."""
+    return (value, (-value, distance, pid), False, location_id)
+
+
 def _candidate(pid: int, p: _Profile, distance_km: float | None, venue: str | None) -> Candidate:
     """A practitioner as scoring sees them: online when ``distance_km`` is None."""
     return Candidate(
@@ -280,11 +295,7 @@ class _Walk:
                 wanted = self.query.concerns
                 if wanted and parts.relevance <= 0 and not (profile.concerns & set(wanted)):
                     parts = None  # nothing they offer fits, and they don't say they treat it
-            _parts_kept[0] += 1
-            if _parts_kept[0] > _PARTS_KEPT:
-                with _parts_lock:
-                    _shed_parts(self.parts)
-            self.parts[key] = parts
+            _keep_part(self.parts, key, parts)
         return parts
 
     def _rescore(self, pid: int) -> None:
@@ -294,8 +305,8 @@ class _Walk:
         if s.distance is not None:
             parts = self._parts(s.profile, s.venue, False)
             if parts is not None:
-                value = finish_score(parts, s.distance, self.weights).score
-                best = (value, (-value, s.distance, pid), False, s.location_id)
+                best = _in_person(finish_score(parts, s.distance, self.weights).score, s.distance, pid,
+                                  s.location_id)
         if s.online:
             parts = self._parts(s.profile, None, True)
             if parts is not None:
@@ -404,7 +415,7 @@ class _Walk:
         # never wrong, so a dense shell stops scoring rows as soon as the page is clear.
         floor = self.floor()
         refresh = COUNT_CAP if floor == -math.inf else 2 * len(matched)
-        lowest = floor - self.extras
+        lowest = floor - self.extras  # what a row's relevance bound and distance score must reach
         w = self.weights
         top, half = w.distance, w.distance_half_km
         # A generic row's practitioner may not declare the concern: if they do, their
@@ -436,7 +447,7 @@ class _Walk:
                     continue
                 pid = place[0]
                 s = seen.get(pid)
-                if s is None and lowest > -math.inf:
+                if s is None and floor > -math.inf:
                     # Counted enough: a practitioner first met here is only met if this row's
                     # own score (their profile's parts, worked out once per process, at this
                     # distance) can reach the page; the row's bound assumed the best any
@@ -446,29 +457,28 @@ class _Walk:
                     if parts is None:
                         continue  # not live today, or left out by the filters
                     value = finish_score(parts, d, w).score
-                    if value + _EPS < lowest + self.extras:
+                    if value + _EPS < floor:
                         self.pruned = True
                         continue
-                    # Met in person, nowhere else yet: their best is this row (as _rescore has it).
+                    # Met in person, nowhere else yet: this row is their best.
                     seen[pid] = _Seen(profile, d, location_id, place[4], place, place[10],
-                                      best=(value, (-value, d, pid), False, location_id))
+                                      best=_in_person(value, d, pid, location_id))
                     matched.add(pid)
                     self.rescored += 1
-                    if len(matched) >= refresh:
-                        refresh = 2 * len(matched)
-                        lowest = self.kth() - self.extras
-                        low = lowest + extra
-                    continue
-                if s is None:
-                    s = self._meet(pid, place[5], place[6], place[7], place[8], place[10], on)
-                if s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id):
+                else:
+                    if s is None:
+                        s = self._meet(pid, place[5], place[6], place[7], place[8], place[10], on)
+                    if not (s.distance is None or d < s.distance or (d == s.distance and location_id < s.location_id)):
+                        continue
                     s.distance, s.location_id, s.venue, s.place = d, location_id, place[4], place
-                    if s.profile is not None:
-                        self._rescore(pid)
-                        if len(matched) >= refresh:
-                            refresh = 2 * len(matched)
-                            lowest = self.kth() - self.extras
-                            low = lowest + extra
+                    if s.profile is None:
+                        continue
+                    self._rescore(pid)
+                if len(matched) >= refresh:
+                    refresh = 2 * len(matched)
+                    floor = self.kth()
+                    lowest = floor - self.extras
+                    low = lowest + extra
         return counts
 
     def _sql_online(self, pair: tuple[str, str], after: tuple[float, int] | None, limit: int,

@@ -20,11 +20,7 @@ def parts(monkeypatch):  # noqa: ANN001, ANN201
 def _fill(query: Query, n: int) -> dict:
     held = engine._parts_for(query, DEFAULT_WEIGHTS, RELEVANCE)
     for i in range(n):
-        held[i] = None
-        engine._parts_kept[0] += 1
-        if engine._parts_kept[0] > engine._PARTS_KEPT:
-            with engine._parts_lock:
-                engine._shed_parts(held)
+        engine._keep_part(held, (i,), None)
     return held
 
 
