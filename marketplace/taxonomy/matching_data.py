@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -26,7 +26,7 @@ from marketplace.matching.phrases import DEFAULT_PHRASES, STOPWORDS
 from marketplace.matching.scoring import RELEVANCE
 from marketplace.matching.understanding import normalise
 from marketplace.taxonomy.models import (
-    Concern, ConcernPhrase, MatchingDataVersion, Modality, RelevanceWeight, Technique,
+    Concern, ConcernPhrase, MatchingDataVersion, Modality, RelevanceWeight, RemovedMatchingEntry, Technique,
 )
 
 PHRASE_MAX = 200
@@ -82,6 +82,21 @@ def concern_by_slug(slug: str, field: str = "concern") -> Concern:
     return concern
 
 
+def _remember_removed(concern_id: int, kind: str, key: str) -> None:
+    """Record that an admin removed this phrase or weight (see RemovedMatchingEntry)."""
+    if db.session.scalar(select(RemovedMatchingEntry.id).where(
+            RemovedMatchingEntry.concern_id == concern_id, RemovedMatchingEntry.kind == kind,
+            RemovedMatchingEntry.key == key)) is None:
+        db.session.add(RemovedMatchingEntry(concern_id=concern_id, kind=kind, key=key))
+
+
+def _forget_removed(concern_id: int, kind: str, key: str) -> None:
+    """An admin added the phrase or set the weight again: it is theirs, not a removal."""
+    db.session.execute(delete(RemovedMatchingEntry).where(
+        RemovedMatchingEntry.concern_id == concern_id, RemovedMatchingEntry.kind == kind,
+        RemovedMatchingEntry.key == key))
+
+
 @dataclass(frozen=True)
 class PhraseInput:
     concern_slug: str
@@ -131,6 +146,7 @@ def add_phrase(data_in: PhraseInput, actor: User) -> ConcernPhrase:
     phrase = ConcernPhrase(concern=concern, text=text, weight=weight)
     db.session.add(phrase)
     _flush_or_conflict(duplicate)  # a concurrent duplicate loses on the unique constraint
+    _forget_removed(concern.id, "phrase", text)
     version = bump_matching_version()
     audit.record(actor, "matching.phrase.added", "concern", concern.id, None, phrase_id=phrase.id,
                  concern=concern.slug, text=text, weight=weight, version=version)
@@ -145,11 +161,13 @@ def get_phrase(phrase_id: int) -> ConcernPhrase:
 
 
 def remove_phrase(phrase_id: int, actor: User) -> ConcernPhrase:
-    """Delete a phrase (NotFound if it is gone already), with an audit entry. Note that
-    ``load_defaults`` puts a deleted *default* phrase back when it is run again."""
+    """Delete a phrase (NotFound if it is gone already), with an audit entry. The removal
+    is remembered, so loading the packaged defaults again does not bring a default phrase
+    back; adding the phrase again forgets it."""
     phrase = get_phrase(phrase_id)
     concern = phrase.concern
     db.session.delete(phrase)
+    _remember_removed(concern.id, "phrase", phrase.text)
     db.session.flush()
     version = bump_matching_version()
     audit.record(actor, "matching.phrase.removed", "concern", concern.id, None, phrase_id=phrase_id,
@@ -209,6 +227,7 @@ def set_relevance(data_in: RelevanceInput, actor: User) -> RelevanceWeight:
         row = RelevanceWeight(concern=concern, term_slug=term, weight=weight)
         db.session.add(row)
         _flush_or_conflict()
+        _forget_removed(concern.id, "relevance", term)
     elif previous == weight:
         return row
     row.weight = weight
@@ -220,7 +239,8 @@ def set_relevance(data_in: RelevanceInput, actor: User) -> RelevanceWeight:
 
 
 def remove_relevance(concern_slug: str, term_slug: str, actor: User) -> None:
-    """Forget a (concern, term) weight: scoring then treats the pair as no fit. Raises
+    """Forget a (concern, term) weight: scoring then treats the pair as no fit, also after
+    the packaged defaults are loaded again (until the weight is set again). Raises
     ValidationFailed for an unknown concern, NotFound when there is no such weight."""
     concern = concern_by_slug(concern_slug)
     term = (term_slug or "").strip().lower()
@@ -230,6 +250,7 @@ def remove_relevance(concern_slug: str, term_slug: str, actor: User) -> None:
         raise NotFound(f"No relevance weight for {concern.slug} and {term!r}.")
     previous = row.weight
     db.session.delete(row)
+    _remember_removed(concern.id, "relevance", term)
     db.session.flush()
     version = bump_matching_version()
     audit.record(actor, "matching.relevance.removed", "concern", concern.id, None, concern=concern.slug,
@@ -239,14 +260,17 @@ def remove_relevance(concern_slug: str, term_slug: str, actor: User) -> None:
 def load_default_matching_data() -> int:
     """The curated phrases and relevance table from ``marketplace.matching``, where the
     (concern, phrase) or (concern, term) pair is missing. Inserted in bulk: this runs for
-    every fresh database, the test suite's included."""
+    every fresh database, the test suite's included. What an admin removed stays removed
+    (see RemovedMatchingEntry)."""
     concern_ids = dict(db.session.execute(select(Concern.slug, Concern.id)).all())
+    removed = {(concern_id, kind, key) for concern_id, kind, key in db.session.execute(
+        select(RemovedMatchingEntry.concern_id, RemovedMatchingEntry.kind, RemovedMatchingEntry.key))}
     have_phrases = set(db.session.execute(select(ConcernPhrase.concern_id, ConcernPhrase.text)).all())
     new_phrases = []
     for phrase in DEFAULT_PHRASES:
         concern_id = concern_ids.get(phrase.concern_slug)
         key = (concern_id, normalise_phrase(phrase.text))
-        if concern_id is None or key in have_phrases:
+        if concern_id is None or key in have_phrases or (concern_id, "phrase", key[1]) in removed:
             continue
         have_phrases.add(key)
         new_phrases.append({"concern_id": concern_id, "text": key[1], "weight": phrase.weight})
@@ -254,7 +278,8 @@ def load_default_matching_data() -> int:
     new_weights = []
     for (concern_slug, term_slug), weight in RELEVANCE.items():
         concern_id = concern_ids.get(concern_slug)
-        if concern_id is None or (concern_id, term_slug) in have_weights:
+        if concern_id is None or (concern_id, term_slug) in have_weights or (
+                concern_id, "relevance", term_slug) in removed:
             continue
         have_weights.add((concern_id, term_slug))
         new_weights.append({"concern_id": concern_id, "term_slug": term_slug, "weight": weight})

@@ -82,6 +82,25 @@ class RelevanceWeight(TimestampMixin, db.Model):
     concern: Mapped[Concern] = relationship()
 
 
+class RemovedMatchingEntry(TimestampMixin, db.Model):
+    """A phrase (``kind`` "phrase", ``key`` its normalised text) or relevance weight
+    (``kind`` "relevance", ``key`` the term slug) an admin removed from a concern, so that
+    loading the packaged defaults again (``flask taxonomy load``, a new release's seed
+    step) does not quietly put it back. Adding the phrase or setting the weight again
+    forgets the removal."""
+
+    __tablename__ = "matching_removed"
+    __table_args__ = (
+        UniqueConstraint("concern_id", "kind", "key"),
+        CheckConstraint("kind IN ('phrase', 'relevance')", name="known_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+
+
 class MatchingDataVersion(db.Model):
     """One row whose ``version`` goes up with every edit of the matching data (phrases,
     relevance weights, concern names), so every process can tell cheaply that its cached

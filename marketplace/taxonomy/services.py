@@ -24,8 +24,8 @@ T = TypeVar("T", Concern, Modality, Technique)
 def load_defaults() -> int:
     """Insert the brief's taxonomy where a slug is missing, then the default concern
     phrases and relevance weights that are missing (for concerns that exist). Never
-    overwrites an admin's edit, but a default phrase or weight an admin deleted comes
-    back. Idempotent. Returns how many rows were added."""
+    overwrites an admin's edit, nor brings back a phrase or weight an admin removed.
+    Idempotent. Returns how many rows were added."""
     added = 0
     existing = {c.slug for c in db.session.scalars(select(Concern))}
     for slug, name, description in data.CONCERNS:

@@ -102,7 +102,8 @@ def delete_phrase(phrase_id: int) -> Response:
     if error:
         flash(error.detail, "error")
     else:
-        flash(f"Removed “{text}”.", "success")
+        flash(f"Removed “{text}”. It stays removed when the packaged defaults are loaded again; "
+              "add it back here any time.", "success")
     # Back to the list as it was filtered (an unknown slug just shows every concern).
     return redirect(url_for("taxonomy.phrases", concern=request.form.get("filter", "")[:80] or None) + "#phrases")
 
@@ -162,5 +163,6 @@ def delete_relevance(concern: str, term: str) -> Response:
     if error:
         flash(error.detail, "error")
         return redirect(url_for("taxonomy.relevance"))
-    flash(f"Removed the weight for {matching_data.term_names().get(term, term)}.", "success")
+    flash(f"Removed the weight for {matching_data.term_names().get(term, term)}. It stays removed when the "
+          "packaged defaults are loaded again; set it here any time.", "success")
     return redirect(url_for("taxonomy.relevance", concern=concern) + "#weights")
