@@ -14,6 +14,10 @@ queries:
 * ``search`` :func:`marketplace.search.services.search` with lat/lon.
 * ``near``   the same with ``near=<city name>`` (adds geocoding with the offline gazetteer).
 
+Each kind is timed in its own pass over the set (``--method passes``); ``--method
+interleaved`` times the five calls of each query together (the older reports' method).
+The exactness checks (``--verify``) run after the timing.
+
 Three query sets: ``in_person`` (concern slug, mode in_person), ``any`` (concern slug,
 mode any: in person and online together) and ``text`` (free text ``q``, mode in_person).
 Every query: radius 25 km, 20 per page, page 1, around a city drawn by population from
@@ -187,7 +191,7 @@ def summary(values: list[float]) -> dict:
             "n": len(values)}
 
 
-def measure(url: str, n: int, count: int, verify: int) -> dict:
+def measure(url: str, n: int, count: int, verify: int, method: str = "passes") -> dict:
     from flask import current_app
     from sqlalchemy import and_, or_, select
 
@@ -235,116 +239,116 @@ def measure(url: str, n: int, count: int, verify: int) -> dict:
         def concerns_of_text(text: str) -> tuple[str, ...]:
             return tuple(m.slug for m in matcher.match(text) if m.slug in tax.concerns)
 
-        cpu: dict[str, list[float]] = {}
-
-        def timed(fn, key: str | None = None):  # noqa: ANN001, ANN202
+        def timed(fn):  # noqa: ANN001, ANN202
             db.session.rollback()  # each timed call starts its own transaction, as a request does
             started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
             value = fn()
-            elapsed = (time.perf_counter_ns() - started) / 1e6
-            if key:
-                cpu.setdefault(key, []).append((time.thread_time_ns() - started_cpu) / 1e6)
-            return elapsed, value
+            return (time.perf_counter_ns() - started) / 1e6, (time.thread_time_ns() - started_cpu) / 1e6, value
 
         mismatches: list[dict] = []
         verified = 0
+        kinds = ("raw", "rank", "search", "cold", "near")
         for set_name, mode, use_text in (("in_person", "in_person", False), ("any", "any", False),
                                          ("text", "in_person", True)):
             rows: dict[str, list] = {k: [] for k in ("raw", "rank", "search", "cold", "near", "rows_read", "queries",
                                                       "raw_rows", "in_radius", "results", "total")}
+            cpu: dict[str, list[float]] = {k: [] for k in kinds}
             outcomes = {"results": 0, "empty": 0, "questions": 0, "urgent": 0, "no_concern": 0}
             warmup = min(20, len(queries))
+
+            def prepared(q: dict) -> dict:
+                common = dict(radius_km=RADIUS_KM, mode=mode, per_page=PER_PAGE, page=1)
+                common.update(q=q["text"], no_red_flags=True) if use_text else common.update(concern=q["concern"])
+                cs = concerns_of_text(q["text"]) if use_text else (q["concern"],)
+                return dict(q=q, cs=cs, common=common, stmt=raw_statement(cs, q["lat"], q["lon"]) if cs else None,
+                            query=Query(concerns=cs, radius_km=RADIUS_KM, mode=mode))
+
+            work = [prepared(q) for q in queries[:warmup] + queries]
+            outcomes["no_concern"] = sum(1 for p in work[warmup:] if not p["cs"])
+            work = [(i >= warmup, p) for i, p in enumerate(work) if p["cs"]]
             if memory is not None:
                 # A server that has served these places before: one untimed pass of the set's
                 # searches fills this process's memory of cells (the "cold" column shows a
                 # search without it).
-                for q in queries:
-                    cs = concerns_of_text(q["text"]) if use_text else (q["concern"],)
-                    if cs:
-                        db.session.rollback()
-                        common = dict(radius_km=RADIUS_KM, mode=mode, per_page=PER_PAGE, page=1)
-                        common.update(q=q["text"], no_red_flags=True) if use_text else common.update(
-                            concern=q["concern"])
-                        services.search(SearchInput(lat=q["lat"], lon=q["lon"], **common), resolver)
-                memory.loads = 0
-            for i, q in enumerate(queries[:warmup] + queries):
-                timing = i >= warmup
-                cs = concerns_of_text(q["text"]) if use_text else (q["concern"],)
-                if not cs:
-                    if timing:
-                        outcomes["no_concern"] += 1
-                    continue
-                lat, lon = q["lat"], q["lon"]
-                # (a) raw candidate query
-                stmt = raw_statement(cs, lat, lon)
-                t_raw, raw = timed(lambda: db.session.execute(stmt).all(), "raw")
-                inside = {pid for pid, plat, plon in raw if approx_km(lat, lon, plat, plon) <= RADIUS_KM}
-                # (b) engine.rank alone
-                query = Query(concerns=cs, radius_km=RADIUS_KM, mode=mode)
-                t_rank, ranking = timed(lambda: engine.rank(db.session, query, terms=all_terms, center=(lat, lon),
-                                                            need=PER_PAGE, on=on, relevance=relevance), "rank")
-                # (c) the whole search, with lat/lon, then with near=<city>
-                common = dict(radius_km=RADIUS_KM, mode=mode, per_page=PER_PAGE, page=1)
-                if use_text:
-                    common.update(q=q["text"], no_red_flags=True)
-                else:
-                    common.update(concern=q["concern"])
-                t_search, outcome = timed(lambda: services.search(SearchInput(lat=lat, lon=lon, **common), resolver),
-                                           "search")
-                # the same search once more with an empty memory of cells (a process that has
-                # not searched here since the last change to this area); the warm one is kept
-                if memory is not None:
-                    current_app.extensions["search_memory"] = PlaceMemory(memory.max_rows)
-                t_cold, _ = timed(lambda: services.search(SearchInput(lat=lat, lon=lon, **common), resolver), "cold")
-                if memory is not None:
-                    current_app.extensions["search_memory"] = memory
-                t_near, _ = timed(lambda: services.search(SearchInput(near=q["city"], **common), resolver), "near")
-                if not timing:
-                    cpu.clear()
-                    continue
-                rows["raw"].append(t_raw)
-                rows["rank"].append(t_rank)
-                rows["search"].append(t_search)
-                rows["cold"].append(t_cold)
-                rows["near"].append(t_near)
-                rows["rows_read"].append(ranking.rows_read)
-                rows["queries"].append(ranking.queries)
-                rows["raw_rows"].append(len(raw))
-                rows["in_radius"].append(len(inside))
-                rows["results"].append(len(outcome.results))
-                rows["total"].append(outcome.total)
-                if outcome.urgent:
-                    outcomes["urgent"] += 1
-                elif outcome.questions:
-                    outcomes["questions"] += 1
-                elif outcome.results:
-                    outcomes["results"] += 1
-                else:
-                    outcomes["empty"] += 1
-                # Exactness: the walk's page must equal ranking everything in scope.
-                # (Not for mode any above 100k: ranking everything reads every online list in full.)
-                if len(mismatches) < 20 and i - warmup < verify and (mode != "any" or n <= 100_000):
-                    verified += 1
+                for _, p in work:
                     db.session.rollback()
-                    full = engine.rank(db.session, query, terms=all_terms, center=(lat, lon), need=10**9, on=on,
-                                       relevance=relevance)
-                    got = [(h.candidate.practitioner_id, round(h.scored.score, 9)) for h in ranking.hits]
-                    want = [(h.candidate.practitioner_id, round(h.scored.score, 9)) for h in full.hits[:PER_PAGE]]
-                    if got != want:
-                        mismatches.append({"set": set_name, "query": q, "got": got[:5], "want": want[:5]})
+                    services.search(SearchInput(lat=p["q"]["lat"], lon=p["q"]["lon"], **p["common"]), resolver)
+                memory.loads = 0
+
+            def run(kind: str, p: dict):  # noqa: ANN202
+                q = p["q"]
+                if kind == "raw":  # the raw candidate query
+                    return timed(lambda: db.session.execute(p["stmt"]).all())
+                if kind == "rank":  # engine.rank alone, through SQL
+                    return timed(lambda: engine.rank(db.session, p["query"], terms=all_terms,
+                                                     center=(q["lat"], q["lon"]), need=PER_PAGE, on=on,
+                                                     relevance=relevance))
+                if kind == "near":
+                    return timed(lambda: services.search(SearchInput(near=q["city"], **p["common"]), resolver))
+                # the whole search with lat/lon: warm, or with an empty memory of cells (a
+                # process that has not searched here since the last change to this area)
+                if kind == "cold" and memory is not None:
+                    current_app.extensions["search_memory"] = PlaceMemory(memory.max_rows)
+                try:
+                    return timed(lambda: services.search(SearchInput(lat=q["lat"], lon=q["lon"], **p["common"]),
+                                                         resolver))
+                finally:
+                    if memory is not None:
+                        current_app.extensions["search_memory"] = memory
+
+            # "passes" (the default) times each kind of call over the whole set in turn, as a
+            # server serving that kind of request would run it; "interleaved" runs the five
+            # calls of each query together (the method of the reports before "Passes").
+            order = ([(kind, item) for item in work for kind in kinds] if method == "interleaved"
+                     else [(kind, item) for kind in kinds for item in work])
+            rankings = []
+            for kind, (timing, p) in order:
+                elapsed, cpu_ms, value = run(kind, p)
+                if not timing:
+                    continue
+                rows[kind].append(elapsed)
+                cpu[kind].append(cpu_ms)
+                q = p["q"]
+                if kind == "raw":
+                    rows["raw_rows"].append(len(value))
+                    rows["in_radius"].append(len({pid for pid, plat, plon in value
+                                                  if approx_km(q["lat"], q["lon"], plat, plon) <= RADIUS_KM}))
+                elif kind == "rank":
+                    rows["rows_read"].append(value.rows_read)
+                    rows["queries"].append(value.queries)
+                    rankings.append((p, value))
+                elif kind == "search":
+                    rows["results"].append(len(value.results))
+                    rows["total"].append(value.total)
+                    outcomes["urgent" if value.urgent else "questions" if value.questions
+                             else "results" if value.results else "empty"] += 1
+            # Exactness, after the timing: the walk's page must equal ranking everything in scope.
+            # (Not for mode any above 100k: ranking everything reads every online list in full.)
+            for p, ranking in rankings[:verify] if mode != "any" or n <= 100_000 else []:
+                if len(mismatches) >= 20:
+                    break
+                verified += 1
+                db.session.rollback()
+                q = p["q"]
+                full = engine.rank(db.session, p["query"], terms=all_terms, center=(q["lat"], q["lon"]), need=10**9,
+                                   on=on, relevance=relevance)
+                got = [(h.candidate.practitioner_id, round(h.scored.score, 9)) for h in ranking.hits]
+                want = [(h.candidate.practitioner_id, round(h.scored.score, 9)) for h in full.hits[:PER_PAGE]]
+                if got != want:
+                    mismatches.append({"set": set_name, "query": q, "got": got[:5], "want": want[:5]})
             db.session.rollback()
             result["sets"][set_name] = {
                 "mode": mode,
-                "ms": {k: summary(rows[k]) for k in ("raw", "rank", "search", "cold", "near")},
+                "ms": {k: summary(rows[k]) for k in kinds},
                 # CPU time of this thread (SQLite runs in-process; PostgreSQL's own work is not in it).
-                "cpu_ms": {k: summary(cpu.get(k, [])) for k in ("raw", "rank", "search", "cold", "near")},
+                "cpu_ms": {k: summary(cpu[k]) for k in kinds},
                 "rows_read": summary(rows["rows_read"]), "queries": summary(rows["queries"]),
                 "raw_rows": summary(rows["raw_rows"]), "in_radius": summary(rows["in_radius"]),
                 "results": summary(rows["results"]), "total": summary(rows["total"]), "outcomes": outcomes,
                 "memory": None if memory is None else {"rows": memory.rows, "tiles": len(memory._tiles),
                                                        "loads_while_timing": memory.loads},
             }
-            cpu.clear()
+        result["method"] = method
         result["verified_queries"] = verified
         result["mismatches"] = mismatches
     with app.app_context():
@@ -440,6 +444,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300, help="queries per set (after 20 warm-up ones)")
     parser.add_argument("--verify", type=int, default=30,
                         help="per set, check this many pages against ranking everything in scope")
+    parser.add_argument("--method", choices=("passes", "interleaved"), default="passes",
+                        help="passes: time each kind of call over the whole set in turn (default); "
+                             "interleaved: the five calls of each query together (the older reports' method)")
     parser.add_argument("--prepare-only", action="store_true", help="seed the databases, measure nothing")
     parser.add_argument("--report-only", action="store_true",
                         help="print the table and ratios from the JSON files already in bench/out")
@@ -457,7 +464,7 @@ def main() -> None:
         print(f"[measure] N={n:,} on {args.backend}: {args.queries} queries x 3 sets", flush=True)
         started = time.perf_counter()
         load_before = os.getloadavg()
-        run = measure(info["database_url"], n, args.queries, args.verify)
+        run = measure(info["database_url"], n, args.queries, args.verify, args.method)
         run.update(n=n, backend=args.backend, prepare=info, queries_per_set=args.queries,
                    measured_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                    machine={"cpus": os.cpu_count(), "python": platform.python_version(),
