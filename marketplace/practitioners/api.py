@@ -9,7 +9,9 @@ from marketplace.accounts.models import Role
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
 from marketplace.practitioners import services
-from marketplace.practitioners.schemas import ListingIn, ListingOwner, LocationIn, LocationOut, PractitionerPublic
+from marketplace.practitioners.schemas import (
+    ListingIn, ListingOwner, LocationIn, LocationOut, LocationRemoveQuery, PractitionerPublic,
+)
 from marketplace.verification import queries
 from marketplace.web.api import endpoint
 
@@ -51,9 +53,11 @@ def add_location(body: LocationIn) -> LocationOut:
 
 
 @endpoint("/me/practitioner/locations/<int:location_id>", "DELETE", summary="Remove a location",
-          tag="practitioners", auth=PRACTITIONER, status=204, errors=(404,))
-def delete_location(location_id: int) -> None:
-    services.remove_location(_own_listing(), location_id)
+          tag="practitioners", auth=PRACTITIONER, query=LocationRemoveQuery, status=204, errors=(404, 409))
+def delete_location(location_id: int, query: LocationRemoveQuery) -> None:
+    """409 while people have upcoming bookings there (`upcoming_bookings`, `first_starts_at`),
+    unless `keep_bookings=true`: those bookings then keep the address they were given."""
+    services.remove_location(_own_listing(), location_id, keep_bookings=query.keep_bookings)
     db.session.commit()
     return None
 

@@ -58,6 +58,12 @@ class LocationIn(Schema):
         return LocationInput(self.label, self.venue_type, self.address, self.city, self.country, self.lat, self.lon)
 
 
+class LocationRemoveQuery(Schema):
+    keep_bookings: bool = Field(
+        default=False, description="Remove the place even though people have upcoming bookings there (they keep "
+                                   "its address); without it such a removal is a 409 naming how many")
+
+
 class Term(BaseModel):
     slug: str
     name: str

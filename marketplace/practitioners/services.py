@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role, User
-from marketplace.core.errors import Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from marketplace.core.clock import utcnow
+from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from marketplace.extensions import db
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.practitioners.models import Fee, Location, Practitioner, VenueType
@@ -232,7 +235,42 @@ def get_location(practitioner: Practitioner, location_id: int) -> Location:
     return location
 
 
-def remove_location(practitioner: Practitioner, location_id: int) -> None:
+def upcoming_bookings_at(location: Location, now: datetime | None = None) -> list:
+    """The bookings people still expect to keep at ``location``: held (and not expired) or
+    confirmed, not yet over; soonest first."""
+    from marketplace.booking.models import Booking, BookingStatus
+
+    now = now or utcnow()
+    rows = db.session.scalars(select(Booking).where(
+        Booking.location_id == location.id, Booking.ends_at > now,
+        Booking.status.in_((BookingStatus.HELD, BookingStatus.CONFIRMED))).order_by(Booking.starts_at))
+    return [b for b in rows if b.effective_status(now) in (BookingStatus.HELD, BookingStatus.CONFIRMED)]
+
+
+def _local(moment: datetime, zone: str) -> str:
+    try:
+        moment = moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = "UTC"
+    return f"{moment:%a %d %b %Y, %H:%M} ({zone})"
+
+
+def remove_location(practitioner: Practitioner, location_id: int, *, keep_bookings: bool = False) -> int:
+    """Take a place off the listing (search and booking stop offering it at once). People
+    with upcoming bookings there would still come, so while there are any this raises
+    Conflict (409, with ``upcoming_bookings`` and ``first_starts_at``) unless
+    ``keep_bookings``: then the bookings stay as they are, with the address they were
+    given. Returns how many upcoming bookings were kept."""
     location = get_location(practitioner, location_id)
+    upcoming = upcoming_bookings_at(location)
+    if upcoming and not keep_bookings:
+        n, first = len(upcoming), upcoming[0]
+        raise Conflict(
+            f"{n} upcoming booking{'s are' if n > 1 else ' is'} at {location.label}, the first on "
+            f"{_local(first.starts_at, first.timezone)}. Move or cancel {'them' if n > 1 else 'it'} first, or "
+            f"remove the place anyway: {'those bookings keep' if n > 1 else 'that booking keeps'} its address, "
+            f"so {'those people' if n > 1 else 'that person'} will still come there.",
+            extensions={"upcoming_bookings": n, "first_starts_at": first.starts_at.isoformat()})
     practitioner.locations.remove(location)
     db.session.flush()
+    return len(upcoming)

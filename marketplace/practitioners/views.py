@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.models import Role, User
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import Conflict, DomainError
 from marketplace.extensions import db
 from marketplace.notifications import services as notifications
 from marketplace.practitioners import services
@@ -130,7 +130,15 @@ def remove_location(location_id: int) -> Response:
     if isinstance(listing, Response):
         return listing
     # NotFound (404) for a location that is not on this practitioner's own listing.
-    services.remove_location(listing, location_id)
+    location = services.get_location(listing, location_id)
+    label = location.label
+    try:
+        kept = services.remove_location(listing, location_id, keep_bookings=request.form.get("keep_bookings") == "1")
+    except Conflict as exc:
+        # People are booked there: say so, and let the practitioner confirm or keep the place.
+        return render_template("practitioners/locations.html", form=LocationForm(formdata=None), listing=listing,
+                               show_coordinates=False, confirm_removal=(location, exc.detail))
     db.session.commit()
-    flash("Location removed.", "success")
+    flash(f"Removed {label}." + (f" The {kept} upcoming booking{'s' if kept > 1 else ''} there "
+                                 f"{'keep' if kept > 1 else 'keeps'} its address." if kept else ""), "success")
     return redirect(url_for("practitioners.locations"))

@@ -270,7 +270,7 @@ def test_removing_a_location_drops_its_hours_and_keeps_its_bookings(practitioner
     from tests.booking.helpers import confirmed_at
 
     booking = confirmed_at(seeker, practitioner, MONDAY_10)
-    remove_location(practitioner, clinic_id(practitioner))
+    remove_location(practitioner, clinic_id(practitioner), keep_bookings=True)
     db.session.commit()
     db.session.expire_all()
     left = db.session.scalars(select(WeeklyHours).where(WeeklyHours.practitioner_id == practitioner.id)).all()
