@@ -13,7 +13,8 @@ scheduler process (run one only).
 | task                       | every      | why                                            |
 |----------------------------|------------|------------------------------------------------|
 | bookings.release_expired   | 5 minutes  | holds last minutes; free the slot promptly     |
-| payments.reconcile         | 15 minutes | settle payments whose webhook went missing     |
+| payments.reconcile         | 15 minutes | settle payments whose webhook went missing;    |
+|                            |            | cancel those left open while Stripe was down   |
 | geo.backfill               | 15 minutes | name locations the geocoder could not name     |
 | bookings.remind            | 1 hour     | day-before reminders (each sent once)          |
 | credentials.sweep          | 1 day      | expire lapsed licences, warn of those expiring |

@@ -19,6 +19,7 @@ def reconcile() -> None:
     result = run()
     click.echo(f"Reconciled {result.checked} pending orders: {result.paid} paid, {result.failed} failed, "
                f"{result.expired} expired; {result.refunds_settled} refunds settled; "
+               f"{result.intents_closed} open payments of ended orders closed; "
                f"{result.errors} left for later (Stripe unreachable).")
     if result.errors:
         raise SystemExit(1)

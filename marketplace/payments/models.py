@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -59,6 +59,9 @@ class Order(TimestampMixin, db.Model):
         CheckConstraint("commission_percent BETWEEN 0 AND 100", name="commission_range"),
         CheckConstraint("(booking_id IS NULL) <> (enrollment_id IS NULL)", name="one_item"),
         Index("ix_order_status_expires", "status", "expires_at"),
+        # The few orders whose PaymentIntent is still to be cancelled (see payments.retries).
+        Index("ix_order_intent_left_open", "intent_left_open", postgresql_where=text("intent_left_open"),
+              sqlite_where=text("intent_left_open")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +84,9 @@ class Order(TimestampMixin, db.Model):
     paid_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The order ended unpaid but Stripe could not be reached to cancel its PaymentIntent:
+    # the reconcile job cancels it once Stripe answers (see payments.retries.cancel_intent).
+    intent_left_open: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     seeker: Mapped[User] = relationship()
     booking: Mapped[Booking | None] = relationship()

@@ -10,6 +10,7 @@ time; for a package, a new reservation.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import stripe as stripe_sdk
 
@@ -32,20 +33,60 @@ NO_LONGER_FREE = ("That time is no longer free, so nothing was charged for it. C
 
 
 def cancel_intent(order: Order) -> bool:
-    """*Stripe call.* An order that ended unpaid (declined, cancelled, expired) must not
-    be payable from a page still open somewhere: cancel its PaymentIntent. Harmless when
-    Stripe already ended it or it succeeded meanwhile (that payment is then refunded as
-    usual); if Stripe cannot be reached it stays open, and a payment made on it anyway
-confirms the time if still free or is refunded in full. Returns whether Stripe
-cancelled it."""
+    """*Stripe call*, after the caller's commit. An order that ended unpaid (declined,
+    cancelled, expired) must not be payable from a page still open somewhere: cancel its
+    PaymentIntent. Harmless when Stripe already ended it or it succeeded meanwhile (that
+    payment is then refunded as usual). If Stripe cannot be reached, the order is marked
+    ``intent_left_open`` (committed here) and the reconcile job cancels the intent once
+    Stripe answers; a payment made on it meanwhile confirms the time if still free or is
+    refunded in full. Returns whether Stripe cancelled it."""
     if order.status not in ENDED_UNPAID or not order.stripe_payment_intent_id:
         return False
     try:
         call(lambda: client().v1.payment_intents.cancel(order.stripe_payment_intent_id))
-    except (ServiceUnavailable, stripe_sdk.InvalidRequestError) as exc:
-        log.info("payment intent of order %s not cancelled: %s", order.id, exc)
+    except ServiceUnavailable as exc:
+        log.warning("payment intent of order %s left open for the reconcile job: %s", order.id, exc)
+        _left_open(order, True)
         return False
+    except stripe_sdk.InvalidRequestError as exc:  # already canceled, or it succeeded
+        log.info("payment intent of order %s not cancelled: %s", order.id, exc)
+        _left_open(order, False)
+        return False
+    _left_open(order, False)
     return True
+
+
+def _left_open(order: Order, value: bool) -> None:
+    if order.intent_left_open != value:
+        order.intent_left_open = value
+        db.session.commit()
+
+
+def close_left_open_intents(now: datetime | None = None) -> tuple[int, int]:
+    """*Stripe calls.* For every order marked ``intent_left_open``: read its PaymentIntent;
+    a payment that succeeded meanwhile is settled as the webhook would have (the time
+    confirmed if still free, else refunded); one still payable is cancelled. Commits per
+    order. Returns (closed, left for later because Stripe could not be reached)."""
+    from marketplace.payments.services import apply_payment_intent
+
+    closed = errors = 0
+    stripe = client()
+    for order in db.session.scalars(select(Order).where(Order.intent_left_open.is_(True)).order_by(Order.id)).all():
+        try:
+            intent = call(lambda: stripe.v1.payment_intents.retrieve(order.stripe_payment_intent_id))
+            if intent.status == "succeeded":
+                apply_payment_intent(intent, now=now)
+            elif intent.status == "processing":
+                continue  # Stripe decides shortly: its webhook, or the next run, settles it
+            elif intent.status != "canceled":
+                call(lambda: stripe.v1.payment_intents.cancel(order.stripe_payment_intent_id))
+            order.intent_left_open = False
+            db.session.commit()
+            closed += 1
+        except ServiceUnavailable:
+            db.session.rollback()
+            errors += 1
+    return closed, errors
 
 
 def retry_order(order: Order, seeker: User) -> Order:

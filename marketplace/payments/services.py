@@ -526,15 +526,18 @@ class ReconcileResult:
     failed: int = 0
     expired: int = 0
     refunds_settled: int = 0
+    intents_closed: int = 0  # of orders that ended unpaid while Stripe was unreachable
     errors: int = 0
 
 
 def reconcile(now: datetime | None = None) -> ReconcileResult:
     """*Stripe calls.* Read Stripe's state for every order left pending and every refund
     not settled, and settle them; expire unpaid orders past their time (cancelling their
-    PaymentIntent so it can no longer be paid). Commits after each order, so one bad
+    PaymentIntent so it can no longer be paid), and cancel the PaymentIntents of orders
+    that ended unpaid while Stripe was unreachable. Commits after each order, so one bad
     order does not undo the others."""
     from marketplace.core.errors import ServiceUnavailable
+    from marketplace.payments.retries import close_left_open_intents
 
     now = now or utcnow()
     result = ReconcileResult()
@@ -563,6 +566,9 @@ def reconcile(now: datetime | None = None) -> ReconcileResult:
         except ServiceUnavailable:
             db.session.rollback()
             result.errors += 1
+    # Before the refunds: a payment made on an intent left open may need one.
+    result.intents_closed, errors = close_left_open_intents(now)
+    result.errors += errors
     unsettled = db.session.scalars(select(Refund).where(Refund.status == RefundStatus.PENDING)).all()
     for refund in unsettled:
         try:

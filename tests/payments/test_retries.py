@@ -100,3 +100,69 @@ def test_the_failed_order_page_offers_to_try_again(app, client, sdk, now):
     response = client.get(f"/orders/{order.id}/pay")
     new = db.session.scalar(select(Order).where(Order.id != order.id))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/orders/{new.id}/pay")
+
+
+def _stripe_down(app) -> None:  # noqa: ANN001
+    from tests.payments.conftest import _free_port
+
+    app.config["STRIPE_API_BASE"] = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    app.extensions.pop("stripe_client", None)
+
+
+def _stripe_back(app, stripe_server: str) -> None:  # noqa: ANN001
+    app.config["STRIPE_API_BASE"] = stripe_server
+    app.extensions.pop("stripe_client", None)
+
+
+def _declined_while_stripe_is_down(app, client, sdk, booking) -> tuple[Order, str]:  # noqa: ANN001
+    """A declined card whose webhook arrives while our calls to Stripe fail: the slot is let
+    go, but the PaymentIntent cannot be cancelled yet."""
+    order = order_for(booking)
+    intent_id = start(order).payment_intent_id
+    with pytest.raises(stripe.CardError):
+        pay(sdk, intent_id, "pm_card_visa_chargeDeclined")
+    event = event_for(sdk, "payment_intent.payment_failed", intent_id)
+    _stripe_down(app)
+    assert deliver(client, event).status_code == 200
+    db.session.expire_all()
+    assert order.status is OrderStatus.FAILED and order.intent_left_open
+    assert sdk.v1.payment_intents.retrieve(intent_id).status == "requires_payment_method"  # still payable
+    return order, intent_id
+
+
+def test_a_payment_stripe_could_not_cancel_is_cancelled_by_the_next_reconcile(app, client, sdk, now, runner,
+                                                                              stripe_server):
+    _, _, booking = held_booking(app)
+    order, intent_id = _declined_while_stripe_is_down(app, client, sdk, booking)
+
+    down = runner.invoke(args=["payments", "reconcile"])
+    assert down.exit_code == 1 and "1 left for later" in down.output
+    db.session.expire_all()
+    assert order.intent_left_open
+
+    _stripe_back(app, stripe_server)
+    result = runner.invoke(args=["payments", "reconcile"])
+    assert result.exit_code == 0, result.output
+    assert "1 open payments of ended orders closed" in result.output
+    assert sdk.v1.payment_intents.retrieve(intent_id).status == "canceled"
+    with pytest.raises(stripe.InvalidRequestError):  # the page left open can no longer pay
+        pay(sdk, intent_id)
+    db.session.expire_all()
+    assert not order.intent_left_open and order.status is OrderStatus.FAILED
+    assert "0 open payments of ended orders closed" in runner.invoke(args=["payments", "reconcile"]).output
+
+
+def test_a_payment_made_on_an_intent_left_open_is_settled_by_the_reconcile(app, client, sdk, now, runner,
+                                                                           stripe_server):
+    """The page stayed open and the seeker tried another card before the intent was
+    cancelled; its webhook never came. The time is still free, so it is confirmed."""
+    _, _, booking = held_booking(app)
+    order, intent_id = _declined_while_stripe_is_down(app, client, sdk, booking)
+    _stripe_back(app, stripe_server)
+    pay(sdk, intent_id)  # a good card, on the old payment page
+
+    result = runner.invoke(args=["payments", "reconcile"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert order.status is OrderStatus.PAID and not order.intent_left_open
+    assert booking.status is BookingStatus.CONFIRMED
