@@ -98,6 +98,34 @@ def _forget_removed(concern_id: int, kind: str, key: str) -> None:
 
 
 @dataclass(frozen=True)
+class RemovedDefault:
+    """A packaged default phrase (``key`` its text) or relevance weight (``key`` the term
+    slug) an admin removed, with the weight it came with."""
+
+    concern: Concern
+    key: str
+    weight: float
+
+
+def removed_defaults(kind: str, concern: Concern | None = None) -> list[RemovedDefault]:
+    """The packaged defaults of ``kind`` ("phrase" or "relevance") an admin removed, which
+    loading the defaults skips (for the admin pages, to add one back), by concern name and
+    key; removals of an admin's own phrases or weights are not listed."""
+    defaults: dict[tuple[str, str], float] = {}
+    if kind == "phrase":
+        for phrase in DEFAULT_PHRASES:  # the first of a repeated phrase is the one loaded
+            defaults.setdefault((phrase.concern_slug, normalise_phrase(phrase.text)), phrase.weight)
+    else:
+        defaults = dict(RELEVANCE)
+    stmt = (select(RemovedMatchingEntry, Concern).join(Concern, Concern.id == RemovedMatchingEntry.concern_id)
+            .where(RemovedMatchingEntry.kind == kind).order_by(Concern.name, RemovedMatchingEntry.key))
+    if concern is not None:
+        stmt = stmt.where(RemovedMatchingEntry.concern_id == concern.id)
+    return [RemovedDefault(c, entry.key, defaults[(c.slug, entry.key)]) for entry, c in db.session.execute(stmt)
+            if (c.slug, entry.key) in defaults]
+
+
+@dataclass(frozen=True)
 class PhraseInput:
     concern_slug: str
     text: str

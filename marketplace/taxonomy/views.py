@@ -73,7 +73,8 @@ def _phrases_page(form: PhraseForm, concern_slug: str | None) -> str:
     groups = [(concern, list(items)) for concern, items in groupby(rows, key=lambda p: p.concern)]
     q = request.args.get("q", "").strip()[:TRY_MAX]
     return render_template("taxonomy/phrases.html", form=form, concerns=concerns, selected=selected, groups=groups,
-                           total=len(rows), q=q, trial=_trial(q), version=matching_version())
+                           total=len(rows), q=q, trial=_trial(q), version=matching_version(),
+                           removed=matching_data.removed_defaults("phrase", selected))
 
 
 @bp.get("/phrases")
@@ -135,7 +136,8 @@ def _relevance_page(form: RelevanceForm, concern_slug: str | None) -> str:
     add_form = RelevanceForm(formdata=None) if failed_row else form
     return render_template("taxonomy/relevance.html", form=form, add_form=_relevance_form(add_form, concerns, selected),
                            concerns=concerns, selected=selected, rows=rows, names=matching_data.term_names(),
-                           failed_row=failed_row, version=matching_version())
+                           failed_row=failed_row, version=matching_version(),
+                           removed=matching_data.removed_defaults("relevance", selected) if selected else [])
 
 
 @bp.get("/relevance")

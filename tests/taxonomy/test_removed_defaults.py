@@ -99,4 +99,36 @@ def test_the_admin_page_says_a_removed_default_stays_removed(app, admin_client):
 
     _load_as_a_deploy_does(app)
     page = text(admin_client.get("/admin/matching/phrases?concern=sciatica"))
-    assert "radiculopathy" not in page and "pinched nerve" in page
+    assert '<td data-label="Phrase">radiculopathy</td>' not in page
+    assert '<td data-label="Phrase">pinched nerve</td>' in page
+    assert "“radiculopathy” → Sciatica (0.9)" in page  # listed as a default removed, to add back
+
+
+def test_the_admin_pages_list_removed_defaults_and_add_them_back(app, admin, admin_client):
+    matching_data.remove_phrase(_phrase("sciatica", "radiculopathy").id, admin)
+    matching_data.remove_relevance("sciatica", "chiropractic", admin)
+    db.session.commit()
+
+    page = text(admin_client.get("/admin/matching/phrases?concern=sciatica"))
+    assert "Default phrases you removed" in page and "“radiculopathy” → Sciatica (0.9)" in page
+    assert '<input type="hidden" name="text" value="radiculopathy">' in page
+    response = post(admin_client, "/admin/matching/phrases",
+                    {"concern": "sciatica", "text": "radiculopathy", "weight": "0.9"})  # its "Add back" button
+    assert response.status_code == 302
+    assert _phrase("sciatica", "radiculopathy").weight == 0.9 and _slugs("radiculopathy") == ["sciatica"]
+    assert "Default phrases you removed" not in text(admin_client.get("/admin/matching/phrases?concern=sciatica"))
+
+    page = text(admin_client.get("/admin/matching/relevance?concern=sciatica"))
+    assert "Default weights you removed" in page and "Set Chiropractic back to 0.5" in page
+    assert '<input type="hidden" name="term" value="chiropractic">' in page
+    assert post(admin_client, "/admin/matching/relevance",
+                {"concern": "sciatica", "term": "chiropractic", "weight": "0.5"}).status_code == 302
+    assert current_relevance()[("sciatica", "chiropractic")] == 0.5
+    assert "Default weights you removed" not in text(admin_client.get("/admin/matching/relevance?concern=sciatica"))
+
+
+def test_only_packaged_defaults_are_listed_as_removed(app, admin):
+    phrase = matching_data.add_phrase(PhraseInput("sciatica", "tennis back", 0.7), admin)
+    matching_data.remove_phrase(phrase.id, admin)
+    db.session.commit()
+    assert matching_data.removed_defaults("phrase") == []
