@@ -42,24 +42,19 @@ def cancel_intent(order: Order) -> bool:
     refunded in full. Returns whether Stripe cancelled it."""
     if order.status not in ENDED_UNPAID or not order.stripe_payment_intent_id:
         return False
+    cancelled = left_open = False
     try:
         call(lambda: client().v1.payment_intents.cancel(order.stripe_payment_intent_id))
+        cancelled = True
     except ServiceUnavailable as exc:
         log.warning("payment intent of order %s left open for the reconcile job: %s", order.id, exc)
-        _left_open(order, True)
-        return False
+        left_open = True
     except stripe_sdk.InvalidRequestError as exc:  # already canceled, or it succeeded
         log.info("payment intent of order %s not cancelled: %s", order.id, exc)
-        _left_open(order, False)
-        return False
-    _left_open(order, False)
-    return True
-
-
-def _left_open(order: Order, value: bool) -> None:
-    if order.intent_left_open != value:
-        order.intent_left_open = value
+    if order.intent_left_open != left_open:
+        order.intent_left_open = left_open
         db.session.commit()
+    return cancelled
 
 
 def close_left_open_intents(now: datetime | None = None) -> tuple[int, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
@@ -236,23 +235,21 @@ def get_location(practitioner: Practitioner, location_id: int) -> Location:
 
 
 def upcoming_bookings_at(location: Location, now: datetime | None = None) -> list:
-    """The bookings people still expect to keep at ``location``: held (and not expired) or
-    confirmed, not yet over; soonest first."""
-    from marketplace.booking.models import Booking, BookingStatus
+    """The bookings people still expect to keep at ``location``: active (an unexpired hold
+    or a confirmed session) and not yet over; soonest first."""
+    from marketplace.booking.models import Booking
+    from marketplace.booking.queries import active_condition
 
     now = now or utcnow()
-    rows = db.session.scalars(select(Booking).where(
-        Booking.location_id == location.id, Booking.ends_at > now,
-        Booking.status.in_((BookingStatus.HELD, BookingStatus.CONFIRMED))).order_by(Booking.starts_at))
-    return [b for b in rows if b.effective_status(now) in (BookingStatus.HELD, BookingStatus.CONFIRMED)]
+    return list(db.session.scalars(select(Booking).where(
+        Booking.location_id == location.id, Booking.ends_at > now, active_condition(now)).order_by(Booking.starts_at)))
 
 
 def _local(moment: datetime, zone: str) -> str:
-    try:
-        moment = moment.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = "UTC"
-    return f"{moment:%a %d %b %Y, %H:%M} ({zone})"
+    from marketplace.booking.slots import zone as zone_of
+
+    tz = zone_of(zone)
+    return f"{moment.astimezone(tz):%a %d %b %Y, %H:%M} ({tz.key})"
 
 
 def remove_location(practitioner: Practitioner, location_id: int, *, keep_bookings: bool = False) -> int:

@@ -82,19 +82,29 @@ def concern_by_slug(slug: str, field: str = "concern") -> Concern:
     return concern
 
 
+def _removal(concern_id: int, kind: str, key: str) -> tuple:
+    return (RemovedMatchingEntry.concern_id == concern_id, RemovedMatchingEntry.kind == kind,
+            RemovedMatchingEntry.key == key)
+
+
 def _remember_removed(concern_id: int, kind: str, key: str) -> None:
     """Record that an admin removed this phrase or weight (see RemovedMatchingEntry)."""
-    if db.session.scalar(select(RemovedMatchingEntry.id).where(
-            RemovedMatchingEntry.concern_id == concern_id, RemovedMatchingEntry.kind == kind,
-            RemovedMatchingEntry.key == key)) is None:
+    if db.session.scalar(select(RemovedMatchingEntry.id).where(*_removal(concern_id, kind, key))) is None:
         db.session.add(RemovedMatchingEntry(concern_id=concern_id, kind=kind, key=key))
 
 
 def _forget_removed(concern_id: int, kind: str, key: str) -> None:
     """An admin added the phrase or set the weight again: it is theirs, not a removal."""
-    db.session.execute(delete(RemovedMatchingEntry).where(
-        RemovedMatchingEntry.concern_id == concern_id, RemovedMatchingEntry.kind == kind,
-        RemovedMatchingEntry.key == key))
+    db.session.execute(delete(RemovedMatchingEntry).where(*_removal(concern_id, kind, key)))
+
+
+def _default_phrases() -> dict[tuple[str, str], float]:
+    """The packaged phrases as loaded: (concern slug, normalised text) -> weight, the first
+    of a repeated phrase winning."""
+    defaults: dict[tuple[str, str], float] = {}
+    for phrase in DEFAULT_PHRASES:
+        defaults.setdefault((phrase.concern_slug, normalise_phrase(phrase.text)), phrase.weight)
+    return defaults
 
 
 @dataclass(frozen=True)
@@ -111,12 +121,7 @@ def removed_defaults(kind: str, concern: Concern | None = None) -> list[RemovedD
     """The packaged defaults of ``kind`` ("phrase" or "relevance") an admin removed, which
     loading the defaults skips (for the admin pages, to add one back), by concern name and
     key; removals of an admin's own phrases or weights are not listed."""
-    defaults: dict[tuple[str, str], float] = {}
-    if kind == "phrase":
-        for phrase in DEFAULT_PHRASES:  # the first of a repeated phrase is the one loaded
-            defaults.setdefault((phrase.concern_slug, normalise_phrase(phrase.text)), phrase.weight)
-    else:
-        defaults = dict(RELEVANCE)
+    defaults = _default_phrases() if kind == "phrase" else RELEVANCE
     stmt = (select(RemovedMatchingEntry, Concern).join(Concern, Concern.id == RemovedMatchingEntry.concern_id)
             .where(RemovedMatchingEntry.kind == kind).order_by(Concern.name, RemovedMatchingEntry.key))
     if concern is not None:
@@ -295,13 +300,11 @@ def load_default_matching_data() -> int:
         select(RemovedMatchingEntry.concern_id, RemovedMatchingEntry.kind, RemovedMatchingEntry.key))}
     have_phrases = set(db.session.execute(select(ConcernPhrase.concern_id, ConcernPhrase.text)).all())
     new_phrases = []
-    for phrase in DEFAULT_PHRASES:
-        concern_id = concern_ids.get(phrase.concern_slug)
-        key = (concern_id, normalise_phrase(phrase.text))
-        if concern_id is None or key in have_phrases or (concern_id, "phrase", key[1]) in removed:
+    for (concern_slug, text), weight in _default_phrases().items():
+        concern_id = concern_ids.get(concern_slug)
+        if concern_id is None or (concern_id, text) in have_phrases or (concern_id, "phrase", text) in removed:
             continue
-        have_phrases.add(key)
-        new_phrases.append({"concern_id": concern_id, "text": key[1], "weight": phrase.weight})
+        new_phrases.append({"concern_id": concern_id, "text": text, "weight": weight})
     have_weights = set(db.session.execute(select(RelevanceWeight.concern_id, RelevanceWeight.term_slug)).all())
     new_weights = []
     for (concern_slug, term_slug), weight in RELEVANCE.items():
