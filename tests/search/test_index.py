@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from marketplace.booking.models import WeeklyHours
+from marketplace.booking.queries import next_available
 from marketplace.extensions import db
+from marketplace.packages.models import Package
+from marketplace.packages.queries import is_sellable
 from marketplace.practitioners.models import Practitioner
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 from marketplace.verification import queries
@@ -69,6 +73,27 @@ def test_seed_synthetic_adds_verified_practitioners_with_a_progress_bar(runner, 
     assert before == after
     # Ordinary writes still work after the bulk load (ids and sequences moved on).
     make_verified_practitioner(app)
+
+
+def test_synthetic_practitioners_keep_hours_and_sell_packages_a_seeker_can_see(runner, client):
+    """The bench's data reads like a live marketplace's: most listings can be booked, and
+    some sell a course of care (a few with a partner) that is on sale and shown."""
+    runner.invoke(args=["seed", "synthetic", "--practitioners", "400"])
+    ids = db.session.scalars(select(Practitioner.id)).all()
+    with_hours = db.session.scalar(select(func.count(func.distinct(WeeklyHours.practitioner_id))))
+    assert 0.6 * len(ids) < with_hours < 0.9 * len(ids)
+    assert len(next_available(ids)) == with_hours  # every one of them has an opening within four weeks
+    packages = db.session.scalars(select(Package)).all()
+    assert packages and all(is_sellable(p) for p in packages)
+    assert any(p.partners for p in packages)
+    package = packages[0]
+    concern = package.concerns[0].slug
+    owner = package.owner
+    location = owner.locations[0]
+    body = client.get("/api/v1/search", query_string={"concern": concern, "lat": location.lat, "lon": location.lon,
+                                                      "radius_km": 1, "mode": "in_person"}).get_json()
+    shown = next(r for r in body["results"] if r["practitioner"]["id"] == owner.id)
+    assert package.id in [k["id"] for k in shown["packages"]]
 
 
 def test_synthetic_practitioners_are_found_by_search(runner, client):
