@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.booking import slots
@@ -20,7 +21,7 @@ from marketplace.booking.models import (
     DEFAULT_TIMEZONE, AvailabilityException, Booking, BookingSettings, BookingStatus, ExceptionKind, WeeklyHours,
 )
 from marketplace.core.clock import utcnow
-from marketplace.core.models import in_ids
+from marketplace.core.models import UTCDateTime, in_ids
 from marketplace.extensions import db
 from marketplace.practitioners.models import Fee, Location, Practitioner
 
@@ -187,7 +188,7 @@ def rules_of(rows: Iterable[AvailabilityException], location_id: int | None) -> 
 def active_condition(at: datetime | None = None):  # noqa: ANN201
     """SQL condition on Booking: it occupies its time at ``at`` (an unexpired hold, or a
     confirmed, attended or no-show session)."""
-    at = at or utcnow()
+    at = utcnow() if at is None else at  # a time, or a bound parameter
     return or_(
         Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW]),
         and_(Booking.status == BookingStatus.HELD, Booking.hold_expires_at > at),
@@ -206,19 +207,25 @@ def overlapping(practitioner_id: int, start: datetime, end: datetime, *, at: dat
     return stmt
 
 
+# Built once: a results page asks it on every search.
+_BUSY = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at).where(
+    in_ids(Booking.practitioner_id), Booking.starts_at < bindparam("end"), Booking.ends_at > bindparam("start"),
+    active_condition(bindparam("at", type_=UTCDateTime())),
+)
+
+
 def busy_intervals(practitioner_ids: Sequence[int], start: datetime, end: datetime, *,
                    at: datetime | None = None, exclude_id: int | None = None) -> dict[int, list[slots.Interval]]:
     """Occupied time per practitioner in [start, end) (one query for the whole page)."""
     out: dict[int, list[slots.Interval]] = defaultdict(list)
     if not practitioner_ids:
         return out
-    stmt = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at).where(
-        Booking.practitioner_id.in_(list(practitioner_ids)), Booking.starts_at < end, Booking.ends_at > start,
-        active_condition(at),
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(Booking.id != exclude_id)
-    for pid, s, e in db.session.execute(stmt):
+    params = {"ids": list(practitioner_ids), "start": start, "end": end, "at": utcnow() if at is None else at}
+    if exclude_id is None:
+        rows = db.session.execute(_BUSY, params)
+    else:
+        rows = db.session.execute(_BUSY.where(Booking.id != exclude_id), params)
+    for pid, s, e in rows:
         out[pid].append(slots.Interval(s, e))
     return out
 
@@ -271,6 +278,22 @@ _HOURS = (select(WeeklyHours.practitioner_id, WeeklyHours.location_id, WeeklyHou
                  WeeklyHours.end_time).where(in_ids(WeeklyHours.practitioner_id)))
 
 
+_OFFERS_ONLINE = select(Practitioner.id, Practitioner.offers_online).where(in_ids(Practitioner.id))
+_PLACES = (select(Location.id, Location.practitioner_id, Location.timezone)
+           .where(in_ids(Location.practitioner_id)).order_by(Location.id))
+_FEE_MINUTES = select(Fee.practitioner_id, Fee.minutes).where(in_ids(Fee.practitioner_id))
+_SETTINGS = select(BookingSettings).where(in_ids(BookingSettings.practitioner_id))
+_EXCEPTIONS = select(AvailabilityException).where(in_ids(AvailabilityException.practitioner_id),
+                                                  AvailabilityException.ends_on >= bindparam("from_day"))
+
+
+@lru_cache(maxsize=512)
+def _page_defaults(timezone: str) -> BookingSettings:
+    """The default settings in one zone, shared by every practitioner on a page who kept
+    them (never added to a session: read only)."""
+    return _defaults(0, timezone)
+
+
 def next_available(practitioner_ids: Sequence[int], after: datetime | None = None) -> dict[int, datetime]:
     """The first open start (UTC) after ``after`` for each practitioner, at any place,
     for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
@@ -283,40 +306,39 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     ids = sorted(set(practitioner_ids))
     if not ids:
         return {}
+    connection = db.session.connection()
     hours_by: dict[int, list] = defaultdict(list)  # rows with WeeklyHours' fields, not entities
-    for row in db.session.connection().execute(_HOURS, {"ids": ids}):
+    for row in connection.execute(_HOURS, {"ids": ids}):
         hours_by[row.practitioner_id].append(row)
     with_hours = [pid for pid in ids if hours_by.get(pid)]
     if not with_hours:
         return {}
-    practitioners = {p.id: p for p in db.session.scalars(select(Practitioner).where(Practitioner.id.in_(with_hours)))}
-    locations: dict[int, list[Location]] = defaultdict(list)
-    for loc in db.session.scalars(select(Location).where(Location.practitioner_id.in_(with_hours)).order_by(Location.id)):
+    # Rows with the few fields the slots need, not entities: a results page asks this on
+    # every search.
+    online = dict(connection.execute(_OFFERS_ONLINE, {"ids": with_hours}).all())
+    locations: dict[int, list] = defaultdict(list)
+    for loc in connection.execute(_PLACES, {"ids": with_hours}):
         locations[loc.practitioner_id].append(loc)
-    settings_rows = {s.practitioner_id: s for s in
-                     db.session.scalars(select(BookingSettings).where(BookingSettings.practitioner_id.in_(with_hours)))}
+    settings_rows = {s.practitioner_id: s for s in db.session.scalars(_SETTINGS, {"ids": with_hours})}
     shortest: dict[int, int] = {}
-    for pid, minutes in db.session.execute(select(Fee.practitioner_id, Fee.minutes).where(Fee.practitioner_id.in_(with_hours))):
+    for pid, minutes in connection.execute(_FEE_MINUTES, {"ids": with_hours}):
         shortest[pid] = min(minutes, shortest.get(pid, minutes))
     horizon = after + timedelta(days=NEXT_AVAILABLE_HORIZON_DAYS)
     exceptions_by: dict[int, list[AvailabilityException]] = defaultdict(list)
-    for row in db.session.scalars(select(AvailabilityException).where(
-            AvailabilityException.practitioner_id.in_(with_hours),
-            AvailabilityException.ends_on >= (after - timedelta(days=1)).date())):
+    for row in db.session.scalars(_EXCEPTIONS, {"ids": with_hours, "from_day": (after - timedelta(days=1)).date()}):
         exceptions_by[row.practitioner_id].append(row)
     busy = busy_intervals(with_hours, after - timedelta(hours=12), horizon + timedelta(hours=12), at=after)
 
     found: dict[int, datetime] = {}
     for pid in with_hours:
-        practitioner = practitioners.get(pid)
-        if practitioner is None:
+        if pid not in online:
             continue
         locs = locations.get(pid, [])
         timezone = next((loc.timezone for loc in locs if loc.timezone and slots.is_valid_zone(loc.timezone)),
                         DEFAULT_TIMEZONE)
-        settings = settings_rows.get(pid) or _defaults(pid, timezone)
+        settings = settings_rows.get(pid) or _page_defaults(timezone)
         rules = limits(settings, shortest.get(pid, 60), after)
-        places: list[Location | None] = list(locs) + ([None] if practitioner.offers_online else [])
+        places: list = list(locs) + ([None] if online[pid] else [])
         best: datetime | None = None
         for place in places:
             location_id = place.id if place else None

@@ -150,16 +150,15 @@ def _days(start: datetime, end: datetime, tz: ZoneInfo) -> Iterator[date]:
 
 
 def open_intervals(openings: Sequence[Opening], rules: Sequence[DateRule], tz: ZoneInfo,
-                   start: datetime, end: datetime) -> list[Interval]:
+                   start: datetime, end: datetime) -> Iterator[Interval]:
     """The open time between ``start`` and ``end`` (aware), as UTC intervals, one per
-    local opening range (not clipped to the window)."""
-    out: list[Interval] = []
+    local opening range (not clipped to the window), day by day: a caller that wants the
+    first opening stops after the first open day instead of working out four weeks."""
     for day in _days(start, end, tz):
         for a, b in day_openings(day, openings, rules):
             interval = Interval(local_to_utc(day, a, tz), local_to_utc(day, b, tz))
             if interval.end > interval.start and interval.start < end and interval.end > start:
-                out.append(interval)
-    return out
+                yield interval
 
 
 def is_clear(candidate: Interval, busy: Sequence[Interval], buffer: timedelta) -> bool:

@@ -2,7 +2,7 @@
 
 "On sale" is decided at query time, like visibility: a package sells only while its
 status is ``on_sale``, its owner is visible, and every component's practitioner holds a
-live credential for that component's modality (``verification.queries.verified_pairs``,
+live credential for that component's modality (``verification.queries.verified_pair_condition``,
 which also drops suspended and disabled accounts). A lapsed licence takes a package off
 sale the day after it expires without anyone acting; no sweep is needed for that.
 """
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Date, Select, and_, bindparam, exists, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
@@ -33,19 +33,21 @@ from marketplace.verification import queries as verification
 
 
 def sellable_condition(on: date | None = None):  # noqa: ANN201
-    """SQL condition on Package: on sale right now (see the module docstring)."""
-    on = on or today()
-    pairs = verification.verified_pairs(on).subquery()
+    """SQL condition on Package: on sale right now (see the module docstring). Every part
+    is correlated to the package, so a page that asks about a few packages reads a few
+    credentials, not every practitioner's."""
+    on = today() if on is None else on  # a date, or a bound parameter
     unverified = (
         select(PackageComponent.id)
         .where(PackageComponent.package_id == Package.id,
-               ~exists(select(1).select_from(pairs).where(
-                   pairs.c.practitioner_id == PackageComponent.practitioner_id,
-                   pairs.c.modality_id == PackageComponent.modality_id)))
+               ~verification.verified_pair_condition(PackageComponent.practitioner_id, PackageComponent.modality_id,
+                                                     on))
     )
+    owner = aliased(Practitioner)
     return and_(
         Package.status == PackageStatus.ON_SALE,
-        Package.owner_id.in_(select(Practitioner.id).where(verification.visible_condition(on))),
+        exists(select(1).select_from(owner).where(owner.id == Package.owner_id,
+                                                  verification.visible_condition(on, owner))),
         exists(select(PackageComponent.id).where(PackageComponent.package_id == Package.id)),
         ~exists(unverified),
     )
@@ -208,6 +210,14 @@ def on_sale(concern: str | None = None, near: tuple[float, float, float] | None 
 _DELIVERED = (select(PackageComponent.package_id)
               .where(in_ids(PackageComponent.practitioner_id)).distinct())
 
+# Which of some packages (``packages``) are on sale on a day (``on``) and target any of
+# some concerns (``slugs``): built once too.
+_ON_SALE_FOR_PAGE = sellable(bindparam("on", type_=Date)).options(*_LOAD).where(
+    in_ids(Package.id, "packages"),
+    exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
+           .where(package_concern.c.package_id == Package.id, Concern.slug.in_(bindparam("slugs", expanding=True)))),
+)
+
 
 def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
                  on: date | None = None) -> dict[int, list[PackageSummary]]:
@@ -223,12 +233,8 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
     delivered = db.session.connection().execute(_DELIVERED, {"ids": ids}).scalars().all()
     if not delivered:
         return out
-    stmt = sellable(on).options(*_LOAD).where(
-        Package.id.in_(delivered),
-        exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
-               .where(package_concern.c.package_id == Package.id, Concern.slug.in_(slugs))),
-    )
-    for package in db.session.scalars(stmt).unique():
+    params = {"packages": delivered, "slugs": slugs, "on": on or today()}
+    for package in db.session.scalars(_ON_SALE_FOR_PAGE, params).unique():
         item = summary(package)
         for pid in package.deliverer_ids:
             if pid in out:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Sequence
 
 from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
@@ -38,11 +39,34 @@ def verified_pairs(on: date | None = None) -> Select[tuple[int, int]]:
     )
 
 
-def visible_condition(on: date | None = None):  # noqa: ANN201
-    """SQL condition on Practitioner: visible to the public right now."""
-    on = on or today()
+def verified_pair_condition(practitioner_id, modality_id, on: date | None = None):  # noqa: ANN001, ANN201
+    """SQL condition, correlated to the caller's columns: this practitioner is verified for
+    this modality right now (the pair is one of :func:`verified_pairs`). Built for a few
+    rows at a time (a package's components), where reading every verified pair would
+    cost as much as there are practitioners."""
+    on = today() if on is None else on  # a date, or a bound parameter
+    # Aliases: a caller's own query may read practitioner or user, and this must not
+    # correlate to those.
+    holder, account = aliased(Practitioner), aliased(User)
+    return exists(
+        select(1).select_from(Credential)
+        .join(credential_modality, credential_modality.c.credential_id == Credential.id)
+        .join(practitioner_modality, and_(
+            practitioner_modality.c.practitioner_id == Credential.practitioner_id,
+            practitioner_modality.c.modality_id == credential_modality.c.modality_id,
+        ))
+        .join(holder, holder.id == Credential.practitioner_id)
+        .join(account, account.id == holder.user_id)
+        .where(Credential.practitioner_id == practitioner_id, credential_modality.c.modality_id == modality_id,
+               live_credential_condition(on), holder.is_suspended.is_(False), account.is_disabled.is_(False))
+    )
+
+
+def visible_condition(on: date | None = None, practitioner=Practitioner):  # noqa: ANN001, ANN201
+    """SQL condition on Practitioner (or an alias of it): visible to the public right now."""
+    on = today() if on is None else on  # a date, or a bound parameter
     return and_(
-        Practitioner.is_suspended.is_(False),
+        practitioner.is_suspended.is_(False),
         exists(
             select(1)
             .select_from(Credential)
@@ -51,9 +75,9 @@ def visible_condition(on: date | None = None):  # noqa: ANN201
                 practitioner_modality.c.practitioner_id == Credential.practitioner_id,
                 practitioner_modality.c.modality_id == credential_modality.c.modality_id,
             ))
-            .where(Credential.practitioner_id == Practitioner.id, live_credential_condition(on))
+            .where(Credential.practitioner_id == practitioner.id, live_credential_condition(on))
         ),
-        exists(select(1).where(User.id == Practitioner.user_id, User.is_disabled.is_(False))),
+        exists(select(1).where(User.id == practitioner.user_id, User.is_disabled.is_(False))),
     )
 
 
