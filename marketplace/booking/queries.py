@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.booking import slots
@@ -278,20 +278,45 @@ _HOURS = (select(WeeklyHours.practitioner_id, WeeklyHours.location_id, WeeklyHou
                  WeeklyHours.end_time).where(in_ids(WeeklyHours.practitioner_id)))
 
 
-_OFFERS_ONLINE = select(Practitioner.id, Practitioner.offers_online).where(in_ids(Practitioner.id))
-_PLACES = (select(Location.id, Location.practitioner_id, Location.timezone)
-           .where(in_ids(Location.practitioner_id)).order_by(Location.id))
-_FEE_MINUTES = select(Fee.practitioner_id, Fee.minutes).where(in_ids(Fee.practitioner_id))
-_SETTINGS = select(BookingSettings).where(in_ids(BookingSettings.practitioner_id))
+# Who the page's practitioners are, as far as their slots go, in one statement: whether
+# they see people online, their locations (zone), their shortest fee and their booking
+# settings (NULL when they kept the defaults). One row per location.
+_PEOPLE = (
+    select(Practitioner.id.label("practitioner_id"), Practitioner.offers_online,
+           Location.id.label("location_id"), Location.timezone.label("location_timezone"),
+           select(func.min(Fee.minutes)).where(Fee.practitioner_id == Practitioner.id).scalar_subquery()
+           .label("shortest"),
+           BookingSettings.timezone, BookingSettings.buffer_minutes, BookingSettings.min_notice_minutes,
+           BookingSettings.max_days_ahead)
+    .outerjoin(Location, Location.practitioner_id == Practitioner.id)
+    .outerjoin(BookingSettings, BookingSettings.practitioner_id == Practitioner.id)
+    .where(in_ids(Practitioner.id))
+    .order_by(Practitioner.id, Location.id)
+)
 _EXCEPTIONS = select(AvailabilityException).where(in_ids(AvailabilityException.practitioner_id),
                                                   AvailabilityException.ends_on >= bindparam("from_day"))
 
 
+class _Settings(NamedTuple):
+    """The booking settings the slots read (what :func:`limits` and :func:`channel_zone`
+    take from a BookingSettings)."""
+
+    timezone: str
+    buffer_minutes: int
+    min_notice_minutes: int
+    max_days_ahead: int
+
+
+class _Place(NamedTuple):
+    id: int
+    timezone: str | None
+
+
 @lru_cache(maxsize=512)
-def _page_defaults(timezone: str) -> BookingSettings:
-    """The default settings in one zone, shared by every practitioner on a page who kept
-    them (never added to a session: read only)."""
-    return _defaults(0, timezone)
+def _page_defaults(timezone: str) -> _Settings:
+    """The default settings in one zone (for practitioners who kept them)."""
+    d = _defaults(0, timezone)
+    return _Settings(d.timezone, d.buffer_minutes, d.min_notice_minutes, d.max_days_ahead)
 
 
 def next_available(practitioner_ids: Sequence[int], after: datetime | None = None) -> dict[int, datetime]:
@@ -299,30 +324,38 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
     in the next four weeks (or no hours at all) are left out.
 
-    Built for a results page: six queries for the whole page, however many ids. It does
-    not check visibility; callers pass practitioners they already show.
+    Built for a results page: four small queries for the whole page, however many ids,
+    each built once. It does not check visibility; callers pass practitioners they
+    already show.
     """
     after = after or utcnow()
     ids = sorted(set(practitioner_ids))
     if not ids:
         return {}
     connection = db.session.connection()
-    hours_by: dict[int, list] = defaultdict(list)  # rows with WeeklyHours' fields, not entities
+    # Each practitioner's weekly openings, by place (location id, None online).
+    hours_by: dict[int, dict[int | None, list[slots.Opening]]] = defaultdict(lambda: defaultdict(list))
     for row in connection.execute(_HOURS, {"ids": ids}):
-        hours_by[row.practitioner_id].append(row)
+        hours_by[row.practitioner_id][row.location_id].append(slots.Opening(row.weekday, row.start_time, row.end_time))
     with_hours = [pid for pid in ids if hours_by.get(pid)]
     if not with_hours:
         return {}
     # Rows with the few fields the slots need, not entities: a results page asks this on
     # every search.
-    online = dict(connection.execute(_OFFERS_ONLINE, {"ids": with_hours}).all())
-    locations: dict[int, list] = defaultdict(list)
-    for loc in connection.execute(_PLACES, {"ids": with_hours}):
-        locations[loc.practitioner_id].append(loc)
-    settings_rows = {s.practitioner_id: s for s in db.session.scalars(_SETTINGS, {"ids": with_hours})}
+    online: dict[int, bool] = {}
+    locations: dict[int, list[_Place]] = defaultdict(list)
+    settings_rows: dict[int, _Settings] = {}
     shortest: dict[int, int] = {}
-    for pid, minutes in connection.execute(_FEE_MINUTES, {"ids": with_hours}):
-        shortest[pid] = min(minutes, shortest.get(pid, minutes))
+    for row in connection.execute(_PEOPLE, {"ids": with_hours}):
+        pid = row.practitioner_id
+        online[pid] = row.offers_online
+        if row.location_id is not None:
+            locations[pid].append(_Place(row.location_id, row.location_timezone))
+        if row.buffer_minutes is not None:
+            settings_rows[pid] = _Settings(row.timezone, row.buffer_minutes, row.min_notice_minutes,
+                                           row.max_days_ahead)
+        if row.shortest is not None:
+            shortest[pid] = row.shortest
     horizon = after + timedelta(days=NEXT_AVAILABLE_HORIZON_DAYS)
     exceptions_by: dict[int, list[AvailabilityException]] = defaultdict(list)
     for row in db.session.scalars(_EXCEPTIONS, {"ids": with_hours, "from_day": (after - timedelta(days=1)).date()}):
@@ -342,7 +375,7 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
         best: datetime | None = None
         for place in places:
             location_id = place.id if place else None
-            openings = openings_of(hours_by[pid], location_id)
+            openings = hours_by[pid].get(location_id, [])
             date_rules = rules_of(exceptions_by.get(pid, []), location_id)
             if not openings and not any(r.is_open for r in date_rules):
                 continue

@@ -251,7 +251,28 @@ def test_next_available_takes_a_handful_of_queries_for_twenty_practitioners(app,
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert set(found) == set(ids)
-    assert len(statements) <= 8
+    # Hours; who they are (places, fees, settings); exceptions; bookings.
+    assert len(statements) <= 4
+
+
+def test_next_available_follows_each_practitioners_own_settings_and_places(app, now):
+    """A page mixes practitioners: one asks a day's notice, one sees people online only in
+    hours they no longer offer, one keeps the defaults."""
+    from tests.booking.helpers import london_practitioner
+
+    careful = london_practitioner(app, display_name="Careful")
+    set_hours(careful, min_notice_minutes=24 * 60)
+    offline = london_practitioner(app, display_name="No longer online", offers_online=True)
+    set_hours(offline, {None: {d: [("07:00", "20:00")] for d in range(7)}})
+    offline.offers_online = False
+    db.session.commit()
+    plain = london_practitioner(app, display_name="Plain")
+    set_hours(plain)
+    found = queries.next_available([careful.id, offline.id, plain.id], now)
+    # Wednesday 08:00 now: a day's notice makes Thursday 09:00 the first start.
+    assert found[careful.id] == local(2026, 3, 26, 9).astimezone(UTC)
+    assert offline.id not in found  # online hours, and no online sessions offered
+    assert found[plain.id] == local(2026, 3, 25, 9).astimezone(UTC)
 
 
 def test_an_expired_licence_stops_new_holds(practitioner, seeker):
