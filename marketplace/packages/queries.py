@@ -37,18 +37,18 @@ def sellable_condition(on: date | None = None):  # noqa: ANN201
     is correlated to the package, so a page that asks about a few packages reads a few
     credentials, not every practitioner's."""
     on = today() if on is None else on  # a date, or a bound parameter
+    # Aliases: a caller may read components and practitioners in its own query.
+    part, owner = aliased(PackageComponent), aliased(Practitioner)
     unverified = (
-        select(PackageComponent.id)
-        .where(PackageComponent.package_id == Package.id,
-               ~verification.verified_pair_condition(PackageComponent.practitioner_id, PackageComponent.modality_id,
-                                                     on))
+        select(part.id)
+        .where(part.package_id == Package.id,
+               ~verification.verified_pair_condition(part.practitioner_id, part.modality_id, on))
     )
-    owner = aliased(Practitioner)
     return and_(
         Package.status == PackageStatus.ON_SALE,
         exists(select(1).select_from(owner).where(owner.id == Package.owner_id,
                                                   verification.visible_condition(on, owner))),
-        exists(select(PackageComponent.id).where(PackageComponent.package_id == Package.id)),
+        exists(select(part.id).where(part.package_id == Package.id)),
         ~exists(unverified),
     )
 
@@ -211,32 +211,60 @@ _DELIVERED = (select(PackageComponent.package_id)
               .where(in_ids(PackageComponent.practitioner_id)).distinct())
 
 # Which of some packages (``packages``) are on sale on a day (``on``) and target any of
-# some concerns (``slugs``): built once too.
-_ON_SALE_FOR_PAGE = sellable(bindparam("on", type_=Date)).options(*_LOAD).where(
-    in_ids(Package.id, "packages"),
-    exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
-           .where(package_concern.c.package_id == Package.id, Concern.slug.in_(bindparam("slugs", expanding=True)))),
+# some concerns (``slugs``), with what a result shows of each: one row per component, in
+# order, with its practitioner's name. Built once too.
+_ON_SALE_FOR_PAGE = (
+    select(Package.id, Package.name, Package.price, Package.currency, Package.weeks, Package.owner_id,
+           PackageComponent.practitioner_id, PackageComponent.sessions, Practitioner.display_name)
+    .join(PackageComponent, PackageComponent.package_id == Package.id)
+    .join(Practitioner, Practitioner.id == PackageComponent.practitioner_id)
+    .where(sellable_condition(bindparam("on", type_=Date)), in_ids(Package.id, "packages"),
+           exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
+                  .where(package_concern.c.package_id == Package.id,
+                         Concern.slug.in_(bindparam("slugs", expanding=True)))))
+    .order_by(Package.id, PackageComponent.position, PackageComponent.id)
 )
 
 
+@dataclass(frozen=True)
+class PackageBrief:
+    """A package as a search result mentions it."""
+
+    id: int
+    name: str
+    price: int
+    currency: str
+    sessions: int
+    weeks: int
+    practitioners: tuple[tuple[int, str], ...]  # (id, display name) of those who deliver it, owner first
+
+
 def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
-                 on: date | None = None) -> dict[int, list[PackageSummary]]:
+                 on: date | None = None) -> dict[int, list[PackageBrief]]:
     """For search results: on-sale packages that target any of ``concern_slugs`` and that
     any of ``practitioner_ids`` delivers, keyed by practitioner id (a combined package
-    appears under each of its practitioners in the list). Cheapest first."""
+    appears under each of its practitioners in the list). Cheapest first. Two statements
+    for a page that has any (one for a page that has none)."""
     slugs, ids = list(dict.fromkeys(concern_slugs)), list(dict.fromkeys(practitioner_ids))
-    out: dict[int, list[PackageSummary]] = {pid: [] for pid in ids}
+    out: dict[int, list[PackageBrief]] = {pid: [] for pid in ids}
     if not slugs or not ids:
         return out
     # Most results deliver no package at all: one indexed lookup answers that before the
-    # on-sale condition (verified pairs for every component) is built and run.
-    delivered = db.session.connection().execute(_DELIVERED, {"ids": ids}).scalars().all()
+    # on-sale condition (verified pairs for every component) is run.
+    connection = db.session.connection()
+    delivered = connection.execute(_DELIVERED, {"ids": ids}).scalars().all()
     if not delivered:
         return out
-    params = {"packages": delivered, "slugs": slugs, "on": on or today()}
-    for package in db.session.scalars(_ON_SALE_FOR_PAGE, params).unique():
-        item = summary(package)
-        for pid in package.deliverer_ids:
+    rows: dict[int, list] = {}
+    for row in connection.execute(_ON_SALE_FOR_PAGE, {"packages": delivered, "slugs": slugs, "on": on or today()}):
+        rows.setdefault(row.id, []).append(row)
+    for components in rows.values():
+        first = components[0]
+        people = dict.fromkeys((c.practitioner_id, c.display_name) for c in components)
+        owner = [p for p in people if p[0] == first.owner_id]  # owner first, when they deliver a part
+        item = PackageBrief(first.id, first.name, first.price, first.currency, sum(c.sessions for c in components),
+                            first.weeks, tuple(owner + [p for p in people if p[0] != first.owner_id]))
+        for pid, _ in item.practitioners:
             if pid in out:
                 out[pid].append(item)
     for items in out.values():

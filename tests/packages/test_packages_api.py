@@ -105,6 +105,23 @@ def test_search_can_ask_which_packages_its_practitioners_offer(combined, asha, b
     assert queries.packages_for(["fibromyalgia"], [asha.id]) == {asha.id: []}
 
 
+def test_a_results_page_asks_about_its_packages_in_two_statements(combined, asha, ben):
+    """Every results page asks this: whatever the packages hold, it costs two round trips."""
+    from sqlalchemy import event
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    ids, sessions = [asha.id, ben.id], sum(c.sessions for c in combined.components)
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        found = queries.packages_for(["sciatica"], ids)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 2
+    assert found[ids[0]][0].sessions == sessions
+
+
 def test_plan_lists_packages_first_then_a_build_your_own_plan_from_nearby_verified_practitioners(
         app, client, document, combined, asha, ben):
     unverified = make_practitioner(display_name="Unverified Una", modalities=("physiotherapy",),
