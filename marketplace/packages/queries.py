@@ -30,6 +30,7 @@ from marketplace.packages.shares import Saving, SingleFee, comparable_fee, savin
 from marketplace.practitioners.models import Location, Practitioner, practitioner_concern
 from marketplace.taxonomy.models import Concern, Modality
 from marketplace.verification import queries as verification
+from marketplace.verification.models import Credential
 
 
 def sellable_condition(on: date | None = None):  # noqa: ANN201
@@ -210,20 +211,23 @@ def on_sale(concern: str | None = None, near: tuple[float, float, float] | None 
 _DELIVERED = (select(PackageComponent.package_id)
               .where(in_ids(PackageComponent.practitioner_id)).distinct())
 
-# Which of some packages (``packages``) are on sale on a day (``on``) and target any of
-# some concerns (``slugs``), with what a result shows of each: one row per component, in
-# order, with its practitioner's name. Built once too.
-_ON_SALE_FOR_PAGE = (
+# What a result shows of some packages (``packages``) offered now that target any of some
+# concerns (``slugs``): one row per component, in order, with its practitioner's name and
+# modality. Built once too.
+_PAGE_PACKAGES = (
     select(Package.id, Package.name, Package.price, Package.currency, Package.weeks, Package.owner_id,
-           PackageComponent.practitioner_id, PackageComponent.sessions, Practitioner.display_name)
+           PackageComponent.practitioner_id, PackageComponent.modality_id, PackageComponent.sessions,
+           Practitioner.display_name)
     .join(PackageComponent, PackageComponent.package_id == Package.id)
     .join(Practitioner, Practitioner.id == PackageComponent.practitioner_id)
-    .where(sellable_condition(bindparam("on", type_=Date)), in_ids(Package.id, "packages"),
+    .where(Package.status == PackageStatus.ON_SALE, in_ids(Package.id, "packages"),
            exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
                   .where(package_concern.c.package_id == Package.id,
                          Concern.slug.in_(bindparam("slugs", expanding=True)))))
     .order_by(Package.id, PackageComponent.position, PackageComponent.id)
 )
+# The verified (practitioner, modality) pairs of some practitioners on a day (``on``).
+_PAIRS_OF = verification.verified_pairs(bindparam("on", type_=Date)).where(in_ids(Credential.practitioner_id))
 
 
 @dataclass(frozen=True)
@@ -243,8 +247,8 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
                  on: date | None = None) -> dict[int, list[PackageBrief]]:
     """For search results: on-sale packages that target any of ``concern_slugs`` and that
     any of ``practitioner_ids`` delivers, keyed by practitioner id (a combined package
-    appears under each of its practitioners in the list). Cheapest first. Two statements
-    for a page that has any (one for a page that has none)."""
+    appears under each of its practitioners in the list). Cheapest first. Three small
+    statements for a page that has any (one for a page that has none)."""
     slugs, ids = list(dict.fromkeys(concern_slugs)), list(dict.fromkeys(practitioner_ids))
     out: dict[int, list[PackageBrief]] = {pid: [] for pid in ids}
     if not slugs or not ids:
@@ -256,14 +260,27 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
     if not delivered:
         return out
     rows: dict[int, list] = {}
-    for row in connection.execute(_ON_SALE_FOR_PAGE, {"packages": delivered, "slugs": slugs, "on": on or today()}):
+    # Through the session (not the connection): a caller's pending change to a listing counts.
+    for row in db.session.execute(_PAGE_PACKAGES, {"packages": delivered, "slugs": slugs}):
         rows.setdefault(row.id, []).append(row)
+    if not rows:
+        return out
+    # On sale (sellable_condition's rule, checked here against the people's verified pairs:
+    # one statement with the condition costs PostgreSQL about 4 ms to plan): the owner is
+    # visible, which is having a verified pair, and every component's pair is verified.
+    people = {r.owner_id for parts in rows.values() for r in parts} | \
+        {r.practitioner_id for parts in rows.values() for r in parts}
+    pairs = {(pid, modality) for pid, modality in
+             db.session.execute(_PAIRS_OF, {"ids": sorted(people), "on": on or today()})}
+    visible = {pid for pid, _ in pairs}
+    rows = {package_id: parts for package_id, parts in rows.items()
+            if parts[0].owner_id in visible and all((r.practitioner_id, r.modality_id) in pairs for r in parts)}
     for components in rows.values():
         first = components[0]
-        people = dict.fromkeys((c.practitioner_id, c.display_name) for c in components)
-        owner = [p for p in people if p[0] == first.owner_id]  # owner first, when they deliver a part
+        deliverers = dict.fromkeys((c.practitioner_id, c.display_name) for c in components)
+        owner = [p for p in deliverers if p[0] == first.owner_id]  # owner first, when they deliver a part
         item = PackageBrief(first.id, first.name, first.price, first.currency, sum(c.sessions for c in components),
-                            first.weeks, tuple(owner + [p for p in people if p[0] != first.owner_id]))
+                            first.weeks, tuple(owner + [p for p in deliverers if p[0] != first.owner_id]))
         for pid, _ in item.practitioners:
             if pid in out:
                 out[pid].append(item)

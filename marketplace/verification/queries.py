@@ -24,7 +24,7 @@ def live_credential_condition(on: date):  # noqa: ANN201
 def verified_pairs(on: date | None = None) -> Select[tuple[int, int]]:
     """(practitioner_id, modality_id) pairs backed by an approved, unexpired credential
     and offered in the listing, for practitioners who are neither suspended nor disabled."""
-    on = on or today()
+    on = today() if on is None else on  # a date, or a bound parameter
     return (
         select(Credential.practitioner_id, credential_modality.c.modality_id)
         .join(credential_modality, credential_modality.c.credential_id == Credential.id)

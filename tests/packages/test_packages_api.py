@@ -105,8 +105,8 @@ def test_search_can_ask_which_packages_its_practitioners_offer(combined, asha, b
     assert queries.packages_for(["fibromyalgia"], [asha.id]) == {asha.id: []}
 
 
-def test_a_results_page_asks_about_its_packages_in_two_statements(combined, asha, ben):
-    """Every results page asks this: whatever the packages hold, it costs two round trips."""
+def test_a_results_page_asks_about_its_packages_in_three_small_statements(combined, asha, ben):
+    """Every results page asks this: whatever the packages hold, it costs three small statements."""
     from sqlalchemy import event
 
     statements = []
@@ -118,7 +118,7 @@ def test_a_results_page_asks_about_its_packages_in_two_statements(combined, asha
         found = queries.packages_for(["sciatica"], ids)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) == 2
+    assert len(statements) == 3
     assert found[ids[0]][0].sessions == sessions
 
 
@@ -197,3 +197,26 @@ def _flatten(payload):
     elif isinstance(payload, list):
         for value in payload:
             yield from _flatten(value)
+
+
+def test_results_show_a_package_only_while_it_is_on_sale(app, combined, asha, ben):
+    """The page's own check agrees with the on-sale rule: the owner suspended, or the
+    package taken off sale, and it is gone from every deliverer's results."""
+    from marketplace.packages.models import PackageStatus
+
+    def shown() -> bool:
+        found = queries.packages_for(["sciatica"], [asha.id, ben.id])
+        assert bool(found[asha.id]) == bool(found[ben.id]) == queries.is_sellable(combined)
+        return bool(found[ben.id])
+
+    assert shown()
+    admin = make_admin()
+    verification.suspend(asha, admin, "Complaint under review")
+    db.session.commit()
+    assert not shown()
+    verification.unsuspend(asha, admin, None)
+    db.session.commit()
+    assert shown()
+    combined.status = PackageStatus.DRAFT
+    db.session.commit()
+    assert not shown()
