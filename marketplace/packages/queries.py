@@ -107,8 +107,9 @@ def saving(package: Package) -> Saving | None:
 
 
 @dataclass(frozen=True)
-class PackageSummary:
-    """A package as search results and lists show it."""
+class PackageBrief:
+    """A course of care on sale for a searched concern (alone or with partners), as a
+    search result mentions it."""
 
     id: int
     name: str
@@ -116,17 +117,28 @@ class PackageSummary:
     currency: str
     sessions: int
     weeks: int
-    sessions_per_week: int
-    validity_days: int
-    practitioners: tuple[tuple[int, str], ...]  # (id, display name), owner first
-    modalities: tuple[str, ...]  # names
-    concerns: tuple[str, ...]  # slugs
-    saving: Saving | None
-    distance_km: float | None = None
+    practitioners: tuple[tuple[int, str], ...]  # (id, display name) of those who deliver it, owner first
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for _, name in self.practitioners)
 
     @property
     def is_combined(self) -> bool:
         return len(self.practitioners) > 1
+
+
+@dataclass(frozen=True)
+class PackageSummary(PackageBrief):
+    """A package as the package lists and pages show it: the brief, and what a buyer
+    weighs (rhythm, validity, modalities, concerns, the saving)."""
+
+    sessions_per_week: int
+    validity_days: int
+    modalities: tuple[str, ...]  # names
+    concerns: tuple[str, ...]  # slugs
+    saving: Saving | None
+    distance_km: float | None = None
 
 
 def summary(package: Package, distance_km: float | None = None) -> PackageSummary:
@@ -228,19 +240,6 @@ _PAGE_PACKAGES = (
 )
 # The verified (practitioner, modality) pairs of some practitioners on a day (``on``).
 _PAIRS_OF = verification.verified_pairs(bindparam("on", type_=Date)).where(in_ids(Credential.practitioner_id))
-
-
-@dataclass(frozen=True)
-class PackageBrief:
-    """A package as a search result mentions it."""
-
-    id: int
-    name: str
-    price: int
-    currency: str
-    sessions: int
-    weeks: int
-    practitioners: tuple[tuple[int, str], ...]  # (id, display name) of those who deliver it, owner first
 
 
 def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from marketplace.matching.evidence import EvidenceNote
 from marketplace.matching.safety import CautionNote, UrgentAdvice
+
+if TYPE_CHECKING:
+    from marketplace.packages.queries import PackageBrief
 
 Mode = Literal["in_person", "online", "any"]
 DEFAULT_RADIUS_KM = 25.0
@@ -92,18 +95,6 @@ class ResultModality:
     evidence_concerns: tuple[str, ...] = ()  # the concern slug each evidence note is about
 
 
-@dataclass(frozen=True)
-class PackageOffer:
-    """A course of care on sale for the searched concern (alone or with partners)."""
-
-    id: int
-    name: str
-    price: int
-    currency: str
-    sessions: int
-    weeks: int
-    practitioners: tuple[str, ...]  # display names, owner first
-
 
 @dataclass(frozen=True)
 class Result:
@@ -124,7 +115,7 @@ class Result:
     reasons: tuple[str, ...]
     cautions: tuple[CautionNote, ...]
     next_available: datetime | None = None  # the first open slot (UTC), if they publish hours
-    packages: tuple[PackageOffer, ...] = ()  # on-sale packages for this concern they deliver in
+    packages: tuple[PackageBrief, ...] = ()  # on-sale packages for this concern they deliver in
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ class SearchOut(BaseModel):
                 ),
                 next_available=r.next_available,
                 packages=[PackageOfferOut(id=k.id, name=k.name, price=k.price, currency=k.currency,
-                                          sessions=k.sessions, weeks=k.weeks, practitioners=list(k.practitioners))
+                                          sessions=k.sessions, weeks=k.weeks, practitioners=list(k.names))
                           for k in r.packages],
                 distance_km=r.distance_km, score=r.score, reasons=list(r.reasons),
                 cautions=[ResultCautionOut(code=n.code, applies_to=n.technique_or_modality, message=n.message)

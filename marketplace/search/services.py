@@ -34,7 +34,7 @@ from marketplace.search import engine
 from marketplace.search.memory import P_CITY, P_LABEL, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, PackageOffer, Place, Question, Result,
+    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, Place, Question, Result,
     ResultLocation, ResultModality, SearchInput, SearchOutcome,
 )
 from marketplace.search.statements import DISPLAY_NAMES, PLACES_SHOWN
@@ -346,8 +346,6 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
             location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),
             next_available=slots.get(c.practitioner_id),
-            packages=tuple(PackageOffer(k.id, k.name, k.price, k.currency, k.sessions, k.weeks,
-                                        tuple(name for _, name in k.practitioners))
-                           for k in offers.get(c.practitioner_id, ())),
+            packages=tuple(offers.get(c.practitioner_id, ())),
         ))
     return results

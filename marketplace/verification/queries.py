@@ -21,22 +21,28 @@ def live_credential_condition(on: date):  # noqa: ANN201
     return and_(Credential.status == CredentialStatus.APPROVED, Credential.expires_on >= on)
 
 
-def verified_pairs(on: date | None = None) -> Select[tuple[int, int]]:
-    """(practitioner_id, modality_id) pairs backed by an approved, unexpired credential
-    and offered in the listing, for practitioners who are neither suspended nor disabled."""
-    on = today() if on is None else on  # a date, or a bound parameter
+def _pairs(on, *columns, holder=Practitioner, account=User) -> Select:  # noqa: ANN001
+    """Credentials live on ``on``, by the modalities they cover that the listing offers,
+    of practitioners (``holder``) who are neither suspended nor disabled: the base of
+    both forms below."""
     return (
-        select(Credential.practitioner_id, credential_modality.c.modality_id)
+        select(*columns).select_from(Credential)
         .join(credential_modality, credential_modality.c.credential_id == Credential.id)
         .join(practitioner_modality, and_(
             practitioner_modality.c.practitioner_id == Credential.practitioner_id,
             practitioner_modality.c.modality_id == credential_modality.c.modality_id,
         ))
-        .join(Practitioner, Practitioner.id == Credential.practitioner_id)
-        .join(User, User.id == Practitioner.user_id)
-        .where(live_credential_condition(on), Practitioner.is_suspended.is_(False), User.is_disabled.is_(False))
-        .distinct()
+        .join(holder, holder.id == Credential.practitioner_id)
+        .join(account, account.id == holder.user_id)
+        .where(live_credential_condition(on), holder.is_suspended.is_(False), account.is_disabled.is_(False))
     )
+
+
+def verified_pairs(on: date | None = None) -> Select[tuple[int, int]]:
+    """(practitioner_id, modality_id) pairs backed by an approved, unexpired credential
+    and offered in the listing, for practitioners who are neither suspended nor disabled."""
+    on = today() if on is None else on  # a date, or a bound parameter
+    return _pairs(on, Credential.practitioner_id, credential_modality.c.modality_id).distinct()
 
 
 def verified_pair_condition(practitioner_id, modality_id, on: date | None = None):  # noqa: ANN001, ANN201
@@ -47,19 +53,8 @@ def verified_pair_condition(practitioner_id, modality_id, on: date | None = None
     on = today() if on is None else on  # a date, or a bound parameter
     # Aliases: a caller's own query may read practitioner or user, and this must not
     # correlate to those.
-    holder, account = aliased(Practitioner), aliased(User)
-    return exists(
-        select(1).select_from(Credential)
-        .join(credential_modality, credential_modality.c.credential_id == Credential.id)
-        .join(practitioner_modality, and_(
-            practitioner_modality.c.practitioner_id == Credential.practitioner_id,
-            practitioner_modality.c.modality_id == credential_modality.c.modality_id,
-        ))
-        .join(holder, holder.id == Credential.practitioner_id)
-        .join(account, account.id == holder.user_id)
-        .where(Credential.practitioner_id == practitioner_id, credential_modality.c.modality_id == modality_id,
-               live_credential_condition(on), holder.is_suspended.is_(False), account.is_disabled.is_(False))
-    )
+    return exists(_pairs(on, 1, holder=aliased(Practitioner), account=aliased(User)).where(
+        Credential.practitioner_id == practitioner_id, credential_modality.c.modality_id == modality_id))
 
 
 def visible_condition(on: date | None = None, practitioner=Practitioner):  # noqa: ANN001, ANN201
