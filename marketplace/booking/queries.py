@@ -109,7 +109,7 @@ def _defaults(practitioner_id: int, timezone: str) -> BookingSettings:
     )
 
 
-def channel_zone(location: Location | None, settings: BookingSettings) -> ZoneInfo:
+def channel_zone(location: Location | _Place | None, settings: BookingSettings | _Settings) -> ZoneInfo:
     """A location's own zone; online (or a location with no known zone) uses the
     practitioner's zone; UTC if all else fails."""
     return slots.zone(location.timezone if location else None, settings.timezone or DEFAULT_TIMEZONE)
@@ -230,7 +230,7 @@ def busy_intervals(practitioner_ids: Sequence[int], start: datetime, end: dateti
     return out
 
 
-def limits(settings: BookingSettings, minutes: int, now: datetime) -> slots.Rules:
+def limits(settings: BookingSettings | _Settings, minutes: int, now: datetime) -> slots.Rules:
     return slots.Rules(
         minutes=minutes, buffer_minutes=settings.buffer_minutes,
         earliest=now + timedelta(minutes=settings.min_notice_minutes),
