@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, Integer, MetaData, String, bindparam
@@ -30,6 +31,24 @@ def upsert_for(session: Session):  # noqa: ANN201
     """The backend's INSERT with ``on_conflict_do_update`` (PostgreSQL's or SQLite's), for
     the session's database."""
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def restamp(session: Session, table: type, keys: Iterable[tuple], columns: Sequence[str]) -> None:
+    """Give the rows of a stamp table (``columns`` its key, plus ``stamp``) at ``keys`` one
+    new random stamp, in the caller's transaction, written on its connection (so a flush
+    hook can call it). Web processes keep derived data in memory under the stamp they
+    read first; a new stamp retires it. In sorted order, so two writers lock the rows in
+    the same order and cannot deadlock."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    stamp = secrets.randbits(62)
+    upsert = upsert_for(session)
+    connection = session.connection()
+    for start in range(0, len(keys), 1000):
+        stmt = upsert(table).values([{**dict(zip(columns, key)), "stamp": stamp} for key in keys[start:start + 1000]])
+        connection.execute(stmt.on_conflict_do_update(index_elements=list(columns),
+                                                      set_={"stamp": stmt.excluded.stamp}))
 
 
 class IdList(TypeDecorator[list]):

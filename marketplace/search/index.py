@@ -8,7 +8,6 @@ shared with the bulk synthetic seeder.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
-from marketplace.core.models import upsert_for
+from marketplace.core.models import restamp
 from marketplace.matching.scoring import typical_price_factor
 from marketplace.practitioners.models import Fee, Location, Practitioner
 from marketplace.search.grid import ONLINE_BLOCK, block_of, cell_of
@@ -106,18 +105,8 @@ def index_rows(facts: Facts, on: date) -> Rows:
 
 def stamp_blocks(session: Session, blocks: Iterable[tuple[int, int]]) -> None:
     """Give these blocks a new stamp, in the caller's transaction: every process that keeps
-    place rows of them in memory drops those rows at its next search there. In sorted
-    order, so two writers lock the stamps in the same order and cannot deadlock."""
-    blocks = sorted(set(blocks))
-    if not blocks:
-        return
-    stamp = secrets.randbits(62)
-    upsert = upsert_for(session)
-    for start in range(0, len(blocks), 1000):
-        stmt = upsert(SearchStamp).values([{"block_lat": a, "block_lon": b, "stamp": stamp}
-                                           for a, b in blocks[start:start + 1000]])
-        session.execute(stmt.on_conflict_do_update(index_elements=["block_lat", "block_lon"],
-                                                   set_={"stamp": stmt.excluded.stamp}))
+    place rows of them in memory drops those rows at its next search there."""
+    restamp(session, SearchStamp, blocks, ("block_lat", "block_lon"))
 
 
 def row_blocks(rows: Rows) -> set[tuple[int, int]]:
