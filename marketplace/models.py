@@ -2,7 +2,9 @@
 
 from marketplace.accounts.models import ApiToken, Role, User  # noqa: F401
 from marketplace.audit.models import AuditEntry  # noqa: F401
-from marketplace.booking.models import AvailabilityException, Booking, BookingSettings, WeeklyHours  # noqa: F401
+from marketplace.booking.models import (  # noqa: F401
+    AvailabilityException, AvailabilityStamp, Booking, BookingSettings, WeeklyHours,
+)
 from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.packages.models import (  # noqa: F401
     Enrollment, EnrollmentSession, EnrollmentShare, Package, PackageComponent, PackagePartner,
@@ -15,6 +17,8 @@ from marketplace.verification.models import Credential  # noqa: F401
 
 # The search index keeps itself current through session hooks registered on import.
 from marketplace.search import index as _search_index  # noqa: F401, E402
+# So do the stamps that retire the next openings web processes keep in memory.
+from marketplace.booking import openings as _openings  # noqa: F401, E402
 from marketplace.payments.models import (  # noqa: F401, E402
     LedgerEntry, Order, OrderShare, PayoutAccount, Refund, StripeEvent, Transfer,
 )

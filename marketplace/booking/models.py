@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -146,6 +146,18 @@ class AvailabilityException(db.Model):
     @property
     def applies_to_all(self) -> bool:
         return self.location_id is None and not self.is_online
+
+
+class AvailabilityStamp(db.Model):
+    """A token per practitioner, replaced in the same transaction as any change to what
+    their openings depend on (hours, exceptions, booking rules, places, fees, online
+    sessions, bookings). Each web process keeps the next opening it worked out for a
+    practitioner under the stamp it read (:mod:`marketplace.booking.openings`); a changed
+    stamp retires it. No foreign key: a practitioner's stamp outlives them, so an id
+    SQLite reuses never meets an old token. A missing row is stamp 0."""
+
+    practitioner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(BigInteger)
 
 
 class Booking(TimestampMixin, db.Model):

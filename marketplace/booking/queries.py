@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from marketplace.accounts.models import User
-from marketplace.booking import slots
+from marketplace.booking import openings, slots
 from marketplace.booking.models import (
     DEFAULT_TIMEZONE, AvailabilityException, Booking, BookingSettings, BookingStatus, ExceptionKind, WeeklyHours,
 )
@@ -208,7 +208,7 @@ def overlapping(practitioner_id: int, start: datetime, end: datetime, *, at: dat
 
 
 # Built once: a results page asks it on every search.
-_BUSY = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at).where(
+_BUSY = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at, Booking.status, Booking.hold_expires_at).where(
     in_ids(Booking.practitioner_id), Booking.starts_at < bindparam("end"), Booking.ends_at > bindparam("start"),
     active_condition(bindparam("at", type_=UTCDateTime())),
 )
@@ -225,8 +225,8 @@ def busy_intervals(practitioner_ids: Sequence[int], start: datetime, end: dateti
         rows = db.session.execute(_BUSY, params)
     else:
         rows = db.session.execute(_BUSY.where(Booking.id != exclude_id), params)
-    for pid, s, e in rows:
-        out[pid].append(slots.Interval(s, e))
+    for row in rows:
+        out[row.practitioner_id].append(slots.Interval(row.starts_at, row.ends_at))
     return out
 
 
@@ -324,14 +324,39 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
     in the next four weeks (or no hours at all) are left out.
 
-    Built for a results page: four small queries for the whole page, however many ids,
-    each built once. It does not check visibility; callers pass practitioners they
-    already show.
+    Built for a results page: what this process worked out lately and still holds
+    (:mod:`marketplace.booking.openings`) costs one statement, the practitioners' stamps;
+    the rest are worked out in four more, however many. It does not check visibility;
+    callers pass practitioners they already show.
     """
     after = after or utcnow()
     ids = sorted(set(practitioner_ids))
     if not ids:
         return {}
+    memory = openings.memory()
+    stamps = openings.stamps(ids)  # before any row the openings come from
+    found: dict[int, datetime] = {}
+    missing = []
+    for pid in ids:
+        held = memory.get(pid, stamps.get(pid, 0), after)
+        if held is None:
+            missing.append(pid)
+        elif held.opening is not None:
+            found[pid] = held.opening
+    for pid, (opening, until) in _work_out(missing, after).items():
+        memory.put(pid, openings.Held(stamps.get(pid, 0), after, until, opening))
+        if opening is not None:
+            found[pid] = opening
+    return found
+
+
+def _work_out(ids: list[int], after: datetime) -> dict[int, tuple[datetime | None, datetime]]:
+    """For each practitioner, their first open start after ``after`` (None: nothing in
+    the next four weeks, or no hours) and until when that answer holds (see
+    :mod:`marketplace.booking.openings`). Four statements for the whole page."""
+    if not ids:
+        return {}
+    worked: dict[int, tuple[datetime | None, datetime]] = {pid: (None, after + openings.NO_HOURS_FOR) for pid in ids}
     connection = db.session.connection()
     # Each practitioner's weekly openings, by place (location id, None online).
     hours_by: dict[int, dict[int | None, list[slots.Opening]]] = defaultdict(lambda: defaultdict(list))
@@ -339,7 +364,7 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
         hours_by[row.practitioner_id][row.location_id].append(slots.Opening(row.weekday, row.start_time, row.end_time))
     with_hours = [pid for pid in ids if hours_by.get(pid)]
     if not with_hours:
-        return {}
+        return worked
     # Rows with the few fields the slots need, not entities: a results page asks this on
     # every search.
     online: dict[int, bool] = {}
@@ -360,9 +385,15 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     exceptions_by: dict[int, list[AvailabilityException]] = defaultdict(list)
     for row in db.session.scalars(_EXCEPTIONS, {"ids": with_hours, "from_day": (after - timedelta(days=1)).date()}):
         exceptions_by[row.practitioner_id].append(row)
-    busy = busy_intervals(with_hours, after - timedelta(hours=12), horizon + timedelta(hours=12), at=after)
+    # Occupied time, and when the first hold in the way lapses (freeing time).
+    busy: dict[int, list[slots.Interval]] = defaultdict(list)
+    lapses: dict[int, datetime] = {}
+    for row in connection.execute(_BUSY, {"ids": with_hours, "start": after - timedelta(hours=12),
+                                          "end": horizon + timedelta(hours=12), "at": after}):
+        busy[row.practitioner_id].append(slots.Interval(row.starts_at, row.ends_at))
+        if row.status is BookingStatus.HELD and row.hold_expires_at is not None:
+            lapses[row.practitioner_id] = min(row.hold_expires_at, lapses.get(row.practitioner_id, row.hold_expires_at))
 
-    found: dict[int, datetime] = {}
     for pid in with_hours:
         if pid not in online:
             continue
@@ -375,17 +406,20 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
         best: datetime | None = None
         for place in places:
             location_id = place.id if place else None
-            openings = hours_by[pid].get(location_id, [])
+            openings_here = hours_by[pid].get(location_id, [])
             date_rules = rules_of(exceptions_by.get(pid, []), location_id)
-            if not openings and not any(r.is_open for r in date_rules):
+            if not openings_here and not any(r.is_open for r in date_rules):
                 continue
-            first = slots.open_slots(openings, date_rules, channel_zone(place, settings), busy.get(pid, []),
+            first = slots.open_slots(openings_here, date_rules, channel_zone(place, settings), busy.get(pid, []),
                                      rules, after, min(horizon, best) if best else horizon, first_only=True)
             if first and (best is None or first[0] < best):
                 best = first[0]
-        if best is not None:
-            found[pid] = best
-    return found
+        # Found: it stays first while it is outside the notice (up to that very instant).
+        # Not found: the window moves on.
+        until = (best - timedelta(minutes=settings.min_notice_minutes, microseconds=-1) if best is not None
+                 else after + openings.NOTHING_OPEN_FOR)
+        worked[pid] = (best, min(until, lapses.get(pid, until)))
+    return worked
 
 
 # --- lists of bookings --------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""When each practitioner can next be seen, kept in each web process's memory.
+
+Every result on a results page shows its practitioner's next open start. Working it out
+reads the page's hours, places, fees, booking rules, exceptions and bookings, then walks
+the days until the first open slot: on a warm search, about as much work as the ranking
+itself. Yet the answer rarely changes. It changes when one of those inputs changes, or
+as time passes. So each process keeps, per practitioner, the opening it found, with:
+
+* the practitioner's :class:`~marketplace.booking.models.AvailabilityStamp` as read
+  *before* any of the inputs. Any flush that changes an input replaces the stamp in the
+  same transaction (the session hook below, so no code path can forget to). Rows read
+  after the stamp are at least as new as it, so an opening is never kept under a stamp
+  newer than the data it came from (the argument of :mod:`marketplace.search.memory`);
+* the span of time it holds for, from when it was worked out. An opening found holds
+  until it falls inside the practitioner's notice, or until a hold on their time expires
+  (which frees time that may come before it), whichever is first. "Nothing open in the
+  next four weeks" holds for :data:`NOTHING_OPEN_FOR` (the window moves on, and a hold may
+  lapse sooner); "no weekly hours at all" for :data:`NO_HOURS_FOR`. Only a change can
+  alter those, and a change replaces the stamp.
+
+Changes written with Core statements, or by hand in the database, bypass the hook. A
+bulk loader that does so only adds new practitioners, who have nothing held anywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from itertools import chain, islice
+from typing import NamedTuple, Sequence
+
+from flask import current_app
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from marketplace.booking.models import AvailabilityException, AvailabilityStamp, Booking, BookingSettings, WeeklyHours
+from marketplace.core.models import in_ids, restamp
+from marketplace.extensions import db
+from marketplace.practitioners.models import Fee, Location, Practitioner
+
+NOTHING_OPEN_FOR = timedelta(minutes=10)
+NO_HOURS_FOR = timedelta(days=1)
+MAX_HELD = 200_000  # practitioners per process (a few tens of MB at most)
+
+
+class Held(NamedTuple):
+    """A practitioner's next opening (None: nothing open), as worked out at ``since``
+    under ``stamp``, true for any moment in [``since``, ``until``)."""
+
+    stamp: int
+    since: datetime
+    until: datetime
+    opening: datetime | None
+
+
+class OpeningMemory:
+    """One process's next openings, by practitioner id (the oldest forgotten first once
+    :data:`MAX_HELD` are held)."""
+
+    def __init__(self, max_held: int = MAX_HELD) -> None:
+        self.max_held = max_held
+        self._held: dict[int, Held] = {}
+        self._lock = threading.Lock()
+
+    def get(self, practitioner_id: int, stamp: int, at: datetime) -> Held | None:
+        """What is held for this practitioner, if it was kept under ``stamp`` and holds at ``at``."""
+        held = self._held.get(practitioner_id)
+        if held is None or held.stamp != stamp or not held.since <= at < held.until:
+            return None
+        return held
+
+    def put(self, practitioner_id: int, held: Held) -> None:
+        with self._lock:
+            if practitioner_id not in self._held and len(self._held) >= self.max_held:
+                for old in list(islice(self._held, max(self.max_held // 8, 1))):
+                    del self._held[old]
+            self._held[practitioner_id] = held
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
+def memory() -> OpeningMemory:
+    """This app's memory of next openings (one per web process)."""
+    found = current_app.extensions.get("next_openings")
+    if found is None:
+        found = current_app.extensions["next_openings"] = OpeningMemory()
+    return found
+
+
+_STAMPS = select(AvailabilityStamp.practitioner_id, AvailabilityStamp.stamp).where(
+    in_ids(AvailabilityStamp.practitioner_id))
+
+
+def stamps(practitioner_ids: Sequence[int]) -> dict[int, int]:
+    """The practitioners' availability stamps (missing: 0), in one statement. Through the
+    session, so pending changes are flushed (and stamped) first."""
+    return {pid: stamp for pid, stamp in db.session.execute(_STAMPS, {"ids": list(practitioner_ids)})}
+
+
+# --- Keeping the stamps current: every flush stamps the practitioners it touched --------------
+
+# Rows whose every change can move a practitioner's openings (a place's zone, the shortest
+# fee, a booking's time or status, ...).
+_WATCHED = (WeeklyHours, AvailabilityException, BookingSettings, Booking, Location, Fee)
+
+
+def touched(session: Session) -> set[int]:
+    """The practitioners whose openings this flush may change: every row of
+    :data:`_WATCHED` it writes, and a practitioner added, removed or turning online
+    sessions on or off (the rest of a listing does not bear on openings)."""
+    ids: set[int] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, _WATCHED):
+            ids.add(obj.practitioner_id)
+        elif isinstance(obj, Practitioner):
+            if obj in session.dirty and not inspect(obj).attrs.offers_online.history.has_changes():
+                continue
+            ids.add(obj.id)
+    ids.discard(None)  # type: ignore[arg-type]
+    return ids
+
+
+@event.listens_for(Session, "after_flush")
+def _stamp_touched(session: Session, flush_context: object) -> None:
+    ids = touched(session)
+    if ids:
+        restamp(session, AvailabilityStamp, [(i,) for i in ids], ("practitioner_id",))
