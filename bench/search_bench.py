@@ -11,7 +11,10 @@ queries:
              lat_idx/lon_idx within the radius box, valid_until >= today) fetching
              practitioner_id, lat, lon. No scoring.
 * ``rank``   :func:`marketplace.search.engine.rank` alone.
-* ``search`` :func:`marketplace.search.services.search` with lat/lon.
+* ``search`` :func:`marketplace.search.services.search` with lat/lon, warm: an untimed pass
+             of the set first fills the process's memory of cells and of next openings,
+             as a server that has served these places holds them.
+* ``cold``   the same search with both memories empty (a fresh process).
 * ``near``   the same with ``near=<city name>`` (adds geocoding with the offline gazetteer).
 
 Each kind is timed in its own pass over the set (``--method passes``); ``--method
@@ -201,6 +204,7 @@ def measure(url: str, n: int, count: int, verify: int, method: str = "passes") -
     from marketplace.geo.distance import approx_km
     from marketplace.matching.scoring import Query
     from marketplace.search import engine, services
+    from marketplace.booking.openings import OpeningMemory
     from marketplace.search.memory import PlaceMemory, memory_for
     from marketplace.search.grid import cell_of, rings_for_km, shell
     from marketplace.search.models import SearchPlace
@@ -287,14 +291,20 @@ def measure(url: str, n: int, count: int, verify: int, method: str = "passes") -
                     return timed(lambda: services.search(SearchInput(near=q["city"], **p["common"]), resolver))
                 # the whole search with lat/lon: warm, or with an empty memory of cells (a
                 # process that has not searched here since the last change to this area)
-                if kind == "cold" and memory is not None:
-                    current_app.extensions["search_memory"] = PlaceMemory(memory.max_rows)
+                # (and nothing of next openings held: a fresh process has neither)
+                openings_held = current_app.extensions.get("next_openings")
+                if kind == "cold":
+                    current_app.extensions["next_openings"] = OpeningMemory()
+                    if memory is not None:
+                        current_app.extensions["search_memory"] = PlaceMemory(memory.max_rows)
                 try:
                     return timed(lambda: services.search(SearchInput(lat=q["lat"], lon=q["lon"], **p["common"]),
                                                          resolver))
                 finally:
                     if memory is not None:
                         current_app.extensions["search_memory"] = memory
+                    if openings_held is not None:
+                        current_app.extensions["next_openings"] = openings_held
 
             # "passes" (the default) times each kind of call over the whole set in turn, as a
             # server serving that kind of request would run it; "interleaved" runs the five

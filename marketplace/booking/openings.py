@@ -40,7 +40,7 @@ from marketplace.practitioners.models import Fee, Location, Practitioner
 
 NOTHING_OPEN_FOR = timedelta(minutes=10)
 NO_HOURS_FOR = timedelta(days=1)
-MAX_HELD = 200_000  # practitioners per process (a few tens of MB at most)
+MAX_HELD = 200_000  # practitioners per process (about 350 bytes each: up to about 70 MB)
 
 
 class Held(NamedTuple):
