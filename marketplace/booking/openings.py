@@ -93,9 +93,12 @@ _STAMPS = select(AvailabilityStamp.practitioner_id, AvailabilityStamp.stamp).whe
 
 
 def stamps(practitioner_ids: Sequence[int]) -> dict[int, int]:
-    """The practitioners' availability stamps (missing: 0), in one statement. Through the
-    session, so pending changes are flushed (and stamped) first."""
-    return {pid: stamp for pid, stamp in db.session.execute(_STAMPS, {"ids": list(practitioner_ids)})}
+    """The practitioners' availability stamps (missing: 0), in one statement. Pending
+    changes are flushed (and so stamped) first; the statement then runs on the session's
+    connection, as plain rows."""
+    if db.session.autoflush:  # as a query through the session would (cheap when nothing is pending)
+        db.session.flush()
+    return dict(db.session.connection().execute(_STAMPS, {"ids": list(practitioner_ids)}).all())
 
 
 # --- Keeping the stamps current: every flush stamps the practitioners it touched --------------

@@ -208,7 +208,8 @@ def overlapping(practitioner_id: int, start: datetime, end: datetime, *, at: dat
 
 
 # Built once: a results page asks it on every search.
-_BUSY = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at, Booking.status, Booking.hold_expires_at).where(
+_BUSY = select(Booking.practitioner_id, Booking.starts_at, Booking.ends_at, Booking.status,
+               Booking.hold_expires_at).where(
     in_ids(Booking.practitioner_id), Booking.starts_at < bindparam("end"), Booking.ends_at > bindparam("start"),
     active_condition(bindparam("at", type_=UTCDateTime())),
 )

@@ -46,7 +46,8 @@ def restamp(session: Session, table: type, keys: Iterable[tuple], columns: Seque
     upsert = upsert_for(session)
     connection = session.connection()
     for start in range(0, len(keys), 1000):
-        stmt = upsert(table).values([{**dict(zip(columns, key)), "stamp": stamp} for key in keys[start:start + 1000]])
+        rows = [{**dict(zip(columns, key)), "stamp": stamp} for key in keys[start:start + 1000]]
+        stmt = upsert(table).values(rows)
         connection.execute(stmt.on_conflict_do_update(index_elements=list(columns),
                                                       set_={"stamp": stmt.excluded.stamp}))
 
