@@ -30,11 +30,11 @@ from itertools import chain, islice
 from typing import NamedTuple, Sequence
 
 from flask import current_app
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.orm import Session
 
 from marketplace.booking.models import AvailabilityException, AvailabilityStamp, Booking, BookingSettings, WeeklyHours
-from marketplace.core.models import in_ids, restamp
+from marketplace.core.models import in_ids, in_one_trip, restamp
 from marketplace.extensions import db
 from marketplace.practitioners.models import Fee, Location, Practitioner
 
@@ -88,7 +88,8 @@ def memory() -> OpeningMemory:
     return found
 
 
-_STAMPS = select(AvailabilityStamp.practitioner_id, AvailabilityStamp.stamp).where(
+# The stamps of some practitioners (``ids``): (practitioner_id, stamp) rows, built once.
+STAMPS = select(AvailabilityStamp.practitioner_id, AvailabilityStamp.stamp).where(
     in_ids(AvailabilityStamp.practitioner_id))
 
 
@@ -96,9 +97,21 @@ def stamps(practitioner_ids: Sequence[int]) -> dict[int, int]:
     """The practitioners' availability stamps (missing: 0), in one statement. Pending
     changes are flushed (and so stamped) first; the statement then runs on the session's
     connection, as plain rows."""
+    return stamps_and(practitioner_ids)[0]
+
+
+def stamps_and(practitioner_ids: Sequence[int], *others: Select, **params: object) -> tuple[dict[int, int],
+                                                                                           list[list[tuple]]]:
+    """:func:`stamps`, and the rows of ``others`` (small SELECTs of two integer columns that
+    take the same ``ids`` and ``params``) in the same round trip: a results page also asks
+    which of its practitioners deliver a package."""
     if db.session.autoflush:  # as a query through the session would (cheap when nothing is pending)
         db.session.flush()
-    return dict(db.session.connection().execute(_STAMPS, {"ids": list(practitioner_ids)}).all())
+    connection, values = db.session.connection(), {"ids": list(practitioner_ids), **params}
+    if not others:
+        return dict(connection.execute(STAMPS, values).all()), []
+    first, *rest = in_one_trip(connection, (STAMPS, *others), values)
+    return dict(first), rest
 
 
 # --- Keeping the stamps current: every flush stamps the practitioners it touched --------------

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, timedelta
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
@@ -320,7 +320,8 @@ def _page_defaults(timezone: str) -> _Settings:
     return _Settings(d.timezone, d.buffer_minutes, d.min_notice_minutes, d.max_days_ahead)
 
 
-def next_available(practitioner_ids: Sequence[int], after: datetime | None = None) -> dict[int, datetime]:
+def next_available(practitioner_ids: Sequence[int], after: datetime | None = None,
+                   stamps: Mapping[int, int] | None = None) -> dict[int, datetime]:
     """The first open start (UTC) after ``after`` for each practitioner, at any place,
     for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
     in the next four weeks (or no hours at all) are left out.
@@ -328,14 +329,17 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     Built for a results page: what this process worked out lately and still holds
     (:mod:`marketplace.booking.openings`) costs one statement, the practitioners' stamps;
     the rest are worked out in four more, however many. It does not check visibility;
-    callers pass practitioners they already show.
+    callers pass practitioners they already show. ``stamps``: the practitioners' stamps,
+    when the caller read them (:func:`~marketplace.booking.openings.stamps_and`) before any
+    row the openings come from; otherwise they are read here.
     """
     after = after or utcnow()
     ids = sorted(set(practitioner_ids))
     if not ids:
         return {}
     memory = openings.memory()
-    stamps = openings.stamps(ids)  # before any row the openings come from
+    if stamps is None:
+        stamps = openings.stamps(ids)  # before any row the openings come from
     found: dict[int, datetime] = {}
     missing = []
     for pid in ids:

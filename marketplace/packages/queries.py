@@ -218,10 +218,21 @@ def on_sale(concern: str | None = None, near: tuple[float, float, float] | None 
     return [summary(p, d) for p, d in find_on_sale(concern, near, on)]
 
 
-# Packages any of these practitioners deliver: built once, run on the session's connection
-# (a results page asks it on every search).
-_DELIVERED = (select(PackageComponent.package_id)
-              .where(in_ids(PackageComponent.practitioner_id)).distinct())
+# Which of some practitioners (``ids``) deliver a part of a package on sale (by status) that
+# targets any of some concerns (``slugs``): (practitioner_id, package_id) rows. Most results
+# pages have none, and then nothing more about packages is read. Built once; a results
+# page runs it together with the results' availability stamps.
+# The package is checked per component (not joined): joined, SQLite reads every package on
+# sale and then its components, a cost that grows with the marketplace.
+DELIVERED_FOR = (
+    select(PackageComponent.practitioner_id, PackageComponent.package_id)
+    .where(in_ids(PackageComponent.practitioner_id),
+           exists(select(1).select_from(Package)
+                  .join(package_concern, package_concern.c.package_id == Package.id)
+                  .join(Concern, Concern.id == package_concern.c.concern_id)
+                  .where(Package.id == PackageComponent.package_id, Package.status == PackageStatus.ON_SALE,
+                         Concern.slug.in_(bindparam("slugs", expanding=True)))))
+)
 
 # What a result shows of some packages (``packages``) offered now that target any of some
 # concerns (``slugs``): one row per component, in order, with its practitioner's name and
@@ -242,20 +253,23 @@ _PAGE_PACKAGES = (
 _PAIRS_OF = verification.verified_pairs(bindparam("on", type_=Date)).where(in_ids(Credential.practitioner_id))
 
 
-def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int],
-                 on: date | None = None) -> dict[int, list[PackageBrief]]:
+def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int], on: date | None = None,
+                 delivered: Iterable[int] | None = None) -> dict[int, list[PackageBrief]]:
     """For search results: on-sale packages that target any of ``concern_slugs`` and that
     any of ``practitioner_ids`` delivers, keyed by practitioner id (a combined package
     appears under each of its practitioners in the list). Cheapest first. Three small
-    statements for a page that has any (one for a page that has none)."""
+    statements for a page that has any (one for a page that has none). ``delivered``: the
+    package ids :data:`DELIVERED_FOR` gives for these practitioners and concerns, when the
+    caller read them (then a page with none costs no statement here)."""
     slugs, ids = list(dict.fromkeys(concern_slugs)), list(dict.fromkeys(practitioner_ids))
     out: dict[int, list[PackageBrief]] = {pid: [] for pid in ids}
     if not slugs or not ids:
         return out
-    # Most results deliver no package at all: one indexed lookup answers that before the
-    # on-sale condition (verified pairs for every component) is run.
-    connection = db.session.connection()
-    delivered = connection.execute(_DELIVERED, {"ids": ids}).scalars().all()
+    # Most results deliver no package for the concern: one indexed lookup answers that
+    # before the on-sale condition (verified pairs for every component) is run.
+    if delivered is None:
+        delivered = {package for _, package in db.session.execute(DELIVERED_FOR, {"ids": ids, "slugs": slugs})}
+    delivered = sorted(set(delivered))
     if not delivered:
         return out
     rows: dict[int, list] = {}

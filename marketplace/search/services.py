@@ -323,11 +323,18 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
                  connection.execute(PLACES_SHOWN, {"ids": location_ids})} if location_ids else {}
     # Results show when each practitioner can next be seen, and the courses of care they
     # offer for this concern (read for the page only: neither changes the ranking).
+    # Both start from one round trip: the results' availability stamps (what the next
+    # openings held were kept under) and which results deliver a package for the concern.
+    from marketplace.booking.openings import stamps_and
     from marketplace.booking.queries import next_available
-    from marketplace.packages.queries import packages_for
+    from marketplace.packages.queries import DELIVERED_FOR, packages_for
 
-    slots = next_available(ids)
-    offers = packages_for(concerns, ids) if concerns else {}
+    if concerns:
+        stamps, (delivered,) = stamps_and(ids, DELIVERED_FOR, slugs=concerns)
+        offers = packages_for(concerns, ids, delivered=[package for _, package in delivered])
+    else:
+        stamps, offers = stamps_and(ids)[0], {}
+    slots = next_available(ids, stamps=stamps)
     results = []
     for hit in hits:
         c = hit.candidate

@@ -122,6 +122,62 @@ def test_a_results_page_asks_about_its_packages_in_three_small_statements(combin
     assert found[ids[0]][0].sessions == sessions
 
 
+def test_a_results_page_learns_which_results_deliver_a_package_with_their_stamps_in_one_statement(
+        combined, asha, ben):
+    """A results page reads its practitioners' availability stamps anyway: which of them
+    deliver a package on sale for the seeker's concern comes back in the same round trip,
+    and a page where none does asks nothing more about packages."""
+    from sqlalchemy import event
+
+    from marketplace.booking.openings import stamps_and
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    ids = [asha.id, ben.id, 999]
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        stamps, (delivered,) = stamps_and(ids, queries.DELIVERED_FOR, slugs=["sciatica"])
+        other_stamps, (none,) = stamps_and(ids, queries.DELIVERED_FOR, slugs=["fibromyalgia"])
+        nothing = queries.packages_for(["fibromyalgia"], ids, delivered=[p for _, p in none])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 2
+    assert sorted(delivered) == sorted([(asha.id, combined.id), (ben.id, combined.id)])
+    assert none == [] and nothing == {pid: [] for pid in ids}
+    assert stamps == other_stamps and set(stamps) == {asha.id, ben.id}  # 999 was never written: no stamp
+    found = queries.packages_for(["sciatica"], ids, delivered=[p for _, p in delivered])
+    assert [s.id for s in found[asha.id]] == [combined.id] == [s.id for s in found[ben.id]]
+
+    from marketplace.packages.models import PackageStatus
+
+    combined.status = PackageStatus.WITHDRAWN  # a change not flushed yet counts, as through the session
+    assert stamps_and(ids, queries.DELIVERED_FOR, slugs=["sciatica"])[1] == [[]]
+    assert queries.packages_for(["sciatica"], ids) == {pid: [] for pid in ids}
+
+
+def test_which_results_deliver_a_package_starts_from_the_results_not_from_every_package(combined):
+    """At a million practitioners tens of thousands of packages are on sale: the lookup every
+    results page makes must start from its own practitioners' components. (SQLite's plan;
+    PostgreSQL plans from its statistics, which a test database this small does not have.)"""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    sent = []
+    listener = lambda conn, cursor, statement, parameters, *rest: sent.append((statement, parameters))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        db.session.connection().execute(queries.DELIVERED_FOR, {"ids": [1, 2], "slugs": ["sciatica"]}).all()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    (statement, parameters), = sent
+    cursor = db.session.connection().connection.cursor()
+    plan = [row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+    assert plan[0].startswith("SEARCH package_component USING INDEX ix_package_component_practitioner_id"), plan
+    assert not any(step.startswith("SCAN package") for step in plan), plan
+
+
 def test_plan_lists_packages_first_then_a_build_your_own_plan_from_nearby_verified_practitioners(
         app, client, document, combined, asha, ben):
     unverified = make_practitioner(display_name="Unverified Una", modalities=("physiotherapy",),
