@@ -8,7 +8,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import Connection, DateTime, Enum, Integer, MetaData, Select, String, bindparam, literal_column, union_all
+from sqlalchemy import (
+    Connection, DateTime, Enum, Integer, MetaData, Select, String, bindparam, cast, literal_column, null, union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
@@ -54,13 +56,15 @@ def restamp(session: Session, table: type, keys: Iterable[tuple], columns: Seque
 
 
 def in_one_trip(connection: Connection, statements: tuple[Select, ...], params: dict) -> list[list[tuple]]:
-    """The rows of several small SELECTs that take the same parameters, in one round trip:
-    one UNION ALL, each row tagged with the statement it came from. A results page sends a
-    few such lookups, and on a database across a network each costs a round trip. Each
-    statement must select columns of the same types, in the same order."""
+    """The rows of several small SELECTs, in one round trip: one UNION ALL (``params`` holds
+    every statement's parameters), each row tagged with the statement it came from. A
+    results page sends a few such lookups, and on a database across a network each costs a
+    round trip. Their columns must agree in type, position by position; a narrower one is
+    padded with NULLs (and its rows come back without them)."""
     rows: list[list[tuple]] = [[] for _ in statements]
+    widths = [len(s.selected_columns) for s in statements]
     for *row, part in connection.execute(_tagged(statements), params):
-        rows[part].append(tuple(row))
+        rows[part].append(tuple(row[:widths[part]]))
     return rows
 
 
@@ -68,7 +72,12 @@ def in_one_trip(connection: Connection, statements: tuple[Select, ...], params: 
 def _tagged(statements: tuple[Select, ...]):  # noqa: ANN202
     """The UNION ALL of :func:`in_one_trip`, built once per tuple of statements (so its
     compiled form is cached too)."""
-    return union_all(*(s.add_columns(literal_column(str(i)).label("part")) for i, s in enumerate(statements)))
+    widest = max(statements, key=lambda s: len(s.selected_columns)).selected_columns
+    return union_all(*(  # NULLs of the widest one's types (PostgreSQL takes a bare NULL for text)
+        s.add_columns(*(cast(null(), widest[j].type).label(f"pad{j}") for j in range(len(s.selected_columns),
+                                                                                      len(widest))),
+                      literal_column(str(i)).label("part"))
+        for i, s in enumerate(statements)))
 
 
 class IdList(TypeDecorator[list]):

@@ -58,7 +58,9 @@ from marketplace.matching.scoring import (
     score_parts,
 )
 from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
-from marketplace.search.memory import MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, grouped, pairs_of
+from marketplace.search.memory import (
+    MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, StaleMemory, Unconfirmed, grouped, pairs_of,
+)
 from marketplace.search.statements import (
     ONLINE_BATCH, binds_arrays, online_statement, place_statement, tile_key, tiles_statement,
 )
@@ -93,6 +95,9 @@ class Ranking:
     rows_read: int = 0
     queries: int = 0
     scored: int = 0  # practitioners met whose rows could reach the page (each scored)
+    # When the walk read only what the memory held, before reading the stamps (``optimistic``):
+    # what to confirm with :meth:`~marketplace.search.memory.PlaceMemory.settle`.
+    unconfirmed: Unconfirmed | None = None
 
 
 @dataclass
@@ -622,9 +627,26 @@ def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
 
 def rank(session: Session, query: Query, *, terms: list[str], center: tuple[float, float] | None, need: int,
          on: date, relevance: Mapping[tuple[str, str], float], weights: Weights = DEFAULT_WEIGHTS,
-         memory: PlaceMemory | None = None) -> Ranking:
+         memory: PlaceMemory | None = None, optimistic: bool = False) -> Ranking:
     """The best ``need`` matches for ``query`` (see the module docstring), with the count.
-    With ``memory``, in-person rows come from the cells it holds (the same rows)."""
+    With ``memory``, in-person rows come from the cells it holds (the same rows).
+    ``optimistic``: the memory's stamps around the seeker are not read first
+    (:meth:`~marketplace.search.memory.PlaceMemory.assume`); unless the walk had to read
+    them after all, the ranking's ``unconfirmed`` must then be settled, and the walk done
+    again if that fails. A walk that finds a block it read from changed when it reads the
+    stamps starts again at once."""
+    kwargs = dict(terms=terms, center=center, need=need, on=on, relevance=relevance, weights=weights, memory=memory)
+    if optimistic:
+        try:
+            return _rank(session, query, optimistic=True, **kwargs)
+        except StaleMemory:
+            pass
+    return _rank(session, query, optimistic=False, **kwargs)
+
+
+def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[float, float] | None, need: int,
+          on: date, relevance: Mapping[tuple[str, str], float], weights: Weights, memory: PlaceMemory | None,
+          optimistic: bool) -> Ranking:
     w = weights
     bounds = _bounds_for(query.concerns, tuple(terms), bool(query.modality or query.technique), relevance)
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
@@ -644,8 +666,11 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
         max_rings = rings_for_km(center[0], center[1], query.radius_km)
         if memory is not None and memory.max_rows > 0 and max_rings <= MAX_RINGS:
             walk.memory = memory
-            walk.queries += 1
-            walk.stamps = memory.begin(session, cell, max_rings)
+            if optimistic:
+                walk.stamps = memory.assume(session, cell, max_rings)
+            else:
+                walk.queries += 1
+                walk.stamps = memory.begin(session, cell, max_rings)
         by_bound: dict[float, list[str]] = {}
         for t in terms:
             by_bound.setdefault(bounds[t], []).append(t)
@@ -750,5 +775,9 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
 
     # Read to the end without skipping, the count is exact; otherwise it is what was found
     # (a lower bound, at least COUNT_CAP once rows were skipped).
+    pending = walk.stamps if isinstance(walk.stamps, Unconfirmed) else None
+    if pending is not None and pending.confirmed:
+        walk.queries += 1  # the stamps were read during the walk after all
+        pending = None
     return Ranking(walk.hits(), total=len(walk.matched), total_is_exact=complete and not walk.pruned,
-                   rows_read=walk.rows_read, queries=walk.queries, scored=len(walk.seen))
+                   rows_read=walk.rows_read, queries=walk.queries, scored=len(walk.seen), unconfirmed=pending)

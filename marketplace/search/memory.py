@@ -11,10 +11,17 @@ place costs about what it did without the memory.
 
 **Always current.** Every transaction that writes index rows also gives their block of
 cells a new stamp (:func:`marketplace.search.index.stamp_blocks`, same transaction). A
-search reads the stamps around the seeker once, before any row (:meth:`PlaceMemory.begin`),
-which forgets every tile held under another stamp; rows loaded after the stamps were read
-are at least as new as them, so a tile is never kept under a stamp newer than its rows. A
-suspension or a moved clinic therefore shows in the very next search, in every process.
+search reads the stamps around the seeker once (:meth:`PlaceMemory.begin`), which forgets
+every tile held under another stamp; rows loaded after the stamps were read are at least as
+new as them, so a tile is never kept under a stamp newer than its rows. A suspension or a
+moved clinic therefore shows in the very next search, in every process.
+
+A warm search (:meth:`PlaceMemory.assume`) reads what it holds *before* the stamps, noting
+the stamp each block it reads from is held under, and reads the stamps afterwards in the
+same round trip as the rest of its page (:meth:`PlaceMemory.settle`): one statement fewer.
+If a block it read from has a new stamp by then, the walk is done again, stamps first. If
+it must load a tile, it reads the stamps first after all (:meth:`Unconfirmed.confirm`),
+and stops at once when a block it has already read from changed.
 Licence expiry needs no stamp: each row carries ``valid_until``, checked against the day
 at read time as SQL does.
 
@@ -147,6 +154,37 @@ class _Tile:
     live_mask: int = 0
 
 
+class StaleMemory(Exception):
+    """A walk read rows held under a stamp that has since changed: it must start again,
+    reading the stamps first."""
+
+
+class Unconfirmed(dict):
+    """The stamps of a walk that reads before it has read them (:meth:`PlaceMemory.assume`):
+    what is known of them so far, and the stamp of each block it served rows (or the
+    absence of rows) from, as held then (``used``)."""
+
+    def __init__(self, known: dict[Block, int], *, memory: PlaceMemory, session: Session, cell: tuple[int, int],
+                 rings: int) -> None:
+        super().__init__(known)
+        self.memory, self.session, self.cell, self.rings = memory, session, cell, rings
+        self.used: dict[Block, int] = {}
+        self.confirmed = False
+
+    def confirm(self) -> None:
+        """Read the stamps now, as :meth:`PlaceMemory.begin` does (before a row read through
+        SQL is kept under them). Raises :class:`StaleMemory` when a block already read from
+        has changed."""
+        if self.confirmed:
+            return
+        stamps = self.memory.begin(self.session, self.cell, self.rings)
+        self.confirmed = True
+        self.clear()
+        self.update(stamps)
+        if any(stamps.get(block, 0) != stamp for block, stamp in self.used.items()):
+            raise StaleMemory
+
+
 class PlaceMemory:
     def __init__(self, max_rows: int) -> None:
         self.max_rows = max_rows
@@ -203,13 +241,25 @@ class PlaceMemory:
         a block without a stamp row has stamp 0) and forget the tiles held under any other
         stamp. Returns the stamps, for :meth:`read`: call this before reading any row.
         ``rings`` is at most :data:`MAX_RINGS`, so the band never wraps onto itself."""
-        lat_lo, lat_hi = max(cell[0] - rings, 0) // BLOCK_CELLS, min(cell[0] + rings, LAT_CELLS - 1) // BLOCK_CELLS
-        lo, hi = (cell[1] - rings) % LON_CELLS // BLOCK_CELLS, (cell[1] + rings) % LON_CELLS // BLOCK_CELLS
-        wraps = lo > hi  # across the antimeridian
-        lon_blocks = [*range(lo, (LON_CELLS - 1) // BLOCK_CELLS + 1), *range(0, hi + 1)] if wraps else range(lo, hi + 1)
-        stamps = {(a, b): s for a, b, s in session.connection().execute(
-            _stamp_statement(wraps), {"lat_lo": lat_lo, "lat_hi": lat_hi, "lon_lo": lo, "lon_hi": hi})}
+        statement, params = self.band(cell, rings)
+        stamps = {(a, b): s for a, b, s in session.connection().execute(statement, params)}
+        self._apply(cell, rings, stamps)
+        return stamps
+
+    @staticmethod
+    def band(cell: tuple[int, int], rings: int) -> tuple[Select, dict]:
+        """The statement (block_lat, block_lon, stamp rows) and parameters that read what
+        :meth:`begin` reads: the stamps of the blocks within ``rings`` of ``cell``, and
+        the online lists' stamp."""
+        lat_lo, lat_hi, lo, hi, wraps = _band(cell, rings)
+        return _stamp_statement(wraps), {"lat_lo": lat_lo, "lat_hi": lat_hi, "lon_lo": lo, "lon_hi": hi}
+
+    def _apply(self, cell: tuple[int, int], rings: int, stamps: dict[Block, int]) -> None:
+        """Forget what is held in the band under another stamp than ``stamps`` (read with
+        :meth:`band`)."""
         self._forget_lists(stamps.get(ONLINE_BLOCK, 0))
+        lat_lo, lat_hi, lo, hi, wraps = _band(cell, rings)
+        lon_blocks = [*range(lo, (LON_CELLS - 1) // BLOCK_CELLS + 1), *range(0, hi + 1)] if wraps else range(lo, hi + 1)
         with self._lock:
             blocks = self._blocks
             for a in range(lat_lo, lat_hi + 1):
@@ -221,7 +271,24 @@ class PlaceMemory:
                             if held is not None:
                                 self._rows -= held.rows
                         del blocks[(a, b)]
-        return stamps
+
+    def assume(self, session: Session, cell: tuple[int, int], rings: int) -> Unconfirmed:
+        """Instead of :meth:`begin`, for a search that reads its stamps after its walk, in
+        the same round trip as the rest of its page (then :meth:`settle`): nothing is read
+        first. :meth:`read` and :meth:`read_online` note the stamp each block they serve
+        from was held under, and read the stamps first after all
+        (:meth:`Unconfirmed.confirm`) before they keep a row read through SQL."""
+        assumed = {ONLINE_BLOCK: self._lists_stamp} if self._lists_stamp is not None else {}
+        return Unconfirmed(assumed, memory=self, session=session, cell=cell, rings=rings)
+
+    def settle(self, pending: Unconfirmed, rows: Iterable[tuple[int, int, int]]) -> bool:
+        """Whether everything a walk read under ``pending`` was still current when ``rows``
+        (what :meth:`band` reads, read after the walk) were read; forgets what was not. A
+        walk that read anything since changed must be done again."""
+        stamps = {(a, b): s for a, b, s in rows}
+        self._apply(pending.cell, pending.rings, stamps)
+        pending.confirmed = True
+        return all(stamps.get(block, 0) == stamp for block, stamp in pending.used.items())
 
     def begin_online(self, session: Session) -> dict[Block, int]:
         """For a search with no place: read only the online lists' stamp (see :meth:`begin`)."""
@@ -247,10 +314,18 @@ class PlaceMemory:
         """The next ``want`` rows of the online list ``pair`` after ``after`` (price factor,
         practitioner id), best first, live on ``on_iso``: from the head of the list held,
         extended through ``reader`` as far as searches have gone (up to :data:`LIST_ROWS`,
-        then read through it without keeping). ``stamps``: from :meth:`begin` or
-        :meth:`begin_online`. Rows: price factor, practitioner id, glued profile, min_price,
-        currency, offers_online, valid_until (ISO from the memory, a date from SQL), display
-        name."""
+        then read through it without keeping). ``stamps``: from :meth:`begin`,
+        :meth:`begin_online` or :meth:`assume`. Rows: price factor, practitioner id, glued
+        profile, min_price, currency, offers_online, valid_until (ISO from the memory, a date
+        from SQL), display name."""
+        pending = stamps if isinstance(stamps, Unconfirmed) and not stamps.confirmed else None
+        if pending is not None:  # read before the stamps (see assume)
+            held = self._lists.get(pair)
+            if ONLINE_BLOCK in pending and held is not None and held.stamp == pending[ONLINE_BLOCK]:
+                pending.used.setdefault(ONLINE_BLOCK, held.stamp)
+            else:
+                pending.confirm()
+                pending = None
         stamp = stamps.get(ONLINE_BLOCK, 0)
         after_key = None if after is None else (-after[0], -after[1])
         with self._lock:  # a list grows in place: one thread at a time (sync workers have one)
@@ -272,6 +347,9 @@ class PlaceMemory:
                     # from the last row held or from ``after`` when it lies beyond them
                     cursor = after if start == len(held.rows) else last
                     return (out + reader(pair, cursor, want, on_iso))[:want]
+                if pending is not None:
+                    pending.confirm()  # before a row is kept (raises if the list changed)
+                    pending = None
                 self.loads += 1  # the head held grows from its end
                 rows = [(factor, pid, self._strings.setdefault(glued, glued), min_price, currency, online,
                          self._strings.setdefault(day := until.isoformat(), day), name)
@@ -309,6 +387,14 @@ class PlaceMemory:
                     rows += len(held[0])
         return rows, 9 * TILE_CELLS * TILE_CELLS
 
+    def _note(self, used: dict[Block, int], tile: Tile) -> None:
+        """Note the stamp ``tile``'s block is held under (-1, never current, if another thread
+        has just forgotten it)."""
+        block = _block(tile)
+        if block not in used:
+            known = self._blocks.get(block)
+            used[block] = -1 if known is None else known[0]
+
     def _live(self, t: _Tile) -> dict[int, tuple[Pair, Held | None]]:
         """The tile's live pairs by bit (built after a load changed its pairs)."""
         live = t.live
@@ -323,7 +409,7 @@ class PlaceMemory:
         """The rows of the ``wanted`` pairs in ``rects``, live on ``on_iso`` (and at
         ``venue``), as groups of places per pair (see :data:`Group`; a pair may have
         several): from the tiles held, loading missing (tile, pair)s through ``reader``
-        and reading dense ones through it. ``stamps``: from :meth:`begin`."""
+        and reading dense ones through it. ``stamps``: from :meth:`begin` or :meth:`assume`."""
         rects = list(rects)
         self._tick += 1
         tick, tiles = self._tick, self._tiles
@@ -331,6 +417,8 @@ class PlaceMemory:
         out: list[Group] = []
         visits: list[tuple[Rect, Tile, _Tile | None]] = []
         missing: dict[Tile, set[Pair]] = {}
+        # Read before the stamps (see assume): note each block served from, as held now.
+        used = stamps.used if isinstance(stamps, Unconfirmed) and not stamps.confirmed else None
         for r in rects:
             for ti in range(r.lat_lo // TILE_CELLS, r.lat_hi // TILE_CELLS + 1):
                 for tj in range(r.lon_lo // TILE_CELLS, r.lon_hi // TILE_CELLS + 1):
@@ -339,9 +427,12 @@ class PlaceMemory:
                         bits = self._bits
                         missing.setdefault((ti, tj), set()).update(
                             wanted if t is None else (p for p in wanted if not bits[p] & t.loaded))
-                    elif t.live is not None and not t.live_mask & want:
-                        t.used = tick  # held, and nothing wanted here (most tiles of a sparse area)
-                        continue
+                    else:
+                        if used is not None:
+                            self._note(used, (ti, tj))
+                        if t.live is not None and not t.live_mask & want:
+                            t.used = tick  # held, and nothing wanted here (most tiles of a sparse area)
+                            continue
                     visits.append((r, (ti, tj), t))
         loaded = self._load(missing, stamps, reader) if missing else {}
         dense: set[tuple[Tile, Pair]] = set()
@@ -467,6 +558,8 @@ class PlaceMemory:
         declared_terms = sorted({t for t, c in pairs if c})
         generic_terms = sorted({t for t, c in pairs if not c})
         covered = pairs_of(declared_terms, concerns, generic_terms)
+        if isinstance(stamps, Unconfirmed):
+            stamps.confirm()  # rows kept must be at least as new as the stamps they are kept under
         rects = _tile_rects(missing)
         fresh: dict[Tile, dict[Pair, list]] = {key: {} for key in missing}
         self.loads += 1
@@ -574,6 +667,14 @@ def grouped(rows: Iterable) -> list[Group]:
         groups.setdefault((term, concern), []).append(
             (pid, loc, lat, lon, venue, glued, min_price, currency, offers_online, None, name, None, None))
     return [(term, concern, places) for (term, concern), places in groups.items()]
+
+
+def _band(cell: tuple[int, int], rings: int) -> tuple[int, int, int, int, bool]:
+    """The blocks within ``rings`` cells of ``cell``: lat_lo, lat_hi, lon_lo, lon_hi, and
+    whether the longitudes wrap across the antimeridian (then lon_lo > lon_hi)."""
+    lat_lo, lat_hi = max(cell[0] - rings, 0) // BLOCK_CELLS, min(cell[0] + rings, LAT_CELLS - 1) // BLOCK_CELLS
+    lo, hi = (cell[1] - rings) % LON_CELLS // BLOCK_CELLS, (cell[1] + rings) % LON_CELLS // BLOCK_CELLS
+    return lat_lo, lat_hi, lo, hi, lo > hi
 
 
 @lru_cache(maxsize=2)

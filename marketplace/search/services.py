@@ -31,7 +31,7 @@ from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
-from marketplace.search.memory import P_CITY, P_LABEL, memory_for
+from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, Place, Question, Result,
@@ -241,10 +241,19 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     )
     terms = _terms(tax, data.modality, data.technique)
     need = data.page * data.per_page
-    ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
-                          need=need, on=today(), relevance=relevance, memory=memory_for(current_app))
-    page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
-    results = _results(page_hits, [c.slug for c in concerns], tax)
+
+    def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:
+        ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
+                              need=need, on=today(), relevance=relevance, memory=memory_for(current_app),
+                              optimistic=optimistic)
+        page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
+        return ranking, _results(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed)
+
+    # A warm walk reads what this process holds first and its stamps with the rest of the
+    # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
+    ranking, results = ranked(optimistic=True)
+    if results is None:
+        ranking, results = ranked(optimistic=False)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          **outcome)
 
@@ -310,8 +319,15 @@ def _technique_names(techniques: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(NAMES.get(t, t) for t in techniques))
 
 
-def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> list[Result]:
+def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
+             pending: Unconfirmed | None = None) -> list[Result] | None:
+    """The page's results; None when ``pending`` (the stamps of a walk that read before it
+    read them) does not settle: the walk read something that has changed since."""
     if not hits:
+        if pending is not None:
+            statement, params = pending.memory.band(pending.cell, pending.rings)
+            if not pending.memory.settle(pending, db.session.connection().execute(statement, params)):
+                return None
         return []
     ids = [h.candidate.practitioner_id for h in hits]
     connection = db.session.connection()
@@ -329,11 +345,16 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy) -> lis
     from marketplace.booking.queries import next_available
     from marketplace.packages.queries import DELIVERED_FOR, packages_for
 
-    if concerns:
-        stamps, (delivered,) = stamps_and(ids, DELIVERED_FOR, slugs=concerns)
-        offers = packages_for(concerns, ids, delivered=[package for _, package in delivered])
-    else:
-        stamps, offers = stamps_and(ids)[0], {}
+    # The walk's own stamps, when it has yet to read them, come in the same round trip.
+    others, params = ([DELIVERED_FOR], {"slugs": concerns}) if concerns else ([], {})
+    if pending is not None:
+        band, band_params = pending.memory.band(pending.cell, pending.rings)
+        others.append(band)
+        params.update(band_params)
+    stamps, found = stamps_and(ids, *others, **params)
+    if pending is not None and not pending.memory.settle(pending, found.pop()):
+        return None
+    offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
     slots = next_available(ids, stamps=stamps)
     results = []
     for hit in hits:

@@ -356,3 +356,96 @@ def test_without_a_memory_or_rows_to_load_nothing_is_preloaded(app, memory, phys
     assert preload_memory(0) == 0 and memory.loads == 0
     app.config["SEARCH_MEMORY_PRELOAD_ROWS"] = 0
     assert preload_memory() == 0 and memory.loads == 0
+
+
+# --- A warm search reads its stamps after its walk, with the rest of its page ----------------
+
+
+def recorded(client, where: tuple[float, float] = BLR, **params) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """A search's names and the statements it sent (lower case)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+        statements.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        names = search(client, where, **params)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return names, statements
+
+
+def test_a_warm_search_reads_its_stamps_and_its_pages_facts_in_one_statement(client, memory, physios):
+    """What the process holds is read first; the stamps that say it is still current come
+    in the same round trip as the results' availability stamps and packages."""
+    assert search(client) == ["Meera Physio", "Arjun Physio"]  # the cells and next openings are now held
+    names, statements = recorded(client)
+    assert names == ["Meera Physio", "Arjun Physio"]
+    statements = [s for s in statements if "from matching_data_version" not in s]  # checked every few seconds
+    assert len(statements) == 1, statements
+    assert all(table in statements[0] for table in ("from search_stamp", "from availability_stamp",
+                                                      "from package_component"))
+
+
+def test_a_search_that_must_read_rows_reads_the_stamps_before_them(client, memory, physios):
+    """Rows kept in memory must be at least as new as the stamps they are kept under: a
+    search that has to read cells reads the stamps first, and not again with its page."""
+    names, statements = recorded(client)
+    assert names == ["Meera Physio", "Arjun Physio"]
+    stamps = [i for i, s in enumerate(statements) if "from search_stamp" in s]
+    rows = [i for i, s in enumerate(statements) if "from search_place" in s]
+    assert rows and len(stamps) == 1 and stamps[0] < rows[0], statements
+
+
+def test_a_suspension_committed_while_a_warm_search_walks_is_not_shown(app, client, memory, physios):
+    """Another process suspends a practitioner after this warm search has walked the rows
+    it holds, just before it reads the stamps with its page: the stamps no longer agree
+    with what it read, and it walks again, stamps first."""
+    from sqlalchemy.orm import Session
+
+    from marketplace.practitioners.models import Practitioner
+
+    near, *_ = physios
+    assert search(client) == ["Meera Physio", "Arjun Physio"]
+    fired: list[bool] = []
+
+    def suspend_elsewhere(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+        if "from search_stamp" in statement.lower() and "from availability_stamp" in statement.lower() and not fired:
+            fired.append(True)
+            with Session(db.engine) as other:
+                other.get(Practitioner, near.id).is_suspended = True
+                other.commit()
+
+    event.listen(db.engine, "before_cursor_execute", suspend_elsewhere)
+    try:
+        assert search(client) == ["Arjun Physio"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", suspend_elsewhere)
+    assert fired
+    assert search(client) == ["Arjun Physio"]
+
+
+def test_a_walk_that_read_a_changed_block_before_it_must_load_starts_again(app, memory, physios):
+    """A walk that served rows from a block before reading the stamps, and must then load
+    another tile, reads the stamps first: when they say that block changed, it stops
+    (and the search walks again from the stamps)."""
+    from marketplace.search.memory import StaleMemory
+
+    near, *_ = physios
+    cell = cell_of(*BLR)
+    wanted = {("physiotherapy", ""), ("physiotherapy", "sciatica")}
+    walk = engine._Walk(db.session, Query(concerns=("sciatica",), radius_km=25.0, mode="in_person"), {},
+                        BLR, today(), engine.DEFAULT_WEIGHTS, {}, 20)
+    here = Rect(cell[0], cell[0], cell[1], cell[1])
+    memory.read([here], wanted, memory.begin(db.session, cell, 8), today().isoformat(), None, walk._read)
+    pending = memory.assume(db.session, cell, 8)
+    loads = memory.loads
+    held = memory.read([here], wanted, pending, today().isoformat(), None, walk._read)
+    assert memory.loads == loads and near.id in {p[0] for _, _, places in held for p in places}
+    verification.suspend(near, make_admin(), "Complaint under review")
+    db.session.commit()  # a new stamp for Bengaluru's block
+    with pytest.raises(StaleMemory):
+        memory.read([Rect(cell[0], cell[0], cell[1] + 5, cell[1] + 5)], wanted, pending, today().isoformat(),
+                    None, walk._read)  # a cell of the next tile east, not held
+    assert pending.confirmed and memory.loads == loads  # nothing was read, or kept, under the old stamp
