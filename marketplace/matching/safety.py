@@ -59,12 +59,15 @@ class CautionEffect:
     """What one caution does to one technique or modality slug (``"*"``: everything).
 
     ``exclude``: never offered; ``mark``: offered with ``message``; ``prefer``: a
-    practitioner who offers it is a better fit (ranked up, and told so)."""
+    practitioner who offers it is a better fit (ranked up, and told so). ``unless``: a
+    technique slug that lifts a mark (the practitioner is trained in what the caution
+    calls for)."""
 
     code: str
     target: str
     action: Literal["exclude", "mark", "prefer"]
     message: str
+    unless: str | None = None
 
 
 CAUTION_EFFECTS: tuple[CautionEffect, ...] = (
@@ -74,6 +77,11 @@ CAUTION_EFFECTS: tuple[CautionEffect, ...] = (
                   "Some acupuncture points are avoided in pregnancy: tell your practitioner you are pregnant."),
     CautionEffect("pregnancy", "prenatal-massage", "prefer",
                   "Trained in prenatal massage, which suits pregnancy."),
+    # The brief: in pregnancy, prenatal-trained practitioners. A massage therapist who does
+    # not list prenatal massage stays bookable, with a word on what to ask.
+    CautionEffect("pregnancy", "massage", "mark",
+                  "Not listed as trained in prenatal massage: ask whether they are, and tell them you are pregnant.",
+                  unless="prenatal-massage"),
     CautionEffect("bleeding-risk", "cupping", "exclude",
                   "Cupping is avoided with blood thinners or a bleeding disorder (bruising and bleeding risk)."),
     CautionEffect("bleeding-risk", "gua-sha", "exclude",
@@ -163,6 +171,8 @@ def apply_cautions(cautions: Iterable[str], techniques: Iterable[str], modalitie
             ex_mods[m] = offered
     notes: list[CautionNote] = []
     for e in sorted(rules, key=lambda r: (r.code, r.target)):
+        if e.unless is not None and e.unless in techs:
+            continue
         if e.action == "exclude" and e.target in ex_techs | set(ex_mods):
             notes.append(CautionNote(e.code, e.target, e.message))
         elif e.action == "mark" and e.target == "*":

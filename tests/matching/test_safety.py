@@ -27,6 +27,19 @@ def test_pregnancy_excludes_electro_acupuncture_marks_acupuncture_and_prefers_pr
     assert "points are avoided" in mark.message and "tell your practitioner" in mark.message
 
 
+def test_pregnancy_marks_massage_unless_the_therapist_is_trained_in_prenatal_massage() -> None:
+    general = apply_cautions({"pregnancy"}, {"deep-tissue-massage", "sports-massage"}, {"massage"})
+    assert not general.excluded_modalities and not general.excluded_techniques  # still bookable
+    [note] = general.notes
+    assert (note.code, note.technique_or_modality) == ("pregnancy", "massage")
+    assert "prenatal massage" in note.message and "tell them you are pregnant" in note.message
+    unlisted = apply_cautions({"pregnancy"}, set(), {"massage"})  # judged by what they list: nothing
+    assert _targets(unlisted) == {("pregnancy", "massage")}
+    trained = apply_cautions({"pregnancy"}, {"deep-tissue-massage", "prenatal-massage"}, {"massage"})
+    assert _targets(trained) == {("pregnancy", "prenatal-massage")}
+    assert apply_cautions({"implant"}, {"deep-tissue-massage"}, {"massage"}).notes[0].code == "implant"
+
+
 def test_a_modality_goes_only_when_all_its_offered_techniques_are_excluded() -> None:
     only_electro = apply_cautions({"pregnancy"}, {"electro-acupuncture"}, {"acupuncture"})
     assert only_electro.excluded_modalities == {"acupuncture"}
@@ -93,6 +106,7 @@ def test_search_wide_exclusions_for_filtering() -> None:
 def test_caution_rules_name_real_slugs_and_every_code_has_a_question() -> None:
     known = set(TECHNIQUE_NAMES) | set(MODALITY_NAMES) | {"*"}
     assert {e.target for e in CAUTION_EFFECTS} <= known
+    assert {e.unless for e in CAUTION_EFFECTS if e.unless} <= set(TECHNIQUE_NAMES)
     assert {e.code for e in CAUTION_EFFECTS} == set(CAUTIONS)
     assert set(QUESTIONS) == set(RED_FLAGS) | set(CAUTIONS)
     assert all(q.endswith("?") for q in QUESTIONS.values())

@@ -163,6 +163,25 @@ def test_cautions_exclude_or_mark_the_techniques_they_rule_out(client, app):
     assert careful["cautions"] == ["bleeding-risk"]
 
 
+def test_a_pregnant_seeker_is_told_which_massage_therapists_list_prenatal_training(client, app):
+    trained = make_verified_practitioner(app, display_name="Prenatal Trained", modalities=("massage",),
+                                         techniques=("prenatal-massage", "deep-tissue-massage"),
+                                         concerns=("back-spasm",))
+    general = make_verified_practitioner(app, display_name="Deep Tissue Only", modalities=("massage",),
+                                         techniques=("deep-tissue-massage",), concerns=("back-spasm",))
+    plain = search(client, concern="back-spasm", near="Bengaluru")
+    assert all(r["cautions"] == [] for r in plain["results"])
+    body = search(client, q="back spasm, I'm 20 weeks pregnant", near="Bengaluru", no_red_flags="true")
+    assert body["cautions"] == ["pregnancy"]
+    assert ids(body) == [trained.id, general.id]
+    first, second = body["results"]
+    assert "Trained in prenatal massage" in first["reasons"]
+    assert all(c["applies_to"] != "massage" for c in first["cautions"])
+    [note] = second["cautions"]
+    assert (note["code"], note["applies_to"]) == ("pregnancy", "massage")
+    assert "Not listed as trained in prenatal massage" in note["message"]
+
+
 def test_filters_by_modality_technique_price_language_and_venue(client, app):
     a = make_verified_practitioner(app, display_name="Anil", modalities=("acupuncture",), techniques=("dry-needling",),
                                    concerns=("back-spasm",), languages=("Hindi", "English"),
