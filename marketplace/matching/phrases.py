@@ -211,6 +211,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temperature\b", "definite"),
     SignalRule("fever", r"\btemperature of (?:3[89]|4[0-2]|10[0-5])", "definite"),
     SignalRule("fever", r"\b(?:temperature|chills|shivers|shivering|night sweats|hot and cold)\b", "vague"),
+    SignalRule("fever", r"\b(?:i (?:feel|felt)|i'?m feeling|i am feeling|feeling) (?:very |really |so )?"
+               r"(?:hot|shivery|clammy)\b|\bburning up\b", "vague"),
     # leg-weakness: the brief's "major or progressive"; plain "weak" is only unclear
     SignalRule("leg-weakness", rf"\b(?:legs?|feet|foot){_W}{{0,3}}?\s+(?:getting|growing|becoming|going|"
                r"gotten|got|become|increasingly|more and more)\s+(?:\w+\s+)?weak(?:er)?\b", "definite"),
@@ -235,8 +237,11 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                "definite"),
     SignalRule("bladder-bowel", r"\b(?:loss of|lost|losing|no|poor)\s+(?:my\s+)?(?:bladder|bowel)\s+control\b",
                "definite"),
-    SignalRule("bladder-bowel", r"\b(?:wet|wetting|soiled|soiling|peed|pooed|pooped)\s+(?:myself|my pants)\b",
-               "definite"),
+    SignalRule("bladder-bowel", r"\b(?:wet|wetting|soiled|soiling|peed|peeing|pissed|pissing|pooed|pooing|pooped|"
+               r"pooping)\s+(?:myself|my (?:pants|trousers|knickers|underwear)|the bed)\b", "definite"),
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}\s+(?:feel|tell)|don'?t know)\s+when\s+i\s+(?:need|have)\s+to\s+(?:pee|wee|"
+               r"urinate|poo|go to the toilet|go to the loo)\b", "definite"),
+    SignalRule("bladder-bowel", r"\b(?:bladder|bowel)\s+accidents?\b", "definite"),
     SignalRule("bladder-bowel", r"\bincontinen\w*", "definite"),
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggling to|trouble|difficulty)\s+(?:pee|wee|urinate|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
@@ -248,6 +253,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}|no)\s+(?:feel(?:ing)?|sensation){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:pins and needles|tingling){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
+    SignalRule("saddle-numbness", rf"\b(?:{_CANT}\s+feel|numb|no feeling)(?:\s+(?:it|anything|the (?:toilet )?paper))?"
+               r"\s+when\s+(?:i\s+)?wip(?:e|ing)\b", "definite"),
     SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\b", "vague"),
     # major-trauma: a definite event is a red flag only when recent (see SIGNAL_CONTEXTS)
     SignalRule("major-trauma", r"\b(?:car|road|traffic|motorbike|motorcycle|bike|cycling|bicycle|bus|auto|"

@@ -150,6 +150,10 @@ RED_FLAG_TABLE = [
     ("No fever. Numb between my legs.", {"saddle-numbness"}),
     ("I've been cancer free for 5 years", {"cancer-history"}),
     ("I peed myself and can't feel my groin", {"bladder-bowel", "saddle-numbness"}),
+    ("my back hurts and I keep peeing myself", {"bladder-bowel"}),
+    ("I wet the bed last night", {"bladder-bowel"}),
+    ("I can't feel when I need to pee", {"bladder-bowel"}),
+    ("I can't feel the paper when I wipe", {"saddle-numbness"}),
 ]
 
 
@@ -182,6 +186,9 @@ BENIGN_TABLE = [
     "my lower back locked up when I lifted a box",
     "my back feels weak and my core is weak",
     "I can barely walk with this spasm",
+    "I'm not peeing myself",
+    "my back feels hot after the heat pad",
+    "I don't feel hot",
     "Dad has a pacemaker and my mum had a fever",
     "",
 ]
@@ -209,6 +216,8 @@ UNCLEAR_TABLE = [
     ("my bladder feels strange", "bladder-bowel"),
     ("Can back pain cause numbness in the groin?", "saddle-numbness"),
     ("I fell down the stairs last week", "major-trauma"),
+    ("back pain, and I feel hot", "fever"),
+    ("I'm burning up and my back aches", "fever"),
 ]
 
 
