@@ -198,10 +198,12 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = tuple(
 _NEG = r"(?:no|not|never|without|none|nor|neither|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|wasn'?t)"
 _W = rf"(?:\s+(?!{_NEG}\b)\S+)"
 _SADDLE = (r"(?:groin|crotch|genitals?|genital area|private parts|privates|saddle|perineum|"
-           r"between (?:my|the) legs|inner thighs?|back passage|anus)")
+           r"between (?:my|the) legs|inner thighs?|back passage|anus|down there|"
+           r"down below(?=\s*(?:$|[.,;!?]|and\b|but\b|or\b)))")
 _LOSE = r"(?:los[a-z]*|dropp[a-z]*|shed[a-z]*)"  # losing / lost / dropped / shedding
 _WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reason|not (?:trying|dieting)|"
-            r"unexplained|unintentional[a-z]*|unintended|don'?t know why|no idea why)")
+            r"unexplained|unintentional[a-z]*|unintended|don'?t know why|no idea why|not sure why|can'?t explain)")
+_WEIGHT = r"(?:\d+(?:[.,]\d+)?\s*)?(?:weight|kilos?|kgs?|pounds|lbs?|stones?)"  # "10kg", "2 stone"
 _CANT = r"(?:can'?t|cannot|can not|could ?n'?t|unable to|not able to|can no longer|no longer able to)"
 
 SIGNAL_RULES: tuple[SignalRule, ...] = (
@@ -210,7 +212,14 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("fever", r"\bhigh temperature\b", "definite"),
     SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temperature\b", "definite"),
     SignalRule("fever", r"\btemperature of (?:3[89]|4[0-2]|10[0-5])", "definite"),
+    SignalRule("fever", r"\b(?:temp|temperature|thermometer)\s+(?:of\s+|is\s+|was\s+|says\s+|read\s+|showed\s+)?"
+               r"(?:3[89]|4[0-2]|10[0-5])\b", "definite"),
+    # A bare reading could be the weather: ask.
+    SignalRule("fever", r"\b(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d)?\s*(?:°\s*)?(?:c|f|degrees?|celsius|fahrenheit)\b",
+               "vague"),
     SignalRule("fever", r"\b(?:temperature|chills|shivers|shivering|night sweats|hot and cold)\b", "vague"),
+    SignalRule("fever", r"\b(?:sweating|sweats|sweaty) (?:at|in the|every|during the) night\b|\bsoaked (?:the |my )?"
+               r"(?:sheets|bed)\b", "vague"),
     SignalRule("fever", r"\b(?:i (?:feel|felt)|i'?m feeling|i am feeling|feeling) (?:very |really |so )?"
                r"(?:hot|shivery|clammy)\b|\bburning up\b", "vague"),
     # leg-weakness: the brief's "major or progressive"; plain "weak" is only unclear
@@ -225,9 +234,15 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg))\b", "definite"),
     SignalRule("leg-weakness", r"\bno strength in (?:my |either |both )?(?:legs?|feet|foot)\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness)? in (?:both|my two) legs\b", "definite"),
-    SignalRule("leg-weakness", r"\bboth legs (?:are |feel |feeling |have gone |went )?(?:weak|numb)", "definite"),
+    SignalRule("leg-weakness", r"\bboth (?:my |of my )?legs (?:are |feel |feeling |have gone |went |have )?"
+               r"(?:weak|numb)", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot|feet)\s+(?:keeps?\s+|is\s+|are\s+)?(?:flops?|flopping|floppy|slaps?|"
+               r"slapping)\b", "definite"),
+    SignalRule("leg-weakness", rf"\blegs?{_W}{{0,3}}?\s+weak\w*\b[^.!?;]{{0,40}}?\b(?:getting|got|gets|growing) "
+               r"worse\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b", "vague"),
+    SignalRule("leg-weakness", r"\bkeep (?:tripping|stumbling)\b", "vague"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),
     SignalRule("leg-weakness", r"\blegs? (?:feel |feels |are |is |went |gone |go )?(?:wobbly|like jelly|heavy)\b",
                "vague"),
@@ -242,6 +257,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}\s+(?:feel|tell)|don'?t know)\s+when\s+i\s+(?:need|have)\s+to\s+(?:pee|wee|"
                r"urinate|poo|go to the toilet|go to the loo)\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:bladder|bowel)\s+accidents?\b", "definite"),
+    SignalRule("bladder-bowel", r"\b(?:haven'?t|have not|hasn'?t|has not|not|couldn'?t|could not)\s+(?:been able to\s+)?"
+               r"(?:peed|pee|weed|urinated|passed urine|passed water)\s+(?:since|for|all day|at all)\b", "definite"),
     SignalRule("bladder-bowel", r"\bincontinen\w*", "definite"),
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggling to|trouble|difficulty)\s+(?:pee|wee|urinate|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
@@ -253,6 +270,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}|no)\s+(?:feel(?:ing)?|sensation){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:pins and needles|tingling){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
+    SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no)\s+(?:all\s+|the\s+|any\s+)?(?:feeling|sensation)"
+               rf"{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}\s+feel|numb|no feeling)(?:\s+(?:it|anything|the (?:toilet )?paper))?"
                r"\s+when\s+(?:i\s+)?wip(?:e|ing)\b", "definite"),
     SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\b", "vague"),
@@ -269,16 +288,18 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                rf"survivor of|survived|beat|recovering from|remission from){_W}{{0,3}}?\s+(?:cancer|tumou?r|lymphoma|"
                r"leuka?emia|myeloma|melanoma|sarcoma|carcinoma)\b", "definite"),
     SignalRule("cancer-history", r"\b(?:cancer (?:survivor|patient|treatment|history|free)|in remission)\b", "definite"),
+    SignalRule("cancer-history", r"\b(?:cancer|tumou?r|lymphoma|leuka?emia|myeloma|melanoma)\s+(?:in|since|back in)\s+"
+               r"(?:19|20)\d\d\b", "definite"),
     SignalRule("cancer-history", r"\b(?:chemo(?:therapy)?|radiotherapy|radiation therapy|oncologist|metasta\w*)\b",
                "definite"),
     SignalRule("cancer-history", r"\b(?:cancer|tumou?rs?|malignan\w*|lymphoma|leuka?emia|myeloma)\b", "vague"),
     # weight-loss: only unexplained loss is a red flag
-    SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+(?:weight|kilos?|kg|pounds|lbs|stone)\b[^.!?;]*?{_WHY_NOT}",
+    SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+{_WEIGHT}\b[^.!?;]*?{_WHY_NOT}",
                "definite"),
     SignalRule("weight-loss", r"\b(?:unexplained|unintentional|unintended|unexpected|sudden)\s+weight\s*loss\b",
                "definite"),
     SignalRule("weight-loss", rf"\bweight\s*loss\b[^.!?;]*?{_WHY_NOT}", "definite"),
-    SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+(?:weight|kilos?|kg|pounds|lbs|stone)\b", "vague"),
+    SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+{_WEIGHT}\b", "vague"),
     SignalRule("weight-loss", r"\bweight\s*loss\b", "vague"),
     # cautions
     SignalRule("pregnancy", r"\bpregnan(?:t|cy)\b", "definite"),

@@ -154,6 +154,14 @@ RED_FLAG_TABLE = [
     ("I wet the bed last night", {"bladder-bowel"}),
     ("I can't feel when I need to pee", {"bladder-bowel"}),
     ("I can't feel the paper when I wipe", {"saddle-numbness"}),
+    ("I've lost feeling down there", {"saddle-numbness"}),
+    ("I haven't peed since yesterday", {"bladder-bowel"}),
+    ("I keep tripping because my foot flops", {"leg-weakness"}),
+    ("both my legs have gone numb", {"leg-weakness"}),
+    ("my legs feel weak and it's getting worse", {"leg-weakness"}),
+    ("lost 10kg without trying", {"weight-loss"}),
+    ("breast cancer in 2019, now back pain", {"cancer-history"}),
+    ("my temp is 38.4 and my back hurts", {"fever"}),
 ]
 
 
@@ -189,6 +197,10 @@ BENIGN_TABLE = [
     "I'm not peeing myself",
     "my back feels hot after the heat pad",
     "I don't feel hot",
+    "I'm peeing fine, not numb down there",
+    "numbness down below my knee",
+    "I lost 5kg on a diet",
+    "I haven't peed in my pants",
     "Dad has a pacemaker and my mum had a fever",
     "",
 ]
@@ -218,6 +230,8 @@ UNCLEAR_TABLE = [
     ("I fell down the stairs last week", "major-trauma"),
     ("back pain, and I feel hot", "fever"),
     ("I'm burning up and my back aches", "fever"),
+    ("it was 38 degrees and my back hurts", "fever"),
+    ("I've been sweating at night and my back hurts", "fever"),
 ]
 
 
