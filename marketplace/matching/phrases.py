@@ -336,7 +336,9 @@ _CLEARED = (r"\b(?:cleared|checked (?:out|over)|been (?:seen|assessed|checked|ex
 
 SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
     SignalContext("fever", drop_if=r"\b(?:weather|room temperature|cold temperature|heat pack|hot water bottle)\b",
-                  past_if=r"(?<!'ve )(?<!have )\bhad (?:a |some )?(?:\w+ )?(?:fever|temperature)\b", when_past="unclear"),
+                  past_if=r"(?<!'ve )(?<!have )\bhad (?:a |some )?(?:\w+ )?(?:fever|temperature)\b|\b(?:fever|temperature)"
+                  r"\s+(?:has |had |is |was )?(?:gone|passed|went away|gone away|cleared|broke|broken|settled|"
+                  r"(?:has )?come down|came down)\b", when_past="unclear"),
     SignalContext("leg-weakness", drop_if=r"\b(?:back|core|arms?|hands?|grip|wrists?|abs|abdominals?|stomach|neck|"
                   r"shoulders?|glutes?|voice|eyes?|immune|chest)\b",
                   keep_if=r"\b(?:legs?|feet|foot|toes?|knees?|thighs?|calf|calves|ankles?|walk|stand)\b"),

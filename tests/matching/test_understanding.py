@@ -232,6 +232,8 @@ UNCLEAR_TABLE = [
     ("I'm burning up and my back aches", "fever"),
     ("it was 38 degrees and my back hurts", "fever"),
     ("I've been sweating at night and my back hurts", "fever"),
+    ("the fever has gone", "fever"),
+    ("my fever went away on Monday", "fever"),
 ]
 
 
