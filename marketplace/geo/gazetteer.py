@@ -292,7 +292,8 @@ class OfflineGazetteer(Geocoder):
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Labels of cities (population >= 100k) whose names resemble ``query``.
 
-        For "did you mean" after a miss: "Bangalor" -> "Bengaluru, Karnataka, India".
+        For "did you mean" after a miss: "Bangalor" -> "Bengaluru, Karnataka, India", and
+        a name cut short: "San Fran" -> "San Francisco, California, United States".
         Closest spelling first, the more populous first among equals.
         """
         index = _index_for(self.min_city_population)
@@ -305,8 +306,16 @@ class OfflineGazetteer(Geocoder):
             # and it cuts difflib's work ~50x (62k names in the pool).
             pool = [k for k in index.suggest_buckets.get(part[0], ())
                     if abs(len(k) - len(part)) <= max(2, len(part) // 3)]
-            for key in difflib.get_close_matches(part, pool, n=limit * 3, cutoff=0.75):
+            close = difflib.get_close_matches(part, pool, n=limit * 3, cutoff=0.75)
+            # A name cut short ("San Fran", "Manch"): the names it begins, however long.
+            # (At least half of the name typed: "San Fran" is not "San Francisco de Quito".)
+            begun = [k for k in index.suggest_buckets.get(part[0], ())
+                     if k.startswith(part) and k != part and 2 * len(part) >= len(k)] if len(part) >= 4 else []
+            begun_set = set(begun)
+            for key in dict.fromkeys(close + begun):
                 ratio = round(difflib.SequenceMatcher(None, part, key).ratio(), 3)
+                if key in begun_set:  # what they were typing: before loose spellings
+                    ratio = max(ratio, 0.9)
                 for pos in index.positions(key):
                     city = index.cities[pos]
                     if city.population >= SUGGEST_MIN_POPULATION:

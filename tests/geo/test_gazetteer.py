@@ -211,6 +211,13 @@ def test_misspelling_suggestions_put_the_populous_first(gaz: OfflineGazetteer) -
     assert gaz.suggest("Banglore")[0] == "Bengaluru, Karnataka, India"
 
 
+def test_a_name_cut_short_suggests_the_places_it_begins(gaz: OfflineGazetteer) -> None:
+    assert gaz.suggest("San Fran")[0] == "San Francisco, California, United States"
+    assert gaz.suggest("Manch")[0] == "Manchester, England, United Kingdom"
+    assert gaz.suggest("Thiruvanan")[0] == "Thiruvananthapuram, Kerala, India"
+    assert gaz.suggest("Banga")[0] == "Bengaluru, Karnataka, India"  # an alternate name, begun
+
+
 def test_suggest_works_on_addresses_and_respects_limit(gaz: OfflineGazetteer) -> None:
     assert gaz.suggest("12 MG Road, Banglore, India")[0] == "Bengaluru, Karnataka, India"
     assert len(gaz.suggest("Bangalor", limit=2)) <= 2
