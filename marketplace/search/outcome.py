@@ -49,7 +49,8 @@ class SearchInput:
 @dataclass(frozen=True)
 class Place:
     """The place the search measured from, echoed so the seeker can correct it.
-    ``alternatives`` are other places the same words could mean."""
+    ``alternatives`` are other places the same words could mean; ``timezone`` (IANA, when
+    known) is the place's clock, for showing times to someone searching there."""
 
     query: str | None
     label: str
@@ -57,6 +58,7 @@ class Place:
     lon: float
     country_code: str | None = None
     alternatives: tuple[str, ...] = ()
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ class SearchPlaceOut(BaseModel):
     lon: float
     country_code: str | None
     alternatives: list[str] = Field(description="Other places the same words could mean")
+    timezone: str | None = Field(default=None, description="The place's IANA time zone, when known: times in "
+                                 "results are UTC, to show in this zone")
 
 
 class UrgentAdviceOut(BaseModel):
@@ -174,7 +176,8 @@ class SearchOut(BaseModel):
             suggestions=[UnderstoodConcernOut(slug=c.slug, name=c.name, confidence=c.confidence, matched=c.matched)
                          for c in o.suggestions],
             place=SearchPlaceOut(query=o.place.query, label=o.place.label, lat=o.place.lat, lon=o.place.lon,
-                           country_code=o.place.country_code, alternatives=list(o.place.alternatives))
+                           country_code=o.place.country_code, alternatives=list(o.place.alternatives),
+                           timezone=o.place.timezone)
             if o.place else None,
             urgent=o.urgent,
             advice=UrgentAdviceOut(title=o.advice.title, message=o.advice.message, actions=o.advice.actions)

@@ -150,7 +150,8 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
     if data.lat is not None and data.lon is not None:
         named = resolver.nearest(data.lat, data.lon)
         label = f"your location (near {named.label})" if named else f"{data.lat:.4f}, {data.lon:.4f}"
-        return Place(None, label, data.lat, data.lon, named.country_code if named else None)
+        return Place(None, label, data.lat, data.lon, named.country_code if named else None,
+                     timezone=named.timezone if named else None)
     near = (data.near or "").strip()
     if not near:
         return None
@@ -165,7 +166,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
                                  "location or online sessions.") from None
     chosen = places[0]
     return Place(near, chosen.label, chosen.lat, chosen.lon, chosen.country_code,
-                 tuple(p.label for p in places[1:] if p.label != chosen.label))
+                 tuple(p.label for p in places[1:] if p.label != chosen.label), chosen.timezone)
 
 
 def count_urgent(red_flags: frozenset[str], on: date | None = None) -> None:

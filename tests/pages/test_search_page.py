@@ -6,7 +6,7 @@ that is wrong without ever being a 500."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -236,6 +236,31 @@ def test_results_offer_the_next_opening_and_courses_of_care(app, client):
     assert "Next opening:" in html and f"/practitioners/{physio.id}/book" in html
     assert html.count("Sciatica relief course") == 2  # under both practitioners who deliver it
     assert "with Priya Physio, Arun Acupuncture" in html
+
+
+def test_the_next_opening_shows_on_the_clock_of_the_place_searched(app, client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from marketplace.booking.services import AvailabilityInput, HoursInput, SettingsInput, save_availability
+    from tests.packages.helpers import practitioner
+
+    physio = practitioner(app, "Kavya Physio", "physiotherapy", at=(12.9716, 77.5946), city="Bengaluru",
+                          currency="INR", fee=120000)
+    hours = [HoursInput(physio.locations[0].id, day, time(9), time(18)) for day in range(7)]
+    save_availability(physio, AvailabilityInput(SettingsInput(timezone="Asia/Kolkata", min_notice_minutes=0,
+                                                              max_days_ahead=60), hours))
+    db.session.commit()
+    api = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Bangalore"}).get_json()
+    assert api["place"]["timezone"] == "Asia/Kolkata"
+    opening = datetime.fromisoformat(api["results"][0]["next_available"])  # UTC, as the API promises
+    local = opening.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert time(9) <= local.time() < time(18) and local.utcoffset() != opening.utcoffset()
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore"}))
+    shown = re.search(r'<time datetime="([^"]+)"[^>]*>([^<]+)</time>', html)
+    assert datetime.fromisoformat(shown.group(1)) == opening
+    assert " ".join(shown.group(2).split()) == f"{local:%a} {local.day} {local:%b, %H:%M} local time"
+    assert f"{opening:%H:%M} UTC" not in html
 
 
 def test_a_geocoder_outage_is_said_on_the_page_not_a_500(app, client, monkeypatch, sciatica_in_bengaluru):
