@@ -183,7 +183,26 @@
     return box;
   }
 
+  // --- Times the page could only give in UTC (no place searched: online care) are shown
+  // on the seeker's own clock. ---------------------------------------------------------
+  function initLocalTimes() {
+    var format;
+    try {
+      format = new Intl.DateTimeFormat("en-GB", {weekday: "short", day: "numeric", month: "short",
+                                                hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
+    } catch (e) { return; }
+    $all("time[data-local-time]").forEach(function (el) {
+      var when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) return;
+      var parts = {};
+      format.formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
+      el.textContent = parts.weekday + " " + parts.day + " " + parts.month + ", " + parts.hour + ":" +
+        parts.minute + " your time";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    initLocalTimes();
     initLocate();
     initRedFlags();
     initFieldLinks();

@@ -186,3 +186,31 @@ def test_the_search_works_without_javascript(live_server, browser, practitioners
         assert page.locator("[data-map-wrap]").is_hidden()  # the map is JavaScript's; the list is enough
     finally:
         context.close()
+
+
+def test_online_openings_show_on_the_seekers_own_clock(live_server, browser, app):  # noqa: ANN001
+    """Searching online care names no place, so the server can only say UTC; the page
+    shows each opening on the browser's clock instead (here Asia/Kolkata, UTC+5:30)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from marketplace.booking.services import AvailabilityInput, HoursInput, SettingsInput, save_availability
+    from marketplace.extensions import db
+
+    olu = make_verified_practitioner(app, display_name="Olu Online", concerns=("sciatica",), offers_online=True,
+                                     city=None)
+    save_availability(olu, AvailabilityInput(SettingsInput(timezone="Europe/London", min_notice_minutes=0,
+                                                           max_days_ahead=60),
+                                             [HoursInput(None, day, time(9), time(17)) for day in range(7)]))
+    db.session.commit()
+    context = browser.new_context(timezone_id="Asia/Kolkata", viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        offline(page, live_server)
+        page.goto(f"{live_server}/search?concern=sciatica&mode=online")
+        shown = page.locator(f"#result-{olu.id} time").first
+        opening = datetime.fromisoformat(shown.get_attribute("datetime"))
+        local = opening.astimezone(ZoneInfo("Asia/Kolkata"))
+        assert shown.inner_text() == f"{local:%a} {local.day} {local:%b}, {local:%H:%M} your time"
+    finally:
+        context.close()
