@@ -113,6 +113,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back hurt for months", .95), ("back hurt for years", .95), ("long term back pain", .95),
         ("persistent back pain", .95), ("ongoing back pain", .9), ("constant back pain", .85),
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
+        ("sacroiliac", .7), ("si joint", .7),
     ],
     "upper-back-pain": [
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),

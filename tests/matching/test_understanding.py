@@ -15,6 +15,8 @@ MATCHER = build_matcher(DEFAULT_PHRASES)
 
 # text → the concern ranked first, and others that must also be offered
 CONCERN_TABLE = [
+    ("SI joint pain", "chronic-low-back-pain", ()),
+    ("sacroiliac pain on one side", "chronic-low-back-pain", ()),
     ("my lower back locked up when I lifted a box", "back-spasm", ()),
     ("pinched nerve down my leg", "sciatica", ()),
     ("lumbago", "chronic-low-back-pain", ("back-spasm",)),
