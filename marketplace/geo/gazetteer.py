@@ -311,10 +311,9 @@ class OfflineGazetteer(Geocoder):
             # (At least half of the name typed: "San Fran" is not "San Francisco de Quito".)
             begun = [k for k in index.suggest_buckets.get(part[0], ())
                      if k.startswith(part) and k != part and 2 * len(part) >= len(k)] if len(part) >= 4 else []
-            begun_set = set(begun)
             for key in dict.fromkeys(close + begun):
                 ratio = round(difflib.SequenceMatcher(None, part, key).ratio(), 3)
-                if key in begun_set:  # what they were typing: before loose spellings
+                if key in begun:  # what they were typing: before loose spellings
                     ratio = max(ratio, 0.9)
                 for pos in index.positions(key):
                     city = index.cities[pos]

@@ -166,7 +166,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
                                  "location or online sessions.") from None
     chosen = places[0]
     return Place(near, chosen.label, chosen.lat, chosen.lon, chosen.country_code,
-                 tuple(p.label for p in places[1:] if p.label != chosen.label), chosen.timezone)
+                 tuple(p.label for p in places[1:] if p.label != chosen.label), timezone=chosen.timezone)
 
 
 def count_urgent(red_flags: frozenset[str], on: date | None = None) -> None:

@@ -194,15 +194,11 @@ def test_online_openings_show_on_the_seekers_own_clock(live_server, browser, app
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
-    from marketplace.booking.services import AvailabilityInput, HoursInput, SettingsInput, save_availability
-    from marketplace.extensions import db
+    from tests.packages.helpers import open_every_day
 
     olu = make_verified_practitioner(app, display_name="Olu Online", concerns=("sciatica",), offers_online=True,
                                      city=None)
-    save_availability(olu, AvailabilityInput(SettingsInput(timezone="Europe/London", min_notice_minutes=0,
-                                                           max_days_ahead=60),
-                                             [HoursInput(None, day, time(9), time(17)) for day in range(7)]))
-    db.session.commit()
+    open_every_day(olu, time(9), time(17))  # online only: no locations
     context = browser.new_context(timezone_id="Asia/Kolkata", viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()

@@ -35,12 +35,13 @@ def practitioner(app: Flask, name: str, modality: str, *, at: tuple[float, float
         fees=(("Session", minutes, fee, currency),), **kwargs)
 
 
-def open_every_day(p: Practitioner, start: time = time(8), end: time = time(20)) -> None:
-    """Weekly hours at every location (and online if offered), every day."""
+def open_every_day(p: Practitioner, start: time = time(8), end: time = time(20), *,
+                   timezone: str = "Europe/London") -> None:
+    """Weekly hours at every location (and online if offered), every day, in ``timezone``."""
     hours = [HoursInput(loc.id, day, start, end) for loc in p.locations for day in range(7)]
     if p.offers_online:
         hours += [HoursInput(None, day, start, end) for day in range(7)]
-    save_availability(p, AvailabilityInput(SettingsInput(timezone="Europe/London", min_notice_minutes=0,
+    save_availability(p, AvailabilityInput(SettingsInput(timezone=timezone, min_notice_minutes=0,
                                                          max_days_ahead=120), hours))
     db.session.commit()
 

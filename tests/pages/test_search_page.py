@@ -242,15 +242,11 @@ def test_the_next_opening_shows_on_the_clock_of_the_place_searched(app, client):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from marketplace.booking.services import AvailabilityInput, HoursInput, SettingsInput, save_availability
-    from tests.packages.helpers import practitioner
+    from tests.packages.helpers import open_every_day, practitioner
 
     physio = practitioner(app, "Kavya Physio", "physiotherapy", at=(12.9716, 77.5946), city="Bengaluru",
                           currency="INR", fee=120000)
-    hours = [HoursInput(physio.locations[0].id, day, time(9), time(18)) for day in range(7)]
-    save_availability(physio, AvailabilityInput(SettingsInput(timezone="Asia/Kolkata", min_notice_minutes=0,
-                                                              max_days_ahead=60), hours))
-    db.session.commit()
+    open_every_day(physio, time(9), time(18), timezone="Asia/Kolkata")
     api = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Bangalore"}).get_json()
     assert api["place"]["timezone"] == "Asia/Kolkata"
     opening = datetime.fromisoformat(api["results"][0]["next_available"])  # UTC, as the API promises
