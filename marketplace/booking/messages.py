@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from marketplace.accounts.models import User
 from marketplace.booking.models import Booking
+from marketplace.core.money import format_money
 from marketplace.notifications.services import notify
-from marketplace.web.templating import format_money
 
 
 @dataclass(frozen=True)

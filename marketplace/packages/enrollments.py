@@ -30,10 +30,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
-from marketplace.web.templating import format_money
 from marketplace.audit import services as audit
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.money import format_money
 from marketplace.extensions import db
 from marketplace.notifications.services import notify
 from marketplace.booking.models import Booking, BookingStatus

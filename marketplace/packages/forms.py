@@ -13,7 +13,9 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from marketplace.packages.models import Package
 from marketplace.packages.services import ComponentInput, PackageInput
-from marketplace.practitioners.forms import CheckboxesField, MoneyField, minor_units_to_price, price_to_minor_units
+from marketplace.practitioners.forms import (
+    CheckboxesField, MoneyField, minor_units_to_price, price_to_minor_units, same_currency,
+)
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.web.templating import choices
 
@@ -51,6 +53,9 @@ class PackageForm(FlaskForm):
     currency = SelectField("Currency", choices=choices((c, c) for c in CURRENCIES))
     components = FieldList(FormField(ComponentForm), min_entries=BLANK_COMPONENT_ROWS, max_entries=12)
     submit = SubmitField("Save package")
+
+    def validate_price(self, field: MoneyField) -> None:
+        same_currency(field, self.currency.data)
 
     @classmethod
     def for_package(cls, package: Package | None) -> "PackageForm":
@@ -107,17 +112,22 @@ class InviteForm(FlaskForm):
     share = MoneyField("Their share of the price", render_kw={"inputmode": "decimal"},
                        description="You can change shares later; they accept the share as it stands.")
     submit = SubmitField("Invite partner")
+    package_currency: str | None = None  # the view sets it: a share is in the package's currency
+
+    def validate_share(self, field: MoneyField) -> None:
+        same_currency(field, self.package_currency)
 
 
-def shares_from(form: Mapping[str, Any], partner_ids: Iterable[int]) -> tuple[dict[int, int], dict[str, list[str]]]:
+def shares_from(form: Mapping[str, Any], partner_ids: Iterable[int],
+                currency: str | None = None) -> tuple[dict[int, int], dict[str, list[str]]]:
     """Read ``share-<practitioner id>`` decimal fields into minor units; errors by
-    ``shares.<id>`` for anything that is not a price."""
+    ``shares.<id>`` for anything that is not a price (in ``currency``, the package's)."""
     shares: dict[int, int] = {}
     errors: dict[str, list[str]] = {}
     for pid in partner_ids:
         raw = (form.get(f"share-{pid}") or "").strip()
         try:
-            shares[pid] = price_to_minor_units(raw or "0")
+            shares[pid] = price_to_minor_units(raw or "0", currency)
         except ValueError as exc:
             errors[f"shares.{pid}"] = [str(exc)]
     return shares, errors

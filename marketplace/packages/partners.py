@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.web.templating import format_money
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.money import format_money
 from marketplace.extensions import db
 from marketplace.notifications.services import notify
 from marketplace.packages.models import Package, PackagePartner, PackageStatus, PartnerStatus

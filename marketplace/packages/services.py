@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.web.templating import format_money
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from marketplace.core.money import format_money
 from marketplace.extensions import db
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.notifications.services import notify

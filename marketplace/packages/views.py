@@ -196,6 +196,7 @@ def invite(package_id: int) -> Response | tuple[str, int]:
         return listing
     package = _own(listing, package_id)
     form = InviteForm()
+    form.package_currency = package.currency
     if form.validate_on_submit():
         try:
             row = partners.invite_partner(listing, package, form.partner.data or "", form.share.data or 0)
@@ -237,7 +238,8 @@ def set_shares(package_id: int) -> Response | tuple[str, int]:
     if request.form.get("split") == "minutes":
         shares, errors = partners.suggested_shares(package), {}
     else:
-        shares, errors = shares_from(request.form, [p.practitioner_id for p in package.partners])
+        shares, errors = shares_from(request.form, [p.practitioner_id for p in package.partners],
+                                     package.currency)
     try:
         if errors:
             raise ValidationFailed("The shares do not work yet.", errors)

@@ -1,9 +1,9 @@
-"""The listing and location forms. Prices are typed as decimals ("45.50") and turned
-into integer minor units with ``Decimal``, exactly: a float never touches money."""
+"""The listing and location forms. Prices are typed as people write them ("45.50",
+"£45", "Rs. 1,500/-") and turned into integer minor units with ``Decimal``, exactly (see
+:mod:`marketplace.core.money`): a float never touches money."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
 from flask_wtf import FlaskForm
@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from marketplace.core.money import currency_clash, parse_price, price_in
 from marketplace.practitioners.models import Practitioner, VenueType
 from marketplace.practitioners.services import CURRENCIES, FeeInput, ListingInput, LocationInput
 from marketplace.web.templating import choices
@@ -20,20 +21,11 @@ from marketplace.web.templating import choices
 BLANK_FEE_ROWS = 3  # rows offered without JavaScript; blank rows are ignored
 
 
-def price_to_minor_units(text: str) -> int:
-    """'45' → 4500, '45.5' → 4550, '1,200.00' → 120000. Raises ValueError on anything
-    that is not a non-negative amount with at most two decimal places."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError("Enter a price such as 45 or 45.50.") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError("Enter a price such as 45 or 45.50.")
-    minor = value * 100
-    if minor != minor.to_integral_value():
-        raise ValueError("Use at most two decimal places.")
-    return int(minor)
+def price_to_minor_units(text: str, currency: str | None = None) -> int:
+    """'45' → 4500, '45.5' → 4550, '1,200.00' → 120000, '₹1,500' → 150000. Raises
+    ValueError on anything that is not a non-negative amount with at most two decimal
+    places, or that names a currency other than ``currency`` (see :func:`price_in`)."""
+    return price_in(text, currency)
 
 
 def minor_units_to_price(amount: int) -> str:
@@ -42,13 +34,18 @@ def minor_units_to_price(amount: int) -> str:
 
 
 class MoneyField(StringField):
-    """A decimal price typed by a person; ``data`` is integer minor units (or None)."""
+    """A decimal price typed by a person, perhaps with its currency ("£45", "Rs 1500/-");
+    ``data`` is integer minor units (or None), ``typed_currency`` the currency the symbol
+    or word named (None if none or ambiguous): the form checks it against its currency
+    with :func:`same_currency`."""
+
+    typed_currency: str | None = None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = valuelist[0] if valuelist else ""
-        self.data = None
+        self.data, self.typed_currency = None, None
         if self.raw and self.raw.strip():
-            self.data = price_to_minor_units(self.raw)  # ValueError → a field error
+            self.data, self.typed_currency = parse_price(self.raw)  # ValueError → a field error
 
     def process_data(self, value: Any) -> None:
         self.data = value
@@ -56,6 +53,14 @@ class MoneyField(StringField):
 
     def _value(self) -> str:
         return self.raw if hasattr(self, "raw") else ""
+
+
+def same_currency(field: MoneyField, currency: str | None) -> None:
+    """A price typed as "£45" where the currency chosen is INR is a mistake to point out,
+    not ₹45 to store."""
+    clash = currency_clash(field.typed_currency, currency) if field.data is not None else None
+    if clash:
+        raise ValidationError(clash)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -78,6 +83,7 @@ class FeeForm(Form):
     def validate_price(self, field: MoneyField) -> None:
         if field.data is None and not self.is_blank():
             raise ValidationError("Enter the price, e.g. 45 or 45.50.")
+        same_currency(field, self.currency.data)
 
 
 class ListingForm(FlaskForm):

@@ -20,8 +20,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
+from marketplace.core.money import NOT_A_PRICE, parse_price
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
-from marketplace.practitioners.forms import price_to_minor_units
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchInput
@@ -66,16 +66,20 @@ class NumberField(StringField):
 
 
 class PriceField(StringField):
-    """A price in major units ("2000", "45.50"); ``data`` is integer minor units."""
+    """A price in major units as people type it ("2000", "45.50", "₹1,500", "£45");
+    ``data`` is integer minor units, ``typed_currency`` the currency the symbol named."""
+
+    typed_currency: str | None = None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = (valuelist[0] if valuelist else "") or ""
-        self.data = None
+        self.data, self.typed_currency = None, None
         if self.raw.strip():
             try:
-                self.data = price_to_minor_units(self.raw)
-            except ValueError:
-                raise ValueError("Enter an amount such as 2000 or 45.50.") from None
+                self.data, self.typed_currency = parse_price(self.raw)
+            except ValueError as exc:
+                raise ValueError(str(exc) if str(exc) != NOT_A_PRICE else
+                                 "Enter an amount such as 2000, 45.50 or ₹1,500.") from None
 
     def _value(self) -> str:
         return getattr(self, "raw", "")
@@ -142,7 +146,8 @@ class SearchForm(Form):
     modality = SelectField("Therapy", validate_choice=False, filters=[_strip])
     technique = SelectField("Technique", validate_choice=False, filters=[_strip])
     max_price = PriceField("Highest price per session", render_kw={"inputmode": "decimal"},
-                           description="In the practitioner’s currency unless you choose one.")
+                           description="e.g. ₹1,500 or £45. With no currency named, in each practitioner’s "
+                                       "own currency.")
     currency = SelectField("Currency", default="",
                            choices=choices([("", "Any currency"), *((c, c) for c in CURRENCIES)]))
     language = StringField("Language", filters=[_strip], validators=[Length(max=40)], description="e.g. Hindi")
@@ -201,6 +206,13 @@ class SearchForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
+        typed = self.max_price.typed_currency
+        if typed is not None and self.currency.data and self.currency.data != typed:
+            self.max_price.errors = [*self.max_price.errors, f"You typed a price in {typed} but chose "
+                                     f"{self.currency.data}: choose one currency."]
+            ok = False
+        elif typed is not None and typed in CURRENCIES:
+            self.currency.data = typed  # "₹1,500" means rupees: the page shows it chosen
         if self.lat.data is not None and self.lon.data is None or self.lon.data is not None and self.lat.data is None:
             self.lat.errors = [*self.lat.errors, "Your location could not be read: type a place instead."]
             ok = False

@@ -13,17 +13,7 @@ from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from marketplace.core.errors import DomainError
-
-# Minor units per major unit for the currencies we accept (all two-decimal).
-_SYMBOLS = {"INR": "₹", "USD": "$", "GBP": "£", "EUR": "€", "AUD": "A$", "CAD": "C$", "SGD": "S$", "AED": "AED "}
-
-
-def format_money(amount: int, currency: str) -> str:
-    """4500, 'GBP' → '£45.00' (integer arithmetic: no float ever touches money)."""
-    major, minor = divmod(abs(int(amount)), 100)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{_SYMBOLS.get(currency, currency + ' ')}{major:,}.{minor:02d}"
-
+from marketplace.core.money import format_money
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:

@@ -103,6 +103,31 @@ def test_practitioner_creates_a_package_on_the_page_and_invites_a_partner(client
     assert db.session.scalar(db.select(Package)).partners[1].status is PartnerStatus.ACCEPTED
 
 
+def test_package_prices_and_shares_take_their_currency_symbol_but_not_another(client, asha, ben):
+    login(client, asha.user)
+    form = {"name": "Sciatica relief", "concerns": ["sciatica"], "sessions_per_week": "2", "weeks": "5",
+            "validity_days": "60", "currency": "GBP", "components-0-practitioner_id": str(asha.id),
+            "components-0-modality": "acupuncture", "components-0-sessions": "4", "components-0-minutes": "45"}
+    refused = post(client, "/practitioner/packages/new", {**form, "price": "₹450"})
+    assert refused.status_code == 200 and "This price is in GBP, but INR was typed" in text(refused)
+    assert post(client, "/practitioner/packages/new", {**form, "price": "£450.00"}).status_code == 302
+    pkg = db.session.scalar(db.select(Package))
+    assert pkg.price == 45000
+
+    wrong = post(client, f"/practitioner/packages/{pkg.id}/partners", {"partner": ben.user.email, "share": "€250"})
+    assert wrong.status_code == 400 and "This price is in GBP, but EUR was typed" in text(wrong)
+    assert post(client, f"/practitioner/packages/{pkg.id}/partners",
+                {"partner": ben.user.email, "share": "250 GBP"}).status_code == 302
+    assert db.session.scalar(db.select(Package)).partners[1].share == 25000
+
+    shares = post(client, f"/practitioner/packages/{pkg.id}/shares",
+                  {f"share-{asha.id}": "£200", f"share-{ben.id}": "Rs 250"})
+    assert shares.status_code == 400 and "This price is in GBP, but INR was typed" in text(shares)
+    assert post(client, f"/practitioner/packages/{pkg.id}/shares",
+                {f"share-{asha.id}": "£200", f"share-{ben.id}": "£250"}).status_code == 302
+    assert sorted(p.share for p in db.session.scalar(db.select(Package)).partners) == [20000, 25000]
+
+
 def test_practitioners_cannot_reach_each_others_packages(client, combined, ben):
     login(client, ben.user)
     assert client.get(f"/practitioner/packages/{combined.id}").status_code == 404

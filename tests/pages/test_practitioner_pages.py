@@ -121,15 +121,46 @@ def test_creating_a_listing_converts_prices_exactly(practitioner_client):
 
 
 @pytest.mark.parametrize("typed, minor", [("45", 4500), ("45.5", 4550), ("0.29", 29), ("19.99", 1999),
-                                          ("1,200.00", 120000), (" 7.10 ", 710), ("0", 0)])
+                                          ("1,200.00", 120000), (" 7.10 ", 710), ("0", 0),
+                                          # as people write prices: symbols, words, Indian and
+                                          # European habits
+                                          ("₹1,500", 150000), ("Rs. 1500/-", 150000), ("Rs.1500", 150000),
+                                          ("1500 rupees", 150000), ("£45.50", 4550), ("45 GBP", 4500),
+                                          ("45,50 €", 4550), ("1,50,000", 15000000), ("$.50", 50),
+                                          ("US$60", 6000), ("AED 200", 20000)])
 def test_prices_become_exact_minor_units(typed, minor):
     assert price_to_minor_units(typed) == minor
 
 
-@pytest.mark.parametrize("typed", ["4.555", "abc", "-5", "1e3x", "NaN", "Infinity"])
+@pytest.mark.parametrize("typed", ["4.555", "abc", "-5", "1e3x", "NaN", "Infinity", "45 bananas", "£45 INR",
+                                   "₹", "--45"])
 def test_bad_prices_are_refused(typed):
     with pytest.raises(ValueError):
         price_to_minor_units(typed)
+
+
+def test_a_symbol_for_another_currency_is_refused_not_converted():
+    assert price_to_minor_units("₹1,500", "INR") == 150000
+    assert price_to_minor_units("$45", "CAD") == 4500  # "$" alone names no one currency
+    with pytest.raises(ValueError, match="This price is in INR, but GBP was typed"):
+        price_to_minor_units("£45", "INR")
+
+
+def test_a_fee_typed_with_its_symbol_is_stored_and_one_with_another_is_a_row_error(practitioner_client):
+    response = post(practitioner_client, "/practitioner/listing", listing_form(**{
+        "fees-1-label": "Follow-up", "fees-1-minutes": "45", "fees-1-price": "£30", "fees-1-currency": "INR",
+    }))
+    assert response.status_code == 200
+    html = text(response)
+    assert "This price is in INR, but GBP was typed" in html and 'id="fees-1-price-error"' in html
+    assert _listing(practitioner_client.user) is None
+
+    response = post(practitioner_client, "/practitioner/listing", listing_form(**{
+        "fees-1-label": "Follow-up", "fees-1-minutes": "45", "fees-1-price": "Rs. 1,200/-", "fees-1-currency": "INR",
+    }))
+    assert response.status_code == 302, text(response)
+    assert [(f.amount, f.currency) for f in _listing(practitioner_client.user).fees] == [(4550, "GBP"),
+                                                                                         (120000, "INR")]
 
 
 def test_bad_price_re_renders_on_its_row(practitioner_client):

@@ -174,6 +174,21 @@ def test_max_price_is_typed_in_major_units(client, sciatica_in_bengaluru):
     assert "Asha Rao" not in text(client.get("/search?concern=sciatica&near=Bangalore&max_price=1000&currency=INR"))
 
 
+def test_a_price_typed_with_its_currency_filters_in_that_currency(client, sciatica_in_bengaluru):
+    """"₹2,000" means rupees: the page reads it so, and shows INR chosen."""
+    html = text(client.get("/search?concern=sciatica&near=Bangalore&max_price=%E2%82%B92%2C000"))
+    assert "Asha Rao" in html
+    assert '<option selected value="INR">' in html or '<option value="INR" selected>' in html
+    assert 'value="₹2,000"' in html  # what was typed stays in the box
+    assert "Asha Rao" not in text(client.get("/search?concern=sciatica&near=Bangalore&max_price=Rs.1000"))
+
+
+def test_a_price_in_one_currency_with_another_chosen_is_a_form_error(client, sciatica_in_bengaluru):
+    html = text(client.get("/search?concern=sciatica&near=Bangalore&max_price=%C2%A345&currency=INR"))
+    assert "You typed a price in GBP but chose INR" in " ".join(field_errors(html))
+    assert "Asha Rao" not in html
+
+
 def test_online_toggle_shows_online_practitioners(app, client, sciatica_in_bengaluru):
     make_verified_practitioner(app, display_name="Olu Online", concerns=("sciatica",), offers_online=True,
                                city=None)

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from marketplace.core.money import format_money, parse_price
 from marketplace.packages.partners import suggested_shares
 from marketplace.packages.shares import largest_remainder
 from marketplace.payments.ledger import LedgerAccount, charge_lines, commission, refund_lines
 from marketplace.practitioners.forms import minor_units_to_price, price_to_minor_units
 from marketplace.practitioners.services import CURRENCIES
-from marketplace.web.templating import format_money
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -140,6 +140,14 @@ def _parse_shown(text: str, currency: str) -> int:
 @given(st.integers(-10**12, 10**12), st.sampled_from(CURRENCIES))
 def test_shown_prices_read_back_to_the_same_minor_units(amount, currency):
     assert _parse_shown(format_money(amount, currency), currency) == amount
+
+
+@FAST
+@given(st.integers(0, 10**12), st.sampled_from(CURRENCIES))
+def test_a_price_copied_from_a_page_into_a_form_reads_as_the_same_money(amount, currency):
+    """What a page shows ("₹1,500.00", "A$45.00", "AED 20.00") typed back into a price
+    box is the same amount, in the same currency ("$" alone names none of the dollars)."""
+    assert parse_price(format_money(amount, currency)) == (amount, None if currency == "USD" else currency)
 
 
 @FAST
