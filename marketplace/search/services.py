@@ -160,7 +160,9 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
         if not places:
             resolver.resolve(near)  # raises PlaceNotFound with suggestions
     except PlaceNotFound as exc:
-        raise exc.as_field_error("near", "Try a city name, or use your location.") from None
+        raise exc.as_field_error(
+            "near", "Try a city name, a neighbourhood with its city (such as 'Bandra, Mumbai'), or use your "
+            "location.") from None
     except GeocoderUnavailable:
         raise ServiceUnavailable("Place lookup is unavailable right now. Try again shortly, or use your "
                                  "location or online sessions.") from None

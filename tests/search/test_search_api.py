@@ -69,6 +69,15 @@ def test_unknown_place_is_a_400_problem_with_suggestions(client, physio):
     assert any("Bengaluru" in s for s in problem["suggestions"])
 
 
+def test_a_neighbourhood_alone_is_a_400_that_says_to_add_its_city_and_with_it_finds_the_city(client, physio):
+    """The offline gazetteer knows cities, not neighbourhoods: the error says what works."""
+    response = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Koramangala"})
+    assert response.status_code == 400
+    assert "a neighbourhood with its city" in response.get_json()["errors"]["near"][0]
+    body = search(client, concern="sciatica", near="Koramangala, Bengaluru")
+    assert body["place"]["label"].startswith("Bengaluru") and body["total"] == 1
+
+
 def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
     body = search(client, concern="sciatica", near="Bengaluru", red_flags="fever")
     assert body["urgent"] is True
