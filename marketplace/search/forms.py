@@ -20,8 +20,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
-from marketplace.core.money import NOT_A_PRICE, parse_price
+from marketplace.core.money import NOT_A_PRICE
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
+from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchInput
@@ -65,24 +66,16 @@ class NumberField(StringField):
         return getattr(self, "raw", "")
 
 
-class PriceField(StringField):
+class PriceField(MoneyField):
     """A price in major units as people type it ("2000", "45.50", "₹1,500", "£45");
     ``data`` is integer minor units, ``typed_currency`` the currency the symbol named."""
 
-    typed_currency: str | None = None
-
     def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw = (valuelist[0] if valuelist else "") or ""
-        self.data, self.typed_currency = None, None
-        if self.raw.strip():
-            try:
-                self.data, self.typed_currency = parse_price(self.raw)
-            except ValueError as exc:
-                raise ValueError(str(exc) if str(exc) != NOT_A_PRICE else
-                                 "Enter an amount such as 2000, 45.50 or ₹1,500.") from None
-
-    def _value(self) -> str:
-        return getattr(self, "raw", "")
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(exc) if str(exc) != NOT_A_PRICE else
+                             "Enter an amount such as 2000, 45.50 or ₹1,500.") from None
 
 
 class CodesField(SelectMultipleField):
@@ -211,7 +204,7 @@ class SearchForm(Form):
             self.max_price.errors = [*self.max_price.errors, f"You typed a price in {typed} but chose "
                                      f"{self.currency.data}: choose one currency."]
             ok = False
-        elif typed is not None and typed in CURRENCIES:
+        elif typed is not None:
             self.currency.data = typed  # "₹1,500" means rupees: the page shows it chosen
         if self.lat.data is not None and self.lon.data is None or self.lon.data is not None and self.lat.data is None:
             self.lat.errors = [*self.lat.errors, "Your location could not be read: type a place instead."]

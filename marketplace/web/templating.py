@@ -15,6 +15,7 @@ from wtforms.fields import FieldList, FormField
 from marketplace.core.errors import DomainError
 from marketplace.core.money import format_money
 
+
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
