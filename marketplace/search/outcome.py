@@ -90,6 +90,15 @@ class ResultLocation:
 
 
 @dataclass(frozen=True)
+class BasedIn:
+    """Where an online result's practitioner sees people in person (their first location):
+    a seeker far away, perhaps in another country, should know before booking a video call."""
+
+    label: str  # such as "Mumbai, Maharashtra, India"
+    country_code: str | None
+
+
+@dataclass(frozen=True)
 class ResultModality:
     slug: str
     name: str
@@ -118,6 +127,7 @@ class Result:
     cautions: tuple[CautionNote, ...]
     next_available: datetime | None = None  # the first open slot (UTC), if they publish hours
     packages: tuple[PackageBrief, ...] = ()  # on-sale packages for this concern they deliver in
+    based_in: BasedIn | None = None  # online results only; None when they list no place
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,11 @@ class ResultLocationOut(BaseModel):
     lon: float
 
 
+class BasedInOut(BaseModel):
+    label: str = Field(description="The place, such as 'Mumbai, Maharashtra, India'")
+    country_code: str | None
+
+
 class PractitionerSummary(BaseModel):
     id: int
     display_name: str
@@ -115,6 +120,8 @@ class PractitionerSummary(BaseModel):
     min_price: int | None = Field(description="Cheapest session, minor units of `currency`")
     currency: str | None
     location: ResultLocationOut | None = Field(description="Nearest location within the radius; null for online")
+    based_in: BasedInOut | None = Field(default=None, description="For an online result, where the practitioner "
+                                        "sees people in person (null when they list no place)")
 
 
 class ResultCautionOut(BaseModel):
@@ -197,6 +204,8 @@ class SearchOut(BaseModel):
                     location=ResultLocationOut(id=r.location.id, label=r.location.label, city=r.location.city,
                                          venue_type=r.location.venue_type, lat=r.location.lat, lon=r.location.lon)
                     if r.location else None,
+                    based_in=BasedInOut(label=r.based_in.label, country_code=r.based_in.country_code)
+                    if r.based_in else None,
                 ),
                 next_available=r.next_available,
                 packages=[PackageOfferOut(id=k.id, name=k.name, price=k.price, currency=k.currency,

@@ -34,10 +34,10 @@ from marketplace.search import engine
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, ConcernUnderstood, Place, Question, Result,
+    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, BasedIn, ConcernUnderstood, Place, Question, Result,
     ResultLocation, ResultModality, SearchInput, SearchOutcome,
 )
-from marketplace.search.statements import DISPLAY_NAMES, PLACES_SHOWN
+from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
 
 MODES = ("in_person", "online", "any")
@@ -348,8 +348,13 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
     from marketplace.booking.queries import next_available
     from marketplace.packages.queries import DELIVERED_FOR, packages_for
 
-    # The walk's own stamps, when it has yet to read them, come in the same round trip.
+    # So do where the online results' practitioners are based, and the walk's own stamps
+    # when it has yet to read them.
     others, params = ([DELIVERED_FOR], {"slugs": concerns}) if concerns else ([], {})
+    online = [h.candidate.practitioner_id for h in hits if h.candidate.distance_km is None]
+    if online:
+        others.append(HOMES)
+        params["online_ids"] = online
     if pending is not None:
         band, band_params = pending.memory.band(pending.cell, pending.rings)
         others.append(band)
@@ -357,6 +362,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
     stamps, found = stamps_and(ids, *others, **params)
     if pending is not None and not pending.memory.settle(pending, found.pop()):
         return None
+    homes = _homes(found.pop()) if online else {}
     offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
     slots = next_available(ids, stamps=stamps)
     results = []
@@ -378,5 +384,24 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),
             next_available=slots.get(c.practitioner_id),
             packages=tuple(offers.get(c.practitioner_id, ())),
+            based_in=homes.get(c.practitioner_id) if c.distance_km is None else None,
         ))
     return results
+
+
+def _homes(rows: list[tuple]) -> dict[int, BasedIn]:
+    """Where each practitioner is based, from :data:`HOMES` rows: their first location.
+    Its label is the place the address resolved to (for a location given by coordinates,
+    the town it is near), else the city and country as typed."""
+    first: dict[int, tuple] = {}
+    for row in rows:
+        if row[0] not in first or row[1] < first[row[0]][1]:
+            first[row[0]] = row
+    homes = {}
+    for pid, _, _, city, country, resolved, code in first.values():
+        label = (resolved or "").partition(" (near ")[2].rstrip(")") or resolved or ""
+        if not label or label[0].isdigit() or label[0] == "-":  # bare coordinates: say what was typed
+            label = ", ".join(part for part in (city, country) if part)
+        if label:
+            homes[pid] = BasedIn(label, code)
+    return homes

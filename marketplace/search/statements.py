@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, String, Text, any_, bindparam, cast, literal, select, tuple_, union_all
+from sqlalchemy import (
+    BigInteger, Integer, Select, String, Text, any_, bindparam, cast, literal, null, select, tuple_, union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.core.models import in_ids
@@ -134,3 +136,10 @@ DISPLAY_NAMES = (select(SearchProfile.practitioner_id, SearchProfile.display_nam
                  .where(in_ids(SearchProfile.practitioner_id)))
 PLACES_SHOWN = (select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
              .where(in_ids(Location.id)))
+# Where the practitioners of a page's online results (``online_ids``) see people in person:
+# an online result says where they are based (often another city, or another country). It
+# rides in the page's one round trip (core.models.in_one_trip), whose other lookups have up
+# to three integer columns: the text starts at the fourth.
+HOMES = (select(Location.practitioner_id, Location.id, cast(null(), BigInteger).label("unused"), Location.city,
+                Location.country, Location.resolved_label, Location.country_code)
+         .where(in_ids(Location.practitioner_id, "online_ids")))

@@ -199,6 +199,26 @@ def test_online_toggle_shows_online_practitioners(app, client, sciatica_in_benga
     assert "Asha Rao" in in_person and "Olu Online" not in in_person
 
 
+def test_an_online_result_from_another_country_says_so(app, client):
+    """Someone in London sees an online practitioner based in Mumbai: the result says
+    where they are based and that their licence may not reach the seeker's country; a
+    seeker in Pune (the same country) gets no such warning."""
+    from marketplace.practitioners.services import LocationInput, add_location
+
+    mumbai = make_verified_practitioner(app, display_name="Ravi Online", concerns=("sciatica",), offers_online=True,
+                                        city=None)
+    add_location(mumbai, LocationInput(label="Andheri clinic", venue_type="clinic", city="Mumbai", country="India"),
+                 app.extensions["place_resolver"])
+    db.session.commit()
+    abroad = text(client.get("/search?concern=sciatica&near=London&mode=online"))
+    assert "Ravi Online" in abroad
+    assert "· based in Mumbai, Maharashtra, India" in abroad
+    assert "Based in another country from you" in abroad
+    at_home = text(client.get("/search?concern=sciatica&near=Pune&mode=online"))
+    assert "· based in Mumbai, Maharashtra, India" in at_home
+    assert "Based in another country" not in at_home
+
+
 def test_unverified_expired_and_suspended_practitioners_are_not_shown(app, client, sciatica_in_bengaluru):
     make_practitioner(display_name="Pending Priya", concerns=("sciatica",))
     rejected = make_practitioner(display_name="Rejected Ravi", concerns=("sciatica",))

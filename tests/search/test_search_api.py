@@ -157,6 +157,34 @@ def test_online_mode_finds_practitioners_anywhere_without_a_distance(client, app
     assert no_place.status_code == 400 and "near" in no_place.get_json()["errors"]
 
 
+def test_an_online_result_says_where_the_practitioner_is_based(client, app, physio):
+    """A seeker in Paris, asking for either kind of care, sees online practitioners from
+    other countries: each online result says where its practitioner sees people in person,
+    as the practitioner's address resolved (here typed as "Bombay")."""
+    from marketplace.practitioners.services import LocationInput, add_location
+
+    mumbai = make_verified_practitioner(app, display_name="Mumbai Online", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), offers_online=True, city=None)
+    add_location(mumbai, LocationInput(label="Bandra clinic", venue_type="clinic", city="Bombay"),
+                 app.extensions["place_resolver"])
+    db.session.commit()
+    video_only = make_verified_practitioner(app, display_name="Video Only", modalities=("physiotherapy",),
+                                            concerns=("sciatica",), offers_online=True, city=None)
+
+    body = search(client, concern="sciatica", near="Paris", mode="any")
+    assert body["place"]["country_code"] == "FR"
+    shown = {r["practitioner"]["id"]: r["practitioner"] for r in body["results"]}
+    assert set(shown) == {mumbai.id, video_only.id}  # the in-person physio in Bengaluru is not online
+    assert shown[mumbai.id]["based_in"] == {"label": "Mumbai, Maharashtra, India", "country_code": "IN"}
+    assert shown[video_only.id]["based_in"] is None  # no place listed: nothing to say
+
+    # Near Mumbai the same practitioner is an in-person result: its location says where.
+    near = search(client, concern="sciatica", near="Mumbai", mode="any")
+    [first] = [r for r in near["results"] if r["practitioner"]["id"] == mumbai.id]
+    assert first["distance_km"] is not None and first["practitioner"]["location"]["label"] == "Bandra clinic"
+    assert first["practitioner"]["based_in"] is None
+
+
 def test_cautions_exclude_or_mark_the_techniques_they_rule_out(client, app):
     cupping_only = make_verified_practitioner(app, display_name="Cupping Only", modalities=("cupping",),
                                               concerns=("neck-shoulder-tension",))
