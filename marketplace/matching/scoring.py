@@ -16,6 +16,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from marketplace.core.money import format_money
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_NAMES
@@ -394,7 +395,12 @@ def _price(candidate: Candidate, query: Query) -> tuple[float, str | None]:
         return (1.0 - candidate.min_price / query.max_price if query.max_price else 1.0), "Within your budget"
     factor = typical_price_factor(candidate.min_price, candidate.currency)
     typical = TYPICAL_SESSION_PRICE.get(candidate.currency.upper(), 0)
-    return factor, ("Lower price than typical" if factor and candidate.min_price <= 0.8 * typical else None)
+    if not factor or candidate.min_price > 0.8 * typical:
+        return factor, None
+    # Say against what: a seeker in London reading a rupee price should not take it as
+    # cheap for London.
+    typical_text = format_money(typical, candidate.currency.upper()).removesuffix(".00")
+    return factor, f"Lower price than a typical {typical_text} session"
 
 
 def typical_price_factor(amount: int | None, currency: str | None) -> float:

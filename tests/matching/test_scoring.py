@@ -115,7 +115,7 @@ def test_price_is_a_small_bonus_only() -> None:
         _c(2, {"massage"}, distance_km=5.0, min_price=9000, currency="GBP")
     gap = score(cheap, SPASM).score - score(dear, SPASM).score
     assert 0 < gap <= DEFAULT_WEIGHTS.price
-    assert "Lower price than typical" in score(cheap, SPASM).reasons
+    assert "Lower price than a typical £60 session" in score(cheap, SPASM).reasons
     assert score(_c(3, {"massage"}, distance_km=5.0, min_price=3000, currency="XYZ"), SPASM).score == \
         score(_c(4, {"massage"}, distance_km=5.0), SPASM).score
 
@@ -216,4 +216,5 @@ def test_matching_stays_free_of_flask_and_the_database() -> None:
             for name in names:
                 assert not name.startswith(("flask", "sqlalchemy", "marketplace.extensions")), (module.name, name)
                 assert not name.startswith("marketplace.") or name.startswith(
-                    ("marketplace.matching", "marketplace.taxonomy.data", "marketplace.geo.distance")), (module.name, name)
+                    ("marketplace.matching", "marketplace.taxonomy.data", "marketplace.geo.distance",
+                     "marketplace.core.money")), (module.name, name)  # pure: no Flask, no database
