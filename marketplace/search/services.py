@@ -22,6 +22,7 @@ from marketplace.core.clock import today
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
+from marketplace.geo.gazetteer import country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
@@ -390,18 +391,19 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
 
 
 def _homes(rows: list[tuple]) -> dict[int, BasedIn]:
-    """Where each practitioner is based, from :data:`HOMES` rows: their first location.
-    Its label is the place the address resolved to (for a location given by coordinates,
-    the town it is near), else the city and country as typed."""
+    """Where each practitioner is based, from :data:`HOMES` rows: their first location's
+    town (the city as they typed it; else the town its point is near) and country (named
+    from the code the address resolved to; else as typed). Not the resolved label itself:
+    an online geocoder's is a full street address."""
     first: dict[int, tuple] = {}
     for row in rows:
         if row[0] not in first or row[1] < first[row[0]][1]:
             first[row[0]] = row
     homes = {}
     for pid, _, _, city, country, resolved, code in first.values():
-        label = (resolved or "").partition(" (near ")[2].rstrip(")") or resolved or ""
-        if not label or label[0].isdigit() or label[0] == "-":  # bare coordinates: say what was typed
-            label = ", ".join(part for part in (city, country) if part)
+        near = (resolved or "").partition(" (near ")[2]
+        town = city or near.split(",")[0].strip()
+        label = ", ".join(dict.fromkeys(p for p in (town, country_name(code) or country) if p))
         if label:
             homes[pid] = BasedIn(label, code)
     return homes

@@ -159,14 +159,18 @@ def test_online_mode_finds_practitioners_anywhere_without_a_distance(client, app
 
 def test_an_online_result_says_where_the_practitioner_is_based(client, app, physio):
     """A seeker in Paris, asking for either kind of care, sees online practitioners from
-    other countries: each online result says where its practitioner sees people in person,
-    as the practitioner's address resolved (here typed as "Bombay")."""
+    other countries: each online result says where its practitioner sees people in person:
+    the town as they typed it and the country their address resolved to."""
     from marketplace.practitioners.services import LocationInput, add_location
 
     mumbai = make_verified_practitioner(app, display_name="Mumbai Online", modalities=("physiotherapy",),
                                         concerns=("sciatica",), offers_online=True, city=None)
-    add_location(mumbai, LocationInput(label="Bandra clinic", venue_type="clinic", city="Bombay"),
+    add_location(mumbai, LocationInput(label="Bandra clinic", venue_type="clinic", city="Mumbai"),
                  app.extensions["place_resolver"])
+    by_point = make_verified_practitioner(app, display_name="Powai Online", modalities=("physiotherapy",),
+                                          concerns=("sciatica",), offers_online=True, city=None)
+    add_location(by_point, LocationInput(label="Home visits", venue_type="home_visit", lat=19.1197, lon=72.8468),
+                 app.extensions["place_resolver"])  # a point, no city: the town it is nearest
     db.session.commit()
     video_only = make_verified_practitioner(app, display_name="Video Only", modalities=("physiotherapy",),
                                             concerns=("sciatica",), offers_online=True, city=None)
@@ -174,8 +178,9 @@ def test_an_online_result_says_where_the_practitioner_is_based(client, app, phys
     body = search(client, concern="sciatica", near="Paris", mode="any")
     assert body["place"]["country_code"] == "FR"
     shown = {r["practitioner"]["id"]: r["practitioner"] for r in body["results"]}
-    assert set(shown) == {mumbai.id, video_only.id}  # the in-person physio in Bengaluru is not online
-    assert shown[mumbai.id]["based_in"] == {"label": "Mumbai, Maharashtra, India", "country_code": "IN"}
+    assert set(shown) == {mumbai.id, by_point.id, video_only.id}  # the physio in Bengaluru is not online
+    assert shown[mumbai.id]["based_in"] == {"label": "Mumbai, India", "country_code": "IN"}
+    assert shown[by_point.id]["based_in"] == {"label": "Powai, India", "country_code": "IN"}
     assert shown[video_only.id]["based_in"] is None  # no place listed: nothing to say
 
     # Near Mumbai the same practitioner is an in-person result: its location says where.
