@@ -94,7 +94,7 @@ class BasedIn:
     """Where an online result's practitioner sees people in person (their first location):
     a seeker far away, perhaps in another country, should know before booking a video call."""
 
-    label: str  # such as "Mumbai, Maharashtra, India"
+    label: str  # town and country, such as "Mumbai, India"
     country_code: str | None
 
 

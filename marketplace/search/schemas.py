@@ -106,7 +106,7 @@ class ResultLocationOut(BaseModel):
 
 
 class BasedInOut(BaseModel):
-    label: str = Field(description="The place, such as 'Mumbai, Maharashtra, India'")
+    label: str = Field(description="Town and country, such as 'Mumbai, India'")
     country_code: str | None
 
 
