@@ -128,6 +128,9 @@ class Result:
     next_available: datetime | None = None  # the first open slot (UTC), if they publish hours
     packages: tuple[PackageBrief, ...] = ()  # on-sale packages for this concern they deliver in
     based_in: BasedIn | None = None  # online results only; None when they list no place
+    # Online results only: their nearest place within the radius, where they also see people
+    # in person (a seeker who asked for either kind of care may prefer to go there).
+    also_in_person: ResultLocation | None = None
 
 
 @dataclass(frozen=True)

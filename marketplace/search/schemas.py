@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
@@ -105,6 +106,10 @@ class ResultLocationOut(BaseModel):
     lon: float
 
 
+class NearbyPlaceOut(ResultLocationOut):
+    distance_km: float = Field(description="From the searched place")
+
+
 class BasedInOut(BaseModel):
     label: str = Field(description="Town and country, such as 'Mumbai, India'")
     country_code: str | None
@@ -122,6 +127,9 @@ class PractitionerSummary(BaseModel):
     location: ResultLocationOut | None = Field(description="Nearest location within the radius; null for online")
     based_in: BasedInOut | None = Field(default=None, description="For an online result, where the practitioner "
                                         "sees people in person (null when they list no place)")
+    also_in_person: NearbyPlaceOut | None = Field(
+        default=None, description="For an online result, their nearest place within the radius where they also see "
+                                  "people in person (null when none is)")
 
 
 class ResultCautionOut(BaseModel):
@@ -206,6 +214,7 @@ class SearchOut(BaseModel):
                     if r.location else None,
                     based_in=BasedInOut(label=r.based_in.label, country_code=r.based_in.country_code)
                     if r.based_in else None,
+                    also_in_person=NearbyPlaceOut(**asdict(r.also_in_person)) if r.also_in_person else None,
                 ),
                 next_available=r.next_available,
                 packages=[PackageOfferOut(id=k.id, name=k.name, price=k.price, currency=k.currency,

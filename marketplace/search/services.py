@@ -22,6 +22,7 @@ from marketplace.core.clock import today
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
+from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.evidence import evidence_for
@@ -251,7 +252,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                               need=need, on=today(), relevance=relevance, memory=memory_for(current_app),
                               optimistic=optimistic)
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
-        return ranking, _results(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed)
+        return ranking, _results(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
+                                 center=(place.lat, place.lon) if place else None, radius_km=query.radius_km)
 
     # A warm walk reads what this process holds first and its stamps with the rest of the
     # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
@@ -323,10 +325,11 @@ def _technique_names(techniques: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(NAMES.get(t, t) for t in techniques))
 
 
-def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
-             pending: Unconfirmed | None = None) -> list[Result] | None:
+def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
+             center: tuple[float, float] | None = None, radius_km: float = DEFAULT_RADIUS_KM) -> list[Result] | None:
     """The page's results; None when ``pending`` (the stamps of a walk that read before it
-    read them) does not settle: the walk read something that has changed since."""
+    read them) does not settle: the walk read something that has changed since.
+    ``center`` and ``radius_km``: the search's place, for an online result's places nearby."""
     if not hits:
         if pending is not None:
             statement, params = pending.memory.band(pending.cell, pending.rings)
@@ -363,7 +366,9 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
     stamps, found = stamps_and(ids, *others, **params)
     if pending is not None and not pending.memory.settle(pending, found.pop()):
         return None
-    homes = _homes(found.pop()) if online else {}
+    homes_rows = found.pop() if online else []
+    homes = _homes(homes_rows)
+    nearby = _nearby(homes_rows, center, radius_km) if center is not None else {}
     offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
     slots = next_available(ids, stamps=stamps)
     results = []
@@ -386,6 +391,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy,
             next_available=slots.get(c.practitioner_id),
             packages=tuple(offers.get(c.practitioner_id, ())),
             based_in=homes.get(c.practitioner_id),  # online results only (HOMES reads no others)
+            also_in_person=nearby.get(c.practitioner_id),
         ))
     return results
 
@@ -400,10 +406,23 @@ def _homes(rows: list[tuple]) -> dict[int, BasedIn]:
         if row[0] not in first or row[1] < first[row[0]][1]:
             first[row[0]] = row
     homes = {}
-    for pid, _, _, city, country, resolved, code in first.values():
+    for pid, _, _, city, country, resolved, code, *_ in first.values():
         near = (resolved or "").partition(" (near ")[2]
         town = city or near.split(",")[0].strip()
         label = ", ".join(dict.fromkeys(p for p in (town, country_name(code) or country) if p))
         if label:
             homes[pid] = BasedIn(label, code)
     return homes
+
+
+def _nearby(rows: list[tuple], center: tuple[float, float], radius_km: float) -> dict[int, ResultLocation]:
+    """Each practitioner's nearest place within ``radius_km`` of ``center``, from
+    :data:`HOMES` rows: an online result whose practitioner also sees people nearby says so
+    (ranked on the better of the two, a session online can outrank a clinic 10 km away)."""
+    nearest: dict[int, tuple] = {}
+    for pid, location_id, _, city, _, _, _, label, venue, lat, lon in rows:
+        km = approx_km(center[0], center[1], lat, lon)
+        if km <= radius_km and (pid not in nearest or (km, location_id) < nearest[pid][:2]):
+            nearest[pid] = (km, location_id, label, city, str(venue), lat, lon)
+    return {pid: ResultLocation(location_id, label, city, venue, lat, lon, round(km, 2))
+            for pid, (km, location_id, label, city, venue, lat, lon) in nearest.items()}

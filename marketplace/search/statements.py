@@ -137,9 +137,11 @@ DISPLAY_NAMES = (select(SearchProfile.practitioner_id, SearchProfile.display_nam
 PLACES_SHOWN = (select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
              .where(in_ids(Location.id)))
 # Where the practitioners of a page's online results (``online_ids``) see people in person:
-# an online result says where they are based (often another city, or another country). It
-# rides in the page's one round trip (core.models.in_one_trip), whose other lookups have up
-# to three integer columns: the text starts at the fourth.
+# an online result says where they are based (often another city, or another country), and
+# which of their places is within the seeker's radius, if any. It rides in the page's one
+# round trip (core.models.in_one_trip), whose other lookups have up to three integer
+# columns: the text starts at the fourth.
 HOMES = (select(Location.practitioner_id, Location.id, cast(null(), BigInteger).label("unused"), Location.city,
-                Location.country, Location.resolved_label, Location.country_code)
+                Location.country, Location.resolved_label, Location.country_code, Location.label,
+                Location.venue_type, Location.lat, Location.lon)
          .where(in_ids(Location.practitioner_id, "online_ids")))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.geo.distance import distance_km
-from marketplace.practitioners.models import VenueType
+from marketplace.practitioners.models import Location, VenueType
 from marketplace.search.models import UrgentOutcome
 from marketplace.verification.models import CredentialStatus
 from tests.builders import make_credential, make_practitioner, make_user, make_verified_practitioner
@@ -189,6 +189,43 @@ def test_an_online_result_says_where_the_practitioner_is_based(client, app, phys
     assert first["distance_km"] is not None and first["practitioner"]["location"]["label"] == "Bandra clinic"
     assert first["practitioner"]["based_in"] is None
 
+
+def test_an_online_result_says_when_the_practitioner_also_sees_people_nearby(client, app):
+    """Ranked on the better of the two, a video session can outrank the same practitioner's
+    clinic 12 km away (online counts as 8 km). The result then still says that the clinic is
+    there and how far, so a seeker who would rather go in person knows they can."""
+    seeker = north_of(*BLR, 12.0)
+    both = make_verified_practitioner(app, display_name="Clinic and Video", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), offers_online=True)
+    db.session.add(Location(practitioner=both, label="Far clinic", venue_type=VenueType.CLINIC, city="Bengaluru",
+                            country="India", lat=BLR[0] - 0.4, lon=BLR[1], resolved_label="Bengaluru"))
+    db.session.commit()
+    far_only = make_verified_practitioner(app, display_name="Video, clinic far away", modalities=("physiotherapy",),
+                                          concerns=("sciatica",), offers_online=True, city="Mysuru",
+                                          lat=12.2958, lon=76.6394)
+
+    body = search(client, concern="sciatica", lat=seeker[0], lon=seeker[1], mode="any")
+    shown = {r["practitioner"]["id"]: r for r in body["results"]}
+    assert set(shown) == {both.id, far_only.id}
+    online = shown[both.id]
+    assert online["distance_km"] is None  # matched as an online session
+    nearby = online["practitioner"]["also_in_person"]
+    assert nearby["label"] == "Bengaluru clinic" and nearby["venue_type"] == "clinic"  # the nearer of the two
+    assert nearby["distance_km"] == pytest.approx(12.0, rel=0.005)
+    assert shown[far_only.id]["practitioner"]["also_in_person"] is None  # Mysuru is ~130 km away
+
+    # Asked for in person only, the same clinic is the result itself; also_in_person is for online ones.
+    in_person = search(client, concern="sciatica", lat=seeker[0], lon=seeker[1], mode="in_person")
+    [result] = in_person["results"]
+    assert result["distance_km"] == pytest.approx(12.0, rel=0.005)
+    assert result["practitioner"]["also_in_person"] is None
+
+    # The page says it on the card.
+    html = client.get("/search", query_string={"concern": "sciatica", "lat": seeker[0], "lon": seeker[1],
+                                               "mode": "any"}).get_data(as_text=True)
+    card = html[html.index(f'id="result-{both.id}"'):]
+    card = card[:card.index("</article>")]
+    assert "also in person" in card and "12.0 km away" in card and "Bengaluru clinic" in card
 
 def test_cautions_exclude_or_mark_the_techniques_they_rule_out(client, app):
     cupping_only = make_verified_practitioner(app, display_name="Cupping Only", modalities=("cupping",),
