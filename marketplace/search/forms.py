@@ -139,8 +139,8 @@ class SearchForm(Form):
     modality = SelectField("Therapy", validate_choice=False, filters=[_strip])
     technique = SelectField("Technique", validate_choice=False, filters=[_strip])
     max_price = PriceField("Highest price per session", render_kw={"inputmode": "decimal"},
-                           description="e.g. ₹1,500 or £45. With no currency named, in each practitioner’s "
-                                       "own currency.")
+                           description="e.g. ₹1,500 or £45. With no currency named, in the currency of the place "
+                                       "you search from.")
     currency = SelectField("Currency", default="",
                            choices=choices([("", "Any currency"), *((c, c) for c in CURRENCIES)]))
     language = StringField("Language", filters=[_strip], validators=[Length(max=40)], description="e.g. Hindi")

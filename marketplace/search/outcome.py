@@ -21,8 +21,9 @@ MAX_PER_PAGE = 50
 
 @dataclass(frozen=True)
 class SearchInput:
-    """One search as the seeker asked it. ``max_price`` is in minor units of ``currency``
-    (or of the practitioner's currency when ``currency`` is None). ``red_flags`` are
+    """One search as the seeker asked it. ``max_price`` is in minor units of ``currency``;
+    when that is None, of the searched place's currency (the outcome's input names it), or
+    with no place (or a currency nobody lists in), of each practitioner's own. ``red_flags`` are
     codes the seeker ticked; ``no_red_flags`` means they answered "none of these" to the
     screening questions, which settles free text that was unclear."""
 

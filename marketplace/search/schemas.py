@@ -31,7 +31,9 @@ class SearchQuery(Schema):
                                "questions")
     modality: str | None = Field(default=None, max_length=80)
     technique: str | None = Field(default=None, max_length=80)
-    max_price: int | None = Field(default=None, ge=0, le=10**9, description="Minor units")
+    max_price: int | None = Field(default=None, ge=0, le=10**9,
+                                  description="Minor units of `currency`; without one, of the searched place's "
+                                              "currency (echoed in `query`), else of each practitioner's own")
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     language: str | None = Field(default=None, max_length=40)
     venue_type: str | None = Field(default=None, max_length=32)

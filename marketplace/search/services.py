@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import date
 
@@ -20,10 +20,11 @@ from sqlalchemy import select
 
 from marketplace.core.clock import today
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
+from marketplace.core.money import format_money
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
-from marketplace.geo.gazetteer import country_name
+from marketplace.geo.gazetteer import country_currency, country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
@@ -232,6 +233,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if place is None and mode == "any":
         mode = "online"
         notes.append("No place given, so these are online sessions. Add a place to see practitioners near you.")
+
+    if data.max_price is not None and data.currency is None and place is not None:
+        # "45" typed near London means £45: read in the place's currency, a budget cannot
+        # admit every price in another one (₹1,500 would let £60 sessions through).
+        local = country_currency(place.country_code)
+        if local in CURRENCIES:
+            data = replace(data, currency=local)
+            notes.append(f"Prices up to {format_money(data.max_price, local).removesuffix('.00')}, in the currency "
+                         "where you are searching. Choose a currency under “More filters” to change it.")
 
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes))

@@ -183,6 +183,13 @@ def test_a_price_typed_with_its_currency_filters_in_that_currency(client, sciati
     assert "Asha Rao" not in text(client.get("/search?concern=sciatica&near=Bangalore&max_price=Rs.1000"))
 
 
+def test_a_plain_number_is_read_in_the_currency_where_the_seeker_searches(client, sciatica_in_bengaluru):
+    html = text(client.get("/search?concern=sciatica&near=Bangalore&max_price=2000"))
+    assert "Asha Rao" in html
+    assert "Prices up to ₹2,000, in the currency where you are searching" in html
+    assert "Asha Rao" not in text(client.get("/search?concern=sciatica&near=Bangalore&max_price=1000"))
+
+
 def test_a_price_in_one_currency_with_another_chosen_is_a_form_error(client, sciatica_in_bengaluru):
     html = text(client.get("/search?concern=sciatica&near=Bangalore&max_price=%C2%A345&currency=INR"))
     assert "You typed a price in GBP but chose INR" in " ".join(field_errors(html))

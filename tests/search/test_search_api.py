@@ -278,6 +278,32 @@ def test_filters_by_modality_technique_price_language_and_venue(client, app):
     assert bad.status_code == 400 and "modality" in bad.get_json()["errors"]
 
 
+def test_a_maximum_price_without_a_currency_is_read_in_the_searched_places_currency(client, app):
+    """₹1,500 typed near Bengaluru is a rupee budget: it must not let a £60 video session
+    through because 6,000 pence is less than 150,000 paise."""
+    local = make_verified_practitioner(app, display_name="Bengaluru, ₹1,200", modalities=("physiotherapy",),
+                                       concerns=("sciatica",), fees=(("Session", 45, 120000, "INR"),))
+    pricey_abroad = make_verified_practitioner(app, display_name="London, £60", modalities=("physiotherapy",),
+                                               concerns=("sciatica",), offers_online=True, city="London",
+                                               lat=51.5074, lon=-0.1278, fees=(("Session", 45, 6000, "GBP"),))
+    base = {"concern": "sciatica", "near": "Bengaluru", "mode": "any"}
+    assert set(ids(search(client, **base))) == {local.id, pricey_abroad.id}
+
+    body = search(client, **base, max_price=150000)
+    assert ids(body) == [local.id]
+    assert body["query"]["currency"] == "INR"  # the search as understood
+    assert any("Prices up to ₹1,500, in the currency where you are searching" in n for n in body["notes"])
+
+    # From London the same number reads as £1,500: the £60 session fits; the rupee price is in
+    # another currency, which a pound budget cannot be compared with.
+    london = search(client, concern="sciatica", near="London", mode="any", max_price=150000)
+    assert ids(london) == [pricey_abroad.id] and london["query"]["currency"] == "GBP"
+    # A currency named wins; with no place (online only) each practitioner's own currency is used.
+    assert ids(search(client, **base, max_price=150000, currency="GBP")) == [pricey_abroad.id]
+    anywhere = search(client, concern="sciatica", mode="online", max_price=150000)
+    assert ids(anywhere) == [pricey_abroad.id] and "currency" not in anywhere["query"]
+
+
 def test_paging_is_stable_and_complete(client, app):
     made = {make_verified_practitioner(app, display_name=f"P{i}", modalities=("massage",), concerns=("back-spasm",),
                                        lat=BLR[0] + i * 0.01, lon=BLR[1]).id for i in range(7)}
