@@ -206,6 +206,10 @@ _WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reas
             r"unexplained|unintentional[a-z]*|unintended|don'?t know why|no idea why|not sure why|can'?t explain)")
 _WEIGHT = r"(?:\d+(?:[.,]\d+)?\s*)?(?:weight|kilos?|kgs?|pounds|lbs?|stones?)"  # "10kg", "2 stone"
 _CANT = r"(?:can'?t|cannot|can not|could ?n'?t|unable to|not able to|can no longer|no longer able to)"
+_BOTH_LEGS = r"(?:both|my two)\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)\b"
+_BILATERAL = (rf"\b(?:bilateral (?:sciatica|leg (?:pain|symptoms|numbness))|sciatica (?:on|in) both sides|(?:sciatica|"
+              rf"pain|pains|shooting|tingling|pins and needles|burning){_W}{{0,2}}?\s+(?:in|down|into|through)\s+"
+              rf"{_BOTH_LEGS}|both (?:my |of my )?legs (?:hurt|ache|are (?:painful|tingling|burning)))")
 
 SIGNAL_RULES: tuple[SignalRule, ...] = (
     # fever
@@ -235,8 +239,12 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg))\b", "definite"),
     SignalRule("leg-weakness", r"\bno strength in (?:my |either |both )?(?:legs?|feet|foot)\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness)? in (?:both|my two) legs\b", "definite"),
-    SignalRule("leg-weakness", r"\bboth (?:my |of my )?legs (?:are |feel |feeling |have gone |went |have )?"
-               r"(?:weak|numb)", "definite"),
+    SignalRule("leg-weakness", r"\bboth (?:my |of my )?(?:legs|feet) (?:are |feel |feeling |have gone |went |have "
+               r"|keep )?(?:going )?(?:weak|numb)", "definite"),
+    SignalRule("leg-weakness", r"\b(?:legs|feet)\s+(?:are\s+|have\s+|feel\s+)?both\s+(?:gone\s+|going\s+)?(?:weak|numb)",
+               "definite"),
+    SignalRule("leg-weakness", rf"\b(?:numb(?:ness)?|no feeling|lost (?:all )?feeling|loss of feeling)"
+               rf"{_W}{{0,2}}?\s+(?:in|down|through|into|of|to)\s+{_BOTH_LEGS}", "definite"),
     SignalRule("leg-weakness", r"\b(?:foot|feet)\s+(?:keeps?\s+|is\s+|are\s+)?(?:flops?|flopping|floppy|slaps?|"
                r"slapping)\b", "definite"),
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,3}}?\s+weak\w*\b[^.!?;]{{0,40}}?\b(?:getting|got|gets|growing) "
@@ -247,6 +255,11 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),
     SignalRule("leg-weakness", r"\blegs? (?:feel |feels |are |is |went |gone |go )?(?:wobbly|like jelly|heavy)\b",
                "vague"),
+    SignalRule("leg-weakness", r"\b(?:legs|feet) (?:feel |are |have gone |went |keep going |going |gone )?"
+               r"(?:numb|dead)\b|\bnumb (?:legs|feet)\b", "vague"),
+    # Symptoms in both legs (bilateral sciatica) can be cauda equina syndrome: ask about
+    # weakness, the saddle area and the bladder (its other signs) rather than guess.
+    *(SignalRule(code, _BILATERAL, "vague") for code in ("leg-weakness", "saddle-numbness", "bladder-bowel")),
     # bladder-bowel: loss of control or retention
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|lost|losing|loss of|no|don'?t have (?:any )?)\s+(?:control(?:ling)?"
                r"|hold(?:ing)?)\s+(?:(?:of|over|on|in)\s+)?(?:my\s+)?(?:bladder|bowels?|urine|pee|wee|poo|stools?)",
@@ -345,7 +358,8 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   keep_if=r"\b(?:legs?|feet|foot|toes?|knees?|thighs?|calf|calves|ankles?|walk|stand)\b"),
     # Numbness down a leg is ordinary sciatica, not the saddle area.
     SignalContext("saddle-numbness", drop_if=r"\b(?:legs?|foot|feet|toes?|arms?|hands?|fingers?|calf|calves|shin|"
-                  r"knee|thigh|ankle|face|lips?|shoulders?|neck|heel|sole)\b", keep_if=_SADDLE),
+                  r"knee|thigh|ankle|face|lips?|shoulders?|neck|heel|sole)\b",
+                  keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|\bbilateral\b|\bboth sides\b"),
     # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
     SignalContext("major-trauma", drop_if=_CLEARED, when_past="drop", needs_recent=True, whole_text=True),
     SignalContext("weight-loss", drop_if=r"\b(?:diet\w*|gym|on purpose|intentionally|slimming|trying to lose|want to "

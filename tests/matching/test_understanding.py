@@ -160,6 +160,9 @@ RED_FLAG_TABLE = [
     ("I haven't peed since yesterday", {"bladder-bowel"}),
     ("I keep tripping because my foot flops", {"leg-weakness"}),
     ("both my legs have gone numb", {"leg-weakness"}),
+    ("back pain and numbness in both legs", {"leg-weakness"}),
+    ("I've lost feeling in both feet", {"leg-weakness"}),
+    ("both feet keep going numb", {"leg-weakness"}),
     ("my legs feel weak and it's getting worse", {"leg-weakness"}),
     ("lost 10kg without trying", {"weight-loss"}),
     ("breast cancer in 2019, now back pain", {"cancer-history"}),
@@ -201,6 +204,8 @@ BENIGN_TABLE = [
     "I don't feel hot",
     "I'm peeing fine, not numb down there",
     "numbness down below my knee",
+    "pain on both sides of my lower back",
+    "I don't have pain down both legs",
     "I lost 5kg on a diet",
     "I haven't peed in my pants",
     "Dad has a pacemaker and my mum had a fever",
@@ -236,6 +241,7 @@ UNCLEAR_TABLE = [
     ("I've been sweating at night and my back hurts", "fever"),
     ("the fever has gone", "fever"),
     ("my fever went away on Monday", "fever"),
+    ("my legs are numb", "leg-weakness"),
 ]
 
 
@@ -245,6 +251,19 @@ def test_ambiguous_mentions_are_unclear_so_the_ui_asks(text: str, code: str) -> 
     assert screening.red_flags == frozenset()
     assert screening.unclear == {code}
     assert screening.unclear_red_flags == {code}
+
+
+@pytest.mark.parametrize("text", [
+    "sciatica in both legs", "bilateral sciatica", "shooting pain down both my legs", "tingling in both legs",
+    "pins and needles in both feet",
+])
+def test_symptoms_in_both_legs_ask_the_cauda_equina_questions(text: str) -> None:
+    """Sciatica in both legs can be cauda equina syndrome: the seeker is asked about leg
+    weakness, the saddle area and their bladder before any results (one leg is ordinary
+    sciatica: see the benign table)."""
+    screening = screen_text(text)
+    assert screening.red_flags == frozenset()
+    assert screening.unclear_red_flags == {"leg-weakness", "saddle-numbness", "bladder-bowel"}
 
 
 def test_cleared_old_accident_is_a_concern_but_a_fresh_crash_is_a_red_flag() -> None:

@@ -121,6 +121,16 @@ def test_unclear_text_asks_before_showing_results(client, physio):
     assert yes["urgent"] is True
 
 
+def test_sciatica_in_both_legs_is_screened_for_cauda_equina_first(client, physio):
+    body = search(client, q="sciatica in both legs", near="Bengaluru")
+    assert body["results"] == [] and body["urgent"] is False
+    assert {q["code"] for q in body["questions"]} == {"leg-weakness", "saddle-numbness", "bladder-bowel"}
+    assert [c["slug"] for c in body["concerns"]][:1] == ["sciatica"]
+    answered = search(client, q="sciatica in both legs", near="Bengaluru", no_red_flags="true")
+    assert ids(answered) == [physio.id]
+    assert search(client, q="sciatica in both legs", near="Bengaluru", red_flags="saddle-numbness")["urgent"] is True
+
+
 def test_text_that_matches_nothing_gets_suggestions_not_an_error(client, physio):
     body = search(client, q="purple elephant", near="Bengaluru")
     assert body["concerns"] == [] and body["results"] == []
