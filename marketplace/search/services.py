@@ -270,6 +270,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     ranking, results = ranked(optimistic=True)
     if results is None:
         ranking, results = ranked(optimistic=False)
+    if mode == "any" and results and not any(r.distance_km is not None or r.also_in_person for r in results):
+        # Listed under "near Sydney", online sessions from far away could pass for local ones.
+        outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "
+                             "online sessions, each with where the practitioner is based.",)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          **outcome)
 

@@ -200,6 +200,19 @@ def test_an_online_result_says_where_the_practitioner_is_based(client, app, phys
     assert first["practitioner"]["based_in"] is None
 
 
+def test_a_page_of_online_results_only_says_nobody_on_it_is_nearby(client, app, physio):
+    make_verified_practitioner(app, display_name="Video Only", modalities=("physiotherapy",), concerns=("sciatica",),
+                               offers_online=True, city=None)
+    far = search(client, concern="sciatica", near="Sydney", mode="any")
+    assert [r["distance_km"] for r in far["results"]] == [None]
+    assert "Nobody on this page sees people in person within 25 km: these are online sessions, each with where " \
+           "the practitioner is based." in far["notes"]
+    near = search(client, concern="sciatica", near="Bengaluru", mode="any")  # the physio is there
+    assert len(near["results"]) == 2 and not any("Nobody on this page" in n for n in near["notes"])
+    online = search(client, concern="sciatica", near="Sydney", mode="online")  # asked for online: nothing to say
+    assert not any("Nobody on this page" in n for n in online["notes"])
+
+
 def test_an_online_result_says_when_the_practitioner_also_sees_people_nearby(client, app):
     """Ranked on the better of the two, a video session can outrank the same practitioner's
     clinic 12 km away (online counts as 8 km). The result then still says that the clinic is
