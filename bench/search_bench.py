@@ -204,7 +204,7 @@ def measure(url: str, n: int, count: int, verify: int, method: str = "passes") -
     from marketplace.geo.distance import approx_km
     from marketplace.matching.scoring import Query
     from marketplace.search import engine, services
-    from marketplace.booking.openings import OpeningMemory
+    from marketplace.booking.openings import OpeningMemory, StampedMemory
     from marketplace.search.memory import PlaceMemory, memory_for
     from marketplace.search.grid import cell_of, rings_for_km, shell
     from marketplace.search.models import SearchPlace
@@ -296,10 +296,12 @@ def measure(url: str, n: int, count: int, verify: int, method: str = "passes") -
                     return timed(lambda: services.search(SearchInput(near=q["city"], **p["common"]), resolver))
                 # the whole search with lat/lon: warm, or with an empty memory of cells (a
                 # process that has not searched here since the last change to this area)
-                # (and nothing of next openings held: a fresh process has neither)
-                openings_held = current_app.extensions.get("next_openings")
+                # (and nothing of next openings or online practitioners' places held: a fresh
+                # process has none of them)
+                held = {k: current_app.extensions.get(k) for k in ("next_openings", "practitioner_places")}
                 if kind == "cold":
                     current_app.extensions["next_openings"] = OpeningMemory()
+                    current_app.extensions["practitioner_places"] = StampedMemory()
                     if memory is not None:
                         current_app.extensions["search_memory"] = PlaceMemory(memory.max_rows)
                 try:
@@ -308,8 +310,9 @@ def measure(url: str, n: int, count: int, verify: int, method: str = "passes") -
                 finally:
                     if memory is not None:
                         current_app.extensions["search_memory"] = memory
-                    if openings_held is not None:
-                        current_app.extensions["next_openings"] = openings_held
+                    for k, v in held.items():
+                        if v is not None:
+                            current_app.extensions[k] = v
 
             # "passes" (the default) times each kind of call over the whole set in turn, as a
             # server serving that kind of request would run it; "interleaved" runs the five

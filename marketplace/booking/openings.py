@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 from itertools import chain, islice
-from typing import NamedTuple, Sequence
+from typing import Generic, NamedTuple, Sequence, TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, event, inspect, select
@@ -41,6 +41,7 @@ from marketplace.practitioners.models import Fee, Location, Practitioner
 NOTHING_OPEN_FOR = timedelta(minutes=10)
 NO_HOURS_FOR = timedelta(days=1)
 MAX_HELD = 200_000  # practitioners per process (about 350 bytes each: up to about 70 MB)
+V = TypeVar("V")
 
 
 class Held(NamedTuple):
@@ -53,23 +54,21 @@ class Held(NamedTuple):
     opening: datetime | None
 
 
-class OpeningMemory:
-    """One process's next openings, by practitioner id (the oldest forgotten first once
-    :data:`MAX_HELD` are held)."""
+class StampedMemory(Generic[V]):
+    """Something kept per practitioner by one process, by practitioner id, each value
+    carrying the stamp it was kept under (the oldest forgotten first once ``max_held`` are
+    held)."""
 
     def __init__(self, max_held: int = MAX_HELD) -> None:
         self.max_held = max_held
-        self._held: dict[int, Held] = {}
+        self._held: dict[int, V] = {}
         self._lock = threading.Lock()
 
-    def get(self, practitioner_id: int, stamp: int, at: datetime) -> Held | None:
-        """What is held for this practitioner, if it was kept under ``stamp`` and holds at ``at``."""
-        held = self._held.get(practitioner_id)
-        if held is None or held.stamp != stamp or not held.since <= at < held.until:
-            return None
-        return held
+    def peek(self, practitioner_id: int) -> V | None:
+        """What is held for this practitioner, current or not."""
+        return self._held.get(practitioner_id)
 
-    def put(self, practitioner_id: int, held: Held) -> None:
+    def put(self, practitioner_id: int, held: V) -> None:
         with self._lock:
             if practitioner_id not in self._held and len(self._held) >= self.max_held:
                 for old in list(islice(self._held, max(self.max_held // 8, 1))):
@@ -80,11 +79,33 @@ class OpeningMemory:
         return len(self._held)
 
 
+class OpeningMemory(StampedMemory[Held]):
+    """One process's next openings."""
+
+    def get(self, practitioner_id: int, stamp: int, at: datetime) -> Held | None:
+        """What is held for this practitioner, if it was kept under ``stamp`` and holds at ``at``."""
+        held = self._held.get(practitioner_id)
+        if held is None or held.stamp != stamp or not held.since <= at < held.until:
+            return None
+        return held
+
+
 def memory() -> OpeningMemory:
     """This app's memory of next openings (one per web process)."""
-    found = current_app.extensions.get("next_openings")
+    return _kept("next_openings", OpeningMemory)
+
+
+def places_memory() -> StampedMemory[tuple[int, tuple]]:
+    """This app's memory of practitioners' places as a results page reads them, each as
+    (stamp, rows): the stamp covers every change to a :class:`Location` (one per web
+    process)."""
+    return _kept("practitioner_places", StampedMemory)
+
+
+def _kept(name: str, make: type) -> StampedMemory:
+    found = current_app.extensions.get(name)
     if found is None:
-        found = current_app.extensions["next_openings"] = OpeningMemory()
+        found = current_app.extensions[name] = make()
     return found
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 from datetime import date
 
 from flask import current_app
@@ -34,6 +36,7 @@ from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
+from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
@@ -42,6 +45,9 @@ from marketplace.search.outcome import (
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
+
+if TYPE_CHECKING:
+    from marketplace.booking.openings import StampedMemory
 
 MODES = ("in_person", "online", "any")
 
@@ -362,17 +368,20 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
     # offer for this concern (read for the page only: neither changes the ranking).
     # Both start from one round trip: the results' availability stamps (what the next
     # openings held were kept under) and which results deliver a package for the concern.
-    from marketplace.booking.openings import stamps_and
+    from marketplace.booking.openings import places_memory, stamps_and
     from marketplace.booking.queries import next_available
     from marketplace.packages.queries import DELIVERED_FOR, packages_for
 
-    # So do where the online results' practitioners are based, and the walk's own stamps
-    # when it has yet to read them.
+    # So do the places of the online results' practitioners this process does not keep
+    # (where they are based, and whether they also see people nearby), and the walk's own
+    # stamps when it has yet to read them.
     others, params = ([DELIVERED_FOR], {"slugs": concerns}) if concerns else ([], {})
     online = [h.candidate.practitioner_id for h in hits if h.candidate.distance_km is None]
-    if online:
+    kept_places = places_memory()
+    unheld = [pid for pid in online if kept_places.peek(pid) is None]
+    if unheld:  # the others are held by this process, most of them under their current stamp
         others.append(HOMES)
-        params["online_ids"] = online
+        params["online_ids"] = unheld
     if pending is not None:
         band, band_params = pending.memory.band(pending.cell, pending.rings)
         others.append(band)
@@ -380,9 +389,8 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
     stamps, found = stamps_and(ids, *others, **params)
     if pending is not None and not pending.memory.settle(pending, found.pop()):
         return None
-    homes_rows = found.pop() if online else []
-    homes = _homes(homes_rows)
-    nearby = _nearby(homes_rows, center, radius_km) if center is not None else {}
+    places = _places_of(online, unheld, found.pop() if unheld else [], stamps, kept_places) if online else {}
+    nearby = _nearby(places, center, radius_km) if center is not None else {}
     offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
     slots = next_available(ids, stamps=stamps)
     results = []
@@ -404,39 +412,81 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),
             next_available=slots.get(c.practitioner_id),
             packages=tuple(offers.get(c.practitioner_id, ())),
-            based_in=homes.get(c.practitioner_id),  # online results only (HOMES reads no others)
+            based_in=places[c.practitioner_id].home if c.practitioner_id in places else None,  # online only
             also_in_person=nearby.get(c.practitioner_id),
         ))
     return results
 
 
-def _homes(rows: list[tuple]) -> dict[int, BasedIn]:
-    """Where each practitioner is based, from :data:`HOMES` rows: their first location's
+class _Places(NamedTuple):
+    """A practitioner's places as an online result shows them, as read under ``stamp``."""
+
+    stamp: int
+    home: BasedIn | None  # where they are based (see _home)
+    spots: tuple[tuple[int, str, str, str, float, float], ...]  # (location id, label, city, venue, lat, lon)
+
+
+def _places_of(online: list[int], unheld: list[int], fresh: list[tuple], stamps: dict[int, int],
+               kept: StampedMemory[_Places]) -> dict[int, _Places]:
+    """The places of the practitioners ``online``: those of ``unheld`` from ``fresh``, the
+    :data:`HOMES` rows read in the page's round trip with their stamps (and kept under
+    them); the ones this process keeps under their current stamp; and, for the few kept
+    under an older one (a place changed since), read again now: after the stamps, so at
+    least as new as them."""
+    places: dict[int, _Places] = {}
+
+    def keep(ids: Iterable[int], rows: Iterable[tuple]) -> None:
+        by_pid: dict[int, list[tuple]] = {}
+        for row in rows:
+            by_pid.setdefault(row[0], []).append(row)
+        for pid in ids:
+            mine = by_pid.get(pid, [])  # none: no place listed, kept as such
+            places[pid] = _Places(stamps.get(pid, 0), _home(mine),
+                                  tuple((r[1], r[7], r[3], str(r[8]), r[9], r[10]) for r in mine))
+            kept.put(pid, places[pid])
+
+    keep(unheld, fresh)
+    stale = []
+    for pid in online:
+        if pid not in places:
+            held = kept.peek(pid)
+            if held is not None and held.stamp == stamps.get(pid, 0):
+                places[pid] = held
+            else:
+                stale.append(pid)
+    if stale:
+        keep(stale, db.session.connection().execute(HOMES, {"online_ids": stale}))
+    return places
+
+
+def _home(rows: list[tuple]) -> BasedIn | None:
+    """Where a practitioner is based, from their :data:`HOMES` rows: their first location's
     town (the city as they typed it; else the town its point is near) and country (named
     from the code the address resolved to; else as typed). Not the resolved label itself:
     an online geocoder's is a full street address."""
-    first: dict[int, tuple] = {}
-    for row in rows:
-        if row[0] not in first or row[1] < first[row[0]][1]:
-            first[row[0]] = row
-    homes = {}
-    for pid, _, _, city, country, resolved, code, *_ in first.values():
-        near = (resolved or "").partition(" (near ")[2]
-        town = city or near.split(",")[0].strip()
-        label = ", ".join(dict.fromkeys(p for p in (town, country_name(code) or country) if p))
-        if label:
-            homes[pid] = BasedIn(label, code)
-    return homes
+    if not rows:
+        return None
+    _, _, _, city, country, resolved, code, *_ = min(rows, key=lambda row: row[1])
+    near = (resolved or "").partition(" (near ")[2]
+    town = city or near.split(",")[0].strip()
+    label = ", ".join(dict.fromkeys(p for p in (town, country_name(code) or country) if p))
+    return BasedIn(label, code) if label else None
 
 
-def _nearby(rows: list[tuple], center: tuple[float, float], radius_km: float) -> dict[int, ResultLocation]:
-    """Each practitioner's nearest place within ``radius_km`` of ``center``, from
-    :data:`HOMES` rows: an online result whose practitioner also sees people nearby says so
-    (ranked on the better of the two, a session online can outrank a clinic 10 km away)."""
-    nearest: dict[int, tuple] = {}
-    for pid, location_id, _, city, _, _, _, label, venue, lat, lon in rows:
-        km = approx_km(center[0], center[1], lat, lon)
-        if km <= radius_km and (pid not in nearest or (km, location_id) < nearest[pid][:2]):
-            nearest[pid] = (km, location_id, label, city, str(venue), lat, lon)
-    return {pid: ResultLocation(location_id, label, city, venue, lat, lon, round(km, 2))
-            for pid, (km, location_id, label, city, venue, lat, lon) in nearest.items()}
+def _nearby(places: dict[int, _Places], center: tuple[float, float], radius_km: float) -> dict[int, ResultLocation]:
+    """Each practitioner's nearest place within ``radius_km`` of ``center``: an online
+    result whose practitioner also sees people nearby says so (ranked on the better of the
+    two, a session online can outrank a clinic 10 km away)."""
+    lat0, lon0 = center
+    nearest = {}
+    for pid, kept in places.items():
+        best = None
+        for spot in kept.spots:
+            if abs(spot[4] - lat0) * KM_PER_DEG_LAT > radius_km:  # most are far: no closer than this
+                continue
+            km = approx_km(lat0, lon0, spot[4], spot[5])
+            if km <= radius_km and (best is None or (km, spot[0]) < best[:2]):
+                best = (km, spot[0], spot)
+        if best is not None:
+            nearest[pid] = ResultLocation(*best[2], round(best[0], 2))
+    return nearest

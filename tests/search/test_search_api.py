@@ -213,6 +213,41 @@ def test_a_page_of_online_results_only_says_nobody_on_it_is_nearby(client, app, 
     assert not any("Nobody on this page" in n for n in online["notes"])
 
 
+def test_where_an_online_practitioner_is_based_follows_their_edits(client, app):
+    """Each web process keeps the places of online results it has shown, under the
+    practitioner's availability stamp: a repeat search reads none of them again, and an
+    edited place shows in the very next search."""
+    from sqlalchemy import event
+
+    from marketplace.practitioners.services import LocationInput, add_location, remove_location
+
+    resolver = app.extensions["place_resolver"]
+    online = make_verified_practitioner(app, display_name="Mumbai Online", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), offers_online=True, city=None)
+    mumbai = add_location(online, LocationInput(label="Bandra clinic", venue_type="clinic", city="Mumbai"), resolver)
+    db.session.commit()
+    first = search(client, concern="sciatica", near="Paris", mode="any")
+    assert first["results"][0]["practitioner"]["based_in"]["label"] == "Mumbai, India"
+
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        again = search(client, concern="sciatica", near="Paris", mode="any", per_page=10)  # not the cached answer
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert again["results"][0]["practitioner"]["based_in"]["label"] == "Mumbai, India"
+    assert statements and not any("resolved_label" in s for s in statements)  # kept, not read again
+
+    remove_location(online, mumbai.id)  # moved to Pune
+    add_location(online, LocationInput(label="Kothrud clinic", venue_type="clinic", city="Pune"), resolver)
+    db.session.commit()
+    moved = search(client, concern="sciatica", near="Paris", mode="any", per_page=10)
+    assert moved["results"][0]["practitioner"]["based_in"]["label"] == "Pune, India"
+    near_pune = search(client, concern="sciatica", near="Pune", mode="online")
+    assert near_pune["results"][0]["practitioner"]["also_in_person"]["label"] == "Kothrud clinic"
+
+
 def test_an_online_result_says_when_the_practitioner_also_sees_people_nearby(client, app):
     """Ranked on the better of the two, a video session can outrank the same practitioner's
     clinic 12 km away (online counts as 8 km). The result then still says that the clinic is
