@@ -452,11 +452,11 @@ class _Walk:
                     continue
                 pid = place[0]
                 s = seen.get(pid)
-                if s is None and floor > -math.inf:
-                    # Counted enough: a practitioner first met here is only met if this row's
-                    # own score (their profile's parts, worked out once per process, at this
-                    # distance) can reach the page; the row's bound assumed the best any
-                    # practitioner could add to this term.
+                if s is None:
+                    # First met here, in person: this row is their best way to be seen so far,
+                    # scored at once (their profile's parts are worked out once per process).
+                    # Once enough are counted, they are only met if that score can reach the
+                    # page; the row's bound assumed the best any practitioner could add.
                     profile = _decode(place[5], place[6], place[7], bool(place[8]), on)
                     parts = None if profile is None else self._parts(profile, place[4], False)
                     if parts is None:
