@@ -13,6 +13,7 @@ from marketplace.packages import queries
 from marketplace.packages.models import Enrollment, Package, PackageComponent, PackagePartner
 from marketplace.packages.planner import Plan
 from marketplace.packages.services import ComponentInput, PackageInput, publication_problems
+from marketplace.practitioners.models import Practitioner
 from marketplace.practitioners.schemas import Term
 from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from marketplace.web.api import Schema
@@ -101,6 +102,17 @@ class PersonRef(BaseModel):
     display_name: str
 
 
+class DelivererOut(PersonRef):
+    towns: list[str] = Field(description="Where they see people in person (empty: online only)")
+    offers_online: bool
+
+    @classmethod
+    def of(cls, practitioner: Practitioner) -> "DelivererOut":
+        towns = [loc.town for loc in sorted(practitioner.locations, key=lambda loc: loc.id)]
+        return cls(id=practitioner.id, display_name=practitioner.display_name,
+                   towns=list(dict.fromkeys(t for t in towns if t)), offers_online=practitioner.offers_online)
+
+
 class PackageRef(BaseModel):
     id: int
     name: str
@@ -115,7 +127,7 @@ class PlanEvidence(BaseModel):
 
 class ComponentOut(BaseModel):
     id: int
-    practitioner: PersonRef
+    practitioner: DelivererOut
     modality: Term
     technique: Term | None
     sessions: int
@@ -123,7 +135,7 @@ class ComponentOut(BaseModel):
 
     @classmethod
     def of(cls, c: PackageComponent) -> "ComponentOut":
-        return cls(id=c.id, practitioner=PersonRef(id=c.practitioner_id, display_name=c.practitioner.display_name),
+        return cls(id=c.id, practitioner=DelivererOut.of(c.practitioner),
                    modality=Term(slug=c.modality.slug, name=c.modality.name),
                    technique=Term(slug=c.technique.slug, name=c.technique.name) if c.technique else None,
                    sessions=c.sessions, minutes=c.minutes)
@@ -150,7 +162,7 @@ class PackageOut(BaseModel):
     status: PackageStatusLiteral
     concerns: list[Term]
     components: list[ComponentOut]
-    practitioners: list[PersonRef] = Field(description="Who delivers it, the owner first")
+    practitioners: list[DelivererOut] = Field(description="Who delivers it, the owner first, and where")
     is_combined: bool = Field(description="Delivered by more than one practitioner")
     rhythm: RhythmOut
     validity_days: int
@@ -163,11 +175,12 @@ class PackageOut(BaseModel):
     @classmethod
     def of(cls, p: Package, distance_km: float | None = None) -> "PackageOut":
         s = queries.summary(p, distance_km)
+        people = {p.owner_id: p.owner, **{c.practitioner_id: c.practitioner for c in p.components}}
         return cls(
             id=p.id, name=p.name, description=p.description, status=p.status.value,
             concerns=[Term(slug=c.slug, name=c.name) for c in p.concerns],
             components=[ComponentOut.of(c) for c in p.components],
-            practitioners=[PersonRef(id=i, display_name=n) for i, n in s.practitioners],
+            practitioners=[DelivererOut.of(people[i]) for i, _ in s.practitioners],
             is_combined=s.is_combined,
             rhythm=RhythmOut(sessions_per_week=p.sessions_per_week, weeks=p.weeks, note=p.rhythm_note),
             validity_days=p.validity_days, total_sessions=p.total_sessions, price=p.price, currency=p.currency,

@@ -110,3 +110,16 @@ class Location(TimestampMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(String(64))
 
     practitioner: Mapped[Practitioner] = relationship(back_populates="locations")
+
+    @property
+    def town(self) -> str:
+        """The town it is in, for saying where someone works (see :func:`town_of`)."""
+        return town_of(self.city, self.resolved_label)
+
+
+def town_of(city: str | None, resolved_label: str | None) -> str:
+    """The town of a location: its city as typed, else, for a place given as a point, the
+    town the geocoder said it is near ("… (near Powai, Mumbai)" → "Powai"); "" if neither.
+    Never the resolved label itself: an online geocoder's is a full street address."""
+    near = (resolved_label or "").partition(" (near ")[2]
+    return city or near.split(",")[0].strip().rstrip(")")

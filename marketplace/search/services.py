@@ -33,7 +33,7 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, Query
 from marketplace.matching.understanding import screen_text
-from marketplace.practitioners.models import VenueType
+from marketplace.practitioners.models import VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
 from marketplace.search.grid import KM_PER_DEG_LAT
@@ -461,15 +461,12 @@ def _places_of(online: list[int], unheld: list[int], fresh: list[tuple], stamps:
 
 def _home(rows: list[tuple]) -> BasedIn | None:
     """Where a practitioner is based, from their :data:`HOMES` rows: their first location's
-    town (the city as they typed it; else the town its point is near) and country (named
-    from the code the address resolved to; else as typed). Not the resolved label itself:
-    an online geocoder's is a full street address."""
+    town (:func:`~marketplace.practitioners.models.town_of`) and country (named from the
+    code the address resolved to; else as typed)."""
     if not rows:
         return None
     _, _, _, city, country, resolved, code, *_ = min(rows, key=lambda row: row[1])
-    near = (resolved or "").partition(" (near ")[2]
-    town = city or near.split(",")[0].strip()
-    label = ", ".join(dict.fromkeys(p for p in (town, country_name(code) or country) if p))
+    label = ", ".join(dict.fromkeys(p for p in (town_of(city, resolved), country_name(code) or country) if p))
     return BasedIn(label, code) if label else None
 
 

@@ -36,6 +36,29 @@ def test_browse_shows_packages_then_a_build_your_own_plan(client, combined):
     assert "NICE NG59" in html  # honest evidence next to the plan
 
 
+def test_a_package_says_where_its_sessions_happen(app, client, asha):
+    """A buyer must know where they will go: the card names the deliverers' towns (and
+    "or online" when every one of them also sees people online), and the package page says
+    it for each part."""
+    camden_or_online = practitioner(app, "Ben Okafor", "physiotherapy", city="Camden", offers_online=True)
+    video_only = practitioner(app, "Cara Video", "physiotherapy", city=None, offers_online=True)
+    mixed = package(asha, [(asha, "acupuncture", 4, 45), (camden_or_online, "physiotherapy", 6, 45)], price=45000)
+    online = package(video_only, [(video_only, "physiotherapy", 6, 45)], price=30000)
+
+    cards = text(client.get("/packages"))
+    card = cards[cards.index(f"/packages/{mixed.id}"):]
+    assert "In London, Camden</p>" in card[:card.index("</article>")]  # Asha sees no one online: no "or online"
+    card = cards[cards.index(f"/packages/{online.id}"):]
+    assert ">Online</p>" in card[:card.index("</article>")]
+
+    page = text(client.get(f"/packages/{mixed.id}"))
+    assert "Asha Rao</a>, in London</li>" in page and "Ben Okafor</a>, in Camden or online</li>" in page
+    body = client.get(f"/api/v1/packages/{mixed.id}").get_json()
+    assert [(p["display_name"], p["towns"], p["offers_online"]) for p in body["practitioners"]] == [
+        ("Asha Rao", ["London"], False), ("Ben Okafor", ["Camden"], True)]
+    assert client.get(f"/api/v1/packages/{online.id}").get_json()["practitioners"][0]["towns"] == []
+
+
 def test_an_unknown_place_is_explained_on_the_page(client, combined):
     response = client.get("/packages?near=Qwxzyville")
     assert response.status_code == 200
