@@ -37,6 +37,7 @@ def test_the_book_page_lists_open_times_by_day_in_local_time(client, practitione
     assert "2026-03-30T09:00:00+00:00" in values  # 10:00 BST, sent as UTC
     assert ">10:00</time>" in html
     assert "Hold this time" in html and "Europe/London" in html
+    assert re.search(r"Times are local to [^<]+ \(Europe/London\)", html)
     assert "Free cancellation or changes until 24 hours before" in html
 
 
