@@ -139,6 +139,8 @@ MATRIX: dict[str, Rule] = {
     # --- JSON API: the practitioner's own listing, hours and credentials -----------------
     "api.put_listing": Rule(PRACTITIONER),
     "api.add_location": Rule(PRACTITIONER),
+    "api.update_location": Rule(PRACTITIONER, owners=("prac",), body=lambda w: {
+        "label": "Renamed clinic", "venue_type": "clinic", "lat": 51.52, "lon": -0.1}),
     "api.delete_location": Rule(PRACTITIONER, owners=("prac",)),
     "api.put_availability": Rule(PRACTITIONER),
     "api.add_availability_exception": Rule(PRACTITIONER),
@@ -196,6 +198,8 @@ MATRIX: dict[str, Rule] = {
     # --- Pages: the practitioner's listing and credentials -----------------------------
     "practitioners.edit_listing": Rule(PRACTITIONER),
     "practitioners.locations": Rule(PRACTITIONER),
+    "practitioners.edit_location": Rule(PRACTITIONER, owners=("prac",), body=lambda w: {
+        "label": "Renamed clinic", "venue_type": "clinic", "lat": "51.52", "lon": "-0.1"}),
     "practitioners.remove_location": Rule(PRACTITIONER, owners=("prac",)),
     "verification.credentials": Rule(PRACTITIONER),
     "payments.onboard": Rule(PRACTITIONER, stripe=True),

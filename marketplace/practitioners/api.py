@@ -52,6 +52,20 @@ def add_location(body: LocationIn) -> LocationOut:
     return LocationOut.of(location)
 
 
+@endpoint("/me/practitioner/locations/<int:location_id>", "PUT", summary="Change a location",
+          tag="practitioners", auth=PRACTITIONER, body=LocationIn, query=LocationRemoveQuery, response=LocationOut,
+          errors=(404, 409, 503))
+def update_location(location_id: int, body: LocationIn, query: LocationRemoveQuery) -> LocationOut:
+    """The whole location, as when adding it. A changed address (or `lat`/`lon`) is
+    geocoded again; an unchanged one is not. Moving a place where people have upcoming
+    bookings is a 409 (`upcoming_bookings`, `first_starts_at`) unless `keep_bookings=true`:
+    those bookings keep the address they were given."""
+    location = services.update_location(_own_listing(), location_id, body.to_input(),
+                                        current_app.extensions["place_resolver"], keep_bookings=query.keep_bookings)
+    db.session.commit()
+    return LocationOut.of(location)
+
+
 @endpoint("/me/practitioner/locations/<int:location_id>", "DELETE", summary="Remove a location",
           tag="practitioners", auth=PRACTITIONER, query=LocationRemoveQuery, status=204, errors=(404, 409))
 def delete_location(location_id: int, query: LocationRemoveQuery) -> None:

@@ -60,8 +60,8 @@ class LocationIn(Schema):
 
 class LocationRemoveQuery(Schema):
     keep_bookings: bool = Field(
-        default=False, description="Remove the place even though people have upcoming bookings there (they keep "
-                                   "its address); without it such a removal is a 409 naming how many")
+        default=False, description="Remove (or move) the place even though people have upcoming bookings there "
+                                   "(they keep its address); without it that is a 409 naming how many")
 
 
 class Term(BaseModel):

@@ -178,6 +178,36 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
     Raises ValidationFailed when the address cannot be resolved (with suggestions and the
     advice to give coordinates), or ServiceUnavailable when the geocoder is down.
     """
+    location = Location(practitioner=practitioner, **_location_values(data, resolver))
+    db.session.add(location)
+    db.session.flush()
+    return location
+
+
+# What moves a place: a booking made there keeps the address and clock it was given.
+_WHERE = ("address", "city", "country", "lat", "lon", "timezone")
+
+
+def update_location(practitioner: Practitioner, location_id: int, data: LocationInput, resolver: PlaceResolver,
+                    *, keep_bookings: bool = False) -> Location:
+    """Change a place: its name and kind at any time; its address or position (geocoded
+    again only when they change). People with upcoming bookings there were given the old
+    address, so moving it raises Conflict (409, as :func:`remove_location` does) unless
+    ``keep_bookings``: those bookings then keep the address they were given."""
+    location = get_location(practitioner, location_id)
+    values = _location_values(data, resolver, location)
+    if any(values[k] != getattr(location, k) for k in _WHERE):
+        _check_no_upcoming(location, keep_bookings, "move it anyway")
+    for name, value in values.items():
+        setattr(location, name, value)
+    db.session.flush()
+    return location
+
+
+def _location_values(data: LocationInput, resolver: PlaceResolver, current: Location | None = None) -> dict:
+    """A location's columns from ``data``, validated, with the point and what the map calls
+    it geocoded from the address or taken from ``lat``/``lon``; the ``current`` location's
+    when its address (or point) is unchanged, so an edit of its name never looks it up."""
     errors: dict[str, list[str]] = {}
     label = " ".join((data.label or "").split())
     if not label or len(label) > 120:
@@ -202,6 +232,11 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
     if errors or venue is None:
         raise ValidationFailed("The location has some problems.", errors)
 
+    values = dict(label=label, venue_type=venue, address=address, city=city, country=country)
+    if current is not None and (
+            (float(data.lat), float(data.lon)) == (current.lat, current.lon) if has_point  # type: ignore[arg-type]
+            else (address, city, country) == (current.address, current.city, current.country)):
+        return values | {k: getattr(current, k) for k in ("lat", "lon", "resolved_label", "country_code", "timezone")}
     if has_point:
         lat, lon = float(data.lat), float(data.lon)  # type: ignore[arg-type]
         nearest = resolver.nearest(lat, lon)
@@ -219,12 +254,8 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
             ) from None
         lat, lon, resolved_label = place.lat, place.lon, place.label
         country_code, timezone = place.country_code, place.timezone
-    location = Location(practitioner=practitioner, label=label, venue_type=venue, address=address, city=city,
-                        country=country, lat=lat, lon=lon, resolved_label=resolved_label,
-                        country_code=country_code, timezone=timezone)
-    db.session.add(location)
-    db.session.flush()
-    return location
+    return values | dict(lat=lat, lon=lon, resolved_label=resolved_label, country_code=country_code,
+                         timezone=timezone)
 
 
 def get_location(practitioner: Practitioner, location_id: int) -> Location:
@@ -259,15 +290,22 @@ def remove_location(practitioner: Practitioner, location_id: int, *, keep_bookin
     ``keep_bookings``: then the bookings stay as they are, with the address they were
     given. Returns how many upcoming bookings were kept."""
     location = get_location(practitioner, location_id)
+    kept = _check_no_upcoming(location, keep_bookings, "remove the place anyway")
+    practitioner.locations.remove(location)
+    db.session.flush()
+    return kept
+
+
+def _check_no_upcoming(location: Location, keep_bookings: bool, anyway: str) -> int:
+    """Conflict (409, with ``upcoming_bookings`` and ``first_starts_at``) while people have
+    upcoming bookings at ``location``, unless ``keep_bookings``; returns how many there are."""
     upcoming = upcoming_bookings_at(location)
     if upcoming and not keep_bookings:
         n, first = len(upcoming), upcoming[0]
         raise Conflict(
             f"{n} upcoming booking{'s are' if n > 1 else ' is'} at {location.label}, the first on "
             f"{_local(first.starts_at, first.timezone)}. Move or cancel {'them' if n > 1 else 'it'} first, or "
-            f"remove the place anyway: {'those bookings keep' if n > 1 else 'that booking keeps'} its address, "
+            f"{anyway}: {'those bookings keep' if n > 1 else 'that booking keeps'} its address, "
             f"so {'those people' if n > 1 else 'that person'} will still come there.",
             extensions={"upcoming_bookings": n, "first_starts_at": first.starts_at.isoformat()})
-    practitioner.locations.remove(location)
-    db.session.flush()
     return len(upcoming)

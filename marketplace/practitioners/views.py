@@ -123,6 +123,41 @@ def locations() -> str | Response:
                            show_coordinates=show_coordinates)
 
 
+@bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
+@practitioner_only
+def edit_location(location_id: int) -> str | Response:
+    listing = _own_listing_or_redirect()
+    if isinstance(listing, Response):
+        return listing
+    location = services.get_location(listing, location_id)  # 404 unless on their own listing
+    form = LocationForm()
+    if request.method == "GET":
+        form.label.data, form.venue_type.data = location.label, location.venue_type.value
+        form.address.data, form.city.data, form.country.data = location.address, location.city, location.country
+        if not (location.address or location.city):  # given as a point: edit the point
+            form.lat.data, form.lon.data = location.lat, location.lon
+    show_coordinates, confirm_move = False, None
+    if form.validate_on_submit():
+        try:
+            services.update_location(listing, location_id, form.to_input(), current_app.extensions["place_resolver"],
+                                     keep_bookings=request.form.get("keep_bookings") == "1")
+            db.session.commit()
+        except Conflict as exc:
+            db.session.rollback()
+            confirm_move = exc.detail  # people are booked there: say so, and let them confirm
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            show_coordinates = exc.status == 503 or bool({"address", "city", "lat", "lon"} & set(exc.errors))
+        else:
+            flash(f"Saved {location.label} ({location.resolved_label}).", "success")
+            return redirect(url_for("practitioners.locations"))
+    if form.lat.errors or form.lon.errors or form.lat.data is not None or form.lon.data is not None:
+        show_coordinates = True
+    return render_template("practitioners/location_edit.html", form=form, location=location,
+                           show_coordinates=show_coordinates, confirm_move=confirm_move)
+
+
 @bp.post("/locations/<int:location_id>/remove")
 @practitioner_only
 def remove_location(location_id: int) -> Response:
