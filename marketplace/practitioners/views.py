@@ -18,7 +18,8 @@ from marketplace.extensions import db
 from marketplace.notifications import services as notifications
 from marketplace.practitioners import services
 from marketplace.practitioners.forms import ListingForm, LocationForm
-from marketplace.practitioners.models import Practitioner
+from marketplace.practitioners.services import LocationInput
+from marketplace.practitioners.models import Location, Practitioner
 from marketplace.practitioners.schemas import PractitionerPublic
 from marketplace.taxonomy import services as taxonomy
 from marketplace.verification import queries
@@ -103,24 +104,9 @@ def locations() -> str | Response:
     listing = _own_listing_or_redirect()
     if isinstance(listing, Response):
         return listing
-    form = LocationForm()
-    show_coordinates = False
-    if form.validate_on_submit():
-        try:
-            location = services.add_location(listing, form.to_input(), current_app.extensions["place_resolver"])
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            # An address the map cannot find (or a geocoder outage): coordinates are the way through.
-            show_coordinates = exc.status == 503 or bool({"address", "city", "lat", "lon"} & set(exc.errors))
-        else:
-            flash(f"Added {location.label} ({location.resolved_label}).", "success")
-            return redirect(url_for("practitioners.locations"))
-    if form.lat.errors or form.lon.errors or form.lat.data is not None or form.lon.data is not None:
-        show_coordinates = True
-    return render_template("practitioners/locations.html", form=form, listing=listing,
-                           show_coordinates=show_coordinates)
+    resolver = current_app.extensions["place_resolver"]
+    return _location_form(LocationForm(), lambda data: services.add_location(listing, data, resolver), "Added",
+                          "practitioners/locations.html", listing=listing)
 
 
 @bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
@@ -136,26 +122,38 @@ def edit_location(location_id: int) -> str | Response:
         form.address.data, form.city.data, form.country.data = location.address, location.city, location.country
         if not (location.address or location.city):  # given as a point: edit the point
             form.lat.data, form.lon.data = location.lat, location.lon
+    resolver, keep = current_app.extensions["place_resolver"], request.form.get("keep_bookings") == "1"
+    return _location_form(
+        form, lambda data: services.update_location(listing, location_id, data, resolver, keep_bookings=keep),
+        "Saved", "practitioners/location_edit.html", location=location)
+
+
+def _location_form(form: LocationForm, save: Callable[[LocationInput], Location], done: str, template: str,
+                   **context: object) -> str | Response:
+    """Save a submitted location form and go back to the list, or show ``template`` again:
+    with the errors (the coordinates open when the address could not be found, the
+    geocoder is down, or they were given), or, when people are booked at a place being
+    moved, with ``confirm_move`` saying so."""
     show_coordinates, confirm_move = False, None
     if form.validate_on_submit():
         try:
-            services.update_location(listing, location_id, form.to_input(), current_app.extensions["place_resolver"],
-                                     keep_bookings=request.form.get("keep_bookings") == "1")
+            location = save(form.to_input())
             db.session.commit()
         except Conflict as exc:
             db.session.rollback()
-            confirm_move = exc.detail  # people are booked there: say so, and let them confirm
+            confirm_move = exc.detail
         except DomainError as exc:
             db.session.rollback()
             apply_errors(form, exc)
+            # An address the map cannot find (or a geocoder outage): coordinates are the way through.
             show_coordinates = exc.status == 503 or bool({"address", "city", "lat", "lon"} & set(exc.errors))
         else:
-            flash(f"Saved {location.label} ({location.resolved_label}).", "success")
+            flash(f"{done} {location.label} ({location.resolved_label}).", "success")
             return redirect(url_for("practitioners.locations"))
     if form.lat.errors or form.lon.errors or form.lat.data is not None or form.lon.data is not None:
         show_coordinates = True
-    return render_template("practitioners/location_edit.html", form=form, location=location,
-                           show_coordinates=show_coordinates, confirm_move=confirm_move)
+    return render_template(template, form=form, show_coordinates=show_coordinates, confirm_move=confirm_move,
+                           **context)
 
 
 @bp.post("/locations/<int:location_id>/remove")
