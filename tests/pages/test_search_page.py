@@ -225,6 +225,17 @@ def test_an_online_result_from_another_country_says_so(app, client):
     assert "· based in Mumbai, India" in at_home
     assert "Based in another country" not in at_home
 
+    # A whole page from abroad says it once, not on every result.
+    delhi = make_verified_practitioner(app, display_name="Dev Online", concerns=("sciatica",), offers_online=True,
+                                       city=None)
+    add_location(delhi, LocationInput(label="Saket clinic", venue_type="clinic", city="Delhi", country="India"),
+                 app.extensions["place_resolver"])
+    db.session.commit()
+    both = text(client.get("/search?concern=sciatica&near=London&mode=online"))
+    assert "Dev Online" in both and "Ravi Online" in both
+    assert both.count("Everyone on this page is based in another country from you") == 1
+    assert "Based in another country from you" not in both
+
 
 def test_unverified_expired_and_suspended_practitioners_are_not_shown(app, client, sciatica_in_bengaluru):
     make_practitioner(display_name="Pending Priya", concerns=("sciatica",))
