@@ -206,17 +206,22 @@ def test_online_toggle_shows_online_practitioners(app, client, sciatica_in_benga
     assert "Asha Rao" in in_person and "Olu Online" not in in_person
 
 
+def _online_from(app, name: str, clinic: str, city: str) -> None:  # noqa: ANN001
+    """A verified practitioner who sees people online and at one clinic in ``city``, India."""
+    from marketplace.practitioners.services import LocationInput, add_location
+
+    practitioner = make_verified_practitioner(app, display_name=name, concerns=("sciatica",), offers_online=True,
+                                              city=None)
+    add_location(practitioner, LocationInput(label=clinic, venue_type="clinic", city=city, country="India"),
+                 app.extensions["place_resolver"])
+    db.session.commit()
+
+
 def test_an_online_result_from_another_country_says_so(app, client):
     """Someone in London sees an online practitioner based in Mumbai: the result says
     where they are based and that their licence may not reach the seeker's country; a
     seeker in Pune (the same country) gets no such warning."""
-    from marketplace.practitioners.services import LocationInput, add_location
-
-    mumbai = make_verified_practitioner(app, display_name="Ravi Online", concerns=("sciatica",), offers_online=True,
-                                        city=None)
-    add_location(mumbai, LocationInput(label="Andheri clinic", venue_type="clinic", city="Mumbai", country="India"),
-                 app.extensions["place_resolver"])
-    db.session.commit()
+    _online_from(app, "Ravi Online", "Andheri clinic", "Mumbai")
     abroad = text(client.get("/search?concern=sciatica&near=London&mode=online"))
     assert "Ravi Online" in abroad
     assert "· based in Mumbai, India" in abroad
@@ -226,11 +231,7 @@ def test_an_online_result_from_another_country_says_so(app, client):
     assert "Based in another country" not in at_home
 
     # A whole page from abroad says it once, not on every result.
-    delhi = make_verified_practitioner(app, display_name="Dev Online", concerns=("sciatica",), offers_online=True,
-                                       city=None)
-    add_location(delhi, LocationInput(label="Saket clinic", venue_type="clinic", city="Delhi", country="India"),
-                 app.extensions["place_resolver"])
-    db.session.commit()
+    _online_from(app, "Dev Online", "Saket clinic", "Delhi")
     both = text(client.get("/search?concern=sciatica&near=London&mode=online"))
     assert "Dev Online" in both and "Ravi Online" in both
     assert both.count("Everyone on this page is based in another country from you") == 1
