@@ -92,17 +92,11 @@ class OpeningMemory(StampedMemory[Held]):
 
 def memory() -> OpeningMemory:
     """This app's memory of next openings (one per web process)."""
-    return _kept("next_openings", OpeningMemory)
+    return kept_per_process("next_openings", OpeningMemory)
 
 
-def places_memory() -> StampedMemory[tuple[int, tuple]]:
-    """This app's memory of practitioners' places as a results page reads them, each as
-    (stamp, rows): the stamp covers every change to a :class:`Location` (one per web
-    process)."""
-    return _kept("practitioner_places", StampedMemory)
-
-
-def _kept(name: str, make: type) -> StampedMemory:
+def kept_per_process(name: str, make: type) -> StampedMemory:
+    """This app's (this web process's) memory called ``name``, made by ``make`` on first use."""
     found = current_app.extensions.get(name)
     if found is None:
         found = current_app.extensions[name] = make()

@@ -411,7 +411,7 @@ def country_name(code: str | None) -> str | None:
 def country_currency(code: str | None) -> str | None:
     """The currency a country prices in ("GB" -> "GBP", "FR" -> "EUR"); None when unknown."""
     found = _countries().get(code.upper()) if code else None
-    return found[1] or None if found else None
+    return (found[1] or None) if found else None
 
 
 def parse_country_codes(country_codes: str | Iterable[str] | None) -> set[str] | None:

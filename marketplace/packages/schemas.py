@@ -108,9 +108,9 @@ class DelivererOut(PersonRef):
 
     @classmethod
     def of(cls, practitioner: Practitioner) -> "DelivererOut":
-        towns = [loc.town for loc in sorted(practitioner.locations, key=lambda loc: loc.id)]
-        return cls(id=practitioner.id, display_name=practitioner.display_name,
-                   towns=list(dict.fromkeys(t for t in towns if t)), offers_online=practitioner.offers_online)
+        towns = dict.fromkeys(loc.town for loc in practitioner.locations if loc.town)  # first listed first
+        return cls(id=practitioner.id, display_name=practitioner.display_name, towns=list(towns),
+                   offers_online=practitioner.offers_online)
 
 
 class PackageRef(BaseModel):

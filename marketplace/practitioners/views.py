@@ -18,7 +18,6 @@ from marketplace.extensions import db
 from marketplace.notifications import services as notifications
 from marketplace.practitioners import services
 from marketplace.practitioners.forms import ListingForm, LocationForm
-from marketplace.practitioners.services import LocationInput
 from marketplace.practitioners.models import Location, Practitioner
 from marketplace.practitioners.schemas import PractitionerPublic
 from marketplace.taxonomy import services as taxonomy
@@ -128,7 +127,7 @@ def edit_location(location_id: int) -> str | Response:
         "Saved", "practitioners/location_edit.html", location=location)
 
 
-def _location_form(form: LocationForm, save: Callable[[LocationInput], Location], done: str, template: str,
+def _location_form(form: LocationForm, save: Callable[[services.LocationInput], Location], done: str, template: str,
                    **context: object) -> str | Response:
     """Save a submitted location form and go back to the list, or show ``template`` again:
     with the errors (the coordinates open when the address could not be found, the

@@ -368,7 +368,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
     # offer for this concern (read for the page only: neither changes the ranking).
     # Both start from one round trip: the results' availability stamps (what the next
     # openings held were kept under) and which results deliver a package for the concern.
-    from marketplace.booking.openings import places_memory, stamps_and
+    from marketplace.booking.openings import stamps_and
     from marketplace.booking.queries import next_available
     from marketplace.packages.queries import DELIVERED_FOR, packages_for
 
@@ -377,7 +377,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
     # stamps when it has yet to read them.
     others, params = ([DELIVERED_FOR], {"slugs": concerns}) if concerns else ([], {})
     online = [h.candidate.practitioner_id for h in hits if h.candidate.distance_km is None]
-    kept_places = places_memory()
+    kept_places = _places_memory()
     unheld = [pid for pid in online if kept_places.peek(pid) is None]
     if unheld:  # the others are held by this process, most of them under their current stamp
         others.append(HOMES)
@@ -424,6 +424,14 @@ class _Places(NamedTuple):
     stamp: int
     home: BasedIn | None  # where they are based (see _home)
     spots: tuple[tuple[int, str, str, str, float, float], ...]  # (location id, label, city, venue, lat, lon)
+
+
+def _places_memory() -> StampedMemory[_Places]:
+    """This process's places of the practitioners its results pages showed online, each
+    kept under their availability stamp (which every change to a :class:`Location` renews)."""
+    from marketplace.booking.openings import StampedMemory, kept_per_process
+
+    return kept_per_process("practitioner_places", StampedMemory)
 
 
 def _places_of(online: list[int], unheld: list[int], fresh: list[tuple], stamps: dict[int, int],
