@@ -16,6 +16,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import hash_password
 from marketplace.core.clock import today, utcnow
 from marketplace.extensions import db
+from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import Location, Practitioner, VenueType
 from marketplace.practitioners.services import FeeInput, ListingInput, save_listing
 from marketplace.seed.documents import licence_pdf
@@ -70,9 +71,11 @@ def make_practitioner(
         fees=tuple(FeeInput(*fee) for fee in fees),
     ))
     if city:
+        # The country the point lies in, as the geocoder gives it for a real address.
+        country_code = OfflineGazetteer().reverse((lat, lon)).raw["countrycode"]
         db.session.add(Location(practitioner=practitioner, label=f"{city} clinic", venue_type=venue_type,
                                 address="12 MG Road", city=city, country="", lat=lat, lon=lon,
-                                resolved_label=city))
+                                resolved_label=city, country_code=country_code))
     db.session.commit()
     return practitioner
 

@@ -21,3 +21,24 @@ def test_downgrade_and_upgrade_round_trip(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_online_rows_indexed_before_0013_learn_where_their_practitioner_is_based(app):
+    """The migration that adds ``search_online.country`` fills it from each practitioner's
+    first location, so online search puts the seeker's own country first without a reindex."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select, text
+
+    from marketplace.search.models import SearchOnline
+    from tests.builders import make_verified_practitioner
+
+    london = make_verified_practitioner(app, offers_online=True, city="London", lat=51.5074, lon=-0.1278).id
+    nowhere = make_verified_practitioner(app, offers_online=True, city=None).id
+    db.session.remove()
+    downgrade(revision="0012")
+    with db.engine.connect() as connection:
+        assert "country" not in {c["name"] for c in db.inspect(connection).get_columns("search_online")}
+        assert connection.execute(text("SELECT count(*) FROM search_online")).scalar() > 0
+    upgrade()
+    countries = dict(db.session.execute(select(SearchOnline.practitioner_id, SearchOnline.country)).all())
+    assert countries == {london: "GB", nowhere: ""}

@@ -113,6 +113,11 @@ class Weights:
     distance: float = 0.3
     distance_half_km: float = 8.0  # distance factor 1 / (1 + d / h): 1 at 0 km, 0.5 at h km
     online_distance: float = 0.5  # online sessions count as if h km away: neither near nor far
+    # An online session with someone not known to be based in the seeker's country: about
+    # a whole point of relevance, so they come after the people at home unless nobody
+    # there fits (their licence may not cover treating the seeker, and their day is not
+    # the seeker's).
+    online_abroad: float = 1.0
     verified: float = 0.1
     price: float = 0.05  # small: price is a tiebreaker, not a reason to see the wrong person
     language: float = 0.1
@@ -144,6 +149,10 @@ class Candidate:
     next_available: datetime | None = None  # filled by a later issue
     offers_online: bool = False
     venue_types: frozenset[str] = frozenset()
+    # Online, for a seeker whose country is known (see :attr:`Query.country`), and this
+    # practitioner is not known to be based there: the name of the country they are based
+    # in ("" when it is not listed). None otherwise.
+    abroad: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,9 @@ class Query:
     venue_type: str | None = None
     cautions: frozenset[str] = frozenset()
     now: datetime | None = None  # for the availability hook
+    # The seeker's country (ISO code), when online results are wanted near a known place:
+    # online practitioners based elsewhere count :attr:`Weights.online_abroad` less.
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,10 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
     if candidate.distance_km is None:
         total += w.distance * w.online_distance
         other.append("Offers online sessions")
+        if candidate.abroad is not None:
+            total -= w.online_abroad
+            other.append(f"Based in {candidate.abroad}, outside the country you searched in" if candidate.abroad
+                         else "Where they are based is not listed")
     else:
         d = max(candidate.distance_km, 0.0)
         total += w.distance / (1.0 + d / w.distance_half_km)
@@ -352,12 +368,16 @@ def score_parts(candidate: Candidate, query: Query, weights: Weights = DEFAULT_W
     return ScoreParts(head, tuple(tail), round(rel, 6))
 
 
-def finish_score(parts: ScoreParts, distance_km: float | None, weights: Weights = DEFAULT_WEIGHTS) -> ScoreValue:
-    """The score of ``parts`` at ``distance_km`` (None: online), added in :func:`score`'s order."""
+def finish_score(parts: ScoreParts, distance_km: float | None, weights: Weights = DEFAULT_WEIGHTS,
+                 abroad: bool = False) -> ScoreValue:
+    """The score of ``parts`` at ``distance_km`` (None: online, from ``abroad`` or not),
+    added in :func:`score`'s order."""
     w = weights
     total = parts.head
     if distance_km is None:
         total += w.distance * w.online_distance
+        if abroad:
+            total -= w.online_abroad
     else:
         total += w.distance / (1.0 + max(distance_km, 0.0) / w.distance_half_km)
     for term in parts.tail:
@@ -370,7 +390,8 @@ def score_value(candidate: Candidate, query: Query, weights: Weights = DEFAULT_W
     """:func:`score` without reason strings, for ranking many candidates and explaining
     only the page. It adds the same terms in the same order as :func:`score`, so the
     rounded totals are identical (a property test holds the two together)."""
-    return finish_score(score_parts(candidate, query, weights, relevance=relevance), candidate.distance_km, weights)
+    return finish_score(score_parts(candidate, query, weights, relevance=relevance), candidate.distance_km, weights,
+                        candidate.abroad is not None)
 
 
 def _price_factor(candidate: Candidate, query: Query) -> float:

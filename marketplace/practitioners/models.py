@@ -70,6 +70,13 @@ class Practitioner(TimestampMixin, db.Model):
         back_populates="practitioner", cascade="all, delete-orphan", order_by="Location.id"
     )
 
+    @property
+    def home_country(self) -> str:
+        """Where they are based: the country code of their first location ("" when they
+        list none, or it resolved to no country). Search lists online practitioners from
+        the seeker's own country first, and an online result says where they are based."""
+        return next((loc.country_code or "" for loc in self.locations), "")
+
     def __repr__(self) -> str:
         return f"<Practitioner {self.id} {self.display_name!r}>"
 

@@ -43,7 +43,7 @@ import json
 import math
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import islice
@@ -51,6 +51,7 @@ from itertools import islice
 from sqlalchemy.orm import Session
 
 from marketplace.geo.distance import approx_km
+from marketplace.geo.gazetteer import country_name
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import preferred_techniques_for
 from marketplace.matching.scoring import (
@@ -59,7 +60,7 @@ from marketplace.matching.scoring import (
 )
 from marketplace.search.grid import KM_PER_DEG_LAT, Rect, cell_of, min_km_outside, rings_for_km, shell
 from marketplace.search.memory import (
-    MAX_RINGS, P_LABEL, TILE_CELLS, PlaceMemory, StaleMemory, Unconfirmed, grouped, pairs_of,
+    MAX_RINGS, P_LABEL, TILE_CELLS, ListKey, PlaceMemory, StaleMemory, Unconfirmed, grouped, pairs_of,
 )
 from marketplace.search.statements import (
     ONLINE_BATCH, binds_arrays, online_statement, place_statement, tile_key, tiles_statement,
@@ -254,6 +255,7 @@ class _Seen:
     place: tuple | None = None  # the nearest location's place tuple (see Hit.place)
     name: str | None = None
     online: bool = False
+    abroad: str | None = None  # online and not known to be based in the seeker's country: where ("": unknown)
     # (score, order key, online?, location id) of the best way to see them, numbers only
     best: tuple[float, tuple[float, float, int], bool, int | None] | None = None
 
@@ -284,7 +286,10 @@ class _Walk:
 
     # --- scoring ------------------------------------------------------------------------------
     def _candidate(self, pid: int, s: _Seen, online: bool) -> Candidate:
-        return _candidate(pid, s.profile, None if online else s.distance, s.venue)
+        c = _candidate(pid, s.profile, None if online else s.distance, s.venue)
+        if online and s.abroad is not None:  # the page names the country
+            return replace(c, abroad=country_name(s.abroad) or s.abroad)
+        return c
 
     def _parts(self, profile: _Profile, venue: str | None, online: bool) -> ScoreParts | None:
         """What a practitioner with this profile scores for this query apart from distance,
@@ -315,7 +320,7 @@ class _Walk:
         if s.online:
             parts = self._parts(s.profile, None, True)
             if parts is not None:
-                value = finish_score(parts, None, self.weights).score
+                value = finish_score(parts, None, self.weights, s.abroad is not None).score
                 key = (-value, math.inf, pid)
                 if best is None or key < best[1]:
                     best = (value, key, True, None)
@@ -486,32 +491,36 @@ class _Walk:
                     low = lowest + extra
         return counts
 
-    def _sql_online(self, pair: tuple[str, str], after: tuple[float, int] | None, limit: int,
-                    day: str) -> list[tuple]:
+    def _sql_online(self, key: ListKey, after: tuple[float, int] | None, limit: int, day: str) -> list[tuple]:
         """``limit`` rows of an online list through SQL (see :func:`online_statement`)."""
-        params: dict = {"term": pair[0], "concern": pair[1], "on": date.fromisoformat(day)}
+        term, concern, country = key
+        params: dict = {"term": term, "concern": concern, "on": date.fromisoformat(day)}
+        if country is not None:
+            params["country"] = country
         if after is not None:
             params["after_factor"], params["after_id"] = after
         self.queries += 1
         return [(float(factor), int(pid), *rest) for factor, pid, *rest in self.session.connection().execute(
-            online_statement(after is not None, limit), params)]
+            online_statement(after is not None, limit, country is not None), params)]
 
-    def read_online(self, term: str, concern: str, after: tuple[float, int] | None) -> list[tuple[float, int]]:
+    def read_online(self, key: ListKey, after: tuple[float, int] | None) -> list[tuple[float, int]]:
         """Read the next :data:`ONLINE_BATCH` rows of one online list, from this process's
         memory when there is one (which reads what it lacks through SQL). Returns their
         (price factor, practitioner id)."""
         on = self.on.isoformat()
         if self.lists is not None:
-            rows = self.lists.read_online((term, concern), after, ONLINE_BATCH, self.stamps, on, self._sql_online)
+            rows = self.lists.read_online(key, after, ONLINE_BATCH, self.stamps, on, self._sql_online)
         else:
-            rows = self._sql_online((term, concern), after, ONLINE_BATCH, on)
+            rows = self._sql_online(key, after, ONLINE_BATCH, on)
         self.rows_read += len(rows)
         changed = set()
         seen = self.seen
-        for _, pid, glued, min_price, currency, offers_online, _, name in rows:
+        home = self.query.country
+        for _, pid, glued, min_price, currency, offers_online, _, name, country in rows:
             s = seen.get(pid) or self._meet(pid, glued, min_price, currency, offers_online, name, on)
             if not s.online:
                 s.online = True
+                s.abroad = country if home is not None and country != home else None
                 changed.add(pid)
         self._settle(changed)
         return [(row[0], row[1]) for row in rows]
@@ -687,9 +696,14 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
 
     tier_of = {(x, t.generic): t for t in tiers for x in t.terms}  # whose rows a shell's counts are
 
-    # Online: one cursor per (term, concern or "") list.
-    lists: dict[tuple[str, str], tuple[float, int] | None] = {}
-    exhausted: set[tuple[str, str]] = set()
+    # Online: one cursor per (term, concern or "", country) list. When the seeker's country
+    # is known, each list is read twice: its share of practitioners based in that country
+    # at their full bound, and the whole list at the bound of those based elsewhere (the
+    # rest of the whole list: anyone from home in it is in the first, already met or bound
+    # by it).
+    lists: dict[ListKey, tuple[float, int] | None] = {}
+    exhausted: set[ListKey] = set()
+    scopes = (None,) if query.country is None else (query.country, None)
     if query.mode != "in_person":
         if memory is not None and memory.max_rows > 0:
             walk.lists = memory
@@ -701,7 +715,8 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
                 # A term that fits none of the concerns only brings in practitioners who say
                 # they treat one: those sit on the concern's own list.
                 if c or not query.concerns or bounds[t] > 0:
-                    lists[(t, c)] = None
+                    for scope in scopes:
+                        lists[(t, c, scope)] = None
 
     outside: dict[int, float] = {-1: 0.0}  # covered rings -> nearest unread distance
     # The first shell: the seeker's cell, or as many rings as the rows the memory holds
@@ -725,14 +740,15 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
             return -math.inf
         return tier.bound + extras + distance_score(w, d)
 
-    def list_bound(key: tuple[str, str]) -> float:
+    def list_bound(key: ListKey) -> float:
         if key in exhausted:
             return -math.inf
-        t, c = key
+        t, c, scope = key
         cursor = lists[key]
         price = w.price if query.max_price is not None or cursor is None else w.price * cursor[0]
         return (bounds[t] + extras - w.price + price - (0.0 if c else w.declared_concern * bool(query.concerns))
-                + w.distance * w.online_distance)
+                + w.distance * w.online_distance
+                - (w.online_abroad if scope is None and query.country is not None else 0.0))
 
     while True:
         kth = walk.kth()
@@ -766,7 +782,7 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
                 if tier is not None:
                     tier.rows += rows
         else:
-            rows = walk.read_online(step[0], step[1], lists[step])
+            rows = walk.read_online(step, lists[step])
             if len(rows) < ONLINE_BATCH:
                 exhausted.add(step)
             if rows:

@@ -44,6 +44,7 @@ class Facts:
     locations: tuple[tuple[int, float, float, str], ...]  # (id, lat, lon, venue type)
     live: dict[str, date] = field(default_factory=dict)
     is_hidden: bool = False  # suspended, or the account is disabled
+    country: str = ""  # where they are based: their first location's country code ("" unknown)
 
 
 @dataclass
@@ -98,7 +99,7 @@ def index_rows(facts: Facts, on: date) -> Rows:
             for concern in ("", *sorted(set(facts.concerns))):
                 rows.online.append({
                     "practitioner_id": facts.practitioner_id, "term": term, "concern": concern,
-                    "price_factor": factor, "valid_until": until,
+                    "price_factor": factor, "country": facts.country, "valid_until": until,
                 })
     return rows
 
@@ -163,7 +164,7 @@ def _facts(session: Session, ids: Sequence[int], on: date) -> list[Facts]:
             concerns=tuple(c.slug for c in p.concerns), languages=tuple(p.languages or ()),
             offers_online=p.offers_online, fees=tuple((f.amount, f.currency) for f in p.fees),
             locations=tuple((loc.id, loc.lat, loc.lon, str(loc.venue_type)) for loc in p.locations),
-            live=live.get(p.id, {}), is_hidden=p.is_suspended or p.user.is_disabled,
+            live=live.get(p.id, {}), is_hidden=p.is_suspended or p.user.is_disabled, country=p.home_country,
         )
         for p in practitioners
     ]

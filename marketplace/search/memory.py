@@ -102,10 +102,13 @@ P_LABEL, P_CITY = 11, 12  # and the display name at 10
 LIST_BATCH = 256
 LIST_ROWS = 4096
 _L_DAY = 6
-# Reads an online list through SQL: (pair, after (factor, id) or None, how many, day) ->
+# An online list: (term, concern or "", country or None). With a country, only the rows of
+# practitioners based there; None, everyone's.
+ListKey = tuple[str, str, "str | None"]
+# Reads an online list through SQL: (list, after (factor, id) or None, how many, day) ->
 # rows: price factor, practitioner id, glued profile, min_price, currency, offers_online,
-# valid_until, display name.
-ListReader = Callable[[Pair, "tuple[float, int] | None", int, str], list]
+# valid_until, display name, country.
+ListReader = Callable[[ListKey, "tuple[float, int] | None", int, str], list]
 # Reads every place row of some tiles (the Reader's columns), live on any day, tile after tile.
 TileReader = Callable[[list[Tile]], Iterable]
 # A (tile, pair)'s places are held in cell order (row-major within the tile) with the
@@ -197,7 +200,7 @@ class PlaceMemory:
         self._rows = 0
         self._tick = 0
         self._lock = threading.RLock()
-        self._lists: dict[Pair, _List] = {}  # the online lists' heads, by (term, concern)
+        self._lists: dict[ListKey, _List] = {}  # the online lists' heads
         self._lists_stamp: int | None = None  # the online lists' stamp last read
         # pair -> its bit in the tiles' masks: one per pair met, for good (clear() keeps them)
         self._bits: dict[Pair, int] = {}
@@ -309,7 +312,7 @@ class PlaceMemory:
             self._lists_stamp = stamp
 
     # --- the online lists -----------------------------------------------------------------------
-    def read_online(self, pair: Pair, after: tuple[float, int] | None, want: int, stamps: dict[Block, int],
+    def read_online(self, pair: ListKey, after: tuple[float, int] | None, want: int, stamps: dict[Block, int],
                     on_iso: str, reader: ListReader) -> list[tuple]:
         """The next ``want`` rows of the online list ``pair`` after ``after`` (price factor,
         practitioner id), best first, live on ``on_iso``: from the head of the list held,
@@ -317,7 +320,7 @@ class PlaceMemory:
         then read through it without keeping). ``stamps``: from :meth:`begin`,
         :meth:`begin_online` or :meth:`assume`. Rows: price factor, practitioner id, glued
         profile, min_price, currency, offers_online, valid_until (ISO from the memory, a date
-        from SQL), display name."""
+        from SQL), display name, country."""
         pending = stamps if isinstance(stamps, Unconfirmed) and not stamps.confirmed else None
         if pending is not None:  # read before the stamps (see assume)
             held = self._lists.get(pair)
@@ -352,8 +355,8 @@ class PlaceMemory:
                     pending = None
                 self.loads += 1  # the head held grows from its end
                 rows = [(factor, pid, self._strings.setdefault(glued, glued), min_price, currency, online,
-                         self._strings.setdefault(day := until.isoformat(), day), name)
-                        for factor, pid, glued, min_price, currency, online, until, name
+                         self._strings.setdefault(day := until.isoformat(), day), name, country)
+                        for factor, pid, glued, min_price, currency, online, until, name, country
                         in reader(pair, last, LIST_BATCH, held.day)]
                 held.complete = len(rows) < LIST_BATCH
                 held.rows += rows

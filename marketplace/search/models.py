@@ -68,15 +68,20 @@ class SearchOnline(db.Model):
     """One row per (practitioner offering online sessions, verified term, declared
     concern), plus one with ``concern`` = "" for every term: the lists online search
     reads best-first. ``price_factor`` (0..1) is the static part of the price score,
-    stored so each list can be read in descending order of what it can still add."""
+    stored so each list can be read in descending order of what it can still add.
+    ``country`` is where the practitioner is based (their first location's country code;
+    "" when unknown): a seeker's own country's share of each list is read on its own."""
 
-    __table_args__ = (Index("ix_search_online_list", "term", "concern", "price_factor", "practitioner_id"),)
+    __table_args__ = (Index("ix_search_online_list", "term", "concern", "price_factor", "practitioner_id"),
+                      Index("ix_search_online_country_list", "term", "concern", "country", "price_factor",
+                            "practitioner_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioner.id", ondelete="CASCADE"), index=True)
     term: Mapped[str] = mapped_column(String(80))
     concern: Mapped[str] = mapped_column(String(80), default="")
     price_factor: Mapped[float] = mapped_column(Float, default=0.0)
+    country: Mapped[str] = mapped_column(String(2), default="", server_default="")
     valid_until: Mapped[date]
 
 

@@ -259,6 +259,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
         currency=data.currency, language=data.language or None, modality=data.modality,
         technique=data.technique, venue_type=data.venue_type, cautions=cautions,
+        # Online sessions from the seeker's own country first (see Weights.online_abroad).
+        country=place.country_code if place is not None and mode != "in_person" else None,
     )
     terms = _terms(tax, data.modality, data.technique)
     need = data.page * data.per_page

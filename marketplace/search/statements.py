@@ -101,19 +101,21 @@ def tiles_statement(tile_cells: int) -> Select:
             .order_by(key).execution_options(yield_per=4096))
 
 
-@lru_cache(maxsize=4)
-def online_statement(after: bool, limit: int = ONLINE_BATCH) -> Select:
-    """The next ``limit`` rows of one online list (``term``, ``concern``), best price
-    factor first, live on ``on``, after (``after_factor``, ``after_id``) when ``after``;
-    each with its practitioner's profile (as :func:`place_statement`), ``valid_until`` and
-    display name."""
+@lru_cache(maxsize=8)
+def online_statement(after: bool, limit: int = ONLINE_BATCH, home: bool = False) -> Select:
+    """The next ``limit`` rows of one online list (``term``, ``concern``; of practitioners
+    based in ``country`` alone when ``home``), best price factor first, live on ``on``,
+    after (``after_factor``, ``after_id``) when ``after``; each with its practitioner's
+    profile (as :func:`place_statement`), ``valid_until``, display name and country."""
     stmt = (select(SearchOnline.price_factor, SearchOnline.practitioner_id, *_profile_columns(),
-                   SearchOnline.valid_until, SearchProfile.display_name)
+                   SearchOnline.valid_until, SearchProfile.display_name, SearchOnline.country)
             .join(SearchProfile, SearchProfile.practitioner_id == SearchOnline.practitioner_id)
             .where(SearchOnline.term == bindparam("term"), SearchOnline.concern == bindparam("concern"),
                    SearchOnline.valid_until >= bindparam("on"))
             .order_by(SearchOnline.price_factor.desc(), SearchOnline.practitioner_id.desc())
             .limit(limit))
+    if home:
+        stmt = stmt.where(SearchOnline.country == bindparam("country"))
     if after:
         stmt = stmt.where(tuple_(SearchOnline.price_factor, SearchOnline.practitioner_id)
                           < tuple_(bindparam("after_factor"), bindparam("after_id")))

@@ -218,6 +218,7 @@ def _batch(session: Session, rng: random.Random, extra: random.Random, size: int
             practitioner_id=pid, display_name=practitioners[-1]["display_name"], modalities=frozenset(mods),
             techniques={t: techniques[t][1] for t in techs}, concerns=tuple(cons), languages=tuple(langs),
             offers_online=online, fees=tuple(fee_rows), locations=tuple(locs), live={m: expires for m in mods},
+            country=city.country,
         ), on))
     for profile in index.profiles:
         profile["indexed_at"] = now

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from marketplace.core.clock import today
 from marketplace.extensions import db
+from marketplace.geo.gazetteer import country_name
 from marketplace.geo.distance import approx_km
 from marketplace.matching.scoring import RELEVANCE, Candidate, Query, matches_filters, score
 from marketplace.practitioners.models import Practitioner, VenueType
@@ -55,6 +56,18 @@ def crowd(app):  # noqa: ANN001, ANN201
             db.session.commit()
         if rng.random() < 0.85:
             make_credential(app, p, status="approved", modalities=modalities[:1] if rng.random() < 0.3 else None)
+    # Online practitioners based elsewhere (London, New York) or nowhere listed: a seeker's
+    # own country's share of each online list is read apart from the rest.
+    far = random.Random(11)
+    for i, (city, lat, lon) in enumerate([("London", 51.5074, -0.1278)] * 5 + [("New York", 40.7128, -74.006)] * 3
+                                         + [(None, 0.0, 0.0)] * 3):
+        modalities = far.sample(sorted(TAXONOMY), far.choice([1, 2]))
+        p = make_practitioner(
+            display_name=f"Online {i:02d}", modalities=modalities, concerns=far.sample(CONCERNS, far.choice([0, 1, 2])),
+            offers_online=True, city=city, lat=lat, lon=lon,
+            fees=((f"Video {i}", 45, far.choice([4000, 6000, 9000, 120000]), far.choice(["GBP", "INR"])),),
+        )
+        make_credential(app, p, status="approved")
     return rng
 
 
@@ -71,6 +84,9 @@ def brute_force(query: Query, center: tuple[float, float] | None, need: int) -> 
                     concerns=frozenset(c.slug for c in p.concerns), languages=tuple(p.languages),
                     min_price=min(a for a, _ in fees) if fees else None, currency=fees[0][1] if fees else None,
                     offers_online=p.offers_online)
+        abroad = None  # online from outside the seeker's country (named as the page names it)
+        if query.country is not None and p.home_country != query.country:
+            abroad = country_name(p.home_country) or p.home_country
         options = []
         if center is not None and query.mode != "online":
             near = [(approx_km(*center, loc.lat, loc.lon), loc) for loc in p.locations
@@ -80,7 +96,7 @@ def brute_force(query: Query, center: tuple[float, float] | None, need: int) -> 
                 d, loc = min(near, key=lambda x: (x[0], x[1].id))
                 options.append(Candidate(**base, distance_km=d, venue_types=frozenset({str(loc.venue_type)})))
         if query.mode != "in_person" and p.offers_online:
-            options.append(Candidate(**base, distance_km=None))
+            options.append(Candidate(**base, distance_km=None, abroad=abroad))
         best = None
         for c in options:
             if not matches_filters(c, query):
@@ -114,6 +130,12 @@ QUERIES = [
     dict(concerns=("sciatica",), modality="massage"),
     dict(concerns=("neck-shoulder-tension",), modality="yoga-pilates"),
     dict(concerns=("back-spasm",), technique="deep-tissue-massage"),
+    # A seeker's own country's online practitioners first: in India, in Britain (the in-person
+    # crowd is Indian), and with a budget in pounds.
+    dict(concerns=("sciatica", "back-spasm"), mode="any", country="IN"),
+    dict(concerns=("back-spasm",), mode="online", country="GB"),
+    dict(concerns=("neck-shoulder-tension",), mode="any", country="GB", max_price=8000, currency="GBP"),
+    dict(concerns=(), mode="any", country="US"),
 ]
 
 

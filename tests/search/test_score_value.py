@@ -28,6 +28,7 @@ candidates = st.builds(
     languages=st.lists(st.sampled_from(["English", "hindi", "hi", "Tamil", "es"]), max_size=3).map(tuple),
     rating=st.none() | st.floats(-1, 6, allow_nan=False),
     next_available=st.none() | st.integers(-3, 40 * 24).map(lambda h: NOW + timedelta(hours=h)),
+    abroad=st.none() | st.sampled_from(["", "India"]),
 )
 queries = st.builds(
     Query,

@@ -213,6 +213,51 @@ def test_a_page_of_online_results_only_says_nobody_on_it_is_nearby(client, app, 
     assert not any("Nobody on this page" in n for n in online["notes"])
 
 
+def test_online_practitioners_from_the_seekers_own_country_come_first(client, app):
+    """A seeker in London asking for online care: a physio in London comes before one in
+    Mumbai who says they treat sciatica and charges less (their licence may not cover
+    treating someone in Britain, and their day is not the seeker's), and before one who
+    lists no place at all. Each says why. Without a place, nobody is from abroad."""
+    from marketplace.practitioners.services import LocationInput, update_location
+
+    mumbai = make_verified_practitioner(app, display_name="Mumbai Video", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), offers_online=True, city="Mumbai", lat=19.076,
+                                        lon=72.8777, fees=(("Video call", 45, 80000, "INR"),))
+    london = make_verified_practitioner(app, display_name="London Video", modalities=("physiotherapy",),
+                                        concerns=(), offers_online=True, city="London", lat=51.5074, lon=-0.1278,
+                                        fees=(("Video call", 45, 7000, "GBP"),))
+    unlisted = make_verified_practitioner(app, display_name="Video Anywhere", modalities=("physiotherapy",),
+                                          concerns=(), offers_online=True, city=None, fees=())
+
+    home = search(client, concern="sciatica", near="London", mode="online")
+    assert ids(home) == [london.id, mumbai.id, unlisted.id]
+    reasons = {r["practitioner"]["id"]: r["reasons"] for r in home["results"]}
+    assert not any("outside the country" in r for r in reasons[london.id])
+    assert "Based in India, outside the country you searched in" in reasons[mumbai.id]
+    assert "Where they are based is not listed" in reasons[unlisted.id]
+    assert home["results"][0]["score"] > home["results"][1]["score"]
+    # "Either" near London: the same order (nobody sees people in person there).
+    assert ids(search(client, concern="sciatica", near="London", mode="any")) == [london.id, mumbai.id, unlisted.id]
+    # In Mumbai the order turns round; with no place it is the score alone (declared, cheaper).
+    assert ids(search(client, concern="sciatica", near="Mumbai", mode="online"))[:2] == [mumbai.id, london.id]
+    assert ids(search(client, concern="sciatica", mode="online")) == [mumbai.id, london.id, unlisted.id]
+
+    # The London physio moves to Bengaluru: from the next search on, they are from abroad too.
+    [place] = london.locations
+    update_location(london, place.id, LocationInput(label="Indiranagar clinic", venue_type="clinic",
+                                                    city="Bengaluru"), app.extensions["place_resolver"])
+    db.session.commit()
+    moved = search(client, concern="sciatica", near="London", mode="online", per_page=10)  # not the cached answer
+    assert ids(moved) == [mumbai.id, london.id, unlisted.id]
+    assert "Based in India, outside the country you searched in" in moved["results"][1]["reasons"]
+
+    # The page lists the reason with the others.
+    html = client.get("/search", query_string={"concern": "sciatica", "near": "London", "mode": "online"}
+                      ).get_data(as_text=True)
+    card = html[html.index(f'id="result-{unlisted.id}"'):]
+    assert "Where they are based is not listed" in card[:card.index("</article>")]
+
+
 def test_where_an_online_practitioner_is_based_follows_their_edits(client, app):
     """Each web process keeps the places of online results it has shown, under the
     practitioner's availability stamp: a repeat search reads none of them again, and an
