@@ -750,6 +750,9 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
                 + w.distance * w.online_distance
                 - (w.online_abroad if scope is None and query.country is not None else 0.0))
 
+    # A list's bound changes only when it is read: kept, not worked out for every list at
+    # every step (a seeker's country doubles the lists).
+    list_bounds = {key: list_bound(key) for key in lists}
     while True:
         kth = walk.kth()
         best, step = -math.inf, None
@@ -757,10 +760,10 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
             b = tier_bound(tier)
             if b > best:
                 best, step = b, tier
-        for key in lists:
-            b = list_bound(key)
-            if b > best:
-                best, step = b, key
+        if list_bounds:
+            key = max(list_bounds, key=list_bounds.__getitem__)  # the first of equals, as a loop would
+            if list_bounds[key] > best:
+                best, step = list_bounds[key], key
         # Strictly below: an unread row that only ties could still win on distance or id.
         if step is None or best < kth:
             break
@@ -787,6 +790,7 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
                 exhausted.add(step)
             if rows:
                 lists[step] = rows[-1]
+            list_bounds[step] = list_bound(step)
     complete = step is None  # everything in scope was read
 
     # Read to the end without skipping, the count is exact; otherwise it is what was found
