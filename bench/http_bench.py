@@ -230,6 +230,8 @@ def main() -> None:
         print(f"[warm-up] {len(paths)} search URLs, once each", flush=True)
         report["warm_up"] = warm_up(base, paths)
         print(f"[warm-up] {report['warm_up']}", flush=True)
+        if set(report["warm_up"]["statuses"]) != {"200"}:  # e.g. a database the code's migrations have not reached
+            raise RuntimeError(f"searches failed in the warm-up: {report['warm_up']['examples_of_errors']}")
         runs = [run_wrk(base, livez_file, args, "livez", proc.pid), run_wrk(base, search_file, args, "search", proc.pid),
                 run_wrk(base, livez_file, args, "livez (again)", proc.pid)]
         report["runs"] = runs
