@@ -148,7 +148,7 @@ def run_wrk(base: str, paths_file: Path, args: argparse.Namespace, label: str, m
     drain(base)
     cpu_before = workers_cpu_seconds(master)
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-           f"--timeout", f"{args.wrk_timeout}s",
+           "--timeout", f"{args.wrk_timeout}s",
            "-s", str(LUA), base, "--", str(paths_file)]
     print(f"[wrk] {label}: {' '.join(cmd)}", flush=True)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

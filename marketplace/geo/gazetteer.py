@@ -34,8 +34,8 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-__all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_name", "haversine_km", "normalize_name",
-           "parse_country_codes"]
+__all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_in_sentence", "country_name", "haversine_km",
+           "normalize_name", "parse_country_codes"]
 
 SUPPORTED_MIN_POPULATIONS = (500, 1000, 5000, 15000)  # the cities<N>.json files shipped
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
@@ -406,6 +406,22 @@ def _country_names() -> dict[str, str]:
 def country_name(code: str | None) -> str | None:
     """The English name of a country code ("IN" -> "India"); None for an unknown or missing one."""
     return _country_names().get(code.upper()) if code else None
+
+
+# Country names said with "the" in a sentence ("based in the United Kingdom").
+_WITH_THE = ("United ", "Republic of", "Democratic Republic", "Central African", "Dominican", "Czech Republic")
+_PLURAL_OR_REGION = {"Bahamas", "Gambia", "Comoros", "Maldives", "Philippines", "Seychelles", "Vatican"}
+
+
+def country_in_sentence(code: str | None) -> str | None:
+    """A country's name as a sentence says it: "India", "the United Kingdom", "the
+    Philippines", "the Cayman Islands"; None for an unknown or missing code."""
+    name = country_name(code)
+    if name is None or name.startswith("The "):
+        return name[:1].lower() + name[1:] if name else None
+    if name.startswith(_WITH_THE) or name in _PLURAL_OR_REGION or name.endswith("Islands"):
+        return f"the {name}"
+    return name
 
 
 def country_currency(code: str | None) -> str | None:

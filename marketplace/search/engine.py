@@ -51,7 +51,7 @@ from itertools import islice
 from sqlalchemy.orm import Session
 
 from marketplace.geo.distance import approx_km
-from marketplace.geo.gazetteer import country_name
+from marketplace.geo.gazetteer import country_in_sentence
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import preferred_techniques_for
 from marketplace.matching.scoring import (
@@ -288,7 +288,7 @@ class _Walk:
     def _candidate(self, pid: int, s: _Seen, online: bool) -> Candidate:
         c = _candidate(pid, s.profile, None if online else s.distance, s.venue)
         if online and s.abroad is not None:  # the page names the country
-            return replace(c, abroad=country_name(s.abroad) or s.abroad)
+            return replace(c, abroad=country_in_sentence(s.abroad) or s.abroad)
         return c
 
     def _parts(self, profile: _Profile, venue: str | None, online: bool) -> ScoreParts | None:

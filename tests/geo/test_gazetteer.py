@@ -10,7 +10,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from marketplace.geo import gazetteer
-from marketplace.geo.gazetteer import OfflineGazetteer, normalize_name
+from marketplace.geo.gazetteer import OfflineGazetteer, country_in_sentence, normalize_name
 
 
 @pytest.fixture(scope="module")
@@ -306,3 +306,11 @@ def test_suggest_is_under_50_ms(gaz: OfflineGazetteer) -> None:
     for q in ["Bangalor", "Londn", "Sanfrancisco", "Xqzzyplk"]:
         gaz.suggest(q)
     assert (time.perf_counter() - start) / 4 < 0.05
+
+
+@pytest.mark.parametrize("code, said", [("IN", "India"), ("GB", "the United Kingdom"), ("US", "the United States"),
+                                        ("NL", "the Netherlands"), ("PH", "the Philippines"),
+                                        ("KY", "the Cayman Islands"), ("AU", "Australia"), ("XX", None), ("", None)])
+def test_a_country_is_named_as_a_sentence_says_it(code: str, said: str | None) -> None:
+    """'Based in the United Kingdom', never 'based in United Kingdom'."""
+    assert country_in_sentence(code) == said

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from marketplace.core.clock import today
 from marketplace.extensions import db
-from marketplace.geo.gazetteer import country_name
+from marketplace.geo.gazetteer import country_in_sentence
 from marketplace.geo.distance import approx_km
 from marketplace.matching.scoring import RELEVANCE, Candidate, Query, matches_filters, score
 from marketplace.practitioners.models import Practitioner, VenueType
@@ -86,7 +86,7 @@ def brute_force(query: Query, center: tuple[float, float] | None, need: int) -> 
                     offers_online=p.offers_online)
         abroad = None  # online from outside the seeker's country (named as the page names it)
         if query.country is not None and p.home_country != query.country:
-            abroad = country_name(p.home_country) or p.home_country
+            abroad = country_in_sentence(p.home_country) or p.home_country
         options = []
         if center is not None and query.mode != "online":
             near = [(approx_km(*center, loc.lat, loc.lon), loc) for loc in p.locations

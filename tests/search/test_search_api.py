@@ -239,7 +239,9 @@ def test_online_practitioners_from_the_seekers_own_country_come_first(client, ap
     # "Either" near London: the same order (nobody sees people in person there).
     assert ids(search(client, concern="sciatica", near="London", mode="any")) == [london.id, mumbai.id, unlisted.id]
     # In Mumbai the order turns round; with no place it is the score alone (declared, cheaper).
-    assert ids(search(client, concern="sciatica", near="Mumbai", mode="online"))[:2] == [mumbai.id, london.id]
+    in_mumbai = search(client, concern="sciatica", near="Mumbai", mode="online")
+    assert ids(in_mumbai)[:2] == [mumbai.id, london.id]
+    assert "Based in the United Kingdom, outside the country you searched in" in in_mumbai["results"][1]["reasons"]
     assert ids(search(client, concern="sciatica", mode="online")) == [mumbai.id, london.id, unlisted.id]
 
     # The London physio moves to Bengaluru: from the next search on, they are from abroad too.
