@@ -23,7 +23,7 @@ __all__ = [
     "COMMON_CONCERNS", "CONCERN_NAMES", "DEFAULT_PHRASES", "MODALITY_NAMES", "Phrase",
     "SIGNAL_CONTEXTS", "SIGNAL_RULES", "SignalContext", "SignalRule", "TECHNIQUE_MODALITY",
     "TECHNIQUE_NAMES", "RECENT_MARKERS", "PAST_MARKERS", "HEDGES", "SPELLING_VARIANTS", "STOPWORDS",
-    "NEGATION_CUES", "NOT_NEGATING_BEFORE", "CLAUSE_BREAKS", "NEW_CLAUSE_AFTER_AND", "NEGATING_AFTER", "FIRST_PERSON",
+    "NEGATION_CUES", "NOT_NEGATING_BEFORE", "NEGATION_ENDS_AT", "CLAUSE_BREAKS", "NEW_CLAUSE_AFTER_AND", "NEGATING_AFTER", "FIRST_PERSON",
     "OTHER_PEOPLE", "NOT_A_LIST",
 ]
 
@@ -392,6 +392,9 @@ NEGATION_CUES = frozenset("""no not never without none nor neither don't dont do
     hasn't hasnt isn't isnt aren't arent wasn't wasnt weren't denies deny stopped negative""".split())
 # ...unless the next word makes it a hedge or idiom ("not sure", "don't know why")...
 NOT_NEGATING_BEFORE = frozenset("sure only just know certain doubt matter able idea".split())
+# ...and it does not reach past "just"/"only", which state what is there ("no bladder
+# problems, just back pain" with no comma; "not only my back")...
+NEGATION_ENDS_AT = frozenset("just only".split())
 # ...and a clause ends at punctuation, at these words, and at "and"/"or" + one of these.
 CLAUSE_BREAKS = frozenset("but although though however except yet whereas while apart".split())
 NEW_CLAUSE_AFTER_AND = frozenset("i i'm im i've my it it's now then also".split())  # "..., and my legs ..."

@@ -22,7 +22,7 @@ from typing import Literal
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import (
     CLAUSE_BREAKS, COMMON_CONCERNS, CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER,
-    NEGATION_CUES, NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_PEOPLE,
+    NEGATION_CUES, NEGATION_ENDS_AT, NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_PEOPLE,
     PAST_MARKERS, RECENT_MARKERS, SIGNAL_CONTEXTS, SIGNAL_RULES, SPELLING_VARIANTS, STOPWORDS, Phrase,
     SignalContext, SignalRule,
 )
@@ -127,6 +127,8 @@ def _negated(tokens: Sequence[_Token], first: int, last: int) -> bool:
         if _is_break(tokens, j):
             return tokens[j].text == "," and _negated_list(tokens, j, first) or _post_negated(tokens, last)
         t = tokens[j].text
+        if t in NEGATION_ENDS_AT:
+            break
         nxt = tokens[j + 1].text if j + 1 < len(tokens) else ""
         if (t in NEGATION_CUES and nxt not in NOT_NEGATING_BEFORE) or (t == "off" and j and tokens[j - 1].text in ("came", "come")):
             return True

@@ -100,6 +100,22 @@ def test_a_negated_concern_is_not_matched() -> None:
     assert slugs == ["neck-shoulder-tension"]
 
 
+@pytest.mark.parametrize("text, slugs", [
+    ("no numbness no bladder problems just back pain", ["chronic-low-back-pain", "back-spasm"]),
+    ("I have no sciatica only a stiff neck", ["neck-shoulder-tension"]),
+    ("not just back pain", ["chronic-low-back-pain", "back-spasm"]),
+    ("I just don't have back pain", []),
+])
+def test_a_negation_does_not_reach_past_just_or_only(text: str, slugs: list[str]) -> None:
+    """Seekers rule things out and then say what they have, often without a comma."""
+    assert [m.slug for m in MATCHER.match(text)] == slugs
+
+
+def test_what_follows_just_is_screened_as_stated() -> None:
+    """"No numbness, just tingling in both legs" still asks the cauda equina questions."""
+    assert screen_text("no numbness just tingling in both legs").unclear >= {"leg-weakness", "bladder-bowel"}
+
+
 @pytest.mark.parametrize("text", ["", "   ", "hello world", "asdfgh qwerty", "🙂", "?!", "x" * 5000])
 def test_text_that_resolves_to_nothing_returns_empty_and_suggestions(text: str) -> None:
     assert MATCHER.match(text) == []
