@@ -238,7 +238,12 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         raise ValidationFailed(message, {"near": [message]})
     if place is None and mode == "any":
         mode = "online"
-        notes.append("No place given, so these are online sessions. Add a place to see practitioners near you.")
+        notes.append("No place given, so these are online sessions. Add a place to see practitioners near you, "
+                     "and those based in your country first.")
+    elif place is None and mode == "online":
+        # Without a place nobody is from abroad: the list mixes every country's practitioners.
+        notes.append("Add where you are to see practitioners based in your country first: their licence is "
+                     "likelier to cover treating you, and their hours to suit yours.")
 
     if data.max_price is not None and data.currency is None and place is not None:
         # "45" typed near London means £45: read in the place's currency, a budget cannot

@@ -242,7 +242,10 @@ def test_online_practitioners_from_the_seekers_own_country_come_first(client, ap
     in_mumbai = search(client, concern="sciatica", near="Mumbai", mode="online")
     assert ids(in_mumbai)[:2] == [mumbai.id, london.id]
     assert "Based in the United Kingdom, outside the country you searched in" in in_mumbai["results"][1]["reasons"]
-    assert ids(search(client, concern="sciatica", mode="online")) == [mumbai.id, london.id, unlisted.id]
+    anywhere = search(client, concern="sciatica", mode="online")
+    assert ids(anywhere) == [mumbai.id, london.id, unlisted.id]
+    assert any("Add where you are to see practitioners based in your country first" in n for n in anywhere["notes"])
+    assert not any("based in your country first" in n for n in home["notes"])
 
     # The London physio moves to Bengaluru: from the next search on, they are from abroad too.
     [place] = london.locations
