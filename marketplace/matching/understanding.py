@@ -284,6 +284,11 @@ class ConcernMatcher:
             if _negated(tokens, min(idx), max(idx)):
                 continue
             hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
+        # The longer phrase says where: in "upper back pain", "back pain" is not also lower
+        # back pain or a back spasm. A phrase whose words all belong to a longer matched
+        # phrase counts only for that phrase's concern.
+        hits = [h for h in hits if not any(h[3] < g[3] and g[2].phrase.concern_slug != h[2].phrase.concern_slug
+                                           for g in hits)]
         hits.sort(key=lambda h: (-h[0], h[1]))
         best: dict[str, tuple[float, str, int]] = {}
         covered: dict[str, set[int]] = {}

@@ -66,6 +66,21 @@ def test_phrase_resolves_to_concern(text: str, first: str, also: tuple[str, ...]
     assert set(also) <= {m.slug for m in matches}
 
 
+@pytest.mark.parametrize(("text", "slugs"), [
+    ("upper back pain", {"upper-back-pain"}),
+    ("mid back pain", {"upper-back-pain"}),
+    ("stiff neck and upper back pain", {"upper-back-pain", "neck-shoulder-tension"}),
+    ("upper back pain between my shoulder blades", {"upper-back-pain"}),
+    ("lower back pain and sciatica", {"sciatica", "chronic-low-back-pain"}),
+    ("upper and lower back pain", {"upper-back-pain", "chronic-low-back-pain"}),
+    ("back pain", {"chronic-low-back-pain", "back-spasm"}),  # nothing says where or how: both
+])
+def test_the_longer_phrase_says_where_the_pain_is(text: str, slugs: set[str]) -> None:
+    """In "upper back pain", "back pain" is not also lower back pain or a back spasm: the
+    upper-back seeker's results were ranked half on what helps the lower back."""
+    assert {m.slug for m in MATCHER.match(text)} == slugs
+
+
 def test_matches_are_ranked_with_confidence_and_the_phrase_that_matched() -> None:
     matches = MATCHER.match("my lower back locked up when I lifted a box")
     assert [m.confidence for m in matches] == sorted((m.confidence for m in matches), reverse=True)
