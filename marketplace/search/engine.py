@@ -12,7 +12,9 @@ for the row of their best term, and, when they do not declare the seeker's conce
 person, square shells of grid cells outward from the seeker (near before far), the rows
 of declarers (``concern`` = the seeker's) with the full bound and everyone's rows
 (``concern`` = "") with the lower one; online, per-term lists in descending order of
-their stored price factor. It stops when the k-th best score found is strictly above
+their stored price factor (for a seeker whose country is known, each list's share of
+practitioners based there first, and the whole list with the bound of those based
+elsewhere). It stops when the k-th best score found is strictly above
 every bound still unread, so the page is exactly what scoring every practitioner would
 give, while reading only the rows near the top.
 
