@@ -74,6 +74,7 @@ def test_phrase_resolves_to_concern(text: str, first: str, also: tuple[str, ...]
     ("lower back pain and sciatica", {"sciatica", "chronic-low-back-pain"}),
     ("upper and lower back pain", {"upper-back-pain", "chronic-low-back-pain"}),
     ("back pain", {"chronic-low-back-pain", "back-spasm"}),  # nothing says where or how: both
+    ("trapped nerve", {"sciatica"}),  # "nerve" is no longer also a misspelt "neck"
 ])
 def test_the_longer_phrase_says_where_the_pain_is(text: str, slugs: set[str]) -> None:
     """In "upper back pain", "back pain" is not also lower back pain or a back spasm: the
