@@ -409,7 +409,7 @@ def country_name(code: str | None) -> str | None:
 
 
 # Country names said with "the" in a sentence ("based in the United Kingdom").
-_WITH_THE = ("United ", "Republic of", "Democratic Republic", "Central African", "Dominican", "Czech Republic")
+_WITH_THE = ("United ", "Republic of", "Democratic Republic", "Central African", "Dominican")
 _PLURAL_OR_REGION = {"Bahamas", "Gambia", "Comoros", "Maldives", "Philippines", "Seychelles", "Vatican"}
 
 
@@ -417,8 +417,10 @@ def country_in_sentence(code: str | None) -> str | None:
     """A country's name as a sentence says it: "India", "the United Kingdom", "the
     Philippines", "the Cayman Islands"; None for an unknown or missing code."""
     name = country_name(code)
-    if name is None or name.startswith("The "):
-        return name[:1].lower() + name[1:] if name else None
+    if name is None:
+        return None
+    if name.startswith("The "):  # GeoNames: "The Netherlands"
+        return "t" + name[1:]
     if name.startswith(_WITH_THE) or name in _PLURAL_OR_REGION or name.endswith("Islands"):
         return f"the {name}"
     return name
