@@ -61,21 +61,23 @@ def make_practitioner(
     lat: float = 12.9716,
     lon: float = 77.5946,
     venue_type: VenueType = VenueType.CLINIC,
+    country_code: str | None = None,
 ) -> Practitioner:
-    """A practitioner account with a listing and (unless ``city`` is None) one location."""
+    """A practitioner account with a listing and (unless ``city`` is None) one location;
+    ``country_code`` is the country they declare they practise from."""
     user = user or make_user(Role.PRACTITIONER)
     practitioner = save_listing(user, ListingInput(
         display_name=display_name, bio="Treats back pain.", modalities=tuple(modalities),
         techniques=tuple(techniques), concerns=tuple(concerns), languages=tuple(languages),
         offers_online=offers_online, years_in_practice=8,
-        fees=tuple(FeeInput(*fee) for fee in fees),
+        fees=tuple(FeeInput(*fee) for fee in fees), country_code=country_code,
     ))
     if city:
         # The country the point lies in, as the geocoder gives it for a real address.
-        country_code = OfflineGazetteer().reverse((lat, lon)).raw["countrycode"]
+        where = OfflineGazetteer().reverse((lat, lon)).raw["countrycode"]
         db.session.add(Location(practitioner=practitioner, label=f"{city} clinic", venue_type=venue_type,
                                 address="12 MG Road", city=city, country="", lat=lat, lon=lon,
-                                resolved_label=city, country_code=country_code))
+                                resolved_label=city, country_code=where))
     db.session.commit()
     return practitioner
 

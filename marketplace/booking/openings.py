@@ -139,13 +139,16 @@ _WATCHED = (WeeklyHours, AvailabilityException, BookingSettings, Booking, Locati
 def touched(session: Session) -> set[int]:
     """The practitioners whose openings this flush may change: every row of
     :data:`_WATCHED` it writes, and a practitioner added, removed or turning online
-    sessions on or off (the rest of a listing does not bear on openings)."""
+    sessions on or off, or the country they declare (which search keeps under the same
+    stamp with their places); the rest of a listing does not bear on either."""
     ids: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, _WATCHED):
             ids.add(obj.practitioner_id)
         elif isinstance(obj, Practitioner):
-            if obj in session.dirty and not inspect(obj).attrs.offers_online.history.has_changes():
+            attrs = inspect(obj).attrs
+            if obj in session.dirty and not (attrs.offers_online.history.has_changes()
+                                             or attrs.country_code.history.has_changes()):
                 continue
             ids.add(obj.id)
     ids.discard(None)  # type: ignore[arg-type]

@@ -408,6 +408,11 @@ def country_name(code: str | None) -> str | None:
     return _country_names().get(code.upper()) if code else None
 
 
+def countries() -> list[tuple[str, str]]:
+    """Every (code, English name), in order of name: the choices of a country picker."""
+    return sorted(_country_names().items(), key=lambda item: normalize_name(item[1]))
+
+
 # Country names said with "the" in a sentence ("based in the United Kingdom").
 _WITH_THE = ("United ", "Republic of", "Democratic Republic", "Central African", "Dominican")
 _PLURAL_OR_REGION = {"Bahamas", "Gambia", "Comoros", "Maldives", "Philippines", "Seychelles", "Vatican"}

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from marketplace.core.money import currency_clash, parse_price, price_in
+from marketplace.geo.gazetteer import countries
 from marketplace.practitioners.models import Practitioner, VenueType
 from marketplace.practitioners.services import CURRENCIES, FeeInput, ListingInput, LocationInput
 from marketplace.web.templating import choices
@@ -94,6 +95,11 @@ class ListingForm(FlaskForm):
                                      render_kw={"inputmode": "numeric", "min": 0, "max": 80})
     languages = StringField("Languages you consult in", description="Separate them with commas, e.g. English, Hindi")
     offers_online = BooleanField("I offer online consultations")
+    country_code = SelectField(
+        "Country you practise from",
+        description="Seekers see practitioners of their own country first. A place you list below says where you "
+                    "are; this counts when you list none (online only).",
+        choices=choices([("", "Not stated"), *countries()]), default="")
     uses_single_use_needles = BooleanField("I use sterile, single-use needles (acupuncture and dry needling)")
     modalities = CheckboxesField("Modalities")
     techniques = CheckboxesField("Techniques")
@@ -111,6 +117,7 @@ class ListingForm(FlaskForm):
             "years_in_practice": practitioner.years_in_practice,
             "languages": ", ".join(practitioner.languages or []),
             "offers_online": practitioner.offers_online,
+            "country_code": practitioner.country_code or "",
             "uses_single_use_needles": practitioner.uses_single_use_needles,
             "modalities": [m.slug for m in practitioner.modalities],
             "techniques": [t.slug for t in practitioner.techniques],
@@ -146,6 +153,7 @@ class ListingForm(FlaskForm):
             concerns=self.concerns.data or [], languages=languages,
             offers_online=bool(self.offers_online.data), years_in_practice=self.years_in_practice.data,
             uses_single_use_needles=bool(self.uses_single_use_needles.data), fees=tuple(fees),
+            country_code=self.country_code.data or None,
         ), index_map
 
 

@@ -54,6 +54,9 @@ class Practitioner(TimestampMixin, db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     years_in_practice: Mapped[int | None]
     offers_online: Mapped[bool] = mapped_column(default=False)
+    # The country they practise from (ISO 3166-1 alpha-2), as they declare it: what places
+    # a listing with no place (online only) in a country; a listed place outranks it.
+    country_code: Mapped[str | None] = mapped_column(String(2))
     uses_single_use_needles: Mapped[bool] = mapped_column(default=False)
     is_suspended: Mapped[bool] = mapped_column(default=False)
     suspended_reason: Mapped[str | None] = mapped_column(Text)
@@ -72,10 +75,11 @@ class Practitioner(TimestampMixin, db.Model):
 
     @property
     def home_country(self) -> str:
-        """Where they are based: the country code of their first location ("" when they
-        list none, or it resolved to no country). Search lists online practitioners from
-        the seeker's own country first, and an online result says where they are based."""
-        return next((loc.country_code or "" for loc in self.locations), "")
+        """Where they are based: the country code of their first location, else the country
+        they declared ("" when neither is known). Search lists online practitioners from the
+        seeker's own country first, and an online result says where they are based."""
+        first = self.locations[0].country_code if self.locations else None
+        return first or self.country_code or ""
 
     def __repr__(self) -> str:
         return f"<Practitioner {self.id} {self.display_name!r}>"

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from marketplace.geo.gazetteer import country_name
 from marketplace.practitioners.models import Location, Practitioner
 from marketplace.practitioners.services import FeeInput, ListingInput, LocationInput
 from marketplace.verification import queries
@@ -31,6 +32,11 @@ class ListingIn(Schema):
     concerns: list[str] = Field(default_factory=list, max_length=40, description="Concern slugs")
     languages: list[str] = Field(default_factory=list, max_length=20)
     offers_online: bool = False
+    country_code: str | None = Field(
+        default=None, max_length=10,
+        description="The country you practise from (ISO 3166-1 alpha-2, e.g. IN or GB). Optional; it matters "
+                    "for a listing with no place: seekers are shown practitioners of their own country first, "
+                    "and a listed place's country outranks this one")
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     uses_single_use_needles: bool = False
     fees: list[FeeIn] = Field(default_factory=list, max_length=20)
@@ -42,6 +48,7 @@ class ListingIn(Schema):
             offers_online=self.offers_online, years_in_practice=self.years_in_practice,
             uses_single_use_needles=self.uses_single_use_needles,
             fees=tuple(FeeInput(f.label, f.minutes, f.amount, f.currency) for f in self.fees),
+            country_code=self.country_code,
         )
 
 
@@ -119,6 +126,9 @@ class PractitionerPublic(BaseModel):
     languages: list[str]
     years_in_practice: int | None
     offers_online: bool
+    country_code: str | None = Field(description="The country they practise from, as declared (ISO 3166-1 "
+                                                 "alpha-2); null when not declared")
+    country: str | None = Field(description="That country's English name")
     uses_single_use_needles: bool
     modalities: list[Term] = Field(description="Verified modalities only")
     techniques: list[TechniqueTerm]
@@ -134,6 +144,7 @@ class PractitionerPublic(BaseModel):
         return cls(
             id=p.id, display_name=p.display_name, bio=p.bio, languages=list(p.languages or []),
             years_in_practice=p.years_in_practice, offers_online=p.offers_online,
+            country_code=p.country_code, country=country_name(p.country_code),
             uses_single_use_needles=p.uses_single_use_needles,
             modalities=[Term(slug=m.slug, name=m.name) for m in verified],
             techniques=[TechniqueTerm(slug=t.slug, name=t.name, modality=t.modality.slug)

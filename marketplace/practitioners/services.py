@@ -12,6 +12,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from marketplace.extensions import db
+from marketplace.geo.gazetteer import country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.practitioners.models import Fee, Location, Practitioner, VenueType
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -43,6 +44,7 @@ class ListingInput:
     years_in_practice: int | None = None
     uses_single_use_needles: bool = False
     fees: Sequence[FeeInput] = field(default_factory=tuple)
+    country_code: str | None = None  # where they practise from (ISO 3166-1 alpha-2); optional
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,18 @@ def _clean_languages(languages: Sequence[str], errors: dict[str, list[str]]) -> 
     return out
 
 
+def _clean_country(code: str | None, errors: dict[str, list[str]]) -> str | None:
+    """A declared country of practice: an ISO 3166-1 alpha-2 code the gazetteer knows
+    (any case), or None when none is given."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    if country_name(code) is None:
+        errors["country_code"] = [f"'{code[:10]}' is not a country code: give two letters, e.g. IN or GB."]
+        return None
+    return code
+
+
 def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | None = None) -> Practitioner:
     """Create or replace the listing of ``owner`` (a practitioner account).
 
@@ -147,6 +161,7 @@ def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | N
         errors.setdefault("techniques", []).append(
             "Add the modality for each technique first: " + ", ".join(orphans) + ".")
     languages = _clean_languages(data.languages, errors)
+    country_code = _clean_country(data.country_code, errors)
     fees = _validate_fees(data.fees, errors)
     if errors:
         raise ValidationFailed("The listing has some problems.", errors)
@@ -159,6 +174,7 @@ def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | N
     practitioner.bio = bio
     practitioner.years_in_practice = data.years_in_practice
     practitioner.offers_online = bool(data.offers_online)
+    practitioner.country_code = country_code
     practitioner.uses_single_use_needles = bool(data.uses_single_use_needles)
     practitioner.languages = languages
     practitioner.modalities = resolved["modalities"]

@@ -92,10 +92,11 @@ class ResultLocation:
 
 @dataclass(frozen=True)
 class BasedIn:
-    """Where an online result's practitioner sees people in person (their first location):
-    a seeker far away, perhaps in another country, should know before booking a video call."""
+    """Where an online result's practitioner is based (their first location, else the
+    country they declared): a seeker far away, perhaps in another country, should know
+    before booking a video call."""
 
-    label: str  # town and country, such as "Mumbai, India"
+    label: str  # town and country, such as "Mumbai, India"; the country alone when declared
     country_code: str | None
 
 

@@ -113,7 +113,8 @@ class NearbyPlaceOut(ResultLocationOut):
 
 
 class BasedInOut(BaseModel):
-    label: str = Field(description="Town and country, such as 'Mumbai, India'")
+    label: str = Field(description="Town and country, such as 'Mumbai, India' (the country alone for a "
+                                   "practitioner who lists no place and declared where they practise from)")
     country_code: str | None
 
 
@@ -128,7 +129,8 @@ class PractitionerSummary(BaseModel):
     currency: str | None
     location: ResultLocationOut | None = Field(description="Nearest location within the radius; null for online")
     based_in: BasedInOut | None = Field(default=None, description="For an online result, where the practitioner "
-                                        "sees people in person (null when they list no place)")
+                                        "is based: their first place, else the country they declared (null "
+                                        "when neither is known)")
     also_in_person: NearbyPlaceOut | None = Field(
         default=None, description="For an online result, their nearest place within the radius where they also see "
                                   "people in person (null when none is)")

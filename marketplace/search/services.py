@@ -455,9 +455,9 @@ def _places_of(online: list[int], unheld: list[int], fresh: list[tuple], stamps:
         for row in rows:
             by_pid.setdefault(row[0], []).append(row)
         for pid in ids:
-            mine = by_pid.get(pid, [])  # none: no place listed, kept as such
+            mine = by_pid.get(pid, [])  # none: no longer listed (a place-less one has a row)
             places[pid] = _Places(stamps.get(pid, 0), _home(mine),
-                                  tuple((r[1], r[7], r[3], str(r[8]), r[9], r[10]) for r in mine))
+                                  tuple((r[1], r[7], r[3], str(r[8]), r[9], r[10]) for r in mine if r[1] is not None))
             kept.put(pid, places[pid])
 
     keep(unheld, fresh)
@@ -475,12 +475,17 @@ def _places_of(online: list[int], unheld: list[int], fresh: list[tuple], stamps:
 
 
 def _home(rows: list[tuple]) -> BasedIn | None:
-    """Where a practitioner is based, from their :data:`HOMES` rows: their first location's
-    town (:func:`~marketplace.practitioners.models.town_of`) and country (named from the
-    code the address resolved to; else as typed)."""
-    if not rows:
-        return None
-    _, _, _, city, country, resolved, code, *_ = min(rows, key=lambda row: row[1])
+    """Where a practitioner is based, from their :data:`HOMES` rows, as
+    :attr:`~marketplace.practitioners.models.Practitioner.home_country` says: their first
+    location's town (:func:`~marketplace.practitioners.models.town_of`) and country (named
+    from the code the address resolved to, else the one they declared, else as typed); with
+    no location, the country they declared."""
+    places = [row for row in rows if row[1] is not None]
+    if not places:
+        declared = rows[0][11] if rows else None
+        return BasedIn(name, declared) if (name := country_name(declared)) else None
+    _, _, _, city, country, resolved, code, *_, declared = min(places, key=lambda row: row[1])
+    code = code or declared
     label = ", ".join(dict.fromkeys(p for p in (town_of(city, resolved), country_name(code) or country) if p))
     return BasedIn(label, code) if label else None
 

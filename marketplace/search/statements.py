@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.core.models import in_ids
-from marketplace.practitioners.models import Location
+from marketplace.practitioners.models import Location, Practitioner
 from marketplace.search.grid import LON_CELLS
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile
 
@@ -142,8 +142,10 @@ PLACES_SHOWN = (select(Location.id, Location.label, Location.city, Location.venu
 # an online result says where they are based (often another city, or another country), and
 # which of their places is within the seeker's radius, if any. It rides in the page's one
 # round trip (core.models.in_one_trip), whose other lookups have up to three integer
-# columns: the text starts at the fourth.
-HOMES = (select(Location.practitioner_id, Location.id, cast(null(), BigInteger).label("unused"), Location.city,
+# columns: the text starts at the fourth. One row per place, or one with no place (a null
+# location id) for a practitioner who lists none; each with the country they declared.
+HOMES = (select(Practitioner.id, Location.id, cast(null(), BigInteger).label("unused"), Location.city,
                 Location.country, Location.resolved_label, Location.country_code, Location.label,
-                Location.venue_type, Location.lat, Location.lon)
-         .where(in_ids(Location.practitioner_id, "online_ids")))
+                Location.venue_type, Location.lat, Location.lon, Practitioner.country_code.label("declared"))
+         .select_from(Practitioner).outerjoin(Location, Location.practitioner_id == Practitioner.id)
+         .where(in_ids(Practitioner.id, "online_ids")))

@@ -130,7 +130,7 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
                      "use at home, and I work alongside your doctor where needed."),
                 modalities=chosen, techniques=techniques, concerns=concerns,
                 languages=languages[: rng.randint(1, len(languages))],
-                offers_online=rng.random() < 0.45, years_in_practice=years,
+                offers_online=rng.random() < 0.45, years_in_practice=years, country_code=cc,
                 uses_single_use_needles="acupuncture" in chosen,
                 fees=[
                     FeeInput("First consultation", 60, _price(currency, 60, rng), currency),

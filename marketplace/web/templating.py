@@ -14,6 +14,7 @@ from wtforms.fields import FieldList, FormField
 
 from marketplace.core.errors import DomainError
 from marketplace.core.money import format_money
+from marketplace.geo.gazetteer import country_in_sentence
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -85,6 +86,7 @@ def _page_args(**changes: Any) -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = lambda amount, currency: format_money(amount, currency)
     app.jinja_env.filters["day"] = format_date
+    app.jinja_env.filters["country_in_sentence"] = country_in_sentence  # "GB" -> "the United Kingdom"
     app.jinja_env.globals["page_args"] = _page_args
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

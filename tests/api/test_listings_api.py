@@ -68,6 +68,20 @@ def test_money_is_integer_minor_units_in_a_known_currency(client, practitioner_h
     assert field in response.get_json()["errors"]
 
 
+def test_the_country_of_practice_is_a_known_code_and_optional(client, practitioner_headers):
+    put = lambda **fields: client.put("/api/v1/me/practitioner", headers=practitioner_headers,  # noqa: E731
+                                      json={**LISTING, **fields})
+    assert put().get_json()["country_code"] is None  # not stated
+    stated = put(country_code=" gb ").get_json()
+    assert stated["country_code"] == "GB" and stated["country"] == "United Kingdom"
+    for bad in ("XX", "India", "G"):
+        response = put(country_code=bad)
+        assert response.status_code == 400, bad
+        assert response.mimetype == "application/problem+json"
+        assert "country code" in response.get_json()["errors"]["country_code"][0]
+    assert put().get_json()["country_code"] is None  # PUT replaces: left out, it is cleared
+
+
 def test_seekers_have_no_listing(client):
     headers = bearer(client, make_user(Role.SEEKER))
     assert client.put("/api/v1/me/practitioner", json=LISTING, headers=headers).status_code == 403

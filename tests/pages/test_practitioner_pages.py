@@ -120,6 +120,26 @@ def test_creating_a_listing_converts_prices_exactly(practitioner_client):
         ("First consultation", 60, 4550, "GBP"), ("Follow-up", 45, 120010, "INR")]
 
 
+def test_an_online_only_practitioner_picks_the_country_they_practise_from(practitioner_client):
+    form = listing_form(country_code="GB")
+    assert post(practitioner_client, "/practitioner/listing", form).status_code == 302
+    listing = _listing(practitioner_client.user)
+    assert listing.country_code == "GB" and listing.home_country == "GB"  # no place listed: the declared one
+    html = text(practitioner_client.get("/practitioner/listing"))
+    assert '<option selected value="GB">United Kingdom</option>' in html
+    assert '<option value="IN">India</option>' in html
+    # The public profile says where the video calls come from.
+    make_credential(practitioner_client.application, listing, status=CredentialStatus.APPROVED)
+    profile = text(practitioner_client.get(f"/practitioners/{listing.id}"))
+    assert "Offers online consultations from the United Kingdom." in profile
+    # A code not on the list is a field error, and "Not stated" clears it.
+    refused = post(practitioner_client, "/practitioner/listing", listing_form(country_code="XX"))
+    assert refused.status_code == 200 and "Not a valid choice" in text(refused)
+    assert post(practitioner_client, "/practitioner/listing", listing_form(country_code="")).status_code == 302
+    db.session.refresh(listing)
+    assert listing.country_code is None
+
+
 @pytest.mark.parametrize("typed, minor", [("45", 4500), ("45.5", 4550), ("0.29", 29), ("19.99", 1999),
                                           ("1,200.00", 120000), (" 7.10 ", 710), ("0", 0),
                                           # as people write prices: symbols, words, Indian and

@@ -263,6 +263,56 @@ def test_online_practitioners_from_the_seekers_own_country_come_first(client, ap
     assert "Where they are based is not listed" in card[:card.index("</article>")]
 
 
+def test_an_online_only_practitioner_is_placed_by_the_country_they_declare(client, app):
+    """A practitioner who lists no place (video calls only) says which country they
+    practise from: a seeker there sees them with the local ones, before those abroad, and
+    the result says where they are. A listed place outranks the declaration, and a change
+    of country shows in the very next search."""
+    from tests.builders import bearer
+
+    mumbai = make_verified_practitioner(app, display_name="Mumbai Video", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), offers_online=True, city="Mumbai", lat=19.076,
+                                        lon=72.8777, fees=(("Video call", 45, 80000, "INR"),))
+    british = make_verified_practitioner(app, display_name="Video from Leeds", modalities=("physiotherapy",),
+                                         concerns=(), offers_online=True, city=None, country_code="GB",
+                                         fees=(("Video call", 45, 7000, "GBP"),))
+    unstated = make_verified_practitioner(app, display_name="Video Anywhere", modalities=("physiotherapy",),
+                                          concerns=(), offers_online=True, city=None, fees=())
+    # Declared Britain, but their clinic is in Mumbai: the place says where they are.
+    placed = make_verified_practitioner(app, display_name="Mumbai Clinic and Video", modalities=("physiotherapy",),
+                                        concerns=(), offers_online=True, city="Mumbai", lat=19.08, lon=72.88,
+                                        country_code="GB")
+
+    home = search(client, concern="sciatica", near="London", mode="online")
+    assert ids(home)[0] == british.id
+    assert set(ids(home)[1:]) == {mumbai.id, unstated.id, placed.id}
+    shown = {r["practitioner"]["id"]: r for r in home["results"]}
+    assert shown[british.id]["practitioner"]["based_in"] == {"label": "United Kingdom", "country_code": "GB"}
+    assert not any("outside the country" in r or "not listed" in r for r in shown[british.id]["reasons"])
+    assert "Where they are based is not listed" in shown[unstated.id]["reasons"]
+    assert shown[unstated.id]["practitioner"]["based_in"] is None
+    assert "Based in India, outside the country you searched in" in shown[placed.id]["reasons"]
+    assert shown[placed.id]["practitioner"]["based_in"]["label"] == "Mumbai, India"
+    html = client.get("/search", query_string={"concern": "sciatica", "near": "London", "mode": "online"}
+                      ).get_data(as_text=True)
+    card = html[html.index(f'id="result-{british.id}"'):]
+    assert "based in United Kingdom" in card[:card.index("</article>")]
+
+    # They move to India and say so: from the next search on, they are from abroad.
+    listing = client.get(f"/api/v1/practitioners/{british.id}").get_json()
+    assert listing["country_code"] == "GB" and listing["country"] == "United Kingdom"
+    headers = bearer(client, british.user)
+    replaced = client.put("/api/v1/me/practitioner", headers=headers, json={
+        "display_name": "Video from Pune", "modalities": ["physiotherapy"], "offers_online": True,
+        "country_code": "in", "fees": [{"label": "Video call", "minutes": 45, "amount": 7000, "currency": "GBP"}]})
+    assert replaced.status_code == 200 and replaced.get_json()["country_code"] == "IN"
+    moved = search(client, concern="sciatica", near="London", mode="online", per_page=10)  # not the cached answer
+    shown = {r["practitioner"]["id"]: r for r in moved["results"]}
+    assert "Based in India, outside the country you searched in" in shown[british.id]["reasons"]
+    assert shown[british.id]["practitioner"]["based_in"] == {"label": "India", "country_code": "IN"}
+    assert ids(search(client, concern="sciatica", near="Mumbai", mode="online"))[0] == mumbai.id
+
+
 def test_where_an_online_practitioner_is_based_follows_their_edits(client, app):
     """Each web process keeps the places of online results it has shown, under the
     practitioner's availability stamp: a repeat search reads none of them again, and an
