@@ -23,6 +23,7 @@ from marketplace.booking.models import (
 from marketplace.core.clock import utcnow
 from marketplace.core.models import UTCDateTime, in_ids
 from marketplace.extensions import db
+from marketplace.geo.gazetteer import country_timezone
 from marketplace.practitioners.models import Fee, Location, Practitioner
 
 # How far next_available() looks when a practitioner allows booking further ahead.
@@ -82,11 +83,20 @@ class Slot:
 # --- settings and channels ----------------------------------------------------------------
 
 def default_timezone(practitioner: Practitioner) -> str:
-    """The zone of the first location that knows its zone, else UTC."""
+    """The zone of the first location that knows its zone, else that of the country they
+    declared (:func:`home_zone`), else UTC."""
     for location in practitioner.locations:
         if location.timezone and slots.is_valid_zone(location.timezone):
             return location.timezone
-    return DEFAULT_TIMEZONE
+    return home_zone(practitioner.country_code)
+
+
+def home_zone(country_code: str | None) -> str:
+    """The zone of a practitioner who lists no place with one: where most of their declared
+    country keeps time (an online-only physio in India works to India's clock, not UTC's),
+    else UTC."""
+    zone = country_timezone(country_code)
+    return zone if zone and slots.is_valid_zone(zone) else DEFAULT_TIMEZONE
 
 
 def settings_for(practitioner: Practitioner) -> BookingSettings:
@@ -283,7 +293,7 @@ _HOURS = (select(WeeklyHours.practitioner_id, WeeklyHours.location_id, WeeklyHou
 # they see people online, their locations (zone), their shortest fee and their booking
 # settings (NULL when they kept the defaults). One row per location.
 _PEOPLE = (
-    select(Practitioner.id.label("practitioner_id"), Practitioner.offers_online,
+    select(Practitioner.id.label("practitioner_id"), Practitioner.offers_online, Practitioner.country_code,
            Location.id.label("location_id"), Location.timezone.label("location_timezone"),
            select(func.min(Fee.minutes)).where(Fee.practitioner_id == Practitioner.id).scalar_subquery()
            .label("shortest"),
@@ -373,12 +383,14 @@ def _work_out(ids: list[int], after: datetime) -> dict[int, tuple[datetime | Non
     # Rows with the few fields the slots need, not entities: a results page asks this on
     # every search.
     online: dict[int, bool] = {}
+    declared: dict[int, str | None] = {}
     locations: dict[int, list[_Place]] = defaultdict(list)
     settings_rows: dict[int, _Settings] = {}
     shortest: dict[int, int] = {}
     for row in connection.execute(_PEOPLE, {"ids": with_hours}):
         pid = row.practitioner_id
         online[pid] = row.offers_online
+        declared[pid] = row.country_code
         if row.location_id is not None:
             locations[pid].append(_Place(row.location_id, row.location_timezone))
         if row.buffer_minutes is not None:
@@ -404,7 +416,7 @@ def _work_out(ids: list[int], after: datetime) -> dict[int, tuple[datetime | Non
             continue
         locs = locations.get(pid, [])
         timezone = next((loc.timezone for loc in locs if loc.timezone and slots.is_valid_zone(loc.timezone)),
-                        DEFAULT_TIMEZONE)
+                        None) or home_zone(declared[pid])
         settings = settings_rows.get(pid) or _page_defaults(timezone)
         rules = limits(settings, shortest.get(pid, 60), after)
         places: list = list(locs) + ([None] if online[pid] else [])

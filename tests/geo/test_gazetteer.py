@@ -10,7 +10,9 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from marketplace.geo import gazetteer
-from marketplace.geo.gazetteer import OfflineGazetteer, country_in_sentence, normalize_name
+from marketplace.geo.gazetteer import (
+    OfflineGazetteer, countries, country_in_sentence, country_timezone, normalize_name,
+)
 
 
 @pytest.fixture(scope="module")
@@ -314,3 +316,15 @@ def test_suggest_is_under_50_ms(gaz: OfflineGazetteer) -> None:
 def test_a_country_is_named_as_a_sentence_says_it(code: str, said: str | None) -> None:
     """'Based in the United Kingdom', never 'based in United Kingdom'."""
     assert country_in_sentence(code) == said
+
+
+@pytest.mark.parametrize("code, zone", [("IN", "Asia/Kolkata"), ("gb", "Europe/London"), ("AE", "Asia/Dubai"),
+                                        ("US", "America/New_York"), ("XX", None), (None, None)])
+def test_a_country_keeps_the_time_of_its_largest_city(code: str | None, zone: str | None) -> None:
+    assert country_timezone(code) == zone
+
+
+def test_the_country_picker_lists_every_country_by_name() -> None:
+    listed = countries()
+    assert len(listed) > 240 and dict(listed)["IN"] == "India"
+    assert [name for _, name in listed][:2] == ["Afghanistan", "Aland Islands"]
