@@ -97,8 +97,8 @@ class ListingForm(FlaskForm):
     offers_online = BooleanField("I offer online consultations")
     country_code = SelectField(
         "Country you practise from",
-        description="Seekers see practitioners of their own country first. A place you list below says where you "
-                    "are; this counts when you list none (online only).",
+        description="Seekers see practitioners of their own country first. A place you list under Locations says where "
+                    "you are; this counts when you list none (online only).",
         choices=choices([("", "Not stated"), *countries()]), default="")
     uses_single_use_needles = BooleanField("I use sterile, single-use needles (acupuncture and dry needling)")
     modalities = CheckboxesField("Modalities")
