@@ -44,12 +44,15 @@ class SignalRule:
     """A regular expression over normalised text that signals a red flag or caution.
 
     ``definite`` hits count as stated (unless negated, hedged or out of time);
-    ``vague`` hits are a mention that can only make the code *unclear* (ask, don't guess).
+    ``vague`` hits are a mention that can only make the code *unclear* (ask, don't guess);
+    ``ask`` hits are words of another language, whose own negation and tense the reader
+    cannot follow: always unclear, unless an English negation comes right before them
+    ("no bukhar").
     """
 
     code: str
     pattern: str
-    strength: Literal["definite", "vague"]
+    strength: Literal["definite", "vague", "ask"]
 
 
 @dataclass(frozen=True)
@@ -189,8 +192,48 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     ],
 }
 
+# Hindi as many seekers in India type it, in Latin letters ("Hinglish"), with the common
+# spellings. Words joining them ("kamar mein dard") are stop words, so "kamar dard" covers
+# them. Only phrases of two words, or single words no English word is one typo from:
+# the matcher corrects typos towards its vocabulary, and "gardening" must not become
+# "gardan" (neck). Free text in Hinglish is screened too (the rules below): a mention of a
+# red-flag topic in Hindi always asks, as it cannot be read for negation or time.
+_HINGLISH_PHRASES: dict[str, list[tuple[str, float]]] = {
+    "back-spasm": [
+        ("kamar akad", .95), ("kamar akadna", .95), ("kamar jakad", .95), ("kamar jakadna", .95),
+        ("kamar mein moch", .9), ("peeth akad", .9), ("peeth jakad", .9), ("akdan", .75), ("jakdan", .75),
+        ("kamar dard", .4), ("peeth dard", .4), ("pith dard", .4),
+    ],
+    "chronic-low-back-pain": [
+        ("kamar dard", .75), ("kamar ka dard", .75), ("kamar dukhna", .75), ("kamar dukhti", .75),
+        ("purana kamar dard", 1.0), ("kamar", .55), ("peeth dard", .5), ("pith dard", .5),
+        ("peeth dukhna", .5), ("peeth dukhti", .5),
+    ],
+    "upper-back-pain": [("upar ki peeth", .9), ("kandhon ke beech", .9)],
+    "neck-shoulder-tension": [
+        ("gardan dard", 1.0), ("gardan mein dard", 1.0), ("gardan akad", 1.0), ("gardan jakad", 1.0),
+        ("gardan dukhna", 1.0), ("kandhe dard", .85), ("kandha dard", .85), ("kandhe akad", .9),
+    ],
+    "sciatica": [
+        ("saitika", 1.0), ("sayatika", 1.0), ("siyatika", 1.0), ("nas dab", .85), ("nas dabi", .85),
+        ("nas dabna", .85), ("nas dabne", .85), ("pair mein nas dard", .85), ("nas ka dard", .6),
+    ],
+    "disc-related-pain": [("slip disc", 1.0), ("disc khisak", 1.0), ("disc khisakna", 1.0), ("gaddi khisak", .9)],
+    "arthritis-back-pain": [("gathiya", .95), ("gathiya baay", 1.0), ("gathiya bai", 1.0)],
+    "fibromyalgia": [("poore badan dard", .85), ("pure badan dard", .85), ("poore sharir dard", .85),
+                     ("pure sharir dard", .85)],
+    "stress-tension": [("tanav", .8), ("maansik tanav", .85)],
+    "sports-injury": [("moch", .85), ("maans pesi khinchav", .9), ("khinchav", .75)],
+    "post-accident-pain": [("accident ke baad", .95), ("hadse ke baad", .95)],
+    "pregnancy-postnatal-back-pain": [
+        ("garbhavastha", 1.0), ("garbhvati", 1.0), ("garbhwati", 1.0), ("delivery ke baad", .95),
+        ("prasav ke baad", 1.0),
+    ],
+}
+
 DEFAULT_PHRASES: tuple[Phrase, ...] = tuple(
-    Phrase(text, slug, weight) for slug, rows in _CONCERN_PHRASES.items() for text, weight in rows
+    Phrase(text, slug, weight) for table in (_CONCERN_PHRASES, _HINGLISH_PHRASES)
+    for slug, rows in table.items() for text, weight in rows
 )
 
 # --- Red flags and cautions in free text -----------------------------------------------
@@ -210,6 +253,12 @@ _BOTH_LEGS = r"(?:both|my two)\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)\b"
 _BILATERAL = (rf"\b(?:bilateral (?:sciatica|leg (?:pain|symptoms|numbness))|sciatica (?:on|in) both sides|(?:sciatica|"
               rf"pain|pains|shooting|tingling|pins and needles|burning){_W}{{0,2}}?\s+(?:in|down|into|through)\s+"
               rf"{_BOTH_LEGS}|both (?:my |of my )?legs (?:hurt|ache|are (?:painful|tingling|burning)))")
+
+# Hinglish words for the red-flag rules (see the Hinglish block in SIGNAL_RULES).
+_SUNN = r"(?:sunn|sunnpan|sunpan|sunnapan|jhunjhun\w*)"  # numb, numbness, pins and needles
+_SADDLE_HI = r"(?:gupt ?ang|guptang|janghon? ke beech|nitamb|chootad|chutad|kulh[ae])"  # privates, inner thighs, buttocks
+_LEGS_HI = r"(?:pair|pairon|paon|paaon|taang|taange|taangon|tange)"
+_WEAK_HI = r"(?:kamzor\w*|kamjor\w*|jaan nahi|taa?kat nahi|shakti nahi)"
 
 SIGNAL_RULES: tuple[SignalRule, ...] = (
     # fever
@@ -315,8 +364,23 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("weight-loss", rf"\bweight\s*loss\b[^.!?;]*?{_WHY_NOT}", "definite"),
     SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+{_WEIGHT}\b", "vague"),
     SignalRule("weight-loss", r"\bweight\s*loss\b", "vague"),
+    # Red-flag topics in Hinglish: "ask", so a mention always asks the question. Hindi
+    # puts its negation and tense after the word ("bukhar nahi hai", "peshab ka control
+    # nahi": no fever, yet no bladder control), and reading them would be guessing.
+    SignalRule("fever", r"\b(?:bukh?aa?r|bhukhar|jwar|jvar)\b", "ask"),
+    SignalRule("bladder-bowel", r"\b(?:pe?i?shaa?b|pesab|pisab|mutra|mootra|tatti|latrine|shauch|mal ?tyag)\b", "ask"),
+    SignalRule("saddle-numbness", rf"\b{_SUNN}\b[^.!?;]{{0,40}}?\b{_SADDLE_HI}|\b{_SADDLE_HI}[^.!?;]{{0,40}}?\b{_SUNN}\b",
+               "ask"),
+    SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,40}}?\b{_WEAK_HI}|\b{_WEAK_HI}[^.!?;]{{0,40}}?\b{_LEGS_HI}\b",
+               "ask"),
+    SignalRule("major-trauma", r"\b(?:gir (?:gaya|gayi|gai|gaye|gya|gyi|pada|padi|pade|padaa)|girne se|gira tha|giri thi|"
+               r"hadsa|hadse|haadsa|durghatna|takkar)\b", "ask"),
+    SignalRule("cancer-history", r"\bkark ?rog\b", "ask"),
+    SignalRule("weight-loss", r"\b(?:vajan|wajan|vazan|wazan|weight)\b[^.!?;]{0,20}?\b(?:kam|ghat\w*|gir(?:a|i|e|na|ne|ta|ti|te))\b", "ask"),
     # cautions
     SignalRule("pregnancy", r"\bpregnan(?:t|cy)\b", "definite"),
+    SignalRule("pregnancy", r"\b(?:garbh\w*|pet se (?:hoon|hu|hun|hai|hain)|bachch?a hone wala)\b", "ask"),
+    SignalRule("bleeding-risk", r"\bkhoo?n (?:patla|patle|patli)\b", "ask"),
     SignalRule("pregnancy", r"\b(?:expecting (?:a baby|twins|my first|our first)|(?:first|second|third|1st|2nd|3rd) "
                r"trimester)\b", "definite"),
     SignalRule("pregnancy", r"\b\d+ weeks? (?:pregnant|along|gestation)\b", "definite"),
@@ -386,7 +450,9 @@ STOPWORDS = frozenset("""
     very really just got get gets getting some bit quite like because as into about than then there what which
     who can could would should will also too still now much lot lots feel feels feeling felt kind sort can't
     cannot don't dont not no
-""".split())
+    mein mai ka ki ke ko se hai hain ho hota hoti hote raha rahi rahe tha thi bahut bohot aur bhi mujhe mera meri
+    mere gaya gayi gai gaye gya gyi karke wala wali wale pe jab ek
+""".split())  # the second lines: Hinglish joining words ("kamar mein dard hai")
 # Negation: a cue governs the next few words of its clause ("I don't have a fever")...
 NEGATION_CUES = frozenset("""no not never without none nor neither don't dont doesn't doesnt didn't didnt haven't havent
     hasn't hasnt isn't isnt aren't arent wasn't wasnt weren't denies deny stopped negative""".split())

@@ -378,6 +378,8 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     first = max(bisect.bisect_right(starts, m.start()) - 1, 0)
     last = max(bisect.bisect_left(ends, m.end()), first)
     last = min(last, len(tokens) - 1)
+    if rule.strength == "ask":  # another language: only "no bukhar" is read, the rest asks
+        return "negated" if first > 0 and tokens[first - 1].text in NEGATION_CUES else "unclear"
     if _negated(tokens, first, last):
         return "negated"
     if _about_someone_else(tokens, first):

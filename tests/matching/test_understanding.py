@@ -51,6 +51,15 @@ CONCERN_TABLE = [
     ("osteoarthritis", "arthritis-back-pain", ()),
     ("sprained my ankle at the gym", "sports-injury", ()),
     ("text neck", "posture-desk-pain", ()),
+    # Hinglish (Hindi in Latin letters), as many seekers in India write
+    ("kamar mein dard hai", "chronic-low-back-pain", ("back-spasm",)),
+    ("kamar akad gayi", "back-spasm", ()),
+    ("gardan mein dard rehta hai", "neck-shoulder-tension", ()),
+    ("nas dab gayi, pair mein dard", "sciatica", ()),
+    ("slip disc", "disc-related-pain", ()),
+    ("gathiya", "arthritis-back-pain", ()),
+    ("delivery ke baad kamar dard", "pregnancy-postnatal-back-pain", ("chronic-low-back-pain",)),
+    ("I have back pain and bukhar", "chronic-low-back-pain", ("back-spasm",)),
     # small typos in longer words
     ("back spasams", "back-spasm", ()),
     ("sciatia", "sciatica", ()),
@@ -283,6 +292,56 @@ def test_ambiguous_mentions_are_unclear_so_the_ui_asks(text: str, code: str) -> 
     assert screening.red_flags == frozenset()
     assert screening.unclear == {code}
     assert screening.unclear_red_flags == {code}
+
+
+HINGLISH_ASKS = [
+    ("kamar mein dard aur bukhar bhi hai", {"fever"}),
+    ("I have back pain and bukhar", {"fever"}),
+    ("bukhar nahi hai", {"fever"}),  # Hindi negates after the word: not read, asked
+    ("peshab pe control nahi raha", {"bladder-bowel"}),
+    ("tatti ka pata nahi chalta", {"bladder-bowel"}),
+    ("gupt ang sunn ho gaya hai", {"saddle-numbness"}),
+    ("pair mein kamzori aa rahi hai", {"leg-weakness"}),
+    ("seedhi se gir gaya tha", {"major-trauma"}),
+    ("mera vajan kam ho raha hai", {"weight-loss"}),
+    ("kark rog tha", {"cancer-history"}),
+]
+
+
+@pytest.mark.parametrize(("text", "codes"), HINGLISH_ASKS, ids=[row[0] for row in HINGLISH_ASKS])
+def test_a_red_flag_topic_in_hinglish_always_asks(text: str, codes: set[str]) -> None:
+    """The screening cannot follow Hindi's negation or tense, so it never decides on a
+    Hindi word, either way: the seeker answers the question."""
+    screening = screen_text(text)
+    assert screening.red_flags == frozenset()
+    assert screening.unclear_red_flags == codes
+
+
+def test_an_english_no_right_before_a_hinglish_word_is_read() -> None:
+    for text in ("no bukhar, just kamar dard", "back pain without bukhar"):
+        assert screen_text(text).unclear == frozenset(), text
+    # but an English list does not carry it over a Hindi "there is" ("no numbness, bukhar hai")
+    assert screen_text("back pain, no numbness, bukhar hai").unclear_red_flags == {"fever"}
+
+
+def test_hinglish_cautions_are_noted_for_the_seeker_to_tick() -> None:
+    assert screen_text("garbhvati hoon aur kamar dard").unclear_cautions == {"pregnancy"}
+    assert screen_text("khoon patla karne ki dawai leta hoon").unclear_cautions == {"bleeding-risk"}
+
+
+@pytest.mark.parametrize(("text", "not_this"), [
+    ("back pain from gardening", "neck-shoulder-tension"),  # not a typo for "gardan"
+    ("delivery driver with a sore back", "pregnancy-postnatal-back-pain"),
+])
+def test_hinglish_words_do_not_capture_english_text(text: str, not_this: str) -> None:
+    assert not_this not in {m.slug for m in MATCHER.match(text)}
+    assert screen_text(text).unclear == frozenset()
+
+
+@pytest.mark.parametrize("text", ["the weight of my girlfriend on my back", "a pair of new trainers hurt my back",
+                                  "sitting on the toilet hurts"])
+def test_english_words_shared_with_the_hinglish_rules_ask_nothing(text: str) -> None:
+    assert screen_text(text).unclear == frozenset()
 
 
 @pytest.mark.parametrize("text", [

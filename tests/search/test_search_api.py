@@ -121,6 +121,18 @@ def test_unclear_text_asks_before_showing_results(client, physio):
     assert yes["urgent"] is True
 
 
+def test_hinglish_text_finds_the_concern_and_asks_about_a_red_flag_it_mentions(client, physio):
+    """'My lower back hurts and I have a fever too', in Hindi as typed in Latin letters."""
+    text = "kamar mein dard hai aur bukhar bhi hai"
+    body = search(client, q=text, near="Bengaluru")
+    assert [c["slug"] for c in body["concerns"]][:1] == ["chronic-low-back-pain"]
+    assert [q["code"] for q in body["questions"]] == ["fever"] and body["results"] == []
+    assert search(client, q=text, near="Bengaluru", red_flags="fever")["urgent"] is True
+    assert ids(search(client, q=text, near="Bengaluru", no_red_flags="true")) == [physio.id]
+    plain = search(client, q="kamar dard", near="Bengaluru")  # nothing to ask
+    assert plain["questions"] == [] and ids(plain) == [physio.id]
+
+
 def test_sciatica_in_both_legs_is_screened_for_cauda_equina_first(client, physio):
     body = search(client, q="sciatica in both legs", near="Bengaluru")
     assert body["results"] == [] and body["urgent"] is False
