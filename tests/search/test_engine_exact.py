@@ -56,15 +56,18 @@ def crowd(app):  # noqa: ANN001, ANN201
             db.session.commit()
         if rng.random() < 0.85:
             make_credential(app, p, status="approved", modalities=modalities[:1] if rng.random() < 0.3 else None)
-    # Online practitioners based elsewhere (London, New York) or nowhere listed: a seeker's
-    # own country's share of each online list is read apart from the rest.
+    # Online practitioners based elsewhere (London, New York) or with no place listed, but
+    # perhaps a declared country (here, India's or Britain's): a seeker's own country's
+    # share of each online list is read apart from the rest.
     far = random.Random(11)
-    for i, (city, lat, lon) in enumerate([("London", 51.5074, -0.1278)] * 5 + [("New York", 40.7128, -74.006)] * 3
-                                         + [(None, 0.0, 0.0)] * 3):
+    for i, (city, lat, lon, declared) in enumerate([("London", 51.5074, -0.1278, None)] * 5
+                                                   + [("New York", 40.7128, -74.006, None)] * 3
+                                                   + [(None, 0.0, 0.0, None), (None, 0.0, 0.0, "IN"),
+                                                      (None, 0.0, 0.0, "IN"), (None, 0.0, 0.0, "GB")]):
         modalities = far.sample(sorted(TAXONOMY), far.choice([1, 2]))
         p = make_practitioner(
             display_name=f"Online {i:02d}", modalities=modalities, concerns=far.sample(CONCERNS, far.choice([0, 1, 2])),
-            offers_online=True, city=city, lat=lat, lon=lon,
+            offers_online=True, city=city, lat=lat, lon=lon, country_code=declared,
             fees=((f"Video {i}", 45, far.choice([4000, 6000, 9000, 120000]), far.choice(["GBP", "INR"])),),
         )
         make_credential(app, p, status="approved")
