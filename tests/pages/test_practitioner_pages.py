@@ -132,12 +132,15 @@ def test_an_online_only_practitioner_picks_the_country_they_practise_from(practi
     make_credential(practitioner_client.application, listing, status=CredentialStatus.APPROVED)
     profile = text(practitioner_client.get(f"/practitioners/{listing.id}"))
     assert "Offers online consultations from the United Kingdom." in profile
+    assert "those in the United Kingdom see you with the practitioners of their own country" in text(
+        practitioner_client.get("/practitioner/locations"))
     # A code not on the list is a field error, and "Not stated" clears it.
     refused = post(practitioner_client, "/practitioner/listing", listing_form(country_code="XX"))
     assert refused.status_code == 200 and "Not a valid choice" in text(refused)
     assert post(practitioner_client, "/practitioner/listing", listing_form(country_code="")).status_code == 302
     db.session.refresh(listing)
     assert listing.country_code is None
+    assert "Say which country you practise from" in text(practitioner_client.get("/practitioner/locations"))
 
 
 @pytest.mark.parametrize("typed, minor", [("45", 4500), ("45.5", 4550), ("0.29", 29), ("19.99", 1999),
