@@ -163,6 +163,7 @@ class ExportListing(BaseModel):
     languages: list[str]
     years_in_practice: int | None
     offers_online: bool
+    country_code: str | None
     is_suspended: bool
     modalities: list[str]
     techniques: list[str]

@@ -66,7 +66,7 @@ def test_seeker_export_has_their_booking_paid_order_and_messages_and_nobody_else
 
 
 def test_practitioner_downloads_listing_credentials_and_sessions_from_the_account_page(app, client, now):
-    practitioner = london_practitioner(app)
+    practitioner = london_practitioner(app, country_code="GB")
     set_hours(practitioner)
     credential = make_credential(app, practitioner, status="pending")
     seeker = make_seeker("private.seeker@example.com")
@@ -86,6 +86,7 @@ def test_practitioner_downloads_listing_credentials_and_sessions_from_the_accoun
     assert listing["modalities"] == ["acupuncture"] and listing["concerns"] == ["back-spasm"]
     assert {"label": "Consultation", "minutes": 60, "amount": 7500, "currency": "GBP"} in listing["fees"]
     assert [(loc["city"], loc["timezone"]) for loc in listing["locations"]] == [("London", "Europe/London")]
+    assert listing["country_code"] == "GB"
     statuses = {c["id"]: c["status"] for c in listing["credentials"]}
     assert statuses[credential.id] == "pending" and "approved" in statuses.values()
     [exported] = [c for c in listing["credentials"] if c["id"] == credential.id]
