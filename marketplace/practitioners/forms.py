@@ -125,12 +125,21 @@ class ListingForm(FlaskForm):
             "fees": [{"label": f.label, "minutes": f.minutes, "price": f.amount, "currency": f.currency}
                      for f in practitioner.fees],
         })
+        # The blank rows start in the currency the listing prices in (see with_blank_fee_row).
+        if practitioner.fees:
+            for entry in form.fees.entries[len(practitioner.fees):]:
+                entry.form.currency.data = practitioner.fees[0].currency
         return form
 
     def with_blank_fee_row(self) -> "ListingForm":
-        """Keep one empty row to type a new fee into (the no-JavaScript path)."""
+        """Keep one empty row to type a new fee into (the no-JavaScript path), in the
+        currency of the fees above it: most practitioners price in one currency, and a
+        London physio's new row starting in rupees is a mistake waiting to be saved."""
         if not self.fees.entries or not self.fees.entries[-1].form.is_blank():
             self.fees.append_entry()
+            usual = next((fee.currency.data for _, fee in self.filled_fees()), None)
+            if usual:
+                self.fees.entries[-1].form.currency.data = usual
         return self
 
     def filled_fees(self) -> Iterable[tuple[int, FeeForm]]:

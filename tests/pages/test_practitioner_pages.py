@@ -106,6 +106,24 @@ def test_listing_form_has_the_stable_field_names(listed, client):
     assert 'value="1500.00"' in html  # the existing fee (150000 minor units), as a decimal price
 
 
+def test_blank_fee_rows_start_in_the_currency_the_listing_prices_in(client):
+    practitioner = make_practitioner(display_name="London Lee", fees=(("Consultation", 60, 7500, "GBP"),))
+    login(client, practitioner.user)
+    html = text(client.get("/practitioner/listing"))
+    for row in (1, 2):
+        select = html[html.index(f'name="fees-{row}-currency"'):]
+        select = select[:select.index("</select>")]
+        assert '<option selected value="GBP">' in select, row
+    # A failed save keeps what was typed, and the fresh row follows the fees above it.
+    failed = post(client, "/practitioner/listing", listing_form(**{
+        "display_name": "", "fees-0-currency": "GBP", "fees-1-label": "Follow-up", "fees-1-minutes": "45",
+        "fees-1-price": "50", "fees-1-currency": "GBP", "fees-2-label": "Home visit", "fees-2-minutes": "60",
+        "fees-2-price": "90", "fees-2-currency": "GBP"}))
+    html = text(failed)
+    select = html[html.index('name="fees-3-currency"'):]
+    assert '<option selected value="GBP">' in select[:select.index("</select>")]
+
+
 def test_creating_a_listing_converts_prices_exactly(practitioner_client):
     response = post(practitioner_client, "/practitioner/listing", listing_form(**{
         "fees-1-label": "Follow-up", "fees-1-minutes": "45", "fees-1-price": "1,200.10", "fees-1-currency": "INR",
