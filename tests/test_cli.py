@@ -1,6 +1,7 @@
 """The command line an operator uses."""
 
 from marketplace.accounts.models import Role, User
+from marketplace.booking import queries as queries_booking
 from marketplace.extensions import db
 from marketplace.practitioners.models import Practitioner
 from marketplace.verification import queries
@@ -33,6 +34,10 @@ def test_seed_demo_covers_six_cities_in_three_countries_and_is_idempotent(runner
     assert {"IN", "US", "GB"} <= countries and len(cities) >= 6
     visible = db.session.scalars(queries.visible_practitioners()).all()
     assert 0 < len(visible) < len(practitioners)
+    # Two see people online only, from the country they declare, with hours on its clock.
+    online_only = {p.country_code: p for p in practitioners if not p.locations}
+    assert set(online_only) == {"GB", "IN"} and all(p in visible for p in online_only.values())
+    assert queries_booking.settings_for(online_only["IN"]).timezone == "Asia/Kolkata"
     # demo accounts are printed only in development; this is the test environment
     assert "password" not in first.output
 

@@ -13,7 +13,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import create_admin, hash_password
 from marketplace.core.clock import today, utcnow
 from marketplace.extensions import db
-from marketplace.practitioners.models import Location, VenueType
+from marketplace.practitioners.models import Location, Practitioner, VenueType
 from marketplace.practitioners.services import FeeInput, ListingInput, save_listing
 from marketplace.seed.documents import licence_pdf
 from marketplace.taxonomy.models import Modality
@@ -64,6 +64,15 @@ PROFILES = {
                  "GB": "British Cupping Society"},
                 ["cupping"], ["neck-shoulder-tension", "upper-back-pain", "fibromyalgia"]),
 }
+
+# Practitioners with no place, online only: country code, country, currency, languages,
+# modality, techniques that work over video, name.
+ONLINE_ONLY = [
+    ("GB", "United Kingdom", "GBP", ["English"], "physiotherapy", ["exercise-therapy", "posture-training"],
+     "Hannah Price (online physio)"),
+    ("IN", "India", "INR", ["English", "Hindi"], "ayurveda", ["herbal-naturopathy-care"],
+     "Dr. Kavya Menon (online Ayurveda)"),
+]
 
 FIRST = ["Asha", "Ravi", "Meera", "Arjun", "Priya", "Karan", "Sarah", "James", "Emily", "Daniel", "Olivia",
          "Wei", "Lucia", "Tom", "Fatima", "Noah", "Ananya", "Vikram", "Grace", "Omar", "Isla", "Leo"]
@@ -148,32 +157,27 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
             ))
             # Mostly verified; the rest show every other state an admin meets.
             state = "approved" if i < 3 else ("pending" if i == 3 else rng.choice(["rejected", "expired"]))
-            for modality in chosen:
-                ctype, bodies, _, _ = PROFILES[modality]
-                doc = sniff(licence_pdf(f"{ctype.label} - {name} - {city}"), 10 * 1024 * 1024)
-                issued = today() - timedelta(days=rng.randint(200, 3000))
-                expires = today() + timedelta(days=rng.choice([20, 200, 400, 700]))
-                credential = Credential(
-                    practitioner=practitioner, type=ctype, number=f"{cc}-{modality[:3].upper()}-{10000 + number}",
-                    issuing_body=bodies[cc], jurisdiction=country, issued_on=issued, expires_on=expires,
-                    modalities=[modalities[modality]], document_key=storage.save(doc), document_mime=doc.mime,
-                    document_size=len(doc.content), document_sha256=doc.sha256,
-                    document_filename=f"{modality}-licence.pdf",
-                )
-                if state == "approved":
-                    credential.status = CredentialStatus.APPROVED
-                    credential.reviewed_by, credential.reviewed_at = admin, utcnow()
-                elif state == "rejected":
-                    credential.status = CredentialStatus.REJECTED
-                    credential.reviewed_by, credential.reviewed_at = admin, utcnow()
-                    credential.rejection_reason = "The document is unreadable; upload a clearer scan."
-                elif state == "expired":
-                    credential.status = CredentialStatus.EXPIRED
-                    credential.issued_on = today() - timedelta(days=1200)
-                    credential.expires_on = today() - timedelta(days=rng.randint(1, 60))
-                db.session.add(credential)
+            _credentials(practitioner, chosen, state, f"{name} - {city}", cc, country, number, admin, storage, rng)
             summary.practitioners += 1
             summary.verified += state == "approved"
+    # Video consultations only, from a declared country: seekers there see them with the
+    # local practitioners, seekers elsewhere see them marked as based abroad.
+    for cc, country, currency, languages, modality, techniques, name in ONLINE_ONLY:
+        number += 1
+        email = f"practitioner{number}@{DEMO_DOMAIN}"
+        summary.practitioners += 1
+        if db.session.scalar(select(User).where(User.email == email)) is not None:
+            continue
+        practitioner = save_listing(_user(email, Role.PRACTITIONER), ListingInput(
+            display_name=name, bio=f"Video consultations only, from {country}: {modalities[modality].name.lower()} "
+                                   "for back pain and muscle spasm, with exercises you can do at home.",
+            modalities=[modality], techniques=techniques, concerns=PROFILES[modality][3],
+            languages=languages, offers_online=True, years_in_practice=9, country_code=cc,
+            fees=[FeeInput("Video consultation", 45, _price(currency, 45, rng), currency)],
+        ))
+        _credentials(practitioner, [modality], "approved", f"{name} - online", cc, country, number, admin, storage,
+                     rng)
+        summary.verified += 1
     db.session.flush()
     from marketplace.booking.demo import seed_hours
 
@@ -182,6 +186,36 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
 
     seed_packages()
     return summary
+
+
+def _credentials(practitioner: Practitioner, chosen: list[str], state: str, who: str, cc: str, country: str,
+                 number: int, admin: User, storage: DocumentStorage, rng: random.Random) -> None:
+    """One credential per modality, in ``state`` (approved, pending, rejected or expired)."""
+    modalities = {m.slug: m for m in db.session.scalars(select(Modality))}
+    for modality in chosen:
+        ctype, bodies, _, _ = PROFILES[modality]
+        doc = sniff(licence_pdf(f"{ctype.label} - {who}"), 10 * 1024 * 1024)
+        issued = today() - timedelta(days=rng.randint(200, 3000))
+        expires = today() + timedelta(days=rng.choice([20, 200, 400, 700]))
+        credential = Credential(
+            practitioner=practitioner, type=ctype, number=f"{cc}-{modality[:3].upper()}-{10000 + number}",
+            issuing_body=bodies[cc], jurisdiction=country, issued_on=issued, expires_on=expires,
+            modalities=[modalities[modality]], document_key=storage.save(doc), document_mime=doc.mime,
+            document_size=len(doc.content), document_sha256=doc.sha256,
+            document_filename=f"{modality}-licence.pdf",
+        )
+        if state == "approved":
+            credential.status = CredentialStatus.APPROVED
+            credential.reviewed_by, credential.reviewed_at = admin, utcnow()
+        elif state == "rejected":
+            credential.status = CredentialStatus.REJECTED
+            credential.reviewed_by, credential.reviewed_at = admin, utcnow()
+            credential.rejection_reason = "The document is unreadable; upload a clearer scan."
+        elif state == "expired":
+            credential.status = CredentialStatus.EXPIRED
+            credential.issued_on = today() - timedelta(days=1200)
+            credential.expires_on = today() - timedelta(days=rng.randint(1, 60))
+        db.session.add(credential)
 
 
 def _price(currency: str, minutes: int, rng: random.Random) -> int:
