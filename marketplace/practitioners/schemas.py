@@ -34,9 +34,10 @@ class ListingIn(Schema):
     offers_online: bool = False
     country_code: str | None = Field(
         default=None, max_length=10,
-        description="The country you practise from (ISO 3166-1 alpha-2, e.g. IN or GB). Optional; it matters "
-                    "for a listing with no place: seekers are shown practitioners of their own country first, "
-                    "and a listed place's country outranks this one")
+        description="The country you practise from (ISO 3166-1 alpha-2, e.g. IN or GB). It matters for a listing "
+                    "with no place: seekers are shown practitioners of their own country first, and a listed "
+                    "place's country outranks this one. Left out, the stored one is kept (so a client written "
+                    "before this field existed does not clear it); null clears it")
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     uses_single_use_needles: bool = False
     fees: list[FeeIn] = Field(default_factory=list, max_length=20)
@@ -48,7 +49,7 @@ class ListingIn(Schema):
             offers_online=self.offers_online, years_in_practice=self.years_in_practice,
             uses_single_use_needles=self.uses_single_use_needles,
             fees=tuple(FeeInput(f.label, f.minutes, f.amount, f.currency) for f in self.fees),
-            country_code=self.country_code,
+            country_code=self.country_code, country_given="country_code" in self.model_fields_set,
         )
 
 

@@ -45,6 +45,8 @@ class ListingInput:
     uses_single_use_needles: bool = False
     fees: Sequence[FeeInput] = field(default_factory=tuple)
     country_code: str | None = None  # where they practise from (ISO 3166-1 alpha-2); optional
+    # False: leave the stored country as it is (an API client written before the field existed)
+    country_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ def _clean_country(code: str | None, errors: dict[str, list[str]]) -> str | None
 def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | None = None) -> Practitioner:
     """Create or replace the listing of ``owner`` (a practitioner account).
 
-    Replaces every field, as a PUT does. Raises ValidationFailed naming each bad field
+    Replaces every field, as a PUT does (the declared country only when
+    ``data.country_given``). Raises ValidationFailed naming each bad field
     (unknown slugs, a technique whose modality is not listed, bad fees).
     """
     if owner.role is not Role.PRACTITIONER:
@@ -174,7 +177,8 @@ def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | N
     practitioner.bio = bio
     practitioner.years_in_practice = data.years_in_practice
     practitioner.offers_online = bool(data.offers_online)
-    practitioner.country_code = country_code
+    if data.country_given:
+        practitioner.country_code = country_code
     practitioner.uses_single_use_needles = bool(data.uses_single_use_needles)
     practitioner.languages = languages
     practitioner.modalities = resolved["modalities"]

@@ -79,7 +79,10 @@ def test_the_country_of_practice_is_a_known_code_and_optional(client, practition
         assert response.status_code == 400, bad
         assert response.mimetype == "application/problem+json"
         assert "country code" in response.get_json()["errors"]["country_code"][0]
-    assert put().get_json()["country_code"] is None  # PUT replaces: left out, it is cleared
+    assert put(country_code="IN").status_code == 200
+    # Left out (as by a client written before the field existed), it is kept; null clears it.
+    assert put().get_json()["country_code"] == "IN"
+    assert put(country_code=None).get_json()["country_code"] is None
 
 
 def test_seekers_have_no_listing(client):
