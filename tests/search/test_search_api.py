@@ -308,7 +308,7 @@ def test_an_online_only_practitioner_is_placed_by_the_country_they_declare(clien
     html = client.get("/search", query_string={"concern": "sciatica", "near": "London", "mode": "online"}
                       ).get_data(as_text=True)
     card = html[html.index(f'id="result-{british.id}"'):]
-    assert "based in United Kingdom" in card[:card.index("</article>")]
+    assert "based in the United Kingdom" in card[:card.index("</article>")]
 
     # They move to India and say so: from the next search on, they are from abroad.
     listing = client.get(f"/api/v1/practitioners/{british.id}").get_json()
