@@ -352,6 +352,7 @@ class Screening:
     unclear: frozenset[str] = frozenset()
     cautions: frozenset[str] = frozenset()
     signals: tuple[Signal, ...] = field(default=(), compare=False)
+    unreadable: str = ""  # the first word in a script this reader cannot read (then every red flag is asked)
 
     @property
     def is_urgent(self) -> bool:
@@ -405,6 +406,19 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     return "stated"
 
 
+_WORD_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _unreadable(text: str) -> str:
+    """The first word of ``text`` in a script other than the Latin alphabet (accents
+    aside: "José" reads as "Jose"), or "". Screening reads English and Hinglish; a red flag
+    written in Devanagari ("बुखार", fever) or any other script would pass unseen."""
+    for word in _WORD_RUN.findall(unicodedata.normalize("NFKD", text)):
+        if not word.isascii() and not "".join(ch for ch in word if not unicodedata.combining(ch)).isascii():
+            return word
+    return ""
+
+
 @lru_cache(maxsize=4096)
 def screen_text(text: str) -> Screening:
     """Red flags, cautions and unclear mentions in ``text``.
@@ -416,10 +430,14 @@ def screen_text(text: str) -> Screening:
     """
     norm = normalise(text or "")
     tokens = _tokens(norm)
-    if not tokens:
-        return Screening()
-    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
     signals: dict[tuple[str, Verdict, str], Signal] = {}
+    unread = _unreadable(text or "")
+    if unread:  # words in a script this reader cannot read: ask every red-flag question
+        signals.update({(code, "unclear", unread): Signal(code, "unclear", unread) for code in RED_FLAGS})
+    if not tokens:
+        return Screening(unclear=frozenset(RED_FLAGS) if unread else frozenset(), signals=tuple(signals.values()),
+                         unreadable=unread)
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
     for rule, rx in _RULES:
         for m in rx.finditer(norm):
             verdict = _judge(rule, m, norm, tokens, starts, ends)
@@ -427,7 +445,7 @@ def screen_text(text: str) -> Screening:
     stated = {s.code for s in signals.values() if s.verdict == "stated"}
     unclear = {s.code for s in signals.values() if s.verdict == "unclear"} - stated
     return Screening(red_flags=frozenset(stated & RED_FLAGS.keys()), unclear=frozenset(unclear),
-                     cautions=frozenset(stated & CAUTIONS.keys()), signals=tuple(signals.values()))
+                     cautions=frozenset(stated & CAUTIONS.keys()), signals=tuple(signals.values()), unreadable=unread)
 
 
 @dataclass(frozen=True)

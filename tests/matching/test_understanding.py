@@ -329,6 +329,22 @@ def test_hinglish_cautions_are_noted_for_the_seeker_to_tick() -> None:
     assert screen_text("khoon patla karne ki dawai leta hoon").unclear_cautions == {"bleeding-risk"}
 
 
+@pytest.mark.parametrize("text", ["कमर दर्द और बुखार", "back pain और बुखार", "боль в спине", "腰痛", "முதுகு வலி"])
+def test_words_in_a_script_it_cannot_read_ask_every_red_flag_question(text: str) -> None:
+    """A fever written in Devanagari would otherwise pass unseen: a text the screening
+    cannot read is the most unclear of all."""
+    screening = screen_text(text)
+    assert screening.red_flags == frozenset()
+    assert screening.unclear_red_flags == set(RED_FLAGS) and screening.unreadable
+
+
+@pytest.mark.parametrize("text", ["I'm José and my lower back hurts", "naïve question: is a café chair bad for my "
+                                  "back?", "back pain 🙂", "Ça va, lumbago"])
+def test_accents_and_emoji_are_read_as_latin_text(text: str) -> None:
+    screening = screen_text(text)
+    assert not screening.unreadable and screening.unclear_red_flags == frozenset()
+
+
 @pytest.mark.parametrize(("text", "not_this"), [
     ("back pain from gardening", "neck-shoulder-tension"),  # not a typo for "gardan"
     ("delivery driver with a sore back", "pregnancy-postnatal-back-pain"),

@@ -128,6 +128,13 @@ def test_unclear_words_ask_the_screening_questions_instead_of_guessing(client, s
     assert 'data-search-outcome="urgent"' in answered_yes and "Asha Rao" not in answered_yes
 
 
+def test_words_the_page_cannot_read_ask_every_question_and_say_why(client, sciatica_in_bengaluru):
+    html = text(client.get("/search", query_string={"q": "कमर दर्द और बुखार", "near": "Bangalore"}))
+    assert 'data-search-outcome="questions"' in html
+    assert "Do you have a fever now" in html and "Have you ever had cancer?" in html
+    assert "describe it in English" in html and "Asha Rao" not in html
+
+
 def test_cautions_are_shown_on_the_result(client, sciatica_in_bengaluru):
     html = text(client.get("/search?concern=sciatica&near=Bangalore&cautions=implant&cautions=pregnancy"))
     assert "We took into account" in html

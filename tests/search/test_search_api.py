@@ -133,6 +133,18 @@ def test_hinglish_text_finds_the_concern_and_asks_about_a_red_flag_it_mentions(c
     assert plain["questions"] == [] and ids(plain) == [physio.id]
 
 
+def test_text_in_a_script_the_screening_cannot_read_asks_everything_and_says_why(client, physio):
+    text = "कमर दर्द और बुखार"  # lower back pain and fever, in Devanagari
+    body = search(client, q=text, near="Bengaluru")
+    assert body["urgent"] is False and body["results"] == []
+    assert {q["code"] for q in body["questions"]} == {"fever", "leg-weakness", "bladder-bowel", "saddle-numbness",
+                                                       "major-trauma", "cancer-history", "weight-loss"}
+    assert any("Please pick the closest concern or describe it in English" in n for n in body["notes"])
+    assert search(client, q=text, near="Bengaluru", red_flags="fever")["urgent"] is True
+    picked = search(client, q=text, concern="chronic-low-back-pain", near="Bengaluru", no_red_flags="true")
+    assert picked["questions"] == [] and ids(picked) == [physio.id]
+
+
 def test_sciatica_in_both_legs_is_screened_for_cauda_equina_first(client, physio):
     body = search(client, q="sciatica in both legs", near="Bengaluru")
     assert body["results"] == [] and body["urgent"] is False
