@@ -81,6 +81,13 @@ class Practitioner(TimestampMixin, db.Model):
         first = self.locations[0].country_code if self.locations else None
         return first or self.country_code or ""
 
+    @property
+    def place_overrides_country(self) -> bool:
+        """They declared one country, and their first place is in another: the place is
+        what seekers see (see :attr:`home_country`)."""
+        first = self.locations[0].country_code if self.locations else None
+        return bool(first and self.country_code and first != self.country_code)
+
     def __repr__(self) -> str:
         return f"<Practitioner {self.id} {self.display_name!r}>"
 

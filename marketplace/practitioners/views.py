@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.models import Role, User
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.extensions import db
+from marketplace.geo.gazetteer import country_in_sentence
 from marketplace.notifications import services as notifications
 from marketplace.practitioners import services
 from marketplace.practitioners.forms import ListingForm, LocationForm
@@ -69,6 +70,10 @@ def listing_editor(owner: User, practitioner: Practitioner | None, *, done: Call
             apply_errors(form, exc, aliases={"amount": "price"})
         else:
             flash("Listing saved.", "success")
+            if saved.place_overrides_country:
+                flash(f"You chose {country_in_sentence(saved.country_code)}, but your first place is in "
+                      f"{country_in_sentence(saved.home_country)}: seekers see you as based there. Change the "
+                      "country, or your places, if that is not right.", "info")
             return redirect(done(saved))
     elif request.method == "POST":
         flash("Some fields need attention; see the messages below.", "error")

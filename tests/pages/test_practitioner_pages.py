@@ -106,6 +106,15 @@ def test_listing_form_has_the_stable_field_names(listed, client):
     assert 'value="1500.00"' in html  # the existing fee (150000 minor units), as a decimal price
 
 
+def test_a_declared_country_that_differs_from_the_first_place_is_pointed_out(listed, client):
+    saved = post(client, "/practitioner/listing", listing_form(country_code="GB"), follow_redirects=True)
+    html = text(saved)
+    assert "You chose the United Kingdom, but your first place is in India: seekers see you as based there." in html
+    assert listed.home_country == "IN"
+    same = post(client, "/practitioner/listing", listing_form(country_code="IN"), follow_redirects=True)
+    assert "seekers see you as based there" not in text(same)
+
+
 def test_blank_fee_rows_start_in_the_currency_the_listing_prices_in(client):
     practitioner = make_practitioner(display_name="London Lee", fees=(("Consultation", 60, 7500, "GBP"),))
     login(client, practitioner.user)
