@@ -216,8 +216,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     notes: list[str] = []
     if screening and screening.unreadable:
         notes.append("We can read English, and Hindi written in Latin letters (\u201ckamar mein dard\u201d), but "
-                     f"not yet words such as \u201c{screening.unreadable}\u201d. Please pick the closest concern or "
-                     "describe it in English; that is also why we asked every safety question.")
+                     f"not yet words such as \u201c{screening.unreadable}\u201d"
+                     + ("; that is why we asked every safety question." if data.concern else
+                        ". Please pick the closest concern or describe it in English; that is also why we asked "
+                        "every safety question."))
     if screening:
         for c in sorted(screening.unclear_cautions - cautions):
             notes.append(f"You mentioned something about {CAUTIONS[c]}. If that applies to you, tick it "

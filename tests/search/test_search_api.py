@@ -143,6 +143,8 @@ def test_text_in_a_script_the_screening_cannot_read_asks_everything_and_says_why
     assert search(client, q=text, near="Bengaluru", red_flags="fever")["urgent"] is True
     picked = search(client, q=text, concern="chronic-low-back-pain", near="Bengaluru", no_red_flags="true")
     assert picked["questions"] == [] and ids(picked) == [physio.id]
+    assert any("that is why we asked every safety question" in n for n in picked["notes"])
+    assert not any("pick the closest concern" in n for n in picked["notes"])
 
 
 def test_sciatica_in_both_legs_is_screened_for_cauda_equina_first(client, physio):
