@@ -83,20 +83,18 @@ class Slot:
 # --- settings and channels ----------------------------------------------------------------
 
 def default_timezone(practitioner: Practitioner) -> str:
-    """The zone of the first location that knows its zone, else that of the country they
-    declared (:func:`home_zone`), else UTC."""
-    for location in practitioner.locations:
-        if location.timezone and slots.is_valid_zone(location.timezone):
-            return location.timezone
-    return home_zone(practitioner.country_code)
+    """The zone their online hours default to (see :func:`zone_of`)."""
+    return zone_of((loc.timezone for loc in practitioner.locations), practitioner.country_code)
 
 
-def home_zone(country_code: str | None) -> str:
-    """The zone of a practitioner who lists no place with one: where most of their declared
-    country keeps time (an online-only physio in India works to India's clock, not UTC's),
-    else UTC."""
-    zone = country_timezone(country_code)
-    return zone if zone and slots.is_valid_zone(zone) else DEFAULT_TIMEZONE
+def zone_of(location_zones: Iterable[str | None], country_code: str | None) -> str:
+    """The zone of the first location that knows its zone, else where most of the country
+    they declared keeps time (an online-only physio in India works to India's clock, not
+    UTC's), else UTC."""
+    for zone in (*location_zones, country_timezone(country_code)):
+        if zone and slots.is_valid_zone(zone):
+            return zone
+    return DEFAULT_TIMEZONE
 
 
 def settings_for(practitioner: Practitioner) -> BookingSettings:
@@ -415,8 +413,7 @@ def _work_out(ids: list[int], after: datetime) -> dict[int, tuple[datetime | Non
         if pid not in online:
             continue
         locs = locations.get(pid, [])
-        timezone = next((loc.timezone for loc in locs if loc.timezone and slots.is_valid_zone(loc.timezone)),
-                        None) or home_zone(declared[pid])
+        timezone = zone_of((loc.timezone for loc in locs), declared[pid])
         settings = settings_rows.get(pid) or _page_defaults(timezone)
         rules = limits(settings, shortest.get(pid, 60), after)
         places: list = list(locs) + ([None] if online[pid] else [])

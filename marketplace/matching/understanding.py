@@ -414,7 +414,7 @@ def _unreadable(text: str) -> str:
     aside: "José" reads as "Jose"), or "". Screening reads English and Hinglish; a red flag
     written in Devanagari ("बुखार", fever) or any other script would pass unseen."""
     for word in _WORD_RUN.findall(unicodedata.normalize("NFKD", text)):
-        if not word.isascii() and not "".join(ch for ch in word if not unicodedata.combining(ch)).isascii():
+        if not "".join(ch for ch in word if not unicodedata.combining(ch)).isascii():
             return word
     return ""
 

@@ -85,8 +85,7 @@ class Practitioner(TimestampMixin, db.Model):
     def place_overrides_country(self) -> bool:
         """They declared one country, and their first place is in another: the place is
         what seekers see (see :attr:`home_country`)."""
-        first = self.locations[0].country_code if self.locations else None
-        return bool(first and self.country_code and first != self.country_code)
+        return bool(self.country_code) and self.home_country != self.country_code
 
     def __repr__(self) -> str:
         return f"<Practitioner {self.id} {self.display_name!r}>"

@@ -44,7 +44,7 @@ class Facts:
     locations: tuple[tuple[int, float, float, str], ...]  # (id, lat, lon, venue type)
     live: dict[str, date] = field(default_factory=dict)
     is_hidden: bool = False  # suspended, or the account is disabled
-    country: str = ""  # where they are based: their first location's country code ("" unknown)
+    country: str = ""  # where they are based (Practitioner.home_country; "" unknown)
 
 
 @dataclass

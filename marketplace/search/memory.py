@@ -312,9 +312,9 @@ class PlaceMemory:
             self._lists_stamp = stamp
 
     # --- the online lists -----------------------------------------------------------------------
-    def read_online(self, pair: ListKey, after: tuple[float, int] | None, want: int, stamps: dict[Block, int],
+    def read_online(self, key: ListKey, after: tuple[float, int] | None, want: int, stamps: dict[Block, int],
                     on_iso: str, reader: ListReader) -> list[tuple]:
-        """The next ``want`` rows of the online list ``pair`` after ``after`` (price factor,
+        """The next ``want`` rows of the online list ``key`` after ``after`` (price factor,
         practitioner id), best first, live on ``on_iso``: from the head of the list held,
         extended through ``reader`` as far as searches have gone (up to :data:`LIST_ROWS`,
         then read through it without keeping). ``stamps``: from :meth:`begin`,
@@ -323,7 +323,7 @@ class PlaceMemory:
         from SQL), display name, country."""
         pending = stamps if isinstance(stamps, Unconfirmed) and not stamps.confirmed else None
         if pending is not None:  # read before the stamps (see assume)
-            held = self._lists.get(pair)
+            held = self._lists.get(key)
             if ONLINE_BLOCK in pending and held is not None and held.stamp == pending[ONLINE_BLOCK]:
                 pending.used.setdefault(ONLINE_BLOCK, held.stamp)
             else:
@@ -332,12 +332,12 @@ class PlaceMemory:
         stamp = stamps.get(ONLINE_BLOCK, 0)
         after_key = None if after is None else (-after[0], -after[1])
         with self._lock:  # a list grows in place: one thread at a time (sync workers have one)
-            held = self._lists.get(pair)
+            held = self._lists.get(key)
             if held is None or held.stamp != stamp or held.day > on_iso:
                 if held is not None:
                     self._rows -= len(held.rows)
                 # Rows are read live on this day: a later day only drops more of them.
-                held = self._lists[pair] = _List(stamp, on_iso)
+                held = self._lists[key] = _List(stamp, on_iso)
             self._tick += 1
             held.used = self._tick
             while True:
@@ -349,7 +349,7 @@ class PlaceMemory:
                 if len(held.rows) >= LIST_ROWS:  # deep in a long list: read on without keeping,
                     # from the last row held or from ``after`` when it lies beyond them
                     cursor = after if start == len(held.rows) else last
-                    return (out + reader(pair, cursor, want, on_iso))[:want]
+                    return (out + reader(key, cursor, want, on_iso))[:want]
                 if pending is not None:
                     pending.confirm()  # before a row is kept (raises if the list changed)
                     pending = None
@@ -357,7 +357,7 @@ class PlaceMemory:
                 rows = [(factor, pid, self._strings.setdefault(glued, glued), min_price, currency, online,
                          self._strings.setdefault(day := until.isoformat(), day), name, country)
                         for factor, pid, glued, min_price, currency, online, until, name, country
-                        in reader(pair, last, LIST_BATCH, held.day)]
+                        in reader(key, last, LIST_BATCH, held.day)]
                 held.complete = len(rows) < LIST_BATCH
                 held.rows += rows
                 held.keys += [(-row[0], -row[1]) for row in rows]

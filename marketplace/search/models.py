@@ -69,8 +69,9 @@ class SearchOnline(db.Model):
     concern), plus one with ``concern`` = "" for every term: the lists online search
     reads best-first. ``price_factor`` (0..1) is the static part of the price score,
     stored so each list can be read in descending order of what it can still add.
-    ``country`` is where the practitioner is based (their first location's country code;
-    "" when unknown): a seeker's own country's share of each list is read on its own."""
+    ``country`` is where the practitioner is based (``Practitioner.home_country``: their
+    first location's country code, else the one they declared; "" when unknown): a seeker's
+    own country's share of each list is read on its own."""
 
     __table_args__ = (Index("ix_search_online_list", "term", "concern", "price_factor", "practitioner_id"),
                       Index("ix_search_online_country_list", "term", "concern", "country", "price_factor",

@@ -157,7 +157,8 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
             ))
             # Mostly verified; the rest show every other state an admin meets.
             state = "approved" if i < 3 else ("pending" if i == 3 else rng.choice(["rejected", "expired"]))
-            _credentials(practitioner, chosen, state, f"{name} - {city}", cc, country, number, admin, storage, rng)
+            _credentials(practitioner, chosen, state, f"{name} - {city}", cc, country, number, admin, storage, rng,
+                         modalities)
             summary.practitioners += 1
             summary.verified += state == "approved"
     # Video consultations only, from a declared country: seekers there see them with the
@@ -176,7 +177,7 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
             fees=[FeeInput("Video consultation", 45, _price(currency, 45, rng), currency)],
         ))
         _credentials(practitioner, [modality], "approved", f"{name} - online", cc, country, number, admin, storage,
-                     rng)
+                     rng, modalities)
         summary.verified += 1
     db.session.flush()
     from marketplace.booking.demo import seed_hours
@@ -189,9 +190,9 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
 
 
 def _credentials(practitioner: Practitioner, chosen: list[str], state: str, who: str, cc: str, country: str,
-                 number: int, admin: User, storage: DocumentStorage, rng: random.Random) -> None:
+                 number: int, admin: User, storage: DocumentStorage, rng: random.Random,
+                 modalities: dict[str, Modality]) -> None:
     """One credential per modality, in ``state`` (approved, pending, rejected or expired)."""
-    modalities = {m.slug: m for m in db.session.scalars(select(Modality))}
     for modality in chosen:
         ctype, bodies, _, _ = PROFILES[modality]
         doc = sniff(licence_pdf(f"{ctype.label} - {who}"), 10 * 1024 * 1024)
