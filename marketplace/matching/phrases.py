@@ -96,7 +96,11 @@ COMMON_CONCERNS: tuple[str, ...] = (
 _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "back-spasm": [
         ("back spasm", .9), ("spasm in my back", .9), ("acute back spasm", 1.0), ("muscle spasm", .7),
-        ("spasm", .6), ("back locked up", 1.0), ("locked up", .6), ("lifted a box", .6), ("lifting", .3),
+        ("spasm", .6), ("back locked up", 1.0),
+        # "Lower back" alone points at the lower-back-pain concern; said of a spasm or a
+        # lock-up it only says where the spasm is (the longer phrase wins its words).
+        ("lower back spasm", 1.0), ("low back spasm", 1.0), ("lower back locked up", 1.0),
+        ("lower back seized", .95), ("lower back went out", .95), ("lower back gave out", .9), ("locked up", .6), ("lifted a box", .6), ("lifting", .3),
         ("put my back out", 1.0), ("threw my back out", 1.0), ("back went out", .95), ("back seized", .95),
         ("back gave out", .9), ("tweaked my back", .9), ("cricked my back", .9), ("sudden back pain", .9),
         ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),

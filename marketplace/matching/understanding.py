@@ -283,6 +283,10 @@ class ConcernMatcher:
             idx = [content[k][1] for k in where]
             if _negated(tokens, min(idx), max(idx)):
                 continue
+            # Words gathered from across the text: each must be meant ("back pain but no
+            # spasm" is not a back spasm).
+            if quality < 1.0 and any(_negated(tokens, i, i) for i in idx):
+                continue
             hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
         # The longer phrase says where: in "upper back pain", "back pain" is not also lower
         # back pain or a back spasm. A phrase whose words all belong to a longer matched
