@@ -64,10 +64,15 @@ class PlaceNotFound(Exception):
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"No place found for {query!r}{hint}")
 
+    @staticmethod
+    def hint(suggestions: list[str]) -> str:
+        """The suggestions in words, as :meth:`as_field_error` adds them to its message."""
+        return f" Did you mean: {'; '.join(suggestions)}?" if suggestions else ""
+
     def as_field_error(self, field: str, advice: str = "") -> ValidationFailed:
         """The error a form or API shows: the field, the suggestions in words, and the
         suggestions again as a problem extension for clients to offer."""
-        hint = f" Did you mean: {'; '.join(self.suggestions)}?" if self.suggestions else ""
+        hint = self.hint(self.suggestions)
         message = f"We could not find '{self.query}' on the map.{hint}" + (f" {advice}" if advice else "")
         return ValidationFailed(message, {field: [message]}, {"suggestions": self.suggestions})
 

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
+from marketplace.geo.service import PlaceNotFound
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.search import answers
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SearchForm
@@ -82,7 +83,11 @@ def search() -> tuple[str, int] | str:
             db.session.rollback()
             apply_errors(form, exc, aliases={"per_page": "page"})
             form.surface_hidden_errors()
-            suggestions = [str(s) for s in (exc.extensions.get("suggestions") or [])][:5]
+            suggestions = [str(s) for s in (exc.extensions.get("suggestions") or [])]
+            if suggestions:  # offered as links below the error: not listed in it as well
+                hint = PlaceNotFound.hint(suggestions)
+                form.near.errors = [e.replace(hint, "") for e in form.near.errors]
+                suggestions = suggestions[:5]
         except DomainError as exc:  # e.g. the geocoder is down: say so on the page, keep the form
             db.session.rollback()
             form.form_errors = [*getattr(form, "form_errors", []), exc.detail]

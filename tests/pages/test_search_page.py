@@ -155,9 +155,12 @@ def test_an_unknown_place_is_a_form_error_with_suggestions(client, sciatica_in_b
     response = client.get("/search?concern=sciatica&near=Mysre")
     html = text(response)
     assert response.status_code == 200
-    assert "We could not find" in " ".join(field_errors(html))
+    errors = " ".join(field_errors(html))
+    assert "We could not find &#39;Mysre&#39; on the map. Try a city name" in errors
+    assert "Mysuru" not in errors  # offered once, as a link, not also listed in the error
     assert 'aria-invalid="true"' in html
     assert "Did you mean:" in html
+    assert html.count("Mysuru, Karnataka, India") == 1
     assert 'href="/search?concern=sciatica&amp;near=Mysuru,+Karnataka,+India"' in html
     assert "Asha Rao" not in html
 
