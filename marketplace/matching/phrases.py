@@ -105,6 +105,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back gave out", .9), ("tweaked my back", .9), ("cricked my back", .9), ("sudden back pain", .9),
         ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),
         ("lumbago", .6), ("back pain", .4), ("back hurts", .4), ("sore back", .4), ("backache", .4),
+        ("back cramp", .9), ("tight back", .55), ("back pain for days", .8), ("back pain since yesterday", .85),
+        ("back killing me", .4), ("achy back", .4),
     ],
     "recurring-back-spasm": [
         ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),
@@ -120,7 +122,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back hurt for months", .95), ("back hurt for years", .95), ("long term back pain", .95),
         ("persistent back pain", .95), ("ongoing back pain", .9), ("constant back pain", .85),
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
-        ("sacroiliac", .7), ("si joint", .7),
+        ("sacroiliac", .7), ("si joint", .7), ("sacrum", .7), ("sacral pain", .75), ("back killing me", .5),
+        ("achy back", .45),
     ],
     "upper-back-pain": [
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),
@@ -132,7 +135,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("crick in my neck", .95), ("neck and shoulder", 1.0), ("tight shoulders", .9),
         ("shoulder tension", 1.0), ("shoulders in knots", .9), ("trapezius", .9), ("traps", .7),
         ("tension in my neck", .95), ("wry neck", .9), ("torticollis", .9), ("neck", .5),
-        ("shoulder pain", .6),
+        ("shoulder pain", .6), ("pinched nerve in my neck", .85), ("trapped nerve in my neck", .85),
     ],
     "sciatica": [
         ("sciatica", 1.0), ("sciatic", .95), ("sciatic nerve", 1.0), ("pinched nerve", .8),
@@ -156,6 +159,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("disc bulge", 1.0), ("prolapsed disc", 1.0), ("ruptured disc", 1.0), ("disc problem", .9),
         ("degenerative disc", .9), ("disc", .6), ("spinal stenosis", 1.0), ("stenosis", .9),
         ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7),
+        # A nerve pinched in the neck is most often a disc or a narrowed opening: not sciatica.
+        ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6),
     ],
     "fibromyalgia": [
         ("fibromyalgia", 1.0), ("fibro", .95), ("fibro flare", 1.0), ("fms", .8), ("widespread pain", 1.0),

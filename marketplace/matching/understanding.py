@@ -60,16 +60,17 @@ def stem(word: str) -> str:
     w = w.replace("'", "")
     if len(w) <= 3:
         return w
+    # The plural first, then the rest: "hamstrings" and "hamstring" must meet.
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
-    elif w.endswith("ness") and len(w) > 6:
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ness") and len(w) > 6:
         w = w[:-4]
     elif w.endswith(("ing", "ed")) and len(w) > (5 if w.endswith("ing") else 4):
         w = w[:-3] if w.endswith("ing") else w[:-2]
         if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsfz":  # "runn" → "run"; keep "stiff", "fall"
             w = w[:-1]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
     if w.endswith("e") and len(w) >= 4:
         w = w[:-1]
     return w

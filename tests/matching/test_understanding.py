@@ -60,6 +60,18 @@ CONCERN_TABLE = [
     ("gathiya", "arthritis-back-pain", ()),
     ("delivery ke baad kamar dard", "pregnancy-postnatal-back-pain", ("chronic-low-back-pain",)),
     ("I have back pain and bukhar", "chronic-low-back-pain", ("back-spasm",)),
+    # everyday ways of saying it
+    ("my back has been killing me since I moved house", "chronic-low-back-pain", ("back-spasm",)),
+    ("cramp in my back", "back-spasm", ()),
+    ("my whole back is tight", "back-spasm", ()),
+    ("achy back after long drives", "chronic-low-back-pain", ("back-spasm",)),
+    ("back pain for 2 days", "back-spasm", ()),
+    ("back pain since yesterday", "back-spasm", ()),
+    ("pain in my sacrum", "chronic-low-back-pain", ()),
+    ("tight hamstrings after running", "sports-injury", ()),
+    # a nerve pinched in the neck is not sciatica
+    ("pinched nerve in my neck", "neck-shoulder-tension", ("disc-related-pain",)),
+    ("trapped nerve in my neck and arm", "neck-shoulder-tension", ("disc-related-pain",)),
     # small typos in longer words
     ("back spasams", "back-spasm", ()),
     ("sciatia", "sciatica", ()),
@@ -91,6 +103,8 @@ def test_phrase_resolves_to_concern(text: str, first: str, also: tuple[str, ...]
     ("lower back gave out when I bent down", {"back-spasm"}),
     ("my lower back hurts", {"chronic-low-back-pain", "back-spasm"}),
     ("lower back pain, sometimes spasms", {"chronic-low-back-pain", "back-spasm"}),
+    ("pinched nerve in my neck", {"neck-shoulder-tension", "disc-related-pain"}),  # not sciatica
+    ("back pain for 2 days", {"back-spasm"}),  # days: not chronic
 ])
 def test_the_longer_phrase_says_where_the_pain_is(text: str, slugs: set[str]) -> None:
     """In "upper back pain", "back pain" is not also lower back pain or a back spasm: the
@@ -114,6 +128,8 @@ def test_plural_and_tense_variants_meet() -> None:
     assert stem("spasms") == stem("spasm")
     assert stem("locked") == stem("locking") == stem("lock")
     assert stem("running") == stem("run")
+    assert stem("hamstrings") == stem("hamstring")  # a plural of a word ending in -ing
+    assert stem("feelings") == stem("feeling")
     assert MATCHER.match("spasms in my back")[0].slug == "back-spasm"
 
 
