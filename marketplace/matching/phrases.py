@@ -272,8 +272,8 @@ _WEAK_HI = r"(?:kamzor\w*|kamjor\w*|jaan nahi|taa?kat nahi|shakti nahi)"
 SIGNAL_RULES: tuple[SignalRule, ...] = (
     # fever
     SignalRule("fever", r"\b(?:fevers?|feverish|febrile)\b", "definite"),
-    SignalRule("fever", r"\bhigh temperature\b", "definite"),
-    SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temperature\b", "definite"),
+    SignalRule("fever", r"\bhigh temp(?:erature)?\b", "definite"),
+    SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temp(?:erature)?\b", "definite"),
     SignalRule("fever", r"\btemperature of (?:3[89]|4[0-2]|10[0-5])", "definite"),
     SignalRule("fever", r"\b(?:temp|temperature|thermometer)\s+(?:of\s+|is\s+|was\s+|says\s+|read\s+|showed\s+)?"
                r"(?:3[89]|4[0-2]|10[0-5])\b", "definite"),
@@ -344,8 +344,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no)\s+(?:all\s+|the\s+|any\s+)?(?:feeling|sensation)"
                rf"{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
-    SignalRule("saddle-numbness", rf"\b(?:{_CANT}\s+feel|numb|no feeling)(?:\s+(?:it|anything|the (?:toilet )?paper))?"
-               r"\s+when\s+(?:i\s+)?wip(?:e|ing)\b", "definite"),
+    SignalRule("saddle-numbness", rf"\b(?:{_CANT}\s+feel|numb|no feeling)(?:\s+(?:it|anything|the (?:toilet )?paper|"
+               r"(?:my |the )?(?:bum|bottom|backside|behind|anus)))?\s+when\s+(?:i\s+)?wip(?:e|ing)\b", "definite"),
+    # A numb bottom is often only long sitting, but it may be the saddle area: ask.
+    SignalRule("saddle-numbness", rf"\b{_CANT}\s+feel\s+(?:my\s+)?(?:bum|bottom|buttocks?|backside|behind)\b", "vague"),
     SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\b", "vague"),
     # major-trauma: a definite event is a red flag only when recent (see SIGNAL_CONTEXTS)
     SignalRule("major-trauma", r"\b(?:car|road|traffic|motorbike|motorcycle|bike|cycling|bicycle|bus|auto|"

@@ -244,6 +244,9 @@ RED_FLAG_TABLE = [
     ("lost 10kg without trying", {"weight-loss"}),
     ("breast cancer in 2019, now back pain", {"cancer-history"}),
     ("my temp is 38.4 and my back hurts", {"fever"}),
+    ("running a high temp with back pain", {"fever"}),
+    ("I can't feel my bum when I wipe", {"saddle-numbness"}),
+    ("numb bottom when wiping", {"saddle-numbness"}),
 ]
 
 
@@ -286,6 +289,7 @@ BENIGN_TABLE = [
     "I lost 5kg on a diet",
     "I haven't peed in my pants",
     "Dad has a pacemaker and my mum had a fever",
+    "I work as a temp and my back hurts",
     "",
 ]
 
@@ -319,6 +323,7 @@ UNCLEAR_TABLE = [
     ("the fever has gone", "fever"),
     ("my fever went away on Monday", "fever"),
     ("my legs are numb", "leg-weakness"),
+    ("I can't feel my bottom properly", "saddle-numbness"),
 ]
 
 
