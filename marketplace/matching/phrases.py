@@ -281,6 +281,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("fever", r"\b(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d)?\s*(?:°\s*)?(?:c|f|degrees?|celsius|fahrenheit)\b",
                "vague"),
     SignalRule("fever", r"\b(?:temperature|chills|shivers|shivering|night sweats|hot and cold)\b", "vague"),
+    # An infection that usually brings a fever: ask (not the jab, not a test).
+    SignalRule("fever", r"\b(?:the flu|flu like|influenza|covid(?: 19)?|coronavirus)\b"
+               r"(?! (?:jab|shot|vaccine|vaccination|booster|test))", "vague"),
     SignalRule("fever", r"\b(?:sweating|sweats|sweaty) (?:at|in the|every|during the) night\b|\bsoaked (?:the |my )?"
                r"(?:sheets|bed)\b", "vague"),
     SignalRule("fever", r"\b(?:i (?:feel|felt)|i'?m feeling|i am feeling|feeling) (?:very |really |so )?"
@@ -332,7 +335,7 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("bladder-bowel", r"\b(?:haven'?t|have not|hasn'?t|has not|not|couldn'?t|could not)\s+(?:been able to\s+)?"
                r"(?:peed|pee|weed|urinated|passed urine|passed water)\s+(?:since|for|all day|at all)\b", "definite"),
     SignalRule("bladder-bowel", r"\bincontinen\w*", "definite"),
-    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggling to|trouble|difficulty)\s+(?:pee|wee|urinate|"
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+(?:pee|wee|urinate|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
     SignalRule("bladder-bowel", r"\bleak(?:ing|s)?\s+(?:urine|pee|wee)\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:bladder|bowels?|urine|urinating)\b", "vague"),
@@ -357,6 +360,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
     SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|had a fall|a fall)\b", "vague"),
+    # Not "slipped disc": a slip that landed them, or a small crash, may have been a hard one.
+    SignalRule("major-trauma", r"\bslipped (?:on|over|down)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
+               r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),
     # cancer-history
     SignalRule("cancer-history", rf"\b(?:had|have|having|got|diagnosed with|treated for|treatment for|history of|"
                rf"survivor of|survived|beat|recovering from|remission from){_W}{{0,3}}?\s+(?:cancer|tumou?r|lymphoma|"

@@ -247,6 +247,7 @@ RED_FLAG_TABLE = [
     ("running a high temp with back pain", {"fever"}),
     ("I can't feel my bum when I wipe", {"saddle-numbness"}),
     ("numb bottom when wiping", {"saddle-numbness"}),
+    ("I have to strain to pee", {"bladder-bowel"}),  # trouble passing urine
 ]
 
 
@@ -290,6 +291,9 @@ BENIGN_TABLE = [
     "I haven't peed in my pants",
     "Dad has a pacemaker and my mum had a fever",
     "I work as a temp and my back hurts",
+    "I had my flu jab yesterday and my back hurts",
+    "negative covid test, back pain",
+    "I have a slipped disc",
     "",
 ]
 
@@ -324,6 +328,10 @@ UNCLEAR_TABLE = [
     ("my fever went away on Monday", "fever"),
     ("my legs are numb", "leg-weakness"),
     ("I can't feel my bottom properly", "saddle-numbness"),
+    ("I've had the flu and now my back hurts", "fever"),
+    ("I've got covid and back pain", "fever"),
+    ("I slipped on ice yesterday and landed on my back", "major-trauma"),
+    ("I was in a minor fender bender", "major-trauma"),
 ]
 
 
