@@ -106,7 +106,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),
         ("lumbago", .6), ("back pain", .4), ("back hurts", .4), ("sore back", .4), ("backache", .4),
         ("back cramp", .9), ("tight back", .55), ("back pain for days", .8), ("back pain since yesterday", .85),
-        ("back killing me", .4), ("achy back", .4),
+        ("back killing me", .4), ("achy back", .4), ("back injury", .6), ("injured my back", .7),
+        ("hurt my back lifting", .8),
     ],
     "recurring-back-spasm": [
         ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),

@@ -69,6 +69,8 @@ CONCERN_TABLE = [
     ("back pain since yesterday", "back-spasm", ()),
     ("pain in my sacrum", "chronic-low-back-pain", ()),
     ("tight hamstrings after running", "sports-injury", ()),
+    ("back injury at work", "back-spasm", ()),
+    ("I hurt my back lifting weights", "back-spasm", ()),
     # a nerve pinched in the neck is not sciatica
     ("pinched nerve in my neck", "neck-shoulder-tension", ("disc-related-pain",)),
     ("trapped nerve in my neck and arm", "neck-shoulder-tension", ("disc-related-pain",)),
