@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,6 +93,21 @@ def test_profile_shows_badge_and_only_verified_modalities(app, client):
     assert credential.number not in html
     assert "/document" not in html
     assert "Not visible to the public" not in html
+
+
+def test_each_badge_names_the_therapy_it_verifies(app, client):
+    """A seeker reads which therapy each checked credential covers; a credential of the
+    "other" kind is named by that therapy, not as "Other professional credential"."""
+    from marketplace.verification.models import CredentialType
+
+    p = make_practitioner(display_name="Daniel Sharma", modalities=("acupuncture", "cupping"))
+    make_credential(app, p, status=CredentialStatus.APPROVED, modalities=["acupuncture"])
+    make_credential(app, p, status=CredentialStatus.APPROVED, modalities=["cupping"], type=CredentialType.OTHER)
+    html = text(client.get(f"/practitioners/{p.id}"))
+    titles = re.findall(r'<p class="badge-title">([^<]*)</p>\s*(?:<p>(For [^<]*)</p>)?', html)
+    assert sorted(titles) == [("Verified Licensed acupuncturist (L.Ac)", "For Acupuncture"),
+                              ("Verified credential for Cupping therapy", "")]
+    assert "Other professional credential" not in html
 
 
 def test_single_use_needles_note_for_acupuncture(app, client):
