@@ -14,6 +14,7 @@ import bisect
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -231,6 +232,8 @@ class ConcernMatcher:
         for slug, name in self.concern_names.items():
             self._by_concern.setdefault(slug, set()).update(
                 stem(t.text) for t in _tokens(normalise(name)) if t.text not in _PUNCT | STOPWORDS)
+        # How many concerns use each word: "pain" says little about which one, "hip" a lot.
+        self._spread = Counter(w for words in self._by_concern.values() for w in words)
         self._names = {normalise(n): s for s, n in self.concern_names.items()}
         self._answers: Memo[tuple[ConcernMatch, ...]] = Memo()
 
@@ -315,12 +318,19 @@ class ConcernMatcher:
         chosen = [m.slug for m in self.match(text, limit=limit, min_confidence=0.2)]
         words = {stem(t.text) for t in _tokens(normalise(text or "")) if t.text not in _PUNCT | STOPWORDS}
         vocab = sorted(self._vocab)
-        expanded = set(words)
-        for w in words:
+        near: set[str] = set()  # words close to an unknown one ("pian" → "pain"), worth half
+        for w in words - self._vocab:
             if len(w) >= 4:
-                expanded.update(difflib.get_close_matches(w, vocab, n=3, cutoff=0.75))
-        overlap = sorted(((len(expanded & v), slug) for slug, v in self._by_concern.items() if expanded & v),
-                         key=lambda x: -x[0])
+                near.update(difflib.get_close_matches(w, vocab, n=3, cutoff=0.75))
+        near -= words
+
+        def weight(v: set[str]) -> float:
+            return sum(1 / self._spread[w] for w in words & v) + sum(.5 / self._spread[w] for w in near & v)
+
+        # Concerns sharing the rarest words first; among equals, the more common concern.
+        usual = {slug: k for k, slug in enumerate(self.common)}
+        overlap = sorted(((weight(v), slug) for slug, v in self._by_concern.items() if (words | near) & v),
+                         key=lambda x: (-round(x[0], 9), usual.get(x[1], len(usual))))
         for slug in [s for _, s in overlap] + list(self.common) + list(self.concern_names):
             if slug not in chosen and slug in self.concern_names:
                 chosen.append(slug)

@@ -192,6 +192,19 @@ def test_suggestions_prefer_concerns_sharing_words_then_the_common_ones() -> Non
     assert [s.slug for s in MATCHER.suggest("hello")][:2] == ["back-spasm", "chronic-low-back-pain"]
 
 
+@pytest.mark.parametrize(("text", "first"), [
+    ("hip pain", "piriformis-syndrome"),  # "hip" is in one concern's words, "pain" in most
+    ("knee pain", "it-band-tightness"),
+    ("tailbone pain", "back-spasm"),  # only "pain" is shared: the most common concern first
+    ("jaw pain", "back-spasm"),
+])
+def test_suggestions_weigh_a_rare_shared_word_above_a_common_one(text: str, first: str) -> None:
+    """"Tailbone pain" was offered upper back pain first, as "pain" tied every concern and
+    the tie fell to the order of the table."""
+    assert MATCHER.match(text) == []
+    assert MATCHER.suggest(text)[0].slug == first
+
+
 def test_phrases_are_data_an_admin_can_extend() -> None:
     assert MATCHER.match("kreuzschmerzen") == []
     matcher = build_matcher([*DEFAULT_PHRASES, Phrase("kreuzschmerzen", "chronic-low-back-pain", 0.9)])
