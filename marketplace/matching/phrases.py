@@ -402,6 +402,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("pregnancy", r"\b(?:expecting (?:a baby|twins|my first|our first)|(?:first|second|third|1st|2nd|3rd) "
                r"trimester)\b", "definite"),
     SignalRule("pregnancy", r"\b\d+ weeks? (?:pregnant|along|gestation)\b", "definite"),
+    # "I'm expecting" said on its own (not "expecting a call", "expecting it to pass")
+    SignalRule("pregnancy", r"\b(?:i'?m|i am|we'?re|we are) expecting(?= *(?:$|[.,;!?]|and\b|but\b|so\b|with\b|now\b|again\b))",
+               "definite"),
     SignalRule("pregnancy", r"\btrying for a baby\b", "vague"),
     SignalRule("bleeding-risk", r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|edoxaban|lixiana|"
                r"dabigatran|pradaxa|heparin|enoxaparin|clexane|lovenox|clopidogrel|plavix|ticagrelor|brilinta|"

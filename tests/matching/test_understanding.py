@@ -460,6 +460,7 @@ CAUTION_TABLE = [
     ("metal plate in my back", {"implant"}),
     ("I had a hip replacement", {"implant"}),
     ("pregnant and on apixaban", {"pregnancy", "bleeding-risk"}),
+    ("I'm expecting and my back hurts", {"pregnancy"}),
 ]
 
 
@@ -473,6 +474,7 @@ def test_cautions_in_free_text_are_detected(text: str, codes: set[str]) -> None:
 @pytest.mark.parametrize("text", [
     "not pregnant", "I'm not on blood thinners", "no pacemaker", "no implants", "back pain after pregnancy",
     "I stopped taking warfarin", "my wife is pregnant", "I don't have any metal plates",
+    "I'm expecting a call from my GP", "I'm expecting it to get better",
 ])
 def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
     screening = screen_text(text)
