@@ -105,9 +105,11 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back gave out", .9), ("tweaked my back", .9), ("cricked my back", .9), ("sudden back pain", .9),
         ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),
         ("lumbago", .6), ("back pain", .4), ("back hurts", .4), ("sore back", .4), ("backache", .4),
-        ("back cramp", .9), ("tight back", .55), ("back pain for days", .8), ("back pain since yesterday", .85),
+        ("back cramp", .9), ("tight back", .55), ("back pain since yesterday", .85),
+        ("back pain for a few days", .8), ("back pain for a couple of days", .8), ("back pain days ago", .75),
         ("back killing me", .4), ("achy back", .4), ("back injury", .6), ("injured my back", .7),
-        ("hurt my back lifting", .8),
+        ("hurt my back lifting", .8), ("knots in my back", .7), ("twisted my back", .85), ("back strain", .85),
+        ("lumbar strain", .9), ("stiff back", .45), ("bad back", .4),
     ],
     "recurring-back-spasm": [
         ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),
@@ -124,7 +126,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("persistent back pain", .95), ("ongoing back pain", .9), ("constant back pain", .85),
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
         ("sacroiliac", .7), ("si joint", .7), ("sacrum", .7), ("sacral pain", .75), ("back killing me", .5),
-        ("achy back", .45),
+        ("achy back", .45), ("stiff back", .6), ("bad back", .5),
     ],
     "upper-back-pain": [
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),

@@ -274,6 +274,7 @@ class ConcernMatcher:
         for k, s in enumerate(stems):
             first_at.setdefault(s, k)
         hits: list[tuple[float, int, _Compiled, frozenset[int]]] = []
+        apart: set[int] = set()  # hits (by order) whose words were gathered from across the text
         for order, c in enumerate(self._phrases):
             if not all(s in first_at for s in c.stems):
                 continue
@@ -282,6 +283,8 @@ class ConcernMatcher:
                 if tuple(stems[k:k + n]) == c.stems:  # the words in order, stop words aside
                     quality, where = 1.0, list(range(k, k + n))
                     break
+            else:
+                apart.add(order)
             if any(content[k][2] for k in where):
                 quality *= 0.9
             idx = [content[k][1] for k in where]
@@ -289,7 +292,7 @@ class ConcernMatcher:
                 continue
             # Words gathered from across the text: each must be meant ("back pain but no
             # spasm" is not a back spasm).
-            if quality < 1.0 and any(_negated(tokens, i, i) for i in idx):
+            if order in apart and any(_negated(tokens, i, i) for i in idx):
                 continue
             hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
         # The longer phrase says where: in "upper back pain", "back pain" is not also lower
@@ -297,6 +300,11 @@ class ConcernMatcher:
         # phrase counts only for that phrase's concern.
         hits = [h for h in hits if not any(h[3] < g[3] and g[2].phrase.concern_slug != h[2].phrase.concern_slug
                                            for g in hits)]
+        # Likewise words gathered from across the text that phrases of other concerns, each
+        # read as written, already account for: in "stiff neck and upper back pain", "stiff"
+        # and "back" are not also a stiff back.
+        hits = [h for h in hits if h[1] not in apart or not h[3] <= frozenset().union(*(
+            g[3] for g in hits if g[1] not in apart and g[2].phrase.concern_slug != h[2].phrase.concern_slug))]
         hits.sort(key=lambda h: (-h[0], h[1]))
         best: dict[str, tuple[float, str, int]] = {}
         covered: dict[str, set[int]] = {}
