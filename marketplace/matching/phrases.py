@@ -127,6 +127,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
         ("sacroiliac", .7), ("si joint", .7), ("sacrum", .7), ("sacral pain", .75), ("back killing me", .5),
         ("achy back", .45), ("stiff back", .6), ("bad back", .5),
+        ("scoliosis", .5),
     ],
     "upper-back-pain": [
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),
@@ -139,13 +140,14 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("shoulder tension", 1.0), ("shoulders in knots", .9), ("trapezius", .9), ("traps", .7),
         ("tension in my neck", .95), ("wry neck", .9), ("torticollis", .9), ("neck", .5),
         ("shoulder pain", .6), ("pinched nerve in my neck", .85), ("trapped nerve in my neck", .85),
+        ("pain down my arm", .7), ("shooting pain down my arm", .8),
     ],
     "sciatica": [
         ("sciatica", 1.0), ("sciatic", .95), ("sciatic nerve", 1.0), ("pinched nerve", .8),
         ("trapped nerve", .8), ("nerve pain down my leg", 1.0), ("shooting pain down my leg", 1.0),
         ("pain down my leg", .85), ("down my leg", .7), ("pain running down my leg", .9),
         ("leg pain from my back", .8), ("radiculopathy", .9), ("tingling down my leg", .8),
-        ("numbness down my leg", .8), ("pain radiating into my leg", .85),
+        ("numbness down my leg", .8), ("pain radiating into my leg", .85), ("numb leg", .7),
     ],
     "piriformis-syndrome": [
         ("piriformis", 1.0), ("pain in my bum", .85), ("bum pain", .85), ("buttock pain", .9),
@@ -163,7 +165,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("degenerative disc", .9), ("disc", .6), ("spinal stenosis", 1.0), ("stenosis", .9),
         ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7),
         # A nerve pinched in the neck is most often a disc or a narrowed opening: not sciatica.
-        ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6),
+        ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6), ("shooting pain down my arm", .5),
     ],
     "fibromyalgia": [
         ("fibromyalgia", 1.0), ("fibro", .95), ("fibro flare", 1.0), ("fms", .8), ("widespread pain", 1.0),
@@ -172,13 +174,14 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "arthritis-back-pain": [
         ("arthritis", .9), ("arthritis in my spine", 1.0), ("spinal arthritis", 1.0), ("arthritic", .9),
         ("osteoarthritis", .95), ("spondylosis", .9), ("spondylitis", .9), ("ankylosing spondylitis", .95),
-        ("facet joint", .85), ("wear and tear", .7), ("degenerative spine", .8),
+        ("facet joint", .85), ("wear and tear", .7), ("degenerative spine", .8), ("sacroiliitis", .85),
     ],
     "posture-desk-pain": [
         ("bad posture", 1.0), ("poor posture", 1.0), ("posture", .85), ("desk posture", 1.0),
         ("desk job", .9), ("desk", .6), ("sitting all day", .85), ("sitting at a computer", .85),
         ("long hours sitting", .85), ("computer", .5), ("laptop", .6), ("hunched", .8),
         ("slouching", .8), ("text neck", .9), ("tech neck", .9), ("office work", .7), ("ergonomics", .8),
+        ("rounded shoulders", .8), ("scoliosis", .55),
     ],
     "stress-tension": [
         ("stress", .8), ("stress tension", 1.0), ("tight from stress", .9), ("anxiety", .75),
@@ -201,6 +204,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("postnatal", 1.0), ("post natal", 1.0), ("postpartum", 1.0), ("after giving birth", 1.0),
         ("since I had my baby", .95), ("expecting a baby", .9), ("trimester", .95),
         ("pelvic girdle pain", .95), ("c section", .8), ("caesarean", .8), ("new mum", .8), ("baby", .6),
+        ("breastfeeding", .8),
     ],
 }
 

@@ -77,6 +77,12 @@ CONCERN_TABLE = [
     ("tight hamstrings after running", "sports-injury", ()),
     ("back injury at work", "back-spasm", ()),
     ("I hurt my back lifting weights", "back-spasm", ()),
+    ("pain shooting down my arm", "neck-shoulder-tension", ("disc-related-pain",)),
+    ("my leg goes numb when I sit", "sciatica", ()),
+    ("sacroiliitis", "arthritis-back-pain", ()),
+    ("scoliosis", "posture-desk-pain", ("chronic-low-back-pain",)),
+    ("rounded shoulders", "posture-desk-pain", ()),
+    ("back pain while breastfeeding", "pregnancy-postnatal-back-pain", ()),
     # a nerve pinched in the neck is not sciatica
     ("pinched nerve in my neck", "neck-shoulder-tension", ("disc-related-pain",)),
     ("trapped nerve in my neck and arm", "neck-shoulder-tension", ("disc-related-pain",)),
