@@ -209,7 +209,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
 }
 
 # Hindi as many seekers in India type it, in Latin letters ("Hinglish"), with the common
-# spellings. Words joining them ("kamar mein dard") are stop words, so "kamar dard" covers
+# spellings; Hindi in Devanagari is spelt this way before it is read (see devanagari.py). Words joining them ("kamar mein dard") are stop words, so "kamar dard" covers
 # them. Only phrases of two words, or single words no English word is one typo from:
 # the matcher corrects typos towards its vocabulary, and "gardening" must not become
 # "gardan" (neck). Free text in Hinglish is screened too (the rules below): a mention of a

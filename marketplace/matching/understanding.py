@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from marketplace.matching.devanagari import has_devanagari, transliterate
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import (
     CLAUSE_BREAKS, COMMON_CONCERNS, CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER,
@@ -46,6 +47,8 @@ def normalise(text: str) -> str:
     collapse whitespace; sentence punctuation (``.,;:!?``) is kept because it bounds
     negation scope. Spelling variants ("disk", "IT band") are unified."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    if has_devanagari(text):  # Hindi script, spelt as Hinglish ("कमर दर्द" → "kamar dard")
+        text = transliterate(text)
     text = re.sub(r"[^a-z0-9'.,;:!?\s]+", " ", text)
     text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not apostrophes
     for pattern, replacement in _VARIANTS:

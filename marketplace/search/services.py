@@ -28,6 +28,7 @@ from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import country_currency, country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
+from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
@@ -180,6 +181,18 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
                  tuple(p.label for p in places[1:] if p.label != chosen.label), timezone=chosen.timezone)
 
 
+def _unreadable_note(word: str, *, understood: bool) -> str:
+    """Why every safety question was asked for text with ``word`` in another script, and,
+    when no concern came of it, what to do instead."""
+    if has_devanagari(word):
+        said = ("We read Hindi script for what hurts, but not yet well enough for safety (a \u201c\u0928\u0939\u0940\u0902\u201d "
+                "after a word, for one), so we asked every safety question.")
+    else:
+        said = ("We can read English, and Hindi in Latin letters (\u201ckamar mein dard\u201d) or Devanagari, but "
+                f"not yet words such as \u201c{word}\u201d, so we asked every safety question.")
+    return said if understood else f"{said} Please pick the closest concern, or describe it in English."
+
+
 def count_urgent(red_flags: frozenset[str], on: date | None = None) -> None:
     """Add one to today's anonymous count for each red flag (an upsert, safe under races)."""
     on = on or today()
@@ -214,12 +227,6 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if screening and not data.no_red_flags:
         questions += [Question(c, "red_flag", QUESTIONS[c]) for c in sorted(screening.unclear_red_flags)]
     notes: list[str] = []
-    if screening and screening.unreadable:
-        notes.append("We can read English, and Hindi written in Latin letters (\u201ckamar mein dard\u201d), but "
-                     f"not yet words such as \u201c{screening.unreadable}\u201d"
-                     + ("; that is why we asked every safety question." if data.concern else
-                        ". Please pick the closest concern or describe it in English; that is also why we asked "
-                        "every safety question."))
     if screening:
         for c in sorted(screening.unclear_cautions - cautions):
             notes.append(f"You mentioned something about {CAUTIONS[c]}. If that applies to you, tick it "
@@ -236,6 +243,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         if not concerns:
             suggestions = [ConcernUnderstood(s.slug, tax.concerns.get(s.slug, s.name), 0.0, "")
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
+    if screening and screening.unreadable:
+        notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
 
     place = _place(data, resolver)
     mode = data.mode

@@ -132,7 +132,9 @@ def test_words_the_page_cannot_read_ask_every_question_and_say_why(client, sciat
     html = text(client.get("/search", query_string={"q": "कमर दर्द और बुखार", "near": "Bangalore"}))
     assert 'data-search-outcome="questions"' in html
     assert "Do you have a fever now" in html and "Have you ever had cancer?" in html
-    assert "describe it in English" in html and "Asha Rao" not in html
+    assert "We read Hindi script for what hurts" in html and "Asha Rao" not in html
+    html = text(client.get("/search", query_string={"q": "முதுகு வலி", "near": "Bangalore"}))  # Tamil
+    assert "Do you have a fever now" in html and "describe it in English" in html
 
 
 def test_cautions_are_shown_on_the_result(client, sciatica_in_bengaluru):

@@ -133,17 +133,30 @@ def test_hinglish_text_finds_the_concern_and_asks_about_a_red_flag_it_mentions(c
     assert plain["questions"] == [] and ids(plain) == [physio.id]
 
 
-def test_text_in_a_script_the_screening_cannot_read_asks_everything_and_says_why(client, physio):
+def test_hindi_script_is_read_for_the_concern_and_every_safety_question_is_asked(client, physio):
     text = "कमर दर्द और बुखार"  # lower back pain and fever, in Devanagari
     body = search(client, q=text, near="Bengaluru")
     assert body["urgent"] is False and body["results"] == []
+    assert [c["slug"] for c in body["concerns"]][:1] == ["chronic-low-back-pain"]
     assert {q["code"] for q in body["questions"]} == {"fever", "leg-weakness", "bladder-bowel", "saddle-numbness",
                                                        "major-trauma", "cancer-history", "weight-loss"}
-    assert any("Please pick the closest concern or describe it in English" in n for n in body["notes"])
+    assert any("We read Hindi script for what hurts" in n for n in body["notes"])
+    assert not any("pick the closest concern" in n for n in body["notes"])
     assert search(client, q=text, near="Bengaluru", red_flags="fever")["urgent"] is True
+    answered = search(client, q=text, near="Bengaluru", no_red_flags="true")
+    assert answered["questions"] == [] and ids(answered) == [physio.id]
+
+
+def test_text_in_a_script_the_screening_cannot_read_asks_everything_and_says_why(client, physio):
+    text = "முதுகு வலி"  # back pain, in Tamil
+    body = search(client, q=text, near="Bengaluru")
+    assert body["urgent"] is False and body["results"] == [] and body["concerns"] == []
+    assert {q["code"] for q in body["questions"]} == {"fever", "leg-weakness", "bladder-bowel", "saddle-numbness",
+                                                       "major-trauma", "cancer-history", "weight-loss"}
+    assert any("Please pick the closest concern, or describe it in English" in n for n in body["notes"])
     picked = search(client, q=text, concern="chronic-low-back-pain", near="Bengaluru", no_red_flags="true")
     assert picked["questions"] == [] and ids(picked) == [physio.id]
-    assert any("that is why we asked every safety question" in n for n in picked["notes"])
+    assert any("so we asked every safety question" in n for n in picked["notes"])
     assert not any("pick the closest concern" in n for n in picked["notes"])
 
 
