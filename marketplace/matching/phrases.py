@@ -278,7 +278,9 @@ _WEAK_HI = r"(?:kamzor\w*|kamjor\w*|jaan nahi|taa?kat nahi|shakti nahi)"
 
 SIGNAL_RULES: tuple[SignalRule, ...] = (
     # fever
-    SignalRule("fever", r"\b(?:fevers?|feverish|febrile)\b", "definite"),
+    # Not hay fever (an allergy), cabin fever or a fever dream.
+    SignalRule("fever", r"(?<!hay )(?<!cabin )(?<!spring )\b(?:fevers?|feverish|febrile)\b(?! (?:dream|pitch)\b)",
+               "definite"),
     SignalRule("fever", r"\bhigh temp(?:erature)?\b", "definite"),
     SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temp(?:erature)?\b", "definite"),
     SignalRule("fever", r"\btemperature of (?:3[89]|4[0-2]|10[0-5])", "definite"),
@@ -448,8 +450,8 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   r"shoulders?|glutes?|voice|eyes?|immune|chest)\b",
                   keep_if=r"\b(?:legs?|feet|foot|toes?|knees?|thighs?|calf|calves|ankles?|walk|stand)\b"),
     # Numbness down a leg is ordinary sciatica, not the saddle area.
-    SignalContext("saddle-numbness", drop_if=r"\b(?:legs?|foot|feet|toes?|arms?|hands?|fingers?|calf|calves|shin|"
-                  r"knee|thigh|ankle|face|lips?|shoulders?|neck|heel|sole)\b",
+    SignalContext("saddle-numbness", drop_if=r"\b(?:legs?|foot|feet|toes?|arms?|hands?|fingers?|thumbs?|wrists?|"
+                  r"elbows?|calf|calves|shin|knee|thigh|ankle|face|lips?|chin|cheeks?|tongue|shoulders?|neck|heel|sole)\b",
                   keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|\bbilateral\b|\bboth sides\b"),
     # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
     SignalContext("major-trauma", drop_if=_CLEARED, when_past="drop", needs_recent=True, whole_text=True),
@@ -496,5 +498,5 @@ NEGATING_AFTER = frozenset("fine ok okay normal normally unaffected alright".spl
 FIRST_PERSON = frozenset("i i'm im i've ive i'd i'll me myself".split())
 OTHER_PEOPLE = frozenset("""mum mother dad father parent parents brother sister son daughter child children kid kids wife
     husband partner friend grandma grandmother granny grandad grandpa grandfather aunt uncle cousin family relative
-    colleague boss""".split())
+    colleague boss dog cat pet puppy horse""".split())
 NOT_A_LIST = frozenset("just only mainly mostly more rather instead".split())  # "no X, just Y"

@@ -276,6 +276,7 @@ RED_FLAG_TABLE = [
     ("I can't feel my bum when I wipe", {"saddle-numbness"}),
     ("numb bottom when wiping", {"saddle-numbness"}),
     ("I have to strain to pee", {"bladder-bowel"}),  # trouble passing urine
+    ("high fever and hay fever", {"fever"}),
 ]
 
 
@@ -322,6 +323,10 @@ BENIGN_TABLE = [
     "I had my flu jab yesterday and my back hurts",
     "negative covid test, back pain",
     "I have a slipped disc",
+    "I have hay fever and back pain",  # an allergy: no search should be blocked for it
+    "cabin fever from working at home, stiff back",
+    "my cat has cancer",
+    "my numb thumb",
     "",
 ]
 
