@@ -429,6 +429,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"legs?|knee|ankle|arm|shoulder)\b", "definite"),
     SignalRule("implant", r"\b(?:(?:hip|knee|shoulder|joint|disc|ankle) replacement|spinal fusion|fused (?:vertebrae|"
                r"spine|discs?)|artificial (?:hip|knee|disc|joint)|implants?|stents?)\b", "definite"),
+    SignalRule("implant", r"\b(?:got|have|had|with) (?:a |my )?new (?:hip|knee|shoulder)\b", "definite"),
+    # Surgery on the spine often leaves hardware: ask.
+    SignalRule("implant", r"\b(?:back|spine|spinal|neck) (?:surgery|operation|op)\b|\b(?:surgery|operation|op) on my "
+               r"(?:back|spine|neck)\b", "vague"),
 )
 
 _RECENT = (r"\b(?:today|tonight|this (?:morning|afternoon|evening|week)|last night|yesterday|just now|earlier today|"

@@ -479,6 +479,7 @@ CAUTION_TABLE = [
     ("I had a hip replacement", {"implant"}),
     ("pregnant and on apixaban", {"pregnancy", "bleeding-risk"}),
     ("I'm expecting and my back hurts", {"pregnancy"}),
+    ("I got a new hip in 2020", {"implant"}),
 ]
 
 
@@ -492,7 +493,7 @@ def test_cautions_in_free_text_are_detected(text: str, codes: set[str]) -> None:
 @pytest.mark.parametrize("text", [
     "not pregnant", "I'm not on blood thinners", "no pacemaker", "no implants", "back pain after pregnancy",
     "I stopped taking warfarin", "my wife is pregnant", "I don't have any metal plates",
-    "I'm expecting a call from my GP", "I'm expecting it to get better",
+    "I'm expecting a call from my GP", "I'm expecting it to get better", "my friend had back surgery",
 ])
 def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
     screening = screen_text(text)
@@ -500,7 +501,10 @@ def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
     assert screening.unclear == frozenset()
 
 
-@pytest.mark.parametrize(("text", "code"), [("I might be pregnant", "pregnancy"), ("I take aspirin", "bleeding-risk")])
+@pytest.mark.parametrize(("text", "code"), [
+    ("I might be pregnant", "pregnancy"), ("I take aspirin", "bleeding-risk"),
+    ("I had surgery on my spine last year", "implant"),  # it may have left screws or a cage
+])
 def test_unsettled_cautions_are_unclear(text: str, code: str) -> None:
     screening = screen_text(text)
     assert screening.cautions == frozenset()
