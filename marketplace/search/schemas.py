@@ -18,7 +18,9 @@ def _codes(values: list[str]) -> frozenset[str]:
 
 class SearchQuery(Schema):
     concern: str | None = Field(default=None, max_length=80, description="A concern slug (see /concerns)")
-    q: str | None = Field(default=None, max_length=500, description="What hurts, in the seeker's own words")
+    q: str | None = Field(default=None, max_length=500, description=(
+        "What hurts, in the seeker's own words: English, or Hindi in Latin letters or Devanagari. Screened for red "
+        "flags and cautions; text in any other script asks every red-flag question"))
     near: str | None = Field(default=None, max_length=200, description="A place name, geocoded")
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
