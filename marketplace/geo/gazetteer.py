@@ -331,8 +331,7 @@ class OfflineGazetteer(Geocoder):
         if not parts:
             return []
         filters = [_filter_for(index, p) for p in parts]
-        hits = [_lookup(index, p, allowed, strict=bool(f))
-                for p, f in zip(parts, filters, strict=True)]
+        hits = [_lookup(index, p, allowed, strict=f) for p, f in zip(parts, filters, strict=True)]
         for i, hit in enumerate(hits):
             if hit is None:
                 continue
@@ -480,20 +479,23 @@ def _filter_for(index: _Index, part: str) -> Filter | None:
 
 
 def _lookup(index: _Index, part: str, allowed: set[str] | None,
-            strict: bool) -> tuple[str, list[int]] | None:
+            strict: Filter | bool | None) -> tuple[str, list[int]] | None:
     """Cities a part names: (matched key, positions) or None.
 
-    ``strict`` (the part also names a country/state) keeps only primary-name and
-    curated matches: GeoNames lists "India" as an alternate name of Inđija, Serbia,
-    and "USA" of Concord, North Carolina.
+    ``strict`` (the country or state the part also names) keeps only primary-name and
+    curated matches, and cities known by the name of the state they lie in: GeoNames
+    lists "India" as an alternate name of Inđija, Serbia, and "USA" of Concord, North
+    Carolina, but "Pondicherry" is the city of Puducherry as well as its territory.
     """
+    regions = [f for f in strict if f[1] is not None] if isinstance(strict, frozenset) else []
     for key in _variants(part):
         positions = list(index.positions(key))
         curated = index.curated.get(key)
         if curated is not None and curated not in positions:
             positions.append(curated)
         if strict:
-            positions = [p for p in positions if index.cities[p].key == key or p == curated]
+            positions = [p for p in positions if index.cities[p].key == key or p == curated
+                         or (regions and _satisfies(index.cities[p], regions))]
         if allowed is not None:
             positions = [p for p in positions if index.cities[p].countrycode in allowed]
         if positions:

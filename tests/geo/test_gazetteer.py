@@ -41,6 +41,8 @@ def test_bangalore_resolves_to_bengaluru(gaz: OfflineGazetteer) -> None:
 @pytest.mark.parametrize(("old", "current"), [
     ("Bombay", "Mumbai"), ("Calcutta", "Kolkata"), ("Madras", "Chennai"),
     ("Poona", "Pune"), ("Gurgaon", "Gurugram"), ("Trivandrum", "Thiruvananthapuram"),
+    # also the territory's former name: a city known by the name of the state it lies in
+    ("Pondicherry", "Puducherry"),
 ])
 def test_former_names_resolve_to_current_city(gaz: OfflineGazetteer, old: str,
                                               current: str) -> None:
