@@ -297,6 +297,10 @@ class ConcernMatcher:
             # spasm" is not a back spasm).
             if order in apart and any(_negated(tokens, i, i) for i in idx):
                 continue
+            # ...and said of one thing: "my hamstring is tight and my lower back aches" is not
+            # a tight back (no clause break between them).
+            if order in apart and any(_is_break(tokens, j) for j in range(min(idx) + 1, max(idx))):
+                continue
             hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
         # The longer phrase says where: in "upper back pain", "back pain" is not also lower
         # back pain or a back spasm. A phrase whose words all belong to a longer matched

@@ -120,6 +120,9 @@ def test_phrase_resolves_to_concern(text: str, first: str, also: tuple[str, ...]
     ("pinched nerve in my neck", {"neck-shoulder-tension", "disc-related-pain"}),  # not sciatica
     ("back pain for a few days", {"back-spasm"}),  # days: not chronic
     ("lower back pain from standing all day", {"chronic-low-back-pain"}),  # "all day" is not "for days"
+    # words gathered from two clauses are not one phrase: "tight ... back" is not a tight back
+    ("my hamstring is tight and my lower back aches", {"sports-injury", "chronic-low-back-pain"}),
+    ("back pain during pregnancy, 7 months", {"pregnancy-postnatal-back-pain"}),  # not back pain for months
 ])
 def test_the_longer_phrase_says_where_the_pain_is(text: str, slugs: set[str]) -> None:
     """In "upper back pain", "back pain" is not also lower back pain or a back spasm: the
