@@ -350,7 +350,10 @@ class OfflineGazetteer(Geocoder):
                 positions = [p for p in positions if _near_any(index, p, context)]
             if positions:
                 later = [f for f in filters[i + 1:] if f]
-                return _rank(index, key, positions, later)
+                # A part that also names a state prefers a city in that state: "Goa" is
+                # Mormugao, Goa (known as Goa too), before the town of Goa, Philippines.
+                own = frozenset(r for r in filters[i] or () if r[1] is not None)
+                return _rank(index, key, positions, [*later, own] if own else later)
         if len(parts) == 1:
             return self._match_words(index, parts[0].split(), allowed)
         whole = _lookup(index, " ".join(parts), allowed, strict=False)

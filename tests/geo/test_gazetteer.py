@@ -58,6 +58,14 @@ def test_common_us_abbreviations_resolve(gaz: OfflineGazetteer, alias: str, city
     assert _where(gaz, alias)[:2] == (city, "US")
 
 
+def test_a_state_name_prefers_a_city_in_that_state(gaz: OfflineGazetteer) -> None:
+    """"Goa" was the town of Goa in the Philippines: the Indian state's Mormugao is also
+    known as Goa, but only by an alternate name, which counts a tenth."""
+    assert _where(gaz, "Goa")[:2] == ("Mormugao", "IN")
+    assert "Goa, Philippines" in [loc.address for loc in gaz.geocode("Goa", exactly_one=False)]  # offered
+    assert _where(gaz, "Washington")[:2] == ("Washington", "US")  # DC, pinned, not the state
+
+
 def test_new_delhi_is_not_swallowed_by_delhi(gaz: OfflineGazetteer) -> None:
     # GeoNames lists "New Delhi" as an alternate name of Delhi (11M people); the
     # curated alias keeps it pointing at New Delhi itself.
