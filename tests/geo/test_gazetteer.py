@@ -223,6 +223,18 @@ def test_misspelling_suggestions_put_the_populous_first(gaz: OfflineGazetteer) -
     assert gaz.suggest("Banglore")[0] == "Bengaluru, Karnataka, India"
 
 
+def test_a_state_or_country_named_on_its_own_suggests_its_largest_cities(gaz: OfflineGazetteer) -> None:
+    """"Kerala" is no city: the seeker is offered Kerala's cities to pick from, not
+    spellings that merely look alike."""
+    assert gaz.geocode("Kerala") is None
+    kerala = gaz.suggest("Kerala")
+    assert "Kochi, Kerala, India" in kerala and all(label.endswith("Kerala, India") for label in kerala)
+    assert gaz.suggest("Scotland")[:2] == ["Glasgow, Scotland, United Kingdom", "Edinburgh, Scotland, United Kingdom"]
+    georgia = gaz.suggest("Georgia")  # a US state and a country
+    assert "Atlanta, Georgia, United States" in georgia and "Tbilisi, Georgia" in georgia
+    assert gaz.suggest("Mysre, India")[0] == "Mysuru, Karnataka, India"  # the typed city's spelling first
+
+
 def test_a_name_cut_short_suggests_the_places_it_begins(gaz: OfflineGazetteer) -> None:
     assert gaz.suggest("San Fran")[0] == "San Francisco, California, United States"
     assert gaz.suggest("Manch")[0] == "Manchester, England, United Kingdom"
