@@ -86,6 +86,18 @@ def test_free_text_is_understood_and_echoed(client, sciatica_in_bengaluru):
     assert "Asha Rao" in html
 
 
+def test_several_readings_each_narrow_the_search_in_one_step(client, sciatica_in_bengaluru):
+    html = text(client.get("/search", query_string={"q": "lower back pain and sciatica", "near": "Bangalore"}))
+    understood = html[html.index('class="understood"'):]
+    understood = understood[:understood.index("</p>")]
+    for slug in ("sciatica", "chronic-low-back-pain"):
+        assert f"concern={slug}" in understood
+    assert "Choose one to search for it alone" in understood
+    narrowed = text(client.get("/search", query_string={"q": "lower back pain and sciatica", "near": "Bangalore",
+                                                        "concern": "sciatica"}))
+    assert "We read this as: <strong>Sciatica</strong>" in narrowed and "Asha Rao" in narrowed
+
+
 def test_a_red_flag_shows_urgent_advice_and_no_results(app, client, sciatica_in_bengaluru):
     response = client.get("/search?concern=sciatica&near=Bangalore&red_flags=saddle-numbness")
     html = text(response)
