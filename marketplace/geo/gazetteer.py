@@ -368,11 +368,11 @@ class OfflineGazetteer(Geocoder):
                 later = [f for f in filters[i + 1:] if f]
                 # A part that also names a state prefers a city in that state: "Goa" is
                 # Mormugao, Goa (known as Goa too), before the town of Goa, Philippines.
-                own = frozenset(r for r in filters[i] or () if r[1] is not None)
+                own = _states(filters[i])
                 return _rank(index, key, positions, [*later, own] if own else later)
         if len(parts) == 1:
             return self._match_words(index, parts[0].split(), allowed)
-        whole = _lookup(index, " ".join(parts), allowed, strict=False)
+        whole = _lookup(index, " ".join(parts), allowed, strict=None)
         return _rank(index, whole[0], whole[1], []) if whole else []
 
     def _match_words(self, index: _Index, words: list[str],
@@ -380,11 +380,11 @@ class OfflineGazetteer(Geocoder):
         """Comma-less queries: "Cambridge MA", "Portland Oregon", "Baker Street London"."""
         for k in range(1, min(3, len(words) - 1) + 1):
             tail = _filter_for(index, " ".join(words[-k:]))
-            head = _lookup(index, " ".join(words[:-k]), allowed, strict=False)
+            head = _lookup(index, " ".join(words[:-k]), allowed, strict=None)
             if tail and head:
                 return _rank(index, head[0], head[1], [tail])
         for start in range(1, len(words)):  # longest trailing phrase naming a city
-            hit = _lookup(index, " ".join(words[start:]), allowed, strict=False)
+            hit = _lookup(index, " ".join(words[start:]), allowed, strict=None)
             if hit:
                 return _rank(index, hit[0], hit[1], [])
         return []
@@ -497,8 +497,13 @@ def _filter_for(index: _Index, part: str) -> Filter | None:
     return None
 
 
+def _states(found: Filter | None) -> Filter:
+    """The states (not whole countries) among what a part names."""
+    return frozenset(area for area in found or () if area[1] is not None)
+
+
 def _lookup(index: _Index, part: str, allowed: set[str] | None,
-            strict: Filter | bool | None) -> tuple[str, list[int]] | None:
+            strict: Filter | None) -> tuple[str, list[int]] | None:
     """Cities a part names: (matched key, positions) or None.
 
     ``strict`` (the country or state the part also names) keeps only primary-name and
@@ -506,7 +511,7 @@ def _lookup(index: _Index, part: str, allowed: set[str] | None,
     lists "India" as an alternate name of Inđija, Serbia, and "USA" of Concord, North
     Carolina, but "Pondicherry" is the city of Puducherry as well as its territory.
     """
-    regions = [f for f in strict if f[1] is not None] if isinstance(strict, frozenset) else []
+    regions = _states(strict)
     for key in _variants(part):
         positions = list(index.positions(key))
         curated = index.curated.get(key)
