@@ -98,6 +98,7 @@ class BasedIn:
 
     label: str  # town and country, such as "Mumbai, India"; the country alone when declared
     country_code: str | None
+    in_sentence: str = ""  # as a page says it: "Mumbai, India", or "the United Kingdom" for a country alone
 
 
 @dataclass(frozen=True)

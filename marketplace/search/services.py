@@ -26,7 +26,7 @@ from marketplace.core.money import format_money
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
-from marketplace.geo.gazetteer import country_currency, country_name
+from marketplace.geo.gazetteer import country_currency, country_in_sentence, country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
@@ -498,11 +498,13 @@ def _home(rows: list[tuple]) -> BasedIn | None:
     places = [row for row in rows if row[1] is not None]
     if not places:
         declared = rows[0][11] if rows else None
-        return BasedIn(name, declared) if (name := country_name(declared)) else None
+        name = country_name(declared)
+        return BasedIn(name, declared, country_in_sentence(declared) or name) if name else None
     _, _, _, city, country, resolved, code, *_, declared = min(places, key=lambda row: row[1])
     code = code or declared
-    label = ", ".join(dict.fromkeys(p for p in (town_of(city, resolved), country_name(code) or country) if p))
-    return BasedIn(label, code) if label else None
+    town = town_of(city, resolved)
+    label = ", ".join(dict.fromkeys(p for p in (town, country_name(code) or country) if p))
+    return BasedIn(label, code, label if town else country_in_sentence(code) or label) if label else None
 
 
 def _nearby(places: dict[int, _Places], center: tuple[float, float], radius_km: float) -> dict[int, ResultLocation]:
