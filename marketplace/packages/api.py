@@ -11,7 +11,7 @@ from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.packages import careplan
 from marketplace.packages import enrollments as enrolling
-from marketplace.packages import partners, planner, queries, services
+from marketplace.packages import partners, queries, services
 from marketplace.packages.models import EnrollmentStatus, PackagePartner
 from marketplace.packages.schemas import (
     EnrollmentList, EnrollmentOut, InvitationList, InvitationOut, PackageIn, PackageList, PackageOut, PackageOwner,
@@ -90,8 +90,7 @@ def plan(query: PlanQuery) -> PlanOut:
         raise ValidationFailed.on_field("near", "Say where: a place name in 'near', or 'lat' and 'lon'.")
     near = (where.lat, where.lon, query.radius_km)
     found = queries.find_on_sale(concern.slug, near)
-    proposal = planner.assemble_plan(concern.slug, where.lat, where.lon, query.radius_km,
-                                     queries.plan_candidates(where.lat, where.lon, query.radius_km))
+    proposal = queries.plan_for(concern, where.lat, where.lon, query.radius_km)
     return PlanOut.of(proposal, _place_out(where),
                       [PackageOut.of(p, d) for p, d in found])
 

@@ -25,7 +25,7 @@ from marketplace.booking.models import Booking
 from marketplace.packages.models import (
     Enrollment, EnrollmentSession, Package, PackageComponent, PackagePartner, PackageStatus, PartnerStatus, package_concern,
 )
-from marketplace.packages.planner import PlanCandidate
+from marketplace.packages.planner import Plan, PlanCandidate, assemble_plan
 from marketplace.packages.shares import Saving, SingleFee, comparable_fee, saving_against
 from marketplace.practitioners.models import Location, Practitioner, practitioner_concern
 from marketplace.taxonomy.models import Concern, Modality
@@ -344,6 +344,18 @@ def plan_candidates(lat: float, lon: float, radius_km: float, on: date | None = 
         for p in practitioners if verified.get(p.id)
     ]
 
+
+
+def plan_for(concern: Concern, lat: float, lon: float, radius_km: float, on: date | None = None) -> Plan:
+    """The build-your-own course for ``concern`` near (lat, lon) from the matching data the
+    search ranks with: the relevance admins edit and the active modalities' names (the
+    packaged defaults would keep proposing a therapy an admin has marked as no fit)."""
+    from marketplace.taxonomy.matching import current_relevance
+
+    names = dict(db.session.execute(select(Modality.slug, Modality.name).where(Modality.is_active.is_(True))).all())
+    return assemble_plan(concern.slug, lat, lon, radius_km, plan_candidates(lat, lon, radius_km, on),
+                         relevance=current_relevance(), modality_names=names,
+                         concern_names={concern.slug: concern.name})
 
 # --- A practitioner's and a seeker's own ---------------------------------------------------
 

@@ -21,7 +21,7 @@ from marketplace.core.errors import DomainError, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.packages import careplan
 from marketplace.packages import enrollments as enrolling
-from marketplace.packages import partners, planner, queries, services
+from marketplace.packages import partners, queries, services
 from marketplace.packages.forms import InviteForm, PackageForm, ScheduleForm, share_text, shares_from
 from marketplace.packages.models import EnrollmentStatus, Package, PackagePartner, PartnerStatus
 from marketplace.packages.schemas import EnrollmentOut, PackageOut, PackageOwner
@@ -56,8 +56,7 @@ def browse() -> str:
     found = queries.find_on_sale(concern_row.slug if concern_row else None,
                                  (where.lat, where.lon, radius) if where else None)
     if concern_row and where:
-        plan = planner.assemble_plan(concern_row.slug, where.lat, where.lon, radius,
-                                     queries.plan_candidates(where.lat, where.lon, radius))
+        plan = queries.plan_for(concern_row, where.lat, where.lon, radius)
     return render_template(
         "packages/list.html", packages=[PackageOut.of(p, d) for p, d in found], concerns=concerns,
         concern=concern_row, near=near, radius=radius, where=where, place_error=place_error, plan=plan,

@@ -276,3 +276,22 @@ def test_results_show_a_package_only_while_it_is_on_sale(app, combined, asha, be
     combined.status = PackageStatus.DRAFT
     db.session.commit()
     assert not shown()
+
+
+def test_the_plan_follows_the_relevance_admins_set(app, client, asha, ben):
+    """The build-your-own plan mixes the therapies that fit the concern best, by the same
+    relevance the search ranks with: when an admin marks one as no fit for the concern
+    (a guideline changed), the plan stops proposing it, on the API and on the page."""
+    from marketplace.taxonomy import matching_data
+    from marketplace.taxonomy.matching_data import RelevanceInput
+
+    def proposed():
+        body = client.get("/api/v1/packages/plan?concern=sciatica&near=London").get_json()
+        return [c["modality"]["slug"] for c in body["components"]]
+
+    assert proposed() == ["physiotherapy", "acupuncture"]
+    matching_data.set_relevance(RelevanceInput("sciatica", "acupuncture", 0.1), make_admin())
+    db.session.commit()
+    assert proposed() == ["physiotherapy"]
+    page = client.get("/packages?concern=sciatica&near=London").get_data(as_text=True)
+    assert "Or build your own plan" in page and "Asha Rao" not in page.split("Or build your own plan")[1]
