@@ -273,6 +273,7 @@ class _Walk:
     relevance: Mapping[tuple[str, str], float]
     need: int
     extras: float = 0.0  # the most every non-relevance, non-distance part of a score can add
+    names: Mapping[str, str] = field(default_factory=lambda: NAMES)  # term names for the reasons
     memory: PlaceMemory | None = None  # this process's cells (see marketplace.search.memory)
     lists: PlaceMemory | None = None  # the same, for the heads of the online lists
     stamps: dict[tuple[int, int], int] = field(default_factory=dict)  # read before any row
@@ -354,7 +355,7 @@ class _Walk:
             s = self.seen[pid]
             c = self._candidate(pid, s, online)
             place = None if online or s.place is None or s.place[P_LABEL] is None else s.place
-            hits.append(Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=NAMES), loc,
+            hits.append(Hit(c, score(c, self.query, self.weights, relevance=self.relevance, names=self.names), loc,
                             s.name, place))
         return hits
 
@@ -638,7 +639,7 @@ def next_outer(covered: int, rows: int, max_rings: int, want: int) -> int:
 
 def rank(session: Session, query: Query, *, terms: list[str], center: tuple[float, float] | None, need: int,
          on: date, relevance: Mapping[tuple[str, str], float], weights: Weights = DEFAULT_WEIGHTS,
-         memory: PlaceMemory | None = None, optimistic: bool = False) -> Ranking:
+         memory: PlaceMemory | None = None, optimistic: bool = False, names: Mapping[str, str] = NAMES) -> Ranking:
     """The best ``need`` matches for ``query`` (see the module docstring), with the count.
     With ``memory``, in-person rows come from the cells it holds (the same rows).
     ``optimistic``: the memory's stamps around the seeker are not read first
@@ -646,7 +647,8 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
     them after all, the ranking's ``unconfirmed`` must then be settled, and the walk done
     again if that fails. A walk that finds a block it read from changed when it reads the
     stamps starts again at once."""
-    kwargs = dict(terms=terms, center=center, need=need, on=on, relevance=relevance, weights=weights, memory=memory)
+    kwargs = dict(terms=terms, center=center, need=need, on=on, relevance=relevance, weights=weights, memory=memory,
+                  names=names)
     if optimistic:
         try:
             return _rank(session, query, optimistic=True, **kwargs)
@@ -657,13 +659,13 @@ def rank(session: Session, query: Query, *, terms: list[str], center: tuple[floa
 
 def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[float, float] | None, need: int,
           on: date, relevance: Mapping[tuple[str, str], float], weights: Weights, memory: PlaceMemory | None,
-          optimistic: bool) -> Ranking:
+          optimistic: bool, names: Mapping[str, str]) -> Ranking:
     w = weights
     bounds = _bounds_for(query.concerns, tuple(terms), bool(query.modality or query.technique), relevance)
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)
-    walk = _Walk(session, query, bounds, center, on, w, relevance, need, extras)
+    walk = _Walk(session, query, bounds, center, on, w, relevance, need, extras, names=names)
     walk.parts = _parts_for(query, w, relevance)
 
     # In person: terms grouped into tiers of equal relevance bound, each walking shells

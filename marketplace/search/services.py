@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -58,25 +58,34 @@ class _Taxonomy:
     concerns: dict[str, str]  # slug -> name (active)
     modalities: dict[str, str]
     techniques: dict[str, str]  # technique slug -> modality slug
+    # every term's name by slug (concerns, modalities, techniques), as admins named them:
+    # the reasons and the page say what the badges and pickers say
+    names: Mapping[str, str]
 
 
-_taxonomy_cache: tuple[float, _Taxonomy] | None = None
+_taxonomy_cache: tuple[float, int, _Taxonomy] | None = None
 
 
 def _taxonomy() -> _Taxonomy:
-    """Active terms, read at most every few seconds per process (they change rarely)."""
+    """Active terms, read again when an admin's edit bumped the matching-data version (every
+    term edit does) and at least every few seconds per process (they change rarely)."""
+    from marketplace.taxonomy.matching import matching_version
+
     global _taxonomy_cache
-    now = time.monotonic()
-    if _taxonomy_cache is not None and now - _taxonomy_cache[0] < 5.0:
-        return _taxonomy_cache[1]
+    now, version = time.monotonic(), matching_version()
+    if _taxonomy_cache is not None and now - _taxonomy_cache[0] < 5.0 and _taxonomy_cache[1] == version:
+        return _taxonomy_cache[2]
     s = db.session
     value = _Taxonomy(
         concerns=dict(s.execute(select(Concern.slug, Concern.name).where(Concern.is_active.is_(True))).all()),
         modalities=dict(s.execute(select(Modality.slug, Modality.name).where(Modality.is_active.is_(True))).all()),
         techniques=dict(s.execute(select(Technique.slug, Modality.slug).join(Modality)
                                   .where(Technique.is_active.is_(True))).all()),
+        names={**NAMES, **dict(s.execute(select(Technique.slug, Technique.name)).all()),
+               **dict(s.execute(select(Modality.slug, Modality.name)).all()),
+               **dict(s.execute(select(Concern.slug, Concern.name)).all())},
     )
-    _taxonomy_cache = (now, value)
+    _taxonomy_cache = (now, version, value)
     return value
 
 
@@ -88,7 +97,8 @@ def data_versions() -> tuple[int, str]:
     global _fingerprint
     tax = _taxonomy()
     if _fingerprint is None or _fingerprint[0] is not tax:
-        text = repr((sorted(tax.concerns.items()), sorted(tax.modalities.items()), sorted(tax.techniques.items())))
+        text = repr((sorted(tax.concerns.items()), sorted(tax.modalities.items()), sorted(tax.techniques.items()),
+                     sorted(tax.names.items())))
         _fingerprint = (tax, hashlib.sha256(text.encode()).hexdigest()[:16])
     return matching_version(), _fingerprint[1]
 
@@ -287,7 +297,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
     def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
-                              need=need, on=today(), relevance=relevance, memory=memory_for(current_app),
+                              need=need, on=today(), relevance=relevance, names=tax.names,
+                              memory=memory_for(current_app),
                               optimistic=optimistic)
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
         return ranking, _results(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
@@ -355,16 +366,14 @@ def _shown_modalities(tax: _Taxonomy, modalities: frozenset[str], concerns: tupl
         shown = []
         for m in sorted(modalities, key=lambda m: tax.modalities.get(m, m)):
             pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
-            shown.append(ResultModality(m, tax.modalities.get(m, NAMES.get(m, m)),
+            shown.append(ResultModality(m, tax.modalities.get(m, tax.names.get(m, m)),
                                         tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
         return tuple(shown)
 
     return _shown.get((modalities, concerns), work, tax)
 
 
-@lru_cache(maxsize=4096)
-def _technique_names(techniques: frozenset[str]) -> tuple[str, ...]:
-    return tuple(sorted(NAMES.get(t, t) for t in techniques))
+_technique_names: Memo[tuple[str, ...]] = Memo()
 
 
 def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
@@ -428,7 +437,8 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
         results.append(Result(
             practitioner_id=c.practitioner_id,
             display_name=hit.name if hit.name is not None else names.get(c.practitioner_id, ""),
-            modalities=modalities, techniques=_technique_names(c.techniques),
+            modalities=modalities, techniques=_technique_names.get(
+                c.techniques, lambda: tuple(sorted(tax.names.get(t, t) for t in c.techniques)), tax),
             languages=c.languages, distance_km=None if c.distance_km is None else round(c.distance_km, 2),
             location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),

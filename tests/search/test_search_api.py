@@ -580,3 +580,30 @@ def test_results_show_the_next_open_slot_and_packages_for_the_concern(client, ap
     for name in ("Priya Physio", "Arun Acupuncture"):
         [offer] = by_name[name]["packages"]
         assert offer["id"] == pkg.id and offer["practitioners"] == ["Priya Physio", "Arun Acupuncture"]
+
+
+def test_results_use_the_names_admins_give_the_terms(client, physio):
+    """An admin renames a modality, a technique and a concern: the very next search says
+    the new names everywhere, in the badges, the techniques and the reasons alike."""
+    from marketplace.taxonomy import services as taxonomy
+    from marketplace.taxonomy.models import Concern, Modality, Technique
+    from marketplace.taxonomy.services import TermInput
+    from tests.builders import make_admin
+
+    admin = make_admin()
+    search(client, concern="sciatica", near="Bangalore")  # this process has seen the old names
+    for kind, model, slug, name in (("modality", Modality, "physiotherapy", "Physical therapy"),
+                                    ("technique", Technique, "exercise-therapy", "Therapeutic exercise"),
+                                    ("concern", Concern, "sciatica", "Sciatic leg pain")):
+        term = db.session.scalar(select(model).where(model.slug == slug))
+        taxonomy.save_term(kind, TermInput(slug, name, modality_slug="physiotherapy" if kind == "technique" else None),
+                           admin, term.id)
+    db.session.commit()
+
+    [result] = search(client, concern="sciatica", near="Bangalore")["results"]
+    practitioner = result["practitioner"]
+    assert [m["name"] for m in practitioner["modalities"]] == ["Physical therapy"]
+    assert practitioner["techniques"] == ["Therapeutic exercise"]
+    assert "Treats sciatic leg pain" in result["reasons"]
+    assert "Physical therapy is commonly used for sciatic leg pain" in result["reasons"]
+    assert not any("Physiotherapy" in r for r in result["reasons"])
