@@ -595,23 +595,27 @@ _bounds_kept: Memo[dict[str, float]] = Memo(_QUERIES_KEPT)
 
 
 def _bounds_for(concerns: tuple[str, ...], terms: tuple[str, ...], filtered: bool,
-                relevance: Mapping[tuple[str, str], float]) -> dict[str, float]:
-    """The terms' relevance bounds for these concerns (see :func:`term_bounds`), worked out
-    once per process for each concerns, terms and relevance table (held to compare by
-    identity, as :func:`_parts_for` does). ``filtered``: the seeker filters by modality or
-    technique. The dict returned is shared: read it, never change it."""
+                relevance: Mapping[tuple[str, str], float], weight: float = 1.0) -> dict[str, float]:
+    """The terms' relevance bounds for these concerns (see :func:`term_bounds`) in the
+    score's units (times ``weight``, :attr:`Weights.relevance`), worked out once per process
+    for each concerns, terms, weight and relevance table (held to compare by identity, as
+    :func:`_parts_for` does). ``filtered``: the seeker filters by modality or technique.
+    The dict returned is shared: read it, never change it."""
     def work() -> dict[str, float]:
         bounds = term_bounds(concerns, list(terms), relevance)
         if not filtered:
-            return several_concern_bounds(bounds, concerns, relevance)
-        # A filter reads only its own terms' rows, but a practitioner found there is scored
-        # on everything they offer: a massage therapist who is also a physiotherapist fits
-        # sciatica as a physiotherapist. Any row may therefore carry the best relevance any
-        # term has for these concerns, and only distance can order the reading.
-        ceiling = max((v for (c, _), v in relevance.items() if c in concerns), default=0.0)
-        return {t: max(b, ceiling) for t, b in bounds.items()}
+            bounds = several_concern_bounds(bounds, concerns, relevance)
+        else:
+            # A filter reads only its own terms' rows, but a practitioner found there is
+            # scored on everything they offer: a massage therapist who is also a
+            # physiotherapist fits sciatica as a physiotherapist. Any row may therefore carry
+            # the best relevance any term has for these concerns, and only distance can
+            # order the reading.
+            ceiling = max((v for (c, _), v in relevance.items() if c in concerns), default=0.0)
+            bounds = {t: max(b, ceiling) for t, b in bounds.items()}
+        return bounds if weight == 1.0 else {t: b * weight for t, b in bounds.items()}
 
-    return _bounds_kept.get((concerns, terms, filtered), work, relevance)
+    return _bounds_kept.get((concerns, terms, filtered, weight), work, relevance)
 
 
 def first_rings(rows: int, cells: int, want: int) -> int:
@@ -661,7 +665,8 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
           on: date, relevance: Mapping[tuple[str, str], float], weights: Weights, memory: PlaceMemory | None,
           optimistic: bool, names: Mapping[str, str]) -> Ranking:
     w = weights
-    bounds = _bounds_for(query.concerns, tuple(terms), bool(query.modality or query.technique), relevance)
+    bounds = _bounds_for(query.concerns, tuple(terms), bool(query.modality or query.technique), relevance,
+                         w.relevance)
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)

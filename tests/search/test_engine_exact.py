@@ -13,7 +13,9 @@ from marketplace.core.clock import today
 from marketplace.extensions import db
 from marketplace.geo.gazetteer import country_in_sentence
 from marketplace.geo.distance import approx_km
-from marketplace.matching.scoring import RELEVANCE, Candidate, Query, matches_filters, score
+from marketplace.matching.scoring import (
+    DEFAULT_WEIGHTS, RELEVANCE, Candidate, Query, Weights, matches_filters, score,
+)
 from marketplace.practitioners.models import Practitioner, VenueType
 from marketplace.search import engine
 from marketplace.search import memory as memory_module
@@ -74,7 +76,8 @@ def crowd(app):  # noqa: ANN001, ANN201
     return rng
 
 
-def brute_force(query: Query, center: tuple[float, float] | None, need: int) -> list[tuple[int, float]]:
+def brute_force(query: Query, center: tuple[float, float] | None, need: int,
+                weights: Weights = DEFAULT_WEIGHTS) -> list[tuple[int, float]]:
     """Score every visible practitioner straight from the source tables."""
     hits = []
     for p in db.session.scalars(select(Practitioner).order_by(Practitioner.id)):
@@ -104,7 +107,7 @@ def brute_force(query: Query, center: tuple[float, float] | None, need: int) -> 
         for c in options:
             if not matches_filters(c, query):
                 continue
-            s = score(c, query, relevance=RELEVANCE)
+            s = score(c, query, weights, relevance=RELEVANCE)
             if query.concerns and s.relevance <= 0 and not (c.concerns & set(query.concerns)):
                 continue
             key = (-s.score, math.inf if c.distance_km is None else c.distance_km, p.id)
@@ -237,6 +240,38 @@ def test_skipping_rows_that_cannot_reach_the_page_keeps_it_exact(app, crowd, mon
                 assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
     assert skipped  # the lowered cap really made the walk skip rows somewhere
     _check_memory(kind, memory)
+
+
+# Weights an admin may set (within the ranges the admin page allows): fit counting double
+# and distance much more; fit counting half, distance nothing and price a lot; a short
+# distance scale with online sessions as good as next door and no penalty from abroad;
+# the declared concern and the language counting most.
+ADMIN_WEIGHTS = [
+    Weights(relevance=2.0, distance=1.0),
+    Weights(relevance=0.5, distance=0.0, price=0.3),
+    Weights(distance_half_km=2.0, online_distance=1.0, online_abroad=0.0),
+    Weights(declared_concern=0.6, language=0.5, caution_preference=0.4, relevance=3.0),
+]
+
+
+@pytest.mark.parametrize("weights", ADMIN_WEIGHTS, ids=["fit-x2", "fit-half", "short-scale", "declared"])
+@pytest.mark.parametrize("kind", ["sql", "memory"])
+def test_the_walk_stays_exact_under_the_weights_admins_set(app, crowd, monkeypatch, weights, kind):
+    """The walk's bounds are in the score's units: whatever the weights, the page is what
+    scoring everyone with them gives (with rows skipped, as in a big city)."""
+    monkeypatch.setattr(engine, "COUNT_CAP", 5)
+    monkeypatch.setattr(engine, "ROWS_PER_STATEMENT", 1)
+    tax = _taxonomy()
+    memory = _memory(kind, monkeypatch)
+    for spec in QUERIES:
+        query = Query(**spec)
+        full = brute_force(query, CENTRE, 10_000, weights)
+        for need in (1, 3, 10):
+            ranking = engine.rank(db.session, query, terms=_terms(tax, query.modality, query.technique), center=CENTRE,
+                                  need=need, on=today(), relevance=RELEVANCE, weights=weights, memory=memory)
+            got = [(h.candidate.practitioner_id, h.scored.score) for h in ranking.hits]
+            assert got == full[:need], (spec, need)
+            assert min(need, len(full)) <= ranking.total <= len(full), (spec, need)
 
 
 @pytest.mark.parametrize("kind", ["sql", "memory"])
