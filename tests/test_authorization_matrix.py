@@ -178,6 +178,8 @@ MATRIX: dict[str, Rule] = {
     "api.delete_concern_phrase": Rule(ADMIN),
     "api.set_relevance": Rule(ADMIN),
     "api.delete_relevance": Rule(ADMIN),
+    "api.set_ranking_factor": Rule(ADMIN, body=lambda w: {"value": 0.3}),
+    "api.reset_ranking_factor": Rule(ADMIN),
     # --- Pages: accounts and notifications ---------------------------------------------
     "accounts.register": Rule(EVERYONE),
     "accounts.login": Rule(EVERYONE),
@@ -233,6 +235,8 @@ MATRIX: dict[str, Rule] = {
     "taxonomy.delete_phrase": Rule(ADMIN),
     "taxonomy.set_relevance": Rule(ADMIN),
     "taxonomy.delete_relevance": Rule(ADMIN),
+    "taxonomy.set_ranking_factor": Rule(ADMIN, body=lambda w: {"factor": "distance", "value": "0.3"}),
+    "taxonomy.reset_ranking_factor": Rule(ADMIN),
     # --- Stripe: authenticated by its signature, not by a user ---------------------------
     "stripe_webhooks.stripe_webhook": Rule(EVERYONE),
 }
@@ -298,7 +302,7 @@ def _world(app: Flask) -> World:
         "practitioner_id": prac2.id, "prac_id": prac.id, "prac2_id": prac2.id, "prac3_id": prac3.id,
         "phrase_id": phrase.id if phrase else 1, "slug": concern.slug, "kind": "concern", "term_id": concern.id,
         "concern": weight_concern.slug, "term": weight.term_slug if weight else "acupuncture",
-        "token": "not-a-real-reset-token",
+        "token": "not-a-real-reset-token", "name": "distance",
     }
     return World(users=users, ids=ids)
 

@@ -112,10 +112,11 @@ def forget_taxonomy() -> None:
 
 
 def _matching_data():  # noqa: ANN202
-    """The admin-edited phrases and relevance weights (cached per process by version)."""
-    from marketplace.taxonomy.matching import current_matcher, current_relevance
+    """The admin-edited phrases, relevance table and ranking weights (cached per process by
+    version)."""
+    from marketplace.taxonomy.matching import current_matcher, current_relevance, current_weights
 
-    return current_matcher(), current_relevance()
+    return current_matcher(), current_relevance(), current_weights()
 
 
 # --- Input ------------------------------------------------------------------------------------
@@ -222,7 +223,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     commits."""
     tax = _taxonomy()
     _check(data, tax)
-    matcher, relevance = _matching_data()
+    matcher, relevance, weights = _matching_data()
     text = (data.q or "").strip()
     screening = screen_text(text) if text else None
 
@@ -297,7 +298,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
     def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
-                              need=need, on=today(), relevance=relevance, names=tax.names,
+                              need=need, on=today(), relevance=relevance, weights=weights, names=tax.names,
                               memory=memory_for(current_app),
                               optimistic=optimistic)
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]

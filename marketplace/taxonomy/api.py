@@ -1,5 +1,5 @@
 """The taxonomy in the JSON API: public reads, admin edits, and the admin-edited
-matching data (concern phrases, relevance weights)."""
+matching data (concern phrases, relevance weights, ranking factors)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from marketplace.accounts.models import Role
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
 from marketplace.infra import caching
-from marketplace.taxonomy import matching_data, services
+from marketplace.taxonomy import matching_data, ranking, services
 from marketplace.taxonomy.matching import current_matcher, matching_version
 from marketplace.taxonomy.schemas import (
     ConcernList, ConcernOut, ConcernPhraseIn, ConcernPhraseList, ConcernPhraseOut, MatcherMatchOut, MatcherTryOut,
-    MatcherTryQuery, ModalityList, ModalityOut, RelevanceWeightIn, RelevanceWeightList, RelevanceWeightOut,
-    RelevanceWeightQuery, TermIn, TermOut,
+    MatcherTryQuery, ModalityList, ModalityOut, RankingFactorIn, RankingFactorList, RankingFactorOut,
+    RelevanceWeightIn, RelevanceWeightList, RelevanceWeightOut, RelevanceWeightQuery, TermIn, TermOut,
 )
 from marketplace.web.api import endpoint
 
@@ -126,6 +126,37 @@ def delete_relevance(concern: str, term: str) -> None:
     """Scoring then treats the pair as no particular fit."""
     matching_data.remove_relevance(concern, term, current_user)
     db.session.commit()
+
+
+def _factor_out(name: str) -> RankingFactorOut:
+    return RankingFactorOut.of(next(f for f in ranking.factor_values() if f.factor.name == name))
+
+
+@endpoint("/admin/ranking-factors", summary="How much each factor of the ranking counts", tag="admin", auth=ADMIN,
+          response=RankingFactorList)
+def list_ranking_factors() -> RankingFactorList:
+    """Fit to the concern first; the extras (declared concern, distance, price, language,
+    caution preference) together always count less than fit."""
+    return RankingFactorList(items=[RankingFactorOut.of(f) for f in ranking.factor_values()],
+                             version=matching_version())
+
+
+@endpoint("/admin/ranking-factors/<name>", "PUT", summary="Set how much one factor of the ranking counts",
+          tag="admin", auth=ADMIN, body=RankingFactorIn, response=RankingFactorOut, errors=(404,))
+def set_ranking_factor(name: str, body: RankingFactorIn) -> RankingFactorOut:
+    """A 400 names `value` when it is outside the factor's range, or when the extras would
+    together count as much as fit. Search ranks with it from the next search."""
+    ranking.set_factor(name, body.value, current_user)
+    db.session.commit()
+    return _factor_out(name)
+
+
+@endpoint("/admin/ranking-factors/<name>", "DELETE", summary="Put a ranking factor back to its default",
+          tag="admin", auth=ADMIN, response=RankingFactorOut, errors=(404,))
+def reset_ranking_factor(name: str) -> RankingFactorOut:
+    ranking.reset_factor(name, current_user)
+    db.session.commit()
+    return _factor_out(name)
 
 
 @endpoint("/admin/matching/try", summary="Which concerns the current matcher reads in some text", tag="admin",

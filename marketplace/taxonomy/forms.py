@@ -1,9 +1,9 @@
-"""Admin forms for the matching data: concern phrases and relevance weights."""
+"""Admin forms for the matching data: concern phrases, relevance weights and ranking factors."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, SelectField, StringField, SubmitField
+from wtforms import FloatField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from marketplace.taxonomy.matching_data import PHRASE_MAX, PhraseInput, RelevanceInput
@@ -39,3 +39,10 @@ class RelevanceForm(FlaskForm):
     def to_input(self) -> RelevanceInput:
         return RelevanceInput(concern_slug=self.concern.data or "", term_slug=self.term.data or "",
                               weight=float(self.weight.data if self.weight.data is not None else -1))
+
+
+class RankingFactorForm(FlaskForm):
+    """One factor's new value; its range is the factor's own (the service checks it)."""
+
+    factor = HiddenField()
+    value = FloatField("Value", validators=[InputRequired("Give a number.")])

@@ -1,7 +1,8 @@
 """The matcher and the relevance table as the database holds them, for the search.
 
-Admins edit concern phrases and relevance weights (``taxonomy.matching_data``); each
-edit bumps ``MatchingDataVersion``. Each process keeps one compiled snapshot per app and
+Admins edit concern phrases and relevance weights (``taxonomy.matching_data``) and how
+much each factor of the ranking counts (``taxonomy.ranking``); each edit bumps
+``MatchingDataVersion``. Each process keeps one compiled snapshot per app and
 checks the version at most every ``MATCHING_CACHE_SECONDS`` (default 1 s): one primary-key
 read. An edit committed in this process is seen at once; one committed by another
 gunicorn worker within that interval.
@@ -25,11 +26,12 @@ from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
 from marketplace.matching.phrases import CONCERN_NAMES, DEFAULT_PHRASES, Phrase
-from marketplace.matching.scoring import RELEVANCE
+from marketplace.matching.scoring import RELEVANCE, Weights
 from marketplace.matching.understanding import ConcernMatcher, build_matcher
-from marketplace.taxonomy.models import Concern, ConcernPhrase, MatchingDataVersion, RelevanceWeight
+from marketplace.taxonomy.models import Concern, ConcernPhrase, MatchingDataVersion, RankingFactor, RelevanceWeight
+from marketplace.taxonomy.ranking import weights_from
 
-__all__ = ["current_matcher", "current_relevance", "matching_version"]
+__all__ = ["current_matcher", "current_relevance", "current_weights", "matching_version"]
 
 _EXTENSION = "taxonomy.matching"
 _CHANGED = "taxonomy.matching_changed"
@@ -47,6 +49,12 @@ def current_relevance() -> Mapping[tuple[str, str], float]:
     return _snapshot().relevance
 
 
+def current_weights() -> Weights:
+    """How much each factor of the ranking counts: the packaged weights with the factors
+    admins changed (``taxonomy.ranking``). Needs an app context."""
+    return _snapshot().weights
+
+
 def matching_version() -> int:
     """The version of the data behind ``current_matcher()`` and ``current_relevance()``
     (0 for a database whose matching data was never loaded). Needs an app context."""
@@ -60,6 +68,7 @@ class _Snapshot:
     version: int
     matcher: ConcernMatcher
     relevance: Mapping[tuple[str, str], float]
+    weights: Weights
 
 
 class _Cache:
@@ -141,7 +150,8 @@ def _load(connection: Connection, version: int) -> _Snapshot:
             phrases = [p for p in DEFAULT_PHRASES if p.concern_slug in names]
         if not relevance:
             relevance = dict(RELEVANCE)
-    return _Snapshot(version, build_matcher(phrases, concern_names=names), MappingProxyType(relevance))
+    weights = weights_from(dict(connection.execute(select(RankingFactor.name, RankingFactor.value)).all()))
+    return _Snapshot(version, build_matcher(phrases, concern_names=names), MappingProxyType(relevance), weights)
 
 
 # --- Seeing this process's own edits at once ---------------------------------------------------

@@ -111,3 +111,15 @@ class MatchingDataVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RankingFactor(TimestampMixin, db.Model):
+    """How much one factor of the ranking counts (a field of
+    :class:`~marketplace.matching.scoring.Weights`, e.g. ``distance``), as an admin set it.
+    Only factors changed from the packaged default have a row; each edit bumps
+    ``MatchingDataVersion`` like the rest of the matching data."""
+
+    __table_args__ = (CheckConstraint("value >= 0", name="value_not_negative"),)
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)

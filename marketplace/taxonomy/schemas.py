@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from marketplace.taxonomy.matching_data import PHRASE_MAX, PhraseInput, RelevanceInput
 from marketplace.taxonomy.models import Concern, ConcernPhrase, Modality, RelevanceWeight, Technique
+from marketplace.taxonomy.ranking import FactorValue
 from marketplace.taxonomy.services import TermInput
 from marketplace.web.api import Schema
 
@@ -159,3 +160,29 @@ class MatcherTryOut(BaseModel):
     version: int
     matches: list[MatcherMatchOut]
     suggestions: list[str] = Field(description="Concern slugs offered when nothing matched")
+
+
+class RankingFactorOut(BaseModel):
+    name: str = Field(description="The factor, e.g. `distance`")
+    label: str
+    description: str
+    value: float = Field(description="How much it counts now")
+    default: float = Field(description="The packaged value; `changed` when they differ")
+    changed: bool
+    min: float
+    max: float
+    unit: str = Field(description="`km` for a distance; empty for a weight")
+
+    @classmethod
+    def of(cls, f: FactorValue) -> "RankingFactorOut":
+        return cls(name=f.factor.name, label=f.factor.label, description=f.factor.help, value=f.value,
+                   default=f.default, changed=f.changed, min=f.factor.low, max=f.factor.high, unit=f.factor.unit)
+
+
+class RankingFactorList(BaseModel):
+    items: list[RankingFactorOut]
+    version: int
+
+
+class RankingFactorIn(Schema):
+    value: float = Field(description="Within the factor's `min` and `max`")

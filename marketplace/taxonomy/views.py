@@ -1,5 +1,6 @@
 """Admin pages for the matching data: the phrases that point at each concern (with a
-box to try the live matcher) and how well each modality or technique fits a concern."""
+box to try the live matcher), how well each modality or technique fits a concern, and how
+much each factor of the ranking counts."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.models import Role
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.understanding import screen_text
-from marketplace.taxonomy import matching_data
+from marketplace.taxonomy import matching_data, ranking
 from marketplace.taxonomy import services as taxonomy
-from marketplace.taxonomy.forms import PhraseForm, RelevanceForm
+from marketplace.taxonomy.forms import PhraseForm, RankingFactorForm, RelevanceForm
 from marketplace.taxonomy.matching import current_matcher, matching_version
 from marketplace.taxonomy.models import Concern
 from marketplace.web.actions import attempt
@@ -168,3 +169,44 @@ def delete_relevance(concern: str, term: str) -> Response:
     flash(f"Removed the weight for {matching_data.term_names().get(term, term)}. It stays removed when the "
           "packaged defaults are loaded again; set it here any time.", "success")
     return redirect(url_for("taxonomy.relevance", concern=concern) + "#weights")
+
+
+# --- Ranking factors --------------------------------------------------------------------------
+
+def _ranking_page(form: RankingFactorForm | None = None) -> str:
+    factors = ranking.factor_values()
+    extras = sum(f.value for f in factors if f.factor.name in ranking.EXTRAS)
+    fit = next(f.value for f in factors if f.factor.name == "relevance")
+    return render_template("taxonomy/ranking.html", factors=factors, form=form,
+                           failed=form.factor.data if form is not None else None, extras=extras, fit=fit,
+                           extra_labels=[f.factor.label for f in factors if f.factor.name in ranking.EXTRAS],
+                           version=matching_version())
+
+
+@bp.get("/ranking")
+def ranking_factors() -> str:
+    return _ranking_page()
+
+
+@bp.post("/ranking")
+def set_ranking_factor() -> str | Response:
+    form = RankingFactorForm()
+    if form.validate_on_submit():
+        value, error = attempt(lambda: ranking.set_factor(form.factor.data or "", form.value.data, current_user))
+        if error:
+            apply_errors(form, error)
+        else:
+            label = next(f.factor.label for f in ranking.factor_values() if f.factor.name == form.factor.data)
+            flash(f"{label} now counts {value:g}. Search ranks with it from the next search.", "success")
+            return redirect(url_for("taxonomy.ranking_factors") + f"#factor-{form.factor.data}")
+    return _ranking_page(form)
+
+
+@bp.post("/ranking/<name>/reset")
+def reset_ranking_factor(name: str) -> Response:
+    value, error = attempt(lambda: ranking.reset_factor(name, current_user))
+    if error:
+        flash(error.errors.get("value", [error.detail])[0] if error.errors else error.detail, "error")
+    else:
+        flash(f"Back to the default, {value:g}.", "success")
+    return redirect(url_for("taxonomy.ranking_factors") + f"#factor-{name}")
