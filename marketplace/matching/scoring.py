@@ -131,6 +131,32 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
+def how_ordered(w: Weights, online: bool = True) -> list[str]:
+    """How results are ordered under these weights, in the seeker's words, biggest factor
+    first (said on the results page, so it stays true whatever admins set); ``online``: the
+    results may include online sessions."""
+    extras = [
+        (w.distance, f"how near they are (someone {w.distance_half_km:g} km away counts half as near as someone "
+                     "next door)"),
+        (w.declared_concern, "whether they say they treat your concern"),
+        (w.language, "whether they speak the language you asked for"),
+        (w.caution_preference, "techniques that suit what you told us about your health"),
+        (w.price, "a lower price, against a typical session or within your budget"),
+    ]
+    said = [text for weight, text in sorted(extras, key=lambda e: -e[0]) if weight > 0]
+    lines = ["Best fit first: how well the therapies each practitioner is verified for fit what you told us, as "
+             "the guidelines on each result describe."]
+    if said:
+        lines.append("Then, counting for less: " + "; ".join(said) + ". All of these together count for less "
+                     "than fit.")
+    if online and w.online_abroad > 0:
+        lines.append("Online, practitioners based in your country come before those based elsewhere, whose "
+                     "licence may not cover treating you.")
+    lines.append("We only show practitioners whose licence we have checked. Nobody can pay to be placed higher; "
+                 "equal scores go to the nearer practitioner.")
+    return lines
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One practitioner as the ranking sees them. ``distance_km`` is ``None`` for an

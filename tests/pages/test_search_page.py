@@ -350,3 +350,33 @@ def test_a_geocoder_outage_is_said_on_the_page_not_a_500(app, client, monkeypatc
     assert "Place lookup is unavailable right now" in html
     assert 'name="near" ' in html or 'name="near"' in html
     assert "Asha Rao" not in html
+
+
+def test_results_say_how_they_are_ordered_as_the_weights_now_stand(client, sciatica_in_bengaluru):
+    """Below the results, one disclosure says what decides the order, biggest factor first,
+    and that nobody pays to be placed higher; it follows the weights admins set."""
+    from marketplace.taxonomy import ranking
+    from tests.builders import make_admin
+
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore"}))
+    assert "How we order these results" in html
+    disclosure = html.split("How we order these results", 1)[1].split("</details>", 1)[0]
+    assert "Best fit first" in disclosure and "Nobody can pay to be placed higher" in disclosure
+    assert disclosure.index("how near they are (someone 8 km away") < disclosure.index("whether they say they treat")
+    assert "based in your country come before" in disclosure  # the search may show online sessions
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore", "mode": "in_person"}))
+    assert "based in your country" not in html.split("How we order these results", 1)[1]
+
+    admin = make_admin()
+    ranking.set_factor("distance", 0.1, admin)
+    ranking.set_factor("distance_half_km", 3, admin)
+    ranking.set_factor("online_abroad", 0, admin)
+    db.session.commit()
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore"}))
+    disclosure = html.split("How we order these results", 1)[1].split("</details>", 1)[0]
+    assert disclosure.index("whether they say they treat") < disclosure.index("how near they are (someone 3 km away")
+    assert "based in your country" not in disclosure
+
+    # Nothing to order, nothing to say.
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "London"}))
+    assert "No verified practitioner matches" in html and "How we order these results" not in html
