@@ -142,7 +142,7 @@ def list_ranking_factors() -> RankingFactorList:
 
 
 @endpoint("/admin/ranking-factors/<name>", "PUT", summary="Set how much one factor of the ranking counts",
-          tag="admin", auth=ADMIN, body=RankingFactorIn, response=RankingFactorOut, errors=(404,))
+          tag="admin", auth=ADMIN, body=RankingFactorIn, response=RankingFactorOut, errors=(404, 409))
 def set_ranking_factor(name: str, body: RankingFactorIn) -> RankingFactorOut:
     """A 400 names `value` when it is outside the factor's range, or when the extras would
     together count as much as fit. Search ranks with it from the next search."""

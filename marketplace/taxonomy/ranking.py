@@ -24,7 +24,7 @@ from marketplace.audit import services as audit
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.matching.scoring import DEFAULT_WEIGHTS, Weights
-from marketplace.taxonomy.matching_data import bump_matching_version
+from marketplace.taxonomy.matching_data import _flush_or_conflict, bump_matching_version
 from marketplace.taxonomy.models import RankingFactor
 
 __all__ = ["EXTRAS", "FACTORS", "Factor", "FactorValue", "factor_values", "reset_factor", "set_factor", "weights_from"]
@@ -137,7 +137,7 @@ def _save(factor: Factor, value: float | None, actor: User) -> float:
         db.session.add(RankingFactor(name=factor.name, value=new))
     else:
         row.value = new
-    db.session.flush()
+    _flush_or_conflict()  # another admin added the same factor's row at the same moment: try again
     version = bump_matching_version()
     audit.record(actor, "matching.ranking.set" if value is not None else "matching.ranking.reset", "ranking", 0,
                  None, factor=factor.name, value=new, previous=previous, version=version)
@@ -147,7 +147,8 @@ def _save(factor: Factor, value: float | None, actor: User) -> float:
 def set_factor(name: str, value: float, actor: User) -> float:
     """Set how much one factor counts; returns the value. NotFound for an unknown factor;
     ValidationFailed on ``value`` outside the factor's range or when the extras would
-    together count as much as fit. An unchanged value is a no-op."""
+    together count as much as fit; Conflict (session rolled back) when another admin
+    stored the same factor at the same moment. An unchanged value is a no-op."""
     factor = _factor(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or not factor.low <= value <= factor.high:
