@@ -12,7 +12,8 @@ KIND_LABELS = {"concern": "Concern", "modality": "Modality", "technique": "Techn
 PRACTITIONER_STATUSES = (("", "Any status"), ("visible", "Visible"), ("hidden", "Not visible"),
                          ("suspended", "Suspended"))
 AUDIT_SUBJECTS = (("", "Everything"), ("credential", "Credentials"), ("practitioner", "Practitioners"),
-                  ("concern", "Concerns"), ("modality", "Modalities"), ("technique", "Techniques"))
+                  ("concern", "Concerns"), ("modality", "Modalities"), ("technique", "Techniques"),
+                  ("ranking", "Ranking factors"))
 
 
 class SuspendForm(FlaskForm):

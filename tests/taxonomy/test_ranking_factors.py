@@ -133,6 +133,11 @@ def test_the_page_lists_the_factors_and_saves_one(admin_client, two):
     response = post(admin_client, "/admin/matching/ranking/price/reset", follow_redirects=True)
     assert "Back to the default, 0.05." in text(response) and current_weights().price == 0.05
 
+    # The audit log lists both, linked to the factor, with what it was and became.
+    log = text(admin_client.get("/admin/audit?subject_type=ranking"))
+    assert log.count('href="/admin/matching/ranking#factor-price"') == 2
+    assert "0.05 → 0.2" in log and "0.2 → 0.05" in log
+
 
 def test_the_page_shows_a_refused_value_on_its_row(admin_client):
     response = post(admin_client, "/admin/matching/ranking", {"factor": "distance", "value": "0.9"})
