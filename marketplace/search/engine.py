@@ -179,8 +179,11 @@ _parts_lock = threading.Lock()
 def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str], float]) -> dict:
     """This process's score parts for ``query`` under these weights and relevance (the
     admin-edited data: a new version is a new mapping, held here so it is compared by
-    identity, never by a reused id)."""
-    key = (query, weights)
+    identity, never by a reused id). Searches that differ only in what the parts do not
+    read share them: the radius and the mode (a part is worked out in person at 0 km or
+    online, and only when the mode allows it) and the seeker's country (only the distance
+    term, :func:`finish_score`, reads it)."""
+    key = _parts_key(query, weights)
     with _parts_lock:
         held = _parts_by_query.pop(key, None)  # put back last: the most recently used
         if held is not None and held[0] is not relevance:
@@ -192,6 +195,10 @@ def _parts_for(query: Query, weights: Weights, relevance: Mapping[tuple[str, str
         if len(_parts_by_query) > _QUERIES_KEPT:
             _shed_parts(held[1])
     return held[1]
+
+
+def _parts_key(query: Query, weights: Weights) -> tuple[Query, Weights]:
+    return replace(query, radius_km=0.0, mode="any", country=None), weights
 
 
 def _shed_parts(current: dict) -> None:

@@ -51,9 +51,23 @@ def test_new_matching_data_replaces_a_querys_parts(parts):
 
 
 def test_more_queries_than_allowed_drop_the_oldest(parts):
-    queries = [Query(concerns=("sciatica",), radius_km=float(r)) for r in range(1, 8)]
+    queries = [Query(concerns=("sciatica",), language=f"Language {r}") for r in range(1, 8)]
     for q in queries:
         _fill(q, 1)
     assert len(engine._parts_by_query) <= engine._QUERIES_KEPT
-    assert (queries[-1], DEFAULT_WEIGHTS) in engine._parts_by_query
-    assert (queries[0], DEFAULT_WEIGHTS) not in engine._parts_by_query
+    assert engine._parts_key(queries[-1], DEFAULT_WEIGHTS) in engine._parts_by_query
+    assert engine._parts_key(queries[0], DEFAULT_WEIGHTS) not in engine._parts_by_query
+
+
+def test_searches_that_differ_only_in_what_the_parts_do_not_read_share_them(parts):
+    """The radius, the mode and the seeker's country do not change a practitioner's score
+    parts (distance is added after): a search at 10 km and one at 50 km, in person or
+    "any", from India or Britain, use one set; another concern or language does not."""
+    shared = engine._parts_for(Query(concerns=("sciatica",)), DEFAULT_WEIGHTS, RELEVANCE)
+    for other in (Query(concerns=("sciatica",), radius_km=10.0, mode="in_person"),
+                  Query(concerns=("sciatica",), radius_km=50.0, mode="any", country="IN"),
+                  Query(concerns=("sciatica",), mode="online", country="GB")):
+        assert engine._parts_for(other, DEFAULT_WEIGHTS, RELEVANCE) is shared
+    for other in (Query(concerns=("back-spasm",)), Query(concerns=("sciatica",), language="Hindi"),
+                  Query(concerns=("sciatica",), max_price=5000, currency="GBP")):
+        assert engine._parts_for(other, DEFAULT_WEIGHTS, RELEVANCE) is not shared
