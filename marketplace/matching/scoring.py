@@ -131,10 +131,24 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
+# Results ordered by distance alone, when the seeker asks for the nearest first: the same
+# practitioners as the best matches (the same filters, and a therapy that fits or a declared
+# concern), then online sessions, those based in the seeker's country first.
+NEAREST_FIRST = Weights(relevance=0.0, declared_concern=0.0, distance=1.0, online_distance=0.0, online_abroad=1.0,
+                        verified=0.0, price=0.0, language=0.0, rating=0.0, availability=0.0, caution_preference=0.0)
+
+
 def how_ordered(w: Weights, online: bool = True) -> list[str]:
     """How results are ordered under these weights, in the seeker's words, biggest factor
     first (said on the results page, so it stays true whatever admins set); ``online``: the
     results may include online sessions."""
+    if w == NEAREST_FIRST:
+        lines = ["Nearest first: the practitioners whose verified therapies fit what you told us, or who say they "
+                 "treat it, ordered by how far away they are. Choose “Best match” to put the best fit first."]
+        if online:
+            lines.append("Online sessions come after the places you can visit, those based in your country first.")
+        lines.append("We only show practitioners whose licence we have checked. Nobody can pay to be placed higher.")
+        return lines
     extras = [
         (w.distance, f"how near they are (someone {w.distance_half_km:g} km away counts half as near as someone "
                      "next door)"),

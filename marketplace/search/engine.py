@@ -672,8 +672,12 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
           on: date, relevance: Mapping[tuple[str, str], float], weights: Weights, memory: PlaceMemory | None,
           optimistic: bool, names: Mapping[str, str]) -> Ranking:
     w = weights
-    bounds = _bounds_for(query.concerns, tuple(terms), bool(query.modality or query.technique), relevance,
-                         w.relevance)
+    filtered = bool(query.modality or query.technique)
+    bounds = _bounds_for(query.concerns, tuple(terms), filtered, relevance, w.relevance)
+    # Which terms fit a concern at all (not only through a declared concern): the relevance
+    # table's own bounds, since a weight of 0 (results ordered by distance alone) would
+    # otherwise make every term look like no fit.
+    fits = bounds if w.relevance > 0 else _bounds_for(query.concerns, tuple(terms), filtered, relevance)
     pref = len(preferred_techniques_for(query.cautions)) if query.cautions else 0
     extras = (w.verified + w.price + (w.declared_concern if query.concerns else 0.0)
               + (w.language if query.language else 0.0) + w.caution_preference * pref)
@@ -696,16 +700,16 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
             else:
                 walk.queries += 1
                 walk.stamps = memory.begin(session, cell, max_rings)
-        by_bound: dict[float, list[str]] = {}
+        by_bound: dict[tuple[float, bool], list[str]] = {}
         for t in terms:
-            by_bound.setdefault(bounds[t], []).append(t)
-        for b, ts in sorted(by_bound.items(), reverse=True):
+            by_bound.setdefault((bounds[t], fits[t] > 0), []).append(t)
+        for (b, fit), ts in sorted(by_bound.items(), reverse=True):
             if query.concerns:
                 # Declarers with the full bound; everyone else without the declared bonus,
                 # and not at all for terms that fit none of the concerns (a practitioner
                 # whom nothing fits is only shown if they say they treat it).
                 tiers.append(_Tier(b, sorted(ts), tuple(query.concerns)))
-                if b > 0:
+                if fit:
                     tiers.append(_Tier(b - w.declared_concern, sorted(ts), ("",)))
             else:
                 tiers.append(_Tier(b, sorted(ts), ("",)))
@@ -730,7 +734,7 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
             for c in ("", *query.concerns):
                 # A term that fits none of the concerns only brings in practitioners who say
                 # they treat one: those sit on the concern's own list.
-                if c or not query.concerns or bounds[t] > 0:
+                if c or not query.concerns or fits[t] > 0:
                     for scope in scopes:
                         lists[(t, c, scope)] = None
 

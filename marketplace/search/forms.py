@@ -30,6 +30,7 @@ from marketplace.web.templating import choices
 
 RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 200)
 MODES = (("in_person", "In person"), ("online", "Online"), ("any", "Either"))
+SORTS = (("best", "Best match"), ("nearest", "Nearest first"))
 MAX_PAGE = 500
 ANSWER_PREFIX = "answer_"
 
@@ -147,6 +148,7 @@ class SearchForm(Form):
     language = StringField("Language", filters=[_strip], validators=[Length(max=40)], description="e.g. Hindi")
     venue_type = SelectField("Kind of place", default="", choices=choices([("", "Any kind of place"),
                                                                *((v.value, v.label) for v in VenueType)]))
+    sort = StringField("Order", filters=[_strip])  # offered beside the results; anything unknown is "best"
     page = NumberField("Page", integer=True, message="Page numbers are whole numbers.",
                        validators=[_within(1, MAX_PAGE, f"Choose a page from 1 to {MAX_PAGE}.")])
 
@@ -235,6 +237,7 @@ class SearchForm(Form):
             max_price=self.max_price.data, currency=self.currency.data or None,
             language=self.language.data or None, venue_type=self.venue_type.data or None,
             page=self.page.data or 1, per_page=per_page,
+            sort="nearest" if self.sort.data == "nearest" else "best",
         )
 
     def radius_options(self) -> list[tuple[str, str]]:

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from marketplace.packages.queries import PackageBrief
 
 Mode = Literal["in_person", "online", "any"]
+# "best": fit first, then the extras (the ranking's weights); "nearest": the same
+# practitioners, nearest first (online sessions after the places one can visit)
+Sort = Literal["best", "nearest"]
 DEFAULT_RADIUS_KM = 25.0
 MAX_RADIUS_KM = 200.0
 MAX_PER_PAGE = 50
@@ -45,6 +48,7 @@ class SearchInput:
     venue_type: str | None = None
     page: int = 1
     per_page: int = 20
+    sort: Sort = "best"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,9 @@ class SearchQuery(Schema):
     venue_type: str | None = Field(default=None, max_length=32)
     page: int = Field(default=1, ge=1, le=1000)
     per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+    sort: Literal["best", "nearest"] = Field(default="best", description=(
+        "`best`: the best fit for the concern first, then nearness, a declared concern, language, price (the "
+        "ranking's weights); `nearest`: the same practitioners, nearest first, then online sessions"))
 
     @field_validator("concern", "q", "near", "modality", "technique", "language", "venue_type", "currency")
     @classmethod
@@ -54,6 +57,7 @@ class SearchQuery(Schema):
             no_red_flags=self.no_red_flags, modality=self.modality, technique=self.technique,
             max_price=self.max_price, currency=self.currency.upper() if self.currency else None,
             language=self.language, venue_type=self.venue_type, page=self.page, per_page=self.per_page,
+            sort=self.sort,
         )
 
 
@@ -189,6 +193,7 @@ class SearchOut(BaseModel):
             "mode": i.mode, "cautions": sorted(i.cautions), "red_flags": sorted(i.red_flags),
             "no_red_flags": i.no_red_flags, "modality": i.modality, "technique": i.technique,
             "max_price": i.max_price, "currency": i.currency, "language": i.language, "venue_type": i.venue_type,
+            "sort": i.sort if i.sort != "best" else None,
         }.items() if v not in (None, [], False)}
         return cls(
             query=echo,

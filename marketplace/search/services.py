@@ -32,7 +32,7 @@ from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
-from marketplace.matching.scoring import NAMES, Query
+from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
@@ -295,6 +295,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     )
     terms = _terms(tax, data.modality, data.technique)
     need = data.page * data.per_page
+    if data.sort == "nearest":
+        weights = NEAREST_FIRST
 
     def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,

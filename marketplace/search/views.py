@@ -16,9 +16,9 @@ from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.geo.service import PlaceNotFound
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
-from marketplace.matching.scoring import how_ordered
+from marketplace.matching.scoring import NEAREST_FIRST, how_ordered
 from marketplace.search import answers
-from marketplace.search.forms import ANSWER_PREFIX, MODES, SearchForm
+from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm
 from marketplace.search.outcome import SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.taxonomy.matching import current_weights
@@ -99,8 +99,9 @@ def search() -> tuple[str, int] | str:
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,
         answer_prefix=ANSWER_PREFIX, map_data=_map_data(outcome), search_url=_search_url,
         concern_names={c.slug: c.name for c in outcome.concerns} if outcome else {},
-        how_ordered=how_ordered(current_weights(), online=outcome.input.mode != "in_person")
-        if outcome and outcome.results else [],
+        how_ordered=how_ordered(NEAREST_FIRST if outcome.input.sort == "nearest" else current_weights(),
+                                online=outcome.input.mode != "in_person") if outcome and outcome.results else [],
+        sorts=SORTS,
         tile_url=current_app.config.get("MAP_TILE_URL", DEFAULT_TILE_URL),
         tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
     ), status

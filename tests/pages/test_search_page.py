@@ -380,3 +380,26 @@ def test_results_say_how_they_are_ordered_as_the_weights_now_stand(client, sciat
     # Nothing to order, nothing to say.
     html = text(client.get("/search", query_string={"concern": "sciatica", "near": "London"}))
     assert "No verified practitioner matches" in html and "How we order these results" not in html
+
+
+def test_the_seeker_can_put_the_nearest_first_and_the_choice_stays_with_the_search(app, client):
+    """Beside the results: "Order: Best match · Nearest first", as links. Nearest first keeps
+    the same practitioners in distance order, says so below the results, and stays chosen
+    when the seeker searches again from the form."""
+    make_verified_practitioner(app, display_name="Far Physio", modalities=("physiotherapy",), concerns=(),
+                               lat=12.9716 + 0.054, lon=77.5946)
+    make_verified_practitioner(app, display_name="Near Acupuncturist", modalities=("acupuncture",), concerns=(),
+                               lat=12.9716 + 0.0027, lon=77.5946)
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore", "mode": "in_person"}))
+    assert html.index("Far Physio") < html.index("Near Acupuncturist")
+    order = html.split('class="order-choice"', 1)[1].split("</p>", 1)[0]
+    assert '<strong aria-current="true">Best match</strong>' in order
+    link = re.search(r'<a href="([^"]+)">Nearest first</a>', order).group(1).replace("&amp;", "&")
+    assert "sort=nearest" in link and "concern=sciatica" in link and "page=" not in link
+
+    html = text(client.get(link))
+    assert html.index("Near Acupuncturist") < html.index("Far Physio")
+    assert '<strong aria-current="true">Nearest first</strong>' in html
+    disclosure = html.split("How we order these results", 1)[1].split("</details>", 1)[0]
+    assert "Nearest first" in disclosure and "Best fit first" not in disclosure
+    assert '<input type="hidden" name="sort" value="nearest">' in html  # searching again keeps it

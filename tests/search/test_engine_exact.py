@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.geo.gazetteer import country_in_sentence
 from marketplace.geo.distance import approx_km
 from marketplace.matching.scoring import (
-    DEFAULT_WEIGHTS, RELEVANCE, Candidate, Query, Weights, matches_filters, score,
+    DEFAULT_WEIGHTS, NEAREST_FIRST, RELEVANCE, Candidate, Query, Weights, matches_filters, score,
 )
 from marketplace.practitioners.models import Practitioner, VenueType
 from marketplace.search import engine
@@ -251,10 +251,11 @@ ADMIN_WEIGHTS = [
     Weights(relevance=0.5, distance=0.0, price=0.3),
     Weights(distance_half_km=2.0, online_distance=1.0, online_abroad=0.0),
     Weights(declared_concern=0.6, language=0.5, caution_preference=0.4, relevance=3.0),
+    NEAREST_FIRST,  # the seeker's "nearest first": distance alone, fit only deciding who is in
 ]
 
 
-@pytest.mark.parametrize("weights", ADMIN_WEIGHTS, ids=["fit-x2", "fit-half", "short-scale", "declared"])
+@pytest.mark.parametrize("weights", ADMIN_WEIGHTS, ids=["fit-x2", "fit-half", "short-scale", "declared", "nearest"])
 @pytest.mark.parametrize("kind", ["sql", "memory"])
 def test_the_walk_stays_exact_under_the_weights_admins_set(app, crowd, monkeypatch, weights, kind):
     """The walk's bounds are in the score's units: whatever the weights, the page is what

@@ -607,3 +607,34 @@ def test_results_use_the_names_admins_give_the_terms(client, physio):
     assert "Treats sciatic leg pain" in result["reasons"]
     assert "Physical therapy is commonly used for sciatic leg pain" in result["reasons"]
     assert not any("Physiotherapy" in r for r in result["reasons"])
+
+
+def test_nearest_first_orders_the_same_practitioners_by_distance(app, client):
+    """``sort=nearest``: who is shown does not change (a therapy that fits, or a declared
+    concern), only the order; online sessions come after the places one can visit."""
+    far_fit = make_verified_practitioner(app, display_name="Far Physio", modalities=("physiotherapy",), concerns=(),
+                                         lat=BLR[0] + 0.054, lon=BLR[1])
+    near_fit = make_verified_practitioner(app, display_name="Near Acupuncturist", modalities=("acupuncture",),
+                                          concerns=(), lat=BLR[0] + 0.0027, lon=BLR[1])
+    make_verified_practitioner(app, display_name="Online Physio", modalities=("physiotherapy",), offers_online=True,
+                               concerns=(), lat=BLR[0] + 0.3, lon=BLR[1])  # 33 km: online only, from here
+    make_verified_practitioner(app, display_name="Near Cupping, no fit", modalities=("cupping",), concerns=(),
+                               lat=BLR[0] + 0.001, lon=BLR[1])
+    params = dict(concern="sciatica", lat=BLR[0], lon=BLR[1])
+
+    def names(body):
+        return [r["practitioner"]["display_name"] for r in body["results"]]
+
+    best = search(client, **params)
+    nearest = search(client, **params, sort="nearest")
+    assert sorted(names(best)) == sorted(names(nearest))
+    assert "Near Cupping, no fit" not in names(nearest)  # nearest of all, but nothing fits: still left out
+    assert names(nearest) == ["Near Acupuncturist", "Far Physio", "Online Physio"]
+    assert names(best)[0] == "Far Physio"  # physiotherapy fits sciatica best
+    assert nearest["query"]["sort"] == "nearest" and "sort" not in best["query"]
+    assert [r["distance_km"] for r in nearest["results"]][:2] == sorted(r["distance_km"] for r in nearest["results"][:2])
+    assert any("commonly used" in r for r in nearest["results"][1]["reasons"])  # the reasons still say why
+
+    bad = client.get("/api/v1/search", query_string={**params, "sort": "cheapest"})
+    assert bad.status_code == 400 and "sort" in bad.get_json()["errors"]
+    assert {far_fit.id, near_fit.id} <= set(ids(nearest))
