@@ -163,5 +163,16 @@ class SearchOutcome:
     notes: tuple[str, ...] = field(default=())  # e.g. "Showing online sessions: nobody within 25 km"
 
     @property
+    def nearest_first(self) -> bool:
+        """Ordered by distance: asked for, with a place to measure from and places to
+        visit (online sessions alone have no distance to order by)."""
+        return by_distance(self.input, self.place)
+
+    @property
     def has_more(self) -> bool:
         return not self.urgent and (self.page * self.per_page < self.total or not self.total_is_exact)
+
+
+def by_distance(data: SearchInput, place: Place | None) -> bool:
+    """Whether this search's results are ordered by distance (see SearchOutcome.nearest_first)."""
+    return data.sort == "nearest" and place is not None and data.mode != "online"

@@ -42,7 +42,7 @@ from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, BasedIn, ConcernUnderstood, Place, Question, Result,
-    ResultLocation, ResultModality, SearchInput, SearchOutcome,
+    ResultLocation, ResultModality, SearchInput, SearchOutcome, by_distance,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -295,7 +295,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     )
     terms = _terms(tax, data.modality, data.technique)
     need = data.page * data.per_page
-    if data.sort == "nearest":
+    if by_distance(data, place):
         weights = NEAREST_FIRST
 
     def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:

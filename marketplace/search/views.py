@@ -99,7 +99,7 @@ def search() -> tuple[str, int] | str:
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,
         answer_prefix=ANSWER_PREFIX, map_data=_map_data(outcome), search_url=_search_url,
         concern_names={c.slug: c.name for c in outcome.concerns} if outcome else {},
-        how_ordered=how_ordered(NEAREST_FIRST if outcome.input.sort == "nearest" else current_weights(),
+        how_ordered=how_ordered(NEAREST_FIRST if outcome.nearest_first else current_weights(),
                                 online=outcome.input.mode != "in_person") if outcome and outcome.results else [],
         sorts=SORTS,
         tile_url=current_app.config.get("MAP_TILE_URL", DEFAULT_TILE_URL),

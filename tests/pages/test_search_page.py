@@ -403,3 +403,11 @@ def test_the_seeker_can_put_the_nearest_first_and_the_choice_stays_with_the_sear
     disclosure = html.split("How we order these results", 1)[1].split("</details>", 1)[0]
     assert "Nearest first" in disclosure and "Best fit first" not in disclosure
     assert '<input type="hidden" name="sort" value="nearest">' in html  # searching again keeps it
+
+    # Online sessions alone have no distance to order by: no choice is offered.
+    make_verified_practitioner(app, display_name="Online Only", modalities=("physiotherapy",), concerns=(),
+                               offers_online=True, lat=13.5, lon=77.5946)
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore", "mode": "online",
+                                                    "sort": "nearest"}))
+    assert "Online Only" in html and 'class="order-choice"' not in html
+    assert "Best fit first" in html.split("How we order these results", 1)[1]

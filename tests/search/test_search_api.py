@@ -638,3 +638,16 @@ def test_nearest_first_orders_the_same_practitioners_by_distance(app, client):
     bad = client.get("/api/v1/search", query_string={**params, "sort": "cheapest"})
     assert bad.status_code == 400 and "sort" in bad.get_json()["errors"]
     assert {far_fit.id, near_fit.id} <= set(ids(nearest))
+
+
+def test_nearest_first_needs_places_to_be_near_to(app, client):
+    """Online sessions alone have no distance: asked for nearest first, they keep the best
+    match order (and the echo still says what was asked)."""
+    for name, fee in (("Dear Online Physio", 250000), ("Cheap Online Physio", 50000)):  # the cheaper one added last
+        make_verified_practitioner(app, display_name=name, modalities=("physiotherapy",), offers_online=True,
+                                   concerns=(), fees=(("Video", 45, fee, "INR"),), lat=BLR[0] + 0.5, lon=BLR[1])
+    params = dict(concern="sciatica", lat=BLR[0], lon=BLR[1], mode="online")
+    best, nearest = search(client, **params), search(client, **params, sort="nearest")
+    assert [r["practitioner"]["display_name"] for r in nearest["results"]] == [
+        r["practitioner"]["display_name"] for r in best["results"]] == ["Cheap Online Physio", "Dear Online Physio"]
+    assert nearest["query"]["sort"] == "nearest"
