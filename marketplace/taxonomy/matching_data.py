@@ -17,6 +17,7 @@ from typing import Sequence
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from marketplace.accounts.models import User
 from marketplace.audit import services as audit
@@ -54,7 +55,7 @@ def _flush_or_conflict(error: ValidationFailed | None = None) -> None:
     Savepoints are avoided on purpose: pysqlite would commit an outermost one."""
     try:
         db.session.flush()
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):  # a row added, or changed away, by another request meanwhile
         db.session.rollback()
         raise (error or Conflict("Someone changed the same data at the same moment; please try again.")) from None
 

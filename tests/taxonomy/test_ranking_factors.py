@@ -149,3 +149,33 @@ def test_the_page_shows_a_refused_value_on_its_row(admin_client):
 
     response = post(admin_client, "/admin/matching/ranking", {"factor": "language", "value": ""})
     assert response.status_code == 200 and "Give a number." in text(response)
+
+
+# --- two admins at once -----------------------------------------------------------------------
+
+def _behind_the_sessions_back(sql: str) -> None:
+    """What another admin's request commits between this one's read and its write: a
+    statement on the same connection that the ORM's objects know nothing about."""
+    from sqlalchemy import text as sql_text
+
+    db.session.connection().execute(sql_text(sql))
+
+
+def test_changing_a_factor_another_admin_just_reset_is_a_409_to_retry(app, admin, monkeypatch):
+    from marketplace.core.errors import Conflict
+    from marketplace.taxonomy import ranking
+
+    ranking.set_factor("price", 0.2, admin)
+    db.session.commit()
+    real_stored = ranking._stored
+
+    def raced():
+        rows = real_stored()
+        _behind_the_sessions_back("DELETE FROM ranking_factor WHERE name = 'price'")
+        return rows
+
+    monkeypatch.setattr(ranking, "_stored", raced)
+    with pytest.raises(Conflict, match="try again"):
+        ranking.set_factor("price", 0.25, admin)
+    monkeypatch.undo()
+    assert ranking.set_factor("price", 0.25, admin) == 0.25  # the retry works
