@@ -167,6 +167,22 @@ def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_serv
         place.press("Enter")
     assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
     assert page.locator("ol.results > li").count() == 2
+
+    # Nearest first, from the keyboard: the list is in distance order, the map still draws
+    # both, and the order stays when the seeker searches again.
+    page.locator(".order-choice").get_by_role("link", name="Nearest first").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "sort=nearest" in page.url
+    assert page.locator(".order-choice [aria-current]").inner_text() == "Nearest first"
+    assert page.locator("ol.results > li h3").all_inner_texts() == ["Asha Rao", "Vikram Shetty"]  # centre, then 4.5 km
+    page.locator("#results-map[data-map-ready]").wait_for()
+    assert page.locator("#results-map .leaflet-marker-icon").count() == 2
+    place = page.get_by_label("Near", exact=True)
+    place.fill("Bangalore")
+    with page.expect_navigation():
+        place.press("Enter")
+    assert "sort=nearest" in page.url and page.locator(".order-choice [aria-current]").inner_text() == "Nearest first"
     assert stray == []
 
 
