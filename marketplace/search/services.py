@@ -32,7 +32,7 @@ from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
-from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query
+from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
@@ -76,14 +76,16 @@ def _taxonomy() -> _Taxonomy:
     if _taxonomy_cache is not None and now - _taxonomy_cache[0] < 5.0 and _taxonomy_cache[1] == version:
         return _taxonomy_cache[2]
     s = db.session
+    concerns = s.execute(select(Concern.slug, Concern.name, Concern.is_active)).all()
+    modalities = s.execute(select(Modality.slug, Modality.name, Modality.is_active)).all()
+    techniques = s.execute(select(Technique.slug, Technique.name, Technique.is_active, Modality.slug)
+                           .join(Modality)).all()
     value = _Taxonomy(
-        concerns=dict(s.execute(select(Concern.slug, Concern.name).where(Concern.is_active.is_(True))).all()),
-        modalities=dict(s.execute(select(Modality.slug, Modality.name).where(Modality.is_active.is_(True))).all()),
-        techniques=dict(s.execute(select(Technique.slug, Modality.slug).join(Modality)
-                                  .where(Technique.is_active.is_(True))).all()),
-        names={**NAMES, **dict(s.execute(select(Technique.slug, Technique.name)).all()),
-               **dict(s.execute(select(Modality.slug, Modality.name)).all()),
-               **dict(s.execute(select(Concern.slug, Concern.name)).all())},
+        concerns={slug: name for slug, name, active in concerns if active},
+        modalities={slug: name for slug, name, active in modalities if active},
+        techniques={slug: modality for slug, _, active, modality in techniques if active},
+        # retired terms too: a practitioner's listing may still name one
+        names={**NAMES, **{t[0]: t[1] for t in (*techniques, *modalities, *concerns)}},
     )
     _taxonomy_cache = (now, version, value)
     return value
@@ -112,11 +114,19 @@ def forget_taxonomy() -> None:
 
 
 def _matching_data():  # noqa: ANN202
-    """The admin-edited phrases, relevance table and ranking weights (cached per process by
-    version)."""
-    from marketplace.taxonomy.matching import current_matcher, current_relevance, current_weights
+    """The admin-edited phrases and relevance weights (cached per process by version)."""
+    from marketplace.taxonomy.matching import current_matcher, current_relevance
 
-    return current_matcher(), current_relevance(), current_weights()
+    return current_matcher(), current_relevance()
+
+
+def ordering(data: SearchInput, place: Place | None) -> Weights:
+    """The weights this search's results are ordered by: distance alone when the seeker
+    asked for the nearest first (and there are places to be near to), else the ranking's
+    weights as admins set them."""
+    from marketplace.taxonomy.matching import current_weights
+
+    return NEAREST_FIRST if by_distance(data, place) else current_weights()
 
 
 # --- Input ------------------------------------------------------------------------------------
@@ -223,7 +233,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     commits."""
     tax = _taxonomy()
     _check(data, tax)
-    matcher, relevance, weights = _matching_data()
+    matcher, relevance = _matching_data()
     text = (data.q or "").strip()
     screening = screen_text(text) if text else None
 
@@ -295,8 +305,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     )
     terms = _terms(tax, data.modality, data.technique)
     need = data.page * data.per_page
-    if by_distance(data, place):
-        weights = NEAREST_FIRST
+    weights = ordering(data, place)
 
     def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,

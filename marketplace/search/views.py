@@ -16,12 +16,11 @@ from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.geo.service import PlaceNotFound
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
-from marketplace.matching.scoring import NEAREST_FIRST, how_ordered
-from marketplace.search import answers
+from marketplace.matching.scoring import how_ordered
+from marketplace.search import answers, services
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm
 from marketplace.search.outcome import SearchOutcome
 from marketplace.taxonomy import services as taxonomy
-from marketplace.taxonomy.matching import current_weights
 from marketplace.web.templating import apply_errors
 
 bp = Blueprint("search", __name__)
@@ -99,7 +98,7 @@ def search() -> tuple[str, int] | str:
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,
         answer_prefix=ANSWER_PREFIX, map_data=_map_data(outcome), search_url=_search_url,
         concern_names={c.slug: c.name for c in outcome.concerns} if outcome else {},
-        how_ordered=how_ordered(NEAREST_FIRST if outcome.nearest_first else current_weights(),
+        how_ordered=how_ordered(services.ordering(outcome.input, outcome.place),
                                 online=outcome.input.mode != "in_person") if outcome and outcome.results else [],
         sorts=SORTS,
         tile_url=current_app.config.get("MAP_TILE_URL", DEFAULT_TILE_URL),
