@@ -345,17 +345,17 @@ def plan_candidates(lat: float, lon: float, radius_km: float, on: date | None = 
     ]
 
 
-
 def plan_for(concern: Concern, lat: float, lon: float, radius_km: float, on: date | None = None) -> Plan:
     """The build-your-own course for ``concern`` near (lat, lon) from the matching data the
     search ranks with: the relevance admins edit and the active modalities' names (the
     packaged defaults would keep proposing a therapy an admin has marked as no fit)."""
+    from marketplace.taxonomy import services as taxonomy
     from marketplace.taxonomy.matching import current_relevance
 
-    names = dict(db.session.execute(select(Modality.slug, Modality.name).where(Modality.is_active.is_(True))).all())
     return assemble_plan(concern.slug, lat, lon, radius_km, plan_candidates(lat, lon, radius_km, on),
-                         relevance=current_relevance(), modality_names=names,
+                         relevance=current_relevance(), modality_names={m.slug: m.name for m in taxonomy.modalities()},
                          concern_names={concern.slug: concern.name})
+
 
 # --- A practitioner's and a seeker's own ---------------------------------------------------
 

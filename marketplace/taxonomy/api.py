@@ -128,10 +128,6 @@ def delete_relevance(concern: str, term: str) -> None:
     db.session.commit()
 
 
-def _factor_out(name: str) -> RankingFactorOut:
-    return RankingFactorOut.of(next(f for f in ranking.factor_values() if f.factor.name == name))
-
-
 @endpoint("/admin/ranking-factors", summary="How much each factor of the ranking counts", tag="admin", auth=ADMIN,
           response=RankingFactorList)
 def list_ranking_factors() -> RankingFactorList:
@@ -148,7 +144,7 @@ def set_ranking_factor(name: str, body: RankingFactorIn) -> RankingFactorOut:
     together count as much as fit. Search ranks with it from the next search."""
     ranking.set_factor(name, body.value, current_user)
     db.session.commit()
-    return _factor_out(name)
+    return RankingFactorOut.of(ranking.factor_value(name))
 
 
 @endpoint("/admin/ranking-factors/<name>", "DELETE", summary="Put a ranking factor back to its default",
@@ -156,7 +152,7 @@ def set_ranking_factor(name: str, body: RankingFactorIn) -> RankingFactorOut:
 def reset_ranking_factor(name: str) -> RankingFactorOut:
     ranking.reset_factor(name, current_user)
     db.session.commit()
-    return _factor_out(name)
+    return RankingFactorOut.of(ranking.factor_value(name))
 
 
 @endpoint("/admin/matching/try", summary="Which concerns the current matcher reads in some text", tag="admin",

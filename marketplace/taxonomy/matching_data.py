@@ -42,14 +42,14 @@ def bump_matching_version() -> int:
     if row is None:  # a database that was migrated but never loaded
         row = MatchingDataVersion(id=1, version=1)
         db.session.add(row)
-        _flush_or_conflict()
+        flush_or_conflict()
         return 1
     row.version = MatchingDataVersion.version + 1  # type: ignore[assignment]
     db.session.flush()
     return row.version
 
 
-def _flush_or_conflict(error: ValidationFailed | None = None) -> None:
+def flush_or_conflict(error: ValidationFailed | None = None) -> None:
     """Flush; when a concurrent request won a unique constraint, roll the transaction
     back (it cannot go on, on PostgreSQL) and raise ``error`` or a Conflict to retry.
     Savepoints are avoided on purpose: pysqlite would commit an outermost one."""
@@ -179,7 +179,7 @@ def add_phrase(data_in: PhraseInput, actor: User) -> ConcernPhrase:
         raise duplicate
     phrase = ConcernPhrase(concern=concern, text=text, weight=weight)
     db.session.add(phrase)
-    _flush_or_conflict(duplicate)  # a concurrent duplicate loses on the unique constraint
+    flush_or_conflict(duplicate)  # a concurrent duplicate loses on the unique constraint
     _forget_removed(concern.id, "phrase", text)
     version = bump_matching_version()
     audit.record(actor, "matching.phrase.added", "concern", concern.id, None, phrase_id=phrase.id,
@@ -260,7 +260,7 @@ def set_relevance(data_in: RelevanceInput, actor: User) -> RelevanceWeight:
     if row is None:
         row = RelevanceWeight(concern=concern, term_slug=term, weight=weight)
         db.session.add(row)
-        _flush_or_conflict()
+        flush_or_conflict()
         _forget_removed(concern.id, "relevance", term)
     elif previous == weight:
         return row

@@ -24,10 +24,11 @@ from marketplace.audit import services as audit
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.matching.scoring import DEFAULT_WEIGHTS, Weights
-from marketplace.taxonomy.matching_data import _flush_or_conflict, bump_matching_version
+from marketplace.taxonomy.matching_data import bump_matching_version, flush_or_conflict
 from marketplace.taxonomy.models import RankingFactor
 
-__all__ = ["EXTRAS", "FACTORS", "Factor", "FactorValue", "factor_values", "reset_factor", "set_factor", "weights_from"]
+__all__ = ["EXTRAS", "FACTORS", "Factor", "FactorValue", "extras", "factor", "factor_value", "factor_values",
+           "reset_factor", "set_factor", "stored_weights", "weights_from"]
 
 
 @dataclass(frozen=True)
@@ -93,54 +94,70 @@ def _stored() -> dict[str, RankingFactor]:
     return {row.name: row for row in db.session.scalars(select(RankingFactor))}
 
 
+def stored_weights() -> Weights:
+    """The weights as this session reads them in the database (search reads a per-process
+    snapshot of the same: ``taxonomy.matching.current_weights``)."""
+    return weights_from({name: row.value for name, row in _stored().items()})
+
+
 def factor_values() -> list[FactorValue]:
     """Every factor admins may change, in the page's order, with its value now."""
-    weights = weights_from({name: row.value for name, row in _stored().items()})
+    weights = stored_weights()
     return [FactorValue(f, getattr(weights, f.name), getattr(DEFAULT_WEIGHTS, f.name)) for f in FACTORS]
 
 
-def _factor(name: str) -> Factor:
-    factor = _BY_NAME.get((name or "").strip())
-    if factor is None:
+def factor_value(name: str) -> FactorValue:
+    """One factor with its value now; NotFound for an unknown name."""
+    wanted = factor(name)
+    return next(f for f in factor_values() if f.factor is wanted)
+
+
+def factor(name: str) -> Factor:
+    """The factor called ``name``; NotFound for an unknown one."""
+    found = _BY_NAME.get((name or "").strip())
+    if found is None:
         raise NotFound(f"No ranking factor {name!r}.")
-    return factor
+    return found
+
+
+def extras(weights: Weights) -> float:
+    """What the extras together may add to a score (the rule: less than fit's weight)."""
+    return sum(getattr(weights, name) for name in EXTRAS)
 
 
 def _fits_over_extras(weights: Weights) -> None:
-    extras = sum(getattr(weights, name) for name in EXTRAS)
-    if extras >= weights.relevance:
+    together = extras(weights)
+    if together >= weights.relevance:
         raise ValidationFailed.on_field(
             "value", f"Fit to the concern must count more than the extras together (now {weights.relevance:g} "
-                     f"against {extras:g}), so that a therapy that fits is never outranked by a nearer or cheaper "
+                     f"against {together:g}), so that a therapy that fits is never outranked by a nearer or cheaper "
                      "one that does not.")
 
 
-def _save(factor: Factor, value: float | None, actor: User) -> float:
+def _save(chosen: Factor, value: float | None, actor: User) -> float:
     """Store ``value`` (None: back to the default) after the checks; audited, versioned."""
     stored = _stored()
-    current = {name: row.value for name, row in stored.items()}
-    previous = getattr(weights_from(current), factor.name)
-    default = getattr(DEFAULT_WEIGHTS, factor.name)
-    new = default if value is None else value
-    if new == previous and (value is not None or factor.name not in stored):
-        return new
-    if value is None or value == default:
-        current.pop(factor.name, None)
+    row = stored.get(chosen.name)
+    values = {name: r.value for name, r in stored.items()}
+    previous = getattr(weights_from(values), chosen.name)
+    new = getattr(DEFAULT_WEIGHTS, chosen.name) if value is None else value
+    if new == getattr(DEFAULT_WEIGHTS, chosen.name):
+        values.pop(chosen.name, None)  # the default is not stored
     else:
-        current[factor.name] = value
-    _fits_over_extras(weights_from(current))
-    row = stored.get(factor.name)
-    if factor.name not in current:
-        if row is not None:
-            db.session.delete(row)
+        values[chosen.name] = new
+    if new == previous and (chosen.name in values) == (row is not None):
+        return new  # nothing to change
+    _fits_over_extras(weights_from(values))
+    if chosen.name not in values:
+        db.session.delete(row)
     elif row is None:
-        db.session.add(RankingFactor(name=factor.name, value=new))
+        db.session.add(RankingFactor(name=chosen.name, value=new))
     else:
         row.value = new
-    _flush_or_conflict()  # another admin added the same factor's row at the same moment: try again
+    flush_or_conflict()  # another admin added or reset the same factor at the same moment: try again
     version = bump_matching_version()
     audit.record(actor, "matching.ranking.set" if value is not None else "matching.ranking.reset", "ranking", 0,
-                 None, factor=factor.name, value=new, previous=previous, version=version)
+                 None, factor=chosen.name, value=new, previous=previous, version=version)
     return new
 
 
@@ -149,15 +166,15 @@ def set_factor(name: str, value: float, actor: User) -> float:
     ValidationFailed on ``value`` outside the factor's range or when the extras would
     together count as much as fit; Conflict (session rolled back) when another admin
     stored the same factor at the same moment. An unchanged value is a no-op."""
-    factor = _factor(name)
+    wanted = factor(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not factor.low <= value <= factor.high:
-        unit = f" {factor.unit}" if factor.unit else ""
-        raise ValidationFailed.on_field("value", f"Give a number from {factor.low:g} to {factor.high:g}{unit}.")
-    return _save(factor, float(value), actor)
+            or not wanted.low <= value <= wanted.high:
+        unit = f" {wanted.unit}" if wanted.unit else ""
+        raise ValidationFailed.on_field("value", f"Give a number from {wanted.low:g} to {wanted.high:g}{unit}.")
+    return _save(wanted, float(value), actor)
 
 
 def reset_factor(name: str, actor: User) -> float:
     """Put one factor back to the packaged default; returns it. ValidationFailed when the
     extras would then count as much as fit (lower another extra first)."""
-    return _save(_factor(name), None, actor)
+    return _save(factor(name), None, actor)

@@ -175,10 +175,10 @@ def delete_relevance(concern: str, term: str) -> Response:
 
 def _ranking_page(form: RankingFactorForm | None = None) -> str:
     factors = ranking.factor_values()
-    extras = sum(f.value for f in factors if f.factor.name in ranking.EXTRAS)
-    fit = next(f.value for f in factors if f.factor.name == "relevance")
+    weights = ranking.stored_weights()
     return render_template("taxonomy/ranking.html", factors=factors, form=form,
-                           failed=form.factor.data if form is not None else None, extras=extras, fit=fit,
+                           failed=form.factor.data if form is not None else None, extras=ranking.extras(weights),
+                           fit=weights.relevance,
                            extra_labels=[f.factor.label for f in factors if f.factor.name in ranking.EXTRAS],
                            version=matching_version())
 
@@ -196,7 +196,7 @@ def set_ranking_factor() -> str | Response:
         if error:
             apply_errors(form, error)
         else:
-            label = next(f.factor.label for f in ranking.factor_values() if f.factor.name == form.factor.data)
+            label = ranking.factor(form.factor.data).label
             flash(f"{label} now counts {value:g}. Search ranks with it from the next search.", "success")
             return redirect(url_for("taxonomy.ranking_factors") + f"#factor-{form.factor.data}")
     return _ranking_page(form)
