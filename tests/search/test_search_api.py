@@ -78,6 +78,21 @@ def test_a_neighbourhood_alone_is_a_400_that_says_to_add_its_city_and_with_it_fi
     assert body["place"]["label"].startswith("Bengaluru") and body["total"] == 1
 
 
+def test_a_district_of_a_big_city_is_searched_around_the_district_and_echoed_with_its_city(client, app):
+    """"Hammersmith" was Saugus, Massachusetts (GeoNames also calls it that): now the London
+    district, so a small radius finds the practitioner down the road and not one across town."""
+    nearby = make_verified_practitioner(app, display_name="Hammersmith Physio", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), city="London", lat=51.4927, lon=-0.2240)
+    across = make_verified_practitioner(app, display_name="Hackney Physio", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), city="London", lat=51.5450, lon=-0.0553)
+    body = search(client, concern="sciatica", near="Hammersmith", radius_km=5)
+    assert body["place"]["label"] == "Hammersmith, London, England, United Kingdom"
+    assert body["place"]["country_code"] == "GB"
+    assert ids(body) == [nearby.id]
+    assert body["results"][0]["distance_km"] < 1
+    assert set(ids(search(client, concern="sciatica", near="Hammersmith", radius_km=25))) == {nearby.id, across.id}
+
+
 def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
     body = search(client, concern="sciatica", near="Bengaluru", red_flags="fever")
     assert body["urgent"] is True
