@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, inspect, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -58,6 +58,18 @@ def flush_or_conflict(error: ValidationFailed | None = None) -> None:
     except (IntegrityError, StaleDataError):  # a row added, or changed away, by another request meanwhile
         db.session.rollback()
         raise (error or Conflict("Someone changed the same data at the same moment; please try again.")) from None
+
+
+def delete_or_gone(row: object) -> bool:
+    """Delete a row this request loaded, by its key; False when another request deleted
+    it meanwhile (the DELETE matched nothing), so the caller tells the admin instead of
+    auditing a second removal. The ORM's own delete would only warn about that."""
+    state = inspect(row)
+    mapper = state.mapper
+    matched = db.session.execute(delete(mapper.local_table).where(
+        *(column == value for column, value in zip(mapper.primary_key, state.identity, strict=True)))).rowcount
+    db.session.expunge(row)  # gone either way: the session must not flush it again
+    return matched == 1
 
 
 def normalise_phrase(text: str) -> str:
@@ -200,7 +212,8 @@ def remove_phrase(phrase_id: int, actor: User) -> ConcernPhrase:
     back; adding the phrase again forgets it."""
     phrase = get_phrase(phrase_id)
     concern = phrase.concern
-    db.session.delete(phrase)
+    if not delete_or_gone(phrase):
+        raise NotFound(f"Phrase {phrase_id} was removed by someone else a moment ago.")
     _remember_removed(concern.id, "phrase", phrase.text)
     db.session.flush()
     version = bump_matching_version()
@@ -283,7 +296,8 @@ def remove_relevance(concern_slug: str, term_slug: str, actor: User) -> None:
     if row is None:
         raise NotFound(f"No relevance weight for {concern.slug} and {term!r}.")
     previous = row.weight
-    db.session.delete(row)
+    if not delete_or_gone(row):
+        raise NotFound(f"The weight for {concern.slug} and {term!r} was removed by someone else a moment ago.")
     _remember_removed(concern.id, "relevance", term)
     db.session.flush()
     version = bump_matching_version()

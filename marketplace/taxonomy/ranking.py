@@ -24,7 +24,7 @@ from marketplace.audit import services as audit
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.matching.scoring import DEFAULT_WEIGHTS, Weights
-from marketplace.taxonomy.matching_data import bump_matching_version, flush_or_conflict
+from marketplace.taxonomy.matching_data import bump_matching_version, delete_or_gone, flush_or_conflict
 from marketplace.taxonomy.models import RankingFactor
 
 __all__ = ["EXTRAS", "FACTORS", "Factor", "FactorValue", "extras", "factor", "factor_value", "factor_values",
@@ -149,7 +149,8 @@ def _save(chosen: Factor, value: float | None, actor: User) -> float:
         return new  # nothing to change
     _fits_over_extras(weights_from(values))
     if chosen.name not in values:
-        db.session.delete(row)
+        if not delete_or_gone(row):
+            return new  # another admin reset it a moment ago: already the default
     elif row is None:
         db.session.add(RankingFactor(name=chosen.name, value=new))
     else:

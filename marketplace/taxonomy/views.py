@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from marketplace.accounts.models import Role
+from marketplace.core.errors import NotFound
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.understanding import screen_text
 from marketplace.taxonomy import matching_data, ranking
@@ -99,15 +100,20 @@ def add_phrase() -> str | Response:
 
 @bp.post("/phrases/<int:phrase_id>/delete")
 def delete_phrase(phrase_id: int) -> Response:
-    text = matching_data.get_phrase(phrase_id).text
-    _, error = attempt(lambda: matching_data.remove_phrase(phrase_id, current_user))
+    # Back to the list as it was filtered (an unknown slug just shows every concern).
+    back = url_for("taxonomy.phrases", concern=request.form.get("filter", "")[:80] or None) + "#phrases"
+    try:
+        text = matching_data.get_phrase(phrase_id).text
+        _, error = attempt(lambda: matching_data.remove_phrase(phrase_id, current_user))
+    except NotFound:  # a second tab, or another admin, removed it first: what was wanted is done
+        flash("That phrase was already removed (perhaps by another admin): nothing more to do.", "info")
+        return redirect(back)
     if error:
         flash(error.detail, "error")
     else:
         flash(f"Removed “{text}”. It stays removed when the packaged defaults are loaded again; "
               "add it back here any time.", "success")
-    # Back to the list as it was filtered (an unknown slug just shows every concern).
-    return redirect(url_for("taxonomy.phrases", concern=request.form.get("filter", "")[:80] or None) + "#phrases")
+    return redirect(back)
 
 
 # --- Relevance --------------------------------------------------------------------------------
@@ -162,7 +168,12 @@ def set_relevance() -> str | Response:
 
 @bp.post("/relevance/<concern>/<term>/delete")
 def delete_relevance(concern: str, term: str) -> Response:
-    _, error = attempt(lambda: matching_data.remove_relevance(concern, term, current_user))
+    try:
+        _, error = attempt(lambda: matching_data.remove_relevance(concern, term, current_user))
+    except NotFound:  # a second tab, or another admin, removed it first
+        flash(f"The weight for {matching_data.term_names().get(term, term)} was already removed (perhaps by "
+              "another admin): nothing more to do.", "info")
+        return redirect(url_for("taxonomy.relevance", concern=concern) + "#weights")
     if error:
         flash(error.detail, "error")
         return redirect(url_for("taxonomy.relevance"))

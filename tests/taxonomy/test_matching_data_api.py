@@ -151,6 +151,47 @@ def test_removing_a_weight(client, admin_headers):
                                                headers=admin_headers))["errors"]
 
 
+# --- two admins removing the same entry at once ---------------------------------------------
+
+def _removed_meanwhile(monkeypatch, sql: str) -> None:
+    """Another admin's removal, committed between this request's read of the row and its
+    DELETE: a statement on the same connection that the ORM's objects know nothing about."""
+    from sqlalchemy import text as sql_text
+
+    from marketplace.taxonomy import matching_data
+
+    real = matching_data.delete_or_gone
+
+    def raced(row):
+        db.session.connection().execute(sql_text(sql))
+        return real(row)
+
+    monkeypatch.setattr(matching_data, "delete_or_gone", raced)
+
+
+def test_a_phrase_another_admin_removed_a_moment_ago_is_a_404_with_one_audit_entry(client, admin_headers,
+                                                                                   monkeypatch):
+    added = client.post("/api/v1/admin/concerns/sciatica/phrases", headers=admin_headers,
+                        json={"text": "tennis back"}).get_json()
+    version = matching_version()
+    _removed_meanwhile(monkeypatch, f"DELETE FROM concern_phrase WHERE id = {int(added['id'])}")
+    problem = _problem(client.delete(f"/api/v1/admin/phrases/{added['id']}", headers=admin_headers), 404)
+    assert "removed by someone else" in problem["detail"]
+    assert _audit("matching.phrase.removed") == []  # the other admin's request audits its own removal
+    assert matching_version() == version
+
+
+def test_a_weight_another_admin_removed_a_moment_ago_is_a_404_with_one_audit_entry(client, admin_headers,
+                                                                                   monkeypatch):
+    version = matching_version()
+    _removed_meanwhile(monkeypatch, "DELETE FROM relevance_weight WHERE term_slug = 'physiotherapy' AND concern_id = "
+                                    "(SELECT id FROM concern WHERE slug = 'sciatica')")
+    problem = _problem(client.delete("/api/v1/admin/relevance/sciatica/physiotherapy", headers=admin_headers), 404)
+    assert "removed by someone else" in problem["detail"]
+    assert _audit("matching.relevance.removed") == []
+    assert matching_version() == version
+
+
 def test_trying_the_matcher(client, admin_headers):
     client.post("/api/v1/admin/concerns/sciatica/phrases", headers=admin_headers, json={"text": "tennis back"})
     body = client.get("/api/v1/admin/matching/try?q=my+tennis+back", headers=admin_headers).get_json()

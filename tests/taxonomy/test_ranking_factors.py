@@ -179,3 +179,23 @@ def test_changing_a_factor_another_admin_just_reset_is_a_409_to_retry(app, admin
         ranking.set_factor("price", 0.25, admin)
     monkeypatch.undo()
     assert ranking.set_factor("price", 0.25, admin) == 0.25  # the retry works
+
+
+def test_resetting_a_factor_another_admin_just_reset_changes_nothing_more(app, admin, monkeypatch):
+    from marketplace.taxonomy import ranking
+
+    ranking.set_factor("price", 0.2, admin)
+    db.session.commit()
+    version = matching_version()
+    real = ranking.delete_or_gone
+
+    def raced(row):
+        _behind_the_sessions_back("DELETE FROM ranking_factor WHERE name = 'price'")
+        return real(row)
+
+    monkeypatch.setattr(ranking, "delete_or_gone", raced)
+    assert ranking.reset_factor("price", admin) == DEFAULT_WEIGHTS.price  # what both admins wanted
+    db.session.commit()
+    assert db.session.get(RankingFactor, "price") is None
+    assert matching_version() == version
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "matching.ranking.reset")).all() == []
