@@ -105,6 +105,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy a table, drop the original and rename the copy: with
+            # foreign keys enforced (marketplace.extensions) the drop would run the ON DELETE
+            # actions of every row pointing at it. SQLite ignores this PRAGMA inside a
+            # transaction, so it is set before the migration's transaction begins.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -112,8 +120,19 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:  # what enforcement would have refused (or rows from before it was on)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    logger.warning("%d rows have foreign keys that point nowhere, e.g. (table, rowid, parent, "
+                                   "key) %s", len(broken), broken[:5])
+        finally:
+            if sqlite:  # the connection goes back to the pool: enforce again
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -42,3 +42,30 @@ def test_online_rows_indexed_before_0013_learn_where_their_practitioner_is_based
     upgrade()
     countries = dict(db.session.execute(select(SearchOnline.practitioner_id, SearchOnline.country)).all())
     assert countries == {london: "GB", nowhere: ""}
+
+
+def test_both_backends_refuse_rows_that_point_nowhere_and_cascade_deletes_also_after_migrating(app):
+    """SQLite checks foreign keys only on connections that ask (marketplace.extensions);
+    the migrations switch that off while they copy tables and must switch it back on."""
+    import pytest
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import IntegrityError
+
+    from marketplace.accounts.models import Role, User
+    from marketplace.notifications.models import Notification
+    from tests.builders import make_user
+
+    downgrade(revision="0012")  # through batch migrations that copy and drop tables on SQLite
+    upgrade()
+    db.session.remove()  # the next connection is the one the migration gave back to the pool
+    db.session.add(Notification(user_id=2_000_000_000, kind="x", message="to nobody"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    user_id = make_user(Role.SEEKER).id
+    db.session.add(Notification(user_id=user_id, kind="x", message="hello"))
+    db.session.commit()
+    db.session.execute(User.__table__.delete().where(User.id == user_id))  # ON DELETE CASCADE, in the database
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
