@@ -25,10 +25,9 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
-from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, SearchInput
+from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, SearchInput
 from marketplace.web.templating import choices
 
-RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 200)
 MODES = (("in_person", "In person"), ("online", "Online"), ("any", "Either"))
 SORTS = (("best", "Best match"), ("nearest", "Nearest first"))
 MAX_PAGE = 500

@@ -19,6 +19,7 @@ Mode = Literal["in_person", "online", "any"]
 Sort = Literal["best", "nearest"]
 DEFAULT_RADIUS_KM = 25.0
 MAX_RADIUS_KM = 200.0
+RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 200)  # the distances the search page offers
 MAX_PER_PAGE = 50
 
 
@@ -141,6 +142,16 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Beyond:
+    """Where the nearest match lies when none is within the radius: how far, in which
+    town (when its location names one), and the smallest offered radius that reaches it."""
+
+    distance_km: float
+    radius_km: float
+    city: str | None = None
+
+
+@dataclass(frozen=True)
 class SearchOutcome:
     """The answer. When ``urgent`` is True, ``advice`` says what to do and ``results`` is
     empty. When ``questions`` is not empty, the seeker must answer them first (results
@@ -161,6 +172,7 @@ class SearchOutcome:
     page: int = 1
     per_page: int = 20
     notes: tuple[str, ...] = field(default=())  # e.g. "Showing online sessions: nobody within 25 km"
+    nearest_beyond: Beyond | None = None  # nobody to visit within the radius, but someone within 200 km
 
     @property
     def nearest_first(self) -> bool:

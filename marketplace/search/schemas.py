@@ -168,6 +168,12 @@ class ResultOut(BaseModel):
     cautions: list[ResultCautionOut]
 
 
+class NearestBeyondOut(BaseModel):
+    distance_km: float = Field(description="How far the nearest match to visit is")
+    radius_km: float = Field(description="The smallest offered `radius_km` (5, 10, 25, 50, 100, 200) that reaches it")
+    city: str | None = Field(description="The town of their location, when it names one")
+
+
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
@@ -184,6 +190,9 @@ class SearchOut(BaseModel):
     page: int
     per_page: int
     has_more: bool
+    nearest_beyond: NearestBeyondOut | None = Field(
+        description="Nobody to visit within `radius_km` matched (page 1, not online only): the nearest who does "
+                    "within 200 km, or null")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -236,5 +245,6 @@ class SearchOut(BaseModel):
                           for n in r.cautions],
             ) for r in o.results],
             total=o.total, total_is_exact=o.total_is_exact, page=o.page, per_page=o.per_page, has_more=o.has_more,
+            nearest_beyond=NearestBeyondOut(**asdict(o.nearest_beyond)) if o.nearest_beyond else None,
         )
 

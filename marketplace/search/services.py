@@ -34,15 +34,15 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.understanding import screen_text
-from marketplace.practitioners.models import VenueType, town_of
+from marketplace.practitioners.models import Location, VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
 from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, BasedIn, ConcernUnderstood, Place, Question, Result,
-    ResultLocation, ResultModality, SearchInput, SearchOutcome, by_distance,
+    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood, Place,
+    Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, by_distance,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -127,6 +127,25 @@ def ordering(data: SearchInput, place: Place | None) -> Weights:
     from marketplace.taxonomy.matching import current_weights
 
     return NEAREST_FIRST if by_distance(data, place) else current_weights()
+
+
+def _nearest_beyond(query: Query, terms: list[str], center: tuple[float, float],
+                    relevance: Mapping[tuple[str, str], float], tax: _Taxonomy) -> Beyond | None:
+    """When nobody to visit is within the radius: the nearest who would match within the
+    largest one, the same walk ordered by distance for one result (its cost follows that
+    page of one, and it runs only for pages with nobody nearby). None when there is nobody
+    within it either, or when someone is within the radius after all (a page of online
+    sessions ranked above them)."""
+    wide = replace(query, radius_km=MAX_RADIUS_KM, mode="in_person", country=None)
+    ranking = engine.rank(db.session, wide, terms=terms, center=center, need=1, on=today(), relevance=relevance,
+                          weights=NEAREST_FIRST, names=tax.names, memory=memory_for(current_app))
+    hit = ranking.hits[0] if ranking.hits else None
+    distance = hit.candidate.distance_km if hit is not None else None
+    if distance is None or distance <= query.radius_km:
+        return None
+    location = db.session.get(Location, hit.location_id) if hit.location_id is not None else None
+    return Beyond(distance_km=round(distance, 1), radius_km=float(next(r for r in RADIUS_CHOICES_KM if r >= distance)),
+                  city=(location.town or None) if location is not None else None)
 
 
 # --- Input ------------------------------------------------------------------------------------
@@ -325,6 +344,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
         outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "
                              "online sessions, each with where the practitioner is based.",)
+    if mode != "online" and data.page == 1 and query.radius_km < MAX_RADIUS_KM \
+            and not any(r.distance_km is not None for r in results):
+        outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          **outcome)
 

@@ -411,3 +411,20 @@ def test_the_seeker_can_put_the_nearest_first_and_the_choice_stays_with_the_sear
                                                     "sort": "nearest"}))
     assert "Online Only" in html and 'class="order-choice"' not in html
     assert "Best fit first" in html.split("How we order these results", 1)[1]
+
+
+def test_an_empty_page_says_how_far_the_nearest_match_is_and_links_to_a_radius_that_reaches_them(app, client):
+    """Mysore is about 130 km from Bengaluru: the empty page names the distance and the town,
+    and its link searches again within 200 km, where the practitioner is found."""
+    make_verified_practitioner(app, display_name="Asha Rao", concerns=("sciatica",))  # in Bengaluru
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Mysore", "mode": "in_person"}))
+    assert "No verified practitioner matches" in html
+    line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.split("data-nearest-beyond>", 1)[1].split("</span>", 1)[0]))
+    assert re.fullmatch(r"The nearest verified practitioner who matches and sees people in person is 1[23]\d\.\d km "
+                        r"away, in Bengaluru: search within 200 km\.", line.strip()), line
+    link = re.search(r'data-nearest-beyond>.*?<a href="([^"]+)"', html, re.S).group(1).replace("&amp;", "&")
+    assert "radius_km=200" in link
+    assert "Asha Rao" in text(client.get(link))
+    # Nobody within 200 km either (Chennai is about 290 km away): said plainly.
+    html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Chennai", "mode": "in_person"}))
+    assert "Nobody who matches sees people within 200 km either." in html and "data-nearest-beyond" not in html

@@ -205,6 +205,39 @@ def test_the_radius_edge_is_inclusive_and_exact(client, app):
                                                        "radius_km": 201}).status_code == 400
 
 
+def test_with_nobody_within_the_radius_the_answer_says_how_far_the_nearest_match_is(client, app):
+    """Zero results is not the end: the seeker is told how far the nearest practitioner who
+    matches is, and the smallest offered radius that reaches them."""
+    lat, lon = north_of(*BLR, 60)
+    make_verified_practitioner(app, display_name="Cupping Only", modalities=("cupping",), concerns=(),
+                               city="Nearby", lat=north_of(*BLR, 30)[0], lon=BLR[1])  # no fit for sciatica
+    physio = make_verified_practitioner(app, display_name="Tumakuru Physio", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), city="Tumakuru", lat=lat, lon=lon)
+    body = search(client, concern="sciatica", lat=BLR[0], lon=BLR[1], radius_km=25)
+    assert body["total"] == 0
+    assert body["nearest_beyond"] == {"distance_km": pytest.approx(60.0, abs=0.1), "radius_km": 100.0,
+                                      "city": "Tumakuru"}
+    assert ids(search(client, concern="sciatica", lat=BLR[0], lon=BLR[1], radius_km=100)) == [physio.id]
+    # The same filters count: a physiotherapist is no answer to a search for acupuncture.
+    assert search(client, concern="sciatica", lat=BLR[0], lon=BLR[1], modality="acupuncture")["nearest_beyond"] is None
+    # Someone within the radius, an online-only search, or nobody within 200 km: nothing to say.
+    assert search(client, concern="sciatica", lat=lat, lon=lon)["nearest_beyond"] is None
+    assert search(client, concern="sciatica", lat=BLR[0], lon=BLR[1], mode="online")["nearest_beyond"] is None
+    far_south = 2 * BLR[0] - north_of(*BLR, 150)[0]  # 150 km south: 210 km from Tumakuru
+    assert search(client, concern="sciatica", lat=far_south, lon=BLR[1])["nearest_beyond"] is None
+
+
+def test_online_sessions_alone_near_the_seeker_come_with_the_nearest_to_visit(client, app):
+    lat, lon = north_of(*BLR, 40)
+    make_verified_practitioner(app, display_name="Far Physio", modalities=("physiotherapy",), concerns=("sciatica",),
+                               city="Dobbaspet", lat=lat, lon=lon)
+    make_verified_practitioner(app, display_name="Online Physio", modalities=("physiotherapy",),
+                               concerns=("sciatica",), offers_online=True, city=None)
+    body = search(client, concern="sciatica", lat=BLR[0], lon=BLR[1], mode="any")
+    assert [r["practitioner"]["display_name"] for r in body["results"]] == ["Online Physio"]
+    assert body["nearest_beyond"]["radius_km"] == 50.0 and body["nearest_beyond"]["city"] == "Dobbaspet"
+
+
 def test_online_mode_finds_practitioners_anywhere_without_a_distance(client, app, physio):
     london = make_verified_practitioner(app, display_name="London Online", modalities=("physiotherapy",),
                                         concerns=("sciatica",), offers_online=True, city="London", lat=51.5074,
