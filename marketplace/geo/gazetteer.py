@@ -232,6 +232,15 @@ class _Index:
         found = self.names.get(key, ())
         return (found,) if isinstance(found, int) else found
 
+    def within(self, city: _City) -> _City | None:
+        """The big city a district belongs to, as its label names it: only one in the same
+        state or region (a town across the state line from Washington, DC, or outside
+        Prague's own region, is near that city but not part of it)."""
+        if city.host < 0:
+            return None
+        host = self.cities[city.host]
+        return host if (host.countrycode, host.admin1code) == (city.countrycode, city.admin1code) else None
+
     def label(self, city: _City) -> str:
         """Readable label: city, admin1 name when known, country; repeats dropped (built
         once per city: reverse geocoding labels every search near the seeker)."""
@@ -241,7 +250,8 @@ class _Index:
         return found
 
     def _label(self, city: _City) -> str:
-        parts = [city.name, self.cities[city.host].name if city.host >= 0 else None,
+        within = self.within(city)
+        parts = [city.name, within.name if within is not None else None,
                  self.region_names.get((city.countrycode, city.admin1code)),
                  self.country_names.get(city.countrycode, city.countrycode)]
         out: list[str] = []
@@ -443,7 +453,7 @@ class OfflineGazetteer(Geocoder):
             "admin1code": city.admin1code,
             "admin1": index.region_names.get((city.countrycode, city.admin1code)),
             "population": city.population, "timezone": city.timezone,
-            "district_of": index.cities[city.host].name if city.host >= 0 else None,
+            "district_of": within.name if (within := index.within(city)) is not None else None,
             "latitude": city.lat, "longitude": city.lon,
         }
         if distance_km is not None:  # reverse geocoding: how far the point is from the city

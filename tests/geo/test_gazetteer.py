@@ -136,6 +136,13 @@ def test_a_district_of_a_big_city_is_found_and_named_with_its_city(gaz: OfflineG
     assert gazetteer.haversine_km(loc.latitude, loc.longitude, lat, lon) < 1.5
 
 
+def test_a_town_across_the_state_line_is_not_labelled_as_part_of_the_big_city(gaz: OfflineGazetteer) -> None:
+    # Bladensburg, Maryland lies a few km from Washington, DC, but is not in it.
+    loc = gaz.geocode("Bladensburg")
+    assert loc.address == "Bladensburg, Maryland, United States"
+    assert loc.raw["district_of"] is None
+
+
 def test_a_district_narrowed_by_its_city_is_the_district_not_the_city_centre(gaz: OfflineGazetteer) -> None:
     loc = gaz.geocode("Hammersmith, London")
     assert loc.raw["district_of"] == "London"
