@@ -98,6 +98,7 @@ class Ranking:
     rows_read: int = 0
     queries: int = 0
     scored: int = 0  # practitioners met whose rows could reach the page (each scored)
+    near: bool = False  # someone met matched in person within the radius (whatever the page shows)
     # When the walk read only what the memory held, before reading the stamps (``optimistic``):
     # what to confirm with :meth:`~marketplace.search.memory.PlaceMemory.settle`.
     unconfirmed: Unconfirmed | None = None
@@ -290,6 +291,7 @@ class _Walk:
     matched: set[int] = field(default_factory=set)
     pruned: bool = False  # rows were skipped unread, so the count is a lower bound
     rescored: int = 0  # how many times a practitioner's best score was worked out
+    near: bool = False  # an in-person match within the radius was met (see Ranking.near)
     _kth: tuple[int, float] = (-1, 0.0)  # kth() as of that count
     rows_read: int = 0
     queries: int = 0
@@ -325,6 +327,7 @@ class _Walk:
         if s.distance is not None:
             parts = self._parts(s.profile, s.venue, False)
             if parts is not None:
+                self.near = True
                 best = _in_person(finish_score(parts, s.distance, self.weights).score, s.distance, pid,
                                   s.location_id)
         if s.online:
@@ -476,6 +479,7 @@ class _Walk:
                     parts = None if profile is None else self._parts(profile, place[4], False)
                     if parts is None:
                         continue  # not live today, or left out by the filters
+                    self.near = True  # a match to visit within the radius, on the page or not
                     value = finish_score(parts, d, w).score
                     if value + _EPS < floor:
                         self.pruned = True
@@ -820,4 +824,5 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
         walk.queries += 1  # the stamps were read during the walk after all
         pending = None
     return Ranking(walk.hits(), total=len(walk.matched), total_is_exact=complete and not walk.pruned,
-                   rows_read=walk.rows_read, queries=walk.queries, scored=len(walk.seen), unconfirmed=pending)
+                   rows_read=walk.rows_read, queries=walk.queries, scored=len(walk.seen), unconfirmed=pending,
+                   near=walk.near)

@@ -344,8 +344,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
         outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "
                              "online sessions, each with where the practitioner is based.",)
-    if mode != "online" and data.page == 1 and query.radius_km < MAX_RADIUS_KM \
-            and not any(r.distance_km is not None for r in results):
+    if mode != "online" and data.page == 1 and query.radius_km < MAX_RADIUS_KM and not ranking.near:
         outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          **outcome)
