@@ -226,3 +226,31 @@ def test_online_openings_show_on_the_seekers_own_clock(live_server, browser, app
         assert shown.inner_text() == f"{local:%a} {local.day} {local:%b}, {local:%H:%M} your time"
     finally:
         context.close()
+
+
+def test_an_empty_search_on_a_phone_leads_by_keyboard_to_the_nearest_match(live_server, phone_page, practitioners):
+    """Mysore is about 130 km from Bengaluru: nothing within 25 km, so the page says how far
+    the nearest match is, and its link (reached by keyboard) searches again within 200 km."""
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+    page.goto(f"{base}/search?concern=sciatica&mode=in_person")
+    place = page.get_by_label("Near", exact=True)
+    place.fill("Mysore")
+    with page.expect_navigation():
+        place.press("Enter")
+    empty = page.locator(".empty")
+    assert "No verified practitioner matches" in empty.inner_text()
+    line = empty.locator("[data-nearest-beyond]")
+    assert "km away, in Bengaluru" in line.inner_text()
+    shot(page, "search-phone-nearest-beyond")
+
+    link = line.get_by_role("link", name="search within 200 km")
+    link.focus()
+    assert page.evaluate("document.activeElement.textContent.trim()") == "search within 200 km"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    card = page.locator(f"#result-{practitioners['asha']}")
+    assert card.is_visible() and "km away" in card.inner_text()
+    assert page.get_by_label("Within").input_value() == "200"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert stray == []
