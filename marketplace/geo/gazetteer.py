@@ -47,6 +47,7 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # of latitude, on that sphere
 SUGGEST_MIN_POPULATION = 100_000  # keeps the fuzzy pool small enough for < 50 ms
 NEARBY_KM = 50.0  # a neighbourhood and the city after it in an address lie this close
+ADDRESS_CITY_MIN_POPULATION = 100_000  # a city ending a comma-less address ("Baker Street London")
 # Districts (data/districts.json, built by devtools/build_districts.py): places of GeoNames'
 # cities500 within DISTRICT_KM of a city of HOST_MIN_POPULATION people or more.
 DISTRICT_KM = 20.0
@@ -438,8 +439,12 @@ class OfflineGazetteer(Geocoder):
                 return _rank(index, head[0], head[1], [tail])
         for start in range(1, len(words)):  # longest trailing phrase naming a city
             hit = _lookup(index, " ".join(words[start:]), allowed, strict=None)
-            if hit:
-                return _rank(index, hit[0], hit[1], [])
+            # Only a big city ends a street address typed without commas: in "T Nagar" or
+            # "Anna Nagar" (Chennai) the last word is part of the locality's name, and the
+            # town of Nagar, Rajasthan, 1,600 km away, is not what was meant.
+            positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
+            if positions:
+                return _rank(index, hit[0], positions, [])
         return []
 
     @staticmethod

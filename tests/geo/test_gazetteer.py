@@ -103,6 +103,16 @@ def test_street_parts_and_postcodes_are_skipped(gaz: OfflineGazetteer, address: 
     assert _where(gaz, address)[:2] == (city, country)
 
 
+def test_a_locality_named_like_a_small_town_is_not_taken_for_it(gaz: OfflineGazetteer) -> None:
+    # Chennai's T. Nagar and Anna Nagar are not Nagar, Rajasthan (1,600 km away): unknown
+    # on their own (the error asks for the city), found with their city.
+    assert gaz.geocode("T Nagar") is None
+    assert gaz.geocode("Anna Nagar") is None
+    assert _where(gaz, "T Nagar Chennai")[:2] == ("Chennai", "IN")
+    assert _where(gaz, "Anna Nagar, Chennai")[:2] == ("Chennai", "IN")
+    assert _where(gaz, "Baker Street London")[:2] == ("London", "GB")
+
+
 def test_neighbourhood_before_its_city_wins(gaz: OfflineGazetteer) -> None:
     # Leftmost known place is the most precise one, but only if it lies near the city
     # named after it: Richmond *near Vancouver*, not the larger Richmond, Virginia.
