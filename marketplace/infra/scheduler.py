@@ -20,6 +20,7 @@ scheduler process (run one only).
 | credentials.sweep          | 1 day      | expire lapsed licences, warn of those expiring |
 | packages.check             | 1 day      | after the sweep: packages that stop selling    |
 | payments.payouts           | 1 day      | transfer practitioners' earnings               |
+| db.statistics              | 1 day      | SQLite: fresh planner statistics (ANALYZE)     |
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("credentials.sweep", DAY),
     Periodic("packages.check", DAY),
     Periodic("payments.payouts", DAY),
+    Periodic("db.statistics", DAY),
 )
 
 

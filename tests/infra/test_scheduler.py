@@ -52,8 +52,31 @@ def test_housekeeping_tasks_run_on_the_real_database(make_app: Callable[..., Fla
     app = make_app(JOBS_BACKEND="inline")
     with app.app_context():
         for name in ("credentials.sweep", "packages.check", "bookings.release_expired", "bookings.remind",
-                     "geo.backfill"):
+                     "geo.backfill", "db.statistics"):
             run_task(name, [], {})
+
+
+def test_sqlite_gets_fresh_planner_statistics_daily(make_app: Callable[..., Flask]) -> None:
+    """Without ANALYZE, SQLite plans every query as if the tables were empty; the daily task
+    gives it statistics for the search index (PostgreSQL's autovacuum does this itself)."""
+    from sqlalchemy import text
+
+    from marketplace.extensions import db
+    from marketplace.infra.jobs import run_task
+    from tests.builders import make_verified_practitioner
+
+    app = make_app(JOBS_BACKEND="inline")
+    with app.app_context():
+        for i in range(3):
+            make_verified_practitioner(app, display_name=f"Physio {i}", modalities=("physiotherapy",))
+        db.session.commit()
+        result = run_task("db.statistics", [], {})
+        if db.engine.dialect.name == "sqlite":
+            assert result == {"analyzed": True}
+            stats = dict(db.session.execute(text("SELECT tbl, count(*) FROM sqlite_stat1 GROUP BY tbl")).all())
+            assert stats.get("search_place", 0) >= 1 and stats.get("practitioner", 0) >= 1
+        else:
+            assert result["analyzed"] is False
 
 
 def test_jobs_run_and_list_commands(make_app: Callable[..., Flask]) -> None:
