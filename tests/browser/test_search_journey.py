@@ -37,6 +37,14 @@ def offline(page, base: str) -> list[str]:  # noqa: ANN001
     return stray
 
 
+def search_near(page, place_name: str) -> None:  # noqa: ANN001
+    """Type a place in "Near" and send the form with Enter, as a phone keyboard's Go does."""
+    place = page.get_by_label("Near", exact=True)
+    place.fill(place_name)
+    with page.expect_navigation():
+        place.press("Enter")
+
+
 def shot(page, name: str) -> None:  # noqa: ANN001
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -59,10 +67,7 @@ def test_phone_search_from_words_to_results_online_and_urgent_advice(live_server
 
     page.goto(f"{base}/search")
     page.get_by_label("Or describe it in your own words").fill("pinched nerve down my leg")
-    place = page.get_by_label("Near", exact=True)
-    place.fill("Bangalore")
-    with page.expect_navigation():
-        place.press("Enter")
+    search_near(page, "Bangalore")
 
     # The place actually used is echoed, with a way to change it.
     echo = page.locator(".place-echo")
@@ -234,10 +239,7 @@ def test_an_empty_search_on_a_phone_leads_by_keyboard_to_the_nearest_match(live_
     page, base = phone_page, live_server
     stray = offline(page, base)
     page.goto(f"{base}/search?concern=sciatica&mode=in_person")
-    place = page.get_by_label("Near", exact=True)
-    place.fill("Mysore")
-    with page.expect_navigation():
-        place.press("Enter")
+    search_near(page, "Mysore")
     empty = page.locator(".empty")
     assert "No verified practitioner matches" in empty.inner_text()
     line = empty.locator("[data-nearest-beyond]")
