@@ -181,8 +181,20 @@ class SearchOutcome:
         return by_distance(self.input, self.place)
 
     @property
+    def looked_beyond(self) -> bool:
+        """Whether this search looks past its radius when nobody there matches (see
+        :func:`looks_beyond`); ``nearest_beyond`` None then means nobody within 200 km."""
+        return looks_beyond(self.input, self.place)
+
+    @property
     def has_more(self) -> bool:
         return not self.urgent and (self.page * self.per_page < self.total or not self.total_is_exact)
+
+
+def looks_beyond(data: SearchInput, place: Place | None) -> bool:
+    """Whether a first page with nobody to visit within the radius looks for the nearest
+    match up to MAX_RADIUS_KM (there are places to visit, and room to widen)."""
+    return place is not None and data.mode != "online" and data.page == 1 and data.radius_km < MAX_RADIUS_KM
 
 
 def by_distance(data: SearchInput, place: Place | None) -> bool:

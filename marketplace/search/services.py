@@ -42,7 +42,7 @@ from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood, Place,
-    Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, by_distance,
+    Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -344,7 +344,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
         outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "
                              "online sessions, each with where the practitioner is based.",)
-    if mode != "online" and data.page == 1 and query.radius_km < MAX_RADIUS_KM and not ranking.near:
+    if looks_beyond(data, place) and not ranking.near:
         outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          **outcome)
