@@ -110,13 +110,16 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back killing me", .4), ("achy back", .4), ("back injury", .6), ("injured my back", .7),
         ("hurt my back lifting", .8), ("knots in my back", .7), ("twisted my back", .85), ("back strain", .85),
         ("lumbar strain", .9), ("stiff back", .45), ("bad back", .4),
+        # An injury just now, and the lock-up that keeps someone bent over.
+        ("hurt my back", .75), ("can't stand up straight", .8), ("can't straighten up", .85),
+        ("stuck bent over", .9), ("bent over and couldn't get up", .85), ("can't bend down", .7),
     ],
     "recurring-back-spasm": [
         ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),
         ("keeps locking up", 1.0), ("back keeps going", .9), ("spasm again", .95), ("spasm every", .9),
         ("spasm coming back", .95), ("frequent spasm", 1.0), ("repeated spasm", 1.0),
         ("always getting spasm", .95), ("spasm returns", .95), ("recurring back pain", .7),
-        ("back goes again", .8), ("locks up again", .95),
+        ("back goes again", .8), ("locks up again", .95), ("back goes every", .85),
     ],
     "chronic-low-back-pain": [
         ("chronic back pain", 1.0), ("chronic low back pain", 1.0), ("chronic lower back pain", 1.0),
@@ -132,7 +135,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "upper-back-pain": [
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),
         ("middle back", .9), ("between my shoulder blades", 1.0), ("shoulder blade pain", .85),
-        ("thoracic pain", .9), ("thoracic spine", .8), ("rhomboid", .8),
+        ("thoracic pain", .9), ("thoracic spine", .8), ("rhomboid", .8), ("shoulder blade", .8),
     ],
     "neck-shoulder-tension": [
         ("stiff neck", .95), ("neck pain", .9), ("neck ache", .9), ("sore neck", .9), ("neck spasm", 1.0),
@@ -140,7 +143,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("shoulder tension", 1.0), ("shoulders in knots", .9), ("trapezius", .9), ("traps", .7),
         ("tension in my neck", .95), ("wry neck", .9), ("torticollis", .9), ("neck", .5),
         ("shoulder pain", .6), ("pinched nerve in my neck", .85), ("trapped nerve in my neck", .85),
-        ("pain down my arm", .7), ("shooting pain down my arm", .8),
+        ("pain down my arm", .7), ("shooting pain down my arm", .8), ("can't turn my head", .9),
+        ("can't look over my shoulder", .85),
     ],
     "sciatica": [
         ("sciatica", 1.0), ("sciatic", .95), ("sciatic nerve", 1.0), ("pinched nerve", .8),
@@ -148,6 +152,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("pain down my leg", .85), ("down my leg", .7), ("pain running down my leg", .9),
         ("leg pain from my back", .8), ("radiculopathy", .9), ("tingling down my leg", .8),
         ("numbness down my leg", .8), ("pain radiating into my leg", .85), ("numb leg", .7),
+        ("pins and needles down my leg", .8), ("pins and needles in my leg", .75),
     ],
     "piriformis-syndrome": [
         ("piriformis", 1.0), ("pain in my bum", .85), ("bum pain", .85), ("buttock pain", .9),
@@ -163,7 +168,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("slipped disc", 1.0), ("herniated disc", 1.0), ("disc herniation", 1.0), ("bulging disc", 1.0),
         ("disc bulge", 1.0), ("prolapsed disc", 1.0), ("ruptured disc", 1.0), ("disc problem", .9),
         ("degenerative disc", .9), ("disc", .6), ("spinal stenosis", 1.0), ("stenosis", .9),
-        ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7),
+        ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7), ("spondylolisthesis", .8),
         # A nerve pinched in the neck is most often a disc or a narrowed opening: not sciatica.
         ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6), ("shooting pain down my arm", .5),
     ],
@@ -192,7 +197,11 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("sports injury", 1.0), ("running injury", .95), ("gym injury", .95), ("injured playing", .9),
         ("injured at the gym", .9), ("hurt at the gym", .9), ("pulled a muscle", .9), ("muscle strain", .95),
         ("strain", .8), ("sprain", .9), ("hamstring", .85), ("groin strain", .9), ("calf strain", .9),
-        ("tore a muscle", .9), ("overuse", .8), ("playing football", .6), ("gym", .5),
+        ("tore a muscle", .9), ("overuse", .8), ("playing football", .6), ("gym", .5), ("workout", .55),
+        ("deadlift", .5), ("weightlifting", .6),
+        # A spasm or cramp in the leg is a muscle's, not the back's ("spasm" alone reads as one).
+        ("spasm in my calf", .8), ("calf spasm", .8), ("calf cramp", .8), ("cramp in my calf", .8),
+        ("tight calves", .8),
     ],
     "post-accident-pain": [
         ("car accident", .95), ("car crash", .95), ("road accident", .9), ("traffic accident", .9),
@@ -425,7 +434,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("pacemaker", r"\bimplanted device\b", "vague"),
     SignalRule("implant", r"\b(?:metal|titanium|steel)\s+(?:plates?|rods?|screws?|pins?|cage|implants?|work)\b",
                "definite"),
-    SignalRule("implant", r"\b(?:plates?|rods?|screws?|pins?)\s+(?:and\s+\w+\s+)?in\s+my\s+(?:back|spine|neck|hip|"
+    # "Pins and needles in my leg" is a tingling, not metalwork.
+    SignalRule("implant", r"\b(?!pins and needles\b)(?:plates?|rods?|screws?|pins?)\s+(?:and\s+\w+\s+)?in\s+my\s+(?:back|spine|neck|hip|"
                r"legs?|knee|ankle|arm|shoulder)\b", "definite"),
     SignalRule("implant", r"\b(?:(?:hip|knee|shoulder|joint|disc|ankle) replacement|spinal fusion|fused (?:vertebrae|"
                r"spine|discs?)|artificial (?:hip|knee|disc|joint)|implants?|stents?)\b", "definite"),

@@ -86,6 +86,21 @@ CONCERN_TABLE = [
     # a nerve pinched in the neck is not sciatica
     ("pinched nerve in my neck", "neck-shoulder-tension", ("disc-related-pain",)),
     ("trapped nerve in my neck and arm", "neck-shoulder-tension", ("disc-related-pain",)),
+    # an injury just now, a lock-up that keeps someone bent over, a neck that will not turn
+    ("hurt my back deadlifting", "back-spasm", ("sports-injury",)),
+    ("slipped on ice and hurt my back", "back-spasm", ()),
+    ("I can't stand up straight", "back-spasm", ()),
+    ("bent over and couldn't get up", "back-spasm", ()),
+    ("I can't bend down to tie my shoes", "back-spasm", ()),
+    ("cant turn my head", "neck-shoulder-tension", ()),
+    ("my shoulder blade hurts when I type", "upper-back-pain", ()),
+    ("my back goes every few months", "recurring-back-spasm", ()),
+    ("pins and needles in my leg", "sciatica", ()),
+    ("spondylolisthesis", "disc-related-pain", ()),
+    ("post workout soreness", "sports-injury", ()),
+    # a spasm elsewhere is that muscle's, not the back's
+    ("spasm in my calf", "sports-injury", ()),
+    ("runner with tight calves", "sports-injury", ()),
     # small typos in longer words
     ("back spasams", "back-spasm", ()),
     ("sciatia", "sciatica", ()),
@@ -497,6 +512,7 @@ def test_cautions_in_free_text_are_detected(text: str, codes: set[str]) -> None:
     "not pregnant", "I'm not on blood thinners", "no pacemaker", "no implants", "back pain after pregnancy",
     "I stopped taking warfarin", "my wife is pregnant", "I don't have any metal plates",
     "I'm expecting a call from my GP", "I'm expecting it to get better", "my friend had back surgery",
+    "pins and needles in my leg",  # a tingling, not metalwork
 ])
 def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
     screening = screen_text(text)
