@@ -315,7 +315,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"buckled|collapsing|collapsed) ?(?:way|out|under me)?", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?)\b", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|either\s+|both\s+)?(?:legs?|feet)\b", "definite"),
-    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg))\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg)|(?:foot|leg) (?:keeps? |is |has been |"
+               r"started )?drag(?:s|ging)?)\b", "definite"),
     SignalRule("leg-weakness", r"\bno strength in (?:my |either |both )?(?:legs?|feet|foot)\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness)? in (?:both|my two) legs\b", "definite"),
     SignalRule("leg-weakness", r"\bboth (?:my |of my )?(?:legs|feet) (?:are |feel |feeling |have gone |went |have "

@@ -295,6 +295,8 @@ RED_FLAG_TABLE = [
     ("numb bottom when wiping", {"saddle-numbness"}),
     ("I have to strain to pee", {"bladder-bowel"}),  # trouble passing urine
     ("high fever and hay fever", {"fever"}),
+    ("my foot drags when I walk", {"leg-weakness"}),  # foot drop, in the seeker's words
+    ("my left leg has been dragging", {"leg-weakness"}),
 ]
 
 
@@ -307,6 +309,8 @@ def test_red_flag_in_free_text_is_detected(text: str, codes: set[str]) -> None:
 
 BENIGN_TABLE = [
     "no fever",
+    "my foot doesn't drag",
+    "I drag my feet about going to the gym",
     "I don't have a fever",
     "without any numbness",
     "never had cancer",
