@@ -144,6 +144,10 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     request_started.disconnect(_clear_request_globals, app)
     db.session.remove()
     ctx.pop()
+    # The search keeps the active terms per process: they were this test's database's.
+    from marketplace.search import services as search_services
+
+    search_services.forget_taxonomy()
     with app.app_context():
         db.engine.dispose()
     clock.freeze(None)

@@ -25,7 +25,9 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
-from marketplace.search.outcome import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, SearchInput
+from marketplace.search.outcome import (
+    ANY_THERAPY, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, SearchInput, TherapyUnderstood,
+)
 from marketplace.web.templating import choices
 
 MODES = (("in_person", "In person"), ("online", "Online"), ("any", "Either"))
@@ -238,6 +240,16 @@ class SearchForm(Form):
             page=self.page.data or 1, per_page=per_page,
             sort="nearest" if self.sort.data == "nearest" else "best",
         )
+
+    def offer_every_therapy(self, named: TherapyUnderstood | None) -> None:
+        """Once the text names a therapy (or the seeker chose every therapy over it), "Any
+        therapy" must say so in the URL, or choosing it would narrow the search again; the
+        therapy the text named shows as chosen, as if picked here."""
+        self.modality.choices = [*choices([(ANY_THERAPY, "Any therapy")]), *self.modality.choices[1:]]
+        if named is not None and named.kind == "modality":
+            self.modality.data = named.slug
+        elif named is not None:
+            self.modality.data, self.technique.data = ANY_THERAPY, named.slug
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

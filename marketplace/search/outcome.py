@@ -21,6 +21,8 @@ DEFAULT_RADIUS_KM = 25.0
 MAX_RADIUS_KM = 200.0
 RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 200)  # the distances the search page offers
 MAX_PER_PAGE = 50
+# ``modality`` meaning every therapy: a therapy named in the free text narrows nothing.
+ANY_THERAPY = "any"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,17 @@ class ConcernUnderstood:
     name: str
     confidence: float  # 1.0 when picked from the list
     matched: str  # the words that matched, or the slug
+
+
+@dataclass(frozen=True)
+class TherapyUnderstood:
+    """A therapy the seeker named in their own words ("physio for sciatica"), which the
+    search narrowed to as if it were chosen under the filters."""
+
+    slug: str
+    name: str
+    kind: Literal["modality", "technique"]
+    matched: str  # the words that named it
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,7 @@ class SearchOutcome:
     per_page: int = 20
     notes: tuple[str, ...] = field(default=())  # e.g. "Showing online sessions: nobody within 25 km"
     nearest_beyond: Beyond | None = None  # nobody to visit within the radius, but someone within 200 km
+    therapy_from_text: TherapyUnderstood | None = None  # named in ``q``, and narrowed to
 
     @property
     def nearest_first(self) -> bool:

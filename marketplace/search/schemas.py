@@ -31,7 +31,10 @@ class SearchQuery(Schema):
     red_flags: list[str] = Field(default_factory=list, description="Red-flag codes, repeated or comma-separated")
     no_red_flags: bool = Field(default=False, description="The seeker answered 'none of these' to the red-flag "
                                "questions")
-    modality: str | None = Field(default=None, max_length=80)
+    modality: str | None = Field(default=None, max_length=80, description=(
+        "A modality slug, or `any` for every therapy. Without it, a therapy that `q` asks for by name (\"physio for "
+        "sciatica\", \"a deep tissue massage\") narrows the search as this filter would, echoed as "
+        "`therapy_from_text`; `any` keeps every therapy"))
     technique: str | None = Field(default=None, max_length=80)
     max_price: int | None = Field(default=None, ge=0, le=10**9,
                                   description="Minor units of `currency`; without one, of the searched place's "
@@ -174,6 +177,13 @@ class NearestBeyondOut(BaseModel):
     city: str | None = Field(description="The town of their location, when it names one")
 
 
+class TherapyFromTextOut(BaseModel):
+    slug: str
+    name: str
+    kind: Literal["modality", "technique"]
+    matched: str = Field(description="The words in `q` that named it")
+
+
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
@@ -193,6 +203,9 @@ class SearchOut(BaseModel):
     nearest_beyond: NearestBeyondOut | None = Field(
         description="Nobody to visit within `radius_km` matched (page 1, not online only): the nearest who does "
                     "within 200 km, or null")
+    therapy_from_text: TherapyFromTextOut | None = Field(
+        default=None, description="The therapy `q` asked for by name, which the results are narrowed to (as the "
+                                  "`modality` or `technique` filter would); null when none, or when a filter was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -246,5 +259,6 @@ class SearchOut(BaseModel):
             ) for r in o.results],
             total=o.total, total_is_exact=o.total_is_exact, page=o.page, per_page=o.per_page, has_more=o.has_more,
             nearest_beyond=NearestBeyondOut(**asdict(o.nearest_beyond)) if o.nearest_beyond else None,
+            therapy_from_text=TherapyFromTextOut(**asdict(o.therapy_from_text)) if o.therapy_from_text else None,
         )
 

@@ -33,6 +33,7 @@ from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
+from marketplace.matching.therapies import read_therapies, therapy_words
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
@@ -41,8 +42,9 @@ from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood, Place,
-    Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, by_distance, looks_beyond,
+    ANY_THERAPY, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood,
+    Place, Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood,
+    by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -176,7 +178,7 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("red_flags", f"Unknown red flag '{code}'. Known: {', '.join(RED_FLAGS)}.")
     for code in sorted(data.cautions - CAUTIONS.keys()):
         bad("cautions", f"Unknown caution '{code}'. Known: {', '.join(CAUTIONS)}.")
-    if data.modality and data.modality not in tax.modalities:
+    if data.modality and data.modality != ANY_THERAPY and data.modality not in tax.modalities:
         bad("modality", f"Unknown modality '{data.modality}'.")
     if data.technique and data.technique not in tax.techniques:
         bad("technique", f"Unknown technique '{data.technique}'.")
@@ -285,6 +287,12 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
     if screening and screening.unreadable:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
+    modality = None if data.modality == ANY_THERAPY else data.modality
+    technique, therapy = data.technique, None
+    if text and data.modality is None and technique is None:
+        therapy = _therapy_named(text, tax)
+        if therapy is not None:
+            modality, technique = (therapy.slug, None) if therapy.kind == "modality" else (None, therapy.slug)
 
     place = _place(data, resolver)
     mode = data.mode
@@ -310,19 +318,20 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                          "where you are searching. Choose a currency under “More filters” to change it.")
 
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
-                   cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes))
+                   cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
+                   therapy_from_text=therapy)
     if questions or (text and not concerns and not data.concern):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
 
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
-        currency=data.currency, language=data.language or None, modality=data.modality,
-        technique=data.technique, venue_type=data.venue_type, cautions=cautions,
+        currency=data.currency, language=data.language or None, modality=modality,
+        technique=technique, venue_type=data.venue_type, cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=place.country_code if place is not None and mode != "in_person" else None,
     )
-    terms = _terms(tax, data.modality, data.technique)
+    terms = _terms(tax, modality, technique)
     need = data.page * data.per_page
     weights = ordering(data, place)
 
@@ -365,6 +374,21 @@ def preload_memory(rows: int | None = None) -> int:
                               DEFAULT_RADIUS_KM)
     finally:
         db.session.rollback()
+
+
+_therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
+
+
+def _therapy_named(text: str, tax: _Taxonomy) -> TherapyUnderstood | None:
+    """The one therapy ``text`` asks for (see :mod:`marketplace.matching.therapies`), by
+    the taxonomy's active terms, a modality before a technique of the same slug."""
+    words = _therapy_words_kept.get("words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}),
+                                    tax)
+    named = read_therapies(text, words).narrowing(tax.techniques)
+    if named is None:
+        return None
+    kind = "modality" if named.slug in tax.modalities else "technique"
+    return TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:

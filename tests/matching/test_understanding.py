@@ -101,6 +101,9 @@ CONCERN_TABLE = [
     # a spasm elsewhere is that muscle's, not the back's
     ("spasm in my calf", "sports-injury", ()),
     ("runner with tight calves", "sports-injury", ()),
+    # a treatment that failed leaves the complaint standing
+    ("physio didn't help my sciatica", "sciatica", ()),
+    ("massage did not help my back pain", "chronic-low-back-pain", ("back-spasm",)),
     # small typos in longer words
     ("back spasams", "back-spasm", ()),
     ("sciatia", "sciatica", ()),
@@ -296,6 +299,7 @@ RED_FLAG_TABLE = [
     ("I have to strain to pee", {"bladder-bowel"}),  # trouble passing urine
     ("high fever and hay fever", {"fever"}),
     ("my foot drags when I walk", {"leg-weakness"}),  # foot drop, in the seeker's words
+    ("paracetamol didn't help the fever", {"fever"}),  # a failed remedy does not negate
     ("my left leg has been dragging", {"leg-weakness"}),
 ]
 

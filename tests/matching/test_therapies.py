@@ -1,0 +1,71 @@
+"""Spec: a therapy named in the seeker's own words narrows the search to it, only when
+the text asks for it and for nothing else. Pure tests: no app, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
+from marketplace.matching.therapies import THERAPY_WORDS, read_therapies, therapy_words
+
+NAMES = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
+WORDS = therapy_words(NAMES, NAMES)
+
+
+def narrowed(text: str) -> str | None:
+    found = read_therapies(text, WORDS).narrowing(TECHNIQUE_MODALITY)
+    return found.slug if found else None
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("physio for sciatica", "physiotherapy"),
+    ("physiotherapists near me", "physiotherapy"),
+    ("physical therapy for my lower back", "physiotherapy"),
+    ("acupuncture for back pain", "acupuncture"),
+    ("I want to try acupuncture", "acupuncture"),
+    ("ayurvedic doctor for back pain", "ayurveda"),
+    ("I'd like a massage for my back", "massage"),
+    ("chiropractor", "chiropractic"),
+    ("yoga for back pain", "yoga-pilates"),
+    ("cupping for shoulder pain", "cupping"),
+    # a technique, named by its curated words or by its name in the taxonomy
+    ("I'd like a deep tissue massage", "deep-tissue-massage"),
+    ("trigger-point needling for my glutes", "dry-needling"),
+    ("Kati Basti for lower back pain", "kati-basti"),
+    ("sore after the gym, need a sports massage", "sports-massage"),
+    ("prenatal massage at 20 weeks", "prenatal-massage"),
+    # a modality and one of its techniques: the modality
+    ("acupuncture with dry needling", "acupuncture"),
+    # the complaint is not the therapy: "I'm scared of needles" names none
+    ("I'm scared of needles, I want a massage", "massage"),
+])
+def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None:
+    assert narrowed(text) == slug
+
+
+@pytest.mark.parametrize("text", [
+    "tried physio, it didn't help",
+    "physio didn't help my sciatica",
+    "acupuncture made it worse",
+    "not acupuncture please",
+    "I hate acupuncture",
+    "anything but acupuncture",
+    "I'm afraid of dry needling",
+    "not sure about acupuncture",
+    "maybe massage",
+    "acupuncture or physio",  # two therapies: the seeker has not chosen
+    "physio, not massage",  # one turned down: narrowing would be a guess
+    "my lower back locked up when I lifted a box",  # no therapy named
+])
+def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: str) -> None:
+    assert narrowed(text) is None
+
+
+def test_only_active_terms_are_read_and_admins_names_count() -> None:
+    words = therapy_words({**NAMES, "reiki": "Reiki (energy healing)"}, set(NAMES) - {"chiropractic"} | {"reiki"})
+    assert read_therapies("a reiki session", words).narrowing(TECHNIQUE_MODALITY).slug == "reiki"
+    assert read_therapies("a chiropractor", words).mentions == ()
+
+
+def test_every_curated_word_names_a_seeded_term() -> None:
+    assert set(THERAPY_WORDS.values()) <= set(NAMES)
