@@ -377,18 +377,23 @@ def preload_memory(rows: int | None = None) -> int:
 
 
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
+_therapies_read: Memo[TherapyUnderstood | None] = Memo()
 
 
 def _therapy_named(text: str, tax: _Taxonomy) -> TherapyUnderstood | None:
     """The one therapy ``text`` asks for (see :mod:`marketplace.matching.therapies`), by
-    the taxonomy's active terms, a modality before a technique of the same slug."""
-    words = _therapy_words_kept.get("words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}),
-                                    tax)
-    named = read_therapies(text, words).narrowing(tax.techniques)
-    if named is None:
-        return None
-    kind = "modality" if named.slug in tax.modalities else "technique"
-    return TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
+    the taxonomy's active terms, a modality before a technique of the same slug; kept per
+    text under the taxonomy snapshot, as searches repeat."""
+    def work() -> TherapyUnderstood | None:
+        words = _therapy_words_kept.get(
+            "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)
+        named = read_therapies(text, words).narrowing(tax.techniques)
+        if named is None:
+            return None
+        kind = "modality" if named.slug in tax.modalities else "technique"
+        return TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
+
+    return _therapies_read.get(text, work, tax)
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:
