@@ -41,6 +41,10 @@ THERAPY_WORDS: dict[str, str] = {
     "abhyanga": "abhyanga", "kati basti": "kati-basti", "kati vasti": "kati-basti",
     "myofascial release": "myofascial-release", "gua sha": "gua-sha", "shiatsu": "shiatsu",
     "spinal manipulation": "spinal-manipulation", "clinical pilates": "clinical-pilates",
+    # Hindi, in Latin letters and as Devanagari is spelt before reading ("मालिश" → "malish")
+    "malish": "massage", "maalish": "massage", "ayurvedik": "ayurveda", "ayurved": "ayurveda", "vaid": "ayurveda",
+    "vaidy": "ayurveda", "phijiyo": "physiotherapy", "phijiyotherepi": "physiotherapy", "fiziyo": "physiotherapy",
+    "ekyupankchar": "acupuncture", "kaping": "cupping", "yog": "yoga-pilates",
 }
 
 # Before a mention, in its clause: the seeker is turning it down or telling what they had.
@@ -52,7 +56,9 @@ _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
 # After a mention, in its clause: "physio didn't help", "acupuncture made it worse".
 _DECLINED_AFTER = re.compile(
     r"^(?:\w+ ){0,4}?(?:didn'?t|did not|doesn'?t|does not|won'?t|wasn'?t|isn'?t|hasn'?t|never|no longer|"
-    r"not (?:work|help)\w*|made (?:it|things|me|my \w+|the \w+) worse)\b")
+    r"not (?:work|help)\w*|made (?:it|things|me|my \w+|the \w+) worse|"
+    # Hindi puts "not" after the thing: "malish nahi chahiye", "physio se fayda nahi hua"
+    r"nahi|nahin|nahee|mat)\b")
 _HEDGE = re.compile(HEDGES)
 _WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
 _MAX_WORDS = 3

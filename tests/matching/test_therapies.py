@@ -34,6 +34,11 @@ def narrowed(text: str) -> str | None:
     ("Kati Basti for lower back pain", "kati-basti"),
     ("sore after the gym, need a sports massage", "sports-massage"),
     ("prenatal massage at 20 weeks", "prenatal-massage"),
+    # Hindi, in Latin letters or in Devanagari
+    ("kamar dard ke liye maalish", "massage"),
+    ("मालिश चाहिए, कमर में दर्द है", "massage"),
+    ("ayurvedik ilaj", "ayurveda"),
+    ("फिजियो चाहिए", "physiotherapy"),
     # a modality and one of its techniques: the modality
     ("acupuncture with dry needling", "acupuncture"),
     # the complaint is not the therapy: "I'm scared of needles" names none
@@ -55,6 +60,8 @@ def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None
     "maybe massage",
     "acupuncture or physio",  # two therapies: the seeker has not chosen
     "physio, not massage",  # one turned down: narrowing would be a guess
+    "malish nahi chahiye",  # Hindi: no massage, please
+    "फिजियो से फायदा नहीं हुआ",  # Hindi: physio did not help
     "my lower back locked up when I lifted a box",  # no therapy named
 ])
 def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: str) -> None:
