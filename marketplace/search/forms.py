@@ -125,7 +125,7 @@ def _strip(value: Any) -> Any:
 class SearchForm(Form):
     concern = SelectField("Pick the closest match", validate_choice=False)
     q = StringField("Or describe it in your own words", filters=[_strip], validators=[Length(max=500)],
-                    description="For example: “pinched nerve down my leg”, “stiff neck from desk work”, “kamar mein dard” "
+                    description="For example: “pinched nerve down my leg”, “physio for a stiff neck”, “kamar mein dard” "
                                 "or “कमर में दर्द”.")
     near = StringField("Near", filters=[_strip], validators=[Length(max=200)],
                        description="A town, city or area, e.g. Bengaluru or Camden, London.")
