@@ -76,7 +76,12 @@ def test_the_page_says_what_it_narrowed_to_and_links_to_every_therapy(client, te
     # the filter shows the therapy as chosen, and "Any therapy" means it (modality=any)
     assert '<option selected value="physiotherapy">Physiotherapy</option>' in html
     assert '<option value="any">Any therapy</option>' in html
+    # the filters stay folded: the note above the results says what was narrowed
+    assert '<details class="more-filters">' in html
     every = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru",
                                                  "modality": "any"}).get_data(as_text=True)
     assert "Showing only" not in every and "Asha Needles" in every and "Meera Physio" in every
     assert '<option selected value="any">Any therapy</option>' in every
+    chosen = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru",
+                                                  "modality": "massage"}).get_data(as_text=True)
+    assert '<details class="more-filters" open>' in chosen and "Bina Massage" in chosen
