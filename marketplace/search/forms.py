@@ -26,7 +26,8 @@ from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
-    ANY_THERAPY, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, SearchInput, TherapyUnderstood,
+    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, SearchInput, TherapyUnderstood,
+    VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
@@ -250,6 +251,12 @@ class SearchForm(Form):
             self.modality.data = named.slug
         elif named is not None:
             self.modality.data, self.technique.data = ANY_THERAPY, named.slug
+
+    def offer_every_venue(self, named: VenueUnderstood | None) -> None:
+        """The same for the kind of place (see :meth:`offer_every_therapy`)."""
+        self.venue_type.choices = [*choices([(ANY_VENUE, "Any kind of place")]), *self.venue_type.choices[1:]]
+        if named is not None:
+            self.venue_type.data = named.value
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

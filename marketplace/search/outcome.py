@@ -21,8 +21,10 @@ DEFAULT_RADIUS_KM = 25.0
 MAX_RADIUS_KM = 200.0
 RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 200)  # the distances the search page offers
 MAX_PER_PAGE = 50
-# ``modality`` meaning every therapy: a therapy named in the free text narrows nothing.
+# ``modality`` meaning every therapy, ``venue_type`` every kind of place: what the free text
+# names then narrows nothing.
 ANY_THERAPY = "any"
+ANY_VENUE = "any"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,16 @@ class TherapyUnderstood:
     name: str
     kind: Literal["modality", "technique"]
     matched: str  # the words that named it
+
+
+@dataclass(frozen=True)
+class VenueUnderstood:
+    """A kind of place the seeker asked for in their own words ("home visits"), which the
+    search narrowed to as if it were chosen under the filters."""
+
+    value: str  # a VenueType value
+    name: str
+    matched: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +199,7 @@ class SearchOutcome:
     notes: tuple[str, ...] = field(default=())  # e.g. "Showing online sessions: nobody within 25 km"
     nearest_beyond: Beyond | None = None  # nobody to visit within the radius, but someone within 200 km
     therapy_from_text: TherapyUnderstood | None = None  # named in ``q``, and narrowed to
+    venue_from_text: VenueUnderstood | None = None  # likewise
 
     @property
     def nearest_first(self) -> bool:

@@ -41,7 +41,10 @@ class SearchQuery(Schema):
                                               "currency (echoed in `query`), else of each practitioner's own")
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     language: str | None = Field(default=None, max_length=40)
-    venue_type: str | None = Field(default=None, max_length=32)
+    venue_type: str | None = Field(default=None, max_length=32, description=(
+        "A kind of place (clinic, wellness_spa, hospital, retreat, home_visit), or `any`. Without it, a kind of place "
+        "that `q` asks for by name (\"a physio who does home visits\") narrows the search as this filter would, "
+        "echoed as `venue_from_text`; `any` keeps every kind"))
     page: int = Field(default=1, ge=1, le=1000)
     per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
     sort: Literal["best", "nearest"] = Field(default="best", description=(
@@ -184,6 +187,12 @@ class TherapyFromTextOut(BaseModel):
     matched: str = Field(description="The words in `q` that named it")
 
 
+class VenueFromTextOut(BaseModel):
+    value: str = Field(description="A `venue_type` value")
+    name: str
+    matched: str = Field(description="The words in `q` that named it")
+
+
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
@@ -206,6 +215,9 @@ class SearchOut(BaseModel):
     therapy_from_text: TherapyFromTextOut | None = Field(
         default=None, description="The therapy `q` asked for by name, which the results are narrowed to (as the "
                                   "`modality` or `technique` filter would); null when none, or when a filter was given")
+    venue_from_text: VenueFromTextOut | None = Field(
+        default=None, description="The kind of place `q` asked for by name, which the results are narrowed to (as "
+                                  "`venue_type` would); null when none, or when `venue_type` was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -260,5 +272,6 @@ class SearchOut(BaseModel):
             total=o.total, total_is_exact=o.total_is_exact, page=o.page, per_page=o.per_page, has_more=o.has_more,
             nearest_beyond=NearestBeyondOut(**asdict(o.nearest_beyond)) if o.nearest_beyond else None,
             therapy_from_text=TherapyFromTextOut(**asdict(o.therapy_from_text)) if o.therapy_from_text else None,
+            venue_from_text=VenueFromTextOut(**asdict(o.venue_from_text)) if o.venue_from_text else None,
         )
 

@@ -33,7 +33,7 @@ from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
-from marketplace.matching.therapies import read_therapies, therapy_words
+from marketplace.matching.care_words import read_mentions, therapy_words, venue_words
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
@@ -42,9 +42,9 @@ from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    ANY_THERAPY, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood,
+    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood,
     Place, Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood,
-    by_distance, looks_beyond,
+    VenueUnderstood, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -186,7 +186,7 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("max_price", "The maximum price cannot be negative.")
     if data.currency is not None and data.currency not in CURRENCIES:
         bad("currency", f"Currency must be one of {', '.join(CURRENCIES)}.")
-    if data.venue_type and data.venue_type not in {v.value for v in VenueType}:
+    if data.venue_type and data.venue_type != ANY_VENUE and data.venue_type not in {v.value for v in VenueType}:
         bad("venue_type", f"Venue type must be one of {', '.join(v.value for v in VenueType)}.")
     if data.language is not None and len(data.language) > 40:
         bad("language", "Language names are at most 40 characters.")
@@ -287,12 +287,19 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
     if screening and screening.unreadable:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
+    # A therapy or kind of place the text asks for narrows the search as its filter would,
+    # unless the seeker chose that filter (or "any").
+    therapy, venue = _care_named(text, tax) if text else (None, None)
     modality = None if data.modality == ANY_THERAPY else data.modality
-    technique, therapy = data.technique, None
-    if text and data.modality is None and technique is None:
-        therapy = _therapy_named(text, tax)
-        if therapy is not None:
-            modality, technique = (therapy.slug, None) if therapy.kind == "modality" else (None, therapy.slug)
+    technique, venue_type = data.technique, None if data.venue_type == ANY_VENUE else data.venue_type
+    if therapy is not None and data.modality is None and technique is None:
+        modality, technique = (therapy.slug, None) if therapy.kind == "modality" else (None, therapy.slug)
+    else:
+        therapy = None
+    if venue is not None and data.venue_type is None:
+        venue_type = venue.value
+    else:
+        venue = None
 
     place = _place(data, resolver)
     mode = data.mode
@@ -319,7 +326,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
-                   therapy_from_text=therapy)
+                   therapy_from_text=therapy, venue_from_text=venue)
     if questions or (text and not concerns and not data.concern):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
@@ -327,7 +334,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
         currency=data.currency, language=data.language or None, modality=modality,
-        technique=technique, venue_type=data.venue_type, cautions=cautions,
+        technique=technique, venue_type=venue_type, cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=place.country_code if place is not None and mode != "in_person" else None,
     )
@@ -377,23 +384,27 @@ def preload_memory(rows: int | None = None) -> int:
 
 
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
-_therapies_read: Memo[TherapyUnderstood | None] = Memo()
+_care_read: Memo[tuple[TherapyUnderstood | None, VenueUnderstood | None]] = Memo()
+_VENUE_WORDS = venue_words()
 
 
-def _therapy_named(text: str, tax: _Taxonomy) -> TherapyUnderstood | None:
-    """The one therapy ``text`` asks for (see :mod:`marketplace.matching.therapies`), by
-    the taxonomy's active terms, a modality before a technique of the same slug; kept per
-    text under the taxonomy snapshot, as searches repeat."""
-    def work() -> TherapyUnderstood | None:
+def _care_named(text: str, tax: _Taxonomy) -> tuple[TherapyUnderstood | None, VenueUnderstood | None]:
+    """The one therapy and the one kind of place ``text`` asks for, if any (see
+    :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active terms, a
+    modality before a technique of the same slug. Kept per text under the taxonomy
+    snapshot, as searches repeat."""
+    def work() -> tuple[TherapyUnderstood | None, VenueUnderstood | None]:
         words = _therapy_words_kept.get(
             "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)
-        named = read_therapies(text, words).narrowing(tax.techniques)
-        if named is None:
-            return None
-        kind = "modality" if named.slug in tax.modalities else "technique"
-        return TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
+        therapy = venue = None
+        if (named := read_mentions(text, words).narrowing(tax.techniques)) is not None:
+            kind = "modality" if named.slug in tax.modalities else "technique"
+            therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
+        if (place := read_mentions(text, _VENUE_WORDS).narrowing()) is not None:
+            venue = VenueUnderstood(place.slug, VenueType(place.slug).label, place.words)
+        return therapy, venue
 
-    return _therapies_read.get(text, work, tax)
+    return _care_read.get(text, work, tax)
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:

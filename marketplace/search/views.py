@@ -19,7 +19,7 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.scoring import how_ordered
 from marketplace.search import answers, services
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm
-from marketplace.search.outcome import ANY_THERAPY, SearchOutcome
+from marketplace.search.outcome import ANY_THERAPY, ANY_VENUE, SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.web.templating import apply_errors
 
@@ -93,8 +93,11 @@ def search() -> tuple[str, int] | str:
             db.session.rollback()
             form.form_errors = [*getattr(form, "form_errors", []), exc.detail]
             status = exc.status
-    if form.modality.data == ANY_THERAPY or (outcome is not None and outcome.therapy_from_text):
-        form.offer_every_therapy(outcome.therapy_from_text if outcome is not None else None)
+    therapy, venue = (outcome.therapy_from_text, outcome.venue_from_text) if outcome is not None else (None, None)
+    if form.modality.data == ANY_THERAPY or therapy is not None:
+        form.offer_every_therapy(therapy)
+    if form.venue_type.data == ANY_VENUE or venue is not None:
+        form.offer_every_venue(venue)
     return render_template(
         "search/search.html", form=form, outcome=outcome, place_suggestions=suggestions,
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,

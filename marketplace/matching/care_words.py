@@ -1,11 +1,13 @@
-"""Therapies a seeker names in their own words: "physio for sciatica", "I'd like a deep
-tissue massage", "ayurvedic doctor for back pain". Pure, and safe on any string.
+"""The care a seeker asks for by name, in their own words: a therapy ("physio for
+sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain") and the
+kind of place ("a physio who does home visits"). Pure, and safe on any string.
 
-:func:`read_therapies` finds each mention of a modality or technique (by the curated
-words below, or by the name admins gave a term) and whether the seeker asks for it or
-turns it down: "tried physio, it didn't help", "not acupuncture", "I'm scared of
-needling". The search narrows to what was asked only when the text leaves no doubt
-(:meth:`TherapyReading.narrowing`); anything else narrows nothing.
+:func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
+curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
+place: :func:`venue_words`) and whether the seeker asks for it or turns it down: "tried
+physio, it didn't help", "not acupuncture", "I'm scared of needling". The search narrows
+to what was asked only when the text leaves no doubt (:meth:`Reading.narrowing`); anything
+else narrows nothing.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ THERAPY_WORDS: dict[str, str] = {
 
 # Before a mention, in its clause: the seeker is turning it down or telling what they had.
 _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
-    "tried", "had", "did", "done", "hate", "hated", "scared", "afraid", "fear", "frightened", "phobia",
+    "tried", "had", "did", "done", "went", "was", "were", "been", "hate", "hated", "scared", "afraid", "fear", "frightened", "phobia",
     "instead", "rather", "than", "except", "besides", "avoid", "allergic", "stop", "dislike", "won't", "wont",
     "can't", "cant", "cannot",
 })
@@ -59,37 +61,50 @@ _DECLINED_AFTER = re.compile(
     r"not (?:work|help)\w*|made (?:it|things|me|my \w+|the \w+) worse|"
     # Hindi puts "not" after the thing: "malish nahi chahiye", "physio se fayda nahi hua"
     r"nahi|nahin|nahee|mat)\b")
+# How seekers ask for a kind of place (values of ``VenueType``). Only wordings that say the
+# care comes to them or happens there: "I work at home" must not ask for home visits, nor
+# "I was in hospital" for a hospital.
+VENUE_WORDS: dict[str, str] = {
+    "home visit": "home_visit", "house call": "home_visit", "home service": "home_visit",
+    "home physio": "home_visit", "home massage": "home_visit", "home treatment": "home_visit",
+    "physio at home": "home_visit", "physiotherapy at home": "home_visit", "massage at home": "home_visit",
+    "treatment at home": "home_visit", "therapy at home": "home_visit", "session at home": "home_visit",
+    "come to my home": "home_visit", "come to my house": "home_visit", "visit me at home": "home_visit",
+    "spa": "wellness_spa", "wellness spa": "wellness_spa", "day spa": "wellness_spa",
+    "retreat": "retreat", "wellness retreat": "retreat", "ayurvedic retreat": "retreat",
+    "integrated hospital": "hospital",
+}
+
 _HEDGE = re.compile(HEDGES)
 _WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
-_MAX_WORDS = 3
+_MAX_WORDS = 4
 
 
 @dataclass(frozen=True)
-class TherapyMention:
+class Mention:
     slug: str
     words: str  # as the seeker wrote them (normalised)
     asked: bool  # False when turned down or told of as past
 
 
 @dataclass(frozen=True)
-class TherapyReading:
-    mentions: tuple[TherapyMention, ...] = ()
+class Reading:
+    mentions: tuple[Mention, ...] = ()
 
-    def narrowing(self, technique_modality: Mapping[str, str]) -> TherapyMention | None:
-        """The one therapy to narrow the search to, or None: every mention asked for and
-        all of one modality. A single technique narrows to it; a modality, or several of
-        its techniques, to the modality (under a modality's slug, not a technique's)."""
+    def narrowing(self, parent: Mapping[str, str] | None = None) -> Mention | None:
+        """The one term to narrow the search to, or None: every mention asked for and all
+        under one parent (``parent``: a technique's modality). A single term narrows to
+        it; a parent, or several of its children, to the parent."""
         if not self.mentions or not all(m.asked for m in self.mentions):
             return None
-        modalities = {technique_modality.get(m.slug, m.slug) for m in self.mentions}
-        if len(modalities) != 1:
+        parents = {(parent or {}).get(m.slug, m.slug) for m in self.mentions}
+        if len(parents) != 1:
             return None
-        slugs = {m.slug for m in self.mentions}
-        if len(slugs) == 1:
+        if len({m.slug for m in self.mentions}) == 1:
             return self.mentions[0]
-        [modality] = modalities
-        named = next((m for m in self.mentions if m.slug == modality), self.mentions[0])
-        return TherapyMention(modality, named.words, True)
+        [top] = parents
+        named = next((m for m in self.mentions if m.slug == top), self.mentions[0])
+        return Mention(top, named.words, True)
 
 
 def therapy_words(names: Mapping[str, str], active: Iterable[str]) -> dict[tuple[str, ...], str]:
@@ -111,23 +126,28 @@ def therapy_words(names: Mapping[str, str], active: Iterable[str]) -> dict[tuple
     return words
 
 
-def read_therapies(text: str, words: Mapping[tuple[str, ...], str]) -> TherapyReading:
-    """Every therapy named in ``text``, longest wording first ("deep tissue massage" is
-    one mention, of the technique), each marked asked or not."""
+def venue_words() -> dict[tuple[str, ...], str]:
+    """Stemmed word tuples -> kind of place, from :data:`VENUE_WORDS`."""
+    return {_key(text): venue for text, venue in VENUE_WORDS.items()}
+
+
+def read_mentions(text: str, words: Mapping[tuple[str, ...], str]) -> Reading:
+    """Every term of ``words`` named in ``text``, longest wording first ("deep tissue
+    massage" is one mention, of the technique), each marked asked or not."""
     tokens = _WORD.findall(normalise(text))
     stems = [stem(t) for t in tokens]
-    mentions: list[TherapyMention] = []
+    mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             slug = words.get(tuple(stems[i:i + size]))
             if slug is not None:
-                mentions.append(TherapyMention(slug, " ".join(tokens[i:i + size]), _asked(tokens, i, i + size)))
+                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), _asked(tokens, i, i + size)))
                 i += size
                 break
         else:
             i += 1
-    return TherapyReading(tuple(mentions))
+    return Reading(tuple(mentions))
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -135,7 +155,7 @@ def _key(text: str) -> tuple[str, ...]:
 
 
 def _asked(tokens: list[str], start: int, end: int) -> bool:
-    """Whether the words at ``start:end`` ask for the therapy: no cue in their clause of
+    """Whether the words at ``start:end`` ask for what they name: no cue in their clause of
     turning it down, of having had it, or of doubt ("not sure about acupuncture")."""
     before: list[str] = []
     for position in range(start - 1, -1, -1):

@@ -1,19 +1,21 @@
-"""Spec: a therapy named in the seeker's own words narrows the search to it, only when
-the text asks for it and for nothing else. Pure tests: no app, no database."""
+"""Spec: a therapy or a kind of place named in the seeker's own words narrows the search
+to it, only when the text asks for it and for nothing else. Pure tests: no app, no
+database."""
 
 from __future__ import annotations
 
 import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
-from marketplace.matching.therapies import THERAPY_WORDS, read_therapies, therapy_words
+from marketplace.matching.care_words import THERAPY_WORDS, VENUE_WORDS, read_mentions, therapy_words, venue_words
+from marketplace.practitioners.models import VenueType
 
 NAMES = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
 WORDS = therapy_words(NAMES, NAMES)
 
 
 def narrowed(text: str) -> str | None:
-    found = read_therapies(text, WORDS).narrowing(TECHNIQUE_MODALITY)
+    found = read_mentions(text, WORDS).narrowing(TECHNIQUE_MODALITY)
     return found.slug if found else None
 
 
@@ -70,9 +72,36 @@ def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: s
 
 def test_only_active_terms_are_read_and_admins_names_count() -> None:
     words = therapy_words({**NAMES, "reiki": "Reiki (energy healing)"}, set(NAMES) - {"chiropractic"} | {"reiki"})
-    assert read_therapies("a reiki session", words).narrowing(TECHNIQUE_MODALITY).slug == "reiki"
-    assert read_therapies("a chiropractor", words).mentions == ()
+    assert read_mentions("a reiki session", words).narrowing(TECHNIQUE_MODALITY).slug == "reiki"
+    assert read_mentions("a chiropractor", words).mentions == ()
 
 
 def test_every_curated_word_names_a_seeded_term() -> None:
     assert set(THERAPY_WORDS.values()) <= set(NAMES)
+
+
+@pytest.mark.parametrize(("text", "venue"), [
+    ("physio home visit for my back", "home_visit"),
+    ("can a massage therapist come to my house", "home_visit"),
+    ("physiotherapy at home in Pune", "home_visit"),
+    ("a spa massage for stress", "wellness_spa"),
+    ("an ayurvedic retreat for my back", "retreat"),
+])
+def test_a_kind_of_place_asked_for_narrows_to_it(text: str, venue: str) -> None:
+    found = read_mentions(text, venue_words()).narrowing()
+    assert found is not None and found.slug == venue
+
+
+@pytest.mark.parametrize("text", [
+    "I work at home and my back hurts",  # where they work, not where they want care
+    "back pain since I was in hospital",
+    "when I come home from work my neck is stiff",
+    "no home visits please",
+    "I went to a spa and my back got worse",
+])
+def test_a_place_told_of_or_turned_down_narrows_nothing(text: str) -> None:
+    assert read_mentions(text, venue_words()).narrowing() is None
+
+
+def test_every_curated_place_word_is_a_kind_of_place() -> None:
+    assert set(VENUE_WORDS.values()) <= {v.value for v in VenueType}

@@ -1,15 +1,23 @@
-"""A therapy named in the free text ("physio for sciatica") narrows the search to it, as
-the therapy filter would, says so, and can be undone with ``modality=any``."""
+"""A therapy or a kind of place named in the free text ("physio for sciatica", "home
+visits") narrows the search to it, as its filter would, says so, and can be undone with
+``modality=any`` / ``venue_type=any``."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from marketplace.extensions import db
+from marketplace.practitioners.models import VenueType
 from marketplace.taxonomy import services as taxonomy
 from marketplace.taxonomy.models import Modality
 from tests.builders import make_admin, make_verified_practitioner
 from tests.search.test_search_api import ids, search
+
+
+def one_line(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
 
 
 @pytest.fixture
@@ -71,7 +79,7 @@ def test_a_retired_modality_is_not_read_from_the_text(client, team):
 def test_the_page_says_what_it_narrowed_to_and_links_to_every_therapy(client, team):
     page = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru"})
     html = page.get_data(as_text=True)
-    assert "Showing only <strong>Physiotherapy</strong>, as you wrote\n        “physio”" in html
+    assert "Showing only <strong>Physiotherapy</strong>, as you wrote “physio”." in one_line(html)
     assert "Meera Physio" in html and "Asha Needles" not in html
     # the filter shows the therapy as chosen, and "Any therapy" means it (modality=any)
     assert '<option selected value="physiotherapy">Physiotherapy</option>' in html
@@ -85,3 +93,36 @@ def test_the_page_says_what_it_narrowed_to_and_links_to_every_therapy(client, te
     chosen = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru",
                                                   "modality": "massage"}).get_data(as_text=True)
     assert '<details class="more-filters" open>' in chosen and "Bina Massage" in chosen
+
+
+@pytest.fixture
+def visiting(app, team):  # noqa: ANN001, ANN201
+    """A physiotherapist in Bengaluru who sees people at home."""
+    return make_verified_practitioner(app, display_name="Ravi Home Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), venue_type=VenueType.HOME_VISIT)
+
+
+def test_home_visits_in_the_text_show_those_who_visit(client, team, visiting):
+    body = search(client, q="a physio who does home visits for my sciatica", near="Bengaluru", mode="in_person")
+    assert ids(body) == [visiting.id]
+    assert body["venue_from_text"] == {"value": "home_visit", "name": "Home visits", "matched": "home visits"}
+    assert body["therapy_from_text"]["slug"] == "physiotherapy"
+    every = search(client, q="a physio who does home visits for my sciatica", near="Bengaluru", mode="in_person",
+                   venue_type="any")
+    assert set(ids(every)) == {team["physiotherapy"].id, visiting.id} and every["venue_from_text"] is None
+
+
+def test_working_at_home_is_not_asking_for_home_visits(client, team, visiting):
+    body = search(client, q="I work at home and my sciatica is bad", near="Bengaluru", mode="in_person")
+    assert body["venue_from_text"] is None and len(ids(body)) == 4
+
+
+def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visiting):
+    html = one_line(client.get("/search", query_string={
+        "q": "physio home visit for sciatica", "near": "Bengaluru", "mode": "in_person"}).get_data(as_text=True))
+    assert ("Showing only <strong>Physiotherapy</strong>, <strong>home visits</strong>, as you wrote “physio” and "
+            "“home visit”.") in html
+    assert "Show every therapy</a> · <a" in html and "Show every kind of place</a>" in html
+    assert '<option selected value="home_visit">Home visits</option>' in html
+    assert '<option value="any">Any kind of place</option>' in html
+    assert "Ravi Home Physio" in html and "Meera Physio" not in html
