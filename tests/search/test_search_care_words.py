@@ -126,3 +126,7 @@ def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visit
     assert '<option selected value="home_visit">Home visits</option>' in html
     assert '<option value="any">Any kind of place</option>' in html
     assert "Ravi Home Physio" in html and "Meera Physio" not in html
+    # no concern read: the page asks for one and narrows nothing yet
+    unread = one_line(client.get("/search", query_string={
+        "q": "physio home visit please", "near": "Bengaluru"}).get_data(as_text=True))
+    assert "We could not tell which concern" in unread and "Showing only" not in unread
