@@ -16,7 +16,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from marketplace.matching.phrases import CLAUSE_BREAKS, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE
+from marketplace.matching.phrases import (
+    CLAUSE_BREAKS, HEDGES, NEGATION_CUES, NEW_CLAUSE_AFTER_AND, NOT_NEGATING_BEFORE,
+)
 from marketplace.matching.understanding import normalise, stem
 
 # How seekers name the therapies (the taxonomy's own names are added by the caller). The
@@ -78,6 +80,7 @@ VENUE_WORDS: dict[str, str] = {
 _HEDGE = re.compile(HEDGES)
 _WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
 _MAX_WORDS = 4
+_LOOKBACK = 8  # words before a mention that can turn it down
 
 
 @dataclass(frozen=True)
@@ -158,12 +161,13 @@ def _asked(tokens: list[str], start: int, end: int) -> bool:
     """Whether the words at ``start:end`` ask for what they name: no cue in their clause of
     turning it down, of having had it, or of doubt ("not sure about acupuncture")."""
     before: list[str] = []
-    for position in range(start - 1, -1, -1):
+    for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
         token = tokens[position]
         if token == "but" and position and tokens[position - 1] in ("anything", "everything", "all"):
             return False  # "anything but acupuncture"
-        if token in ".,;:!?" or token in CLAUSE_BREAKS:
-            break
+        if token in ".,;:!?" or token in CLAUSE_BREAKS or (
+                token in ("and", "or") and tokens[position + 1] in NEW_CLAUSE_AFTER_AND):
+            break  # "I had an accident last year and now I need a physio"
         before.append(token)
     if _HEDGE.search(" ".join(reversed(before))):
         return False

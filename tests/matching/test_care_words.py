@@ -43,6 +43,8 @@ def narrowed(text: str) -> str | None:
     ("फिजियो चाहिए", "physiotherapy"),
     # a modality and one of its techniques: the modality
     ("acupuncture with dry needling", "acupuncture"),
+    # what was had belongs to its own clause
+    ("I had a car accident last year and now I need a physio", "physiotherapy"),
     # the complaint is not the therapy: "I'm scared of needles" names none
     ("I'm scared of needles, I want a massage", "massage"),
 ])
