@@ -4,7 +4,8 @@ order, landmarks, table headers, ARIA that means what it says.
 
 The pages are found the way a visitor finds them: from the home page, by following the
 links each role is shown (one page of each shape: ``/practitioners/1`` stands for every
-profile), on the demo data plus a seeker's held booking and its order. The states a link
+profile), on the demo data plus a seeker's booking and its order, paid with the test card
+through the local Stripe (so the refund page and a confirmed session are reached). The states a link
 cannot reach (results with a map, urgent advice, a question, forms with errors) are
 visited on purpose. axe-core runs inside Chromium (``axe-playwright-python`` ships it);
 nothing here is mocked."""
@@ -19,9 +20,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 
+from marketplace.extensions import db
+from marketplace.payments.models import Order
+from marketplace.payments.stripe_client import build_client
 from tests.browser.test_booking_journey import sign_in
 from tests.fuzz.seed import accounts, seed
-from tests.stripe_local import configure, stripe_keys, stripe_server  # noqa: F401 - fixtures
+from tests.payments.helpers import pay
+from tests.stripe_local import configure, deliver, event_for, stripe_keys, stripe_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +34,21 @@ AXE = Axe()
 # Pages of a shape: a number in a path is an id (one profile stands for all of them).
 _ID = re.compile(r"\d+")
 # The fewest page shapes each role must reach, so a broken sign-in or a page of no links
-# cannot pass by visiting nothing (with the seed below they reach 10 / 21 / 24 / 32).
-FEWEST = {"anonymous": 8, "seeker": 18, "practitioner": 20, "admin": 28}
+# cannot pass by visiting nothing (with the seed below they reach 10 / 20 / 24 / 33).
+FEWEST = {"anonymous": 8, "seeker": 18, "practitioner": 20, "admin": 30}
 
 
 @pytest.fixture
 def seeded(app, stripe_server, stripe_keys):  # noqa: ANN001, ANN201, F811
     configure(app, stripe_server, stripe_keys)
     seed(app)
+    # Pay the seeker's order as the browser and Stripe would: the test card, then the webhook.
+    order = db.session.scalar(db.select(Order))
+    sdk = build_client(app.config)
+    pay(sdk, order.stripe_payment_intent_id)
+    response = deliver(app.test_client(), event_for(sdk, "payment_intent.succeeded", order.stripe_payment_intent_id))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.remove()
     return app
 
 
