@@ -113,6 +113,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         # An injury just now, and the lock-up that keeps someone bent over.
         ("hurt my back", .75), ("can't stand up straight", .8), ("can't straighten up", .85),
         ("stuck bent over", .9), ("bent over and couldn't get up", .85), ("can't bend down", .7),
+        ("pulled my back", .85),
     ],
     "recurring-back-spasm": [
         ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),
@@ -136,6 +137,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),
         ("middle back", .9), ("between my shoulder blades", 1.0), ("shoulder blade pain", .85),
         ("thoracic pain", .9), ("thoracic spine", .8), ("rhomboid", .8), ("shoulder blade", .8),
+        ("between my shoulders", .9),
     ],
     "neck-shoulder-tension": [
         ("stiff neck", .95), ("neck pain", .9), ("neck ache", .9), ("sore neck", .9), ("neck spasm", 1.0),
@@ -153,11 +155,13 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("leg pain from my back", .8), ("radiculopathy", .9), ("tingling down my leg", .8),
         ("numbness down my leg", .8), ("pain radiating into my leg", .85), ("numb leg", .7),
         ("pins and needles down my leg", .8), ("pins and needles in my leg", .75),
+        # the back of the thigh is where sciatica runs, not the back that hurts
+        ("pain down the back of my thigh", .85), ("back of my thigh", .6),
     ],
     "piriformis-syndrome": [
         ("piriformis", 1.0), ("pain in my bum", .85), ("bum pain", .85), ("buttock pain", .9),
         ("deep buttock pain", 1.0), ("glute pain", .85), ("sore glutes", .8), ("pain in my backside", .8),
-        ("butt pain", .8), ("deep hip pain", .6),
+        ("butt pain", .8), ("deep hip pain", .6), ("glute", .65),
     ],
     "it-band-tightness": [
         ("itband", 1.0), ("itband syndrome", 1.0), ("tight itband", 1.0), ("outer thigh", .8),
@@ -186,7 +190,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("desk job", .9), ("desk", .6), ("sitting all day", .85), ("sitting at a computer", .85),
         ("long hours sitting", .85), ("computer", .5), ("laptop", .6), ("hunched", .8),
         ("slouching", .8), ("text neck", .9), ("tech neck", .9), ("office work", .7), ("ergonomics", .8),
-        ("rounded shoulders", .8), ("scoliosis", .55),
+        ("rounded shoulders", .8), ("scoliosis", .55), ("hunchback", .85), ("hunched back", .85),
     ],
     "stress-tension": [
         ("stress", .8), ("stress tension", 1.0), ("tight from stress", .9), ("anxiety", .75),

@@ -98,6 +98,11 @@ CONCERN_TABLE = [
     ("pins and needles in my leg", "sciatica", ()),
     ("spondylolisthesis", "disc-related-pain", ()),
     ("post workout soreness", "sports-injury", ()),
+    ("pulled my back picking up my kid", "back-spasm", ()),
+    ("pain between my shoulders when I breathe deeply", "upper-back-pain", ()),
+    ("burning pain down the back of my thigh", "sciatica", ()),
+    ("my glute hurts when I sit", "piriformis-syndrome", ()),
+    ("hunchback from phone use", "posture-desk-pain", ()),
     # a spasm elsewhere is that muscle's, not the back's
     ("spasm in my calf", "sports-injury", ()),
     ("runner with tight calves", "sports-injury", ()),
