@@ -16,10 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from marketplace.matching.phrases import (
-    CLAUSE_BREAKS, HEDGES, NEGATION_CUES, NEW_CLAUSE_AFTER_AND, NOT_NEGATING_BEFORE,
-)
-from marketplace.matching.understanding import normalise, stem
+from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE
+from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
 
 # How seekers name the therapies (the taxonomy's own names are added by the caller). The
 # words are for modalities and techniques of the seeded taxonomy; a term an admin retired
@@ -53,7 +51,8 @@ THERAPY_WORDS: dict[str, str] = {
 
 # Before a mention, in its clause: the seeker is turning it down or telling what they had.
 _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
-    "tried", "had", "did", "done", "went", "was", "were", "been", "hate", "hated", "scared", "afraid", "fear", "frightened", "phobia",
+    "tried", "had", "did", "done", "went", "was", "were", "been", "hate", "hated", "scared", "afraid", "fear",
+    "frightened", "phobia",
     "instead", "rather", "than", "except", "besides", "avoid", "allergic", "stop", "dislike", "won't", "wont",
     "can't", "cant", "cannot",
 })
@@ -78,7 +77,6 @@ VENUE_WORDS: dict[str, str] = {
 }
 
 _HEDGE = re.compile(HEDGES)
-_WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
 
@@ -137,7 +135,7 @@ def venue_words() -> dict[tuple[str, ...], str]:
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str]) -> Reading:
     """Every term of ``words`` named in ``text``, longest wording first ("deep tissue
     massage" is one mention, of the technique), each marked asked or not."""
-    tokens = _WORD.findall(normalise(text))
+    tokens = tokens_of(normalise(text))
     stems = [stem(t) for t in tokens]
     mentions: list[Mention] = []
     i = 0
@@ -154,7 +152,7 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str]) -> Reading:
 
 
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(stem(t) for t in _WORD.findall(normalise(text)) if t not in ".,;:!?")
+    return tuple(stem(t) for t in tokens_of(normalise(text)) if t not in ".,;:!?")
 
 
 def _asked(tokens: list[str], start: int, end: int) -> bool:
@@ -165,9 +163,8 @@ def _asked(tokens: list[str], start: int, end: int) -> bool:
         token = tokens[position]
         if token == "but" and position and tokens[position - 1] in ("anything", "everything", "all"):
             return False  # "anything but acupuncture"
-        if token in ".,;:!?" or token in CLAUSE_BREAKS or (
-                token in ("and", "or") and tokens[position + 1] in NEW_CLAUSE_AFTER_AND):
-            break  # "I had an accident last year and now I need a physio"
+        if clause_break(token, tokens[position + 1]):
+            break  # also "and now": "I had an accident last year and now I need a physio"
         before.append(token)
     if _HEDGE.search(" ".join(reversed(before))):
         return False
@@ -179,7 +176,7 @@ def _asked(tokens: list[str], start: int, end: int) -> bool:
                 return False
     after: list[str] = []
     for token in tokens[end:]:
-        if token in ".,;:!?" or token in CLAUSE_BREAKS:
+        if clause_break(token):
             break
         after.append(token)
     return not _DECLINED_AFTER.match(" ".join(after) + " ")

@@ -32,7 +32,7 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 
 __all__ = [
     "ConcernMatch", "ConcernMatcher", "ConcernSuggestion", "Screening", "Signal", "Understanding",
-    "build_matcher", "normalise", "screen_text", "stem", "understand",
+    "build_matcher", "clause_break", "normalise", "screen_text", "stem", "tokens_of", "understand",
 ]
 
 # --- Normalisation and tokens ------------------------------------------------------------
@@ -91,15 +91,25 @@ def _tokens(norm: str) -> list[_Token]:
     return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm)]
 
 
+def tokens_of(norm: str) -> list[str]:
+    """The words and sentence punctuation of normalised text, as the readers see them."""
+    return _TOKEN.findall(norm)
+
+
 # --- Negation scope (shared by concerns and screening) -------------------------------------
 NEGATION_WINDOW = 6  # words a negation reaches forward, within its clause
 
 
-def _is_break(tokens: Sequence[_Token], i: int) -> bool:
-    t = tokens[i].text
-    if t in _PUNCT or t in CLAUSE_BREAKS:
+def clause_break(word: str, next_word: str = "") -> bool:
+    """Whether ``word`` ends a clause: sentence punctuation, "but" and its kind, or "and" /
+    "or" when ``next_word`` opens a new clause ("..., and my legs ...")."""
+    if word in _PUNCT or word in CLAUSE_BREAKS:
         return True
-    return t in ("and", "or") and i + 1 < len(tokens) and tokens[i + 1].text in NEW_CLAUSE_AFTER_AND
+    return word in ("and", "or") and next_word in NEW_CLAUSE_AFTER_AND
+
+
+def _is_break(tokens: Sequence[_Token], i: int) -> bool:
+    return clause_break(tokens[i].text, tokens[i + 1].text if i + 1 < len(tokens) else "")
 
 
 
