@@ -1,10 +1,11 @@
 """The care a seeker asks for by name, in their own words: a therapy ("physio for
-sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain") and the
-kind of place ("a physio who does home visits"). Pure, and safe on any string.
+sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain"), the
+kind of place ("a physio who does home visits") and how they want to be seen ("an online
+consultation", "face to face"). Pure, and safe on any string.
 
 :func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
 curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
-place: :func:`venue_words`) and whether the seeker asks for it or turns it down: "tried
+place: :func:`venue_words`; ways of being seen: :func:`mode_words`) and whether the seeker asks for it or turns it down: "tried
 physio, it didn't help", "not acupuncture", "I'm scared of needling". The search narrows
 to what was asked only when the text leaves no doubt (:meth:`Reading.narrowing`); anything
 else narrows nothing.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE
 from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
@@ -74,7 +76,42 @@ VENUE_WORDS: dict[str, str] = {
     "spa": "wellness_spa", "wellness spa": "wellness_spa", "day spa": "wellness_spa",
     "retreat": "retreat", "wellness retreat": "retreat", "ayurvedic retreat": "retreat",
     "integrated hospital": "hospital",
+    # Hindi in Latin letters: "come home and ...", "treatment / massage at home"
+    "ghar aakar": "home_visit", "ghar aake": "home_visit", "ghar aa kar": "home_visit", "ghar par ilaj": "home_visit",
+    "ghar pe ilaj": "home_visit", "ghar par malish": "home_visit", "ghar pe malish": "home_visit",
+    "ghar par maalish": "home_visit", "ghar pe maalish": "home_visit",
 }
+# How seekers say how they want to be seen (values of the search's ``mode``). "Offline" is
+# Indian English for in person ("offline consultation").
+MODE_WORDS: dict[str, str] = {
+    "online": "online", "video call": "online", "video consultation": "online", "video consult": "online",
+    "video session": "online", "video appointment": "online", "over video": "online", "by video": "online",
+    "teleconsultation": "online", "teleconsult": "online", "tele consultation": "online", "telehealth": "online",
+    "telemedicine": "online", "virtual consultation": "online", "virtual session": "online",
+    "virtual appointment": "online", "zoom": "online",
+    "in person": "in_person", "face to face": "in_person", "offline": "in_person",
+}
+
+
+class Elsewhere(NamedTuple):
+    """Words around a mention that make it about something else than the care asked for."""
+
+    before: frozenset[str] = frozenset()  # the word just before
+    after: frozenset[str] = frozenset()  # the word just after
+    in_clause: frozenset[str] = frozenset()  # any word before it in its clause
+
+
+# "Online" about something else than a session: "I read online that ...", "can I book online?"
+# (booking on this site), "online classes", "I teach yoga online", "I work online all day".
+NOT_A_SESSION = Elsewhere(
+    before=frozenset({"read", "found", "saw", "seen", "searched", "looked", "googled", "book", "booked", "booking",
+                      "buy", "bought", "order", "ordered", "pay", "paid", "reviews", "shop", "shopping"}),
+    after=frozenset({"class", "classes", "meeting", "meetings", "course", "courses", "school", "schooling", "exam",
+                     "exams", "game", "games", "gaming", "shopping", "job", "work", "booking", "payment", "reviews",
+                     "review", "store", "shop"}),
+    in_clause=frozenset({"work", "works", "working", "worked", "teach", "teaches", "teaching", "study", "studies",
+                         "studying", "play", "plays", "playing", "gaming", "sell", "sells", "selling"}),
+)
 
 _HEDGE = re.compile(HEDGES)
 _MAX_WORDS = 4
@@ -132,9 +169,15 @@ def venue_words() -> dict[tuple[str, ...], str]:
     return {_key(text): venue for text, venue in VENUE_WORDS.items()}
 
 
-def read_mentions(text: str, words: Mapping[tuple[str, ...], str]) -> Reading:
+def mode_words() -> dict[tuple[str, ...], str]:
+    """Stemmed word tuples -> mode, from :data:`MODE_WORDS`."""
+    return {_key(text): mode for text, mode in MODE_WORDS.items()}
+
+
+def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:
     """Every term of ``words`` named in ``text``, longest wording first ("deep tissue
-    massage" is one mention, of the technique), each marked asked or not."""
+    massage" is one mention, of the technique), each marked asked or not (a mention with
+    words of ``elsewhere`` around it is about something else, and not asked)."""
     tokens = tokens_of(normalise(text))
     stems = [stem(t) for t in tokens]
     mentions: list[Mention] = []
@@ -143,7 +186,11 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str]) -> Reading:
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             slug = words.get(tuple(stems[i:i + size]))
             if slug is not None:
-                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), _asked(tokens, i, i + size)))
+                end = i + size
+                beside = (i > 0 and tokens[i - 1] in elsewhere.before) or (
+                    end < len(tokens) and tokens[end] in elsewhere.after)
+                asked = not beside and _asked(tokens, i, end, elsewhere.in_clause)
+                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked))
                 i += size
                 break
         else:
@@ -155,9 +202,10 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in tokens_of(normalise(text)) if t not in ".,;:!?")
 
 
-def _asked(tokens: list[str], start: int, end: int) -> bool:
+def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset()) -> bool:
     """Whether the words at ``start:end`` ask for what they name: no cue in their clause of
-    turning it down, of having had it, or of doubt ("not sure about acupuncture")."""
+    turning it down, of having had it, or of doubt ("not sure about acupuncture"), and no
+    word of ``other`` before them in it."""
     before: list[str] = []
     for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
         token = tokens[position]
@@ -169,6 +217,8 @@ def _asked(tokens: list[str], start: int, end: int) -> bool:
     if _HEDGE.search(" ".join(reversed(before))):
         return False
     for position, token in enumerate(before):
+        if token in other:
+            return False
         if token in _DECLINED_BEFORE:
             # "not sure", "no idea", "don't know": a hedge, not a refusal
             following = before[position - 1] if position > 0 else tokens[start]

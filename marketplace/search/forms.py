@@ -26,8 +26,8 @@ from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
-    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, SearchInput, TherapyUnderstood,
-    VenueUnderstood,
+    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, ModeUnderstood, SearchInput,
+    TherapyUnderstood, VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
@@ -114,8 +114,12 @@ def _grouped_choices(first: tuple[str, str], groups: list[tuple[str, list[tuple[
 
 
 class ModeField(RadioField):
+    """In person, online or either. Blank (the page's first "Either") is no choice yet: the
+    seeker's words may still ask for one ("an online physio"); "any" is either, whatever
+    the words say."""
+
     def pre_validate(self, form: Form) -> None:
-        if self.data not in {value for value, _ in MODES}:
+        if self.data and self.data not in {value for value, _ in MODES}:
             raise ValidationError("Choose in person, online or either.")
 
 
@@ -136,7 +140,7 @@ class SearchForm(Form):
                       validators=[_within(-180, 180, "Your location could not be read: type a place instead.")])
     radius_km = NumberField("Within", message="Choose a distance from the list.",
                             validators=[_within(1, MAX_RADIUS_KM, f"Choose a distance up to {MAX_RADIUS_KM:.0f} km.")])
-    mode = ModeField("How would you like to see someone?", choices=choices(MODES), default="any")
+    mode = ModeField("How would you like to see someone?", choices=choices(MODES), default="")
     red_flags = CodesField("Red flags", choices=choices(RED_FLAGS.items()))
     no_red_flags = StringField("None of these")
     cautions = CodesField("Cautions", choices=choices(CAUTIONS.items()))
@@ -163,6 +167,7 @@ class SearchForm(Form):
         self.modality.choices = choices([("", "Any therapy"), *modalities])
         self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
         self.answers = self._answers(args)
+        self.either = ""  # the value "Either" sends (see offer_every_mode)
 
     # --- what the seeker asked ------------------------------------------------------
 
@@ -233,7 +238,7 @@ class SearchForm(Form):
         return SearchInput(
             concern=self.concern.data or None, q=self.q.data or None, near=near, lat=lat, lon=lon,
             radius_km=float(self.radius_km.data) if self.radius_km.data is not None else DEFAULT_RADIUS_KM,
-            mode=self.mode.data if self.mode.data in {m for m, _ in MODES} else "any",
+            mode=self.mode.data if self.mode.data in {m for m, _ in MODES} else None,
             cautions=self.cautions_chosen, red_flags=self.red_flags_chosen, no_red_flags=self.says_no_red_flags,
             modality=self.modality.data or None, technique=self.technique.data or None,
             max_price=self.max_price.data, currency=self.currency.data or None,
@@ -257,6 +262,12 @@ class SearchForm(Form):
         self.venue_type.choices = [*choices([(ANY_VENUE, "Any kind of place")]), *self.venue_type.choices[1:]]
         if named is not None:
             self.venue_type.data = named.value
+
+    def offer_every_mode(self, named: ModeUnderstood | None) -> None:
+        """The same for how the seeker is seen: "Either" then sends ``any``."""
+        self.either = "any"
+        if named is not None:
+            self.mode.data = named.value
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

@@ -33,7 +33,9 @@ class SearchInput:
     when that is None, of the searched place's currency (the outcome's input names it), or
     with no place (or a currency nobody lists in), of each practitioner's own. ``red_flags`` are
     codes the seeker ticked; ``no_red_flags`` means they answered "none of these" to the
-    screening questions, which settles free text that was unclear."""
+    screening questions, which settles free text that was unclear. ``mode`` None: not
+    chosen, so as the text asks ("an online physio"), else in person for a kind of place,
+    else any (the outcome's input says which was searched)."""
 
     concern: str | None = None
     q: str | None = None
@@ -41,7 +43,7 @@ class SearchInput:
     lat: float | None = None
     lon: float | None = None
     radius_km: float = DEFAULT_RADIUS_KM
-    mode: Mode = "any"
+    mode: Mode | None = None
     cautions: frozenset[str] = frozenset()
     red_flags: frozenset[str] = frozenset()
     no_red_flags: bool = False
@@ -96,6 +98,16 @@ class VenueUnderstood:
     search narrowed to as if it were chosen under the filters."""
 
     value: str  # a VenueType value
+    name: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class ModeUnderstood:
+    """How the seeker asked to be seen, in their own words ("an online consultation", "face
+    to face"), which the search used as if chosen on the page."""
+
+    value: Literal["in_person", "online"]
     name: str
     matched: str
 
@@ -200,6 +212,7 @@ class SearchOutcome:
     nearest_beyond: Beyond | None = None  # nobody to visit within the radius, but someone within 200 km
     therapy_from_text: TherapyUnderstood | None = None  # named in ``q``, and narrowed to
     venue_from_text: VenueUnderstood | None = None  # likewise
+    mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
 
     @property
     def nearest_first(self) -> bool:

@@ -25,7 +25,10 @@ class SearchQuery(Schema):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=MAX_RADIUS_KM)
-    mode: Literal["in_person", "online", "any"] = "any"
+    mode: Literal["in_person", "online", "any"] | None = Field(default=None, description=(
+        "How the seeker wants to be seen. Without it, as `q` asks (\"an online physio\", \"face to face\"), echoed "
+        "as `mode_from_text`; else in person when a kind of place is asked for (a place to go, or a home visit); "
+        "else `any`. The search's mode is echoed in `query`"))
     cautions: list[str] = Field(default_factory=list, description="Caution codes, repeated or comma-separated: "
                                 "pregnancy, bleeding-risk, pacemaker, implant")
     red_flags: list[str] = Field(default_factory=list, description="Red-flag codes, repeated or comma-separated")
@@ -193,6 +196,12 @@ class VenueFromTextOut(BaseModel):
     matched: str = Field(description="The words in `q` that named it")
 
 
+class ModeFromTextOut(BaseModel):
+    value: Literal["in_person", "online"] = Field(description="A `mode` value")
+    name: str
+    matched: str = Field(description="The words in `q` that asked for it")
+
+
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
@@ -218,6 +227,9 @@ class SearchOut(BaseModel):
     venue_from_text: VenueFromTextOut | None = Field(
         default=None, description="The kind of place `q` asked for by name, which the results are narrowed to (as "
                                   "`venue_type` would); null when none, or when `venue_type` was given")
+    mode_from_text: ModeFromTextOut | None = Field(
+        default=None, description="How `q` asked to be seen (online, or in person), which the search used as "
+                                  "`mode`; null when it said neither, or when `mode` was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -273,5 +285,6 @@ class SearchOut(BaseModel):
             nearest_beyond=NearestBeyondOut(**asdict(o.nearest_beyond)) if o.nearest_beyond else None,
             therapy_from_text=TherapyFromTextOut(**asdict(o.therapy_from_text)) if o.therapy_from_text else None,
             venue_from_text=VenueFromTextOut(**asdict(o.venue_from_text)) if o.venue_from_text else None,
+            mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
         )
 

@@ -33,7 +33,9 @@ from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
-from marketplace.matching.care_words import read_mentions, therapy_words, venue_words
+from marketplace.matching.care_words import (
+    NOT_A_SESSION, mode_words, read_mentions, therapy_words, venue_words,
+)
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
@@ -42,9 +44,9 @@ from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond, ConcernUnderstood,
-    Place, Question, Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood,
-    VenueUnderstood, by_distance, looks_beyond,
+    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond,
+    ConcernUnderstood, ModeUnderstood, Place, Question, Result, ResultLocation, ResultModality, SearchInput,
+    SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -172,7 +174,7 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("lon", "Longitude must be between -180 and 180.")
     if not (math.isfinite(data.radius_km) and 0 < data.radius_km <= MAX_RADIUS_KM):
         bad("radius_km", f"The radius must be more than 0 and at most {MAX_RADIUS_KM:.0f} km.")
-    if data.mode not in MODES:
+    if data.mode is not None and data.mode not in MODES:
         bad("mode", "Mode must be in_person, online or any.")
     for code in sorted(data.red_flags - RED_FLAGS.keys()):
         bad("red_flags", f"Unknown red flag '{code}'. Known: {', '.join(RED_FLAGS)}.")
@@ -287,9 +289,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
     if screening and screening.unreadable:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
-    # A therapy or kind of place the text asks for narrows the search as its filter would,
-    # unless the seeker chose that filter (or "any").
-    therapy, venue = _care_named(text, tax) if text else (None, None)
+    # A therapy, kind of place or way of being seen that the text asks for narrows the search
+    # as its filter would, unless the seeker chose that filter (or "any").
+    therapy, venue, said_mode = _care_named(text, tax) if text else (None, None, None)
     modality = None if data.modality == ANY_THERAPY else data.modality
     technique, venue_type = data.technique, None if data.venue_type == ANY_VENUE else data.venue_type
     if therapy is not None and data.modality is None and technique is None:
@@ -300,9 +302,27 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         venue_type = venue.value
     else:
         venue = None
+    # How the seeker is seen: as chosen, else as the words ask. A kind of place is somewhere
+    # to go (or a visit): it means in person, except against online sessions the seeker
+    # chose, where a place chosen too is dropped with a word, and one only read is ignored.
+    mode = data.mode or (said_mode.value if said_mode is not None else None)
+    if data.mode is not None:
+        said_mode = None
+    if venue_type is not None and mode == "online":
+        if venue is not None:
+            venue = venue_type = None
+        elif said_mode is not None:  # a kind of place the seeker chose wins over their words
+            said_mode, mode = None, None
+        else:
+            notes.append("Online sessions take place wherever you are, so the kind of place you chose is not "
+                         "applied.")
+            venue_type = None
+    if venue_type is not None:
+        mode = "in_person"
+    mode = mode or "any"
+    data = replace(data, mode=mode)
 
     place = _place(data, resolver)
-    mode = data.mode
     if place is None and mode == "in_person":
         message = "Tell us where you are (a town or city), use your location, or choose online sessions."
         raise ValidationFailed(message, {"near": [message]})
@@ -326,7 +346,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
-                   therapy_from_text=therapy, venue_from_text=venue)
+                   therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode)
     if questions or (text and not concerns and not data.concern):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
@@ -384,25 +404,29 @@ def preload_memory(rows: int | None = None) -> int:
 
 
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
-_care_read: Memo[tuple[TherapyUnderstood | None, VenueUnderstood | None]] = Memo()
-_VENUE_WORDS = venue_words()
+_care_read: Memo[tuple[TherapyUnderstood | None, VenueUnderstood | None, ModeUnderstood | None]] = Memo()
+_VENUE_WORDS, _MODE_WORDS = venue_words(), mode_words()
+_MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 
-def _care_named(text: str, tax: _Taxonomy) -> tuple[TherapyUnderstood | None, VenueUnderstood | None]:
-    """The one therapy and the one kind of place ``text`` asks for, if any (see
+def _care_named(text: str, tax: _Taxonomy) -> tuple[TherapyUnderstood | None, VenueUnderstood | None,
+                                                    ModeUnderstood | None]:
+    """The one therapy, kind of place and way of being seen ``text`` asks for, if any (see
     :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active terms, a
     modality before a technique of the same slug. Kept per text under the taxonomy
     snapshot, as searches repeat."""
-    def work() -> tuple[TherapyUnderstood | None, VenueUnderstood | None]:
+    def work() -> tuple[TherapyUnderstood | None, VenueUnderstood | None, ModeUnderstood | None]:
         words = _therapy_words_kept.get(
             "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)
-        therapy = venue = None
+        therapy = venue = mode = None
         if (named := read_mentions(text, words).narrowing(tax.techniques)) is not None:
             kind = "modality" if named.slug in tax.modalities else "technique"
             therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
         if (place := read_mentions(text, _VENUE_WORDS).narrowing()) is not None:
             venue = VenueUnderstood(place.slug, VenueType(place.slug).label, place.words)
-        return therapy, venue
+        if (how := read_mentions(text, _MODE_WORDS, NOT_A_SESSION).narrowing()) is not None:
+            mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], how.words)  # type: ignore[arg-type]
+        return therapy, venue, mode
 
     return _care_read.get(text, work, tax)
 

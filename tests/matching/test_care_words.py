@@ -1,13 +1,15 @@
-"""Spec: a therapy or a kind of place named in the seeker's own words narrows the search
-to it, only when the text asks for it and for nothing else. Pure tests: no app, no
-database."""
+"""Spec: a therapy, a kind of place or a way of being seen (online, in person) named in
+the seeker's own words narrows the search to it, only when the text asks for it and for
+nothing else. Pure tests: no app, no database."""
 
 from __future__ import annotations
 
 import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
-from marketplace.matching.care_words import THERAPY_WORDS, VENUE_WORDS, read_mentions, therapy_words, venue_words
+from marketplace.matching.care_words import (
+    MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_WORDS, mode_words, read_mentions, therapy_words, venue_words,
+)
 from marketplace.practitioners.models import VenueType
 
 NAMES = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
@@ -88,6 +90,8 @@ def test_every_curated_word_names_a_seeded_term() -> None:
     ("physiotherapy at home in Pune", "home_visit"),
     ("a spa massage for stress", "wellness_spa"),
     ("an ayurvedic retreat for my back", "retreat"),
+    ("ghar aakar malish kar sakte hain?", "home_visit"),  # Hindi: can you come home and massage?
+    ("kamar dard, ghar par ilaj chahiye", "home_visit"),  # Hindi: back pain, treatment at home wanted
 ])
 def test_a_kind_of_place_asked_for_narrows_to_it(text: str, venue: str) -> None:
     found = read_mentions(text, venue_words()).narrowing()
@@ -107,3 +111,44 @@ def test_a_place_told_of_or_turned_down_narrows_nothing(text: str) -> None:
 
 def test_every_curated_place_word_is_a_kind_of_place() -> None:
     assert set(VENUE_WORDS.values()) <= {v.value for v in VenueType}
+
+
+def mode_read(text: str) -> str | None:
+    found = read_mentions(text, mode_words(), NOT_A_SESSION).narrowing()
+    return found.slug if found else None
+
+
+@pytest.mark.parametrize(("text", "mode"), [
+    ("online physio for my back", "online"),
+    ("physio online for sciatica", "online"),
+    ("looking for an online ayurvedic doctor", "online"),
+    ("can I book an online session for my neck", "online"),
+    ("a video call with a physio", "online"),
+    ("teleconsultation for back pain", "online"),
+    ("I live abroad and need an online consultation", "online"),
+    ("I want to see someone in person", "in_person"),
+    ("face-to-face physio for my back", "in_person"),
+    ("offline consultation in Pune", "in_person"),  # Indian English for in person
+])
+def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
+    assert mode_read(text) == mode
+
+
+@pytest.mark.parametrize("text", [
+    "I read online that acupuncture helps sciatica",  # where they read it
+    "can I book online?",  # booking on the site, not a video session
+    "I paid online for physio last time",
+    "online classes all day and my back hurts",  # what they do all day
+    "I teach yoga online and my back hurts",
+    "I work online all day, stiff neck",
+    "zoom meetings all day and neck pain",
+    "not online please",  # turned down: neither is asked for
+    "tried online sessions, they didn't help",
+    "online or in person, either is fine",  # both
+])
+def test_online_about_something_else_or_turned_down_reads_no_mode(text: str) -> None:
+    assert mode_read(text) is None
+
+
+def test_every_curated_mode_word_is_a_mode() -> None:
+    assert set(MODE_WORDS.values()) == {"online", "in_person"}

@@ -39,8 +39,10 @@ def test_first_visit_shows_the_form_and_no_results(client):
     assert 'name="q"' in html and "Describe it in your own words".lower() in html.lower()
     assert 'name="near"' in html and "Use my location" in html
     assert 'name="lat"' in html and 'name="lon"' in html
-    for value in ("in_person", "online", "any"):
+    for value in ("in_person", "online"):
         assert f'name="mode" value="{value}"' in html
+    # "Either" is chosen and sends no mode yet: the seeker's words may still ask for one
+    assert 'id="mode-any" name="mode" value="" checked' in html
     assert "Before we search: safety questions" in html
     for code in ("fever", "leg-weakness", "bladder-bowel", "saddle-numbness", "major-trauma"):
         assert f'name="red_flags" value="{code}"' in html

@@ -1,6 +1,7 @@
-"""A therapy or a kind of place named in the free text ("physio for sciatica", "home
-visits") narrows the search to it, as its filter would, says so, and can be undone with
-``modality=any`` / ``venue_type=any``."""
+"""A therapy, a kind of place or a way of being seen named in the free text ("physio for
+sciatica", "home visits", "an online consultation") narrows the search to it, as its
+filter would, says so, and can be undone with ``modality=any`` / ``venue_type=any`` /
+``mode=any``. A kind of place means in person: online sessions happen at none."""
 
 from __future__ import annotations
 
@@ -110,6 +111,93 @@ def test_home_visits_in_the_text_show_those_who_visit(client, team, visiting):
     every = search(client, q="a physio who does home visits for my sciatica", near="Bengaluru", mode="in_person",
                    venue_type="any")
     assert set(ids(every)) == {team["physiotherapy"].id, visiting.id} and every["venue_from_text"] is None
+
+
+@pytest.fixture
+def on_video(app):  # noqa: ANN001, ANN201
+    """A physiotherapist in Mumbai who consults online: far from Bengaluru, but a video call away."""
+    return make_verified_practitioner(app, display_name="Vidya Video Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), offers_online=True, city="Mumbai", lat=19.076,
+                                      lon=72.8777)
+
+
+def test_a_kind_of_place_leaves_online_sessions_out(client, team, visiting, on_video):
+    """Home visits are in person: with no mode chosen, online sessions are left out, whether
+    the kind of place was read from the words or chosen."""
+    read = search(client, q="a physio who does home visits for my sciatica", near="Bengaluru")
+    assert ids(read) == [visiting.id] and read["query"]["mode"] == "in_person"
+    chosen = search(client, concern="sciatica", near="Bengaluru", venue_type="clinic")
+    assert set(ids(chosen)) == {p.id for p in team.values()} and chosen["query"]["mode"] == "in_person"
+    # without one, online sessions are in: the Mumbai physio is listed, online
+    every = search(client, concern="sciatica", near="Bengaluru")
+    assert on_video.id in ids(every) and every["query"]["mode"] == "any"
+
+
+def test_a_chosen_online_mode_drops_the_kind_of_place_and_says_so(client, team, visiting, on_video):
+    chosen = search(client, concern="sciatica", near="Bengaluru", venue_type="clinic", mode="online")
+    assert ids(chosen) == [on_video.id]
+    assert "Online sessions take place wherever you are, so the kind of place you chose is not applied." in chosen["notes"]
+    # a kind of place only read from the words is dropped without a word
+    read = search(client, q="physio home visit for sciatica", near="Bengaluru", mode="online")
+    assert ids(read) == [on_video.id] and read["venue_from_text"] is None and not read["notes"]
+
+
+def test_home_visits_without_a_place_ask_where_the_seeker_is(client, visiting):
+    response = client.get("/api/v1/search", query_string={"q": "a physio who does home visits for my sciatica"})
+    assert response.status_code == 400
+    assert "Tell us where you are" in response.get_json()["errors"]["near"][0]
+
+
+def test_online_in_the_text_shows_online_sessions_only_and_says_so(client, team, visiting, on_video):
+    body = search(client, q="an online physio for my sciatica", near="Bengaluru")
+    assert ids(body) == [on_video.id]
+    assert body["mode_from_text"] == {"value": "online", "name": "online sessions", "matched": "online"}
+    assert body["query"]["mode"] == "online"
+    # a chosen mode wins over the words, and "any" keeps both
+    for mode in ("any", "in_person"):
+        chosen = search(client, q="an online physio for my sciatica", near="Bengaluru", mode=mode)
+        assert chosen["mode_from_text"] is None and team["physiotherapy"].id in ids(chosen)
+        assert (on_video.id in ids(chosen)) is (mode == "any")
+
+
+def test_face_to_face_in_the_text_leaves_online_sessions_out(client, team, on_video):
+    body = search(client, q="face to face physio for sciatica", near="Bengaluru")
+    assert ids(body) == [team["physiotherapy"].id]
+    assert body["mode_from_text"]["value"] == "in_person" and body["query"]["mode"] == "in_person"
+
+
+@pytest.mark.parametrize("q", [
+    "I read online that physio helps sciatica",  # where they read it
+    "online classes all day and now sciatica, physio please",  # what they do all day
+])
+def test_online_about_something_else_keeps_every_way_of_being_seen(client, team, on_video, q):
+    body = search(client, q=q, near="Bengaluru")
+    assert body["mode_from_text"] is None and body["query"]["mode"] == "any"
+    assert {team["physiotherapy"].id, on_video.id} <= set(ids(body))
+
+
+def test_online_in_the_words_wins_over_a_kind_of_place_read_with_it(client, visiting, on_video):
+    """Both read: a session online happens at no kind of place, so the place gives way."""
+    body = search(client, q="online physio session at home for sciatica", near="Bengaluru")
+    assert ids(body) == [on_video.id]
+    assert body["mode_from_text"]["value"] == "online" and body["venue_from_text"] is None
+
+
+def test_the_page_says_it_shows_online_sessions_and_offers_both(client, team, on_video):
+    html = one_line(client.get("/search", query_string={
+        "q": "an online physio for my sciatica", "near": "Bengaluru", "mode": ""}).get_data(as_text=True))
+    assert ("Showing only <strong>Physiotherapy</strong>, <strong>online sessions</strong>, as you wrote “physio” "
+            "and “online”.") in html
+    assert "Show in-person sessions too</a>" in html and "mode=any" in html
+    # the Online radio is chosen, and "Either" now says so in the URL (mode=any)
+    assert 'id="mode-online" name="mode" value="online" checked' in html
+    assert 'id="mode-any" name="mode" value="any">' in html
+    assert "Vidya Video Physio" in html and "Meera Physio" not in html
+    both = one_line(client.get("/search", query_string={
+        "q": "an online physio for my sciatica", "near": "Bengaluru", "mode": "any"}).get_data(as_text=True))
+    assert "Showing only <strong>Physiotherapy</strong>, as you wrote “physio”." in both
+    assert "Vidya Video Physio" in both and "Meera Physio" in both
+    assert 'id="mode-any" name="mode" value="any" checked' in both
 
 
 def test_working_at_home_is_not_asking_for_home_visits(client, team, visiting):
