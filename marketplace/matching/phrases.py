@@ -521,3 +521,15 @@ OTHER_PEOPLE = frozenset("""mum mother dad father parent parents brother sister 
     husband partner friend grandma grandmother granny grandad grandpa grandfather aunt uncle cousin family relative
     colleague boss dog cat pet puppy horse""".split())
 NOT_A_LIST = frozenset("just only mainly mostly more rather instead".split())  # "no X, just Y"
+# "Back" that is not the body part: "since I came back from holiday", "my hip pain is back",
+# "back from the gym". It is the adverb after these words...
+ADVERB_BACK_AFTER = frozenset("""came come comes coming went go goes going gone got get gets getting is was are were be
+    been being keeps kept bounced bounce moved move flew fly drove drive walked walk ran run headed heading called call
+    wrote write paid pay gave give brought bring way far""".split())
+# ...or before these, unless a word before it says it is a back ("my back from lifting")...
+ADVERB_BACK_BEFORE = frozenset("from home again then later".split())
+BACK_SAID_BEFORE = frozenset("""my the his her your our their a whole entire lower upper mid middle low sore bad stiff
+    tight weak painful aching achy hurt hurting injured pulled strained sprained locked in of across along""".split())
+# ...and never before these, which make it the back again ("I got back pain").
+BACK_NOUN_AFTER = frozenset("""pain pains ache aches aching spasm spasms problem problems injury injuries issue issues
+    muscle muscles stiffness trouble strain sprain surgery brace hurts hurt hurting""".split())

@@ -23,7 +23,7 @@ from typing import Literal
 from marketplace.matching.devanagari import has_devanagari, transliterate
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import (
-    CLAUSE_BREAKS, COMMON_CONCERNS, CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER,
+    ADVERB_BACK_AFTER, ADVERB_BACK_BEFORE, BACK_NOUN_AFTER, BACK_SAID_BEFORE, CLAUSE_BREAKS, COMMON_CONCERNS, CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER,
     NEGATION_CUES, NEGATION_ENDS_AT, NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_PEOPLE,
     PAST_MARKERS, RECENT_MARKERS, SIGNAL_CONTEXTS, SIGNAL_RULES, SPELLING_VARIANTS, STOPWORDS, Phrase,
     SignalContext, SignalRule,
@@ -112,6 +112,16 @@ def _is_break(tokens: Sequence[_Token], i: int) -> bool:
     return clause_break(tokens[i].text, tokens[i + 1].text if i + 1 < len(tokens) else "")
 
 
+
+
+def _adverb_back(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether "back" at ``i`` is the adverb ("came back from holiday", "the pain is back"),
+    not the body part (see :data:`~marketplace.matching.phrases.ADVERB_BACK_AFTER`)."""
+    before = tokens[i - 1].text if i else ""
+    after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    if after in BACK_NOUN_AFTER:
+        return False
+    return before in ADVERB_BACK_AFTER or (after in ADVERB_BACK_BEFORE and before not in BACK_SAID_BEFORE)
 
 
 def _negated_list(tokens: Sequence[_Token], comma: int, first: int) -> bool:
@@ -251,10 +261,11 @@ class ConcernMatcher:
         self._answers: Memo[tuple[ConcernMatch, ...]] = Memo()
 
     def _content(self, tokens: Sequence[_Token]) -> list[tuple[str, int, bool]]:
-        """(stem, token index, typo-corrected?) for each content word."""
+        """(stem, token index, typo-corrected?) for each content word ("back" only where
+        it is the body part)."""
         out = []
         for i, t in enumerate(tokens):
-            if t.text in _PUNCT or t.text in STOPWORDS:
+            if t.text in _PUNCT or t.text in STOPWORDS or (t.text == "back" and _adverb_back(tokens, i)):
                 continue
             s, fuzzy = stem(t.text), False
             if s not in self._vocab and len(t.text) >= self.MIN_FUZZY_LEN:
@@ -293,7 +304,10 @@ class ConcernMatcher:
                 continue
             n, quality, where = len(c.stems), 0.85, [first_at[s] for s in c.stems]
             for k in range(len(stems) - n + 1):
-                if tuple(stems[k:k + n]) == c.stems:  # the words in order, stop words aside
+                # the words in order, stop words aside, in one clause ("my shoulder hurts and
+                # my back is stiff" does not say "hurt my back")
+                if tuple(stems[k:k + n]) == c.stems and not any(
+                        _is_break(tokens, j) for j in range(content[k][1] + 1, content[k + n - 1][1])):
                     quality, where = 1.0, list(range(k, k + n))
                     break
             else:

@@ -202,6 +202,30 @@ def test_a_phrase_gathered_from_across_the_text_needs_each_word_meant(text: str,
     assert all("spasm" not in m.phrase for m in matches)
 
 
+@pytest.mark.parametrize(("text", "slugs"), [
+    # "back" the adverb is not the body part
+    ("since I came back from holiday my neck hurts", {"neck-shoulder-tension"}),
+    ("my neck pain came back", {"neck-shoulder-tension"}),
+    ("my neck has been stiff since I came back", {"neck-shoulder-tension"}),
+    ("my hip pain is back", set()),
+    ("knee pain since I got back from a run", set()),
+    # ...and still the back where it is one
+    ("I got back pain from lifting", {"back-spasm", "chronic-low-back-pain"}),
+    ("is back pain serious", {"back-spasm", "chronic-low-back-pain"}),
+    ("back to work after a month and my back aches", {"back-spasm", "chronic-low-back-pain"}),
+    ("the back pain is back", {"back-spasm", "chronic-low-back-pain"}),
+    ("lower back from lifting", {"chronic-low-back-pain"}),
+    # words in order across a clause break are not one phrase: the shoulder hurts, the back is stiff
+    ("my shoulder hurts and my back is stiff", {"chronic-low-back-pain", "back-spasm"}),
+])
+def test_back_is_the_body_part_only_where_it_is_one(text: str, slugs: set[str]) -> None:
+    """"Since I came back from holiday my neck hurts" was read as a back spasm ("hurt my
+    back"), and "my hip pain is back" as low back pain."""
+    matches = MATCHER.match(text)
+    assert {m.slug for m in matches} == slugs
+    assert all(m.phrase != "hurt my back" for m in matches)
+
+
 @pytest.mark.parametrize("text, slugs", [
     ("no numbness no bladder problems just back pain", ["chronic-low-back-pain", "back-spasm"]),
     ("I have no sciatica only a stiff neck", ["neck-shoulder-tension"]),
