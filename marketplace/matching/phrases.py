@@ -217,7 +217,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("postnatal", 1.0), ("post natal", 1.0), ("postpartum", 1.0), ("after giving birth", 1.0),
         ("since I had my baby", .95), ("expecting a baby", .9), ("trimester", .95),
         ("pelvic girdle pain", .95), ("c section", .8), ("caesarean", .8), ("new mum", .8), ("baby", .6),
-        ("breastfeeding", .8),
+        ("breastfeeding", .8), ("delivered my baby", 1.0), ("post delivery", .95),
+        ("normal delivery", .9),
     ],
 }
 

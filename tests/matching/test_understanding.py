@@ -83,6 +83,10 @@ CONCERN_TABLE = [
     ("scoliosis", "posture-desk-pain", ("chronic-low-back-pain",)),
     ("rounded shoulders", "posture-desk-pain", ()),
     ("back pain while breastfeeding", "pregnancy-postnatal-back-pain", ()),
+    ("post-delivery back pain", "pregnancy-postnatal-back-pain", ("chronic-low-back-pain", "back-spasm")),
+    ("back pain after a normal delivery", "pregnancy-postnatal-back-pain", ()),
+    ("I delivered my baby 3 months ago and my back aches", "pregnancy-postnatal-back-pain",
+     ("chronic-low-back-pain", "back-spasm")),
     # a nerve pinched in the neck is not sciatica
     ("pinched nerve in my neck", "neck-shoulder-tension", ("disc-related-pain",)),
     ("trapped nerve in my neck and arm", "neck-shoulder-tension", ("disc-related-pain",)),
@@ -485,6 +489,7 @@ def test_accents_and_emoji_are_read_as_latin_text(text: str) -> None:
 @pytest.mark.parametrize(("text", "not_this"), [
     ("back pain from gardening", "neck-shoulder-tension"),  # not a typo for "gardan"
     ("delivery driver with a sore back", "pregnancy-postnatal-back-pain"),
+    ("back pain from delivery work", "pregnancy-postnatal-back-pain"),
 ])
 def test_hinglish_words_do_not_capture_english_text(text: str, not_this: str) -> None:
     assert not_this not in {m.slug for m in MATCHER.match(text)}
