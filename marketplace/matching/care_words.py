@@ -1,11 +1,13 @@
 """The care a seeker asks for by name, in their own words: a therapy ("physio for
 sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain"), the
-kind of place ("a physio who does home visits") and how they want to be seen ("an online
-consultation", "face to face"). Pure, and safe on any string.
+kind of place ("a physio who does home visits"), how they want to be seen ("an online
+consultation", "face to face") and the language they want to be seen in ("a Tamil-speaking
+physio"). Pure, and safe on any string.
 
 :func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
 curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
-place: :func:`venue_words`; ways of being seen: :func:`mode_words`) and whether the seeker asks for it or turns it down: "tried
+place: :func:`venue_words`; ways of being seen: :func:`mode_words`; languages:
+:func:`language_words`) and whether the seeker asks for it or turns it down: "tried
 physio, it didn't help", "not acupuncture", "I'm scared of needling". The search narrows
 to what was asked only when the text leaves no doubt (:meth:`Reading.narrowing`); anything
 else narrows nothing.
@@ -113,6 +115,22 @@ NOT_A_SESSION = Elsewhere(
                          "studying", "play", "plays", "playing", "gaming", "sell", "sells", "selling"}),
 )
 
+# Languages a seeker may ask to be seen in, as practitioners list them (the search's language
+# filter also takes the two-letter codes), and how they ask: "Tamil-speaking", "who speaks
+# Hindi", "a consultation in Bengali", "Hindi mein", "Marathi bolne wale".
+LANGUAGES = (
+    "English", "Hindi", "Bengali", "Marathi", "Telugu", "Tamil", "Gujarati", "Urdu", "Kannada", "Odia", "Malayalam",
+    "Punjabi", "Assamese", "Konkani", "Nepali", "Sindhi", "Kashmiri", "Tulu", "Sinhala", "Spanish", "French", "German",
+    "Italian", "Portuguese", "Polish", "Russian", "Arabic", "Persian", "Farsi", "Turkish", "Greek", "Dutch", "Chinese",
+    "Mandarin", "Cantonese", "Japanese", "Korean", "Thai", "Vietnamese", "Tagalog", "Swahili", "Hebrew", "Somali",
+    "Romanian", "Ukrainian",
+)
+_LANGUAGE_ASKED = ("{} speaking", "{} speaker", "speaks {}", "speak {}", "speaking {}", "in {}", "{} mein",
+                   "{} bolne", "{} janne")
+# "In Tamil Nadu" is a place, "in English class" something else.
+NOT_A_LANGUAGE = Elsewhere(after=frozenset({"nadu", "class", "classes", "medium", "film", "films", "movie", "movies",
+                                            "song", "songs", "food", "restaurant", "literature"}))
+
 _HEDGE = re.compile(HEDGES)
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
@@ -174,6 +192,21 @@ def mode_words() -> dict[tuple[str, ...], str]:
     return {_key(text): mode for text, mode in MODE_WORDS.items()}
 
 
+def language_words() -> dict[tuple[str, ...], str]:
+    """Stemmed word tuples -> language name, from :data:`LANGUAGES` as seekers ask for them."""
+    return {_key(way.format(language)): language for language in LANGUAGES for way in _LANGUAGE_ASKED}
+
+
+def asked_language(text: str) -> Mention | None:
+    """The one language ``text`` asks to be seen in ("a Tamil-speaking physio"), or None,
+    also when it names another language anywhere ("Hindi or English speaking", "I speak
+    English and Hindi"): the seeker has not chosen."""
+    asked = read_mentions(text, _LANGUAGE_WORDS, NOT_A_LANGUAGE).narrowing()
+    if asked is None or {m.slug for m in read_mentions(text, _LANGUAGE_NAMES).mentions} != {asked.slug}:
+        return None
+    return asked
+
+
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:
     """Every term of ``words`` named in ``text``, longest wording first ("deep tissue
     massage" is one mention, of the technique), each marked asked or not (a mention with
@@ -230,3 +263,7 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
             break
         after.append(token)
     return not _DECLINED_AFTER.match(" ".join(after) + " ")
+
+
+_LANGUAGE_WORDS = language_words()
+_LANGUAGE_NAMES = {_key(language): language for language in LANGUAGES}

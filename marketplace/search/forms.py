@@ -26,8 +26,8 @@ from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
-    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, ModeUnderstood, SearchInput,
-    TherapyUnderstood, VenueUnderstood,
+    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, LanguageUnderstood, ModeUnderstood,
+    SearchInput, TherapyUnderstood, VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
@@ -151,7 +151,8 @@ class SearchForm(Form):
                                        "you search from.")
     currency = SelectField("Currency", default="",
                            choices=choices([("", "Any currency"), *((c, c) for c in CURRENCIES)]))
-    language = StringField("Language", filters=[_strip], validators=[Length(max=40)], description="e.g. Hindi")
+    language = StringField("Language", filters=[_strip], validators=[Length(max=40)],
+                           description="e.g. Hindi, or “any” for every language")
     venue_type = SelectField("Kind of place", default="", choices=choices([("", "Any kind of place"),
                                                                *((v.value, v.label) for v in VenueType)]))
     sort = StringField("Order", filters=[_strip])  # offered beside the results; anything unknown is "best"
@@ -268,6 +269,11 @@ class SearchForm(Form):
         self.either = "any"
         if named is not None:
             self.mode.data = named.value
+
+    def offer_every_language(self, named: LanguageUnderstood | None) -> None:
+        """The same for the language: the one the text asked for shows as typed here."""
+        if named is not None:
+            self.language.data = named.name
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

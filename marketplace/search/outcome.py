@@ -25,6 +25,7 @@ MAX_PER_PAGE = 50
 # names then narrows nothing.
 ANY_THERAPY = "any"
 ANY_VENUE = "any"
+ANY_LANGUAGE = "any"  # likewise for ``language``
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,15 @@ class ModeUnderstood:
 
     value: Literal["in_person", "online"]
     name: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class LanguageUnderstood:
+    """The language the seeker asked to be seen in, in their own words ("a Tamil-speaking
+    physio"), which the search narrowed to as if typed under the filters."""
+
+    name: str  # as practitioners list it: "Tamil"
     matched: str
 
 
@@ -213,6 +223,7 @@ class SearchOutcome:
     therapy_from_text: TherapyUnderstood | None = None  # named in ``q``, and narrowed to
     venue_from_text: VenueUnderstood | None = None  # likewise
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
+    language_from_text: LanguageUnderstood | None = None  # likewise
 
     @property
     def nearest_first(self) -> bool:

@@ -43,7 +43,10 @@ class SearchQuery(Schema):
                                   description="Minor units of `currency`; without one, of the searched place's "
                                               "currency (echoed in `query`), else of each practitioner's own")
     currency: str | None = Field(default=None, min_length=3, max_length=3)
-    language: str | None = Field(default=None, max_length=40)
+    language: str | None = Field(default=None, max_length=40, description=(
+        "A language the practitioner speaks (a name, or a two-letter code), or `any`. Without it, a language that `q` "
+        "asks to be seen in (\"a Tamil-speaking physio\", \"who speaks Hindi\") narrows the search as this filter "
+        "would, echoed as `language_from_text`; `any` keeps every language"))
     venue_type: str | None = Field(default=None, max_length=32, description=(
         "A kind of place (clinic, wellness_spa, hospital, retreat, home_visit), or `any`. Without it, a kind of place "
         "that `q` asks for by name (\"a physio who does home visits\") narrows the search as this filter would, "
@@ -202,6 +205,11 @@ class ModeFromTextOut(BaseModel):
     matched: str = Field(description="The words in `q` that asked for it")
 
 
+class LanguageFromTextOut(BaseModel):
+    name: str = Field(description="The language, as practitioners list it")
+    matched: str = Field(description="The words in `q` that asked for it")
+
+
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
@@ -230,6 +238,9 @@ class SearchOut(BaseModel):
     mode_from_text: ModeFromTextOut | None = Field(
         default=None, description="How `q` asked to be seen (online, or in person), which the search used as "
                                   "`mode`; null when it said neither, or when `mode` was given")
+    language_from_text: LanguageFromTextOut | None = Field(
+        default=None, description="The language `q` asked to be seen in, which the results are narrowed to (as "
+                                  "`language` would); null when none, or when `language` was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -286,5 +297,6 @@ class SearchOut(BaseModel):
             therapy_from_text=TherapyFromTextOut(**asdict(o.therapy_from_text)) if o.therapy_from_text else None,
             venue_from_text=VenueFromTextOut(**asdict(o.venue_from_text)) if o.venue_from_text else None,
             mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
+            language_from_text=LanguageFromTextOut(**asdict(o.language_from_text)) if o.language_from_text else None,
         )
 

@@ -34,7 +34,7 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    NOT_A_SESSION, mode_words, read_mentions, therapy_words, venue_words,
+    NOT_A_SESSION, asked_language, mode_words, read_mentions, therapy_words, venue_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
@@ -44,8 +44,8 @@ from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn, Beyond,
-    ConcernUnderstood, ModeUnderstood, Place, Question, Result, ResultLocation, ResultModality, SearchInput,
+    ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn,
+    Beyond, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, Question, Result, ResultLocation, ResultModality, SearchInput,
     SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
@@ -289,9 +289,14 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
     if screening and screening.unreadable:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
-    # A therapy, kind of place or way of being seen that the text asks for narrows the search
-    # as its filter would, unless the seeker chose that filter (or "any").
-    therapy, venue, said_mode = _care_named(text, tax) if text else (None, None, None)
+    # A therapy, kind of place, way of being seen or language that the text asks for narrows
+    # the search as its filter would, unless the seeker chose that filter (or "any").
+    therapy, venue, said_mode, said_language = _care_named(text, tax) if text else _NOTHING_NAMED
+    language = None if data.language is not None and data.language.lower() == ANY_LANGUAGE else data.language
+    if said_language is not None and data.language is None:
+        language = said_language.name
+    else:
+        said_language = None
     modality = None if data.modality == ANY_THERAPY else data.modality
     technique, venue_type = data.technique, None if data.venue_type == ANY_VENUE else data.venue_type
     if therapy is not None and data.modality is None and technique is None:
@@ -346,14 +351,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
-                   therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode)
+                   therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
+                   language_from_text=said_language)
     if questions or (text and not concerns and not data.concern):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
 
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
-        currency=data.currency, language=data.language or None, modality=modality,
+        currency=data.currency, language=language or None, modality=modality,
         technique=technique, venue_type=venue_type, cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=place.country_code if place is not None and mode != "in_person" else None,
@@ -403,22 +409,29 @@ def preload_memory(rows: int | None = None) -> int:
         db.session.rollback()
 
 
+class _CareNamed(NamedTuple):
+    therapy: TherapyUnderstood | None
+    venue: VenueUnderstood | None
+    mode: ModeUnderstood | None
+    language: LanguageUnderstood | None
+
+
+_NOTHING_NAMED = _CareNamed(None, None, None, None)
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
-_care_read: Memo[tuple[TherapyUnderstood | None, VenueUnderstood | None, ModeUnderstood | None]] = Memo()
+_care_read: Memo[_CareNamed] = Memo()
 _VENUE_WORDS, _MODE_WORDS = venue_words(), mode_words()
 _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 
-def _care_named(text: str, tax: _Taxonomy) -> tuple[TherapyUnderstood | None, VenueUnderstood | None,
-                                                    ModeUnderstood | None]:
-    """The one therapy, kind of place and way of being seen ``text`` asks for, if any (see
-    :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active terms, a
-    modality before a technique of the same slug. Kept per text under the taxonomy
-    snapshot, as searches repeat."""
-    def work() -> tuple[TherapyUnderstood | None, VenueUnderstood | None, ModeUnderstood | None]:
+def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
+    """The one therapy, kind of place, way of being seen and language ``text`` asks for, if
+    any (see :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active
+    terms, a modality before a technique of the same slug. Kept per text under the
+    taxonomy snapshot, as searches repeat."""
+    def work() -> _CareNamed:
         words = _therapy_words_kept.get(
             "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)
-        therapy = venue = mode = None
+        therapy = venue = mode = language = None
         if (named := read_mentions(text, words).narrowing(tax.techniques)) is not None:
             kind = "modality" if named.slug in tax.modalities else "technique"
             therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
@@ -426,7 +439,9 @@ def _care_named(text: str, tax: _Taxonomy) -> tuple[TherapyUnderstood | None, Ve
             venue = VenueUnderstood(place.slug, VenueType(place.slug).label, place.words)
         if (how := read_mentions(text, _MODE_WORDS, NOT_A_SESSION).narrowing()) is not None:
             mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], how.words)  # type: ignore[arg-type]
-        return therapy, venue, mode
+        if (spoken := asked_language(text)) is not None:
+            language = LanguageUnderstood(spoken.slug, spoken.words)
+        return _CareNamed(therapy, venue, mode, language)
 
     return _care_read.get(text, work, tax)
 

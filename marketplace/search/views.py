@@ -93,14 +93,16 @@ def search() -> tuple[str, int] | str:
             db.session.rollback()
             form.form_errors = [*getattr(form, "form_errors", []), exc.detail]
             status = exc.status
-    therapy, venue, said_mode = ((outcome.therapy_from_text, outcome.venue_from_text, outcome.mode_from_text)
-                                 if outcome is not None else (None, None, None))
+    therapy, venue, said_mode, language = (
+        (outcome.therapy_from_text, outcome.venue_from_text, outcome.mode_from_text, outcome.language_from_text)
+        if outcome is not None else (None, None, None, None))
     if form.modality.data == ANY_THERAPY or therapy is not None:
         form.offer_every_therapy(therapy)
     if form.venue_type.data == ANY_VENUE or venue is not None:
         form.offer_every_venue(venue)
     if form.mode.data == "any" or said_mode is not None:
         form.offer_every_mode(said_mode)
+    form.offer_every_language(language)
     return render_template(
         "search/search.html", form=form, outcome=outcome, place_suggestions=suggestions,
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,

@@ -1,5 +1,5 @@
-"""Spec: a therapy, a kind of place or a way of being seen (online, in person) named in
-the seeker's own words narrows the search to it, only when the text asks for it and for
+"""Spec: a therapy, a kind of place, a way of being seen (online, in person) or a language
+named in the seeker's own words narrows the search to it, only when the text asks for it and for
 nothing else. Pure tests: no app, no database."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
-    MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_WORDS, mode_words, read_mentions, therapy_words, venue_words,
+    LANGUAGES, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_WORDS, asked_language, mode_words, read_mentions,
+    therapy_words, venue_words,
 )
 from marketplace.practitioners.models import VenueType
 
@@ -152,3 +153,33 @@ def test_online_about_something_else_or_turned_down_reads_no_mode(text: str) -> 
 
 def test_every_curated_mode_word_is_a_mode() -> None:
     assert set(MODE_WORDS.values()) == {"online", "in_person"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("a Tamil-speaking physio for my back", "Tamil"),
+    ("physio who speaks Hindi", "Hindi"),
+    ("a consultation in Bengali please", "Bengali"),
+    ("my mother only speaks Gujarati, she has sciatica", "Gujarati"),
+    ("hindi mein baat karne wala doctor", "Hindi"),  # Hindi: a doctor who talks in Hindi
+    ("marathi bolne wale physio", "Marathi"),  # Hindi: a physio who speaks Marathi
+])
+def test_a_language_asked_for_is_read(text: str, language: str) -> None:
+    found = asked_language(text)
+    assert found is not None and found.slug == language
+
+
+@pytest.mark.parametrize("text", [
+    "I live in Tamil Nadu and my back hurts",  # a place
+    "Hindi or English speaking physio",  # either: the seeker has not chosen
+    "I speak English and Hindi",
+    "a physio in Hindi or English",
+    "doesn't need to speak Hindi",  # turned down
+    "Tamil physio",  # who they are, perhaps; not how they ask to be spoken to
+    "back pain since my English class",
+])
+def test_a_language_not_asked_for_or_one_of_several_reads_none(text: str) -> None:
+    assert asked_language(text) is None
+
+
+def test_every_language_is_one_word_a_practitioner_would_list() -> None:
+    assert all(language.isalpha() and language.istitle() for language in LANGUAGES)

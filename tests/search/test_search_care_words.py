@@ -1,7 +1,7 @@
-"""A therapy, a kind of place or a way of being seen named in the free text ("physio for
+"""A therapy, a kind of place, a way of being seen or a language named in the free text ("physio for
 sciatica", "home visits", "an online consultation") narrows the search to it, as its
 filter would, says so, and can be undone with ``modality=any`` / ``venue_type=any`` /
-``mode=any``. A kind of place means in person: online sessions happen at none."""
+``mode=any`` / ``language=any``. A kind of place means in person: online sessions happen at none."""
 
 from __future__ import annotations
 
@@ -218,3 +218,43 @@ def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visit
     unread = one_line(client.get("/search", query_string={
         "q": "physio home visit please", "near": "Bengaluru"}).get_data(as_text=True))
     assert "We could not tell which concern" in unread and "Showing only" not in unread
+
+
+
+@pytest.fixture
+def tamil(app):  # noqa: ANN001, ANN201
+    """A physiotherapist in Bengaluru who speaks Tamil and English."""
+    return make_verified_practitioner(app, display_name="Tamizh Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), languages=("English", "Tamil"))
+
+
+def test_a_language_in_the_text_shows_those_who_speak_it_and_says_so(client, team, tamil):
+    body = search(client, q="a Tamil-speaking physio for my sciatica", near="Bengaluru")
+    assert ids(body) == [tamil.id]
+    assert body["language_from_text"] == {"name": "Tamil", "matched": "tamil speaking"}
+    assert "Speaks Tamil" in body["results"][0]["reasons"]
+    # "any" keeps every language, and a language typed in the filter wins over the words
+    every = search(client, q="a Tamil-speaking physio for my sciatica", near="Bengaluru", language="any")
+    assert set(ids(every)) == {team["physiotherapy"].id, tamil.id} and every["language_from_text"] is None
+    typed = search(client, q="a Tamil-speaking physio for my sciatica", near="Bengaluru", language="English")
+    assert set(ids(typed)) == {team["physiotherapy"].id, tamil.id} and typed["language_from_text"] is None
+
+
+def test_living_in_tamil_nadu_is_not_asking_for_tamil(client, team, tamil):
+    body = search(client, q="I live in Tamil Nadu and have sciatica, physio please", near="Bengaluru")
+    assert body["language_from_text"] is None
+    assert set(ids(body)) == {team["physiotherapy"].id, tamil.id}
+
+
+def test_the_page_names_the_language_and_links_to_every_language(client, team, tamil):
+    html = one_line(client.get("/search", query_string={
+        "q": "physio who speaks Tamil, for sciatica", "near": "Bengaluru"}).get_data(as_text=True))
+    assert ("Showing only <strong>Physiotherapy</strong>, <strong>Tamil speakers</strong>, as you wrote “physio” "
+            "and “speaks tamil”.") in html
+    assert "Show every language</a>" in html and "language=any" in html
+    assert 'name="language" type="text" value="Tamil"' in html
+    assert '<details class="more-filters">' in html  # folded: the note says what was narrowed
+    assert "Tamizh Physio" in html and "Meera Physio" not in html
+    every = one_line(client.get("/search", query_string={
+        "q": "physio who speaks Tamil, for sciatica", "near": "Bengaluru", "language": "any"}).get_data(as_text=True))
+    assert "Tamil speakers" not in every and "Tamizh Physio" in every and "Meera Physio" in every
