@@ -21,6 +21,11 @@ def one_line(html: str) -> str:
     return re.sub(r"\s+", " ", html)
 
 
+def page(client, **params) -> str:  # noqa: ANN001
+    """The search page for ``params``, on one line."""
+    return one_line(client.get("/search", query_string=params).get_data(as_text=True))
+
+
 @pytest.fixture
 def team(app):  # noqa: ANN001, ANN201
     """Three practitioners in Bengaluru who all treat sciatica, by different therapies."""
@@ -78,21 +83,18 @@ def test_a_retired_modality_is_not_read_from_the_text(client, team):
 
 
 def test_the_page_says_what_it_narrowed_to_and_links_to_every_therapy(client, team):
-    page = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru"})
-    html = page.get_data(as_text=True)
-    assert "Showing only <strong>Physiotherapy</strong>, as you wrote “physio”." in one_line(html)
+    html = page(client, q="physio for my sciatica", near="Bengaluru")
+    assert "Showing only <strong>Physiotherapy</strong>, as you wrote “physio”." in html
     assert "Meera Physio" in html and "Asha Needles" not in html
     # the filter shows the therapy as chosen, and "Any therapy" means it (modality=any)
     assert '<option selected value="physiotherapy">Physiotherapy</option>' in html
     assert '<option value="any">Any therapy</option>' in html
     # the filters stay folded: the note above the results says what was narrowed
     assert '<details class="more-filters">' in html
-    every = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru",
-                                                 "modality": "any"}).get_data(as_text=True)
+    every = page(client, q="physio for my sciatica", near="Bengaluru", modality="any")
     assert "Showing only" not in every and "Asha Needles" in every and "Meera Physio" in every
     assert '<option selected value="any">Any therapy</option>' in every
-    chosen = client.get("/search", query_string={"q": "physio for my sciatica", "near": "Bengaluru",
-                                                  "modality": "massage"}).get_data(as_text=True)
+    chosen = page(client, q="physio for my sciatica", near="Bengaluru", modality="massage")
     assert '<details class="more-filters" open>' in chosen and "Bina Massage" in chosen
 
 
@@ -184,8 +186,7 @@ def test_online_in_the_words_wins_over_a_kind_of_place_read_with_it(client, visi
 
 
 def test_the_page_says_it_shows_online_sessions_and_offers_both(client, team, on_video):
-    html = one_line(client.get("/search", query_string={
-        "q": "an online physio for my sciatica", "near": "Bengaluru", "mode": ""}).get_data(as_text=True))
+    html = page(client, q="an online physio for my sciatica", near="Bengaluru", mode="")
     assert ("Showing only <strong>Physiotherapy</strong>, <strong>online sessions</strong>, as you wrote “physio” "
             "and “online”.") in html
     assert "Show in-person sessions too</a>" in html and "mode=any" in html
@@ -193,8 +194,7 @@ def test_the_page_says_it_shows_online_sessions_and_offers_both(client, team, on
     assert 'id="mode-online" name="mode" value="online" checked' in html
     assert 'id="mode-any" name="mode" value="any">' in html
     assert "Vidya Video Physio" in html and "Meera Physio" not in html
-    both = one_line(client.get("/search", query_string={
-        "q": "an online physio for my sciatica", "near": "Bengaluru", "mode": "any"}).get_data(as_text=True))
+    both = page(client, q="an online physio for my sciatica", near="Bengaluru", mode="any")
     assert "Showing only <strong>Physiotherapy</strong>, as you wrote “physio”." in both
     assert "Vidya Video Physio" in both and "Meera Physio" in both
     assert 'id="mode-any" name="mode" value="any" checked' in both
@@ -206,8 +206,7 @@ def test_working_at_home_is_not_asking_for_home_visits(client, team, visiting):
 
 
 def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visiting):
-    html = one_line(client.get("/search", query_string={
-        "q": "physio home visit for sciatica", "near": "Bengaluru", "mode": "in_person"}).get_data(as_text=True))
+    html = page(client, q="physio home visit for sciatica", near="Bengaluru", mode="in_person")
     assert ("Showing only <strong>Physiotherapy</strong>, <strong>home visits</strong>, as you wrote “physio” and "
             "“home visit”.") in html
     assert "Show every therapy</a> · <a" in html and "Show every kind of place</a>" in html
@@ -215,8 +214,7 @@ def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visit
     assert '<option value="any">Any kind of place</option>' in html
     assert "Ravi Home Physio" in html and "Meera Physio" not in html
     # no concern read: the page asks for one and narrows nothing yet
-    unread = one_line(client.get("/search", query_string={
-        "q": "physio home visit please", "near": "Bengaluru"}).get_data(as_text=True))
+    unread = page(client, q="physio home visit please", near="Bengaluru")
     assert "We could not tell which concern" in unread and "Showing only" not in unread
 
 
@@ -247,14 +245,12 @@ def test_living_in_tamil_nadu_is_not_asking_for_tamil(client, team, tamil):
 
 
 def test_the_page_names_the_language_and_links_to_every_language(client, team, tamil):
-    html = one_line(client.get("/search", query_string={
-        "q": "physio who speaks Tamil, for sciatica", "near": "Bengaluru"}).get_data(as_text=True))
+    html = page(client, q="physio who speaks Tamil, for sciatica", near="Bengaluru")
     assert ("Showing only <strong>Physiotherapy</strong>, <strong>Tamil speakers</strong>, as you wrote “physio” "
             "and “speaks tamil”.") in html
     assert "Show every language</a>" in html and "language=any" in html
     assert 'name="language" type="text" value="Tamil"' in html
     assert '<details class="more-filters">' in html  # folded: the note says what was narrowed
     assert "Tamizh Physio" in html and "Meera Physio" not in html
-    every = one_line(client.get("/search", query_string={
-        "q": "physio who speaks Tamil, for sciatica", "near": "Bengaluru", "language": "any"}).get_data(as_text=True))
+    every = page(client, q="physio who speaks Tamil, for sciatica", near="Bengaluru", language="any")
     assert "Tamil speakers" not in every and "Tamizh Physio" in every and "Meera Physio" in every
