@@ -45,8 +45,8 @@ from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn,
-    Beyond, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, Question, Result, ResultLocation, ResultModality, SearchInput,
-    SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
+    Beyond, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, Question, Result, ResultLocation,
+    ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique

@@ -138,7 +138,8 @@ def test_a_kind_of_place_leaves_online_sessions_out(client, team, visiting, on_v
 def test_a_chosen_online_mode_drops_the_kind_of_place_and_says_so(client, team, visiting, on_video):
     chosen = search(client, concern="sciatica", near="Bengaluru", venue_type="clinic", mode="online")
     assert ids(chosen) == [on_video.id]
-    assert "Online sessions take place wherever you are, so the kind of place you chose is not applied." in chosen["notes"]
+    assert ("Online sessions take place wherever you are, so the kind of place you chose is not applied."
+            in chosen["notes"])
     # a kind of place only read from the words is dropped without a word
     read = search(client, q="physio home visit for sciatica", near="Bengaluru", mode="online")
     assert ids(read) == [on_video.id] and read["venue_from_text"] is None and not read["notes"]
