@@ -55,6 +55,26 @@ class ResolvedPlace:
     timezone: str | None
 
 
+# Languages whose speakers are nearly all in one country, for a browser that names no
+# region ("hi" rather than "hi-IN").
+_LANGUAGE_COUNTRY = {"hi": "IN", "bn": "IN", "ta": "IN", "te": "IN", "kn": "IN", "ml": "IN", "mr": "IN", "gu": "IN",
+                     "pa": "IN", "or": "IN", "as": "IN"}
+
+
+def region_of(languages: Iterable[str]) -> str | None:
+    """The country a visitor is likely in, from their browser's languages, most preferred
+    first ("en-GB" → GB, "hi" → IN), or None. "en-US" says nothing: it is the default of
+    most browsers, wherever they are."""
+    for tag in languages:
+        language, _, region = tag.strip().replace("_", "-").partition("-")
+        region = region.split("-")[-1].upper() if region else ""
+        if len(region) == 2 and region.isalpha() and (language.lower(), region) != ("en", "US"):
+            return region
+        if not region and language.lower() in _LANGUAGE_COUNTRY:
+            return _LANGUAGE_COUNTRY[language.lower()]
+    return None
+
+
 class PlaceNotFound(Exception):
     """Nothing matched ``query``; ``suggestions`` are labels worth offering instead."""
 
@@ -228,10 +248,27 @@ class PlaceResolver:
         return places[0]
 
     def resolve_many(self, text: str, limit: int = 5, *,
-                     country_codes: str | Iterable[str] | None = None) -> list[ResolvedPlace]:
+                     country_codes: str | Iterable[str] | None = None,
+                     prefer: str | None = None) -> list[ResolvedPlace]:
         """Up to ``limit`` candidates, likeliest first (``[]`` if none) - for pickers
-        such as "which Cambridge?".  Raises :class:`GeocoderUnavailable` on failure."""
-        return list(self._lookup(text, country_codes, limit=limit))
+        such as "which Cambridge?".  ``prefer``: the country the asker is likely in, whose
+        place of that name comes first when ``text`` is a bare name that places in
+        several countries share ("Richmond" from London is Richmond, England); a name
+        with a qualifier ("Richmond, Virginia") is taken as written.  Raises
+        :class:`GeocoderUnavailable` on failure."""
+        places = list(self._lookup(text, country_codes, limit=limit))
+        code = (prefer or "").strip().upper()
+        if not places or not code or country_codes or places[0].country_code == code:
+            return places
+        if normalize_name(places[0].label.split(",")[0]) != normalize_name(text):
+            return places  # not a bare name: a qualifier or another name chose the first
+        local = next((p for p in places if p.country_code == code), None)
+        if local is None:
+            found = self._lookup(text, code, limit=1)
+            local = found[0] if found else None
+        if local is None:
+            return places
+        return [local, *(p for p in places if p != local)][:limit]
 
     # -- internals -------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
+from marketplace.geo.service import region_of
 from marketplace.search import answers
 from marketplace.search.schemas import SearchOut, SearchQuery
 from marketplace.web.api import endpoint
@@ -18,6 +19,6 @@ def search(query: SearchQuery) -> Response:
     An unknown `near` is a 400 problem whose `suggestions` lists places it may mean.
     Identical searches within `SEARCH_CACHE_SECONDS` get the same answer (see
     :mod:`marketplace.search.answers`); any change to a listing retires it at once."""
-    body = answers.answer(query.to_input(), "answer",
+    body = answers.answer(query.to_input(region_of(request.accept_languages.values())), "answer",
                           lambda outcome: SearchOut.of(outcome).model_dump_json())
     return Response(body, mimetype="application/json")

@@ -231,9 +231,10 @@ class SearchForm(Form):
             self.near.errors = list(dict.fromkeys([*self.near.errors, *moved]))
             self.lat.errors, self.lon.errors = [], []
 
-    def to_input(self, per_page: int = 20) -> SearchInput:
+    def to_input(self, per_page: int = 20, region: str | None = None) -> SearchInput:
         """The service input. A typed place wins over coordinates from "use my location"
-        (without JavaScript the old coordinates ride along after the seeker types a place)."""
+        (without JavaScript the old coordinates ride along after the seeker types a place).
+        ``region``: the country the seeker is likely in (from the browser's languages)."""
         near = self.near.data or None
         lat, lon = (None, None) if near else (self.lat.data, self.lon.data)
         return SearchInput(
@@ -245,7 +246,7 @@ class SearchForm(Form):
             max_price=self.max_price.data, currency=self.currency.data or None,
             language=self.language.data or None, venue_type=self.venue_type.data or None,
             page=self.page.data or 1, per_page=per_page,
-            sort="nearest" if self.sort.data == "nearest" else "best",
+            sort="nearest" if self.sort.data == "nearest" else "best", region=region,
         )
 
     def offer_every_therapy(self, named: TherapyUnderstood | None) -> None:

@@ -36,7 +36,8 @@ class SearchInput:
     codes the seeker ticked; ``no_red_flags`` means they answered "none of these" to the
     screening questions, which settles free text that was unclear. ``mode`` None: not
     chosen, so as the text asks ("an online physio"), else in person for a kind of place,
-    else any (the outcome's input says which was searched)."""
+    else any (the outcome's input says which was searched). ``region``: a country code
+    whose place comes first when ``near`` is a name several countries share."""
 
     concern: str | None = None
     q: str | None = None
@@ -57,6 +58,7 @@ class SearchInput:
     page: int = 1
     per_page: int = 20
     sort: Sort = "best"
+    region: str | None = None  # the country the seeker is likely in: which "Richmond" ``near`` means
 
 
 @dataclass(frozen=True)

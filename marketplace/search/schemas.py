@@ -53,6 +53,10 @@ class SearchQuery(Schema):
         "echoed as `venue_from_text`; `any` keeps every kind"))
     page: int = Field(default=1, ge=1, le=1000)
     per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+    region: str | None = Field(default=None, min_length=2, max_length=2, pattern="^[A-Za-z]{2}$", description=(
+        "The country the seeker is in or near (ISO code): when `near` is a name places in several countries share "
+        "(\"Richmond\"), its place there comes first and the others are offered as `place.alternatives`. Without "
+        "it, the region of the request's Accept-Language (en-GB, hi-IN; not en-US, the default of most browsers)"))
     sort: Literal["best", "nearest"] = Field(default="best", description=(
         "`best`: the best fit for the concern first, then nearness, a declared concern, language, price (the "
         "ranking's weights); `nearest`: the same practitioners, nearest first, then online sessions"))
@@ -62,14 +66,15 @@ class SearchQuery(Schema):
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
 
-    def to_input(self) -> SearchInput:
+    def to_input(self, region: str | None = None) -> SearchInput:
+        """The service input; ``region`` (from the request's languages) when the query names none."""
         return SearchInput(
             concern=self.concern, q=self.q, near=self.near, lat=self.lat, lon=self.lon, radius_km=self.radius_km,
             mode=self.mode, cautions=_codes(self.cautions), red_flags=_codes(self.red_flags),
             no_red_flags=self.no_red_flags, modality=self.modality, technique=self.technique,
             max_price=self.max_price, currency=self.currency.upper() if self.currency else None,
             language=self.language, venue_type=self.venue_type, page=self.page, per_page=self.per_page,
-            sort=self.sort,
+            sort=self.sort, region=(self.region or region or "").upper() or None,
         )
 
 
@@ -250,7 +255,7 @@ class SearchOut(BaseModel):
             "mode": i.mode, "cautions": sorted(i.cautions), "red_flags": sorted(i.red_flags),
             "no_red_flags": i.no_red_flags, "modality": i.modality, "technique": i.technique,
             "max_price": i.max_price, "currency": i.currency, "language": i.language, "venue_type": i.venue_type,
-            "sort": i.sort if i.sort != "best" else None,
+            "sort": i.sort if i.sort != "best" else None, "region": i.region,
         }.items() if v not in (None, [], False)}
         return cls(
             query=echo,

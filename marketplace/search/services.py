@@ -190,6 +190,8 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("currency", f"Currency must be one of {', '.join(CURRENCIES)}.")
     if data.venue_type and data.venue_type != ANY_VENUE and data.venue_type not in {v.value for v in VenueType}:
         bad("venue_type", f"Venue type must be one of {', '.join(v.value for v in VenueType)}.")
+    if data.region is not None and not (len(data.region) == 2 and data.region.isalpha()):
+        bad("region", "A region is a two-letter country code, such as GB or IN.")
     if data.language is not None and len(data.language) > 40:
         bad("language", "Language names are at most 40 characters.")
     if data.page < 1:
@@ -210,7 +212,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
     if not near:
         return None
     try:
-        places = resolver.resolve_many(near, 4)
+        places = resolver.resolve_many(near, 4, prefer=data.region)
         if not places:
             resolver.resolve(near)  # raises PlaceNotFound with suggestions
     except PlaceNotFound as exc:

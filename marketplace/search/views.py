@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
-from marketplace.geo.service import PlaceNotFound
+from marketplace.geo.service import PlaceNotFound, region_of
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.scoring import how_ordered
 from marketplace.search import answers, services
@@ -79,7 +79,8 @@ def search() -> tuple[str, int] | str:
     if form.is_submitted and form.validate():
         try:
             # Identical searches share one outcome for a short while (urgent ones never).
-            outcome = answers.answer(form.to_input(PER_PAGE), "outcome", lambda found: found)
+            region = region_of(request.accept_languages.values())
+            outcome = answers.answer(form.to_input(PER_PAGE, region), "outcome", lambda found: found)
         except ValidationFailed as exc:
             db.session.rollback()
             apply_errors(form, exc, aliases={"per_page": "page"})

@@ -23,6 +23,7 @@ from marketplace.geo.service import (
     approx_km,
     build_geocoder,
     distance_km,
+    region_of,
 )
 
 LONDON, PARIS = (51.5074, -0.1278), (48.8566, 2.3522)
@@ -114,6 +115,38 @@ def test_resolve_honours_country_codes(offline: PlaceResolver) -> None:
     assert offline.resolve("Cambridge", country_codes=["US"]).label.endswith("United States")
     with pytest.raises(PlaceNotFound):
         offline.resolve("Bangalore", country_codes="GB")
+
+
+@pytest.mark.parametrize(("text", "prefer", "first"), [
+    ("Richmond", "GB", "Richmond, England, United Kingdom"),  # not Virginia, for someone in Britain
+    ("Camden", "GB", "Camden Town, England, United Kingdom"),
+    ("Kingston", "GB", "Kingston upon Thames, London, England, United Kingdom"),
+    ("Perth", "GB", "Perth, Scotland, United Kingdom"),
+    ("Hyderabad", "PK", "Hyderabad, Pakistan"),
+    ("Richmond", None, "Richmond, Virginia, United States"),  # no preference: the likeliest
+    # a qualifier says which: the preference does not overrule it
+    ("Richmond, Virginia", "GB", "Richmond, Virginia, United States"),
+    ("Camden NJ", "GB", "Camden, New Jersey, United States"),
+    ("Perth, Australia", "GB", "Perth, Western Australia, Australia"),
+    # nothing of that name there: the likeliest, not a place of another name
+    ("Bangalore", "GB", "Bengaluru, Karnataka, India"),
+    ("London", "IN", "London, England, United Kingdom"),
+])
+def test_a_preferred_country_chooses_among_places_of_one_name(offline: PlaceResolver, text: str,
+                                                             prefer: str | None, first: str) -> None:
+    places = offline.resolve_many(text, 4, prefer=prefer)
+    assert places[0].label == first
+    if prefer is not None and first != offline.resolve_many(text, 1)[0].label:
+        # the likeliest is still offered, second
+        assert places[1].label == offline.resolve_many(text, 1)[0].label
+
+
+@pytest.mark.parametrize(("languages", "region"), [
+    (["en-GB", "en"], "GB"), (["en", "en-IN"], "IN"), (["hi"], "IN"), (["ta-IN"], "IN"), (["fr-FR", "fr"], "FR"),
+    (["zh-Hans-CN"], "CN"), (["en-US", "en"], None), (["en"], None), ([], None),
+])
+def test_the_region_of_a_browser_comes_from_its_languages(languages: list[str], region: str | None) -> None:
+    assert region_of(languages) == region
 
 
 def test_offline_geocoder_is_neither_cached_nor_throttled(offline: PlaceResolver) -> None:

@@ -69,6 +69,44 @@ def test_unknown_place_is_a_400_problem_with_suggestions(client, physio):
     assert any("Bengaluru" in s for s in problem["suggestions"])
 
 
+@pytest.fixture
+def in_richmond(app):  # noqa: ANN001, ANN201
+    """A physiotherapist in Richmond, London (the one in Virginia is the likelier by size)."""
+    return make_verified_practitioner(app, display_name="Rhiannon Physio", modalities=("physiotherapy",),
+                                      concerns=("sciatica",), city="Richmond", lat=51.4613, lon=-0.3037,
+                                      fees=(("First consultation", 45, 6000, "GBP"),))
+
+
+def test_a_name_several_countries_share_means_the_seekers_own(client, in_richmond):
+    """From a British browser (en-GB) or with region=GB, "Richmond" is Richmond, London, and
+    Virginia is offered instead; a qualifier, or an explicit region, says otherwise."""
+    british = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Richmond"},
+                         headers={"Accept-Language": "en-GB,en;q=0.9"}).get_json()
+    assert british["place"]["label"] == "Richmond, England, United Kingdom"
+    assert british["place"]["alternatives"][0] == "Richmond, Virginia, United States"
+    assert ids(british) == [in_richmond.id] and british["query"]["region"] == "GB"
+    assert ids(search(client, concern="sciatica", near="Richmond", region="gb")) == [in_richmond.id]
+    # the default browser language says nothing of where: the likeliest Richmond
+    us_default = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Richmond"},
+                            headers={"Accept-Language": "en-US,en;q=0.9"}).get_json()
+    assert us_default["place"]["label"] == "Richmond, Virginia, United States" and us_default["results"] == []
+    written = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Richmond, Virginia"},
+                         headers={"Accept-Language": "en-GB"}).get_json()
+    assert written["place"]["label"] == "Richmond, Virginia, United States"
+    asked = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Richmond", "region": "US"},
+                       headers={"Accept-Language": "en-GB"}).get_json()
+    assert asked["place"]["label"] == "Richmond, Virginia, United States"
+    bad = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Richmond", "region": "GBR"})
+    assert bad.status_code == 400 and "region" in bad.get_json()["errors"]
+
+
+def test_the_page_reads_the_region_from_the_browser(client, in_richmond):
+    html = client.get("/search", query_string={"concern": "sciatica", "near": "Richmond"},
+                      headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert "Richmond, England, United Kingdom" in html and "Rhiannon Physio" in html
+    assert "Richmond, Virginia, United States</a>" in html  # offered as the other place it may be
+
+
 def test_a_neighbourhood_alone_is_a_400_that_says_to_add_its_city_and_with_it_finds_the_city(client, physio):
     """The offline gazetteer knows cities, not neighbourhoods: the error says what works."""
     response = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Koramangala"})
