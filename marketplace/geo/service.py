@@ -235,14 +235,15 @@ class PlaceResolver:
         if failure_seconds is not None:
             self.failure_seconds = failure_seconds
 
-    def resolve(self, text: str, *, country_codes: str | Iterable[str] | None = None
-                ) -> ResolvedPlace:
-        """The likeliest place for ``text``.
+    def resolve(self, text: str, *, country_codes: str | Iterable[str] | None = None,
+                prefer: str | None = None) -> ResolvedPlace:
+        """The likeliest place for ``text`` (in the country ``prefer`` when ``text`` is a
+        name places in several countries share, see :meth:`resolve_many`).
 
         Raises :class:`PlaceNotFound` (with suggestions) for blank or unknown text and
         :class:`GeocoderUnavailable` when the backend fails.
         """
-        places = self._lookup(text, country_codes, limit=1)
+        places = self.resolve_many(text, 1, country_codes=country_codes, prefer=prefer)
         if not places:
             raise PlaceNotFound(text, self._suggest(text))
         return places[0]

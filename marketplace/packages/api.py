@@ -3,12 +3,13 @@ invitations, and a seeker's reservations and care plan."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
+from marketplace.geo.service import region_of
 from marketplace.packages import careplan
 from marketplace.packages import enrollments as enrolling
 from marketplace.packages import partners, queries, services
@@ -43,7 +44,8 @@ def _own_package(package_id: int):  # noqa: ANN202
 
 
 def _place(query: PackagesQuery) -> services.Whereabouts | None:
-    return services.locate(current_app.extensions["place_resolver"], query.near, query.lat, query.lon)
+    return services.locate(current_app.extensions["place_resolver"], query.near, query.lat, query.lon,
+                           region_of(request.accept_languages.values()))
 
 
 def _place_out(where: services.Whereabouts) -> PackagePlace:

@@ -353,9 +353,9 @@ class Whereabouts:
 
 
 def locate(resolver: PlaceResolver, near: str | None, lat: float | None = None,
-           lon: float | None = None) -> Whereabouts | None:
+           lon: float | None = None, region: str | None = None) -> Whereabouts | None:
     """The point to search around: ``lat``/``lon`` when both are given, else ``near``
-    geocoded, else None. Raises ValidationFailed on ``near`` (with ``suggestions``) for
+    geocoded (in the country ``region`` when several share its name), else None. Raises ValidationFailed on ``near`` (with ``suggestions``) for
     a place the map does not know, or on ``lat``/``lon`` when only one is given, and
     ServiceUnavailable when the geocoder is down."""
     if (lat is None) != (lon is None):
@@ -366,7 +366,7 @@ def locate(resolver: PlaceResolver, near: str | None, lat: float | None = None,
     if not near:
         return None
     try:
-        place = resolver.resolve(near)
+        place = resolver.resolve(near, prefer=region)
     except PlaceNotFound as exc:
         raise exc.as_field_error("near") from None
     except GeocoderUnavailable:

@@ -19,6 +19,7 @@ from marketplace.accounts.models import Role
 from marketplace.core.clock import utcnow
 from marketplace.core.errors import DomainError, NotFound, ValidationFailed
 from marketplace.extensions import db
+from marketplace.geo.service import region_of
 from marketplace.packages import careplan
 from marketplace.packages import enrollments as enrolling
 from marketplace.packages import partners, queries, services
@@ -50,7 +51,8 @@ def browse() -> str:
     concern_row = next((c for c in concerns if c.slug == concern), None)
     where, place_error, plan = None, None, None
     try:
-        where = services.locate(current_app.extensions["place_resolver"], near)
+        where = services.locate(current_app.extensions["place_resolver"], near,
+                                region=region_of(request.accept_languages.values()))
     except DomainError as exc:
         place_error = (exc.errors.get("near") or [exc.detail])[0]
     found = queries.find_on_sale(concern_row.slug if concern_row else None,

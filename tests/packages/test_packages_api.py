@@ -89,6 +89,16 @@ def test_concern_and_near_filter_the_list(app, client, document, combined, asha)
     assert back.id in [i["id"] for i in client.get("/api/v1/packages?near=London").get_json()["items"]]
 
 
+def test_a_name_several_countries_share_is_placed_in_the_browsers_country(client):
+    """"Richmond" from a British browser is Richmond, London (as on the search page)."""
+    british = client.get("/api/v1/packages?near=Richmond", headers={"Accept-Language": "en-GB"}).get_json()
+    assert british["place"]["label"] == "Richmond, England, United Kingdom"
+    plain = client.get("/api/v1/packages?near=Richmond").get_json()
+    assert plain["place"]["label"] == "Richmond, Virginia, United States"
+    page = client.get("/packages?near=Richmond", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert "Richmond, England" in page
+
+
 def test_an_unknown_place_or_concern_is_a_400_naming_the_field(client, document):
     unknown = conforms(document, "/api/v1/packages", "get", client.get("/api/v1/packages?near=Qwxzyville"), 400)
     assert "near" in unknown["errors"]
