@@ -92,6 +92,10 @@ MODE_WORDS: dict[str, str] = {
     "telemedicine": "online", "virtual consultation": "online", "virtual session": "online",
     "virtual appointment": "online", "zoom": "online",
     "in person": "in_person", "face to face": "in_person", "offline": "in_person",
+    # somewhere to go, near the seeker
+    "near me": "in_person", "nearby": "in_person", "close to me": "in_person", "close by": "in_person",
+    "in my area": "in_person", "near my home": "in_person", "near my house": "in_person",
+    "near my office": "in_person", "walking distance": "in_person",
 }
 
 

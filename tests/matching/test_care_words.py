@@ -130,6 +130,8 @@ def mode_read(text: str) -> str | None:
     ("I want to see someone in person", "in_person"),
     ("face-to-face physio for my back", "in_person"),
     ("offline consultation in Pune", "in_person"),  # Indian English for in person
+    ("physio near me for sciatica", "in_person"),  # somewhere to go
+    ("is there an acupuncturist in my area", "in_person"),
 ])
 def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
     assert mode_read(text) == mode
@@ -146,6 +148,8 @@ def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
     "not online please",  # turned down: neither is asked for
     "tried online sessions, they didn't help",
     "online or in person, either is fine",  # both
+    "online or near me",
+    "the pain is near my hip",  # where it hurts, not where to go
 ])
 def test_online_about_something_else_or_turned_down_reads_no_mode(text: str) -> None:
     assert mode_read(text) is None

@@ -163,6 +163,17 @@ def test_online_in_the_text_shows_online_sessions_only_and_says_so(client, team,
         assert (on_video.id in ids(chosen)) is (mode == "any")
 
 
+def test_near_me_without_a_place_asks_where_the_seeker_is(client, team, on_video):
+    """'Near me' is somewhere to go: with no place given, the search asks for one instead of
+    listing online sessions from anywhere."""
+    response = client.get("/api/v1/search", query_string={"q": "physio near me for sciatica"})
+    assert response.status_code == 400 and "Tell us where you are" in response.get_json()["errors"]["near"][0]
+    html = page(client, q="physio near me for sciatica", mode="")
+    assert 'id="near"' in html and "Tell us where you are" in html
+    near = search(client, q="physio near me for sciatica", near="Bengaluru")
+    assert ids(near) == [team["physiotherapy"].id] and near["mode_from_text"]["matched"] == "near me"
+
+
 def test_face_to_face_in_the_text_leaves_online_sessions_out(client, team, on_video):
     body = search(client, q="face to face physio for sciatica", near="Bengaluru")
     assert ids(body) == [team["physiotherapy"].id]
