@@ -355,6 +355,15 @@ class OfflineGazetteer(Geocoder):
         found = [self._location(index, pos, index.cities[pos].key, dist) for dist, pos in nearest]
         return found[0] if exactly_one else found
 
+    def population_named(self, name: str) -> int | None:
+        """The population of the largest place called exactly ``name`` (its own name, an
+        alternate one or a curated alias, not a fuzzy or partial match), or None: for
+        telling a city named in a sentence ("a physio in Pune") from an ordinary word."""
+        index = _index_for(self.min_city_population)
+        key = normalize_name(name)
+        positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
+        return max((index.cities[p].population for p in positions), default=None)
+
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Labels of cities (population >= 100k) whose names resemble ``query``.
 

@@ -1,8 +1,9 @@
 """The care a seeker asks for by name, in their own words: a therapy ("physio for
 sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain"), the
 kind of place ("a physio who does home visits"), how they want to be seen ("an online
-consultation", "face to face") and the language they want to be seen in ("a Tamil-speaking
-physio"). Pure, and safe on any string.
+consultation", "face to face"), the language they want to be seen in ("a Tamil-speaking
+physio") and the town they want to be seen in ("a physio in Pune"). Pure, and safe on any
+string.
 
 :func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
 curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
@@ -16,11 +17,11 @@ else narrows nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE
+from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, STOPWORDS
 from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
 
 # How seekers name the therapies (the taxonomy's own names are added by the caller). The
@@ -135,6 +136,25 @@ _LANGUAGE_ASKED = ("{} speaking", "{} speaker", "speaks {}", "speak {}", "speaki
 NOT_A_LANGUAGE = Elsewhere(after=frozenset({"nadu", "class", "classes", "medium", "film", "films", "movie", "movies",
                                             "song", "songs", "food", "restaurant", "literature"}))
 
+# A town named after these words is where the seeker wants care: "a physio in Pune",
+# "acupuncture near Camden Town".
+_PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
+# Words a town's name does not start with or hold ("in my area", "in the morning").
+_NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
+                                        "person", "pain", "agony", "bed", "general", "particular", "total", "front",
+                                        "public", "private", "hospital", "office", "gym", "love", "case", "fact"})
+# Words that are towns somewhere but, after "in", are a time or a language.
+NOT_PLACES = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
+    "autumn", "fall", "winter", "morning", "evening", "night", "afternoon", "time", "life", "chair", "yoga",
+    "school", "college", "work", "traffic",
+})
+TOWN_MIN_POPULATION = 100_000  # a town named in lower case must be this big to count...
+# ...and not one of these words ("pain in reading", "nice"): written with a capital, they are the town.
+LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
+                              "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
+
 _HEDGE = re.compile(HEDGES)
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
@@ -211,6 +231,63 @@ def asked_language(text: str) -> Mention | None:
     return asked
 
 
+@dataclass(frozen=True)
+class PlaceMention:
+    name: str  # as the seeker wrote it: "Pune", "Camden Town"
+    words: str  # with the word before it: "in Pune"
+
+
+def asked_place(text: str, population_named: Callable[[str], int | None]) -> PlaceMention | None:
+    """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
+    up to three words after "in" or "near" that ``population_named`` knows as a place's
+    whole name (a town written in lower case only when it is a big one, so "in reading"
+    is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune"),
+    and only one such town in the text."""
+    tokens = tokens_of(normalise(text))
+    found: list[PlaceMention] = []
+
+    def as_written(span: list[str]) -> tuple[str, bool]:
+        """The words as the seeker wrote them, and whether each starts with a capital."""
+        written = re.search(r"\b" + r"\W+".join(map(re.escape, span)) + r"\b", text, re.IGNORECASE)
+        words = written.group() if written else " ".join(span)
+        return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words) if w)
+
+    def town(span: list[str]) -> str | None:
+        """``span`` as written, when it is a town's whole name (see above)."""
+        name = " ".join(span)
+        if not span or any(w in _NOT_IN_A_NAME or w in ".,;:!?" for w in span) or name in NOT_PLACES \
+                or name in _LANGUAGE_KEYS:
+            return None
+        population = population_named(name)
+        words, capitalised = as_written(span)
+        if population is None or not (capitalised or (population >= TOWN_MIN_POPULATION
+                                                      and name not in LOWER_CASE_WORDS)):
+            return None
+        return words
+
+    for i, token in enumerate(tokens):
+        if token not in _PLACE_BEFORE:
+            continue
+        for size in (3, 2, 1):
+            span = tokens[i + 1:i + 1 + size]
+            named = town(span) if len(span) == size else None
+            # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
+            comma = tokens.index(",", i + 1) if "," in tokens[i + 1:i + 4] else -1
+            if named is None and size == 1 and comma > i + 1:
+                city = next((t for n in (2, 1) if (t := town(tokens[comma + 1:comma + 1 + n]))
+                             and len(tokens[comma + 1:comma + 1 + n]) == n), None)
+                locality, _ = as_written(tokens[i + 1:comma])
+                if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
+                    named, size = f"{locality}, {city}", comma + 1 - i + len(city.split())
+            if named is None:
+                continue
+            if not _asked(tokens, i, min(i + 1 + size, len(tokens))):
+                return None  # a town told of or turned down: the seeker has not said where
+            found.append(PlaceMention(named, f"{token} {named}"))
+            break
+    return found[0] if len({normalise(f.name) for f in found}) == 1 else None
+
+
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:
     """Every term of ``words`` named in ``text``, longest wording first ("deep tissue
     massage" is one mention, of the technique), each marked asked or not (a mention with
@@ -271,3 +348,4 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
 
 _LANGUAGE_WORDS = language_words()
 _LANGUAGE_NAMES = {_key(language): language for language in LANGUAGES}
+_LANGUAGE_KEYS = frozenset(language.lower() for language in LANGUAGES)

@@ -27,7 +27,7 @@ from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
     ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, LanguageUnderstood, ModeUnderstood,
-    SearchInput, TherapyUnderstood, VenueUnderstood,
+    PlaceUnderstood, SearchInput, TherapyUnderstood, VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
@@ -275,6 +275,11 @@ class SearchForm(Form):
         """The same for the language: the one the text asked for shows as typed here."""
         if named is not None:
             self.language.data = named.name
+
+    def offer_place(self, named: PlaceUnderstood | None) -> None:
+        """The town the text named shows under "Near", as if typed there."""
+        if named is not None:
+            self.near.data = named.name
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

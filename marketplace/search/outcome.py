@@ -125,6 +125,15 @@ class LanguageUnderstood:
 
 
 @dataclass(frozen=True)
+class PlaceUnderstood:
+    """The town the seeker named in their own words ("a physio in Pune") when they gave no
+    place: the search is near it, as if typed under "Near"."""
+
+    name: str  # as written: "Pune", "Koramangala, Bangalore"
+    matched: str  # with the word before it: "in Pune"
+
+
+@dataclass(frozen=True)
 class Question:
     """A screening question the page must ask before showing results."""
 
@@ -226,6 +235,7 @@ class SearchOutcome:
     venue_from_text: VenueUnderstood | None = None  # likewise
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
     language_from_text: LanguageUnderstood | None = None  # likewise
+    place_from_text: PlaceUnderstood | None = None  # the town ``q`` named, searched near (``place``)
 
     @property
     def nearest_first(self) -> bool:

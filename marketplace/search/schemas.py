@@ -21,7 +21,9 @@ class SearchQuery(Schema):
     q: str | None = Field(default=None, max_length=500, description=(
         "What hurts, in the seeker's own words: English, or Hindi in Latin letters or Devanagari. Screened for red "
         "flags and cautions; text in any other script asks every red-flag question"))
-    near: str | None = Field(default=None, max_length=200, description="A place name, geocoded")
+    near: str | None = Field(default=None, max_length=200, description=(
+        "A place name, geocoded. Without it (or `lat`/`lon`), a town `q` names (\"a physio in Pune\") is searched "
+        "near, echoed as `place_from_text`"))
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=MAX_RADIUS_KM)
@@ -215,6 +217,11 @@ class LanguageFromTextOut(BaseModel):
     matched: str = Field(description="The words in `q` that asked for it")
 
 
+class PlaceFromTextOut(BaseModel):
+    name: str = Field(description="The town as `q` named it, searched as `near` would be (see `place`)")
+    matched: str = Field(description="The words in `q` that named it")
+
+
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
@@ -246,6 +253,9 @@ class SearchOut(BaseModel):
     language_from_text: LanguageFromTextOut | None = Field(
         default=None, description="The language `q` asked to be seen in, which the results are narrowed to (as "
                                   "`language` would); null when none, or when `language` was given")
+    place_from_text: PlaceFromTextOut | None = Field(
+        default=None, description="The town `q` asked for care in (\"a physio in Pune\"), searched near when "
+                                  "neither `near` nor `lat`/`lon` was given; null otherwise")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -303,5 +313,6 @@ class SearchOut(BaseModel):
             venue_from_text=VenueFromTextOut(**asdict(o.venue_from_text)) if o.venue_from_text else None,
             mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
             language_from_text=LanguageFromTextOut(**asdict(o.language_from_text)) if o.language_from_text else None,
+            place_from_text=PlaceFromTextOut(**asdict(o.place_from_text)) if o.place_from_text else None,
         )
 

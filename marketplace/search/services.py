@@ -26,7 +26,7 @@ from marketplace.core.money import format_money
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
-from marketplace.geo.gazetteer import country_currency, country_in_sentence, country_name
+from marketplace.geo.gazetteer import OfflineGazetteer, country_currency, country_in_sentence, country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
@@ -34,7 +34,7 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    NOT_A_SESSION, asked_language, mode_words, read_mentions, therapy_words, venue_words,
+    NOT_A_SESSION, asked_language, asked_place, mode_words, read_mentions, therapy_words, venue_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
@@ -45,8 +45,9 @@ from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn,
-    Beyond, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, Question, Result, ResultLocation,
-    ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
+    Beyond, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, PlaceUnderstood, Question, Result,
+    ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance,
+    looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -329,7 +330,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     mode = mode or "any"
     data = replace(data, mode=mode)
 
-    place = _place(data, resolver)
+    place, said_place = None, None
+    if text and not data.near and data.lat is None and data.lon is None:
+        # A town named in the words ("a physio in Pune") is where to search, when it resolves.
+        if (said_place := _place_read(text)) is not None:
+            try:
+                place = _place(replace(data, near=said_place.name), resolver)
+            except (ValidationFailed, ServiceUnavailable):
+                said_place = None
+    place = place or _place(data, resolver)
     if place is None and mode == "in_person":
         message = "Tell us where you are (a town or city), use your location, or choose online sessions."
         raise ValidationFailed(message, {"near": [message]})
@@ -354,7 +363,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
-                   language_from_text=said_language)
+                   language_from_text=said_language, place_from_text=said_place)
     if questions or (text and not concerns and not data.concern):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
@@ -446,6 +455,18 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         return _CareNamed(therapy, venue, mode, language)
 
     return _care_read.get(text, work, tax)
+
+
+@lru_cache(maxsize=4096)
+def _place_read(text: str) -> PlaceUnderstood | None:
+    """The town ``text`` asks for care in, if any (see
+    :func:`marketplace.matching.care_words.asked_place`), told from ordinary words by the
+    offline gazetteer's names whatever geocoder then places it. Kept per text."""
+    named = asked_place(text, _GAZETTEER.population_named)
+    return PlaceUnderstood(named.name, named.words) if named is not None else None
+
+
+_GAZETTEER = OfflineGazetteer()
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:

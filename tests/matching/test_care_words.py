@@ -1,5 +1,5 @@
-"""Spec: a therapy, a kind of place, a way of being seen (online, in person) or a language
-named in the seeker's own words narrows the search to it, only when the text asks for it and for
+"""Spec: a therapy, a kind of place, a way of being seen (online, in person), a language or
+a town named in the seeker's own words narrows the search to it, only when the text asks for it and for
 nothing else. Pure tests: no app, no database."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
-    LANGUAGES, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_WORDS, asked_language, mode_words, read_mentions,
-    therapy_words, venue_words,
+    LANGUAGES, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_WORDS, asked_language, asked_place, mode_words,
+    read_mentions, therapy_words, venue_words,
 )
+from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import VenueType
 
 NAMES = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
@@ -187,3 +188,38 @@ def test_a_language_not_asked_for_or_one_of_several_reads_none(text: str) -> Non
 
 def test_every_language_is_one_word_a_practitioner_would_list() -> None:
     assert all(language.isalpha() and language.istitle() for language in LANGUAGES)
+
+
+def place_read(text: str) -> str | None:
+    found = asked_place(text, OfflineGazetteer().population_named)
+    return found.name if found else None
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("a physio in Pune for sciatica", "Pune"),
+    ("physio in pune", "pune"),  # a big town, in lower case
+    ("acupuncture near Camden Town", "Camden Town"),
+    ("physio in Reading", "Reading"),  # with a capital, the town
+    ("back pain in London", "London"),
+    ("physio in Delhi NCR", "Delhi NCR"),
+    ("sciatica, physio in Koramangala, Bangalore", "Koramangala, Bangalore"),  # a neighbourhood, then its town
+    ("in pain, in Pune", "Pune"),
+])
+def test_a_town_asked_for_is_read(text: str, place: str) -> None:
+    assert place_read(text) == place
+
+
+@pytest.mark.parametrize("text", [
+    "back pain in bed",  # Bed is a town in Gujarat
+    "pain in reading",  # and "reading" one in England
+    "in March my back went",
+    "lower back pain in the morning",
+    "a physio in my area",
+    "consultation in Hindi",  # a language (and a name of Mariupol)
+    "acupuncture near camden town",  # a small town, in lower case: not sure enough
+    "I was in Delhi last month and now my back hurts",  # told of, not asked for
+    "not in Pune please",
+    "pain in my hip",
+])
+def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
+    assert place_read(text) is None

@@ -266,3 +266,26 @@ def test_the_page_names_the_language_and_links_to_every_language(client, team, t
     assert "Tamizh Physio" in html and "Meera Physio" not in html
     every = page(client, q="physio who speaks Tamil, for sciatica", near="Bengaluru", language="any")
     assert "Tamil speakers" not in every and "Tamizh Physio" in every and "Meera Physio" in every
+
+
+
+def test_a_town_in_the_text_is_searched_near_when_no_place_is_given(client, team, on_video):
+    body = search(client, q="physio in Bangalore for my sciatica")
+    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert body["place_from_text"] == {"name": "Bangalore", "matched": "in Bangalore"}
+    assert team["physiotherapy"].id in ids(body) and body["results"][0]["distance_km"] is not None
+    # a neighbourhood the map does not know, with its town
+    local = search(client, q="physio in Koramangala, Bangalore for sciatica", mode="in_person")
+    assert local["place"]["label"].startswith("Bengaluru") and ids(local) == [team["physiotherapy"].id]
+    # a place given wins, and a town told of is not read
+    given = search(client, q="physio in Pune for my sciatica", near="Bengaluru")
+    assert given["place"]["label"].startswith("Bengaluru") and given["place_from_text"] is None
+    past = search(client, q="I was in Bangalore last month and now my sciatica is back, physio please")
+    assert past["place"] is None and past["place_from_text"] is None and ids(past) == [on_video.id]
+
+
+def test_the_page_shows_the_town_it_read_under_near(client, team):
+    html = page(client, q="physio in Bangalore for my sciatica", mode="")
+    assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>, as you wrote “in " \
+           "Bangalore”" in html
+    assert 'name="near" type="text" value="Bangalore"' in html and "Meera Physio" in html
