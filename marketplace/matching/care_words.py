@@ -274,11 +274,11 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
             comma = tokens.index(",", i + 1) if "," in tokens[i + 1:i + 4] else -1
             if named is None and size == 1 and comma > i + 1:
-                city = next((t for n in (2, 1) if (t := town(tokens[comma + 1:comma + 1 + n]))
-                             and len(tokens[comma + 1:comma + 1 + n]) == n), None)
+                after = next(((n, t) for n in (2, 1) if len(tokens[comma + 1:comma + 1 + n]) == n
+                              and (t := town(tokens[comma + 1:comma + 1 + n]))), None)
                 locality, _ = as_written(tokens[i + 1:comma])
-                if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
-                    named, size = f"{locality}, {city}", comma + 1 - i + len(city.split())
+                if after is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
+                    named, size = f"{locality}, {after[1]}", comma + after[0] - i  # to the town's last word
             if named is None:
                 continue
             if not _asked(tokens, i, min(i + 1 + size, len(tokens))):
