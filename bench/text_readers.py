@@ -1,0 +1,71 @@
+"""What reading a seeker's words costs: each reader of ``q`` on a text it has not seen.
+
+The search reads its free text for a concern (and screens it), then for a therapy and a
+kind of place (session 24), a way of being seen, a language and a town (session 25).
+Each reading is kept per text and process, so a repeated text costs a lookup; this prints
+what a new text costs each reader (median and worst over the bench's own texts, and over
+texts that name all of them), in microseconds. Nothing is mocked; no database.
+
+    .venv/bin/python bench/text_readers.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search_bench import TEXTS  # noqa: E402
+
+from marketplace.geo.gazetteer import OfflineGazetteer  # noqa: E402
+from marketplace.matching.care_words import (  # noqa: E402
+    NOT_A_SESSION, asked_language, asked_place, mode_words, read_mentions, therapy_words, venue_words,
+)
+from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES  # noqa: E402
+
+NAMING = ["an online physio who speaks Hindi, in Pune, for sciatica", "physio near me for my back",
+          "a Tamil-speaking physio in Koramangala, Bangalore, home visits please"]
+REPEAT = 300
+
+
+def timed(read: Callable[[str], object], texts: list[str]) -> tuple[float, float]:
+    """Median and worst microseconds per reading over ``texts``."""
+    each = []
+    for text in texts:
+        start = time.perf_counter()
+        for _ in range(REPEAT):
+            read(text)
+        each.append((time.perf_counter() - start) / REPEAT * 1e6)
+    return statistics.median(each), max(each)
+
+
+def main() -> None:
+    names = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
+    therapies, venues, modes = therapy_words(names, names), venue_words(), mode_words()
+    gazetteer = OfflineGazetteer()
+    gazetteer.warm()
+    readers: list[tuple[str, Callable[[str], object]]] = [
+        ("therapy", lambda t: read_mentions(t, therapies).narrowing(TECHNIQUE_MODALITY)),
+        ("kind of place", lambda t: read_mentions(t, venues).narrowing()),
+        ("mode", lambda t: read_mentions(t, modes, NOT_A_SESSION).narrowing()),
+        ("language", asked_language),
+        ("town", lambda t: asked_place(t, gazetteer.population_named)),
+    ]
+    print(f"{'reader':<14} {'bench texts (µs)':>18} {'naming texts (µs)':>19}")
+    total = [0.0, 0.0]
+    for label, read in readers:
+        plain, naming = timed(read, TEXTS), timed(read, NAMING)
+        total[0] += plain[0]
+        total[1] += naming[0]
+        print(f"{label:<14} {plain[0]:>8.1f} / {plain[1]:>6.1f} {naming[0]:>9.1f} / {naming[1]:>6.1f}")
+    print(f"{'all, median':<14} {total[0]:>8.1f} {total[1]:>18.1f}")
+
+
+if __name__ == "__main__":
+    main()
