@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.models import Role, User
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.extensions import db
-from marketplace.geo.gazetteer import country_in_sentence
+from marketplace.geo.gazetteer import country_in_sentence, country_name
 from marketplace.notifications import services as notifications
 from marketplace.practitioners import services
 from marketplace.practitioners.forms import ListingForm, LocationForm
@@ -108,8 +108,12 @@ def locations() -> str | Response:
     listing = _own_listing_or_redirect()
     if isinstance(listing, Response):
         return listing
-    resolver = current_app.extensions["place_resolver"]
-    return _location_form(LocationForm(), lambda data: services.add_location(listing, data, resolver), "Added",
+    resolver, form = current_app.extensions["place_resolver"], LocationForm()
+    if request.method == "GET":
+        # A new place is likeliest in the country they practise from: "Richmond" from a
+        # London practice is not Richmond, Virginia (they can clear or change it).
+        form.country.data = country_name(listing.home_country) or ""
+    return _location_form(form, lambda data: services.add_location(listing, data, resolver), "Added",
                           "practitioners/locations.html", listing=listing)
 
 

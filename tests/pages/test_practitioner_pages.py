@@ -294,6 +294,21 @@ def test_location_form_has_the_stable_fields(listed, client):
     assert "Bengaluru clinic" in html
 
 
+def test_a_new_location_starts_in_the_country_they_practise_from(client):
+    """A London practice adding "Richmond" means Richmond, London: the form starts with their
+    country, so the address is looked up there (and they can change it)."""
+    london = make_practitioner(display_name="London Lee", city=None, country_code="GB")
+    login(client, london.user)
+    html = text(client.get("/practitioner/locations"))
+    assert 'name="country" type="text" value="United Kingdom"' in html
+    response = post(client, "/practitioner/locations", {
+        "label": "Richmond rooms", "venue_type": "clinic", "address": "", "city": "Richmond",
+        "country": "United Kingdom"})
+    assert response.status_code == 302
+    db.session.refresh(london)
+    assert london.locations[0].resolved_label == "Richmond, England, United Kingdom"
+
+
 def test_adding_a_location_by_coordinates(listed, client):
     response = post(client, "/practitioner/locations", {
         "label": "Koramangala studio", "venue_type": "clinic", "address": "", "city": "Bengaluru",
