@@ -63,6 +63,12 @@ class SearchQuery(Schema):
         "`best`: the best fit for the concern first, then nearness, a declared concern, language, price (the "
         "ranking's weights); `nearest`: the same practitioners, nearest first, then online sessions"))
 
+    @field_validator("mode", "region", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """``mode=`` (as a form's first "Either" sends it) is no choice yet, like no ``mode``."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("concern", "q", "near", "modality", "technique", "language", "venue_type", "currency")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:

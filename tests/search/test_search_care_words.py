@@ -156,6 +156,7 @@ def test_online_in_the_text_shows_online_sessions_only_and_says_so(client, team,
     assert ids(body) == [on_video.id]
     assert body["mode_from_text"] == {"value": "online", "name": "online sessions", "matched": "online"}
     assert body["query"]["mode"] == "online"
+    assert search(client, q="an online physio for my sciatica", near="Bengaluru", mode="")["query"]["mode"] == "online"
     # a chosen mode wins over the words, and "any" keeps both
     for mode in ("any", "in_person"):
         chosen = search(client, q="an online physio for my sciatica", near="Bengaluru", mode=mode)
