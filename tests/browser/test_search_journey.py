@@ -124,6 +124,37 @@ def test_phone_search_from_words_to_results_online_and_urgent_advice(live_server
     assert stray == []
 
 
+def test_phone_search_said_in_one_box(live_server, phone_page, practitioners):
+    """A seeker types everything in the words box, as into a search engine: the town, how
+    they want to be seen and what hurts. The page searches there, says what it read, and
+    each reading can be undone with one link."""
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+    page.goto(f"{base}/search")
+    words = page.get_by_label("Or describe it in your own words")
+    words.fill("pinched nerve down my leg, face to face in Bangalore")
+    with page.expect_navigation():
+        words.press("Enter")
+
+    assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
+    assert "as you wrote “in Bangalore”" in page.locator(".place-echo").inner_text()
+    assert page.get_by_label("Near", exact=True).input_value() == "Bangalore"
+    assert page.get_by_role("radio", name="In person").is_checked()
+    read = page.locator(".understood.from-text")
+    assert "in-person sessions" in read.inner_text()
+    assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert page.locator(f"#result-{practitioners['olu']}").count() == 0
+    shot(page, "search-phone-one-box")
+
+    # Online sessions too, with one link; the town stays.
+    with page.expect_navigation():
+        read.get_by_role("link", name="Show online sessions too").click()
+    assert page.get_by_role("radio", name="Either").is_checked()
+    assert page.locator(f"#result-{practitioners['olu']}").is_visible()
+    assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert stray == []
+
+
 def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_server, page, practitioners):
     base = live_server
     stray = offline(page, base)
