@@ -5,6 +5,8 @@ nothing else. Pure tests: no app, no database."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
@@ -223,3 +225,21 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
+
+
+_WORDY = st.lists(st.sampled_from(["in", "near", "online", "not", "speaks", "Hindi", "Pune", "pune", ",", ".", "my",
+                                   "back", "physio", "home", "visit", "Koramangala", "Bangalore", "was", "but",
+                                   "face", "to", "mein", "नहीं", "मालिश", "é", "'", "-", "  "]), max_size=14)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(st.text(max_size=80), _WORDY.map(" ".join)))
+def test_every_reader_is_safe_on_any_string(text: str) -> None:
+    """Whatever a seeker types, each reader answers (maybe nothing) and never raises."""
+    population = OfflineGazetteer().population_named
+    for found in (read_mentions(text, WORDS).narrowing(TECHNIQUE_MODALITY),
+                  read_mentions(text, venue_words()).narrowing(),
+                  read_mentions(text, mode_words(), NOT_A_SESSION).narrowing(), asked_language(text)):
+        assert found is None or found.words
+    place = asked_place(text, population)
+    assert place is None or (place.name and place.words.endswith(place.name))
