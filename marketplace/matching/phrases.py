@@ -317,11 +317,14 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\b(?:legs?|feet|foot){_W}{{0,3}}?\s+weaker\b", "definite"),
     SignalRule("leg-weakness", r"\b(?:weaker and weaker|progressive(?:ly)? (?:\w+ )?weak\w*)\b", "definite"),
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,2}}?\s+(?:keeps? |kept )?(?:giving|gave|give|gives|buckling|"
-               r"buckled|collapsing|collapsed) ?(?:way|out|under me)?", "definite"),
+               r"buckled|buckles?|collapsing|collapsed|collapses?) ?(?:way|out|under me)?", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?)\b", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|either\s+|both\s+)?(?:legs?|feet)\b", "definite"),
-    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg)|(?:foot|leg) (?:keeps? |is |has been |"
-               r"started )?drag(?:s|ging)?)\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg|toes?)|(?:foot|leg|toes?) (?:keeps? |"
+               r"keep |is |are |has been |have been |started )?drag(?:s|ging)?)\b", "definite"),
+    # Toes that catch the ground may be a dropping foot: ask.
+    SignalRule("leg-weakness", r"\b(?:toes?|foot) (?:keeps? |keep )?(?:catch(?:es|ing)?|scuff\w*) (?:on )?(?:the )?"
+               r"(?:ground|floor|pavement|stairs?|steps?)\b", "vague"),
     SignalRule("leg-weakness", r"\bno strength in (?:my |either |both )?(?:legs?|feet|foot)\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness)? in (?:both|my two) legs\b", "definite"),
     SignalRule("leg-weakness", r"\bboth (?:my |of my )?(?:legs|feet) (?:are |feel |feeling |have gone |went |have "
@@ -362,6 +365,11 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+(?:pee|wee|urinate|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
     SignalRule("bladder-bowel", r"\bleak(?:ing|s)?\s+(?:urine|pee|wee)\b", "definite"),
+    # Not being able to open the bowels is mostly constipation (painkillers bring it on), but
+    # it may be retention: ask.
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+"
+               r"(?:poo|poop|go for a poo|pass (?:a )?stools?|have a bowel movement|open my bowels)\b|\bconstipat\w*",
+               "vague"),
     SignalRule("bladder-bowel", r"\b(?:bladder|bowels?|urine|urinating)\b", "vague"),
     # saddle-numbness
     SignalRule("saddle-numbness", rf"\bnumb(?:ness)?{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
@@ -369,7 +377,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}|no)\s+(?:feel(?:ing)?|sensation){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:pins and needles|tingling){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
-    SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no)\s+(?:all\s+|the\s+|any\s+)?(?:feeling|sensation)"
+    SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no|loss of|reduced|decreased|altered|less|diminished)"
+               rf"\s+(?:all\s+|the\s+|any\s+|my\s+)?(?:feeling|sensation)"
                rf"{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}\s+feel|numb|no feeling)(?:\s+(?:it|anything|the (?:toilet )?paper|"
                r"(?:my |the )?(?:bum|bottom|backside|behind|anus)))?\s+when\s+(?:i\s+)?wip(?:e|ing)\b", "definite"),

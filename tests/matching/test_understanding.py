@@ -298,6 +298,10 @@ RED_FLAG_TABLE = [
     ("I was in a car crash this morning", {"major-trauma"}),
     ("lost control of my bowels last night", {"bladder-bowel"}),
     ("back pain and a high temperature", {"fever"}),
+    ("my toes drag", {"leg-weakness"}),  # foot drop, said of the toes
+    ("shooting pain and my leg buckles", {"leg-weakness"}),
+    ("loss of sensation in saddle area", {"saddle-numbness"}),
+    ("reduced sensation around my groin", {"saddle-numbness"}),
     ("my right foot is dragging, I can't lift my foot", {"leg-weakness"}),
     ("numbness in my groin since yesterday", {"saddle-numbness"}),
     ("unexplained weight loss and back pain", {"weight-loss"}),
@@ -345,6 +349,10 @@ def test_red_flag_in_free_text_is_detected(text: str, codes: set[str]) -> None:
 
 
 BENIGN_TABLE = [
+    "my knee buckles",  # a knee's, not a leg's weakness
+    "my toes don't drag",
+    "I drag my toes through the sand on holiday",
+    "I don't have any loss of sensation in my groin",
     "no fever",
     "my foot doesn't drag",
     "I drag my feet about going to the gym",
@@ -398,6 +406,9 @@ def test_negations_and_benign_text_raise_no_red_flag(text: str) -> None:
 
 
 UNCLEAR_TABLE = [
+    ("can't poo properly and back pain", "bladder-bowel"),  # constipation, or retention: ask
+    ("constipated from the painkillers", "bladder-bowel"),
+    ("my toes catch on the stairs", "leg-weakness"),
     ("fever last month?", "fever"),
     ("had a fever a few weeks ago", "fever"),
     ("maybe a fever?", "fever"),
