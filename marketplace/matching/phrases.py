@@ -318,10 +318,12 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", r"\b(?:weaker and weaker|progressive(?:ly)? (?:\w+ )?weak\w*)\b", "definite"),
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,2}}?\s+(?:keeps? |kept )?(?:giving|gave|give|gives|buckling|"
                r"buckled|buckles?|collapsing|collapsed|collapses?) ?(?:way|out|under me)?", "definite"),
-    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?)\b", "definite"),
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?|ankle)\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot|feet|toes?|ankle) (?:won'?t|will not|doesn'?t|does not|wo n'?t) "
+               r"(?:lift|come up|go up|bend up)\b", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|either\s+|both\s+)?(?:legs?|feet)\b", "definite"),
-    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg|toes?)|(?:foot|leg|toes?) (?:keeps? |"
-               r"keep |is |are |has been |have been |started )?drag(?:s|ging)?)\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg|toes?)|(?:foot|leg|toes?) "
+               r"(?:keeps? |keep |is |are |has been |have been |started )?drag(?:s|ging)?)\b", "definite"),
     # Toes that catch the ground may be a dropping foot: ask.
     SignalRule("leg-weakness", r"\b(?:toes?|foot) (?:keeps? |keep )?(?:catch(?:es|ing)?|scuff\w*) (?:on )?(?:the )?"
                r"(?:ground|floor|pavement|stairs?|steps?)\b", "vague"),
@@ -343,8 +345,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),
     SignalRule("leg-weakness", r"\blegs? (?:feel |feels |are |is |went |gone |go )?(?:wobbly|like jelly|heavy)\b",
                "vague"),
-    SignalRule("leg-weakness", r"\b(?:legs|feet) (?:feel |are |have gone |went |keep going |going |gone )?"
-               r"(?:numb|dead)\b|\bnumb (?:legs|feet)\b", "vague"),
+    SignalRule("leg-weakness", r"\b(?:legs?|feet) (?:feel |feels |is |are |has gone |have gone |went |keeps going |"
+               r"keep going |going |gone )?(?:numb|dead)\b|\bnumb (?:legs?|feet)\b", "vague"),
     # Symptoms in both legs (bilateral sciatica) can be cauda equina syndrome: ask about
     # weakness, the saddle area and the bladder (its other signs) rather than guess.
     *(SignalRule(code, _BILATERAL, "vague") for code in ("leg-weakness", "saddle-numbness", "bladder-bowel")),
@@ -362,6 +364,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("bladder-bowel", r"\b(?:haven'?t|have not|hasn'?t|has not|not|couldn'?t|could not)\s+(?:been able to\s+)?"
                r"(?:peed|pee|weed|urinated|passed urine|passed water)\s+(?:since|for|all day|at all)\b", "definite"),
     SignalRule("bladder-bowel", r"\bincontinen\w*", "definite"),
+    SignalRule("bladder-bowel", rf"\b{_CANT}\s+stop\s+(?:myself\s+)?(?:peeing|weeing|urinating|pooing|wetting|"
+               r"leaking)\b", "definite"),
+    SignalRule("bladder-bowel", r"\b(?:pee|wee|urinate|go)\b[^.!?;]{0,30}?\bnothing (?:comes|came|will come) out\b",
+               "vague"),
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+(?:pee|wee|urinate|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
     SignalRule("bladder-bowel", r"\bleak(?:ing|s)?\s+(?:urine|pee|wee)\b", "definite"),
@@ -390,6 +396,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"motorway|highway)\s+(?:crash|accident|collision|smash)", "definite"),
     SignalRule("major-trauma", r"\b(?:serious|bad|major|big|nasty|heavy|hard)\s+(?:fall|crash|accident)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:fell|fallen|falling)\s+(?:off|from|down|out of)\b", "definite"),
+    SignalRule("major-trauma", r"\b(?:thrown|flung|bucked)\s+(?:off|from)\s+(?:a |my |the |his |her )?(?:horse|pony|"
+               r"bike|motorbike|motorcycle|scooter|moped|quad|bull|camel|car|vehicle)\b", "definite"),
     SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
     SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|had a fall|a fall)\b", "vague"),
