@@ -130,7 +130,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("persistent back pain", .95), ("ongoing back pain", .9), ("constant back pain", .85),
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
         ("sacroiliac", .7), ("si joint", .7), ("sacrum", .7), ("sacral pain", .75), ("back killing me", .5),
-        ("achy back", .45), ("stiff back", .6), ("bad back", .5),
+        ("achy back", .45), ("stiff back", .6), ("bad back", .5), ("tailbone", .75), ("tail bone", .75),
+        ("coccyx", .8), ("coccydynia", .9),
         ("scoliosis", .5),
     ],
     "upper-back-pain": [
@@ -184,6 +185,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("arthritis", .9), ("arthritis in my spine", 1.0), ("spinal arthritis", 1.0), ("arthritic", .9),
         ("osteoarthritis", .95), ("spondylosis", .9), ("spondylitis", .9), ("ankylosing spondylitis", .95),
         ("facet joint", .85), ("wear and tear", .7), ("degenerative spine", .8), ("sacroiliitis", .85),
+        # stiffness worst in the morning that eases with movement: the inflammatory kind
+        ("morning stiffness", .7), ("stiff in the morning", .6), ("stiff every morning", .65),
     ],
     "posture-desk-pain": [
         ("bad posture", 1.0), ("poor posture", 1.0), ("posture", .85), ("desk posture", 1.0),
