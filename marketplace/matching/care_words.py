@@ -143,6 +143,8 @@ _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
 _NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
                                         "person", "pain", "agony", "bed", "general", "particular", "total", "front",
                                         "public", "private", "hospital", "office", "gym", "love", "case", "fact"})
+# ...except inside one: "Stoke-on-Trent", "Southend-on-Sea".
+_INSIDE_A_NAME = frozenset({"on", "of", "upon", "the", "de", "la", "le", "sur", "en"})
 # Words that are towns somewhere but, after "in", are a time or a language.
 NOT_PLACES = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -250,12 +252,14 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         """The words as the seeker wrote them, and whether each starts with a capital."""
         written = re.search(r"\b" + r"\W+".join(map(re.escape, span)) + r"\b", text, re.IGNORECASE)
         words = written.group() if written else " ".join(span)
-        return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words) if w)
+        return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words) if w and w not in _INSIDE_A_NAME)
 
     def town(span: list[str]) -> str | None:
         """``span`` as written, when it is a town's whole name (see above)."""
         name = " ".join(span)
-        if not span or any(w in _NOT_IN_A_NAME or w in ".,;:!?" for w in span) or name in NOT_PLACES \
+        outside = (w in _NOT_IN_A_NAME and (k in (0, len(span) - 1) or w not in _INSIDE_A_NAME)
+                   for k, w in enumerate(span))
+        if not span or any(outside) or any(w in ".,;:!?" for w in span) or name in NOT_PLACES \
                 or name in _LANGUAGE_KEYS:
             return None
         population = population_named(name)
@@ -281,8 +285,12 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                     named, size = f"{locality}, {after[1]}", comma + after[0] - i  # to the town's last word
             if named is None:
                 continue
-            if not _asked(tokens, i, min(i + 1 + size, len(tokens))):
+            end = min(i + 1 + size, len(tokens))
+            if not _asked(tokens, i, end):
                 return None  # a town told of or turned down: the seeker has not said where
+            if end < len(tokens) and tokens[end] in ("or", "and") and any(
+                    town(tokens[end + 1:end + 1 + n]) for n in (3, 2, 1) if len(tokens[end + 1:end + 1 + n]) == n):
+                return None  # "in Bangalore or Mumbai": the seeker has not chosen
             found.append(PlaceMention(named, f"{token} {named}"))
             break
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None

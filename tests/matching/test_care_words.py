@@ -206,6 +206,8 @@ def place_read(text: str) -> str | None:
     ("physio in Delhi NCR", "Delhi NCR"),
     ("sciatica, physio in Koramangala, Bangalore", "Koramangala, Bangalore"),  # a neighbourhood, then its town
     ("in pain, in Pune", "Pune"),
+    ("physio in Stoke-on-Trent", "Stoke-on-Trent"),  # "on" inside a name
+    ("physio in Burton upon Trent", "Burton upon Trent"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -222,6 +224,8 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "I was in Delhi last month and now my back hurts",  # told of, not asked for
     "not in Pune please",
     "pain in my hip",
+    "physio in Bangalore or Mumbai",  # either: the seeker has not chosen
+    "physio in Pune and Mumbai",
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
