@@ -25,7 +25,7 @@ from search_bench import TEXTS  # noqa: E402
 
 from marketplace.geo.gazetteer import OfflineGazetteer  # noqa: E402
 from marketplace.matching.care_words import (  # noqa: E402
-    NOT_A_SESSION, asked_language, asked_place, mode_words, read_mentions, therapy_words, venue_words,
+    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES  # noqa: E402
 
@@ -47,7 +47,7 @@ def timed(read: Callable[[str], object], texts: list[str]) -> tuple[float, float
 
 def main() -> None:
     names = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
-    therapies, venues, modes = therapy_words(names, names), venue_words(), mode_words()
+    therapies, venues, modes = therapy_words(names, names), VENUE_VOCABULARY, MODE_VOCABULARY
     gazetteer = OfflineGazetteer()
     gazetteer.warm()
     readers: list[tuple[str, Callable[[str], object]]] = [

@@ -7,8 +7,8 @@ string.
 
 :func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
 curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
-place: :func:`venue_words`; ways of being seen: :func:`mode_words`; languages:
-:func:`language_words`) and whether the seeker asks for it or turns it down: "tried
+place: :data:`VENUE_VOCABULARY`; ways of being seen: :data:`MODE_VOCABULARY`; languages:
+:func:`asked_language`) and whether the seeker asks for it or turns it down: "tried
 physio, it didn't help", "not acupuncture", "I'm scared of needling". The search narrows
 to what was asked only when the text leaves no doubt (:meth:`Reading.narrowing`); anything
 else narrows nothing.
@@ -208,19 +208,10 @@ def therapy_words(names: Mapping[str, str], active: Iterable[str]) -> dict[tuple
     return words
 
 
-def venue_words() -> dict[tuple[str, ...], str]:
-    """Stemmed word tuples -> kind of place, from :data:`VENUE_WORDS`."""
-    return {_key(text): venue for text, venue in VENUE_WORDS.items()}
-
-
-def mode_words() -> dict[tuple[str, ...], str]:
-    """Stemmed word tuples -> mode, from :data:`MODE_WORDS`."""
-    return {_key(text): mode for text, mode in MODE_WORDS.items()}
-
-
-def language_words() -> dict[tuple[str, ...], str]:
-    """Stemmed word tuples -> language name, from :data:`LANGUAGES` as seekers ask for them."""
-    return {_key(way.format(language)): language for language in LANGUAGES for way in _LANGUAGE_ASKED}
+def vocabulary(table: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """Stemmed word tuples -> value, from a table of wordings (such as :data:`VENUE_WORDS`),
+    as :func:`read_mentions` looks them up."""
+    return {_key(text): value for text, value in table.items()}
 
 
 def asked_language(text: str) -> Mention | None:
@@ -260,7 +251,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         outside = (w in _NOT_IN_A_NAME and (k in (0, len(span) - 1) or w not in _INSIDE_A_NAME)
                    for k, w in enumerate(span))
         if not span or any(outside) or any(w in ".,;:!?" for w in span) or name in NOT_PLACES \
-                or name in _LANGUAGE_KEYS:
+                or _key(name) in _LANGUAGE_NAMES:
             return None
         population = population_named(name)
         words, capitalised = as_written(span)
@@ -354,6 +345,8 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
     return not _DECLINED_AFTER.match(" ".join(after) + " ")
 
 
-_LANGUAGE_WORDS = language_words()
-_LANGUAGE_NAMES = {_key(language): language for language in LANGUAGES}
-_LANGUAGE_KEYS = frozenset(language.lower() for language in LANGUAGES)
+VENUE_VOCABULARY = vocabulary(VENUE_WORDS)
+MODE_VOCABULARY = vocabulary(MODE_WORDS)
+# as seekers ask for a language ("Tamil speaking"), and the languages' bare names
+_LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})
+_LANGUAGE_NAMES = vocabulary({language: language for language in LANGUAGES})

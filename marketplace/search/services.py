@@ -34,7 +34,7 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    NOT_A_SESSION, asked_language, asked_place, mode_words, read_mentions, therapy_words, venue_words,
+    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
@@ -430,7 +430,6 @@ class _CareNamed(NamedTuple):
 _NOTHING_NAMED = _CareNamed(None, None, None, None)
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
 _care_read: Memo[_CareNamed] = Memo()
-_VENUE_WORDS, _MODE_WORDS = venue_words(), mode_words()
 _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 
@@ -446,9 +445,9 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         if (named := read_mentions(text, words).narrowing(tax.techniques)) is not None:
             kind = "modality" if named.slug in tax.modalities else "technique"
             therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind, named.words)
-        if (place := read_mentions(text, _VENUE_WORDS).narrowing()) is not None:
+        if (place := read_mentions(text, VENUE_VOCABULARY).narrowing()) is not None:
             venue = VenueUnderstood(place.slug, VenueType(place.slug).label, place.words)
-        if (how := read_mentions(text, _MODE_WORDS, NOT_A_SESSION).narrowing()) is not None:
+        if (how := read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing()) is not None:
             mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], how.words)  # type: ignore[arg-type]
         if (spoken := asked_language(text)) is not None:
             language = LanguageUnderstood(spoken.slug, spoken.words)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
-    LANGUAGES, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_WORDS, asked_language, asked_place, mode_words,
-    read_mentions, therapy_words, venue_words,
+    LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
+    asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import VenueType
@@ -98,7 +98,7 @@ def test_every_curated_word_names_a_seeded_term() -> None:
     ("kamar dard, ghar par ilaj chahiye", "home_visit"),  # Hindi: back pain, treatment at home wanted
 ])
 def test_a_kind_of_place_asked_for_narrows_to_it(text: str, venue: str) -> None:
-    found = read_mentions(text, venue_words()).narrowing()
+    found = read_mentions(text, VENUE_VOCABULARY).narrowing()
     assert found is not None and found.slug == venue
 
 
@@ -110,7 +110,7 @@ def test_a_kind_of_place_asked_for_narrows_to_it(text: str, venue: str) -> None:
     "I went to a spa and my back got worse",
 ])
 def test_a_place_told_of_or_turned_down_narrows_nothing(text: str) -> None:
-    assert read_mentions(text, venue_words()).narrowing() is None
+    assert read_mentions(text, VENUE_VOCABULARY).narrowing() is None
 
 
 def test_every_curated_place_word_is_a_kind_of_place() -> None:
@@ -118,7 +118,7 @@ def test_every_curated_place_word_is_a_kind_of_place() -> None:
 
 
 def mode_read(text: str) -> str | None:
-    found = read_mentions(text, mode_words(), NOT_A_SESSION).narrowing()
+    found = read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing()
     return found.slug if found else None
 
 
@@ -242,8 +242,8 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
     """Whatever a seeker types, each reader answers (maybe nothing) and never raises."""
     population = OfflineGazetteer().population_named
     for found in (read_mentions(text, WORDS).narrowing(TECHNIQUE_MODALITY),
-                  read_mentions(text, venue_words()).narrowing(),
-                  read_mentions(text, mode_words(), NOT_A_SESSION).narrowing(), asked_language(text)):
+                  read_mentions(text, VENUE_VOCABULARY).narrowing(),
+                  read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing(), asked_language(text)):
         assert found is None or found.words
     place = asked_place(text, population)
     assert place is None or (place.name and place.words.endswith(place.name))
