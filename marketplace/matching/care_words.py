@@ -260,30 +260,31 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             return None
         return words
 
+    def town_at(start: int, sizes: tuple[int, ...] = (3, 2, 1)) -> tuple[str, int] | None:
+        """The longest town's name starting at ``start``, as written, and where it ends."""
+        for n in sizes:
+            if start + n <= len(tokens) and (words := town(tokens[start:start + n])) is not None:
+                return words, start + n
+        return None
+
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE:
             continue
-        for size in (3, 2, 1):
-            span = tokens[i + 1:i + 1 + size]
-            named = town(span) if len(span) == size else None
+        hit = town_at(i + 1)
+        if hit is None and "," in tokens[i + 2:i + 4]:
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
-            comma = tokens.index(",", i + 1) if "," in tokens[i + 1:i + 4] else -1
-            if named is None and size == 1 and comma > i + 1:
-                after = next(((n, t) for n in (2, 1) if len(tokens[comma + 1:comma + 1 + n]) == n
-                              and (t := town(tokens[comma + 1:comma + 1 + n]))), None)
-                locality, _ = as_written(tokens[i + 1:comma])
-                if after is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
-                    named, size = f"{locality}, {after[1]}", comma + after[0] - i  # to the town's last word
-            if named is None:
-                continue
-            end = min(i + 1 + size, len(tokens))
-            if not _asked(tokens, i, end):
-                return None  # a town told of or turned down: the seeker has not said where
-            if end < len(tokens) and tokens[end] in ("or", "and") and any(
-                    town(tokens[end + 1:end + 1 + n]) for n in (3, 2, 1) if len(tokens[end + 1:end + 1 + n]) == n):
-                return None  # "in Bangalore or Mumbai": the seeker has not chosen
-            found.append(PlaceMention(named, f"{token} {named}"))
-            break
+            comma = tokens.index(",", i + 2)
+            city = town_at(comma + 1, (2, 1))
+            if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
+                hit = f"{as_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
+        if hit is None:
+            continue
+        named, end = hit
+        if not _asked(tokens, i, end):
+            return None  # a town told of or turned down: the seeker has not said where
+        if end < len(tokens) and tokens[end] in ("or", "and") and town_at(end + 1) is not None:
+            return None  # "in Bangalore or Mumbai": the seeker has not chosen
+        found.append(PlaceMention(named, f"{token} {named}"))
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 
