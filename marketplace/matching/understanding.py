@@ -112,8 +112,6 @@ def _is_break(tokens: Sequence[_Token], i: int) -> bool:
     return clause_break(tokens[i].text, tokens[i + 1].text if i + 1 < len(tokens) else "")
 
 
-
-
 def _adverb_back(tokens: Sequence[_Token], i: int) -> bool:
     """Whether "back" at ``i`` is the adverb ("came back from holiday", "the pain is back"),
     not the body part (see :data:`~marketplace.matching.phrases.ADVERB_BACK_AFTER`)."""
