@@ -249,6 +249,13 @@ class SearchForm(Form):
             sort="nearest" if self.sort.data == "nearest" else "best", region=region,
         )
 
+    def filtered(self) -> bool:
+        """Whether the seeker chose a filter under "More filters" (in the URL, not "any"): not a
+        therapy, place or language read from their words, which the results name."""
+        chosen = [(field.raw_data or [""])[0].strip().lower()
+                  for field in (self.modality, self.technique, self.language, self.venue_type)]
+        return any(value not in ("", "any") for value in chosen) or bool(self.max_price.raw or self.currency.data)
+
     def offer_every_therapy(self, named: TherapyUnderstood | None) -> None:
         """Once the text names a therapy (or the seeker chose every therapy over it), "Any
         therapy" must say so in the URL, or choosing it would narrow the search again; the
