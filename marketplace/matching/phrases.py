@@ -93,6 +93,12 @@ COMMON_CONCERNS: tuple[str, ...] = (
 # --- Concern phrases -------------------------------------------------------------------
 # Stop words, plurals and tenses are ignored when matching ("spasms in my back" matches
 # "spasm in my back"), so each idea needs one spelling here, not every inflection.
+# Care asked for the back with nothing said of how it hurts ("massage for my back", "help
+# with my back", "back problems"): read as back pain is, a little less surely. "Back" on its
+# own is not ("I sleep on my back").
+_CARE_FOR_THE_BACK = tuple(f"{a} {b}" for care in """massage treatment therapy therapist physio physiotherapy
+    physiotherapist acupuncture cupping chiropractor osteopath exercise stretch help problem trouble issue""".split()
+    for a, b in ((care, "back"), ("back", care)))
 _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "back-spasm": [
         ("back spasm", .9), ("spasm in my back", .9), ("acute back spasm", 1.0), ("muscle spasm", .7),
@@ -114,6 +120,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("hurt my back", .75), ("can't stand up straight", .8), ("can't straighten up", .85),
         ("stuck bent over", .9), ("bent over and couldn't get up", .85), ("can't bend down", .7),
         ("pulled my back", .85),
+        *((p, .35) for p in _CARE_FOR_THE_BACK),
     ],
     "recurring-back-spasm": [
         ("recurring back spasm", 1.0), ("recurring spasm", 1.0), ("spasm keeps", .95),
@@ -131,7 +138,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
         ("sacroiliac", .7), ("si joint", .7), ("sacrum", .7), ("sacral pain", .75), ("back killing me", .5),
         ("achy back", .45), ("stiff back", .6), ("bad back", .5), ("tailbone", .75), ("tail bone", .75),
-        ("coccyx", .8), ("coccydynia", .9),
+        ("coccyx", .8), ("coccydynia", .9), *((p, .45) for p in _CARE_FOR_THE_BACK),
         ("scoliosis", .5),
     ],
     "upper-back-pain": [
@@ -546,7 +553,7 @@ NOT_A_LIST = frozenset("just only mainly mostly more rather instead".split())  #
 # "back from the gym". It is the adverb after these words...
 ADVERB_BACK_AFTER = frozenset("""came come comes coming went go goes going gone got get gets getting is was are were be
     been being keeps kept bounced bounce moved move flew fly drove drive walked walk ran run headed heading called call
-    wrote write paid pay gave give brought bring way far""".split())
+    wrote write paid pay gave give brought bring way far money it them""".split())
 # ...or before these, unless a word before it says it is a back ("my back from lifting")...
 ADVERB_BACK_BEFORE = frozenset("from home again then later".split())
 BACK_SAID_BEFORE = frozenset("""my the his her your our their a whole entire lower upper mid middle low sore bad stiff

@@ -233,6 +233,26 @@ def test_back_is_the_body_part_only_where_it_is_one(text: str, slugs: set[str]) 
     assert all(m.phrase != "hurt my back" for m in matches)
 
 
+@pytest.mark.parametrize(("text", "slugs"), [
+    # care asked for the back is back pain, as "back pain" is, a little less surely
+    ("massage for my back", ["chronic-low-back-pain", "back-spasm"]),
+    ("a back massage", ["chronic-low-back-pain", "back-spasm"]),
+    ("physiotherapist for my back please", ["chronic-low-back-pain", "back-spasm"]),
+    ("help with my back", ["chronic-low-back-pain", "back-spasm"]),
+    ("back problems", ["chronic-low-back-pain", "back-spasm"]),
+    ("cupping on my back", ["chronic-low-back-pain", "back-spasm"]),
+    ("treatment for my neck and back", ["neck-shoulder-tension", "chronic-low-back-pain"]),
+    # "back" alone, or care for something else, is not
+    ("I sleep on my back", []),
+    ("I sleep on my back and my neck is stiff", ["neck-shoulder-tension"]),
+    ("I want my massage money back", []),
+    ("no back problems, just a stiff neck", ["neck-shoulder-tension"]),
+])
+def test_care_asked_for_the_back_reads_as_back_pain(text: str, slugs: list[str]) -> None:
+    """"Massage for my back" asked which concern, and listed nobody."""
+    assert [m.slug for m in MATCHER.match(text)] == slugs
+
+
 @pytest.mark.parametrize("text, slugs", [
     ("no numbness no bladder problems just back pain", ["chronic-low-back-pain", "back-spasm"]),
     ("I have no sciatica only a stiff neck", ["neck-shoulder-tension"]),
