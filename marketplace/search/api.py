@@ -16,6 +16,8 @@ def search(query: SearchQuery) -> Response:
     """Red flags (ticked in `red_flags` or stated in `q`) answer `urgent: true` with advice
     and no results. Free text that mentions a red flag without settling it answers
     `questions` and no results until the caller passes `red_flags` or `no_red_flags=true`.
+    Free text that names no concern answers concern `suggestions`; with results only when it
+    names the care wanted ("acupuncture", "a Tamil-speaking physio"), everyone who offers it.
     An unknown `near` is a 400 problem whose `suggestions` lists places it may mean.
     Identical searches within `SEARCH_CACHE_SECONDS` get the same answer (see
     :mod:`marketplace.search.answers`); any change to a listing retires it at once."""

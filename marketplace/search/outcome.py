@@ -218,7 +218,7 @@ class SearchOutcome:
 
     input: SearchInput
     concerns: tuple[ConcernUnderstood, ...] = ()
-    suggestions: tuple[ConcernUnderstood, ...] = ()  # when free text matched nothing
+    suggestions: tuple[ConcernUnderstood, ...] = ()  # when free text named no concern
     place: Place | None = None
     urgent: bool = False
     advice: UrgentAdvice | None = None
@@ -236,6 +236,9 @@ class SearchOutcome:
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
     language_from_text: LanguageUnderstood | None = None  # likewise
     place_from_text: PlaceUnderstood | None = None  # the town ``q`` named, searched near (``place``)
+    # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
+    # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
+    without_concern: bool = False
 
     @property
     def nearest_first(self) -> bool:

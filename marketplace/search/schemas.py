@@ -231,7 +231,10 @@ class PlaceFromTextOut(BaseModel):
 class SearchOut(BaseModel):
     query: dict = Field(description="The search as understood (echo of the input)")
     concerns: list[UnderstoodConcernOut]
-    suggestions: list[UnderstoodConcernOut] = Field(description="Concerns to pick from when the text matched none")
+    suggestions: list[UnderstoodConcernOut] = Field(
+        description="Concerns to pick from (as `concern`) when `q` named none. When `q` named the care wanted "
+                    "instead (a therapy, a kind of place, a language, a town, online or in person), `results` lists "
+                    "everyone who offers it, not ranked for a concern; otherwise `results` is empty")
     place: SearchPlaceOut | None
     urgent: bool
     advice: UrgentAdviceOut | None

@@ -360,11 +360,19 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
             notes.append(f"Prices up to {format_money(data.max_price, local).removesuffix('.00')}, in the currency "
                          "where you are searching. Choose a currency under “More filters” to change it.")
 
+    # Words that name no concern may still say what care is wanted ("acupuncture in Leeds",
+    # "a Tamil-speaking physio", "home visits"), or the filters chosen do: everyone who offers
+    # it is listed, not ranked for a concern, with the concerns to choose from. Words that
+    # say nothing of the kind only offer that choice: a list of everyone would pass for an
+    # answer to them.
+    unread = bool(text) and not concerns and not data.concern
+    wanted = modality or technique or venue_type or language or said_mode or said_place
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
-                   language_from_text=said_language, place_from_text=said_place)
-    if questions or (text and not concerns and not data.concern):
+                   language_from_text=said_language, place_from_text=said_place,
+                   without_concern=unread and bool(wanted))
+    if questions or (unread and not wanted):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
 

@@ -226,9 +226,38 @@ def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visit
     assert '<option selected value="home_visit">Home visits</option>' in html
     assert '<option value="any">Any kind of place</option>' in html
     assert "Ravi Home Physio" in html and "Meera Physio" not in html
-    # no concern read: the page asks for one and narrows nothing yet
-    unread = page(client, q="physio home visit please", near="Bengaluru")
-    assert "We could not tell which concern" in unread and "Showing only" not in unread
+
+
+
+def test_care_named_without_a_concern_lists_who_offers_it_and_offers_the_concerns(client, team, visiting):
+    body = search(client, q="physio home visit please", near="Bengaluru")
+    assert ids(body) == [visiting.id] and body["concerns"] == []
+    assert body["therapy_from_text"]["slug"] == "physiotherapy" and body["venue_from_text"]["value"] == "home_visit"
+    assert len(body["suggestions"]) >= 1
+    html = page(client, q="physio home visit please", near="Bengaluru")
+    assert "We could not tell what hurts from “physio home visit please”" in html
+    assert "not ranked for a concern" in html and "Showing only <strong>Physiotherapy</strong>" in html
+    assert "1 practitioner found" in html and "Ravi Home Physio" in html and "Meera Physio" not in html
+    assert "Which concern did you mean?" not in html
+    # each offered concern ranks the same search for it
+    first = body["suggestions"][0]["slug"]
+    assert f"concern={first}" in html.replace("&amp;", "&")
+
+
+def test_a_therapy_alone_lists_everyone_offering_it_nearby(client, team):
+    body = search(client, q="acupuncture", near="Bengaluru")
+    assert ids(body) == [team["acupuncture"].id] and body["total"] == 1
+    named = search(client, q="a Tamil speaking physiotherapist", near="Bengaluru")
+    assert ids(named) == [] and named["language_from_text"]["name"] == "Tamil"
+    html = page(client, q="a Tamil speaking physiotherapist", near="Bengaluru")
+    assert "No practitioners found" in html and "No verified practitioner matches this search" in html
+
+
+def test_words_that_name_neither_a_concern_nor_care_only_ask(client, team):
+    body = search(client, q="purple elephant", near="Bengaluru")
+    assert body["results"] == [] and body["suggestions"]
+    html = page(client, q="purple elephant", near="Bengaluru")
+    assert "Which concern did you mean?" in html and "We could not tell which concern you meant" in html
 
 
 
