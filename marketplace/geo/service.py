@@ -254,14 +254,15 @@ class PlaceResolver:
         """Up to ``limit`` candidates, likeliest first (``[]`` if none) - for pickers
         such as "which Cambridge?".  ``prefer``: the country the asker is likely in, whose
         place of that name comes first when ``text`` is a bare name that places in
-        several countries share ("Richmond" from London is Richmond, England); a name
-        with a qualifier ("Richmond, Virginia") is taken as written.  Raises
+        several countries share ("Richmond" from London is Richmond, England), or an
+        address that ends with one ("12 High St, Richmond"); a name with a qualifier
+        ("Richmond, Virginia") is taken as written.  Raises
         :class:`GeocoderUnavailable` on failure."""
         places = list(self._lookup(text, country_codes, limit=limit))
         code = (prefer or "").strip().upper()
         if not places or not code or country_codes or places[0].country_code == code:
             return places
-        if normalize_name(places[0].label.split(",")[0]) != normalize_name(text):
+        if normalize_name(places[0].label.split(",")[0]) != normalize_name(text.split(",")[-1]):
             return places  # not a bare name: a qualifier or another name chose the first
         local = next((p for p in places if p.country_code == code), None)
         if local is None:

@@ -198,7 +198,7 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
     Raises ValidationFailed when the address cannot be resolved (with suggestions and the
     advice to give coordinates), or ServiceUnavailable when the geocoder is down.
     """
-    location = Location(practitioner=practitioner, **_location_values(data, resolver))
+    location = Location(practitioner=practitioner, **_location_values(data, resolver, prefer=practitioner.home_country))
     db.session.add(location)
     db.session.flush()
     return location
@@ -215,7 +215,7 @@ def update_location(practitioner: Practitioner, location_id: int, data: Location
     address, so moving it raises Conflict (409, as :func:`remove_location` does) unless
     ``keep_bookings``: those bookings then keep the address they were given."""
     location = get_location(practitioner, location_id)
-    values = _location_values(data, resolver, location)
+    values = _location_values(data, resolver, location, prefer=practitioner.home_country)
     if any(values[k] != getattr(location, k) for k in _WHERE):
         _check_no_upcoming(location, keep_bookings, "move it anyway")
     for name, value in values.items():
@@ -224,10 +224,13 @@ def update_location(practitioner: Practitioner, location_id: int, data: Location
     return location
 
 
-def _location_values(data: LocationInput, resolver: PlaceResolver, current: Location | None = None) -> dict:
+def _location_values(data: LocationInput, resolver: PlaceResolver, current: Location | None = None, *,
+                     prefer: str = "") -> dict:
     """A location's columns from ``data``, validated, with the point and what the map calls
     it geocoded from the address or taken from ``lat``/``lon``; the ``current`` location's
-    when its address (or point) is unchanged, so an edit of its name never looks it up."""
+    when its address (or point) is unchanged, so an edit of its name never looks it up.
+    Without a country, a town several countries share is taken in ``prefer``, the
+    practice's own country ("12 High St, Richmond" from a London practice)."""
     errors: dict[str, list[str]] = {}
     label = " ".join((data.label or "").split())
     if not label or len(label) > 120:
@@ -265,7 +268,7 @@ def _location_values(data: LocationInput, resolver: PlaceResolver, current: Loca
     else:
         query = ", ".join(part for part in (address, city, country) if part)
         try:
-            place = resolver.resolve(query)
+            place = resolver.resolve(query, prefer=None if country else prefer or None)
         except PlaceNotFound as exc:
             raise exc.as_field_error("address", "Check the city, or give the coordinates (lat, lon).") from None
         except GeocoderUnavailable:

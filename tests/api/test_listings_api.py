@@ -102,6 +102,24 @@ def test_location_is_geocoded_from_an_alternate_city_name(client, practitioner_h
     assert body["timezone"] == "Asia/Kolkata"
 
 
+def test_a_town_several_countries_share_is_taken_in_the_practices_own_country(client, practitioner_headers):
+    """"12 High St, Richmond" from a London practice was placed in Virginia, where nobody
+    searching London would find it. Without a country, the practice's own is meant."""
+    client.put("/api/v1/me/practitioner", json={**LISTING, "country_code": "GB"}, headers=practitioner_headers)
+
+    def add(**address):  # noqa: ANN003, ANN202
+        response = client.post("/api/v1/me/practitioner/locations", headers=practitioner_headers,
+                               json={"label": "Clinic", "venue_type": "clinic", **address})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    assert add(address="12 High Street", city="Richmond")["resolved_label"] == "Richmond, England, United Kingdom"
+    # a country given, or a town only one country has, is taken as written
+    assert add(address="1 Main St", city="Richmond", country="United States")["resolved_label"] == (
+        "Richmond, Virginia, United States")
+    assert "India" in add(address="100 Feet Road", city="Bangalore")["resolved_label"]
+
+
 def test_unresolvable_address_is_400_with_suggestions_and_coordinates_work(client, practitioner_headers):
     client.put("/api/v1/me/practitioner", json=LISTING, headers=practitioner_headers)
     missing = client.post("/api/v1/me/practitioner/locations", headers=practitioner_headers, json={

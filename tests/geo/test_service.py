@@ -131,6 +131,9 @@ def test_resolve_honours_country_codes(offline: PlaceResolver) -> None:
     # nothing of that name there: the likeliest, not a place of another name
     ("Bangalore", "GB", "Bengaluru, Karnataka, India"),
     ("London", "IN", "London, England, United Kingdom"),
+    # an address ending with a bare town is that town's; one ending with a qualifier, as written
+    ("12 High Street, Richmond", "GB", "Richmond, England, United Kingdom"),
+    ("12 High Street, Richmond, Virginia", "GB", "Richmond, Virginia, United States"),
 ])
 def test_a_preferred_country_chooses_among_places_of_one_name(offline: PlaceResolver, text: str,
                                                              prefer: str | None, first: str) -> None:
