@@ -35,17 +35,19 @@ preload_app = True
 
 def when_ready(server) -> None:  # noqa: ANN001
     """In the master, before the first worker is forked: build the offline gazetteer's
-    index (seconds on a small machine) and load the busiest areas into the search memory
+    index (seconds on a small machine; search reads towns from the words with it whatever
+    geocoder is configured) and load the busiest areas into the search memory
     (``SEARCH_MEMORY_PRELOAD_ROWS``), which every worker would otherwise do on its own,
     the first searches there waiting for it. No database connection crosses the fork,
     and what was loaded is frozen out of the collector's sight, so the workers' garbage
     collections neither walk it nor copy the pages it lies on."""
     from marketplace.extensions import db
-    from marketplace.search.services import preload_memory
+    from marketplace.search.services import preload_memory, warm_readers
     from wsgi import app
 
     started = time.monotonic()
     app.extensions["place_resolver"].warm()
+    warm_readers()
     with app.app_context():
         try:
             rows = preload_memory()
@@ -60,9 +62,11 @@ def when_ready(server) -> None:  # noqa: ANN001
 def post_worker_init(worker) -> None:  # noqa: ANN001
     """Before a worker takes requests: make sure the gazetteer's index is built (done in
     the master already unless ``preload_app`` was turned off)."""
+    from marketplace.search.services import warm_readers
     from wsgi import app
 
     app.extensions["place_resolver"].warm()
+    warm_readers()
 
 
 # --- Logs --------------------------------------------------------------------------------

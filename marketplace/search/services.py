@@ -464,6 +464,14 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
     return _care_read.get(text, work, tax)
 
 
+def warm_readers() -> None:
+    """Build what reading a town from the words needs: the offline gazetteer's index (a
+    couple of seconds, about 50 MB; the offline geocoder's own when that is the one
+    configured), so that with a remote geocoder the first search naming a town does not
+    wait for it either, and a server can build it once before forking its workers."""
+    _GAZETTEER.warm()
+
+
 @lru_cache(maxsize=4096)
 def _place_read(text: str) -> PlaceUnderstood | None:
     """The town ``text`` asks for care in, if any (see
