@@ -139,6 +139,11 @@ NOT_A_LANGUAGE = Elsewhere(after=frozenset({"nadu", "class", "classes", "medium"
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
+# A town's name that ends the text is not asked for after these: "since Christmas", "from
+# Reading", "my friend in", "a flight to London", "or Mumbai".
+_NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
+    "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
+    "trip", "holiday", "holidays", "vacation", "born", "left", "leaving", "or", "and", "but", "not", "than"})
 # Words a town's name does not start with or hold ("in my area", "in the morning").
 _NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
                                         "person", "pain", "agony", "bed", "general", "particular", "total", "front",
@@ -153,6 +158,8 @@ NOT_PLACES = frozenset({
     "school", "college", "work", "traffic",
 })
 TOWN_MIN_POPULATION = 100_000  # a town named in lower case must be this big to count...
+# ...and, ending the words with nothing before it ("sciatica pune"), this big: a million.
+BARE_TOWN_MIN_POPULATION = 1_000_000
 # ...and not one of these words ("pain in reading", "nice"): written with a capital, they are the town.
 LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
@@ -235,9 +242,14 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
     is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune"),
-    and only one such town in the text."""
+    and only one such town in the text. Without "in", a town's name that ends the text
+    after words of what is wanted ("sciatica Pune", "physio Leeds"), written with a capital
+    in text that is not all capitals (or, in lower case, a city of a million)."""
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
+    written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
+    # In "Back Pain Help" or "BACK PAIN HELP" a capital says nothing of a name.
+    capitals_tell = not all(w[:1].isupper() for w in written_words)
 
     def as_written(span: list[str]) -> tuple[str, bool]:
         """The words as the seeker wrote them, and whether each starts with a capital."""
@@ -245,8 +257,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         words = written.group() if written else " ".join(span)
         return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words) if w and w not in _INSIDE_A_NAME)
 
-    def town(span: list[str]) -> str | None:
-        """``span`` as written, when it is a town's whole name (see above)."""
+    def town(span: list[str], lower_case_min: int = TOWN_MIN_POPULATION, capitals: bool = True) -> str | None:
+        """``span`` as written, when it is a town's whole name (see above): with a capital
+        (when ``capitals`` tell), or in lower case with ``lower_case_min`` people."""
         name = " ".join(span)
         outside = (w in _NOT_IN_A_NAME and (k in (0, len(span) - 1) or w not in _INSIDE_A_NAME)
                    for k, w in enumerate(span))
@@ -255,10 +268,24 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             return None
         population = population_named(name)
         words, capitalised = as_written(span)
-        if population is None or not (capitalised or (population >= TOWN_MIN_POPULATION
-                                                      and name not in LOWER_CASE_WORDS)):
+        if population is None or not ((capitalised and capitals) or (population >= lower_case_min
+                                                                      and name not in LOWER_CASE_WORDS)):
             return None
         return words
+
+    def ending_town() -> PlaceMention | None:
+        """A town's name that ends the text, after a word of what is wanted (see above)."""
+        end = len(tokens)
+        while end and not tokens[end - 1][:1].isalnum():
+            end -= 1
+        for n in (3, 2, 1):
+            start = end - n
+            if start < 1 or not tokens[start - 1].isalpha() or tokens[start - 1] in _NOT_BEFORE_A_BARE_TOWN:
+                continue
+            words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
+            if words is not None:
+                return PlaceMention(words, words) if _asked(tokens, start, end) else None
+        return None
 
     def town_at(start: int, sizes: tuple[int, ...] = (3, 2, 1)) -> tuple[str, int] | None:
         """The longest town's name starting at ``start``, as written, and where it ends."""
@@ -285,6 +312,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         if end < len(tokens) and tokens[end] in ("or", "and") and town_at(end + 1) is not None:
             return None  # "in Bangalore or Mumbai": the seeker has not chosen
         found.append(PlaceMention(named, f"{token} {named}"))
+    if not found:
+        return ending_town()
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 

@@ -208,6 +208,12 @@ def place_read(text: str) -> str | None:
     ("in pain, in Pune", "Pune"),
     ("physio in Stoke-on-Trent", "Stoke-on-Trent"),  # "on" inside a name
     ("physio in Burton upon Trent", "Burton upon Trent"),
+    # ending the words, after what is wanted, without "in"
+    ("sciatica Bengaluru", "Bengaluru"),
+    ("slipped disc physiotherapy home visit Pune", "Pune"),
+    ("massage therapist Leeds.", "Leeds"),
+    ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
+    ("BACK PAIN LONDON", "LONDON"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -226,6 +232,16 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "pain in my hip",
     "physio in Bangalore or Mumbai",  # either: the seeker has not chosen
     "physio in Pune and Mumbai",
+    # ending the words without "in": not after a word that makes it something else
+    "physio leeds",  # a smaller town, in lower case: not sure enough
+    "neck pain all day",  # Day, a place's other name
+    "Neck Pain All Day",  # capitals on every word say nothing
+    "back pain since Christmas",
+    "I moved to Pune",
+    "physio Delhi or Mumbai",
+    "back pain. Help",
+    "not Pune",
+    "Pune",  # a town alone is the place box's, not a request
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None

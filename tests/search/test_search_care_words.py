@@ -314,6 +314,17 @@ def test_a_town_in_the_text_is_searched_near_when_no_place_is_given(client, team
     assert past["place"] is None and past["place_from_text"] is None and ids(past) == [on_video.id]
 
 
+def test_a_town_ending_the_words_is_searched_near(client, team, visiting):
+    """"Slipped disc physio home visit Pune" answered "Tell us where you are": the town was
+    there, written the way people type into a directory's one box."""
+    body = search(client, q="sciatica physio home visit Bengaluru")
+    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert body["place_from_text"] == {"name": "Bengaluru", "matched": "Bengaluru"}
+    assert ids(body) == [visiting.id] and body["query"]["mode"] == "in_person"
+    # a day is not a town, though a place somewhere is called Day
+    assert search(client, q="sciatica all day")["place_from_text"] is None
+
+
 def test_the_page_shows_the_town_it_read_under_near(client, team):
     html = page(client, q="physio in Bangalore for my sciatica", mode="")
     assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>, as you wrote “in " \
