@@ -19,7 +19,8 @@ from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TEC
 
 __all__ = [
     "CAUTIONS", "CAUTION_EFFECTS", "QUESTIONS", "RED_FLAGS", "CautionEffect", "CautionNote", "CautionOutcome",
-    "UrgentAdvice", "apply_cautions", "excluded_techniques_for", "preferred_techniques_for", "urgent_advice",
+    "UrgentAdvice", "apply_cautions", "excluded_techniques_for", "preferred_techniques_for", "ruled_out",
+    "urgent_advice",
 ]
 
 # code → how the advice names it ("You mentioned ...")
@@ -130,6 +131,21 @@ def preferred_techniques_for(cautions: Iterable[str],
                              effects: Iterable[CautionEffect] = CAUTION_EFFECTS) -> frozenset[str]:
     codes = set(cautions)
     return frozenset(e.target for e in effects if e.code in codes and e.action == "prefer")
+
+
+def ruled_out(cautions: Iterable[str], therapy: str, *,
+              effects: Iterable[CautionEffect] = CAUTION_EFFECTS,
+              technique_modality: Mapping[str, str] = TECHNIQUE_MODALITY) -> CautionEffect | None:
+    """The effect that rules ``therapy`` (a technique or modality slug) out for anyone with
+    these cautions, or None: a technique excluded, or a modality whose every technique is
+    ("cupping" with blood thinners). A search asked for it offers nobody for it."""
+    excluding = {e.target: e for e in effects if e.code in set(cautions) and e.action == "exclude"}
+    if therapy in excluding:
+        return excluding[therapy]
+    techniques = sorted(t for t, m in technique_modality.items() if m == therapy)
+    if techniques and all(t in excluding for t in techniques):
+        return excluding[techniques[0]]
+    return None
 
 
 def _by_modality(technique_modality: Mapping[str, str]) -> dict[str, set[str]]:

@@ -500,6 +500,8 @@ def matches_filters(candidate: Candidate, query: Query) -> bool:
             return False
         if query.technique and query.technique in outcome.excluded_techniques:
             return False
+        if query.modality and query.modality in outcome.excluded_modalities:
+            return False
     return True
 
 

@@ -31,7 +31,7 @@ from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceRes
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
-from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, urgent_advice
+from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, ruled_out, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_language, asked_place, read_mentions, therapy_words,
@@ -306,6 +306,12 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         modality, technique = (therapy.slug, None) if therapy.kind == "modality" else (None, therapy.slug)
     else:
         therapy = None
+    # A therapy the seeker's health rules out ("cupping" with blood thinners) is offered by
+    # nobody to them: searched for anyway, the page would list it under a warning against it.
+    if (asked := technique or modality) and (effect := ruled_out(cautions, asked)) is not None:
+        notes.append(f"{effect.message} So we have not searched for {tax.names.get(asked, asked)}: these are "
+                     "practitioners whose other therapies suit you. Ask your doctor before trying it.")
+        modality = technique = therapy = None
     if venue is not None and data.venue_type is None:
         venue_type = venue.value
     else:

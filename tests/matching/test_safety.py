@@ -7,7 +7,7 @@ import pytest
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_NAMES
 from marketplace.matching.safety import (
     CAUTION_EFFECTS, CAUTIONS, QUESTIONS, RED_FLAGS, CautionNote, apply_cautions, excluded_techniques_for,
-    urgent_advice,
+    ruled_out, urgent_advice,
 )
 
 
@@ -149,3 +149,19 @@ def test_urgent_advice_needs_a_red_flag_and_tolerates_unknown_codes() -> None:
         urgent_advice(set())
     advice = urgent_advice({"new-admin-flag"})
     assert "new admin flag" in advice.message
+
+
+@pytest.mark.parametrize(("cautions", "therapy", "out"), [
+    ({"bleeding-risk"}, "cupping", "Cupping is avoided"),  # a modality whose every technique is excluded
+    ({"bleeding-risk"}, "gua-sha", "Gua sha is avoided"),  # a technique
+    ({"pacemaker"}, "electro-acupuncture", "interfere with a pacemaker"),
+    ({"pregnancy"}, "electro-acupuncture", "not used during pregnancy"),
+    ({"bleeding-risk"}, "manual-therapy", None),  # gua sha is one of several: the rest stay
+    ({"bleeding-risk"}, "acupuncture", None),  # marked, not excluded
+    ({"pregnancy"}, "massage", None),
+    (set(), "cupping", None),
+])
+def test_a_therapy_is_ruled_out_only_when_nothing_of_it_is_left(cautions: set[str], therapy: str,
+                                                                 out: str | None) -> None:
+    effect = ruled_out(cautions, therapy)
+    assert (effect.message if effect else None) == out or (out and out in effect.message)

@@ -90,6 +90,13 @@ def test_cautions_drop_excluded_techniques_from_relevance_and_attach_notes() -> 
     assert scored.excluded and scored.relevance == 0
     assert [n.technique_or_modality for n in scored.notes] == ["cupping"]
     assert not matches_filters(cupper, query)
+    # a therapy filter the cautions rule out leaves out whoever offers it with others too
+    both = _c(2, {"cupping", "acupuncture"}, techniques=frozenset({"cupping", "traditional-acupuncture"}),
+              distance_km=1.0)
+    assert matches_filters(both, query)
+    assert not matches_filters(both, dataclasses.replace(query, modality="cupping"))
+    assert not matches_filters(both, dataclasses.replace(query, technique="cupping"))
+    assert matches_filters(both, dataclasses.replace(query, modality="acupuncture"))
 
 
 def test_pregnancy_prefers_prenatal_trained_practitioners() -> None:

@@ -525,6 +525,29 @@ def test_cautions_exclude_or_mark_the_techniques_they_rule_out(client, app):
     assert careful["cautions"] == ["bleeding-risk"]
 
 
+def test_a_therapy_asked_for_that_a_caution_rules_out_is_not_searched_for(client, app):
+    """"Cupping for my neck, I take warfarin" listed cupping therapists under "Showing only
+    Cupping therapy", each card warning that cupping is avoided with blood thinners."""
+    both = make_verified_practitioner(app, display_name="Needles and Cups", modalities=("acupuncture", "cupping"),
+                                      concerns=("neck-shoulder-tension",))
+    needles = make_verified_practitioner(app, display_name="Needles Only", modalities=("acupuncture",),
+                                         concerns=("neck-shoulder-tension",))
+    asked = search(client, q="cupping for my stiff neck", near="Bengaluru", cautions="bleeding-risk")
+    assert asked["therapy_from_text"] is None and set(ids(asked)) == {both.id, needles.id}
+    [note] = [n for n in asked["notes"] if "Cupping is avoided" in n]
+    assert "we have not searched for Cupping therapy" in note
+    assert all(c["applies_to"] != "cupping" or "avoided" in c["message"]
+               for r in asked["results"] for c in r["cautions"])
+    # chosen as a filter, or told in the words: the same
+    chosen = search(client, concern="neck-shoulder-tension", near="Bengaluru", modality="cupping",
+                    cautions="bleeding-risk")
+    assert set(ids(chosen)) == {both.id, needles.id} and any("Cupping is avoided" in n for n in chosen["notes"])
+    told = search(client, q="cupping for my stiff neck, I'm on warfarin", near="Bengaluru")
+    assert told["cautions"] == ["bleeding-risk"] and set(ids(told)) == {both.id, needles.id}
+    # without the caution, the therapy narrows the search as before
+    assert ids(search(client, q="cupping for my stiff neck", near="Bengaluru")) == [both.id]
+
+
 def test_a_pregnant_seeker_is_told_which_massage_therapists_list_prenatal_training(client, app):
     trained = make_verified_practitioner(app, display_name="Prenatal Trained", modalities=("massage",),
                                          techniques=("prenatal-massage", "deep-tissue-massage"),
