@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from marketplace.core.money import MARKERS, parse_price
 from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, STOPWORDS
 from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
 
@@ -315,6 +316,67 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     if not found:
         return ending_town()
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
+
+
+@dataclass(frozen=True)
+class BudgetMention:
+    amount: int  # minor units
+    currency: str | None  # None: the words named no one currency ("budget 1500", "$50")
+    words: str  # as the seeker wrote them: "under ₹1,000", "£50 max"
+    rest: str = ""  # the text without them
+
+
+# Money as seekers write a budget: a marker (from marketplace.core.money, and "quid" and
+# "bucks") before or after the digits, "1.5k", the Indian "1500/-".
+_MONEY_MARKERS = {**MARKERS, "quid": "GBP", "bucks": None}
+_MARKER = "|".join(re.escape(m) for m in sorted(_MONEY_MARKERS, key=len, reverse=True))
+_PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d[\d,]*(?:\.\d{{1,2}})?)(?:\s*(?P<k>k)\b)?"
+          rf"(?:\s*(?P<post>{_MARKER})(?![a-z])\.?|\s*(?P<exact>/-))?")
+# "Under ₹1,000", "less than £50", "max 1500 rupees", "budget 2000", "up to $80"...
+_BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€])(?P<cue>under|below|less than|lesser than|cheaper than|max|maximum|"
+                            rf"up ?to|within|no more than|not more than|at most|budget)(?:\s+(?:of|is))?:?\s*{_PRICE}")
+# ...and "£50 or less", "1000 rupees max".
+_BUDGET_AFTER = re.compile(rf"(?<![\w.,]){_PRICE}\s*(?P<cue>or less|or under|or below|or cheaper|max|maximum|"
+                           rf"tops|at most)\b")
+# Said of money spent, not of a budget: "I paid under £50 last time".
+_NOT_A_BUDGET = frozenset({"paid", "pay", "spent", "spend", "cost", "costs", "charged", "charge", "charges", "lost",
+                           "earn", "earned", "earns", "saved", "refund", "refunded", "fee", "fees"})
+
+
+def asked_budget(text: str) -> BudgetMention | None:
+    """The most the seeker will pay a session, in their words ("a massage under ₹1,000",
+    "physio, £50 max"), or None: an amount with a currency (or after "budget") and a word
+    that makes it a limit, not money told of ("I paid under £50", "not under ₹500"), and
+    one such amount in the text. Minutes, weeks and kilometres name no currency, so
+    "under 30 minutes" is not read."""
+    lowered = text.lower()
+    tokens = tokens_of(normalise(text))
+    found: dict[tuple[int, str | None], str] = {}
+    for match in [*_BUDGET_BEFORE.finditer(lowered), *_BUDGET_AFTER.finditer(lowered)]:
+        pre, post = match["pre"], match["post"]
+        marked = pre is not None or post is not None or match["exact"] is not None
+        if not (marked or match["cue"] == "budget"):
+            continue
+        currencies = {_MONEY_MARKERS[m] for m in (pre, post) if m is not None}
+        if len(currencies) > 1:
+            continue
+        try:
+            amount, _ = parse_price(match["amount"])
+        except ValueError:
+            continue
+        if match["k"]:
+            amount *= 1000
+        start = len(tokens_of(normalise(text[:match.start()])))
+        end = start + len(tokens_of(normalise(match.group())))
+        if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), _NOT_A_BUDGET):
+            return None  # money told of, or a limit turned down: no budget asked for
+        found[(amount, currencies.pop() if currencies else None)] = (
+            " ".join(text[match.start():match.end()].split()),
+            " ".join(f"{text[:match.start()]} {text[match.end():]}".split()).strip(" ,;"))
+    if len(found) != 1:
+        return None
+    [((amount, currency), (words, rest))] = found.items()
+    return BudgetMention(amount, currency, words, rest)
 
 
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:

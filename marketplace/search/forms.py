@@ -26,8 +26,8 @@ from marketplace.practitioners.forms import MoneyField
 from marketplace.practitioners.models import VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
-    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, LanguageUnderstood, ModeUnderstood,
-    PlaceUnderstood, SearchInput, TherapyUnderstood, VenueUnderstood,
+    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BudgetUnderstood, LanguageUnderstood,
+    ModeUnderstood, PlaceUnderstood, SearchInput, TherapyUnderstood, VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
@@ -251,10 +251,11 @@ class SearchForm(Form):
 
     def filtered(self) -> bool:
         """Whether the seeker chose a filter under "More filters" (in the URL, not "any"): not a
-        therapy, place or language read from their words, which the results name."""
+        therapy, place, language or budget read from their words, which the results name."""
         chosen = [(field.raw_data or [""])[0].strip().lower()
-                  for field in (self.modality, self.technique, self.language, self.venue_type)]
-        return any(value not in ("", "any") for value in chosen) or bool(self.max_price.raw or self.currency.data)
+                  for field in (self.modality, self.technique, self.language, self.venue_type, self.max_price,
+                                self.currency)]
+        return any(value not in ("", "any") for value in chosen)
 
     def offer_every_therapy(self, named: TherapyUnderstood | None) -> None:
         """Once the text names a therapy (or the seeker chose every therapy over it), "Any
@@ -282,6 +283,15 @@ class SearchForm(Form):
         """The same for the language: the one the text asked for shows as typed here."""
         if named is not None:
             self.language.data = named.name
+
+    def offer_budget(self, named: BudgetUnderstood | None) -> None:
+        """The limit the text stated shows under "Highest price" (and its currency), as if
+        typed there."""
+        if named is not None:
+            self.max_price.process_data(named.amount)
+            self.max_price.raw = self.max_price.raw.removesuffix(".00")
+            if named.currency:
+                self.currency.data = named.currency
 
     def offer_place(self, named: PlaceUnderstood | None) -> None:
         """The town the text named shows under "Near", as if typed there."""

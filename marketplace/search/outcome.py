@@ -125,6 +125,17 @@ class LanguageUnderstood:
 
 
 @dataclass(frozen=True)
+class BudgetUnderstood:
+    """The most the seeker said they will pay a session ("a massage under ₹1,000"), which
+    the search applied as if typed under "Highest price"."""
+
+    amount: int  # minor units of ``currency``
+    currency: str | None  # None: the words named none (the search reads the place's)
+    matched: str  # "under ₹1,000"
+    rest: str  # the seeker's words without it: the same search with every price
+
+
+@dataclass(frozen=True)
 class PlaceUnderstood:
     """The town the seeker named in their own words ("a physio in Pune") when they gave no
     place: the search is near it, as if typed under "Near"."""
@@ -236,6 +247,7 @@ class SearchOutcome:
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
     language_from_text: LanguageUnderstood | None = None  # likewise
     place_from_text: PlaceUnderstood | None = None  # the town ``q`` named, searched near (``place``)
+    budget_from_text: BudgetUnderstood | None = None  # applied as ``input.max_price`` (and currency)
     # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
     # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
     without_concern: bool = False

@@ -43,7 +43,9 @@ class SearchQuery(Schema):
     technique: str | None = Field(default=None, max_length=80)
     max_price: int | None = Field(default=None, ge=0, le=10**9,
                                   description="Minor units of `currency`; without one, of the searched place's "
-                                              "currency (echoed in `query`), else of each practitioner's own")
+                                              "currency (echoed in `query`), else of each practitioner's own. "
+                                              "Without it, a limit `q` states (\"under ₹1,000\", \"£50 max\") "
+                                              "applies as this would, echoed as `budget_from_text`")
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     language: str | None = Field(default=None, max_length=40, description=(
         "A language the practitioner speaks (a name, or a two-letter code), or `any`. Without it, a language that `q` "
@@ -223,6 +225,13 @@ class LanguageFromTextOut(BaseModel):
     matched: str = Field(description="The words in `q` that asked for it")
 
 
+class BudgetFromTextOut(BaseModel):
+    amount: int = Field(description="The most per session, in minor units of `currency`")
+    currency: str | None = Field(description="The currency the words named; null when none (the search then reads "
+                                             "the amount in the searched place's, echoed in `query`)")
+    matched: str = Field(description="The words in `q` that said it")
+
+
 class PlaceFromTextOut(BaseModel):
     name: str = Field(description="The town as `q` named it, searched as `near` would be (see `place`)")
     matched: str = Field(description="The words in `q` that named it")
@@ -265,6 +274,10 @@ class SearchOut(BaseModel):
     place_from_text: PlaceFromTextOut | None = Field(
         default=None, description="The town `q` asked for care in (\"a physio in Pune\"), searched near when "
                                   "neither `near` nor `lat`/`lon` was given; null otherwise")
+    budget_from_text: BudgetFromTextOut | None = Field(
+        default=None, description="The most `q` said the seeker will pay a session (\"a massage under ₹1,000\"), "
+                                  "applied as `max_price` (and `currency`) would be; null when none, or when "
+                                  "`max_price` was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -323,5 +336,7 @@ class SearchOut(BaseModel):
             mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
             language_from_text=LanguageFromTextOut(**asdict(o.language_from_text)) if o.language_from_text else None,
             place_from_text=PlaceFromTextOut(**asdict(o.place_from_text)) if o.place_from_text else None,
+            budget_from_text=BudgetFromTextOut(amount=o.budget_from_text.amount, currency=o.budget_from_text.currency,
+                                               matched=o.budget_from_text.matched) if o.budget_from_text else None,
         )
 

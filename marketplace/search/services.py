@@ -34,7 +34,8 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, ruled_out, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_language, asked_place, read_mentions, therapy_words,
+    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_budget, asked_language, asked_place, read_mentions,
+    therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Location, VenueType, town_of
@@ -45,9 +46,9 @@ from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn,
-    Beyond, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, PlaceUnderstood, Question, Result,
-    ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance,
-    looks_beyond,
+    Beyond, BudgetUnderstood, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, PlaceUnderstood, Question,
+    Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood,
+    by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -294,7 +295,13 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
     # A therapy, kind of place, way of being seen or language that the text asks for narrows
     # the search as its filter would, unless the seeker chose that filter (or "any").
-    therapy, venue, said_mode, said_language = _care_named(text, tax) if text else _NOTHING_NAMED
+    therapy, venue, said_mode, said_language, said_budget = _care_named(text, tax) if text else _NOTHING_NAMED
+    if said_budget is not None and data.max_price is None and data.currency in (None, said_budget.currency):
+        # "A massage under ₹1,000": applied as the price filter would be (a currency chosen
+        # for something else leaves it unread).
+        data = replace(data, max_price=said_budget.amount, currency=said_budget.currency or data.currency)
+    else:
+        said_budget = None
     language = None if data.language is not None and data.language.lower() == ANY_LANGUAGE else data.language
     if said_language is not None and data.language is None:
         language = said_language.name
@@ -376,7 +383,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
-                   language_from_text=said_language, place_from_text=said_place,
+                   language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
                    without_concern=unread and bool(wanted))
     if questions or (unread and not wanted):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
@@ -439,9 +446,10 @@ class _CareNamed(NamedTuple):
     venue: VenueUnderstood | None
     mode: ModeUnderstood | None
     language: LanguageUnderstood | None
+    budget: BudgetUnderstood | None
 
 
-_NOTHING_NAMED = _CareNamed(None, None, None, None)
+_NOTHING_NAMED = _CareNamed(None, None, None, None, None)
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
 _care_read: Memo[_CareNamed] = Memo()
 _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
@@ -465,7 +473,10 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
             mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], how.words)  # type: ignore[arg-type]
         if (spoken := asked_language(text)) is not None:
             language = LanguageUnderstood(spoken.slug, spoken.words)
-        return _CareNamed(therapy, venue, mode, language)
+        budget = None
+        if (limit := asked_budget(text)) is not None:
+            budget = BudgetUnderstood(limit.amount, limit.currency, limit.words, limit.rest)
+        return _CareNamed(therapy, venue, mode, language, budget)
 
     return _care_read.get(text, work, tax)
 

@@ -105,6 +105,7 @@ def search() -> tuple[str, int] | str:
         form.offer_every_mode(said_mode)
     form.offer_every_language(language)
     form.offer_place(outcome.place_from_text if outcome is not None else None)
+    form.offer_budget(outcome.budget_from_text if outcome is not None else None)
     return render_template(
         "search/search.html", form=form, outcome=outcome, place_suggestions=suggestions,
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
-    asked_language, asked_place, read_mentions, therapy_words,
+    asked_budget, asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import VenueType
@@ -247,7 +247,42 @@ def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> No
     assert place_read(text) is None
 
 
+@pytest.mark.parametrize(("text", "amount", "currency", "words"), [
+    ("cheap massage under 1000 rupees in Bangalore", 100000, "INR", "under 1000 rupees"),
+    ("physio under ₹1,500", 150000, "INR", "under ₹1,500"),
+    ("less than £50 please", 5000, "GBP", "less than £50"),
+    ("max 1500 rs", 150000, "INR", "max 1500 rs"),
+    ("below Rs. 900/- for sciatica", 90000, "INR", "below Rs. 900/-"),
+    ("upto 2000rs", 200000, "INR", "upto 2000rs"),
+    ("£50 or less", 5000, "GBP", "£50 or less"),
+    ("massage, 40 quid max", 4000, "GBP", "40 quid max"),
+    ("budget of £60", 6000, "GBP", "budget of £60"),
+    ("budget 1500", 150000, None, "budget 1500"),  # no currency: the place's
+    ("up to $80", 8000, None, "up to $80"),  # which dollar: the place's
+    ("up to 1.5k rupees", 150000, "INR", "up to 1.5k rupees"),
+])
+def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, words: str) -> None:
+    found = asked_budget(text)
+    assert found is not None and (found.amount, found.currency, found.words) == (amount, currency, words)
+    assert words not in found.rest and found.rest == " ".join(found.rest.split())
+
+
+@pytest.mark.parametrize("text", [
+    "under 30 minutes",  # no currency: a time
+    "I'm under 40 with back pain",  # an age
+    "within 5 km",
+    "under 1000",  # no currency, no "budget": not sure enough
+    "I paid under £50 last time",  # money told of
+    "it cost less than ₹500",
+    "not under ₹500",  # turned down
+    "under £50, or under £80 if they are good",  # two limits: the seeker has not chosen
+])
+def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
+    assert asked_budget(text) is None
+
+
 _WORDY = st.lists(st.sampled_from(["in", "near", "online", "not", "speaks", "Hindi", "Pune", "pune", ",", ".", "my",
+                                   "under", "₹", "1,000", "rs", "£50", "max", "budget", "k", "/-",
                                    "back", "physio", "home", "visit", "Koramangala", "Bangalore", "was", "but",
                                    "face", "to", "mein", "नहीं", "मालिश", "é", "'", "-", "  "]), max_size=14)
 
@@ -259,7 +294,8 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
     population = OfflineGazetteer().population_named
     for found in (read_mentions(text, WORDS).narrowing(TECHNIQUE_MODALITY),
                   read_mentions(text, VENUE_VOCABULARY).narrowing(),
-                  read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing(), asked_language(text)):
+                  read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing(), asked_language(text),
+                  asked_budget(text)):
         assert found is None or found.words
     place = asked_place(text, population)
     assert place is None or (place.name and place.words.endswith(place.name))

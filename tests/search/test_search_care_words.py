@@ -330,3 +330,40 @@ def test_the_page_shows_the_town_it_read_under_near(client, team):
     assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>, as you wrote “in " \
            "Bangalore”" in html
     assert 'name="near" type="text" value="Bangalore"' in html and "Meera Physio" in html
+
+
+@pytest.fixture
+def priced(app):  # noqa: ANN001, ANN201
+    """Two massage therapists in Bengaluru who treat back spasm, at ₹900 and ₹2,500."""
+    return {
+        "low": make_verified_practitioner(app, display_name="Lata Massage", modalities=("massage",),
+                                          concerns=("back-spasm",), fees=(("Session", 60, 90000, "INR"),)),
+        "high": make_verified_practitioner(app, display_name="Hari Massage", modalities=("massage",),
+                                           concerns=("back-spasm",), fees=(("Session", 60, 250000, "INR"),)),
+    }
+
+
+def test_a_budget_in_the_text_applies_as_the_price_filter(client, priced):
+    body = search(client, q="massage for back spasm under ₹1,000", near="Bengaluru")
+    assert ids(body) == [priced["low"].id]
+    assert body["budget_from_text"] == {"amount": 100000, "currency": "INR", "matched": "under ₹1,000"}
+    assert (body["query"]["max_price"], body["query"]["currency"]) == (100000, "INR")
+    # without a currency after "budget", the place's; a price chosen wins over the words
+    local = search(client, q="back spasm massage, budget 3000", near="Bengaluru")
+    assert set(ids(local)) == {priced["low"].id, priced["high"].id} and local["query"]["currency"] == "INR"
+    chosen = search(client, q="massage for back spasm under ₹1,000", near="Bengaluru", max_price=300000)
+    assert len(ids(chosen)) == 2 and chosen["budget_from_text"] is None
+    # a time is not a budget
+    assert search(client, q="back spasm, sessions under 30 minutes", near="Bengaluru")["budget_from_text"] is None
+
+
+def test_the_page_shows_the_budget_it_read_and_a_way_back(client, priced):
+    html = page(client, q="massage for back spasm under ₹1,000", near="Bengaluru")
+    assert "sessions up to ₹1,000</strong>" in html and "“under ₹1,000”" in html
+    assert 'name="max_price" type="text" value="1000"' in html
+    assert "Lata Massage" in html and "Hari Massage" not in html
+    assert '<details class="more-filters">' in html  # folded: the note says what was narrowed
+    back = re.search(r'<a href="([^"]+)">Show every price</a>', html).group(1).replace("&amp;", "&")
+    assert "max_price" not in back and "under" not in back
+    every = client.get(back).get_data(as_text=True)
+    assert "Lata Massage" in every and "Hari Massage" in every
