@@ -548,6 +548,12 @@ FIRST_PERSON = frozenset("i i'm im i've ive i'd i'll me myself".split())
 OTHER_PEOPLE = frozenset("""mum mother dad father parent parents brother sister son daughter child children kid kids wife
     husband partner friend grandma grandmother granny grandad grandpa grandfather aunt uncle cousin family relative
     colleague boss dog cat pet puppy horse""".split())
+# Parts of the body other than the back, whose pain a verb right after them is about: in
+# "my neck hurts when I sleep on my back", "hurts" is the neck's, so "hurt ... back" gathered
+# from across the text is not the back hurt.
+OTHER_BODY_PARTS = frozenset("""neck shoulder shoulders hip hips knee knees leg legs arm arms head foot feet elbow
+    elbows wrist wrists ankle ankles hand hands jaw chest stomach tummy belly thigh thighs calf calves hamstring
+    hamstrings glute glutes groin toe toes finger fingers""".split())
 NOT_A_LIST = frozenset("just only mainly mostly more rather instead".split())  # "no X, just Y"
 # "Back" that is not the body part: "since I came back from holiday", "my hip pain is back",
 # "back from the gym". It is the adverb after these words...

@@ -25,7 +25,7 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import (
     ADVERB_BACK_AFTER, ADVERB_BACK_BEFORE, BACK_NOUN_AFTER, BACK_SAID_BEFORE, CLAUSE_BREAKS, COMMON_CONCERNS,
     CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER, NEGATION_CUES, NEGATION_ENDS_AT,
-    NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_PEOPLE, PAST_MARKERS, RECENT_MARKERS,
+    NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, OTHER_PEOPLE, PAST_MARKERS, RECENT_MARKERS,
     SIGNAL_CONTEXTS, SIGNAL_RULES, SPELLING_VARIANTS, STOPWORDS, Phrase, SignalContext, SignalRule,
 )
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
@@ -120,6 +120,20 @@ def _adverb_back(tokens: Sequence[_Token], i: int) -> bool:
     if after in BACK_NOUN_AFTER:
         return False
     return before in ADVERB_BACK_AFTER or (after in ADVERB_BACK_BEFORE and before not in BACK_SAID_BEFORE)
+
+
+def _said_of_another_part(tokens: Sequence[_Token], i: int, stems: Sequence[str]) -> bool:
+    """Whether the word at ``i``, not itself a part of the body, comes right after another
+    part (stop words aside) that the phrase of ``stems`` does not name: "neck hurts", "knee
+    is sore" (not the back of "neck and back")."""
+    if tokens[i].text == "back" or tokens[i].text in OTHER_BODY_PARTS:
+        return False
+    for j in range(i - 1, max(i - 3, -1), -1):
+        word = tokens[j].text
+        if word in STOPWORDS:
+            continue
+        return word in OTHER_BODY_PARTS and stem(word) not in stems
+    return False
 
 
 def _negated_list(tokens: Sequence[_Token], comma: int, first: int) -> bool:
@@ -320,8 +334,10 @@ class ConcernMatcher:
             if order in apart and any(_negated(tokens, i, i) for i in idx):
                 continue
             # ...and said of one thing: "my hamstring is tight and my lower back aches" is not
-            # a tight back (no clause break between them).
-            if order in apart and any(_is_break(tokens, j) for j in range(min(idx) + 1, max(idx))):
+            # a tight back (no clause break between them), and in "my neck hurts when I sleep
+            # on my back" the hurt is the neck's.
+            if order in apart and (any(_is_break(tokens, j) for j in range(min(idx) + 1, max(idx)))
+                                   or any(_said_of_another_part(tokens, i, c.stems) for i in idx)):
                 continue
             hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
         # The longer phrase says where: in "upper back pain", "back pain" is not also lower

@@ -224,6 +224,10 @@ def test_a_phrase_gathered_from_across_the_text_needs_each_word_meant(text: str,
     ("lower back from lifting", {"chronic-low-back-pain"}),
     # words in order across a clause break are not one phrase: the shoulder hurts, the back is stiff
     ("my shoulder hurts and my back is stiff", {"chronic-low-back-pain", "back-spasm"}),
+    # a hurt said of another part is not the back's, gathered from across the text
+    ("my neck hurts when I sleep on my back", {"neck-shoulder-tension"}),
+    ("my knee is sore when I lie on my back", set()),
+    ("my neck and back hurt", {"neck-shoulder-tension", "chronic-low-back-pain", "back-spasm"}),
 ])
 def test_back_is_the_body_part_only_where_it_is_one(text: str, slugs: set[str]) -> None:
     """"Since I came back from holiday my neck hurts" was read as a back spasm ("hurt my
