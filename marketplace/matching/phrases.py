@@ -257,6 +257,8 @@ _HINGLISH_PHRASES: dict[str, list[tuple[str, float]]] = {
     "sciatica": [
         ("saitika", 1.0), ("sayatika", 1.0), ("siyatika", 1.0), ("nas dab", .85), ("nas dabi", .85),
         ("nas dabna", .85), ("nas dabne", .85), ("pair mein nas dard", .85), ("nas ka dard", .6),
+        # tingling and numbness in the leg ("pair mein jhunjhuni", "pair sunn")
+        ("pair jhunjhuni", .75), ("pair mein jhanjhanahat", .75), ("pair sunn", .7),
     ],
     "disc-related-pain": [("slip disc", 1.0), ("disc khisak", 1.0), ("disc khisakna", 1.0), ("gaddi khisak", .9)],
     "arthritis-back-pain": [("gathiya", .95), ("gathiya baay", 1.0), ("gathiya bai", 1.0)],
@@ -441,6 +443,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                "ask"),
     SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,40}}?\b{_WEAK_HI}|\b{_WEAK_HI}[^.!?;]{{0,40}}?\b{_LEGS_HI}\b",
                "ask"),
+    # a leg gone numb asks about weakness, as "my leg is numb" does
+    SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,20}}?\b(?:sunn|sunnpan|sunpan|sunnapan)\b", "ask"),
     SignalRule("major-trauma", r"\b(?:gir (?:gaya|gayi|gai|gaye|gya|gyi|pada|padi|pade|padaa)|girne se|gira tha|giri thi|"
                r"hadsa|hadse|haadsa|durghatna|takkar)\b", "ask"),
     SignalRule("cancer-history", r"\bkark ?rog\b", "ask"),

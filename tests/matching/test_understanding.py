@@ -56,6 +56,8 @@ CONCERN_TABLE = [
     ("kamar akad gayi", "back-spasm", ()),
     ("gardan mein dard rehta hai", "neck-shoulder-tension", ()),
     ("nas dab gayi, pair mein dard", "sciatica", ()),
+    ("pair mein jhunjhuni rehti hai", "sciatica", ()),  # Hinglish: tingling in the leg
+    ("pair sunn ho jata hai", "sciatica", ()),  # Hinglish: the leg goes numb
     ("slip disc", "disc-related-pain", ()),
     ("gathiya", "arthritis-back-pain", ()),
     ("delivery ke baad kamar dard", "pregnancy-postnatal-back-pain", ("chronic-low-back-pain",)),
@@ -489,6 +491,7 @@ HINGLISH_ASKS = [
     ("tatti ka pata nahi chalta", {"bladder-bowel"}),
     ("gupt ang sunn ho gaya hai", {"saddle-numbness"}),
     ("pair mein kamzori aa rahi hai", {"leg-weakness"}),
+    ("pair sunn ho jata hai", {"leg-weakness"}),  # a numb leg asks, as "my leg is numb" does
     ("seedhi se gir gaya tha", {"major-trauma"}),
     ("mera vajan kam ho raha hai", {"weight-loss"}),
     ("kark rog tha", {"cancer-history"}),
