@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
-from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, STOPWORDS
+from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS
 from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
 
 # How seekers name the therapies (the taxonomy's own names are added by the caller). The
@@ -145,6 +145,9 @@ _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
     "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
     "trip", "holiday", "holidays", "vacation", "born", "left", "leaving", "or", "and", "but", "not", "than"})
+# Words a name the gazetteer lacks is not made of, capitalised or not ("pain in Lower Back").
+_NOT_A_PLACE_NAME = frozenset(OTHER_BODY_PARTS | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side",
+                                                  "left", "right", "both", "one", "pain", "ache", "i", "i'm"})
 # Words a town's name does not start with or hold ("in my area", "in the morning").
 _NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
                                         "person", "pain", "agony", "bed", "general", "particular", "total", "front",
@@ -236,6 +239,7 @@ def asked_language(text: str) -> Mention | None:
 class PlaceMention:
     name: str  # as the seeker wrote it: "Pune", "Camden Town"
     words: str  # with the word before it: "in Pune"
+    known: bool = True  # False: a name the gazetteer lacks ("near Koramangala"), for the geocoder to try
 
 
 def asked_place(text: str, population_named: Callable[[str], int | None]) -> PlaceMention | None:
@@ -295,9 +299,27 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                 return words, start + n
         return None
 
+    def unknown_at(start: int) -> tuple[str, int] | None:
+        """A name the gazetteer does not know, written with capitals ("near Koramangala",
+        "in Whitefield"), which the configured geocoder may still place."""
+        for n in (3, 2, 1):
+            span = tokens[start:start + n]
+            if len(span) < n or not capitals_tell or any(w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME or
+                                                          not w.replace("-", "").isalpha() for w in span) \
+                    or " ".join(span) in NOT_PLACES or _key(" ".join(span)) in _LANGUAGE_NAMES:
+                continue
+            words, capitalised = as_written(span)
+            if capitalised and population_named(" ".join(span)) is None:
+                return words, start + n
+        return None
+
+    unknown: list[PlaceMention] = []
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE:
             continue
+        if town_at(i + 1) is None and "," not in tokens[i + 1:i + 2] and (odd := unknown_at(i + 1)) is not None \
+                and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
+            unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
         hit = town_at(i + 1)
         if hit is None and "," in tokens[i + 2:i + 4]:
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
@@ -310,11 +332,11 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         named, end = hit
         if not _asked(tokens, i, end):
             return None  # a town told of or turned down: the seeker has not said where
-        if end < len(tokens) and tokens[end] in ("or", "and") and town_at(end + 1) is not None:
+        if end < len(tokens) and tokens[end] in ("or", "and") and (town_at(end + 1) or unknown_at(end + 1)):
             return None  # "in Bangalore or Mumbai": the seeker has not chosen
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
-        return ending_town()
+        return ending_town() or (unknown[0] if len(unknown) == 1 else None)
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 

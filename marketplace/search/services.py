@@ -345,11 +345,16 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
 
     place, said_place = None, None
     if text and not data.near and data.lat is None and data.lon is None:
-        # A town named in the words ("a physio in Pune") is where to search, when it resolves.
-        if (said_place := _place_read(text)) is not None:
+        # A town named in the words ("a physio in Pune") is where to search, when it resolves;
+        # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
+        if (read := _place_read(text)) is not None:
+            said_place, known = read
             try:
                 place = _place(replace(data, near=said_place.name), resolver)
-            except (ValidationFailed, ServiceUnavailable):
+            except (ValidationFailed, ServiceUnavailable) as exc:
+                if not known and isinstance(exc, ValidationFailed):
+                    notes.append(f"You wrote “{said_place.matched}”, but we could not find {said_place.name} on the "
+                                 "map: type your town or city under “Near” to see practitioners there.")
                 said_place = None
     place = place or _place(data, resolver)
     if place is None and mode == "in_person":
@@ -490,12 +495,13 @@ def warm_readers() -> None:
 
 
 @lru_cache(maxsize=4096)
-def _place_read(text: str) -> PlaceUnderstood | None:
+def _place_read(text: str) -> tuple[PlaceUnderstood, bool] | None:
     """The town ``text`` asks for care in, if any (see
     :func:`marketplace.matching.care_words.asked_place`), told from ordinary words by the
-    offline gazetteer's names whatever geocoder then places it. Kept per text."""
+    offline gazetteer's names whatever geocoder then places it, and whether the gazetteer
+    knows it. Kept per text."""
     named = asked_place(text, _GAZETTEER.population_named)
-    return PlaceUnderstood(named.name, named.words) if named is not None else None
+    return (PlaceUnderstood(named.name, named.words), named.known) if named is not None else None
 
 
 _GAZETTEER = OfflineGazetteer()

@@ -247,6 +247,20 @@ def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> No
     assert place_read(text) is None
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("neck pain near Koramangala", "Koramangala"),
+    ("massage in HSR Layout", "HSR Layout"),
+    ("physio in Whitefield or Indiranagar", None),  # either: not chosen
+    ("pain in Lower Back", None),  # a part of the body, however written
+    ("I was in Koramangala last week", None),  # told of
+    ("physio near koramangala", None),  # in lower case, an unknown word is not surely a name
+])
+def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: str | None) -> None:
+    found = asked_place(text, OfflineGazetteer().population_named)
+    assert (found.name if found else None) == name
+    assert found is None or found.known is False
+
+
 @pytest.mark.parametrize(("text", "amount", "currency", "words"), [
     ("cheap massage under 1000 rupees in Bangalore", 100000, "INR", "under 1000 rupees"),
     ("physio under ₹1,500", 150000, "INR", "under ₹1,500"),

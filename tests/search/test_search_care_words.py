@@ -314,6 +314,29 @@ def test_a_town_in_the_text_is_searched_near_when_no_place_is_given(client, team
     assert past["place"] is None and past["place_from_text"] is None and ids(past) == [on_video.id]
 
 
+def test_a_place_the_map_lacks_is_said_not_silently_dropped(app, client, team, on_video):
+    """"Neck pain near Koramangala": the offline gazetteer has no Koramangala, and the page
+    listed online sessions from anywhere as if no place had been written."""
+    body = search(client, q="sciatica physio near Koramangala")
+    assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
+    assert any("You wrote “near Koramangala”, but we could not find Koramangala on the map" in n
+               for n in body["notes"])
+
+
+def test_a_place_the_gazetteer_lacks_is_searched_near_when_the_geocoder_knows_it(app, client, team, monkeypatch):
+    """With an online geocoder configured (Nominatim in production), the locality it knows
+    is searched near. The network is unavailable in tests: a stand-in answers from a table."""
+    from marketplace.geo.service import PlaceResolver
+    from tests.geo.test_service import CountingGeocoder, _online_location
+
+    stand_in = CountingGeocoder({"koramangala": [_online_location(
+        "Koramangala, Bengaluru, Karnataka, India", 12.9352, 77.6245, "IN")]})
+    monkeypatch.setitem(app.extensions, "place_resolver", PlaceResolver(stand_in))
+    body = search(client, q="sciatica physio near Koramangala")
+    assert body["place"]["label"].startswith("Koramangala") and body["place_from_text"]["matched"] == "near Koramangala"
+    assert ids(body) == [team["physiotherapy"].id] and body["results"][0]["distance_km"] is not None
+
+
 def test_a_town_ending_the_words_is_searched_near(client, team, visiting):
     """"Slipped disc physio home visit Pune" answered "Tell us where you are": the town was
     there, written the way people type into a directory's one box."""
