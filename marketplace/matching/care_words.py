@@ -248,8 +248,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     whole name (a town written in lower case only when it is a big one, so "in reading"
     is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune"),
     and only one such town in the text. Without "in", a town's name that ends the text
-    after words of what is wanted ("sciatica Pune", "physio Leeds"), written with a capital
-    in text that is not all capitals (or, in lower case, a city of a million)."""
+    after words of what is wanted ("sciatica Pune", "physio Leeds", "neck pain, Leeds") or
+    is all of it, written with a capital in text that is not all capitals (or, in lower
+    case, a city of a million)."""
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
@@ -285,7 +286,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             end -= 1
         for n in (3, 2, 1):
             start = end - n
-            if start < 1 or not tokens[start - 1].isalpha() or tokens[start - 1] in _NOT_BEFORE_A_BARE_TOWN:
+            # after a word of what is wanted, or a comma after one ("neck pain, Bangalore"),
+            # or the whole text ("Pune" typed in the one box)
+            before = start - 1 - (start >= 2 and tokens[start - 1] == ",")
+            if start < 0 or (start > 0 and (not tokens[before].isalpha() or tokens[before] in _NOT_BEFORE_A_BARE_TOWN)):
                 continue
             words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
             if words is not None:

@@ -214,6 +214,8 @@ def place_read(text: str) -> str | None:
     ("massage therapist Leeds.", "Leeds"),
     ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
     ("BACK PAIN LONDON", "LONDON"),
+    ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
+    ("Pune", "Pune"),  # the whole text: a big city typed in the one box
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -241,7 +243,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "physio Delhi or Mumbai",
     "back pain. Help",
     "not Pune",
-    "Pune",  # a town alone is the place box's, not a request
+    "Leeds",  # alone, a capital says nothing: only a city of a million is sure
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
