@@ -293,12 +293,13 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
     if screening and screening.unreadable:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
-    # A therapy, kind of place, way of being seen or language that the text asks for narrows
-    # the search as its filter would, unless the seeker chose that filter (or "any").
+    # A therapy, kind of place, way of being seen, language or budget that the text asks for
+    # narrows the search as its filter would, unless the seeker chose that filter (or "any").
     therapy, venue, said_mode, said_language, said_budget = _care_named(text, tax) if text else _NOTHING_NAMED
-    if said_budget is not None and data.max_price is None and data.currency in (None, said_budget.currency):
+    if said_budget is not None and data.max_price is None and (
+            said_budget.currency is None or data.currency in (None, said_budget.currency)):
         # "A massage under ₹1,000": applied as the price filter would be (a currency chosen
-        # for something else leaves it unread).
+        # for another leaves it unread).
         data = replace(data, max_price=said_budget.amount, currency=said_budget.currency or data.currency)
     else:
         said_budget = None

@@ -376,6 +376,10 @@ def test_a_budget_in_the_text_applies_as_the_price_filter(client, priced):
     assert set(ids(local)) == {priced["low"].id, priced["high"].id} and local["query"]["currency"] == "INR"
     chosen = search(client, q="massage for back spasm under ₹1,000", near="Bengaluru", max_price=300000)
     assert len(ids(chosen)) == 2 and chosen["budget_from_text"] is None
+    in_rupees = search(client, q="back spasm massage, budget 1000", near="Bengaluru", currency="INR")
+    assert ids(in_rupees) == [priced["low"].id] and in_rupees["budget_from_text"]["amount"] == 100000
+    in_pounds = search(client, q="massage for back spasm under ₹1,000", near="Bengaluru", currency="GBP")
+    assert in_pounds["budget_from_text"] is None
     # a time is not a budget
     assert search(client, q="back spasm, sessions under 30 minutes", near="Bengaluru")["budget_from_text"] is None
 
