@@ -138,10 +138,10 @@ NEAREST_FIRST = Weights(relevance=0.0, declared_concern=0.0, distance=1.0, onlin
                         verified=0.0, price=0.0, language=0.0, rating=0.0, availability=0.0, caution_preference=0.0)
 
 
-def how_ordered(w: Weights, online: bool = True) -> list[str]:
+def how_ordered(w: Weights, online: bool = True, concern: bool = True) -> list[str]:
     """How results are ordered under these weights, in the seeker's words, biggest factor
     first (said on the results page, so it stays true whatever admins set); ``online``: the
-    results may include online sessions."""
+    results may include online sessions; ``concern``: the seeker named one to fit."""
     if w == NEAREST_FIRST:
         lines = ["Nearest first: the practitioners whose verified therapies fit what you told us, or who say they "
                  "treat it, ordered by how far away they are. Choose “Best match” to put the best fit first."]
@@ -152,17 +152,22 @@ def how_ordered(w: Weights, online: bool = True) -> list[str]:
     extras = [
         (w.distance, f"how near they are (someone {w.distance_half_km:g} km away counts half as near as someone "
                      "next door)"),
-        (w.declared_concern, "whether they say they treat your concern"),
+        (w.declared_concern if concern else 0.0, "whether they say they treat your concern"),
         (w.language, "whether they speak the language you asked for"),
         (w.caution_preference, "techniques that suit what you told us about your health"),
         (w.price, "a lower price, against a typical session or within your budget"),
     ]
     said = [text for weight, text in sorted(extras, key=lambda e: -e[0]) if weight > 0]
-    lines = ["Best fit first: how well the therapies each practitioner is verified for fit what you told us, as "
-             "the guidelines on each result describe."]
-    if said:
-        lines.append("Then, counting for less: " + "; ".join(said) + ". All of these together count for less "
-                     "than fit.")
+    if concern:
+        lines = ["Best fit first: how well the therapies each practitioner is verified for fit what you told us, as "
+                 "the guidelines on each result describe."]
+        if said:
+            lines.append("Then, counting for less: " + "; ".join(said) + ". All of these together count for less "
+                         "than fit.")
+    else:
+        lines = ["With no concern to fit, everyone who matches the rest of your search"
+                 + (", ordered by: " + "; ".join(said) if said else "") + ". Tell us what hurts to put the best fit "
+                 "first."]
     if online and w.online_abroad > 0:
         lines.append("Online, practitioners based in your country come before those based elsewhere, whose "
                      "licence may not cover treating you.")

@@ -111,7 +111,7 @@ def search() -> tuple[str, int] | str:
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,
         answer_prefix=ANSWER_PREFIX, map_data=_map_data(outcome), search_url=_search_url,
         concern_names={c.slug: c.name for c in outcome.concerns} if outcome else {},
-        how_ordered=how_ordered(services.ordering(outcome.input, outcome.place),
+        how_ordered=how_ordered(services.ordering(outcome.input, outcome.place), concern=bool(outcome.concerns),
                                 online=outcome.input.mode != "in_person") if outcome and outcome.results else [],
         sorts=SORTS,
         tile_url=current_app.config.get("MAP_TILE_URL", DEFAULT_TILE_URL),

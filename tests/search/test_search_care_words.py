@@ -239,6 +239,9 @@ def test_care_named_without_a_concern_lists_who_offers_it_and_offers_the_concern
     assert "not ranked for a concern" in html and "Showing only <strong>Physiotherapy</strong>" in html
     assert "1 practitioner found" in html and "Ravi Home Physio" in html and "Meera Physio" not in html
     assert "Which concern did you mean?" not in html
+    disclosure = html.split("How we order these results", 1)[1].split("</details>", 1)[0]
+    assert "With no concern to fit" in disclosure and "Best fit first" not in disclosure
+    assert "whether they say they treat your concern" not in disclosure
     # each offered concern ranks the same search for it
     first = body["suggestions"][0]["slug"]
     assert f"concern={first}" in html.replace("&amp;", "&")
