@@ -385,7 +385,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # say nothing of the kind only offer that choice: a list of everyone would pass for an
     # answer to them.
     unread = bool(text) and not concerns and not data.concern
-    wanted = modality or technique or venue_type or language or said_mode or said_place
+    wanted = (modality or technique or venue_type or language or said_mode or said_place or said_budget
+              # "Show every therapy" (or place, or language) from such a list keeps listing
+              or data.modality == ANY_THERAPY or data.venue_type == ANY_VENUE
+              or (data.language or "").lower() == ANY_LANGUAGE)
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,

@@ -250,6 +250,9 @@ def test_care_named_without_a_concern_lists_who_offers_it_and_offers_the_concern
 def test_a_therapy_alone_lists_everyone_offering_it_nearby(client, team):
     body = search(client, q="acupuncture", near="Bengaluru")
     assert ids(body) == [team["acupuncture"].id] and body["total"] == 1
+    # "Show every therapy" from there lists everyone nearby, still without a concern
+    every = search(client, q="acupuncture", near="Bengaluru", modality="any")
+    assert set(ids(every)) == {p.id for p in team.values()} and every["suggestions"]
     named = search(client, q="a Tamil speaking physiotherapist", near="Bengaluru")
     assert ids(named) == [] and named["language_from_text"]["name"] == "Tamil"
     html = page(client, q="a Tamil speaking physiotherapist", near="Bengaluru")
