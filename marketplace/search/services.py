@@ -296,6 +296,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # A therapy, kind of place, way of being seen, language or budget that the text asks for
     # narrows the search as its filter would, unless the seeker chose that filter (or "any").
     therapy, venue, said_mode, said_language, said_budget = _care_named(text, tax) if text else _NOTHING_NAMED
+    # A town is read from the words around a budget: "acupuncture Bangalore under ₹2,000".
+    town_words = said_budget.rest if said_budget is not None else text
     if said_budget is not None and data.max_price is None and (
             said_budget.currency is None or data.currency in (None, said_budget.currency)):
         # "A massage under ₹1,000": applied as the price filter would be (a currency chosen
@@ -348,7 +350,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if text and not data.near and data.lat is None and data.lon is None:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
-        if (read := _place_read(text)) is not None:
+        if (read := _place_read(town_words)) is not None:
             said_place, known = read
             try:
                 place = _place(replace(data, near=said_place.name), resolver)

@@ -155,6 +155,36 @@ def test_phone_search_said_in_one_box(live_server, phone_page, practitioners):
     assert stray == []
 
 
+def test_phone_search_for_a_therapy_in_a_town_lists_it_then_ranks_for_a_concern(live_server, phone_page,
+                                                                                 practitioners):
+    """A seeker types what a directory is searched with, a therapy and a town and a budget,
+    and names no concern: everyone offering it there within the budget is listed, with the
+    concerns to choose from; choosing one ranks the same search for it."""
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+    page.goto(f"{base}/search")
+    words = page.get_by_label("Or describe it in your own words")
+    words.fill("acupuncture Bangalore under ₹2,000")
+    with page.expect_navigation():
+        words.press("Enter")
+
+    assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
+    assert page.get_by_label("Near", exact=True).input_value() == "Bangalore"
+    assert "sessions up to ₹2,000" in page.locator(".understood.from-text").inner_text()
+    unsure = page.locator(".needs-concern")
+    assert "We could not tell what hurts" in unsure.inner_text()
+    assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert page.locator(f"#result-{practitioners['vikram']}").is_visible()
+    shot(page, "search-phone-therapy-in-a-town")
+
+    with page.expect_navigation():
+        unsure.get_by_role("link", name="Sciatica").click()
+    assert "Sciatica" in page.locator(".understood").first.inner_text()
+    assert page.locator(".needs-concern").count() == 0
+    assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert stray == []
+
+
 def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_server, page, practitioners):
     base = live_server
     stray = offline(page, base)

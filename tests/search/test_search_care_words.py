@@ -352,6 +352,9 @@ def test_a_town_ending_the_words_is_searched_near(client, team, visiting):
     assert ids(body) == [visiting.id] and body["query"]["mode"] == "in_person"
     # a day is not a town, though a place somewhere is called Day
     assert search(client, q="sciatica all day")["place_from_text"] is None
+    # a budget after the town does not hide it
+    budget = search(client, q="sciatica physio home visit Bengaluru under ₹2,000")
+    assert budget["place_from_text"]["name"] == "Bengaluru" and budget["budget_from_text"]["amount"] == 200000
 
 
 def test_the_page_shows_the_town_it_read_under_near(client, team):
