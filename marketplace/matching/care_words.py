@@ -2,8 +2,8 @@
 sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain"), the
 kind of place ("a physio who does home visits"), how they want to be seen ("an online
 consultation", "face to face"), the language they want to be seen in ("a Tamil-speaking
-physio") and the town they want to be seen in ("a physio in Pune"). Pure, and safe on any
-string.
+physio"), the town they want to be seen in ("a physio in Pune", "sciatica Pune") and the
+most they will pay ("under ₹1,000", :func:`asked_budget`). Pure, and safe on any string.
 
 :func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
 curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
@@ -289,7 +289,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             # after a word of what is wanted, or a comma after one ("neck pain, Bangalore"),
             # or the whole text ("Pune" typed in the one box)
             before = start - 1 - (start >= 2 and tokens[start - 1] == ",")
-            if start < 0 or (start > 0 and (not tokens[before].isalpha() or tokens[before] in _NOT_BEFORE_A_BARE_TOWN)):
+            if start < 0 or start > 0 and (not tokens[before].isalpha() or tokens[before] in _NOT_BEFORE_A_BARE_TOWN):
                 continue
             words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
             if words is not None:
@@ -360,10 +360,11 @@ _PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d[\d,]*(?:\.\d{{1,2}})?)(?
           rf"(?:\s*(?P<post>{_MARKER})(?![a-z])\.?|\s*(?P<exact>/-))?")
 # "Under ₹1,000", "less than £50", "max 1500 rupees", "budget 2000", "up to $80"...
 _BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€])(?P<cue>under|below|less than|lesser than|cheaper than|max|maximum|"
-                            rf"up ?to|within|no more than|not more than|at most|budget)(?:\s+(?:of|is))?:?\s*{_PRICE}")
+                            rf"up ?to|within|no more than|not more than|at most|budget)(?:\s+(?:of|is))?:?\s*{_PRICE}",
+                            re.IGNORECASE)
 # ...and "£50 or less", "1000 rupees max".
 _BUDGET_AFTER = re.compile(rf"(?<![\w.,]){_PRICE}\s*(?P<cue>or less|or under|or below|or cheaper|max|maximum|"
-                           rf"tops|at most)\b")
+                           rf"tops|at most)\b", re.IGNORECASE)
 # Said of money spent, not of a budget: "I paid under £50 last time".
 _NOT_A_BUDGET = frozenset({"paid", "pay", "spent", "spend", "cost", "costs", "charged", "charge", "charges", "lost",
                            "earn", "earned", "earns", "saved", "refund", "refunded", "fee", "fees"})
@@ -375,13 +376,12 @@ def asked_budget(text: str) -> BudgetMention | None:
     that makes it a limit, not money told of ("I paid under £50", "not under ₹500"), and
     one such amount in the text. Minutes, weeks and kilometres name no currency, so
     "under 30 minutes" is not read."""
-    lowered = text.lower()
     tokens = tokens_of(normalise(text))
-    found: dict[tuple[int, str | None], str] = {}
-    for match in [*_BUDGET_BEFORE.finditer(lowered), *_BUDGET_AFTER.finditer(lowered)]:
-        pre, post = match["pre"], match["post"]
+    found: dict[tuple[int, str | None], tuple[str, str]] = {}  # (amount, currency) -> (words, rest)
+    for match in [*_BUDGET_BEFORE.finditer(text), *_BUDGET_AFTER.finditer(text)]:
+        pre, post = (m.lower() if m is not None else None for m in (match["pre"], match["post"]))
         marked = pre is not None or post is not None or match["exact"] is not None
-        if not (marked or match["cue"] == "budget"):
+        if not (marked or match["cue"].lower() == "budget"):
             continue
         currencies = {_MONEY_MARKERS[m] for m in (pre, post) if m is not None}
         if len(currencies) > 1:
