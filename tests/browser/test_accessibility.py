@@ -112,8 +112,8 @@ def test_every_page_a_role_can_reach_passes_axe(seeded, live_server, phone_page,
 
 def test_search_states_and_form_errors_pass_axe(seeded, live_server, browser):
     """What links do not lead to: results with the map, a red flag's advice, a question
-    about unclear text, an unknown place, and forms sent with mistakes; on a phone and on a
-    desktop."""
+    about unclear text, an unknown place, results and a choice of concern for words that name
+    none, and forms sent with mistakes; on a phone and on a desktop."""
     base = live_server
     for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
         context = browser.new_context(viewport=viewport)
@@ -131,6 +131,12 @@ def test_search_states_and_form_errors_pass_axe(seeded, live_server, browser):
         page.goto(f"{base}/search?concern=sciatica&near=Nowhereville+Xq")
         assert page.locator("[aria-invalid=true]").count() >= 1
         checked["an unknown place"] = violations(page)
+        page.goto(f"{base}/search?q=massage+Bangalore+under+%E2%82%B92%2C000")
+        assert page.locator(".needs-concern").count() == 1 and page.locator("article.result-card").count() > 0
+        checked["a therapy without a concern, its town and budget read"] = violations(page)
+        page.goto(f"{base}/search?q=purple+elephant&near=Bangalore")
+        assert page.locator(".needs-concern").count() == 1 and page.locator("article.result-card").count() == 0
+        checked["which concern"] = violations(page)
 
         page.goto(f"{base}/account/login")
         page.get_by_role("button", name="Sign in").click()
