@@ -334,6 +334,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         if hit is None:
             continue
         named, end = hit
+        if (city := town_at(end, (2, 1))) is not None:
+            # "in Whitefield Bangalore": a neighbourhood (here one England has too), then its town
+            named, end = as_written(tokens[i + 1:city[1]])[0], city[1]
         if not _asked(tokens, i, end):
             return None  # a town told of or turned down: the seeker has not said where
         if end < len(tokens) and tokens[end] in ("or", "and") and (town_at(end + 1) or unknown_at(end + 1)):

@@ -208,6 +208,8 @@ def place_read(text: str) -> str | None:
     ("in pain, in Pune", "Pune"),
     ("physio in Stoke-on-Trent", "Stoke-on-Trent"),  # "on" inside a name
     ("physio in Burton upon Trent", "Burton upon Trent"),
+    ("physio in Whitefield Bangalore", "Whitefield Bangalore"),  # a neighbourhood, then its town, no comma
+    ("physio in London Ontario", "London Ontario"),  # a town, then where it is
     # ending the words, after what is wanted, without "in"
     ("sciatica Bengaluru", "Bengaluru"),
     ("slipped disc physiotherapy home visit Pune", "Pune"),

@@ -313,6 +313,9 @@ def test_a_town_in_the_text_is_searched_near_when_no_place_is_given(client, team
     # a neighbourhood the map does not know, with its town
     local = search(client, q="physio in Koramangala, Bangalore for sciatica", mode="in_person")
     assert local["place"]["label"].startswith("Bengaluru") and ids(local) == [team["physiotherapy"].id]
+    # a neighbourhood another country has a town of, with its town after it: that town's
+    whitefield = search(client, q="physio in Whitefield Bangalore for sciatica", mode="in_person")
+    assert whitefield["place"]["label"].startswith("Bengaluru") and ids(whitefield) == [team["physiotherapy"].id]
     # a place given wins, and a town told of is not read
     given = search(client, q="physio in Pune for my sciatica", near="Bengaluru")
     assert given["place"]["label"].startswith("Bengaluru") and given["place_from_text"] is None
