@@ -54,6 +54,8 @@ THERAPY_WORDS: dict[str, str] = {
     "vaidy": "ayurveda", "phijiyo": "physiotherapy", "phijiyotherepi": "physiotherapy", "fiziyo": "physiotherapy",
     "ekyupankchar": "acupuncture", "kaping": "cupping", "yog": "yoga-pilates",
 }
+# The words of those names, none of which is a place's ("in Tui Na", "in Shiatsu").
+_THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wording.split())
 
 # Before a mention, in its clause: the seeker is turning it down or telling what they had.
 _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
@@ -145,6 +147,12 @@ _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
     "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
     "trip", "holiday", "holidays", "vacation", "born", "left", "leaving", "or", "and", "but", "not", "than"})
+# After these, "in" names a field, not a place: "trained in Shiatsu", "I work in Sales".
+_IN_A_FIELD_AFTER = frozenset({
+    "trained", "training", "experienced", "experience", "specialised", "specialized", "specialising", "specializing",
+    "specialist", "specialists", "specialises", "specializes", "qualified", "qualification", "certified", "certificate",
+    "interested", "expert", "experts", "expertise", "skilled", "work", "works", "working", "worked", "job", "degree",
+    "diploma", "course", "courses", "major", "majored", "background", "career", "believe", "believer"})
 # Words a name the gazetteer lacks is not made of, capitalised or not ("pain in Lower Back").
 _NOT_A_PLACE_NAME = frozenset(OTHER_BODY_PARTS | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side",
                                                   "left", "right", "both", "one", "pain", "ache", "i", "i'm"})
@@ -269,8 +277,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         name = " ".join(span)
         outside = (w in _NOT_IN_A_NAME and (k in (0, len(span) - 1) or w not in _INSIDE_A_NAME)
                    for k, w in enumerate(span))
-        if not span or any(outside) or any(w in ".,;:!?" for w in span) or name in NOT_PLACES \
-                or _key(name) in _LANGUAGE_NAMES:
+        if not span or any(outside) or any(w in ".,;:!?" or w in _THERAPY_TOKENS for w in span) \
+                or name in NOT_PLACES or _key(name) in _LANGUAGE_NAMES:
             return None
         population = population_named(name)
         words, capitalised = as_written(span)
@@ -309,7 +317,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         for n in (3, 2, 1):
             span = tokens[start:start + n]
             if len(span) < n or not capitals_tell or any(w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME or
-                                                          not w.replace("-", "").isalpha() for w in span) \
+                                                          w in _THERAPY_TOKENS or not w.replace("-", "").isalpha()
+                                                          for w in span) \
                     or " ".join(span) in NOT_PLACES or _key(" ".join(span)) in _LANGUAGE_NAMES:
                 continue
             words, capitalised = as_written(span)
@@ -319,7 +328,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
 
     unknown: list[PlaceMention] = []
     for i, token in enumerate(tokens):
-        if token not in _PLACE_BEFORE:
+        if token not in _PLACE_BEFORE or (token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER):
             continue
         if town_at(i + 1) is None and "," not in tokens[i + 1:i + 2] and (odd := unknown_at(i + 1)) is not None \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):

@@ -236,6 +236,9 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "pain in my hip",
     "physio in Bangalore or Mumbai",  # either: the seeker has not chosen
     "physio in Pune and Mumbai",
+    "a physio trained in Shiatsu",  # a field, not a place (and a name nowhere on the map)
+    "experienced in Tui Na",  # Tui is a town somewhere
+    "I work in Sales and my back hurts",
     # ending the words without "in": not after a word that makes it something else
     "physio leeds",  # a smaller town, in lower case: not sure enough
     "neck pain all day",  # Day, a place's other name
