@@ -377,9 +377,11 @@ _BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€])(?P<cue>under|below|less than|l
 # ...and "£50 or less", "1000 rupees max".
 _BUDGET_AFTER = re.compile(rf"(?<![\w.,]){_PRICE}\s*(?P<cue>or less|or under|or below|or cheaper|max|maximum|"
                            rf"tops|at most)\b", re.IGNORECASE)
-# Said of money spent, not of a budget: "I paid under £50 last time".
+# Said of money spent or covered, not of a budget: "I paid under £50 last time", "my
+# insurance covers up to £500".
 _NOT_A_BUDGET = frozenset({"paid", "pay", "spent", "spend", "cost", "costs", "charged", "charge", "charges", "lost",
-                           "earn", "earned", "earns", "saved", "refund", "refunded", "fee", "fees"})
+                           "earn", "earned", "earns", "saved", "refund", "refunded", "fee", "fees", "insurance",
+                           "insurer", "cover", "covers", "covered", "claim", "claimed", "salary", "income"})
 
 
 def asked_budget(text: str) -> BudgetMention | None:

@@ -295,6 +295,7 @@ def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, w
     "under 1000",  # no currency, no "budget": not sure enough
     "I paid under £50 last time",  # money told of
     "it cost less than ₹500",
+    "my insurance covers up to £500",
     "not under ₹500",  # turned down
     "under £50, or under £80 if they are good",  # two limits: the seeker has not chosen
 ])
