@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
-from marketplace.matching.phrases import HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS
+from marketplace.matching.phrases import (
+    DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS,
+)
 from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
 
 # How seekers name the therapies (the taxonomy's own names are added by the caller). The
@@ -153,9 +155,13 @@ _IN_A_FIELD_AFTER = frozenset({
     "specialist", "specialists", "specialises", "specializes", "qualified", "qualification", "certified", "certificate",
     "interested", "expert", "experts", "expertise", "skilled", "work", "works", "working", "worked", "job", "degree",
     "diploma", "course", "courses", "major", "majored", "background", "career", "believe", "believer"})
-# Words a name the gazetteer lacks is not made of, capitalised or not ("pain in Lower Back").
-_NOT_A_PLACE_NAME = frozenset(OTHER_BODY_PARTS | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side",
-                                                  "left", "right", "both", "one", "pain", "ache", "i", "i'm"})
+# Words a name the gazetteer lacks is not made of, capitalised or not ("pain in Lower Back",
+# "near Tailbone", "in Covid"): every word of the concern phrases, and a few more.
+_NOT_A_PLACE_NAME = frozenset(
+    {word for phrase in DEFAULT_PHRASES for word in tokens_of(normalise(phrase.text))} | OTHER_BODY_PARTS
+    | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side", "left", "right", "both", "one", "pain", "ache",
+       "i", "i'm", "covid", "corona", "coronavirus", "lockdown", "pandemic", "period", "periods", "exams", "office",
+       "gym", "home", "work"})
 # Words a town's name does not start with or hold ("in my area", "in the morning").
 _NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
                                         "person", "pain", "agony", "bed", "general", "particular", "total", "front",

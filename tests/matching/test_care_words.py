@@ -259,6 +259,8 @@ def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> No
     ("massage in HSR Layout", "HSR Layout"),
     ("physio in Whitefield or Indiranagar", None),  # either: not chosen
     ("pain in Lower Back", None),  # a part of the body, however written
+    ("Back pain near Tailbone", None),
+    ("Back pain in Covid", None),
     ("I was in Koramangala last week", None),  # told of
     ("physio near koramangala", None),  # in lower case, an unknown word is not surely a name
 ])
