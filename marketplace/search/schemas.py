@@ -20,10 +20,12 @@ class SearchQuery(Schema):
     concern: str | None = Field(default=None, max_length=80, description="A concern slug (see /concerns)")
     q: str | None = Field(default=None, max_length=500, description=(
         "What hurts, in the seeker's own words: English, or Hindi in Latin letters or Devanagari. Screened for red "
-        "flags and cautions; text in any other script asks every red-flag question"))
+        "flags and cautions; text in any other script asks every red-flag question. Also read for a therapy, kind "
+        "of place, way of being seen, language, town and budget, each echoed as its `*_from_text`"))
     near: str | None = Field(default=None, max_length=200, description=(
-        "A place name, geocoded. Without it (or `lat`/`lon`), a town `q` names (\"a physio in Pune\") is searched "
-        "near, echoed as `place_from_text`"))
+        "A place name, geocoded. Without it (or `lat`/`lon`), a town `q` names (\"a physio in Pune\", \"sciatica "
+        "physio Pune\", \"near Koramangala\") is searched near when the geocoder places it, echoed as "
+        "`place_from_text`"))
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=MAX_RADIUS_KM)
