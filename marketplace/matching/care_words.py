@@ -372,7 +372,8 @@ class BudgetMention:
 
 # Money as seekers write a budget: a marker (from marketplace.core.money, and "quid" and
 # "bucks") before or after the digits, "1.5k", the Indian "1500/-".
-_MONEY_MARKERS = {**MARKERS, "quid": "GBP", "bucks": None}
+_MONEY_MARKERS = {**MARKERS, "quid": "GBP", "bucks": None, "rupaye": "INR", "rupaiye": "INR", "rupay": "INR",
+                  "rupaya": "INR"}
 _MARKER = "|".join(re.escape(m) for m in sorted(_MONEY_MARKERS, key=len, reverse=True))
 _PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d[\d,]*(?:\.\d{{1,2}})?)(?:\s*(?P<k>k)\b)?"
           rf"(?:\s*(?P<post>{_MARKER})(?![a-z])\.?|\s*(?P<exact>/-))?")
@@ -380,9 +381,10 @@ _PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d[\d,]*(?:\.\d{{1,2}})?)(?
 _BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€])(?P<cue>under|below|less than|lesser than|cheaper than|max|maximum|"
                             rf"up ?to|within|no more than|not more than|at most|budget)(?:\s+(?:of|is))?:?\s*{_PRICE}",
                             re.IGNORECASE)
-# ...and "£50 or less", "1000 rupees max".
+# ...and "£50 or less", "1000 rupees max", and in Hinglish "1000 rupaye tak" (up to), "₹800 se
+# kam" (less than), "₹1500 ke andar" (within).
 _BUDGET_AFTER = re.compile(rf"(?<![\w.,]){_PRICE}\s*(?P<cue>or less|or under|or below|or cheaper|max|maximum|"
-                           rf"tops|at most)\b", re.IGNORECASE)
+                           rf"tops|at most|tak|se kam|ke andar|ke neeche|ke niche)\b", re.IGNORECASE)
 # Said of money spent or covered, not of a budget: "I paid under £50 last time", "my
 # insurance covers up to £500".
 _NOT_A_BUDGET = frozenset({"paid", "pay", "spent", "spend", "cost", "costs", "charged", "charge", "charges", "lost",

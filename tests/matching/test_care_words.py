@@ -281,6 +281,8 @@ def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: 
     ("massage, 40 quid max", 4000, "GBP", "40 quid max"),
     ("budget of £60", 6000, "GBP", "budget of £60"),
     ("budget 1500", 150000, None, "budget 1500"),  # no currency: the place's
+    ("1000 rupaye tak ka physio", 100000, "INR", "1000 rupaye tak"),  # Hinglish: up to
+    ("₹800 se kam massage", 80000, "INR", "₹800 se kam"),  # Hinglish: less than
     ("up to $80", 8000, None, "up to $80"),  # which dollar: the place's
     ("up to 1.5k rupees", 150000, "INR", "up to 1.5k rupees"),
 ])
@@ -294,6 +296,7 @@ def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, w
     "under 30 minutes",  # no currency: a time
     "I'm under 40 with back pain",  # an age
     "within 5 km",
+    "2 hafte tak dard",  # Hinglish: pain for up to two weeks
     "under 1000",  # no currency, no "budget": not sure enough
     "I paid under £50 last time",  # money told of
     "it cost less than ₹500",
