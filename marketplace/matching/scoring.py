@@ -144,7 +144,8 @@ def how_ordered(w: Weights, online: bool = True, concern: bool = True) -> list[s
     results may include online sessions; ``concern``: the seeker named one to fit."""
     if w == NEAREST_FIRST:
         lines = ["Nearest first: the practitioners whose verified therapies fit what you told us, or who say they "
-                 "treat it, ordered by how far away they are. Choose “Best match” to put the best fit first."]
+                 "treat it, ordered by how far away they are. Choose “Best match” to put the best fit first."
+                 if concern else "Nearest first: everyone who matches your search, ordered by how far away they are."]
         if online:
             lines.append("Online sessions come after the places you can visit, those based in your country first.")
         lines.append("We only show practitioners whose licence we have checked. Nobody can pay to be placed higher.")

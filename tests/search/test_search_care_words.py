@@ -242,6 +242,9 @@ def test_care_named_without_a_concern_lists_who_offers_it_and_offers_the_concern
     disclosure = html.split("How we order these results", 1)[1].split("</details>", 1)[0]
     assert "With no concern to fit" in disclosure and "Best fit first" not in disclosure
     assert "whether they say they treat your concern" not in disclosure
+    nearest = page(client, q="physio home visit please", near="Bengaluru", sort="nearest")
+    disclosure = nearest.split("How we order these results", 1)[1].split("</details>", 1)[0]
+    assert "Nearest first: everyone who matches your search" in disclosure and "what you told us" not in disclosure
     # each offered concern ranks the same search for it
     first = body["suggestions"][0]["slug"]
     assert f"concern={first}" in html.replace("&amp;", "&")
