@@ -124,17 +124,22 @@ def test_phone_search_from_words_to_results_online_and_urgent_advice(live_server
     assert stray == []
 
 
+def say_in_one_box(page, base: str, words: str) -> None:  # noqa: ANN001
+    """Open the search page, type ``words`` in the words box and send them with Enter."""
+    page.goto(f"{base}/search")
+    box = page.get_by_label("Or describe it in your own words")
+    box.fill(words)
+    with page.expect_navigation():
+        box.press("Enter")
+
+
 def test_phone_search_said_in_one_box(live_server, phone_page, practitioners):
     """A seeker types everything in the words box, as into a search engine: the town, how
     they want to be seen and what hurts. The page searches there, says what it read, and
     each reading can be undone with one link."""
     page, base = phone_page, live_server
     stray = offline(page, base)
-    page.goto(f"{base}/search")
-    words = page.get_by_label("Or describe it in your own words")
-    words.fill("pinched nerve down my leg, face to face in Bangalore")
-    with page.expect_navigation():
-        words.press("Enter")
+    say_in_one_box(page, base, "pinched nerve down my leg, face to face in Bangalore")
 
     assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
     assert "as you wrote “in Bangalore”" in page.locator(".place-echo").inner_text()
@@ -162,11 +167,7 @@ def test_phone_search_for_a_therapy_in_a_town_lists_it_then_ranks_for_a_concern(
     concerns to choose from; choosing one ranks the same search for it."""
     page, base = phone_page, live_server
     stray = offline(page, base)
-    page.goto(f"{base}/search")
-    words = page.get_by_label("Or describe it in your own words")
-    words.fill("acupuncture Bangalore under ₹2,000")
-    with page.expect_navigation():
-        words.press("Enter")
+    say_in_one_box(page, base, "acupuncture Bangalore under ₹2,000")
 
     assert "Bengaluru, Karnataka, India" in page.locator(".place-echo").inner_text()
     assert page.get_by_label("Near", exact=True).input_value() == "Bangalore"
