@@ -409,3 +409,6 @@ def test_the_page_shows_the_budget_it_read_and_a_way_back(client, priced):
     assert "max_price" not in back and "under" not in back
     every = client.get(back).get_data(as_text=True)
     assert "Lata Massage" in every and "Hari Massage" in every
+    # no place and no currency: the amount as typed, each practitioner's own currency
+    online = page(client, q="back spasm massage online, budget 1500")
+    assert "sessions up to 1500</strong>" in online
