@@ -245,7 +245,11 @@ class SearchOut(BaseModel):
     suggestions: list[UnderstoodConcernOut] = Field(
         description="Concerns to pick from (as `concern`) when `q` named none. When `q` named the care wanted "
                     "instead (a therapy, a kind of place, a language, a town, online or in person), `results` lists "
-                    "everyone who offers it, not ranked for a concern; otherwise `results` is empty")
+                    "everyone who offers it, not ranked for a concern (`without_concern`); otherwise `results` is "
+                    "empty")
+    without_concern: bool = Field(
+        default=False, description="`q` named no concern but the care wanted: `results` are everyone who offers it, "
+                                   "not ranked for a concern; `suggestions` offer one to rank by")
     place: SearchPlaceOut | None
     urgent: bool
     advice: UrgentAdviceOut | None
@@ -297,6 +301,7 @@ class SearchOut(BaseModel):
                       for c in o.concerns],
             suggestions=[UnderstoodConcernOut(slug=c.slug, name=c.name, confidence=c.confidence, matched=c.matched)
                          for c in o.suggestions],
+            without_concern=o.without_concern,
             place=SearchPlaceOut(query=o.place.query, label=o.place.label, lat=o.place.lat, lon=o.place.lon,
                            country_code=o.place.country_code, alternatives=list(o.place.alternatives),
                            timezone=o.place.timezone)

@@ -231,7 +231,7 @@ def test_the_page_names_both_and_offers_a_way_back_from_each(client, team, visit
 
 def test_care_named_without_a_concern_lists_who_offers_it_and_offers_the_concerns(client, team, visiting):
     body = search(client, q="physio home visit please", near="Bengaluru")
-    assert ids(body) == [visiting.id] and body["concerns"] == []
+    assert ids(body) == [visiting.id] and body["concerns"] == [] and body["without_concern"] is True
     assert body["therapy_from_text"]["slug"] == "physiotherapy" and body["venue_from_text"]["value"] == "home_visit"
     assert len(body["suggestions"]) >= 1
     html = page(client, q="physio home visit please", near="Bengaluru")
@@ -264,7 +264,7 @@ def test_a_therapy_alone_lists_everyone_offering_it_nearby(client, team):
 
 def test_words_that_name_neither_a_concern_nor_care_only_ask(client, team):
     body = search(client, q="purple elephant", near="Bengaluru")
-    assert body["results"] == [] and body["suggestions"]
+    assert body["results"] == [] and body["suggestions"] and body["without_concern"] is False
     html = page(client, q="purple elephant", near="Bengaluru")
     assert "Which concern did you mean?" in html and "We could not tell which concern you meant" in html
 
