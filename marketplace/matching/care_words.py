@@ -159,9 +159,8 @@ _IN_A_FIELD_AFTER = frozenset({
 # "near Tailbone", "in Covid"): every word of the concern phrases, and a few more.
 _NOT_A_PLACE_NAME = frozenset(
     {word for phrase in DEFAULT_PHRASES for word in tokens_of(normalise(phrase.text))} | OTHER_BODY_PARTS
-    | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side", "left", "right", "both", "one", "pain", "ache",
-       "i", "i'm", "covid", "corona", "coronavirus", "lockdown", "pandemic", "period", "periods", "exams", "office",
-       "gym", "home", "work"})
+    | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side", "left", "right", "both", "one", "ache",
+       "covid", "corona", "coronavirus", "lockdown", "pandemic", "period", "periods", "exams", "home", "work"})
 # Words a town's name does not start with or hold ("in my area", "in the morning").
 _NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
                                         "person", "pain", "agony", "bed", "general", "particular", "total", "front",
@@ -336,10 +335,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE or (token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER):
             continue
-        if town_at(i + 1) is None and "," not in tokens[i + 1:i + 2] and (odd := unknown_at(i + 1)) is not None \
+        hit = town_at(i + 1)
+        if hit is None and (odd := unknown_at(i + 1)) is not None \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
-        hit = town_at(i + 1)
         if hit is None and "," in tokens[i + 2:i + 4]:
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
             comma = tokens.index(",", i + 2)

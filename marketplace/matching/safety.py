@@ -139,10 +139,11 @@ def ruled_out(cautions: Iterable[str], therapy: str, *,
     """The effect that rules ``therapy`` (a technique or modality slug) out for anyone with
     these cautions, or None: a technique excluded, or a modality whose every technique is
     ("cupping" with blood thinners). A search asked for it offers nobody for it."""
-    excluding = {e.target: e for e in effects if e.code in set(cautions) and e.action == "exclude"}
+    codes = set(cautions)
+    excluding = {e.target: e for e in effects if e.code in codes and e.action == "exclude"}
     if therapy in excluding:
         return excluding[therapy]
-    techniques = sorted(t for t, m in technique_modality.items() if m == therapy)
+    techniques = sorted(_techniques_by_modality(technique_modality).get(therapy, ()))
     if techniques and all(t in excluding for t in techniques):
         return excluding[techniques[0]]
     return None
@@ -156,6 +157,11 @@ def _by_modality(technique_modality: Mapping[str, str]) -> dict[str, set[str]]:
 
 
 _DEFAULT_BY_MODALITY = _by_modality(TECHNIQUE_MODALITY)
+
+
+def _techniques_by_modality(technique_modality: Mapping[str, str]) -> dict[str, set[str]]:
+    """Each modality's techniques: the packaged table's, built once, or those of another."""
+    return _DEFAULT_BY_MODALITY if technique_modality is TECHNIQUE_MODALITY else _by_modality(technique_modality)
 
 
 def _name(slug: str) -> str:
@@ -175,8 +181,7 @@ def apply_cautions(cautions: Iterable[str], techniques: Iterable[str], modalitie
     rules = [e for e in effects if e.code in codes]
     excluded_all = {e.target for e in rules if e.action == "exclude"}
     ex_techs = frozenset(techs & excluded_all)
-    all_by_modality = _DEFAULT_BY_MODALITY if technique_modality is TECHNIQUE_MODALITY else \
-        _by_modality(technique_modality)
+    all_by_modality = _techniques_by_modality(technique_modality)
     ex_mods: dict[str, set[str]] = {}  # excluded modality → the techniques that ruled it out
     for m in mods:
         if m in excluded_all:

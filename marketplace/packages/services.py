@@ -355,9 +355,10 @@ class Whereabouts:
 def locate(resolver: PlaceResolver, near: str | None, lat: float | None = None,
            lon: float | None = None, region: str | None = None) -> Whereabouts | None:
     """The point to search around: ``lat``/``lon`` when both are given, else ``near``
-    geocoded (in the country ``region`` when several share its name), else None. Raises ValidationFailed on ``near`` (with ``suggestions``) for
-    a place the map does not know, or on ``lat``/``lon`` when only one is given, and
-    ServiceUnavailable when the geocoder is down."""
+    geocoded (in the country ``region`` when several share its name), else None. Raises
+    ValidationFailed on ``near`` (with ``suggestions``) for a place the map does not know,
+    or on ``lat``/``lon`` when only one is given, and ServiceUnavailable when the geocoder
+    is down."""
     if (lat is None) != (lon is None):
         field_name = "lon" if lon is None else "lat"
         raise ValidationFailed.on_field(field_name, "Give both lat and lon, or a place name in 'near'.")

@@ -198,7 +198,8 @@ def add_location(practitioner: Practitioner, data: LocationInput, resolver: Plac
     Raises ValidationFailed when the address cannot be resolved (with suggestions and the
     advice to give coordinates), or ServiceUnavailable when the geocoder is down.
     """
-    location = Location(practitioner=practitioner, **_location_values(data, resolver, prefer=practitioner.home_country))
+    values = _location_values(data, resolver, prefer=practitioner.home_country)
+    location = Location(practitioner=practitioner, **values)
     db.session.add(location)
     db.session.flush()
     return location
