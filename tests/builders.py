@@ -62,15 +62,17 @@ def make_practitioner(
     lon: float = 77.5946,
     venue_type: VenueType = VenueType.CLINIC,
     country_code: str | None = None,
+    gender: str | None = None,
 ) -> Practitioner:
     """A practitioner account with a listing and (unless ``city`` is None) one location;
-    ``country_code`` is the country they declare they practise from."""
+    ``country_code`` is the country they declare they practise from, ``gender`` the one
+    they state (a Gender value; None: not stated)."""
     user = user or make_user(Role.PRACTITIONER)
     practitioner = save_listing(user, ListingInput(
         display_name=display_name, bio="Treats back pain.", modalities=tuple(modalities),
         techniques=tuple(techniques), concerns=tuple(concerns), languages=tuple(languages),
         offers_online=offers_online, years_in_practice=8,
-        fees=tuple(FeeInput(*fee) for fee in fees), country_code=country_code,
+        fees=tuple(FeeInput(*fee) for fee in fees), country_code=country_code, gender=gender,
     ))
     if city:
         # The country the point lies in, as the geocoder gives it for a real address.

@@ -69,7 +69,7 @@ def _listing(p: Practitioner, credentials: list[Credential]) -> ExportListing:
     return ExportListing(
         id=p.id, display_name=p.display_name, bio=p.bio, languages=list(p.languages or []),
         years_in_practice=p.years_in_practice, offers_online=p.offers_online, is_suspended=p.is_suspended,
-        country_code=p.country_code,
+        country_code=p.country_code, gender=p.gender.value if p.gender else None,
         modalities=[m.slug for m in p.modalities], techniques=[t.slug for t in p.techniques],
         concerns=[c.slug for c in p.concerns],
         fees=[ExportFee(label=f.label, minutes=f.minutes, amount=f.amount, currency=f.currency) for f in p.fees],

@@ -188,6 +188,7 @@ def _withdraw_listing(practitioner: Practitioner, result: Deletion) -> None:
     practitioner.years_in_practice = None
     practitioner.offers_online = False
     practitioner.country_code = None
+    practitioner.gender = None
     practitioner.modalities = []
     practitioner.techniques = []
     practitioner.concerns = []

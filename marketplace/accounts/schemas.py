@@ -164,6 +164,7 @@ class ExportListing(BaseModel):
     years_in_practice: int | None
     offers_online: bool
     country_code: str | None
+    gender: str | None
     is_suspended: bool
     modalities: list[str]
     techniques: list[str]

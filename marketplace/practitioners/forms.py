@@ -15,7 +15,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from marketplace.core.money import currency_clash, parse_price, price_in
 from marketplace.geo.gazetteer import countries
-from marketplace.practitioners.models import Practitioner, VenueType
+from marketplace.practitioners.models import Gender, Practitioner, VenueType
 from marketplace.practitioners.services import CURRENCIES, FeeInput, ListingInput, LocationInput
 from marketplace.web.templating import choices
 
@@ -100,6 +100,11 @@ class ListingForm(FlaskForm):
         description="Seekers see practitioners of their own country first. A place you list under Locations says where "
                     "you are; this counts when you list none (online only).",
         choices=choices([("", "Not stated"), *countries()]), default="")
+    gender = SelectField(
+        "Your gender",
+        description="Optional. Many seekers ask for a woman (or a man) to treat them; they see only practitioners "
+                    "who state it here. Your profile shows it.",
+        choices=choices([("", "Not stated"), *((g.value, g.label) for g in Gender)]), default="")
     uses_single_use_needles = BooleanField("I use sterile, single-use needles (acupuncture and dry needling)")
     modalities = CheckboxesField("Modalities")
     techniques = CheckboxesField("Techniques")
@@ -118,6 +123,7 @@ class ListingForm(FlaskForm):
             "languages": ", ".join(practitioner.languages or []),
             "offers_online": practitioner.offers_online,
             "country_code": practitioner.country_code or "",
+            "gender": practitioner.gender.value if practitioner.gender else "",
             "uses_single_use_needles": practitioner.uses_single_use_needles,
             "modalities": [m.slug for m in practitioner.modalities],
             "techniques": [t.slug for t in practitioner.techniques],
@@ -162,7 +168,7 @@ class ListingForm(FlaskForm):
             concerns=self.concerns.data or [], languages=languages,
             offers_online=bool(self.offers_online.data), years_in_practice=self.years_in_practice.data,
             uses_single_use_needles=bool(self.uses_single_use_needles.data), fees=tuple(fees),
-            country_code=self.country_code.data or None,
+            country_code=self.country_code.data or None, gender=self.gender.data or None,
         ), index_map
 
 

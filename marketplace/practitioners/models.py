@@ -46,6 +46,19 @@ class VenueType(enum.StrEnum):
         }[self.value]
 
 
+class Gender(enum.StrEnum):
+    """A practitioner's gender, stated only if they choose to: many seekers ask for a woman
+    (or a man) to treat them, for a massage or an examination especially."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    NON_BINARY = "non_binary"
+
+    @property
+    def label(self) -> str:
+        return {"woman": "Woman", "man": "Man", "non_binary": "Non-binary"}[self.value]
+
+
 class Practitioner(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
@@ -57,6 +70,9 @@ class Practitioner(TimestampMixin, db.Model):
     # The country they practise from (ISO 3166-1 alpha-2), as they declare it: what places
     # a listing with no place (online only) in a country; a listed place outranks it.
     country_code: Mapped[str | None] = mapped_column(String(2))
+    # Stated or not, as they choose; a seeker who asks for a woman or a man sees only those
+    # who stated it.
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender))
     uses_single_use_needles: Mapped[bool] = mapped_column(default=False)
     is_suspended: Mapped[bool] = mapped_column(default=False)
     suspended_reason: Mapped[str | None] = mapped_column(Text)

@@ -38,6 +38,11 @@ class ListingIn(Schema):
                     "with no place: seekers are shown practitioners of their own country first, and a listed "
                     "place's country outranks this one. Left out, the stored one is kept (so a client written "
                     "before this field existed does not clear it); null clears it")
+    gender: Literal["woman", "man", "non_binary"] | None = Field(
+        default=None,
+        description="Your gender, if you choose to state it: seekers who ask for a woman (or a man) to treat them "
+                    "see only practitioners who state it, and your profile shows it. Left out, the stored one is "
+                    "kept; null clears it")
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     uses_single_use_needles: bool = False
     fees: list[FeeIn] = Field(default_factory=list, max_length=20)
@@ -50,6 +55,7 @@ class ListingIn(Schema):
             uses_single_use_needles=self.uses_single_use_needles,
             fees=tuple(FeeInput(f.label, f.minutes, f.amount, f.currency) for f in self.fees),
             country_code=self.country_code, country_given="country_code" in self.model_fields_set,
+            gender=self.gender, gender_given="gender" in self.model_fields_set,
         )
 
 
@@ -130,6 +136,7 @@ class PractitionerPublic(BaseModel):
     country_code: str | None = Field(description="The country they practise from, as declared (ISO 3166-1 "
                                                  "alpha-2); null when not declared")
     country: str | None = Field(description="That country's English name")
+    gender: Literal["woman", "man", "non_binary"] | None = Field(description="As they stated it; null when not")
     uses_single_use_needles: bool
     modalities: list[Term] = Field(description="Verified modalities only")
     techniques: list[TechniqueTerm]
@@ -146,6 +153,7 @@ class PractitionerPublic(BaseModel):
             id=p.id, display_name=p.display_name, bio=p.bio, languages=list(p.languages or []),
             years_in_practice=p.years_in_practice, offers_online=p.offers_online,
             country_code=p.country_code, country=country_name(p.country_code),
+            gender=p.gender.value if p.gender else None,
             uses_single_use_needles=p.uses_single_use_needles,
             modalities=[Term(slug=m.slug, name=m.name) for m in verified],
             techniques=[TechniqueTerm(slug=t.slug, name=t.name, modality=t.modality.slug)

@@ -14,7 +14,7 @@ from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavai
 from marketplace.extensions import db
 from marketplace.geo.gazetteer import country_name
 from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
-from marketplace.practitioners.models import Fee, Location, Practitioner, VenueType
+from marketplace.practitioners.models import Fee, Gender, Location, Practitioner, VenueType
 from marketplace.taxonomy.models import Concern, Modality, Technique
 from marketplace.taxonomy.services import by_slugs
 
@@ -47,6 +47,8 @@ class ListingInput:
     country_code: str | None = None  # where they practise from (ISO 3166-1 alpha-2); optional
     # False: leave the stored country as it is (an API client written before the field existed)
     country_given: bool = True
+    gender: str | None = None  # a Gender value, stated only if they choose to
+    gender_given: bool = True  # False: leave the stored gender as it is, likewise
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,12 @@ def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | N
             "Add the modality for each technique first: " + ", ".join(orphans) + ".")
     languages = _clean_languages(data.languages, errors)
     country_code = _clean_country(data.country_code, errors)
+    gender = None
+    if data.gender:
+        try:
+            gender = Gender(data.gender)
+        except ValueError:
+            errors["gender"] = [f"Gender is one of {', '.join(g.value for g in Gender)}, or not stated."]
     fees = _validate_fees(data.fees, errors)
     if errors:
         raise ValidationFailed("The listing has some problems.", errors)
@@ -179,6 +187,8 @@ def save_listing(owner: User, data: ListingInput, practitioner: Practitioner | N
     practitioner.offers_online = bool(data.offers_online)
     if data.country_given:
         practitioner.country_code = country_code
+    if data.gender_given:
+        practitioner.gender = gender
     practitioner.uses_single_use_needles = bool(data.uses_single_use_needles)
     practitioner.languages = languages
     practitioner.modalities = resolved["modalities"]

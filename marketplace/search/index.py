@@ -45,6 +45,7 @@ class Facts:
     live: dict[str, date] = field(default_factory=dict)
     is_hidden: bool = False  # suspended, or the account is disabled
     country: str = ""  # where they are based (Practitioner.home_country; "" unknown)
+    gender: str | None = None  # as they stated it, if they did
 
 
 @dataclass
@@ -80,7 +81,7 @@ def index_rows(facts: Facts, on: date) -> Rows:
         "practitioner_id": facts.practitioner_id, "display_name": facts.display_name,
         "modalities": {m: d.isoformat() for m, d in sorted(verified.items())},
         "techniques": dict(sorted(techniques.items())), "concerns": sorted(facts.concerns),
-        "languages": list(facts.languages), "min_price": min_price, "currency": currency,
+        "languages": list(facts.languages), "gender": facts.gender, "min_price": min_price, "currency": currency,
         "offers_online": facts.offers_online, "valid_until": valid_until,
     })
     terms = {m: until for m, until in verified.items()} | {t: verified[m] for t, m in techniques.items()}
@@ -165,6 +166,7 @@ def _facts(session: Session, ids: Sequence[int], on: date) -> list[Facts]:
             offers_online=p.offers_online, fees=tuple((f.amount, f.currency) for f in p.fees),
             locations=tuple((loc.id, loc.lat, loc.lon, str(loc.venue_type)) for loc in p.locations),
             live=live.get(p.id, {}), is_hidden=p.is_suspended or p.user.is_disabled, country=p.home_country,
+            gender=p.gender.value if p.gender else None,
         )
         for p in practitioners
     ]

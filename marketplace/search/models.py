@@ -34,6 +34,7 @@ class SearchProfile(db.Model):
     techniques: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     concerns: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    gender: Mapped[str | None] = mapped_column(String(32))  # as stated (Practitioner.gender), or None
     min_price: Mapped[int | None]
     currency: Mapped[str | None] = mapped_column(String(3))
     offers_online: Mapped[bool] = mapped_column(default=False)

@@ -78,6 +78,11 @@ FIRST = ["Asha", "Ravi", "Meera", "Arjun", "Priya", "Karan", "Sarah", "James", "
          "Wei", "Lucia", "Tom", "Fatima", "Noah", "Ananya", "Vikram", "Grace", "Omar", "Isla", "Leo"]
 LAST = ["Rao", "Sharma", "Iyer", "Patel", "Chen", "Smith", "Johnson", "Brown", "Khan", "Garcia", "Evans",
         "Nair", "Kapoor", "Walker", "Lee", "Murphy", "Singh", "Wright"]
+# The gender the demo practitioners of each first name state (one in five states none; "Wei"
+# is a woman's name and a man's).
+WOMEN = {"Asha", "Meera", "Priya", "Sarah", "Emily", "Olivia", "Lucia", "Fatima", "Ananya", "Grace", "Isla", "Hannah",
+         "Kavya"}
+MEN = {"Ravi", "Arjun", "Karan", "James", "Daniel", "Tom", "Noah", "Vikram", "Omar", "Leo"}
 VENUES = [VenueType.CLINIC, VenueType.WELLNESS_SPA, VenueType.HOSPITAL, VenueType.HOME_VISIT, VenueType.RETREAT]
 
 
@@ -140,6 +145,7 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
                 modalities=chosen, techniques=techniques, concerns=concerns,
                 languages=languages[: rng.randint(1, len(languages))],
                 offers_online=rng.random() < 0.45, years_in_practice=years, country_code=cc,
+                gender=None if number % 5 == 0 else _gender_of(name),
                 uses_single_use_needles="acupuncture" in chosen,
                 fees=[
                     FeeInput("First consultation", 60, _price(currency, 60, rng), currency),
@@ -174,6 +180,7 @@ def seed_demo(upload_folder: str, per_city: int = 5, seed: int = 7) -> DemoSumma
                                    "for back pain and muscle spasm, with exercises you can do at home.",
             modalities=[modality], techniques=techniques, concerns=PROFILES[modality][3],
             languages=languages, offers_online=True, years_in_practice=9, country_code=cc,
+            gender=_gender_of(name.removeprefix("Dr. ")),
             fees=[FeeInput("Video consultation", 45, _price(currency, 45, rng), currency)],
         ))
         _credentials(practitioner, [modality], "approved", f"{name} - online", cc, country, number, admin, storage,
@@ -225,3 +232,8 @@ def _price(currency: str, minutes: int, rng: random.Random) -> int:
     value = base * minutes // 60 * rng.randint(80, 130) // 100
     step = 100_00 if currency == "INR" else 5_00
     return max(step, value // step * step)
+
+
+def _gender_of(name: str) -> str | None:
+    first = name.split()[0]
+    return "woman" if first in WOMEN else "man" if first in MEN else None

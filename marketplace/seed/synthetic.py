@@ -44,6 +44,11 @@ LANGUAGES = {"IN": ["English", "Hindi", "Tamil", "Kannada", "Marathi", "Bengali"
 CURRENCY = {"IN": ("INR", 150000), "US": ("USD", 9000), "GB": ("GBP", 6000)}
 # Share of practitioners who keep weekly hours, and who sell a course of care.
 WITH_HOURS = 0.75
+# What synthetic practitioners state of their gender, by id (no draw from the seeded streams,
+# so the rest of each listing is what it was): about half women, four in ten men, one in
+# twenty non-binary, and one in twenty states none.
+_GENDERS = ("woman", "man", "woman", "man", "woman", "man", "woman", "man", "woman", "non_binary", "woman", "man",
+            "woman", "man", "woman", "man", "woman", "man", "woman", None)
 WITH_PACKAGE = 0.03
 # Typical opening hours: one long day, or a morning and an evening with a break.
 DAYS = [[(time(9), time(17))], [(time(10), time(19))], [(time(8), time(12)), (time(16), time(20))]]
@@ -172,6 +177,7 @@ def _batch(session: Session, rng: random.Random, extra: random.Random, size: int
             "bio": "Synthetic listing for benchmarks.", "languages": langs, "years_in_practice": rng.randint(1, 30),
             "offers_online": online, "uses_single_use_needles": "acupuncture" in mods, "is_suspended": False,
             "suspended_reason": None, "suspended_at": None, "created_at": now, "updated_at": now,
+            "gender": _GENDERS[pid % len(_GENDERS)],
         })
         p_mod += [{"practitioner_id": pid, "modality_id": modalities[m]} for m in mods]
         p_tech += [{"practitioner_id": pid, "technique_id": techniques[t][0]} for t in techs]
@@ -218,7 +224,7 @@ def _batch(session: Session, rng: random.Random, extra: random.Random, size: int
             practitioner_id=pid, display_name=practitioners[-1]["display_name"], modalities=frozenset(mods),
             techniques={t: techniques[t][1] for t in techs}, concerns=tuple(cons), languages=tuple(langs),
             offers_online=online, fees=tuple(fee_rows), locations=tuple(locs), live={m: expires for m in mods},
-            country=city.country,
+            country=city.country, gender=_GENDERS[pid % len(_GENDERS)],
         ), on))
     for profile in index.profiles:
         profile["indexed_at"] = now

@@ -15,6 +15,7 @@ from wtforms.fields import FieldList, FormField
 from marketplace.core.errors import DomainError
 from marketplace.core.money import format_money
 from marketplace.geo.gazetteer import country_in_sentence
+from marketplace.practitioners.models import Gender
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -83,10 +84,15 @@ def _page_args(**changes: Any) -> dict[str, Any]:
     return args
 
 
+def _gender_label(value: str) -> str:
+    return Gender(value).label
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = lambda amount, currency: format_money(amount, currency)
     app.jinja_env.filters["day"] = format_date
     app.jinja_env.filters["country_in_sentence"] = country_in_sentence  # "GB" -> "the United Kingdom"
+    app.jinja_env.filters["gender_label"] = _gender_label  # "non_binary" -> "Non-binary"
     app.jinja_env.globals["page_args"] = _page_args
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

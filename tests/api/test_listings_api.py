@@ -85,6 +85,19 @@ def test_the_country_of_practice_is_a_known_code_and_optional(client, practition
     assert put(country_code=None).get_json()["country_code"] is None
 
 
+def test_gender_is_stated_only_if_the_practitioner_chooses(client, practitioner_headers):
+    put = lambda **fields: client.put("/api/v1/me/practitioner", headers=practitioner_headers,  # noqa: E731
+                                      json={**LISTING, **fields})
+    assert put().get_json()["gender"] is None  # not stated
+    assert put(gender="non_binary").get_json()["gender"] == "non_binary"
+    response = put(gender="female")
+    assert response.status_code == 400 and "gender" in response.get_json()["errors"]
+    assert put(gender="woman").status_code == 200
+    # Left out, it is kept (a client written before the field existed); null clears it.
+    assert put().get_json()["gender"] == "woman"
+    assert put(gender=None).get_json()["gender"] is None
+
+
 def test_seekers_have_no_listing(client):
     headers = bearer(client, make_user(Role.SEEKER))
     assert client.put("/api/v1/me/practitioner", json=LISTING, headers=headers).status_code == 403

@@ -170,6 +170,26 @@ def test_an_online_only_practitioner_picks_the_country_they_practise_from(practi
     assert "Say which country you practise from" in text(practitioner_client.get("/practitioner/locations"))
 
 
+def test_a_practitioner_may_state_their_gender_and_the_profile_shows_it(practitioner_client):
+    html = text(practitioner_client.get("/practitioner/listing"))
+    assert '<option selected value="">Not stated</option>' in html and '<option value="woman">Woman</option>' in html
+    assert post(practitioner_client, "/practitioner/listing", listing_form(gender="woman")).status_code == 302
+    listing = _listing(practitioner_client.user)
+    assert listing.gender.value == "woman"
+    assert '<option selected value="woman">Woman</option>' in text(practitioner_client.get("/practitioner/listing"))
+    make_credential(practitioner_client.application, listing, status=CredentialStatus.APPROVED)
+    assert "12 years in practice · Woman · Speaks English, Kannada" in text(
+        practitioner_client.get(f"/practitioners/{listing.id}"))
+    refused = post(practitioner_client, "/practitioner/listing", listing_form(gender="female"))
+    assert refused.status_code == 200 and "Not a valid choice" in text(refused)
+    # "Not stated" takes it off the listing and the profile.
+    assert post(practitioner_client, "/practitioner/listing", listing_form(gender="")).status_code == 302
+    db.session.refresh(listing)
+    assert listing.gender is None
+    assert "12 years in practice · Speaks English, Kannada" in text(
+        practitioner_client.get(f"/practitioners/{listing.id}"))
+
+
 @pytest.mark.parametrize("typed, minor", [("45", 4500), ("45.5", 4550), ("0.29", 29), ("19.99", 1999),
                                           ("1,200.00", 120000), (" 7.10 ", 710), ("0", 0),
                                           # as people write prices: symbols, words, Indian and

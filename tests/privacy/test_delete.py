@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.payments import ledger
 from marketplace.payments.models import OrderStatus, RefundStatus
+from marketplace.practitioners.models import Gender
 from marketplace.search.models import SearchProfile
 from marketplace.verification.models import Credential
 from tests.builders import PASSWORD, bearer, csrf_token, login, make_admin, make_credential, make_user
@@ -93,7 +94,7 @@ def test_practitioner_deletes_on_the_page_and_disappears_with_their_seekers_refu
     order = paid_order(app, client, sdk, late_cancellation_refund_percent=0)
     practitioner = order.booking.practitioner
     credential = make_credential(app, practitioner, status="pending")
-    practitioner.country_code = "GB"
+    practitioner.country_code, practitioner.gender = "GB", Gender.WOMAN
     db.session.commit()
     documents = [Path(app.config["UPLOAD_FOLDER"]) / c.document_key
                  for c in db.session.scalars(select(Credential).where(Credential.practitioner_id == practitioner.id))]
@@ -122,7 +123,7 @@ def test_practitioner_deletes_on_the_page_and_disappears_with_their_seekers_refu
     assert client.get(f"/practitioners/{practitioner.id}").status_code == 404
     assert db.session.get(Credential, credential.id) is None and not any(p.exists() for p in documents)
     assert practitioner.display_name == "Deleted practitioner" and practitioner.locations == []
-    assert practitioner.country_code is None
+    assert practitioner.country_code is None and practitioner.gender is None
     # Signed out: the account page now asks to sign in.
     assert "/account/login" in client.get("/account/").headers["Location"]
 

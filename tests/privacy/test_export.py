@@ -9,6 +9,7 @@ from referencing.jsonschema import DRAFT202012
 from marketplace.accounts.models import ApiToken
 from marketplace.booking.models import BookingStatus
 from marketplace.extensions import db
+from marketplace.practitioners.models import Gender
 from tests.booking.helpers import hold_at, local, london_practitioner, make_seeker, set_hours
 from tests.builders import PASSWORD, bearer, login, make_credential
 from tests.privacy.helpers import as_text, paid_order
@@ -67,6 +68,8 @@ def test_seeker_export_has_their_booking_paid_order_and_messages_and_nobody_else
 
 def test_practitioner_downloads_listing_credentials_and_sessions_from_the_account_page(app, client, now):
     practitioner = london_practitioner(app, country_code="GB")
+    practitioner.gender = Gender.NON_BINARY
+    db.session.commit()
     set_hours(practitioner)
     credential = make_credential(app, practitioner, status="pending")
     seeker = make_seeker("private.seeker@example.com")
@@ -86,7 +89,7 @@ def test_practitioner_downloads_listing_credentials_and_sessions_from_the_accoun
     assert listing["modalities"] == ["acupuncture"] and listing["concerns"] == ["back-spasm"]
     assert {"label": "Consultation", "minutes": 60, "amount": 7500, "currency": "GBP"} in listing["fees"]
     assert [(loc["city"], loc["timezone"]) for loc in listing["locations"]] == [("London", "Europe/London")]
-    assert listing["country_code"] == "GB"
+    assert listing["country_code"] == "GB" and listing["gender"] == "non_binary"
     statuses = {c["id"]: c["status"] for c in listing["credentials"]}
     assert statuses[credential.id] == "pending" and "approved" in statuses.values()
     [exported] = [c for c in listing["credentials"] if c["id"] == credential.id]
