@@ -2,8 +2,9 @@
 sciatica", "I'd like a deep tissue massage", "ayurvedic doctor for back pain"), the
 kind of place ("a physio who does home visits"), how they want to be seen ("an online
 consultation", "face to face"), the language they want to be seen in ("a Tamil-speaking
-physio"), the town they want to be seen in ("a physio in Pune", "sciatica Pune") and the
-most they will pay ("under ₹1,000", :func:`asked_budget`). Pure, and safe on any string.
+physio"), the town they want to be seen in ("a physio in Pune", "sciatica Pune"), the
+most they will pay ("under ₹1,000", :func:`asked_budget`) and who they want to treat them
+("a female physio", :func:`asked_gender`). Pure, and safe on any string.
 
 :func:`read_mentions` finds each mention of a term of one vocabulary (therapies: the
 curated words below and the names admins gave the terms, :func:`therapy_words`; kinds of
@@ -141,6 +142,27 @@ _LANGUAGE_ASKED = ("{} speaking", "{} speaker", "speaks {}", "speak {}", "speaki
 NOT_A_LANGUAGE = Elsewhere(after=frozenset({"nadu", "class", "classes", "medium", "film", "films", "movie", "movies",
                                             "song", "songs", "food", "restaurant", "literature"}))
 
+# Who the seeker wants to treat them: a woman or a man, said of the practitioner ("a female
+# physio", "lady doctor", "male massage therapist", "treated by a woman"), not of the seeker
+# ("I'm a woman with back pain", "pregnant woman", "massage for ladies" say nothing of who
+# treats them). Values of ``Gender``.
+_WOMAN_WORDS = ("female", "woman", "women", "lady", "ladies", "mahila")
+_MAN_WORDS = ("male", "man", "men", "gent", "gents", "purush")
+_PRACTITIONER_NOUNS = (
+    "therapist", "therapists", "physio", "physios", "physiotherapist", "physiotherapists", "physical therapist",
+    "doctor", "doctors", "dr", "practitioner", "practitioners", "masseuse", "masseur", "massage therapist",
+    "acupuncturist", "chiropractor", "chiro", "osteopath", "vaidya", "vaid", "staff", "trainer", "instructor",
+)
+_GENDER_ASKED = ("{} {}", "by a {}", "from a {}", "prefer a {}", "prefer {}", "preferably a {}", "preferably {}")
+GENDER_WORDS: dict[str, str] = {
+    **{way.format(word): value
+       for words, value in ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man"))
+       for word in words for way in _GENDER_ASKED[1:]},
+    **{_GENDER_ASKED[0].format(word, noun): value
+       for words, value in ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man"))
+       for word in words for noun in _PRACTITIONER_NOUNS},
+}
+
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
@@ -245,6 +267,22 @@ def asked_language(text: str) -> Mention | None:
     asked = read_mentions(text, _LANGUAGE_WORDS, NOT_A_LANGUAGE).narrowing()
     if asked is None or {m.slug for m in read_mentions(text, _LANGUAGE_NAMES).mentions} != {asked.slug}:
         return None
+    return asked
+
+
+def asked_gender(text: str) -> Mention | None:
+    """The practitioner's gender ``text`` asks for ("a female physio", "lady doctor
+    please", "I'd prefer a man"), or None: also when it asks for both, or turns one down
+    ("no male therapist" says whom not to list, not whom to), or leaves the choice open
+    ("a male or female physio")."""
+    asked = read_mentions(text, _GENDER_WORDS).narrowing()
+    if asked is None:
+        return None
+    tokens = tokens_of(normalise(text))  # "female/male" comes as two words
+    for i in range(len(tokens) - 1):
+        after = tokens[i + 2] if tokens[i + 1] in ("or", "and") and i + 2 < len(tokens) else tokens[i + 1]
+        if {_GENDER_OF.get(tokens[i]), _GENDER_OF.get(after)} == {"woman", "man"}:
+            return None
     return asked
 
 
@@ -489,3 +527,5 @@ MODE_VOCABULARY = vocabulary(MODE_WORDS)
 # as seekers ask for a language ("Tamil speaking"), and the languages' bare names
 _LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})
 _LANGUAGE_NAMES = vocabulary({language: language for language in LANGUAGES})
+_GENDER_WORDS = vocabulary(GENDER_WORDS)
+_GENDER_OF = {word: value for words, value in ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man")) for word in words}

@@ -195,6 +195,7 @@ class Candidate:
     next_available: datetime | None = None  # filled by a later issue
     offers_online: bool = False
     venue_types: frozenset[str] = frozenset()
+    gender: str | None = None  # as they stated it (a Gender value), if they did
     # Online, for a seeker whose country is known (see :attr:`Query.country`), and this
     # practitioner is not known to be based there: the name of the country they are based
     # in ("" when it is not listed). None otherwise.
@@ -214,6 +215,7 @@ class Query:
     modality: str | None = None
     technique: str | None = None
     venue_type: str | None = None
+    gender: str | None = None  # only practitioners who stated this gender
     cautions: frozenset[str] = frozenset()
     now: datetime | None = None  # for the availability hook
     # The seeker's country (ISO code), when online results are wanted near a known place:
@@ -483,7 +485,8 @@ def typical_price_factor(amount: int | None, currency: str | None) -> float:
 
 def matches_filters(candidate: Candidate, query: Query) -> bool:
     """The query's hard filters: mode and radius, modality, technique, budget (only in the
-    query's currency), language, venue type, and cautions that rule out everything."""
+    query's currency), language, venue type, the practitioner's gender (as stated), and
+    cautions that rule out everything."""
     if candidate.distance_km is None:
         if query.mode == "in_person" or not candidate.offers_online:
             return False
@@ -499,6 +502,8 @@ def matches_filters(candidate: Candidate, query: Query) -> bool:
     if query.language and not any(_language_key(x) == _language_key(query.language) for x in candidate.languages):
         return False
     if query.venue_type and candidate.distance_km is not None and query.venue_type not in candidate.venue_types:
+        return False
+    if query.gender and candidate.gender != query.gender:
         return False
     if query.cautions:
         outcome = apply_cautions(query.cautions, candidate.techniques, candidate.modalities)

@@ -135,6 +135,7 @@ class _Profile:
     min_price: int | None
     currency: str | None
     offers_online: bool
+    gender: str | None = None
 
 
 # Decoded profiles are kept for as many practitioners as a busy process meets (a search at a
@@ -157,12 +158,13 @@ def _decode(glued: str, min_price: int | None, currency: str | None, offers_onli
     """A profile from its glued JSON and plain columns, cut to the modalities live on ``on``
     (ISO date); None when nothing is live. Profiles are immutable, so a process decodes
     each one once a day (searches near the same place read the same profiles)."""
-    modalities, techniques, concerns, languages = json.loads(glued)
+    modalities, techniques, concerns, languages, gender = json.loads(glued)
     live = frozenset(m for m, until in modalities.items() if until >= on)
     if not live:
         return None
     return _Profile(_share(live), _share(frozenset(t for t, m in techniques.items() if m in live)),
-                    _share(frozenset(concerns)), _share(tuple(languages)), min_price, currency, bool(offers_online))
+                    _share(frozenset(concerns)), _share(tuple(languages)), min_price, currency, bool(offers_online),
+                    gender)
 
 
 # Score parts kept per query (a busy process ranks the same practitioners for the same
@@ -239,7 +241,7 @@ def _candidate(pid: int, p: _Profile, distance_km: float | None, venue: str | No
     return Candidate(
         practitioner_id=pid, modalities=p.modalities, techniques=p.techniques, concerns=p.concerns,
         distance_km=distance_km, min_price=p.min_price, currency=p.currency, languages=p.languages,
-        offers_online=p.offers_online,
+        offers_online=p.offers_online, gender=p.gender,
         venue_types=frozenset({venue}) if venue and distance_km is not None else frozenset(),
     )
 

@@ -23,16 +23,19 @@ from wtforms.validators import Length, ValidationError
 from marketplace.core.money import NOT_A_PRICE
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.practitioners.forms import MoneyField
-from marketplace.practitioners.models import VenueType
+from marketplace.practitioners.models import Gender, VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
-    ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BudgetUnderstood, LanguageUnderstood,
-    ModeUnderstood, PlaceUnderstood, SearchInput, TherapyUnderstood, VenueUnderstood,
+    ANY_GENDER, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BudgetUnderstood,
+    GenderUnderstood, LanguageUnderstood, ModeUnderstood, PlaceUnderstood, SearchInput, TherapyUnderstood,
+    VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
 MODES = (("in_person", "In person"), ("online", "Online"), ("any", "Either"))
 SORTS = (("best", "Best match"), ("nearest", "Nearest first"))
+GENDER_CHOICES = (("", "Anyone"), (Gender.WOMAN.value, "A woman"), (Gender.MAN.value, "A man"),
+                  (Gender.NON_BINARY.value, "A non-binary practitioner"))
 MAX_PAGE = 500
 ANSWER_PREFIX = "answer_"
 
@@ -155,6 +158,8 @@ class SearchForm(Form):
                            description="e.g. Hindi, or “any” for every language")
     venue_type = SelectField("Kind of place", default="", choices=choices([("", "Any kind of place"),
                                                                *((v.value, v.label) for v in VenueType)]))
+    gender = SelectField("Treated by", default="", choices=choices(GENDER_CHOICES),
+                         description="Only practitioners who state it in their listing.")
     sort = StringField("Order", filters=[_strip])  # offered beside the results; anything unknown is "best"
     page = NumberField("Page", integer=True, message="Page numbers are whole numbers.",
                        validators=[_within(1, MAX_PAGE, f"Choose a page from 1 to {MAX_PAGE}.")])
@@ -169,6 +174,12 @@ class SearchForm(Form):
         self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
         self.answers = self._answers(args)
         self.either = ""  # the value "Either" sends (see offer_every_mode)
+        # "Show every kind of place" (or everyone) from a search that read one from the words
+        # sends "any", which must be a choice when the form is checked.
+        if args.get("venue_type") == ANY_VENUE:
+            self.offer_every_venue(None)
+        if args.get("gender") == ANY_GENDER:
+            self.offer_every_gender(None)
 
     # --- what the seeker asked ------------------------------------------------------
 
@@ -245,16 +256,16 @@ class SearchForm(Form):
             modality=self.modality.data or None, technique=self.technique.data or None,
             max_price=self.max_price.data, currency=self.currency.data or None,
             language=self.language.data or None, venue_type=self.venue_type.data or None,
-            page=self.page.data or 1, per_page=per_page,
+            gender=self.gender.data or None, page=self.page.data or 1, per_page=per_page,
             sort="nearest" if self.sort.data == "nearest" else "best", region=region,
         )
 
     def filtered(self) -> bool:
         """Whether the seeker chose a filter under "More filters" (in the URL, not "any"): not a
-        therapy, place, language or budget read from their words, which the results name."""
+        therapy, place, language, budget or gender read from their words, which the results name."""
         chosen = [(field.raw_data or [""])[0].strip().lower()
                   for field in (self.modality, self.technique, self.language, self.venue_type, self.max_price,
-                                self.currency)]
+                                self.currency, self.gender)]
         return any(value not in ("", "any") for value in chosen)
 
     def offer_every_therapy(self, named: TherapyUnderstood | None) -> None:
@@ -283,6 +294,12 @@ class SearchForm(Form):
         """The same for the language: the one the text asked for shows as typed here."""
         if named is not None:
             self.language.data = named.name
+
+    def offer_every_gender(self, named: GenderUnderstood | None) -> None:
+        """The same for who treats the seeker (see :meth:`offer_every_therapy`)."""
+        self.gender.choices = [*choices([(ANY_GENDER, GENDER_CHOICES[0][1])]), *self.gender.choices[1:]]
+        if named is not None:
+            self.gender.data = named.value
 
     def offer_budget(self, named: BudgetUnderstood | None) -> None:
         """The limit the text stated shows under "Highest price" (and its currency), as if

@@ -26,6 +26,7 @@ MAX_PER_PAGE = 50
 ANY_THERAPY = "any"
 ANY_VENUE = "any"
 ANY_LANGUAGE = "any"  # likewise for ``language``
+ANY_GENDER = "any"  # and for ``gender``
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class SearchInput:
     currency: str | None = None
     language: str | None = None
     venue_type: str | None = None
+    gender: str | None = None  # a Gender value: only practitioners who stated it; "any": whatever the text says
     page: int = 1
     per_page: int = 20
     sort: Sort = "best"
@@ -121,6 +123,16 @@ class LanguageUnderstood:
     physio"), which the search narrowed to as if typed under the filters."""
 
     name: str  # as practitioners list it: "Tamil"
+    matched: str
+
+
+@dataclass(frozen=True)
+class GenderUnderstood:
+    """The practitioner's gender the seeker asked for in their own words ("a female physio",
+    "lady doctor"), which the search narrowed to as if chosen under the filters."""
+
+    value: str  # a Gender value
+    name: str  # "a woman"
     matched: str
 
 
@@ -208,6 +220,7 @@ class Result:
     # Online results only: their nearest place within the radius, where they also see people
     # in person (a seeker who asked for either kind of care may prefer to go there).
     also_in_person: ResultLocation | None = None
+    gender: str | None = None  # as the practitioner stated it (a Gender value), if they did
 
 
 @dataclass(frozen=True)
@@ -248,6 +261,7 @@ class SearchOutcome:
     language_from_text: LanguageUnderstood | None = None  # likewise
     place_from_text: PlaceUnderstood | None = None  # the town ``q`` named, searched near (``place``)
     budget_from_text: BudgetUnderstood | None = None  # applied as ``input.max_price`` (and currency)
+    gender_from_text: GenderUnderstood | None = None  # narrowed to, as ``input.gender`` would
     # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
     # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
     without_concern: bool = False

@@ -57,6 +57,10 @@ class SearchQuery(Schema):
         "A kind of place (clinic, wellness_spa, hospital, retreat, home_visit), or `any`. Without it, a kind of place "
         "that `q` asks for by name (\"a physio who does home visits\") narrows the search as this filter would, "
         "echoed as `venue_from_text`; `any` keeps every kind"))
+    gender: Literal["woman", "man", "non_binary", "any"] | None = Field(default=None, description=(
+        "Only practitioners who stated this gender (practitioners who did not state one are left out), or `any`. "
+        "Without it, a practitioner's gender that `q` asks for (\"a female physio\", \"lady doctor\") narrows the "
+        "search as this filter would, echoed as `gender_from_text`; `any` keeps everyone"))
     page: int = Field(default=1, ge=1, le=1000)
     per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
     region: str | None = Field(default=None, min_length=2, max_length=2, pattern="^[A-Za-z]{2}$", description=(
@@ -67,7 +71,7 @@ class SearchQuery(Schema):
         "`best`: the best fit for the concern first, then nearness, a declared concern, language, price (the "
         "ranking's weights); `nearest`: the same practitioners, nearest first, then online sessions"))
 
-    @field_validator("mode", "region", mode="before")
+    @field_validator("mode", "region", "gender", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         """``mode=`` (as a form's first "Either" sends it) is no choice yet, like no ``mode``."""
@@ -85,7 +89,7 @@ class SearchQuery(Schema):
             mode=self.mode, cautions=_codes(self.cautions), red_flags=_codes(self.red_flags),
             no_red_flags=self.no_red_flags, modality=self.modality, technique=self.technique,
             max_price=self.max_price, currency=self.currency.upper() if self.currency else None,
-            language=self.language, venue_type=self.venue_type, page=self.page, per_page=self.per_page,
+            language=self.language, venue_type=self.venue_type, gender=self.gender, page=self.page, per_page=self.per_page,
             sort=self.sort, region=(self.region or region or "").upper() or None,
         )
 
@@ -169,6 +173,8 @@ class PractitionerSummary(BaseModel):
     also_in_person: NearbyPlaceOut | None = Field(
         default=None, description="For an online result, their nearest place within the radius where they also see "
                                   "people in person (null when none is)")
+    gender: Literal["woman", "man", "non_binary"] | None = Field(
+        default=None, description="As the practitioner stated it; null when they did not")
 
 
 class ResultCautionOut(BaseModel):
@@ -224,6 +230,12 @@ class ModeFromTextOut(BaseModel):
 
 class LanguageFromTextOut(BaseModel):
     name: str = Field(description="The language, as practitioners list it")
+    matched: str = Field(description="The words in `q` that asked for it")
+
+
+class GenderFromTextOut(BaseModel):
+    value: Literal["woman", "man"] = Field(description="A `gender` value")
+    name: str
     matched: str = Field(description="The words in `q` that asked for it")
 
 
@@ -284,6 +296,9 @@ class SearchOut(BaseModel):
         default=None, description="The most `q` said the seeker will pay a session (\"a massage under ₹1,000\"), "
                                   "applied as `max_price` (and `currency`) would be; null when none, or when "
                                   "`max_price` was given")
+    gender_from_text: GenderFromTextOut | None = Field(
+        default=None, description="The practitioner's gender `q` asked for (\"a female physio\"), which the results "
+                                  "are narrowed to (as `gender` would); null when none, or when `gender` was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -293,7 +308,7 @@ class SearchOut(BaseModel):
             "mode": i.mode, "cautions": sorted(i.cautions), "red_flags": sorted(i.red_flags),
             "no_red_flags": i.no_red_flags, "modality": i.modality, "technique": i.technique,
             "max_price": i.max_price, "currency": i.currency, "language": i.language, "venue_type": i.venue_type,
-            "sort": i.sort if i.sort != "best" else None, "region": i.region,
+            "gender": i.gender, "sort": i.sort if i.sort != "best" else None, "region": i.region,
         }.items() if v not in (None, [], False)}
         return cls(
             query=echo,
@@ -327,6 +342,7 @@ class SearchOut(BaseModel):
                     based_in=BasedInOut(label=r.based_in.label, country_code=r.based_in.country_code)
                     if r.based_in else None,
                     also_in_person=NearbyPlaceOut(**asdict(r.also_in_person)) if r.also_in_person else None,
+                    gender=r.gender,
                 ),
                 next_available=r.next_available,
                 packages=[PackageOfferOut(id=k.id, name=k.name, price=k.price, currency=k.currency,
@@ -345,5 +361,6 @@ class SearchOut(BaseModel):
             place_from_text=PlaceFromTextOut(**asdict(o.place_from_text)) if o.place_from_text else None,
             budget_from_text=BudgetFromTextOut(amount=o.budget_from_text.amount, currency=o.budget_from_text.currency,
                                                matched=o.budget_from_text.matched) if o.budget_from_text else None,
+            gender_from_text=GenderFromTextOut(**asdict(o.gender_from_text)) if o.gender_from_text else None,
         )
 

@@ -34,19 +34,19 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, ruled_out, urgent_advice
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_budget, asked_language, asked_place, read_mentions,
-    therapy_words,
+    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_place,
+    read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
-from marketplace.practitioners.models import Location, VenueType, town_of
+from marketplace.practitioners.models import Gender, Location, VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine
 from marketplace.search.grid import KM_PER_DEG_LAT
 from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
-    ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BasedIn,
-    Beyond, BudgetUnderstood, ConcernUnderstood, LanguageUnderstood, ModeUnderstood, Place, PlaceUnderstood, Question,
+    ANY_GENDER, ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM,
+    RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood, ModeUnderstood, Place, PlaceUnderstood, Question,
     Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood,
     by_distance, looks_beyond,
 )
@@ -196,6 +196,8 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("region", "A region is a two-letter country code, such as GB or IN.")
     if data.language is not None and len(data.language) > 40:
         bad("language", "Language names are at most 40 characters.")
+    if data.gender and data.gender != ANY_GENDER and data.gender not in {g.value for g in Gender}:
+        bad("gender", f"Gender must be one of {', '.join(g.value for g in Gender)}, or any.")
     if data.page < 1:
         bad("page", "Pages start at 1.")
     if not 1 <= data.per_page <= MAX_PER_PAGE:
@@ -293,9 +295,11 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                            for s in matcher.suggest(text) if s.slug in tax.concerns]
     if screening and screening.unreadable:
         notes.insert(0, _unreadable_note(screening.unreadable, understood=bool(concerns)))
-    # A therapy, kind of place, way of being seen, language or budget that the text asks for
-    # narrows the search as its filter would, unless the seeker chose that filter (or "any").
-    therapy, venue, said_mode, said_language, said_budget = _care_named(text, tax) if text else _NOTHING_NAMED
+    # A therapy, kind of place, way of being seen, language, budget or practitioner's gender
+    # that the text asks for narrows the search as its filter would, unless the seeker chose
+    # that filter (or "any").
+    therapy, venue, said_mode, said_language, said_budget, said_gender = (
+        _care_named(text, tax) if text else _NOTHING_NAMED)
     # A town is read from the words around a budget: "acupuncture Bangalore under ₹2,000".
     town_words = said_budget.rest if said_budget is not None else text
     if said_budget is not None and data.max_price is None and (
@@ -310,6 +314,11 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         language = said_language.name
     else:
         said_language = None
+    gender = None if data.gender == ANY_GENDER else data.gender
+    if said_gender is not None and data.gender is None:
+        gender = said_gender.value
+    else:
+        said_gender = None
     modality = None if data.modality == ANY_THERAPY else data.modality
     technique, venue_type = data.technique, None if data.venue_type == ANY_VENUE else data.venue_type
     if therapy is not None and data.modality is None and technique is None:
@@ -387,14 +396,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # say nothing of the kind only offer that choice: a list of everyone would pass for an
     # answer to them.
     unread = bool(text) and not concerns and not data.concern
-    wanted = (modality or technique or venue_type or language or said_mode or said_place or said_budget
+    wanted = (modality or technique or venue_type or language or gender or said_mode or said_place or said_budget
               # "Show every therapy" (or place, or language) from such a list keeps listing
               or data.modality == ANY_THERAPY or data.venue_type == ANY_VENUE
-              or (data.language or "").lower() == ANY_LANGUAGE)
+              or (data.language or "").lower() == ANY_LANGUAGE or data.gender == ANY_GENDER)
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
                    language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
+                   gender_from_text=said_gender,
                    without_concern=unread and bool(wanted))
     if questions or (unread and not wanted):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
@@ -403,7 +413,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
         currency=data.currency, language=language or None, modality=modality,
-        technique=technique, venue_type=venue_type, cautions=cautions,
+        technique=technique, venue_type=venue_type, gender=gender, cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=place.country_code if place is not None and mode != "in_person" else None,
     )
@@ -458,17 +468,19 @@ class _CareNamed(NamedTuple):
     mode: ModeUnderstood | None
     language: LanguageUnderstood | None
     budget: BudgetUnderstood | None
+    gender: GenderUnderstood | None
 
 
-_NOTHING_NAMED = _CareNamed(None, None, None, None, None)
+_NOTHING_NAMED = _CareNamed(None, None, None, None, None, None)
+_GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
 _care_read: Memo[_CareNamed] = Memo()
 _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 
 def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
-    """The one therapy, kind of place, way of being seen and language ``text`` asks for, if
-    any (see :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active
+    """The one therapy, kind of place, way of being seen, language, budget and practitioner's
+    gender ``text`` asks for, if any (see :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active
     terms, a modality before a technique of the same slug. Kept per text under the
     taxonomy snapshot, as searches repeat."""
     def work() -> _CareNamed:
@@ -487,7 +499,10 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         budget = None
         if (limit := asked_budget(text)) is not None:
             budget = BudgetUnderstood(limit.amount, limit.currency, limit.words, limit.rest)
-        return _CareNamed(therapy, venue, mode, language, budget)
+        gender = None
+        if (who := asked_gender(text)) is not None:
+            gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], who.words)
+        return _CareNamed(therapy, venue, mode, language, budget, gender)
 
     return _care_read.get(text, work, tax)
 
@@ -624,7 +639,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
             next_available=slots.get(c.practitioner_id),
             packages=tuple(offers.get(c.practitioner_id, ())),
             based_in=places[c.practitioner_id].home if c.practitioner_id in places else None,  # online only
-            also_in_person=nearby.get(c.practitioner_id),
+            also_in_person=nearby.get(c.practitioner_id), gender=c.gender,
         ))
     return results
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import (
-    BigInteger, Integer, Select, String, Text, any_, bindparam, cast, literal, null, select, tuple_, union_all,
+    BigInteger, Integer, Select, String, Text, any_, bindparam, cast, func, literal, null, select, tuple_, union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -123,12 +123,15 @@ def online_statement(after: bool, limit: int = ONLINE_BATCH, home: bool = False)
 
 
 def _profile_columns() -> tuple:
-    """The four JSON columns glued into one JSON array in SQL (one ``json.loads`` per
-    profile instead of four, and no per-column JSON result processing), then min_price,
-    currency and offers_online."""
+    """The four JSON columns and the gender glued into one JSON array in SQL (one
+    ``json.loads`` per profile instead of five, and no per-column JSON result processing),
+    then min_price, currency and offers_online. The gender is a plain word (a
+    :class:`~marketplace.practitioners.models.Gender` value), quoted here, or null."""
+    gender = func.coalesce(literal('"', String) + SearchProfile.gender + literal('"', String), literal("null", String))
     glued = (literal("[", String) + cast(SearchProfile.modalities, Text) + literal(",", String)
              + cast(SearchProfile.techniques, Text) + literal(",", String) + cast(SearchProfile.concerns, Text)
-             + literal(",", String) + cast(SearchProfile.languages, Text) + literal("]", String))
+             + literal(",", String) + cast(SearchProfile.languages, Text) + literal(",", String) + gender
+             + literal("]", String))
     return glued, SearchProfile.min_price, SearchProfile.currency, SearchProfile.offers_online
 
 

@@ -19,7 +19,7 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.scoring import how_ordered
 from marketplace.search import answers, services
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm
-from marketplace.search.outcome import ANY_THERAPY, ANY_VENUE, SearchOutcome
+from marketplace.search.outcome import ANY_GENDER, ANY_THERAPY, ANY_VENUE, SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.web.templating import apply_errors
 
@@ -104,6 +104,9 @@ def search() -> tuple[str, int] | str:
     if form.mode.data == "any" or said_mode is not None:
         form.offer_every_mode(said_mode)
     form.offer_every_language(language)
+    gender = outcome.gender_from_text if outcome is not None else None
+    if form.gender.data == ANY_GENDER or gender is not None:
+        form.offer_every_gender(gender)
     form.offer_place(outcome.place_from_text if outcome is not None else None)
     form.offer_budget(outcome.budget_from_text if outcome is not None else None)
     return render_template(

@@ -141,6 +141,14 @@ def test_filters_radius_mode_budget_language_and_modality() -> None:
     assert matches_filters(online, Query(mode="online")) and not matches_filters(online, Query(mode="in_person"))
 
 
+def test_a_gender_asked_for_keeps_only_those_who_stated_it() -> None:
+    woman, man, unstated = (_c(pid, {"massage"}, distance_km=3.0, gender=g) for pid, g in
+                            ((1, "woman"), (2, "man"), (3, None)))
+    assert [c.practitioner_id for c in (woman, man, unstated) if matches_filters(c, Query(gender="woman"))] == [1]
+    assert [c.practitioner_id for c in (woman, man, unstated) if matches_filters(c, Query(gender="man"))] == [2]
+    assert all(matches_filters(c, Query()) for c in (woman, man, unstated))
+
+
 def test_ties_break_by_distance_then_id_so_paging_is_stable() -> None:
     same = [_c(pid, {"massage"}, distance_km=4.0) for pid in (5, 3, 9)]
     assert _order(same, SPASM) == [3, 5, 9]

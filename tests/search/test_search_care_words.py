@@ -412,3 +412,12 @@ def test_the_page_shows_the_budget_it_read_and_a_way_back(client, priced):
     # no place and no currency: the amount as typed, each practitioner's own currency
     online = page(client, q="back spasm massage online, budget 1500")
     assert "sessions up to 1500</strong>" in online
+
+
+def test_show_every_kind_of_place_from_the_page_lists_everyone(client, team, visiting):
+    """The page's own way back from a kind of place read in the words (``venue_type=any``)
+    is a choice the form accepts, not a "Not a valid choice" error."""
+    html = page(client, q="a physio who does home visits for my sciatica", near="Bengaluru", venue_type="any")
+    assert "Not a valid choice" not in html
+    assert "Meera Physio" in html and visiting.display_name in html
+    assert '<option selected value="any">Any kind of place</option>' in html
