@@ -206,6 +206,7 @@ LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "s
 _HEDGE = re.compile(HEDGES)
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
+_LOOKAHEAD = 4  # words after it that can tell it of (Hindi puts the verb last)
 
 
 @dataclass(frozen=True)
@@ -408,25 +409,47 @@ class BudgetMention:
 
 
 # Money as seekers write a budget: a marker (from marketplace.core.money, and "quid" and
-# "bucks") before or after the digits, "1.5k", the Indian "1500/-".
+# "bucks") before or after the digits, "1.5k", the Indian "1500/-". Hindi names the rupee in
+# Latin letters or in Devanagari ("रु." too: the dot after any marker is allowed), and may
+# write the digits in Devanagari ("₹१०००"), which ``\d`` and ``parse_price`` read.
 _MONEY_MARKERS = {**MARKERS, "quid": "GBP", "bucks": None, "rupaye": "INR", "rupaiye": "INR", "rupay": "INR",
-                  "rupaya": "INR"}
+                  "rupaya": "INR", "रुपये": "INR", "रुपए": "INR", "रुपया": "INR", "रुपयों": "INR", "रु": "INR",
+                  "रू": "INR"}
 _MARKER = "|".join(re.escape(m) for m in sorted(_MONEY_MARKERS, key=len, reverse=True))
+# Devanagari letters and signs. Vowel signs, the virama and the nukta are marks, not ``\w``,
+# so ``\b`` falls inside a Hindi word ("तक|िया"); these edges are written with this instead.
+# The danda (।) and the digits are left out: a cue may end a sentence.
+_DEVANAGARI = "\u0900-\u0963\u0971-\u097f"
 _PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d[\d,]*(?:\.\d{{1,2}})?)(?:\s*(?P<k>k)\b)?"
-          rf"(?:\s*(?P<post>{_MARKER})(?![a-z])\.?|\s*(?P<exact>/-))?")
-# "Under ₹1,000", "less than £50", "max 1500 rupees", "budget 2000", "up to $80"...
-_BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€])(?P<cue>under|below|less than|lesser than|cheaper than|max|maximum|"
-                            rf"up ?to|within|no more than|not more than|at most|budget)(?:\s+(?:of|is))?:?\s*{_PRICE}",
-                            re.IGNORECASE)
+          rf"(?:\s*(?P<post>{_MARKER})(?![a-z{_DEVANAGARI}])\.?|\s*(?P<exact>/-))?")
+# "Under ₹1,000", "less than £50", "max 1500 rupees", "budget 2000", "up to $80", in Hindi
+# "अधिकतम ₹1000" (at most)...
+_BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€{_DEVANAGARI}])(?P<cue>under|below|less than|lesser than|cheaper than|"
+                            rf"max|maximum|up ?to|within|no more than|not more than|at most|budget|अधिकतम)"
+                            rf"(?:\s+(?:of|is))?:?\s*{_PRICE}", re.IGNORECASE)
 # ...and "£50 or less", "1000 rupees max", and in Hinglish "1000 rupaye tak" (up to), "₹800 se
-# kam" (less than), "₹1500 ke andar" (within).
-_BUDGET_AFTER = re.compile(rf"(?<![\w.,]){_PRICE}\s*(?P<cue>or less|or under|or below|or cheaper|max|maximum|"
-                           rf"tops|at most|tak|se kam|ke andar|ke neeche|ke niche)\b", re.IGNORECASE)
+# kam" (less than), "₹1500 ke andar" (within); in Devanagari the same, matched on the words
+# as written so that the budget's words and the rest stay in the seeker's script: "1000 रुपये
+# तक", "₹800 से कम (में)" (for less than), "₹1500 के अंदर / अन्दर / भीतर" (within), "₹1000 से
+# ज़्यादा नहीं" (not more than; ज़ typed as one sign, as ज and a nukta, or as plain ज), "₹1000
+# अधिकतम".
+_BUDGET_AFTER = re.compile(rf"(?<![\w.,{_DEVANAGARI}]){_PRICE}\s*(?P<cue>or less|or under|or below|or cheaper|max|"
+                           rf"maximum|tops|at most|tak|se kam|ke andar|ke neeche|ke niche|"
+                           rf"तक|से\s+कम(?:\s+में)?|के\s+(?:अंदर|अन्दर|भीतर)|"
+                           rf"से\s+(?:\u095b|\u091c\u093c?)्यादा\s+(?:नहीं|नही)|अधिकतम)"
+                           rf"(?![\w{_DEVANAGARI}])", re.IGNORECASE)
 # Said of money spent or covered, not of a budget: "I paid under £50 last time", "my
 # insurance covers up to £500".
 _NOT_A_BUDGET = frozenset({"paid", "pay", "spent", "spend", "cost", "costs", "charged", "charge", "charges", "lost",
                            "earn", "earned", "earns", "saved", "refund", "refunded", "fee", "fees", "insurance",
                            "insurer", "cover", "covers", "covered", "claim", "claimed", "salary", "income"})
+# ...and in Hindi, which tells the verb after the amount: "पिछली बार ₹500 से कम दिए" (I paid
+# under ₹500 last time), "बीमा ₹5000 तक कवर करता है" (insurance covers up to ₹5000). Only the
+# past of paying: "₹1000 तक दे सकता हूँ" (I can pay up to ₹1000) is a budget. Spelt as the
+# reader sees them, Devanagari being read as Hinglish (``normalise``).
+_NOT_A_BUDGET_HINDI = frozenset(tokens_of(normalise(
+    "दिए दिये दिया दी चुकाए चुकाये चुकाया भरे भरा बीमा इंश्योरेंस कवर "
+    "diye diya chukaye chukaya bhare bhara bima kavar")))
 
 
 def asked_budget(text: str) -> BudgetMention | None:
@@ -453,7 +476,8 @@ def asked_budget(text: str) -> BudgetMention | None:
             amount *= 1000
         start = len(tokens_of(normalise(text[:match.start()])))
         end = start + len(tokens_of(normalise(match.group())))
-        if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), _NOT_A_BUDGET):
+        if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), _NOT_A_BUDGET | _NOT_A_BUDGET_HINDI,
+                                     _NOT_A_BUDGET_HINDI):
             return None  # money told of, or a limit turned down: no budget asked for
         found[(amount, currencies.pop() if currencies else None)] = (
             " ".join(text[match.start():match.end()].split()),
@@ -492,10 +516,12 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in tokens_of(normalise(text)) if t not in ".,;:!?")
 
 
-def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset()) -> bool:
+def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset(),
+           other_after: frozenset[str] = frozenset()) -> bool:
     """Whether the words at ``start:end`` ask for what they name: no cue in their clause of
-    turning it down, of having had it, or of doubt ("not sure about acupuncture"), and no
-    word of ``other`` before them in it."""
+    turning it down, of having had it, or of doubt ("not sure about acupuncture"), no word
+    of ``other`` before them in it, and none of ``other_after`` in the first few words
+    after them (Hindi tells the verb last: "₹500 से कम दिए", paid under ₹500)."""
     before: list[str] = []
     for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
         token = tokens[position]
@@ -519,6 +545,8 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
         if clause_break(token):
             break
         after.append(token)
+    if any(token in other_after for token in after[:_LOOKAHEAD]):
+        return False
     return not _DECLINED_AFTER.match(" ".join(after) + " ")
 
 

@@ -43,6 +43,7 @@ _OTHER = {"ः": "h", "।": ".", "॥": ".", "ॐ": "om", **{chr(0x0966 + d): s
 _WORDS = {
     "में": "mein", "मैं": "main", "हैं": "hain", "नहीं": "nahi", "बाद": "baad", "गर्भवती": "garbhvati",
     "डिलीवरी": "delivery", "एक्सीडेंट": "accident", "बैक": "back", "पेन": "pain",
+    "दिए": "diye",  # paid, gave: not the English "die"
 }
 
 _RUN = re.compile(r"[\u0900-\u097F]+")

@@ -285,11 +285,35 @@ def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: 
     ("₹800 se kam massage", 80000, "INR", "₹800 se kam"),  # Hinglish: less than
     ("up to $80", 8000, None, "up to $80"),  # which dollar: the place's
     ("up to 1.5k rupees", 150000, "INR", "up to 1.5k rupees"),
+    # Hindi in Devanagari, read on the words as written
+    ("मालिश ₹1000 से कम", 100000, "INR", "₹1000 से कम"),  # less than
+    ("1000 रुपए से कम में मालिश", 100000, "INR", "1000 रुपए से कम में"),  # for less than
+    ("फिज़ियो 1000 रुपये तक", 100000, "INR", "1000 रुपये तक"),  # up to
+    ("₹1500 के अंदर फिजियो", 150000, "INR", "₹1500 के अंदर"),  # within
+    ("₹1500 के अन्दर", 150000, "INR", "₹1500 के अन्दर"),
+    ("₹1500 के भीतर", 150000, "INR", "₹1500 के भीतर"),
+    ("₹1200 से \u095b्यादा नहीं", 120000, "INR", "₹1200 से \u095b्यादा नहीं"),  # not more than: ज़ as one sign
+    ("₹1200 से \u091c\u093c्यादा नहीं", 120000, "INR", "₹1200 से \u091c\u093c्यादा नहीं"),  # ज and a nukta
+    ("₹1200 से ज्यादा नहीं", 120000, "INR", "₹1200 से ज्यादा नहीं"),  # no nukta
+    ("अधिकतम ₹800 मालिश", 80000, "INR", "अधिकतम ₹800"),  # at most
+    ("मालिश, 800 रुपया अधिकतम।", 80000, "INR", "800 रुपया अधिकतम"),  # a danda ends the sentence
+    ("रु. 900 तक", 90000, "INR", "रु. 900 तक"),
+    ("500 रू से कम", 50000, "INR", "500 रू से कम"),
+    ("500 रुपयों से कम", 50000, "INR", "500 रुपयों से कम"),
+    ("₹१००० से कम", 100000, "INR", "₹१००० से कम"),  # Devanagari digits
+    ("₹१,५०० तक", 150000, "INR", "₹१,५०० तक"),
+    ("₹1000 तक दे सकता हूँ", 100000, "INR", "₹1000 तक"),  # can pay: a budget
 ])
 def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, words: str) -> None:
     found = asked_budget(text)
     assert found is not None and (found.amount, found.currency, found.words) == (amount, currency, words)
     assert words not in found.rest and found.rest == " ".join(found.rest.split())
+
+
+def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
+    """The rest is the search with every price: the seeker's words, not their Hinglish spelling."""
+    found = asked_budget("कमर दर्द के लिए मालिश, ₹1000 से कम")
+    assert found is not None and found.rest == "कमर दर्द के लिए मालिश"
 
 
 @pytest.mark.parametrize("text", [
@@ -303,6 +327,19 @@ def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, w
     "my insurance covers up to £500",
     "not under ₹500",  # turned down
     "under £50, or under £80 if they are good",  # two limits: the seeker has not chosen
+    "pichhli baar 500 rupaye se kam diye",  # Hinglish: paid under ₹500 last time
+    "2 हफ़्ते तक दर्द",  # pain for up to two weeks: no currency
+    "1000 से कम",  # no currency, and no "budget"
+    "पिछली बार ₹500 से कम दिए",  # paid under ₹500 last time
+    "पिछली बार ₹500 से कम फीस दी",  # paid a fee of under ₹500
+    "₹1000 तक दिया था",  # paid up to ₹1000
+    "मेरा बीमा ₹5000 तक कवर करता है",  # insurance covers up to ₹5000
+    "₹5000 तक का बीमा है",  # insurance of up to ₹5000
+    "₹1000 से कम नहीं",  # not less than ₹1000: turned down
+    "₹1000 तकिया",  # a pillow (तकिया), not "up to"
+    "₹1000 से कमर दर्द",  # कमर, the waist, is not कम, less
+    "गुरु 1000 तक",  # the "रु" ending a word is not a rupee
+    "₹800 से कम या ₹1200 के अंदर",  # two limits
 ])
 def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
     assert asked_budget(text) is None
@@ -311,7 +348,8 @@ def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
 _WORDY = st.lists(st.sampled_from(["in", "near", "online", "not", "speaks", "Hindi", "Pune", "pune", ",", ".", "my",
                                    "under", "₹", "1,000", "rs", "£50", "max", "budget", "k", "/-",
                                    "back", "physio", "home", "visit", "Koramangala", "Bangalore", "was", "but",
-                                   "face", "to", "mein", "नहीं", "मालिश", "é", "'", "-", "  "]), max_size=14)
+                                   "face", "to", "mein", "नहीं", "मालिश", "₹१,०००", "रु.", "तक", "से", "कम", "दिए",
+                                   "é", "'", "-", "  "]), max_size=14)
 
 
 @settings(max_examples=300, deadline=None, database=None)

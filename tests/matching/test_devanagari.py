@@ -25,6 +25,7 @@ MATCHER = build_matcher(DEFAULT_PHRASES)
     ("बुखार नहीं है", "bukhar nahi hai"),
     ("back pain और बुखार", "back pain aur bukhar"),  # only the Devanagari is rewritten
     ("४० साल", "40 sal"),
+    ("₹500 दिए", "₹500 diye"),  # as Hinglish spells it, not the English "die"
 ])
 def test_devanagari_is_spelt_as_hinglish(hindi: str, latin: str) -> None:
     assert transliterate(hindi) == latin

@@ -6,6 +6,7 @@ filter would, says so, and can be undone with ``modality=any`` / ``venue_type=an
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -421,3 +422,19 @@ def test_show_every_kind_of_place_from_the_page_lists_everyone(client, team, vis
     assert "Not a valid choice" not in html
     assert "Meera Physio" in html and visiting.display_name in html
     assert '<option selected value="any">Any kind of place</option>' in html
+
+
+def test_a_budget_in_hindi_script_applies_and_the_way_back_keeps_the_seekers_words(client, priced):
+    """"मालिश, ₹1,000 से कम" (a massage for less than ₹1,000) is read on the words as
+    written: the way back to every price searches the rest in Devanagari, not in Hinglish.
+    (Hindi script asks every safety question; here the seeker has answered them.)"""
+    words = "मेरी कमर अकड़ गई है, मालिश ₹1,000 से कम"  # my back has stiffened, a massage under ₹1,000
+    body = search(client, q=words, near="Bengaluru", no_red_flags="true")
+    assert ids(body) == [priced["low"].id]
+    assert body["budget_from_text"] == {"amount": 100000, "currency": "INR", "matched": "₹1,000 से कम"}
+    html = page(client, q=words, near="Bengaluru", no_red_flags="true")
+    assert "sessions up to ₹1,000</strong>" in html and "“₹1,000 से कम”" in html
+    back = re.search(r'<a href="([^"]+)">Show every price</a>', html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(back).query)["q"] == ["मेरी कमर अकड़ गई है, मालिश"]
+    every = client.get(back).get_data(as_text=True)
+    assert "Lata Massage" in every and "Hari Massage" in every
