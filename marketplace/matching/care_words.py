@@ -420,7 +420,7 @@ _MARKER = "|".join(re.escape(m) for m in sorted(_MONEY_MARKERS, key=len, reverse
 # so ``\b`` falls inside a Hindi word ("तक|िया"); these edges are written with this instead.
 # The danda (।) and the digits are left out: a cue may end a sentence.
 _DEVANAGARI = "\u0900-\u0963\u0971-\u097f"
-_PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d[\d,]*(?:\.\d{{1,2}})?)(?:\s*(?P<k>k)\b)?"
+_PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d(?:[\d,]*\d)?(?:\.\d{{1,2}})?)(?:\s*(?P<k>k)\b)?"
           rf"(?:\s*(?P<post>{_MARKER})(?![a-z{_DEVANAGARI}])\.?|\s*(?P<exact>/-))?")
 # "Under ₹1,000", "less than £50", "max 1500 rupees", "budget 2000", "up to $80", in Hindi
 # "अधिकतम ₹1000" (at most)...
@@ -459,7 +459,7 @@ def asked_budget(text: str) -> BudgetMention | None:
     one such amount in the text. Minutes, weeks and kilometres name no currency, so
     "under 30 minutes" is not read."""
     tokens = tokens_of(normalise(text))
-    found: dict[tuple[int, str | None], tuple[str, str]] = {}  # (amount, currency) -> (words, rest)
+    found: dict[tuple[int, str | None], tuple[int, int]] = {}  # (amount, currency) -> where it is said
     for match in [*_BUDGET_BEFORE.finditer(text), *_BUDGET_AFTER.finditer(text)]:
         pre, post = (m.lower() if m is not None else None for m in (match["pre"], match["post"]))
         marked = pre is not None or post is not None or match["exact"] is not None
@@ -479,13 +479,19 @@ def asked_budget(text: str) -> BudgetMention | None:
         if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), _NOT_A_BUDGET | _NOT_A_BUDGET_HINDI,
                                      _NOT_A_BUDGET_HINDI):
             return None  # money told of, or a limit turned down: no budget asked for
-        found[(amount, currencies.pop() if currencies else None)] = (
-            " ".join(text[match.start():match.end()].split()),
-            " ".join(f"{text[:match.start()]} {text[match.end():]}".split()).strip(" ,;"))
+        key = (amount, currencies.pop() if currencies else None)
+        start, end = found.get(key, match.span())
+        if start < match.end() and match.start() < end:  # one limit said with two cues: "up to £50 max"
+            found[key] = (min(start, match.start()), max(end, match.end()))
     if len(found) != 1:
         return None
-    [((amount, currency), (words, rest))] = found.items()
-    return BudgetMention(amount, currency, words, rest)
+    [((amount, currency), (start, end))] = found.items()
+    # The words around it, as a sentence: "massage, under £40, for my back" -> "massage, for my back"
+    rest = _LOOSE_STOPS.sub(lambda m: m[1] or "", " ".join(f"{text[:start]} {text[end:]}".split())).strip(" ,;:.।")
+    return BudgetMention(amount, currency, " ".join(text[start:end].split()), rest)
+
+
+_LOOSE_STOPS = re.compile(r"\s*([,;:])(?:\s*[,;:])*|\s+(?=[.!?।])")  # doubled, or spaced from the word before
 
 
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:

@@ -310,6 +310,20 @@ def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, w
     assert words not in found.rest and found.rest == " ".join(found.rest.split())
 
 
+@pytest.mark.parametrize(("text", "words", "rest"), [
+    ("up to £50 max for a massage", "up to £50 max", "for a massage"),  # one limit, two cues
+    ("massage, under £40, for my back", "under £40", "massage, for my back"),  # the comma is not the amount's
+    ("physio under ₹500.", "under ₹500", "physio"),
+    ("physio under ₹500. Pune", "under ₹500", "physio. Pune"),
+    ("मालिश, ₹1,000 से कम।", "₹1,000 से कम", "मालिश"),
+])
+def test_the_rest_of_the_words_reads_as_a_sentence(text: str, words: str, rest: str) -> None:
+    """What "Show every price" searches: the seeker's words without the budget, and without
+    the punctuation it leaves dangling."""
+    found = asked_budget(text)
+    assert found is not None and (found.words, found.rest) == (words, rest)
+
+
 def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
     """The rest is the search with every price: the seeker's words, not their Hinglish spelling."""
     found = asked_budget("कमर दर्द के लिए मालिश, ₹1000 से कम")
