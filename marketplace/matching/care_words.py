@@ -292,6 +292,9 @@ class PlaceMention:
     name: str  # as the seeker wrote it: "Pune", "Camden Town"
     words: str  # with the word before it: "in Pune"
     known: bool = True  # False: a name the gazetteer lacks ("near Koramangala"), for the geocoder to try
+    # True: two places the seeker has not chosen between ("in Whitefield or Indiranagar", the
+    # name); not one to search near
+    undecided: bool = False
 
 
 def asked_place(text: str, population_named: Callable[[str], int | None]) -> PlaceMention | None:
@@ -299,7 +302,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
     is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune"),
-    and only one such town in the text. Without "in", a town's name that ends the text
+    and only one such town in the text ("in Bangalore or Mumbai" is a mention ``undecided``
+    between them). Without "in", a town's name that ends the text
     after words of what is wanted ("sciatica Pune", "physio Leeds", "neck pain, Leeds") or
     is all of it, written with a capital in text that is not all capitals (or, in lower
     case, a city of a million)."""
@@ -392,8 +396,11 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             named, end = as_written(tokens[i + 1:city[1]])[0], city[1]
         if not _asked(tokens, i, end):
             return None  # a town told of or turned down: the seeker has not said where
-        if end < len(tokens) and tokens[end] in ("or", "and") and (town_at(end + 1) or unknown_at(end + 1)):
-            return None  # "in Bangalore or Mumbai": the seeker has not chosen
+        if end < len(tokens) and tokens[end] in ("or", "and") and (
+                other := town_at(end + 1) or unknown_at(end + 1)):
+            # "in Bangalore or Mumbai": the seeker has not chosen
+            both = as_written(tokens[i + 1:other[1]])[0]
+            return PlaceMention(both, f"{token} {both}", undecided=True)
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None)

@@ -355,11 +355,13 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     mode = mode or "any"
     data = replace(data, mode=mode)
 
-    place, said_place = None, None
+    place, said_place, undecided = None, None, None
     if text and not data.near and data.lat is None and data.lon is None:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
-        if (read := _place_read(town_words)) is not None:
+        if (read := _place_read(town_words)) is not None and read[1] is None:
+            undecided = f"You wrote “{read[0].matched}”: type the one you want under “Near” to see practitioners there."
+        elif read is not None:
             said_place, known = read
             try:
                 place = _place(replace(data, near=said_place.name), resolver)
@@ -370,8 +372,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                 said_place = None
     place = place or _place(data, resolver)
     if place is None and mode == "in_person":
-        message = "Tell us where you are (a town or city), use your location, or choose online sessions."
+        message = undecided or "Tell us where you are (a town or city), use your location, or choose online sessions."
         raise ValidationFailed(message, {"near": [message]})
+    if undecided:
+        notes.append(undecided)
     if place is None and mode == "any":
         mode = "online"
         notes.append("No place given, so these are online sessions. Add a place to see practitioners near you, "
@@ -516,13 +520,15 @@ def warm_readers() -> None:
 
 
 @lru_cache(maxsize=4096)
-def _place_read(text: str) -> tuple[PlaceUnderstood, bool] | None:
+def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None] | None:
     """The town ``text`` asks for care in, if any (see
     :func:`marketplace.matching.care_words.asked_place`), told from ordinary words by the
     offline gazetteer's names whatever geocoder then places it, and whether the gazetteer
-    knows it. Kept per text."""
+    knows it (None: the words name two places, and the seeker has not chosen)."""
     named = asked_place(text, _GAZETTEER.population_named)
-    return (PlaceUnderstood(named.name, named.words), named.known) if named is not None else None
+    if named is None:
+        return None
+    return PlaceUnderstood(named.name, named.words), None if named.undecided else named.known
 
 
 _GAZETTEER = OfflineGazetteer()

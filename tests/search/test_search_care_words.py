@@ -336,6 +336,25 @@ def test_a_place_the_map_lacks_is_said_not_silently_dropped(app, client, team, o
                for n in body["notes"])
 
 
+def test_two_places_not_chosen_between_are_said_and_neither_is_searched(client, team, on_video):
+    """"Physio in Bangalore or Mumbai": the seeker has not chosen, so neither is searched
+    near, and the page says why instead of silently listing online sessions from anywhere."""
+    body = search(client, q="sciatica physio in Bangalore or Mumbai")
+    assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
+    assert "You wrote “in Bangalore or Mumbai”: type the one you want under “Near” to see practitioners there." \
+        in body["notes"]
+    # A place typed under Near settles it, and the words are then not read for one.
+    near = search(client, q="sciatica physio in Bangalore or Mumbai", near="Bengaluru")
+    assert near["place"]["label"].startswith("Bengaluru") and not any("You wrote" in n for n in near["notes"])
+    # In person, a place is needed: the same words ask for it.
+    response = client.get("/api/v1/search", query_string={"q": "sciatica physio in Whitefield or Indiranagar",
+                                                           "mode": "in_person"})
+    assert response.status_code == 400 and response.get_json()["errors"]["near"] == [
+        "You wrote “in Whitefield or Indiranagar”: type the one you want under “Near” to see practitioners there."]
+    html = page(client, q="sciatica physio in Whitefield or Indiranagar", mode="in_person")
+    assert "You wrote “in Whitefield or Indiranagar”: type the one you want under “Near”" in html
+
+
 def test_a_place_the_gazetteer_lacks_is_searched_near_when_the_geocoder_knows_it(app, client, team, monkeypatch):
     """With an online geocoder configured (Nominatim in production), the locality it knows
     is searched near. The network is unavailable in tests: a stand-in answers from a table."""
