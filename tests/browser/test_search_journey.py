@@ -53,9 +53,9 @@ def shot(page, name: str) -> None:  # noqa: ANN001
 @pytest.fixture
 def practitioners(app) -> Callable[[], dict[str, int]]:  # noqa: ANN001
     asha = make_verified_practitioner(app, display_name="Asha Rao", concerns=("sciatica", "back-spasm"),
-                                      techniques=("dry-needling",), languages=("English", "Kannada"))
+                                      techniques=("dry-needling",), languages=("English", "Kannada"), gender="woman")
     vikram = make_verified_practitioner(app, display_name="Vikram Shetty", concerns=("sciatica",),
-                                        lat=12.9352, lon=77.6245)  # Koramangala
+                                        lat=12.9352, lon=77.6245, gender="man")  # Koramangala
     olu = make_verified_practitioner(app, display_name="Olu Online", concerns=("sciatica",), offers_online=True,
                                      city=None)
     return {"asha": asha.id, "vikram": vikram.id, "olu": olu.id}
@@ -183,6 +183,37 @@ def test_phone_search_for_a_therapy_in_a_town_lists_it_then_ranks_for_a_concern(
     assert "Sciatica" in page.locator(".understood").first.inner_text()
     assert page.locator(".needs-concern").count() == 0
     assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert stray == []
+
+
+def test_phone_search_for_a_woman_practitioner_then_anyone_then_a_man(live_server, phone_page, practitioners):
+    """A seeker asks for a woman to treat her, in her own words: only practitioners who say
+    they are women are listed, each card says so, and one link lists everyone again; the
+    same choice is a field under "More filters"."""
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+    say_in_one_box(page, base, "lady doctor for my sciatica in Bangalore")
+
+    read = page.locator(".understood.from-text")
+    assert "practitioners who are women" in read.inner_text() and "“lady doctor”" in read.inner_text()
+    asha = page.locator(f"#result-{practitioners['asha']}")
+    assert asha.is_visible() and "Woman" in asha.inner_text()
+    assert page.locator(f"#result-{practitioners['vikram']}").count() == 0
+    assert page.get_by_label("Treated by").input_value() == "woman"
+    shot(page, "search-phone-a-woman")
+
+    with page.expect_navigation():
+        read.get_by_role("link", name="Show everyone").click()
+    assert page.locator(f"#result-{practitioners['vikram']}").is_visible() and asha.is_visible()
+
+    # The filter itself, by keyboard: open "More filters", choose "A man", send the form.
+    page.locator(".more-filters summary").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Treated by").select_option("man")
+    with page.expect_navigation():
+        page.get_by_label("Near", exact=True).press("Enter")
+    assert page.locator(f"#result-{practitioners['vikram']}").is_visible()
+    assert page.locator(f"#result-{practitioners['asha']}").count() == 0
     assert stray == []
 
 
