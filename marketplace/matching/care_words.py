@@ -146,12 +146,15 @@ NOT_A_LANGUAGE = Elsewhere(after=frozenset({"nadu", "class", "classes", "medium"
 # physio", "lady doctor", "male massage therapist", "treated by a woman"), not of the seeker
 # ("I'm a woman with back pain", "pregnant woman", "massage for ladies" say nothing of who
 # treats them). Values of ``Gender``.
-_WOMAN_WORDS = ("female", "woman", "women", "lady", "ladies", "mahila")
+# Hindi as typed in Latin letters and as Devanagari is spelt before reading ("महिला डॉक्टर"
+# -> "mahila doktar").
+_WOMAN_WORDS = ("female", "woman", "women", "lady", "ladies", "mahila", "ledi")
 _MAN_WORDS = ("male", "man", "men", "gent", "gents", "purush")
 _PRACTITIONER_NOUNS = (
     "therapist", "therapists", "physio", "physios", "physiotherapist", "physiotherapists", "physical therapist",
     "doctor", "doctors", "dr", "practitioner", "practitioners", "masseuse", "masseur", "massage therapist",
     "acupuncturist", "chiropractor", "chiro", "osteopath", "vaidya", "vaid", "staff", "trainer", "instructor",
+    "doktar", "daktar", "phijiyo", "fiziyo", "therepist", "vaidy",
 )
 _GENDER_ASKED = ("{} {}", "by a {}", "from a {}", "prefer a {}", "prefer {}", "preferably a {}", "preferably {}")
 GENDER_WORDS: dict[str, str] = {

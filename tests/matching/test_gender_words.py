@@ -20,6 +20,8 @@ from marketplace.matching.care_words import asked_gender
     ("a physio, preferably female", "woman", "preferably female"),
     ("massage by a woman", "woman", "by a woman"),
     ("mahila doctor chahiye", "woman", "mahila doctor"),  # Hinglish: a woman doctor, wanted
+    ("महिला डॉक्टर चाहिए", "woman", "mahila doktar"),  # the same in Devanagari, read as it is spelt
+    ("लेडी फिजियो", "woman", "ledi phijiyo"),
     ("male massage therapist for a stiff neck", "man", "male massage therapist"),
     ("treated by a man", "man", "by a man"),
     ("I'm a man and want a female physio", "woman", "female physio"),  # the seeker is not who treats
