@@ -1,0 +1,60 @@
+"""Every way on from a results page leads to a page that works: each link the page offers
+back to the search (undo what was read from the words, pick a concern, widen the search,
+change the order, the next page) answers 200 with no field refused. A link the page makes
+itself must never land the seeker on "Not a valid choice"."""
+
+from __future__ import annotations
+
+import html as markup
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from marketplace.practitioners.models import VenueType
+from tests.builders import make_verified_practitioner
+
+
+@pytest.fixture
+def listed(app):  # noqa: ANN001, ANN201
+    """Practitioners in Bengaluru of several therapies, places, languages, prices and genders,
+    and one online from Mumbai."""
+    make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",), gender="woman",
+                               concerns=("sciatica",), languages=("English", "Tamil"))
+    make_verified_practitioner(app, display_name="Ravi Home Physio", modalities=("physiotherapy",), gender="man",
+                               concerns=("sciatica",), venue_type=VenueType.HOME_VISIT)
+    make_verified_practitioner(app, display_name="Lata Massage", modalities=("massage",), concerns=("back-spasm",),
+                               fees=(("Session", 60, 90000, "INR"),))
+    make_verified_practitioner(app, display_name="Vidya Video Physio", modalities=("physiotherapy",),
+                               concerns=("sciatica",), offers_online=True, city="Mumbai", lat=19.076, lon=72.8777)
+    for n in range(23):  # enough for a second page
+        make_verified_practitioner(app, display_name=f"Asha Needles {n}", modalities=("acupuncture",),
+                                   concerns=("sciatica",), lat=12.95 + n / 1000)
+
+
+def search_links(page: str) -> list[str]:
+    """The page's links to the search page, as a browser would follow them."""
+    hrefs = (markup.unescape(h) for h in re.findall(r'href="([^"]+)"', page))
+    return sorted({h for h in hrefs if urlsplit(h).path == "/search" and urlsplit(h).query})
+
+
+@pytest.mark.parametrize("params", [
+    # a therapy, a kind of place, a way of being seen, a language, a gender and a budget read from the words
+    {"q": "a female Tamil-speaking physio who does home visits for my sciatica under ₹2,000", "near": "Bengaluru"},
+    {"q": "online physio for sciatica", "near": "Bengaluru"},
+    {"q": "face to face physio for my sciatica in Bangalore"},  # the town too
+    {"q": "acupuncture Bangalore"},  # no concern: the concerns to pick from
+    {"concern": "sciatica", "near": "Bengaluru", "sort": "nearest"},  # the order, and the next page
+    {"concern": "sciatica", "near": "Bengaluru", "gender": "non_binary", "max_price": "500"},  # nobody: widen
+    {"q": "purple elephant", "near": "Bengaluru"},  # nothing read: only concerns
+])
+def test_every_link_from_a_results_page_leads_to_a_working_search(client, listed, params):
+    first = client.get("/search", query_string=params)
+    assert first.status_code == 200
+    links = search_links(first.get_data(as_text=True))
+    assert links, "the page offers ways on"
+    for link in links:
+        response = client.get(link)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, link
+        assert "Not a valid choice" not in body and 'class="form-errors"' not in body, link
