@@ -89,8 +89,8 @@ class SearchQuery(Schema):
             mode=self.mode, cautions=_codes(self.cautions), red_flags=_codes(self.red_flags),
             no_red_flags=self.no_red_flags, modality=self.modality, technique=self.technique,
             max_price=self.max_price, currency=self.currency.upper() if self.currency else None,
-            language=self.language, venue_type=self.venue_type, gender=self.gender, page=self.page, per_page=self.per_page,
-            sort=self.sort, region=(self.region or region or "").upper() or None,
+            language=self.language, venue_type=self.venue_type, gender=self.gender, page=self.page,
+            per_page=self.per_page, sort=self.sort, region=(self.region or region or "").upper() or None,
         )
 
 

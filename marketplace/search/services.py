@@ -46,9 +46,9 @@ from marketplace.search.memory import P_CITY, P_LABEL, Unconfirmed, memory_for
 from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     ANY_GENDER, ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM,
-    RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood, ModeUnderstood, Place, PlaceUnderstood, Question,
-    Result, ResultLocation, ResultModality, SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood,
-    by_distance, looks_beyond,
+    RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood,
+    ModeUnderstood, Place, PlaceUnderstood, Question, Result, ResultLocation, ResultModality, SearchInput,
+    SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -360,7 +360,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
         if (read := _place_read(town_words)) is not None and read[1] is None:
-            undecided = f"You wrote “{read[0].matched}”: type the one you want under “Near” to see practitioners there."
+            undecided = (f"You wrote “{read[0].matched}”: type the one you want under “Near” to see practitioners "
+                         "there.")
         elif read is not None:
             said_place, known = read
             try:
@@ -484,9 +485,9 @@ _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
     """The one therapy, kind of place, way of being seen, language, budget and practitioner's
-    gender ``text`` asks for, if any (see :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active
-    terms, a modality before a technique of the same slug. Kept per text under the
-    taxonomy snapshot, as searches repeat."""
+    gender ``text`` asks for, if any (see :mod:`marketplace.matching.care_words`): therapies
+    by the taxonomy's active terms, a modality before a technique of the same slug. Kept per
+    text under the taxonomy snapshot, as searches repeat."""
     def work() -> _CareNamed:
         words = _therapy_words_kept.get(
             "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)

@@ -101,3 +101,9 @@ def test_the_filter_chosen_on_the_page_narrows_and_opens_more_filters(client, ph
     assert "Ravi Physio" in html and "Meera Physio" not in html and "Sam Physio" not in html
     nobody = page(client, concern="sciatica", near="Bengaluru", gender="non_binary")
     assert "Remove some of the filters" in nobody
+
+
+def test_nobody_of_the_gender_asked_offers_everyone(client, physios):
+    """An empty page from words that asked for a man offers to search anyone instead."""
+    html = page(client, q="male physio for my sciatica", near="Bengaluru", modality="massage")
+    assert "Search practitioners of any gender</a>" in html and "gender=any" in html
