@@ -138,9 +138,16 @@ def _said_of_another_part(tokens: Sequence[_Token], i: int, stems: Sequence[str]
 
 def _negated_list(tokens: Sequence[_Token], comma: int, first: int) -> bool:
     """"No fever, weakness or numbness": a short list opened by a negation carries it
-    across commas. Only bare items count, so "no fever, my legs are weak" stays apart."""
+    across commas. Only bare items count, so "no fever, my legs are weak" stays apart, and
+    only a list that goes on with "or" (or "nor"): "no fever, lower back pain" tells what
+    is wrong after what is not."""
     between = [t.text for t in tokens[comma + 1:first]]
     if len(between) > 2 or any(t in NEW_CLAUSE_AFTER_AND or t in FIRST_PERSON or t in NOT_A_LIST for t in between):
+        return False
+    end = comma + 1
+    while end < len(tokens) and (tokens[end].text == "," or not _is_break(tokens, end)):
+        end += 1
+    if not any(t.text in ("or", "nor") for t in tokens[comma + 1:end]):
         return False
     while True:
         b = comma - 1

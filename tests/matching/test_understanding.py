@@ -198,6 +198,24 @@ def test_a_negated_concern_is_not_matched() -> None:
     assert slugs == ["neck-shoulder-tension"]
 
 
+@pytest.mark.parametrize("text, slug", [
+    ("no fever, lower back pain", "chronic-low-back-pain"),  # what is not wrong, then what is
+    ("no bladder problems, lower back pain", "chronic-low-back-pain"),
+    ("no fever, no numbness, sciatica", "sciatica"),
+])
+def test_a_negation_before_a_comma_does_not_reach_the_concern_after_it(text: str, slug: str) -> None:
+    """Only a list that goes on with "or" carries its negation across commas ("no fever,
+    weakness or numbness")."""
+    assert [m.slug for m in MATCHER.match(text)][:1] == [slug]
+    assert not screen_text(text).red_flags
+
+
+def test_a_list_without_or_does_not_deny_what_follows_the_comma() -> None:
+    """"No fever, weakness, numbness" may deny all three or only the fever: ask, don't guess."""
+    assert {"leg-weakness", "saddle-numbness"} <= screen_text("no fever, weakness, numbness").unclear_red_flags
+    assert not screen_text("no fever, weakness or numbness").unclear_red_flags
+
+
 @pytest.mark.parametrize("text, slugs", [
     ("lower back pain but no spasm", ["chronic-low-back-pain"]),
     ("my back hurts, not a spasm", ["chronic-low-back-pain", "back-spasm"]),  # as plain "back hurts"
