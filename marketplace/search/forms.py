@@ -38,6 +38,29 @@ GENDER_CHOICES = (("", "Anyone"), (Gender.WOMAN.value, "A woman"), (Gender.MAN.v
                   (Gender.NON_BINARY.value, "A non-binary practitioner"))
 MAX_PAGE = 500
 ANSWER_PREFIX = "answer_"
+READ_PREFIX = "read_"  # what the page filled in from the seeker's words (see settled)
+_READ_FIELDS = ("modality", "technique", "venue_type", "mode", "language", "gender", "near", "max_price", "currency")
+_ANY_FIELDS = ("modality", "venue_type", "mode", "language", "gender")  # where "any" undoes a reading
+
+
+def settled(args: MultiDict) -> MultiDict:
+    """The search as the seeker asks it now. A results page shows what it read from the
+    words in the fields, as if chosen there ("a female physio in Pune": Pune under Near, a
+    woman under Treated by), and sends each such value back, hidden, as ``read_<field>``
+    with the words as ``read_q``. Sent back unchanged, a value filled in from the words is
+    not a choice: it is dropped, and the words, perhaps edited ("a male physio in Mumbai"),
+    are read again. So is an "any" that undid a reading, once the words change."""
+    if not any(key.startswith(READ_PREFIX) for key in args):
+        return args
+    out = MultiDict(args)
+    edited = (args.get("q") or "").strip() != (args.get(READ_PREFIX + "q") or "").strip()
+    for name in _READ_FIELDS:
+        value = (args.get(name) or "").strip()
+        if value and value == (args.get(READ_PREFIX + name) or "").strip() and (value.lower() != "any" or edited):
+            out.poplist(name)
+    for key in [key for key in out if key.startswith(READ_PREFIX)]:
+        out.poplist(key)
+    return out
 
 
 class NumberField(StringField):
@@ -174,6 +197,7 @@ class SearchForm(Form):
         self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
         self.answers = self._answers(args)
         self.either = ""  # the value "Either" sends (see offer_every_mode)
+        self.read: dict[str, str] = {}  # field -> the value the offer_* methods filled in from the words
         # "Show every kind of place" (or everyone) from a search that read one from the words
         # sends "any", which must be a choice when the form is checked.
         if args.get("venue_type") == ANY_VENUE:
@@ -274,46 +298,56 @@ class SearchForm(Form):
         therapy the text named shows as chosen, as if picked here."""
         self.modality.choices = [*choices([(ANY_THERAPY, "Any therapy")]), *self.modality.choices[1:]]
         if named is not None and named.kind == "modality":
-            self.modality.data = named.slug
+            self.modality.data = self.read["modality"] = named.slug
         elif named is not None:
             self.modality.data, self.technique.data = ANY_THERAPY, named.slug
+            self.read.update(modality=ANY_THERAPY, technique=named.slug)
 
     def offer_every_venue(self, named: VenueUnderstood | None) -> None:
         """The same for the kind of place (see :meth:`offer_every_therapy`)."""
         self.venue_type.choices = [*choices([(ANY_VENUE, "Any kind of place")]), *self.venue_type.choices[1:]]
         if named is not None:
-            self.venue_type.data = named.value
+            self.venue_type.data = self.read["venue_type"] = named.value
 
     def offer_every_mode(self, named: ModeUnderstood | None) -> None:
         """The same for how the seeker is seen: "Either" then sends ``any``."""
         self.either = "any"
         if named is not None:
-            self.mode.data = named.value
+            self.mode.data = self.read["mode"] = named.value
 
     def offer_every_language(self, named: LanguageUnderstood | None) -> None:
         """The same for the language: the one the text asked for shows as typed here."""
         if named is not None:
-            self.language.data = named.name
+            self.language.data = self.read["language"] = named.name
 
     def offer_every_gender(self, named: GenderUnderstood | None) -> None:
         """The same for who treats the seeker (see :meth:`offer_every_therapy`)."""
         self.gender.choices = [*choices([(ANY_GENDER, GENDER_CHOICES[0][1])]), *self.gender.choices[1:]]
         if named is not None:
-            self.gender.data = named.value
+            self.gender.data = self.read["gender"] = named.value
 
     def offer_budget(self, named: BudgetUnderstood | None) -> None:
         """The limit the text stated shows under "Highest price" (and its currency), as if
         typed there."""
         if named is not None:
             self.max_price.process_data(named.amount)
-            self.max_price.raw = self.max_price.raw.removesuffix(".00")
+            self.max_price.raw = self.read["max_price"] = self.max_price.raw.removesuffix(".00")
             if named.currency:
-                self.currency.data = named.currency
+                self.currency.data = self.read["currency"] = named.currency
 
     def offer_place(self, named: PlaceUnderstood | None) -> None:
         """The town the text named shows under "Near", as if typed there."""
         if named is not None:
-            self.near.data = named.name
+            self.near.data = self.read["near"] = named.name
+
+    def read_back(self) -> dict[str, str]:
+        """What the page sends back, hidden, with the form (see :func:`settled`): the words
+        as searched, each value filled in from them, and each "any" that undid one."""
+        undone = {name: "any" for name in _ANY_FIELDS
+                  if name not in self.read and (getattr(self, name).data or "").lower() == "any"}
+        if not (self.read or undone) or not self.q.data:
+            return {}
+        return {"q": self.q.data, **self.read, **undone}
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

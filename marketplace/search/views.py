@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
@@ -18,7 +18,7 @@ from marketplace.geo.service import PlaceNotFound, region_of
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.scoring import how_ordered
 from marketplace.search import answers, services
-from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm
+from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm, settled
 from marketplace.search.outcome import ANY_GENDER, ANY_THERAPY, ANY_VENUE, SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.web.templating import apply_errors
@@ -34,8 +34,9 @@ def _form() -> SearchForm:
     techniques: dict[str, list[tuple[str, str]]] = {}
     for t in taxonomy.techniques():
         techniques.setdefault(t.modality.name, []).append((t.slug, t.name))
+    g.search_args = settled(request.args)  # what the page's links start from, too
     return SearchForm(
-        request.args,
+        g.search_args,
         concerns=[(c.slug, c.name) for c in taxonomy.concerns()],
         modalities=[(m.slug, m.name) for m in taxonomy.modalities()],
         techniques=sorted(techniques.items()),
@@ -62,7 +63,7 @@ def _map_data(outcome: SearchOutcome | None) -> dict[str, Any] | None:
 def _search_url(**changes: Any) -> str:
     """This search's URL with ``changes`` (None drops a key; lists repeat it). Unlike
     ``page_args`` it keeps every value of repeated keys (cautions, red flags)."""
-    args: dict[str, Any] = request.args.to_dict(flat=False)
+    args: dict[str, Any] = g.get("search_args", request.args).to_dict(flat=False)
     for key, value in changes.items():
         args.pop(key, None)
         if value not in (None, "", []):

@@ -217,6 +217,33 @@ def test_phone_search_for_a_woman_practitioner_then_anyone_then_a_man(live_serve
     assert stray == []
 
 
+def test_phone_search_words_edited_are_read_again(live_server, phone_page, practitioners):
+    """What the page read from the words shows in the fields, as if chosen there; when the
+    seeker edits the words and searches again, the new words are read, not the old fields."""
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+    say_in_one_box(page, base, "lady doctor for my sciatica in Bangalore")
+    assert page.get_by_label("Treated by").input_value() == "woman"
+    assert page.locator(f"#result-{practitioners['vikram']}").count() == 0
+
+    box = page.get_by_label("Or describe it in your own words")
+    box.fill("male doctor for my sciatica in Bangalore")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert "practitioners who are men" in page.locator(".understood.from-text").inner_text()
+    assert page.locator(f"#result-{practitioners['vikram']}").is_visible()
+    assert page.locator(f"#result-{practitioners['asha']}").count() == 0
+
+    box = page.get_by_label("Or describe it in your own words")
+    box.fill("sciatica in Bangalore")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert page.get_by_label("Treated by").input_value() == ""
+    assert page.locator(f"#result-{practitioners['vikram']}").is_visible()
+    assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert stray == []
+
+
 def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_server, page, practitioners):
     base = live_server
     stray = offline(page, base)

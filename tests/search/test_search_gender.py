@@ -5,11 +5,16 @@ for everyone who does not ask."""
 
 from __future__ import annotations
 
+import html as markup
+import re
+
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from marketplace.extensions import db
 from marketplace.practitioners.models import Gender
 from marketplace.practitioners.services import ListingInput, save_listing
+from marketplace.search.forms import settled
 from tests.builders import make_verified_practitioner
 from tests.search.test_search_api import ids, search
 from tests.search.test_search_care_words import page
@@ -107,3 +112,44 @@ def test_nobody_of_the_gender_asked_offers_everyone(client, physios):
     """An empty page from words that asked for a man offers to search anyone instead."""
     html = page(client, q="male physio for my sciatica", near="Bengaluru", modality="massage")
     assert "Search practitioners of any gender</a>" in html and "gender=any" in html
+
+
+def sent_back(html: str) -> dict[str, str]:
+    """What the page's form sends back unchanged for the fields it filled in from the words:
+    each ``read_<field>`` hidden input, and the field showing that value."""
+    read = {name: markup.unescape(value) for name, value in
+            re.findall(r'<input type="hidden" name="read_(\w+)" value="([^"]*)">', html)}
+    return {**{f"read_{name}": value for name, value in read.items()}, **read}
+
+
+def test_words_edited_after_a_search_are_read_again_not_the_fields_they_filled(client, physios):
+    """The page shows "a woman" under Treated by and Bengaluru under Near, read from the
+    words; the seeker then edits the words and sends the form as it is."""
+    first = page(client, q="female physio for my sciatica in Bangalore")
+    back = sent_back(first)
+    assert back["read_gender"] == "woman" and back["read_near"] == "Bangalore" and back["read_q"]
+    edited = page(client, **{**back, "q": "male physio for my sciatica in Bangalore"})
+    assert "practitioners who are men" in edited and "Ravi Physio" in edited and "Meera Physio" not in edited
+    unchanged = page(client, **back)  # sent as it is: still read from the words, and said so
+    assert "<strong>practitioners who are women</strong>, as you wrote" in unchanged
+    # A value the seeker changed is their choice, and wins over the words.
+    chosen = page(client, **{**back, "gender": "man"})
+    assert "Ravi Physio" in chosen and "Meera Physio" not in chosen and "practitioners who are women" not in chosen
+
+
+def test_answering_the_safety_questions_keeps_what_the_words_asked_for(client, physios):
+    first = page(client, q="female physio for sciatica in Bangalore, I lost weight")
+    assert "Have you lost weight recently without trying?" in first
+    answered = page(client, **sent_back(first), **{"answer_weight-loss": "no"})
+    assert "Showing only <strong>Physiotherapy</strong>, <strong>practitioners who are women</strong>" in answered
+    assert "Meera Physio" in answered and "Ravi Physio" not in answered
+
+
+def test_an_any_that_undid_a_reading_lasts_as_long_as_the_words():
+    """"Show everyone" sends gender=any: kept while the words are the same, dropped with
+    them once they are edited (the new words are read). A value the seeker chose stays."""
+    sent = MultiDict({"q": "female physio", "gender": "any", "venue_type": "clinic", "read_q": "female physio",
+                      "read_gender": "any"})
+    assert settled(sent).to_dict() == {"q": "female physio", "gender": "any", "venue_type": "clinic"}
+    edited = MultiDict({**sent.to_dict(), "q": "male physio"})
+    assert settled(edited).to_dict() == {"q": "male physio", "venue_type": "clinic"}
