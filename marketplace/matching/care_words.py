@@ -464,17 +464,16 @@ _NOT_A_BUDGET_HINDI = frozenset(tokens_of(normalise(
 
 def asked_budget(text: str) -> BudgetMention | None:
     """The most the seeker will pay a session, in their words ("a massage under ₹1,000",
-    "physio, £50 max"), or None: an amount with a currency (or after "budget") and a word
-    that makes it a limit, not money told of ("I paid under £50", "not under ₹500"), and
-    one such amount in the text. Minutes, weeks and kilometres name no currency, so
-    "under 30 minutes" is not read."""
+    "physio, £50 max"), or None: an amount with a currency (or after "budget", or a sum of
+    a hundred or more with nothing after it: "massage Mumbai under 1000") and a word that
+    makes it a limit, not money told of ("I paid under £50", "not under ₹500"), and one
+    such amount in the text. Minutes, weeks and kilometres are not money, so "under 30
+    minutes" and "within 500 metres" are not read."""
     tokens = tokens_of(normalise(text))
     found: dict[tuple[int, str | None], tuple[int, int]] = {}  # (amount, currency) -> where it is said
     for match in [*_BUDGET_BEFORE.finditer(text), *_BUDGET_AFTER.finditer(text)]:
         pre, post = (m.lower() if m is not None else None for m in (match["pre"], match["post"]))
         marked = pre is not None or post is not None or match["exact"] is not None
-        if not (marked or match["cue"].lower() == "budget"):
-            continue
         currencies = {_MONEY_MARKERS[m] for m in (pre, post) if m is not None}
         if len(currencies) > 1:
             continue
@@ -484,6 +483,8 @@ def asked_budget(text: str) -> BudgetMention | None:
             continue
         if match["k"]:
             amount *= 1000
+        if not (marked or match["cue"].lower() == "budget" or _bare_sum(text, match.end(), amount)):
+            continue
         start = len(tokens_of(normalise(text[:match.start()])))
         end = start + len(tokens_of(normalise(match.group())))
         if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), _NOT_A_BUDGET | _NOT_A_BUDGET_HINDI,
@@ -499,6 +500,24 @@ def asked_budget(text: str) -> BudgetMention | None:
     # The words around it, as a sentence: "massage, under £40, for my back" -> "massage, for my back"
     rest = _LOOSE_STOPS.sub(lambda m: m[1] or "", " ".join(f"{text[:start]} {text[end:]}".split())).strip(" ,;:.।")
     return BudgetMention(amount, currency, " ".join(text[start:end].split()), rest)
+
+
+# A limit with no currency is read as one when it can hardly be anything else: a sum of at
+# least a hundred (no age, and no count of minutes or kilometres with its unit left off),
+# with no unit after it.
+_BARE_MIN = 100_00  # minor units
+_NOT_MONEY_AFTER = frozenset({
+    "min", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+    "year", "years", "yr", "yrs", "km", "kms", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles",
+    "mi", "m", "metre", "metres", "meter", "meters", "ft", "feet", "cm", "mm", "kg", "kgs", "lb", "lbs", "g", "mg",
+    "ml", "steps", "calories", "kcal", "reviews", "ratings", "people", "patients", "times", "words", "sq", "sqft",
+    "din", "hafte", "hafta", "mahine", "mahina", "saal", "ghante", "ghanta", "minat",
+})
+
+
+def _bare_sum(text: str, end: int, amount: int) -> bool:
+    after = re.match(r"[\s,.]*([^\W\d_]+)", text[end:])
+    return amount >= _BARE_MIN and not (after and after[1].lower() in _NOT_MONEY_AFTER)
 
 
 _LOOSE_STOPS = re.compile(r"\s*([,;:])(?:\s*[,;:])*|\s+(?=[.!?।])")  # doubled, or spaced from the word before

@@ -295,6 +295,11 @@ def test_two_places_the_seeker_has_not_chosen_between_are_said_not_searched(text
     ("₹800 se kam massage", 80000, "INR", "₹800 se kam"),  # Hinglish: less than
     ("up to $80", 8000, None, "up to $80"),  # which dollar: the place's
     ("up to 1.5k rupees", 150000, "INR", "up to 1.5k rupees"),
+    # no currency, but a sum of a hundred or more with no unit after it: the place's currency
+    ("massage Mumbai under 1000", 100000, None, "under 1000"),
+    ("mahila physio Bangalore 1000 se kam", 100000, None, "1000 se kam"),
+    ("physio max 1500 please", 150000, None, "max 1500"),
+    ("1000 से कम", 100000, None, "1000 से कम"),
     # Hindi in Devanagari, read on the words as written
     ("मालिश ₹1000 से कम", 100000, "INR", "₹1000 से कम"),  # less than
     ("1000 रुपए से कम में मालिश", 100000, "INR", "1000 रुपए से कम में"),  # for less than
@@ -345,7 +350,10 @@ def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
     "I'm under 40 with back pain",  # an age
     "within 5 km",
     "2 hafte tak dard",  # Hinglish: pain for up to two weeks
-    "under 1000",  # no currency, no "budget": not sure enough
+    "under 50",  # no currency, no "budget", and a small number: an age, a count, not sure enough
+    "under 100kg",
+    "within 500 metres",
+    "under 200 km away",
     "I paid under £50 last time",  # money told of
     "it cost less than ₹500",
     "my insurance covers up to £500",
@@ -353,7 +361,7 @@ def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
     "under £50, or under £80 if they are good",  # two limits: the seeker has not chosen
     "pichhli baar 500 rupaye se kam diye",  # Hinglish: paid under ₹500 last time
     "2 हफ़्ते तक दर्द",  # pain for up to two weeks: no currency
-    "1000 से कम",  # no currency, and no "budget"
+    "50 से कम",  # no currency, no "budget", and a small number
     "पिछली बार ₹500 से कम दिए",  # paid under ₹500 last time
     "पिछली बार ₹500 से कम फीस दी",  # paid a fee of under ₹500
     "₹1000 तक दिया था",  # paid up to ₹1000
@@ -362,7 +370,7 @@ def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
     "₹1000 से कम नहीं",  # not less than ₹1000: turned down
     "₹1000 तकिया",  # a pillow (तकिया), not "up to"
     "₹1000 से कमर दर्द",  # कमर, the waist, is not कम, less
-    "गुरु 1000 तक",  # the "रु" ending a word is not a rupee
+    "गुरु 50 तक",  # the "रु" ending a word is not a rupee
     "₹800 से कम या ₹1200 के अंदर",  # two limits
 ])
 def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:

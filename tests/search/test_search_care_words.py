@@ -419,6 +419,16 @@ def test_a_budget_in_the_text_applies_as_the_price_filter(client, priced):
     assert search(client, q="back spasm, sessions under 30 minutes", near="Bengaluru")["budget_from_text"] is None
 
 
+def test_a_sum_with_no_currency_after_a_town_is_the_budget_there(client, priced):
+    """"Massage Bangalore under 1000": the town ends the words before the budget, and the
+    bare sum is read in that town's currency."""
+    body = search(client, q="massage for back spasm Bangalore under 1000")
+    assert body["place"]["label"].startswith("Bengaluru") and body["place_from_text"]["name"] == "Bangalore"
+    assert ids(body) == [priced["low"].id]
+    assert body["budget_from_text"] == {"amount": 100000, "currency": None, "matched": "under 1000"}
+    assert (body["query"]["max_price"], body["query"]["currency"]) == (100000, "INR")
+
+
 def test_the_page_shows_the_budget_it_read_and_a_way_back(client, priced):
     html = page(client, q="massage for back spasm under ₹1,000", near="Bengaluru")
     assert "sessions up to ₹1,000</strong>" in html and "“under ₹1,000”" in html
