@@ -327,9 +327,14 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         therapy = None
     # A therapy the seeker's health rules out ("cupping" with blood thinners) is offered by
     # nobody to them: searched for anyway, the page would list it under a warning against it.
+    # The note says the results are other therapies only when there are results to say it of.
+    instead: tuple[str, str] | None = None
     if (asked := technique or modality) and (effect := ruled_out(cautions, asked)) is not None:
-        notes.append(f"{effect.message} So we have not searched for {tax.names.get(asked, asked)}: these are "
-                     "practitioners whose other therapies suit you. Ask your doctor before trying it.")
+        not_searched = f"{effect.message} So we have not searched for {tax.names.get(asked, asked)}"
+        instead = (f"{not_searched}. Ask your doctor before trying it.",
+                   f"{not_searched}: these are practitioners whose other therapies suit you. Ask your doctor before "
+                   "trying it.")
+        notes.append(instead[0])
         modality = technique = therapy = None
     if venue is not None and data.venue_type is None:
         venue_type = venue.value
@@ -444,6 +449,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
         outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "
                              "online sessions, each with where the practitioner is based.",)
+    if instead is not None and results:
+        outcome["notes"] = tuple(instead[1] if note == instead[0] else note for note in outcome["notes"])
     if looks_beyond(data, place) and not ranking.near:
         outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,

@@ -535,7 +535,11 @@ def test_a_therapy_asked_for_that_a_caution_rules_out_is_not_searched_for(client
     asked = search(client, q="cupping for my stiff neck", near="Bengaluru", cautions="bleeding-risk")
     assert asked["therapy_from_text"] is None and set(ids(asked)) == {both.id, needles.id}
     [note] = [n for n in asked["notes"] if "Cupping is avoided" in n]
-    assert "we have not searched for Cupping therapy" in note
+    assert "we have not searched for Cupping therapy: these are practitioners whose other therapies suit you" in note
+    # With nobody to list, the note does not say there is.
+    far = search(client, q="cupping for my stiff neck", near="London", cautions="bleeding-risk")
+    [note] = [n for n in far["notes"] if "Cupping is avoided" in n]
+    assert far["results"] == [] and "we have not searched for Cupping therapy. Ask your doctor" in note
     assert all(c["applies_to"] != "cupping" or "avoided" in c["message"]
                for r in asked["results"] for c in r["cautions"])
     # chosen as a filter, or told in the words: the same
