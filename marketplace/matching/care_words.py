@@ -156,14 +156,14 @@ _PRACTITIONER_NOUNS = (
     "acupuncturist", "chiropractor", "chiro", "osteopath", "vaidya", "vaid", "staff", "trainer", "instructor",
     "doktar", "daktar", "phijiyo", "fiziyo", "therepist", "vaidy",
 )
-_GENDER_ASKED = ("{} {}", "by a {}", "from a {}", "prefer a {}", "prefer {}", "preferably a {}", "preferably {}")
+_NON_BINARY_WORDS = ("non binary", "nonbinary", "enby", "genderqueer")
+_GENDER_ASKED = ("{} {}", "by a {}", "from a {}", "prefer a {}", "prefer {}", "preferably a {}", "preferably {}",
+                 "a {} to treat", "{} therapist only", "{} therapists only", "{} staff only")
+_GENDERS = ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man"), (_NON_BINARY_WORDS, "non_binary"))
 GENDER_WORDS: dict[str, str] = {
-    **{way.format(word): value
-       for words, value in ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man"))
-       for word in words for way in _GENDER_ASKED[1:]},
+    **{way.format(word): value for words, value in _GENDERS for word in words for way in _GENDER_ASKED[1:]},
     **{_GENDER_ASKED[0].format(word, noun): value
-       for words, value in ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man"))
-       for word in words for noun in _PRACTITIONER_NOUNS},
+       for words, value in _GENDERS for word in words for noun in _PRACTITIONER_NOUNS},
 }
 
 # A town named after these words is where the seeker wants care: "a physio in Pune",

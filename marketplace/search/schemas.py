@@ -234,7 +234,7 @@ class LanguageFromTextOut(BaseModel):
 
 
 class GenderFromTextOut(BaseModel):
-    value: Literal["woman", "man"] = Field(description="A `gender` value")
+    value: Literal["woman", "man", "non_binary"] = Field(description="A `gender` value")
     name: str
     matched: str = Field(description="The words in `q` that asked for it")
 

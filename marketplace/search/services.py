@@ -484,7 +484,8 @@ class _CareNamed(NamedTuple):
 
 
 _NOTHING_NAMED = _CareNamed(None, None, None, None, None, None)
-_GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men"}
+_GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",
+                 "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
 _care_read: Memo[_CareNamed] = Memo()
 _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}

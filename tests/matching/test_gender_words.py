@@ -24,6 +24,9 @@ from marketplace.matching.care_words import asked_gender
     ("लेडी फिजियो", "woman", "ledi phijiyo"),
     ("male massage therapist for a stiff neck", "man", "male massage therapist"),
     ("treated by a man", "man", "by a man"),
+    ("a man to treat me", "man", "a man to treat"),
+    ("female therapist only", "woman", "female therapist only"),
+    ("non-binary physio for sciatica", "non_binary", "non binary physio"),
     ("I'm a man and want a female physio", "woman", "female physio"),  # the seeker is not who treats
 ])
 def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, words: str) -> None:
@@ -33,6 +36,7 @@ def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, word
 
 @pytest.mark.parametrize("text", [
     "I'm a woman with back pain",  # the seeker
+    "I'm non-binary and have back pain",
     "pregnant woman needs a massage",
     "massage for ladies",  # who it is for, not who gives it
     "I want a man who can fix my back",  # not said of a practitioner
@@ -54,4 +58,4 @@ def test_words_that_ask_for_no_one_gender_read_none(text: str) -> None:
      "prefer", "preferably", "मालिश", ",", "  "]), max_size=12).map(" ".join)))
 def test_the_reader_is_safe_on_any_string(text: str) -> None:
     found = asked_gender(text)
-    assert found is None or (found.slug in ("woman", "man") and found.words)
+    assert found is None or (found.slug in ("woman", "man", "non_binary") and found.words)
