@@ -268,7 +268,8 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
     else:
         d = max(candidate.distance_km, 0.0)
         total += w.distance / (1.0 + d / w.distance_half_km)
-        other.append(f"{d:.1f} km away" if d < 10 else f"{d:.0f} km away")
+        shown = round(d, 2)  # as results carry it, so the card's "7.9 km away" and this one agree
+        other.append(f"{shown:.1f} km away" if shown < 10 else f"{shown:.0f} km away")
     if query.language and any(_language_key(x) == _language_key(query.language) for x in candidate.languages):
         total += w.language
         other.append(f"Speaks {_language_key(query.language).title()}")

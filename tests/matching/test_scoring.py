@@ -141,6 +141,15 @@ def test_filters_radius_mode_budget_language_and_modality() -> None:
     assert matches_filters(online, Query(mode="online")) and not matches_filters(online, Query(mode="in_person"))
 
 
+@pytest.mark.parametrize("km", [7.8500001, 7.849, 0.04999, 9.95, 3.0])
+def test_the_reason_gives_the_distance_the_card_shows(km: float) -> None:
+    """The card shows the result's distance (kept to two decimals) as "%.1f"; the reason
+    must not say 7.9 km where the card says 7.8."""
+    card = "%.1f" % round(km, 2)
+    reasons = score(_c(1, {"massage"}, distance_km=km), SPASM).reasons
+    assert f"{card} km away" in reasons or float(card) >= 10
+
+
 def test_a_gender_asked_for_keeps_only_those_who_stated_it() -> None:
     woman, man, unstated = (_c(pid, {"massage"}, distance_km=3.0, gender=g) for pid, g in
                             ((1, "woman"), (2, "man"), (3, None)))
