@@ -104,8 +104,9 @@ def test_the_filter_chosen_on_the_page_narrows_and_opens_more_filters(client, ph
     html = page(client, concern="sciatica", near="Bengaluru", gender="man")
     assert '<details class="more-filters" open>' in html
     assert "Ravi Physio" in html and "Meera Physio" not in html and "Sam Physio" not in html
-    nobody = page(client, concern="sciatica", near="Bengaluru", gender="non_binary")
-    assert "Remove some of the filters" in nobody
+    nobody = page(client, concern="sciatica", near="Bengaluru", gender="non_binary", max_price="500")
+    assert "Search practitioners of any gender</a>" in nobody  # the filter that empties the page, undone
+    assert "Search every price</a>, not only up to ₹500." in nobody
 
 
 def test_nobody_of_the_gender_asked_offers_everyone(client, physios):
