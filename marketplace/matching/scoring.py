@@ -166,7 +166,7 @@ def how_ordered(w: Weights, online: bool = True, concern: bool = True) -> list[s
             lines.append("Then, counting for less: " + "; ".join(said) + ". All of these together count for less "
                          "than fit.")
     else:
-        lines = ["With no concern to fit, everyone who matches the rest of your search"
+        lines = ["With no concern to fit, we list everyone who matches the rest of your search"
                  + (", ordered by: " + "; ".join(said) if said else "") + ". Tell us what hurts to put the best fit "
                  "first."]
     if online and w.online_abroad > 0:

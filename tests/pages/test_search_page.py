@@ -251,7 +251,7 @@ def test_an_online_result_from_another_country_says_so(app, client):
     abroad = text(client.get("/search?concern=sciatica&near=London&mode=online"))
     assert "Ravi Online" in abroad
     assert "· based in Mumbai, India" in abroad
-    assert "Based in another country from you" in abroad
+    assert "Based in a different country from yours" in abroad
     at_home = text(client.get("/search?concern=sciatica&near=Pune&mode=online"))
     assert "· based in Mumbai, India" in at_home
     assert "Based in another country" not in at_home
@@ -260,8 +260,8 @@ def test_an_online_result_from_another_country_says_so(app, client):
     _online_from(app, "Dev Online", "Saket clinic", "Delhi")
     both = text(client.get("/search?concern=sciatica&near=London&mode=online"))
     assert "Dev Online" in both and "Ravi Online" in both
-    assert both.count("Everyone on this page is based in another country from you") == 1
-    assert "Based in another country from you" not in both
+    assert both.count("Everyone on this page is based in a different country from yours") == 1
+    assert "Based in a different country from yours" not in both
 
 
 def test_unverified_expired_and_suspended_practitioners_are_not_shown(app, client, sciatica_in_bengaluru):

@@ -13,6 +13,7 @@ import pytest
 
 from marketplace.practitioners.models import VenueType
 from tests.builders import make_verified_practitioner
+from tests.search.test_search_care_words import one_line
 
 
 @pytest.fixture
@@ -58,3 +59,19 @@ def test_every_link_from_a_results_page_leads_to_a_working_search(client, listed
         body = response.get_data(as_text=True)
         assert response.status_code == 200, link
         assert "Not a valid choice" not in body and 'class="form-errors"' not in body, link
+
+
+def test_urgent_advice_says_how_to_undo_what_caused_it(client):
+    """Ticked: change the answers. Read from the words: change the words."""
+    typed = one_line(client.get("/search", query_string={"q": "I can't control my bladder", "near": "Bengaluru"})
+                     .get_data(as_text=True))
+    assert "Did we read your words wrongly?" in typed and "Ticked something by mistake?" not in typed
+    ticked = one_line(client.get("/search", query_string={"concern": "sciatica", "near": "Bengaluru",
+                                                          "red_flags": "fever"}).get_data(as_text=True))
+    assert "Ticked something by mistake?" in ticked and "Did we read your words wrongly?" not in ticked
+
+
+def test_other_places_the_name_could_mean_read_as_a_list(client, listed):
+    html = one_line(client.get("/search", query_string={"concern": "sciatica", "near": "London"}).get_data(as_text=True))
+    alternatives = re.search(r"Not the place you meant\? Try (.*?)\.\s*</p>", html).group(1)
+    assert " or <a" in alternatives and ", <a" not in alternatives  # "A or B", "A; B or C": never "A, B"
