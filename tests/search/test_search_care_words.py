@@ -281,7 +281,7 @@ def tamil(app):  # noqa: ANN001, ANN201
 def test_a_language_in_the_text_shows_those_who_speak_it_and_says_so(client, team, tamil):
     body = search(client, q="a Tamil-speaking physio for my sciatica", near="Bengaluru")
     assert ids(body) == [tamil.id]
-    assert body["language_from_text"] == {"name": "Tamil", "matched": "tamil speaking"}
+    assert body["language_from_text"] == {"name": "Tamil", "matched": "Tamil-speaking"}  # as written
     assert "Speaks Tamil" in body["results"][0]["reasons"]
     # "any" keeps every language, and a language typed in the filter wins over the words
     every = search(client, q="a Tamil-speaking physio for my sciatica", near="Bengaluru", language="any")
@@ -299,7 +299,7 @@ def test_living_in_tamil_nadu_is_not_asking_for_tamil(client, team, tamil):
 def test_the_page_names_the_language_and_links_to_every_language(client, team, tamil):
     html = page(client, q="physio who speaks Tamil, for sciatica", near="Bengaluru")
     assert ("Showing only <strong>Physiotherapy</strong>, <strong>Tamil speakers</strong>, as you wrote “physio” "
-            "and “speaks tamil”.") in html
+            "and “speaks Tamil”.") in html
     assert "Show every language</a>" in html and "language=any" in html
     assert 'name="language" type="text" value="Tamil"' in html
     assert '<details class="more-filters">' in html  # folded: the note says what was narrowed
