@@ -75,3 +75,11 @@ def test_other_places_the_name_could_mean_read_as_a_list(client, listed):
     html = one_line(client.get("/search", query_string={"concern": "sciatica", "near": "London"}).get_data(as_text=True))
     alternatives = re.search(r"Not the place you meant\? Try (.*?)\.\s*</p>", html).group(1)
     assert " or <a" in alternatives and ", <a" not in alternatives  # "A or B", "A; B or C": never "A, B"
+
+
+def test_a_page_past_the_last_leads_back_to_the_first(client, listed):
+    html = one_line(client.get("/search", query_string={"concern": "sciatica", "near": "Bengaluru", "page": "9"})
+                    .get_data(as_text=True))
+    assert "No verified practitioner matches this search on this page." in html
+    assert re.search(r"This search has \d+ practitioners, on the first pages: <a href=\"/search\?concern=sciatica&amp;"
+                     r"near=Bengaluru\">go to the first page</a>", html)
