@@ -32,7 +32,9 @@ from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceRes
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
-from marketplace.matching.safety import CAUTIONS, QUESTIONS, RED_FLAGS, ruled_out, urgent_advice
+from marketplace.matching.safety import (
+    CAUTIONS, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, urgent_advice,
+)
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_place,
@@ -439,7 +441,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                               optimistic=optimistic)
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
         return ranking, _results(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
-                                 center=(place.lat, place.lon) if place else None, radius_km=query.radius_km)
+                                 center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
+                                 left_out=excluded_techniques_for(cautions) if cautions else frozenset())
 
     # A warm walk reads what this process holds first and its stamps with the rest of the
     # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
@@ -596,10 +599,13 @@ _technique_names: Memo[tuple[str, ...]] = Memo()
 
 
 def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
-             center: tuple[float, float] | None = None, radius_km: float = DEFAULT_RADIUS_KM) -> list[Result] | None:
+             center: tuple[float, float] | None = None, radius_km: float = DEFAULT_RADIUS_KM,
+             left_out: frozenset[str] = frozenset()) -> list[Result] | None:
     """The page's results; None when ``pending`` (the stamps of a walk that read before it
     read them) does not settle: the walk read something that has changed since.
-    ``center`` and ``radius_km``: the search's place, for an online result's places nearby."""
+    ``center`` and ``radius_km``: the search's place, for an online result's places nearby.
+    ``left_out``: techniques the seeker's cautions rule out, not listed among what each
+    result offers them (each result's caution notes say why)."""
     if not hits:
         if pending is not None:
             statement, params = pending.memory.band(pending.cell, pending.rings)
@@ -657,7 +663,8 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
             practitioner_id=c.practitioner_id,
             display_name=hit.name if hit.name is not None else names.get(c.practitioner_id, ""),
             modalities=modalities, techniques=_technique_names.get(
-                c.techniques, lambda: tuple(sorted(tax.names.get(t, t) for t in c.techniques)), tax),
+                offered := c.techniques - left_out if left_out else c.techniques,
+                lambda: tuple(sorted(tax.names.get(t, t) for t in offered)), tax),
             languages=c.languages, distance_km=None if c.distance_km is None else round(c.distance_km, 2),
             location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,
             score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),

@@ -529,6 +529,7 @@ def test_a_therapy_asked_for_that_a_caution_rules_out_is_not_searched_for(client
     """"Cupping for my neck, I take warfarin" listed cupping therapists under "Showing only
     Cupping therapy", each card warning that cupping is avoided with blood thinners."""
     both = make_verified_practitioner(app, display_name="Needles and Cups", modalities=("acupuncture", "cupping"),
+                                      techniques=("dry-needling", "cupping", "moxibustion"),
                                       concerns=("neck-shoulder-tension",))
     needles = make_verified_practitioner(app, display_name="Needles Only", modalities=("acupuncture",),
                                          concerns=("neck-shoulder-tension",))
@@ -542,6 +543,12 @@ def test_a_therapy_asked_for_that_a_caution_rules_out_is_not_searched_for(client
     assert far["results"] == [] and "we have not searched for Cupping therapy. Ask your doctor" in note
     assert all(c["applies_to"] != "cupping" or "avoided" in c["message"]
                for r in asked["results"] for c in r["cautions"])
+    # What the seeker's cautions rule out is not listed among what each result offers them.
+    [offer] = [r["practitioner"]["techniques"] for r in asked["results"] if r["practitioner"]["id"] == both.id]
+    assert offer == ["Moxibustion"]
+    plain = search(client, concern="neck-shoulder-tension", near="Bengaluru")
+    [offer] = [r["practitioner"]["techniques"] for r in plain["results"] if r["practitioner"]["id"] == both.id]
+    assert len(offer) == 3
     # chosen as a filter, or told in the words: the same
     chosen = search(client, concern="neck-shoulder-tension", near="Bengaluru", modality="cupping",
                     cautions="bleeding-risk")
