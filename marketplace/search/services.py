@@ -556,6 +556,11 @@ def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None] | None:
 _GAZETTEER = OfflineGazetteer()
 
 
+def names_a_place(text: str) -> bool:
+    """Whether ``text`` names a town to search in (or two, undecided)."""
+    return bool(text) and _place_read(text) is not None
+
+
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:
     """The index terms a search reads: the technique, the modality and its techniques, or
     every modality and technique (worked out once per taxonomy snapshot; don't change it)."""

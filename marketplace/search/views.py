@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
@@ -34,7 +35,12 @@ def _form() -> SearchForm:
     techniques: dict[str, list[tuple[str, str]]] = {}
     for t in taxonomy.techniques():
         techniques.setdefault(t.modality.name, []).append((t.slug, t.name))
-    g.search_args = settled(request.args)  # what the page's links start from, too
+    args = settled(request.args)
+    if request.args.get("near") and not args.get("near") and not services.names_a_place(args.get("q") or ""):
+        # The town the old words named stays under Near, in sight, when the new words name none.
+        args = MultiDict(args)
+        args["near"] = request.args["near"]
+    g.search_args = args  # what the page's links start from, too
     return SearchForm(
         g.search_args,
         concerns=[(c.slug, c.name) for c in taxonomy.concerns()],

@@ -133,6 +133,11 @@ def test_words_edited_after_a_search_are_read_again_not_the_fields_they_filled(c
     assert "practitioners who are men" in edited and "Ravi Physio" in edited and "Meera Physio" not in edited
     unchanged = page(client, **back)  # sent as it is: still read from the words, and said so
     assert "<strong>practitioners who are women</strong>, as you wrote" in unchanged
+    # The town read before stays under Near when the new words name none, and goes when they name another.
+    no_town = page(client, **{**back, "q": "male physio for my sciatica"})
+    assert "Showing results near <strong data-place-label>Bengaluru" in no_town and "Ravi Physio" in no_town
+    elsewhere = page(client, **{**back, "q": "female physio for my sciatica in Mumbai"})
+    assert "Showing results near <strong data-place-label>Mumbai" in elsewhere and "Meera Physio" not in elsewhere
     # A value the seeker changed is their choice, and wins over the words.
     chosen = page(client, **{**back, "gender": "man"})
     assert "Ravi Physio" in chosen and "Meera Physio" not in chosen and "practitioners who are women" not in chosen
