@@ -39,6 +39,7 @@ GENDER_CHOICES = (("", "Anyone"), (Gender.WOMAN.value, "A woman"), (Gender.MAN.v
 MAX_PAGE = 500
 ANSWER_PREFIX = "answer_"
 READ_PREFIX = "read_"  # what the page filled in from the seeker's words (see settled)
+UNDID_PREFIX = "undid_"  # and each "any" that undid such a reading
 _READ_FIELDS = ("modality", "technique", "venue_type", "mode", "language", "gender", "near", "max_price", "currency")
 _ANY_FIELDS = ("modality", "venue_type", "mode", "language", "gender")  # where "any" undoes a reading
 
@@ -49,16 +50,18 @@ def settled(args: MultiDict) -> MultiDict:
     woman under Treated by), and sends each such value back, hidden, as ``read_<field>``
     with the words as ``read_q``. Sent back unchanged, a value filled in from the words is
     not a choice: it is dropped, and the words, perhaps edited ("a male physio in Mumbai"),
-    are read again. So is an "any" that undid a reading, once the words change."""
-    if not any(key.startswith(READ_PREFIX) for key in args):
+    are read again. So is an "any" that undid a reading (sent back as ``undid_<field>``),
+    once the words change."""
+    if not any(key.startswith((READ_PREFIX, UNDID_PREFIX)) for key in args):
         return args
     out = MultiDict(args)
     edited = (args.get("q") or "").strip() != (args.get(READ_PREFIX + "q") or "").strip()
     for name in _READ_FIELDS:
         value = (args.get(name) or "").strip()
-        if value and value == (args.get(READ_PREFIX + name) or "").strip() and (value.lower() != "any" or edited):
+        if value and (value == (args.get(READ_PREFIX + name) or "").strip()
+                      or (edited and value.lower() == "any" and args.get(UNDID_PREFIX + name))):
             out.poplist(name)
-    for key in [key for key in out if key.startswith(READ_PREFIX)]:
+    for key in [key for key in out if key.startswith((READ_PREFIX, UNDID_PREFIX))]:
         out.poplist(key)
     return out
 
@@ -343,11 +346,11 @@ class SearchForm(Form):
     def read_back(self) -> dict[str, str]:
         """What the page sends back, hidden, with the form (see :func:`settled`): the words
         as searched, each value filled in from them, and each "any" that undid one."""
-        undone = {name: "any" for name in _ANY_FIELDS
+        undone = {UNDID_PREFIX + name: "any" for name in _ANY_FIELDS
                   if name not in self.read and (getattr(self, name).data or "").lower() == "any"}
         if not (self.read or undone) or not self.q.data:
             return {}
-        return {"q": self.q.data, **self.read, **undone}
+        return {**{READ_PREFIX + name: value for name, value in {"q": self.q.data, **self.read}.items()}, **undone}
 
     def radius_options(self) -> list[tuple[str, str]]:
         """The distances offered, plus the one in the URL if it is another (shared links)."""

@@ -5,6 +5,7 @@ filter would, says so, and can be undone with ``modality=any`` / ``venue_type=an
 
 from __future__ import annotations
 
+import html as markup
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +26,15 @@ def one_line(html: str) -> str:
 def page(client, **params) -> str:  # noqa: ANN001
     """The search page for ``params``, on one line."""
     return one_line(client.get("/search", query_string=params).get_data(as_text=True))
+
+
+def sent_back(html: str) -> dict[str, str]:
+    """What the page's form sends back unchanged for the fields it filled in from the words:
+    each ``read_<field>`` hidden input, and the field showing that value."""
+    hidden = {name: markup.unescape(value) for name, value in
+              re.findall(r'<input type="hidden" name="((?:read|undid)_\w+)" value="([^"]*)">', html)}
+    shown = {name.removeprefix("read_").removeprefix("undid_"): value for name, value in hidden.items()}
+    return {**hidden, **shown}
 
 
 @pytest.fixture
@@ -467,3 +477,14 @@ def test_a_budget_in_hindi_script_applies_and_the_way_back_keeps_the_seekers_wor
     assert parse_qs(urlsplit(back).query)["q"] == ["मेरी कमर अकड़ गई है, मालिश"]
     every = client.get(back).get_data(as_text=True)
     assert "Lata Massage" in every and "Hari Massage" in every
+
+
+def test_a_technique_read_from_the_words_survives_the_form_sent_back_unchanged(client, team):
+    """A technique read fills "Any therapy" and the technique in; sent back as they are,
+    they are read again from the words, not taken as "any therapy" chosen."""
+    first = page(client, q="deep tissue massage for my sciatica", near="Bengaluru")
+    back = sent_back(first)
+    assert back["read_modality"] == "any" and back["read_technique"] == "deep-tissue-massage"
+    again = page(client, **back, near="Bengaluru")  # the form sends the place typed, too
+    assert "Showing only <strong>Deep tissue massage</strong>" in again
+    assert "Bina Massage" in again and "Meera Physio" not in again

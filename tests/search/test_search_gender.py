@@ -5,9 +5,6 @@ for everyone who does not ask."""
 
 from __future__ import annotations
 
-import html as markup
-import re
-
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -17,7 +14,7 @@ from marketplace.practitioners.services import ListingInput, save_listing
 from marketplace.search.forms import settled
 from tests.builders import make_verified_practitioner
 from tests.search.test_search_api import ids, search
-from tests.search.test_search_care_words import page
+from tests.search.test_search_care_words import page, sent_back
 
 
 @pytest.fixture
@@ -115,14 +112,6 @@ def test_nobody_of_the_gender_asked_offers_everyone(client, physios):
     assert "Search practitioners of any gender</a>" in html and "gender=any" in html
 
 
-def sent_back(html: str) -> dict[str, str]:
-    """What the page's form sends back unchanged for the fields it filled in from the words:
-    each ``read_<field>`` hidden input, and the field showing that value."""
-    read = {name: markup.unescape(value) for name, value in
-            re.findall(r'<input type="hidden" name="read_(\w+)" value="([^"]*)">', html)}
-    return {**{f"read_{name}": value for name, value in read.items()}, **read}
-
-
 def test_words_edited_after_a_search_are_read_again_not_the_fields_they_filled(client, physios):
     """The page shows "a woman" under Treated by and Bengaluru under Near, read from the
     words; the seeker then edits the words and sends the form as it is."""
@@ -155,7 +144,7 @@ def test_an_any_that_undid_a_reading_lasts_as_long_as_the_words():
     """"Show everyone" sends gender=any: kept while the words are the same, dropped with
     them once they are edited (the new words are read). A value the seeker chose stays."""
     sent = MultiDict({"q": "female physio", "gender": "any", "venue_type": "clinic", "read_q": "female physio",
-                      "read_gender": "any"})
+                      "undid_gender": "any"})
     assert settled(sent).to_dict() == {"q": "female physio", "gender": "any", "venue_type": "clinic"}
     edited = MultiDict({**sent.to_dict(), "q": "male physio"})
     assert settled(edited).to_dict() == {"q": "male physio", "venue_type": "clinic"}
