@@ -228,8 +228,10 @@ def test_online_toggle_shows_online_practitioners(app, client, sciatica_in_benga
     online = text(client.get("/search?concern=sciatica&near=Bangalore&mode=online"))
     assert "Olu Online" in online and "Asha Rao" not in online
     assert 'class="pill pill-online">Online<' in online
+    # Its reasons speak of acupuncture, which a video call cannot give: the card says what it can.
+    assert "By video: advice, exercises and follow-up. Hands-on treatment needs a visit." in online
     in_person = text(client.get("/search?concern=sciatica&near=Bangalore&mode=in_person"))
-    assert "Asha Rao" in in_person and "Olu Online" not in in_person
+    assert "Asha Rao" in in_person and "Olu Online" not in in_person and "By video:" not in in_person
 
 
 def _online_from(app, name: str, clinic: str, city: str) -> None:  # noqa: ANN001
