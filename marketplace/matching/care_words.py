@@ -274,6 +274,14 @@ def asked_language(text: str) -> Mention | None:
     return asked
 
 
+def as_written(text: str, words: str) -> str:
+    """``words`` as the readers see them ("tamil speaking") as the seeker wrote them in
+    ``text`` ("Tamil-speaking"), or as they are where the text spells them otherwise
+    (Devanagari, read in Latin letters)."""
+    found = re.search(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)", text, re.IGNORECASE)
+    return found.group() if found else words
+
+
 def asked_gender(text: str) -> Mention | None:
     """The practitioner's gender ``text`` asks for ("a female physio", "lady doctor
     please", "I'd prefer a man"), or None: also when it asks for both, or turns one down
@@ -316,10 +324,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     # In "Back Pain Help" or "BACK PAIN HELP" a capital says nothing of a name.
     capitals_tell = not all(w[:1].isupper() for w in written_words)
 
-    def as_written(span: list[str]) -> tuple[str, bool]:
+    def span_written(span: list[str]) -> tuple[str, bool]:
         """The words as the seeker wrote them, and whether each starts with a capital."""
-        written = re.search(r"\b" + r"\W+".join(map(re.escape, span)) + r"\b", text, re.IGNORECASE)
-        words = written.group() if written else " ".join(span)
+        words = as_written(text, " ".join(span))
         return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words) if w and w not in _INSIDE_A_NAME)
 
     def town(span: list[str], lower_case_min: int = TOWN_MIN_POPULATION, capitals: bool = True) -> str | None:
@@ -332,7 +339,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                 or name in NOT_PLACES or _key(name) in _LANGUAGE_NAMES:
             return None
         population = population_named(name)
-        words, capitalised = as_written(span)
+        words, capitalised = span_written(span)
         if population is None or not ((capitalised and capitals) or (population >= lower_case_min
                                                                       and name not in LOWER_CASE_WORDS)):
             return None
@@ -372,7 +379,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                                                           for w in span) \
                     or " ".join(span) in NOT_PLACES or _key(" ".join(span)) in _LANGUAGE_NAMES:
                 continue
-            words, capitalised = as_written(span)
+            words, capitalised = span_written(span)
             if capitalised and population_named(" ".join(span)) is None:
                 return words, start + n
         return None
@@ -390,19 +397,19 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             comma = tokens.index(",", i + 2)
             city = town_at(comma + 1, (2, 1))
             if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
-                hit = f"{as_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
+                hit = f"{span_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
         if hit is None:
             continue
         named, end = hit
         if (city := town_at(end, (2, 1))) is not None:
             # "in Whitefield Bangalore": a neighbourhood (here one England has too), then its town
-            named, end = as_written(tokens[i + 1:city[1]])[0], city[1]
+            named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
         if not _asked(tokens, i, end):
             return None  # a town told of or turned down: the seeker has not said where
         if end < len(tokens) and tokens[end] in ("or", "and") and (
                 other := town_at(end + 1) or unknown_at(end + 1)):
             # "in Bangalore or Mumbai": the seeker has not chosen
-            both = as_written(tokens[i + 1:other[1]])[0]
+            both = span_written(tokens[i + 1:other[1]])[0]
             return PlaceMention(both, f"{token} {both}", undecided=True)
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
@@ -591,4 +598,4 @@ MODE_VOCABULARY = vocabulary(MODE_WORDS)
 _LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})
 _LANGUAGE_NAMES = vocabulary({language: language for language in LANGUAGES})
 _GENDER_WORDS = vocabulary(GENDER_WORDS)
-_GENDER_OF = {word: value for words, value in ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man")) for word in words}
+_GENDER_OF = {word: value for words, value in _GENDERS if value != "non_binary" for word in words}  # one word each

@@ -14,7 +14,7 @@ Nothing here is stored: the answers live in the URL of this one search.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
@@ -44,20 +44,23 @@ _READ_FIELDS = ("modality", "technique", "venue_type", "mode", "language", "gend
 _ANY_FIELDS = ("modality", "venue_type", "mode", "language", "gender")  # where "any" undoes a reading
 
 
-def settled(args: MultiDict) -> MultiDict:
+def settled(args: MultiDict, names_a_place: Callable[[str], bool] = lambda text: True) -> MultiDict:
     """The search as the seeker asks it now. A results page shows what it read from the
     words in the fields, as if chosen there ("a female physio in Pune": Pune under Near, a
     woman under Treated by), and sends each such value back, hidden, as ``read_<field>``
     with the words as ``read_q``. Sent back unchanged, a value filled in from the words is
     not a choice: it is dropped, and the words, perhaps edited ("a male physio in Mumbai"),
     are read again. So is an "any" that undid a reading (sent back as ``undid_<field>``),
-    once the words change."""
+    once the words change. A town stays under Near, in sight, when the edited words name
+    none (``names_a_place``)."""
     if not any(key.startswith((READ_PREFIX, UNDID_PREFIX)) for key in args):
         return args
     out = MultiDict(args)
     edited = (args.get("q") or "").strip() != (args.get(READ_PREFIX + "q") or "").strip()
     for name in _READ_FIELDS:
         value = (args.get(name) or "").strip()
+        if name == "near" and edited and not names_a_place(args.get("q") or ""):
+            continue
         if value and (value == (args.get(READ_PREFIX + name) or "").strip()
                       or (edited and value.lower() == "any" and args.get(UNDID_PREFIX + name))):
             out.poplist(name)

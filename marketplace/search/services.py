@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -37,8 +36,8 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_place,
-    read_mentions, therapy_words,
+    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, as_written, asked_budget, asked_gender, asked_language,
+    asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -507,30 +506,22 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         if (named := read_mentions(text, words).narrowing(tax.techniques)) is not None:
             kind = "modality" if named.slug in tax.modalities else "technique"
             therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind,
-                                        _as_written(text, named.words))
+                                        as_written(text, named.words))
         if (place := read_mentions(text, VENUE_VOCABULARY).narrowing()) is not None:
-            venue = VenueUnderstood(place.slug, VenueType(place.slug).label, _as_written(text, place.words))
+            venue = VenueUnderstood(place.slug, VenueType(place.slug).label, as_written(text, place.words))
         if (how := read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing()) is not None:
-            mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], _as_written(text, how.words))  # type: ignore[arg-type]
+            mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], as_written(text, how.words))  # type: ignore[arg-type]
         if (spoken := asked_language(text)) is not None:
-            language = LanguageUnderstood(spoken.slug, _as_written(text, spoken.words))
+            language = LanguageUnderstood(spoken.slug, as_written(text, spoken.words))
         budget = None
         if (limit := asked_budget(text)) is not None:
             budget = BudgetUnderstood(limit.amount, limit.currency, limit.words, limit.rest)
         gender = None
         if (who := asked_gender(text)) is not None:
-            gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], _as_written(text, who.words))
+            gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], as_written(text, who.words))
         return _CareNamed(therapy, venue, mode, language, budget, gender)
 
     return _care_read.get(text, work, tax)
-
-
-def _as_written(text: str, words: str) -> str:
-    """``words`` (as the readers see them: "tamil speaking") as the seeker wrote them
-    ("Tamil-speaking"), or as they are when the text spells them otherwise (Devanagari)."""
-    pattern = r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)"
-    found = re.search(pattern, text, re.IGNORECASE)
-    return found.group() if found else words
 
 
 def warm_readers() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
@@ -20,7 +19,7 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 from marketplace.matching.scoring import how_ordered
 from marketplace.search import answers, services
 from marketplace.search.forms import ANSWER_PREFIX, MODES, SORTS, SearchForm, settled
-from marketplace.search.outcome import ANY_GENDER, ANY_THERAPY, ANY_VENUE, SearchOutcome
+from marketplace.search.outcome import ANY_THERAPY, SearchOutcome
 from marketplace.taxonomy import services as taxonomy
 from marketplace.web.templating import apply_errors
 
@@ -35,12 +34,7 @@ def _form() -> SearchForm:
     techniques: dict[str, list[tuple[str, str]]] = {}
     for t in taxonomy.techniques():
         techniques.setdefault(t.modality.name, []).append((t.slug, t.name))
-    args = settled(request.args)
-    if request.args.get("near") and not args.get("near") and not services.names_a_place(args.get("q") or ""):
-        # The town the old words named stays under Near, in sight, when the new words name none.
-        args = MultiDict(args)
-        args["near"] = request.args["near"]
-    g.search_args = args  # what the page's links start from, too
+    g.search_args = settled(request.args, services.names_a_place)  # what the page's links start from, too
     return SearchForm(
         g.search_args,
         concerns=[(c.slug, c.name) for c in taxonomy.concerns()],
@@ -106,14 +100,13 @@ def search() -> tuple[str, int] | str:
         if outcome is not None else (None, None, None, None))
     if form.modality.data == ANY_THERAPY or therapy is not None:
         form.offer_every_therapy(therapy)
-    if form.venue_type.data == ANY_VENUE or venue is not None:
+    if venue is not None:  # an "any" sent back is offered as the form is made
         form.offer_every_venue(venue)
     if form.mode.data == "any" or said_mode is not None:
         form.offer_every_mode(said_mode)
     form.offer_every_language(language)
-    gender = outcome.gender_from_text if outcome is not None else None
-    if form.gender.data == ANY_GENDER or gender is not None:
-        form.offer_every_gender(gender)
+    if outcome is not None and outcome.gender_from_text is not None:
+        form.offer_every_gender(outcome.gender_from_text)
     form.offer_place(outcome.place_from_text if outcome is not None else None)
     form.offer_budget(outcome.budget_from_text if outcome is not None else None)
     return render_template(
