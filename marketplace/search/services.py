@@ -548,8 +548,12 @@ _GAZETTEER = OfflineGazetteer()
 
 
 def names_a_place(text: str) -> bool:
-    """Whether ``text`` names a town to search in (or two, undecided)."""
-    return bool(text) and _place_read(text) is not None
+    """Whether ``text`` names a town to search in (or two, undecided), read as the search
+    reads it: from the words around a budget."""
+    if not text:
+        return False
+    budget = asked_budget(text)
+    return _place_read(budget.rest if budget is not None else text) is not None
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:

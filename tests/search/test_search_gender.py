@@ -127,6 +127,9 @@ def test_words_edited_after_a_search_are_read_again_not_the_fields_they_filled(c
     assert "Showing results near <strong data-place-label>Bengaluru" in no_town and "Ravi Physio" in no_town
     elsewhere = page(client, **{**back, "q": "female physio for my sciatica in Mumbai"})
     assert "Showing results near <strong data-place-label>Mumbai" in elsewhere and "Meera Physio" not in elsewhere
+    # read as the search reads it: a town before a budget is a town named
+    budget = page(client, **{**back, "q": "female physio for my sciatica Mumbai under ₹3,000"})
+    assert "Showing results near <strong data-place-label>Mumbai" in budget
     # A value the seeker changed is their choice, and wins over the words.
     chosen = page(client, **{**back, "gender": "man"})
     assert "Ravi Physio" in chosen and "Meera Physio" not in chosen and "practitioners who are women" not in chosen
