@@ -328,8 +328,18 @@ def _page_defaults(timezone: str) -> _Settings:
     return _Settings(d.timezone, d.buffer_minutes, d.min_notice_minutes, d.max_days_ahead)
 
 
+class NextOpenings(dict[int, datetime]):
+    """The first open start per practitioner (see :func:`next_available`), and
+    ``holds_until``: the first moment any of them may change with time alone (an opening
+    falls inside its notice, a hold on someone's time lapses, the four weeks move on);
+    None when it asked about nobody. A change to a practitioner's inputs may come sooner:
+    that replaces their stamp instead."""
+
+    holds_until: datetime | None = None
+
+
 def next_available(practitioner_ids: Sequence[int], after: datetime | None = None,
-                   stamps: Mapping[int, int] | None = None) -> dict[int, datetime]:
+                   stamps: Mapping[int, int] | None = None) -> NextOpenings:
     """The first open start (UTC) after ``after`` for each practitioner, at any place,
     for their shortest fee (or 60 minutes without fees). Practitioners with nothing open
     in the next four weeks (or no hours at all) are left out.
@@ -343,23 +353,28 @@ def next_available(practitioner_ids: Sequence[int], after: datetime | None = Non
     """
     after = after or utcnow()
     ids = sorted(set(practitioner_ids))
+    found = NextOpenings()
     if not ids:
-        return {}
+        return found
     memory = openings.memory()
     if stamps is None:
         stamps = openings.stamps(ids)  # before any row the openings come from
-    found: dict[int, datetime] = {}
     missing = []
+    untils = []
     for pid in ids:
         held = memory.get(pid, stamps.get(pid, 0), after)
         if held is None:
             missing.append(pid)
-        elif held.opening is not None:
+            continue
+        untils.append(held.until)
+        if held.opening is not None:
             found[pid] = held.opening
     for pid, (opening, until) in _work_out(missing, after).items():
         memory.put(pid, openings.Held(stamps.get(pid, 0), after, until, opening))
+        untils.append(until)
         if opening is not None:
             found[pid] = opening
+    found.holds_until = min(untils)
     return found
 
 

@@ -8,8 +8,17 @@ index changes rarely, so the finished JSON is kept in the shared cache for
 * every parameter of the search, normalised (sets sorted), with the page and page size;
 * the search-index version, bumped after every commit that rebuilt index rows, so a listing
   edit, a verification decision or a suspension shows in the very next search;
-* the matching-data version (admin-edited phrases and relevance) and the active taxonomy;
-* the current minute: next-available slots and licence expiry depend on the time.
+* the matching-data version (admin-edited phrases and relevance) and the active taxonomy.
+
+Time changes an answer too: a next opening it shows falls inside its practitioner's notice,
+a licence expires at the end of its day. The search says when the first such change may
+come (:attr:`SearchOutcome.holds_until`), and the answer is kept no longer than that: the
+cache's own timer retires it, and the moment is stored with it and checked on every read
+against the app's clock, which is the one the search itself reads. (It
+used to hold the current minute in its key instead, which threw every answer away when the
+minute turned, however long it had to live, and kept an opening a minute after it lapsed.)
+A booking is not a change of the index: a next opening it takes may show for up to
+``SEARCH_CACHE_SECONDS`` more, and booking that time then says it has gone.
 
 Urgent answers and screening questions are never stored: each urgent search must add to
 the anonymous count, and asking is cheap. The answer does not depend on who asks.
@@ -22,8 +31,10 @@ production without Redis does not cache answers at all (:func:`seconds`).
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from dataclasses import astuple
 from typing import TypeVar
 
@@ -67,12 +78,17 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     "outcome"). Read the version *before* searching: an answer computed from data older
     than a bump is then filed under the old version, never the new one."""
     normal = tuple(sorted(v) if isinstance(v, frozenset) else v for v in astuple(data))
-    parts = repr((normal, index_version(), matching, taxonomy, utcnow().strftime("%Y%m%d%H%M")))
+    parts = repr((normal, index_version(), matching, taxonomy))
     return f"search:{kind}:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
-def cacheable(outcome: SearchOutcome) -> bool:
-    return not outcome.urgent and not outcome.questions
+def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:
+    """Until when to keep this answer: :func:`seconds` from ``now``, or less when time
+    alone changes it sooner; None when it is not kept at all (urgent, or a question)."""
+    if outcome.urgent or outcome.questions:
+        return None
+    until = now + timedelta(seconds=seconds())
+    return until if outcome.holds_until is None else min(until, outcome.holds_until)
 
 
 def answer(data: SearchInput, kind: str, render: Callable[[SearchOutcome], T]) -> T:
@@ -83,11 +99,12 @@ def answer(data: SearchInput, kind: str, render: Callable[[SearchOutcome], T]) -
     from marketplace.search import services
 
     cache_key = key(data, *services.data_versions(), kind=kind) if seconds() > 0 else None
-    if cache_key is not None and (found := caching.get(cache_key)) is not None:
-        return found
+    if cache_key is not None and (found := caching.get(cache_key)) is not None and utcnow() < found[0]:
+        return found[1]
     outcome = services.search(data, current_app.extensions["place_resolver"])
     db.session.commit()
     value = render(outcome)
-    if cache_key is not None and cacheable(outcome):
-        caching.set(cache_key, value, timeout=seconds())
+    if cache_key is not None and (until := kept_until(outcome, now := utcnow())) is not None:
+        if (keep := math.ceil((until - now).total_seconds())) > 0:
+            caching.set(cache_key, (until, value), timeout=keep)
     return value

@@ -265,6 +265,9 @@ class SearchOutcome:
     # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
     # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
     without_concern: bool = False
+    # The first moment time alone may change this answer (a next opening shown lapses, the
+    # day ends); None when nothing in it depends on the time. A cached copy lives no longer.
+    holds_until: datetime | None = None
 
     @property
     def nearest_first(self) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -439,15 +439,16 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                               memory=memory_for(current_app),
                               optimistic=optimistic)
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
-        return ranking, _results(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
+        return ranking, _page(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
                                  center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
                                  left_out=excluded_techniques_for(cautions) if cautions else frozenset())
 
     # A warm walk reads what this process holds first and its stamps with the rest of the
     # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
-    ranking, results = ranked(optimistic=True)
-    if results is None:
-        ranking, results = ranked(optimistic=False)
+    ranking, page = ranked(optimistic=True)
+    if page is None:
+        ranking, page = ranked(optimistic=False)
+    results = page.results
     if mode == "any" and results and not any(r.distance_km is not None or r.also_in_person for r in results):
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
         outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "
@@ -456,8 +457,12 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         outcome["notes"] = tuple(instead[1] if note == instead[0] else note for note in outcome["notes"])
     if looks_beyond(data, place) and not ranking.near:
         outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
+    # Time alone changes the answer when a next opening shown lapses, and at the day's end
+    # (licences expire at the end of their day, packages go off sale).
+    tomorrow = today() + timedelta(days=1)
+    day_ends = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=UTC)
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
-                         **outcome)
+                         holds_until=min(page.holds_until or day_ends, day_ends), **outcome)
 
 
 def preload_memory(rows: int | None = None) -> int:
@@ -598,11 +603,17 @@ def _shown_modalities(tax: _Taxonomy, modalities: frozenset[str], concerns: tupl
 _technique_names: Memo[tuple[str, ...]] = Memo()
 
 
-def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
-             center: tuple[float, float] | None = None, radius_km: float = DEFAULT_RADIUS_KM,
-             left_out: frozenset[str] = frozenset()) -> list[Result] | None:
-    """The page's results; None when ``pending`` (the stamps of a walk that read before it
-    read them) does not settle: the walk read something that has changed since.
+class _Page(NamedTuple):
+    results: list[Result]
+    holds_until: datetime | None  # the first moment a next opening shown may lapse (None: none shown)
+
+
+def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
+          center: tuple[float, float] | None = None, radius_km: float = DEFAULT_RADIUS_KM,
+          left_out: frozenset[str] = frozenset()) -> _Page | None:
+    """The page's results, and until when their next openings hold; None when ``pending``
+    (the stamps of a walk that read before it read them) does not settle: the walk read
+    something that has changed since.
     ``center`` and ``radius_km``: the search's place, for an online result's places nearby.
     ``left_out``: techniques the seeker's cautions rule out, not listed among what each
     result offers them (each result's caution notes say why)."""
@@ -611,7 +622,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
             statement, params = pending.memory.band(pending.cell, pending.rings)
             if not pending.memory.settle(pending, db.session.connection().execute(statement, params)):
                 return None
-        return []
+        return _Page([], None)
     ids = [h.candidate.practitioner_id for h in hits]
     connection = db.session.connection()
     # Names and places the ranking's rows did not carry (the memory's rows carry both).
@@ -673,7 +684,7 @@ def _results(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pendin
             based_in=places[c.practitioner_id].home if c.practitioner_id in places else None,  # online only
             also_in_person=nearby.get(c.practitioner_id), gender=c.gender,
         ))
-    return results
+    return _Page(results, slots.holds_until)
 
 
 class _Places(NamedTuple):

@@ -125,3 +125,16 @@ def test_the_memory_forgets_the_oldest_when_full():
 def held_for(at):  # noqa: ANN001, ANN201
     return Held(0, at, at + timedelta(hours=1), at + timedelta(hours=3))
 
+
+
+def test_a_page_of_openings_says_when_the_first_of_them_lapses(app, now, frozen_clock):
+    """A results page kept whole (the search's answer cache) lives no longer than this."""
+    early, late = london_practitioner(app, display_name="Early"), london_practitioner(app, display_name="Late")
+    set_hours(early, min_notice_minutes=45)  # 09:00 stays first until 08:15
+    set_hours(late, min_notice_minutes=30)  # until 08:30
+    found = queries.next_available([early.id, late.id])
+    assert found == {early.id: NINE, late.id: NINE}
+    assert found.holds_until.replace(microsecond=0) == NINE - timedelta(minutes=45)
+    frozen_clock(now + timedelta(minutes=5))
+    assert queries.next_available([late.id]).holds_until.replace(microsecond=0) == NINE - timedelta(minutes=30)
+    assert queries.next_available([]).holds_until is None

@@ -4,7 +4,7 @@ runs on Redis.)"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.search.index import indexed_blocks, stamp_blocks
 from marketplace.search.models import SearchProfile, UrgentOutcome
 from marketplace.verification.models import CredentialStatus
+from tests.booking.helpers import NOW, london_practitioner, set_hours
 from tests.builders import make_credential, make_practitioner, make_verified_practitioner
 
 PARAMS = {"concern": "sciatica", "lat": 12.9716, "lon": 77.5946, "mode": "in_person"}
@@ -46,10 +47,7 @@ def sneak_rename(practitioner_id: int, name: str) -> None:
     db.session.commit()
 
 
-def test_a_repeated_search_is_answered_from_the_cache(app, client, physio, frozen_clock):
-    # One minute throughout: an answer is kept for its minute only, and on the real clock the
-    # two searches can fall either side of a minute's turn (CI once saw 03:35:59.99 / 03:36:00.01).
-    frozen_clock(datetime(2026, 11, 23, 9, 0, 5, tzinfo=timezone.utc))
+def test_a_repeated_search_is_answered_from_the_cache(app, client, physio):
     first = search(client)
     assert names(first) == ["Meera Physio"]
     sneak_rename(physio.id, "Renamed Underneath")
@@ -98,14 +96,42 @@ def test_different_parameters_never_share_an_answer(app, client, physio):
     assert search(client) == both
 
 
-def test_an_answer_is_recomputed_in_the_next_minute(client, physio, frozen_clock):
-    now = datetime(2026, 11, 23, 9, 0, 5, tzinfo=timezone.utc)
-    frozen_clock(now)
+def test_an_answer_outlives_the_turn_of_the_minute(client, physio, frozen_clock):
+    """An answer once lived only until its minute turned, however long it had to live."""
+    frozen_clock(datetime(2026, 11, 23, 9, 0, 50, tzinfo=timezone.utc))
     first = search(client)
     sneak_rename(physio.id, "Renamed Underneath")
+    frozen_clock(datetime(2026, 11, 23, 9, 1, 5, tzinfo=timezone.utc))
     assert search(client) == first
-    frozen_clock(now + timedelta(minutes=1))
-    assert names(search(client)) == ["Renamed Underneath"]
+
+
+def test_an_answer_lives_no_longer_than_the_first_next_opening_it_shows(app, client, frozen_clock):
+    """Lena's 09:00 opening holds until her hour's notice begins, at 08:00: an answer given
+    a few seconds before is kept until then, not for the cache's thirty seconds."""
+    lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
+    set_hours(lena)  # Mon–Fri 09:00–17:00, an hour's notice
+    frozen_clock(NOW - timedelta(seconds=5))
+    london = {"lat": 51.5085, "lon": -0.1257}
+    first = search(client, **london)
+    assert first["results"][0]["next_available"].startswith("2026-03-25T09:00")
+    sneak_rename(lena.id, "Renamed Underneath")
+    assert search(client, **london) == first  # kept...
+    frozen_clock(NOW + timedelta(seconds=1))
+    again = search(client, **london)  # ...but not past 08:00
+    assert names(again) == ["Renamed Underneath"]
+    assert not again["results"][0]["next_available"].startswith("2026-03-25T09:00")
+
+
+def test_an_answer_given_in_the_last_seconds_of_a_licence_is_not_kept_past_them(app, client, frozen_clock):
+    """Licences lapse at the end of their expiry day (UTC): the next search, a moment
+    later, must not list the practitioner from a kept answer."""
+    frozen_clock(datetime(2026, 11, 23, 23, 59, 50, tzinfo=timezone.utc))
+    lapsing = make_practitioner(display_name="Lapsing Physio", modalities=("physiotherapy",),
+                                concerns=("sciatica",), lat=12.975, lon=77.59)
+    make_credential(app, lapsing, status=CredentialStatus.APPROVED, expires_on=date(2026, 11, 23))
+    assert names(search(client)) == ["Lapsing Physio"]
+    frozen_clock(datetime(2026, 11, 24, 0, 0, 0, 100_000, tzinfo=timezone.utc))
+    assert search(client)["results"] == []
 
 
 def test_every_urgent_search_is_counted_even_when_repeated(client, physio):
@@ -114,11 +140,7 @@ def test_every_urgent_search_is_counted_even_when_repeated(client, physio):
     assert db.session.scalar(select(UrgentOutcome.count).where(UrgentOutcome.red_flag == "fever")) == 3
 
 
-def test_the_search_page_shares_outcomes_and_shows_edits_at_once(app, client, physio, frozen_clock):
-    # The same minute throughout: an answer is kept for its minute only (see the test above),
-    # and on the real clock the two searches could fall on either side of a minute's turn.
-    frozen_clock(datetime(2026, 11, 23, 9, 0, 5, tzinfo=timezone.utc))
-
+def test_the_search_page_shares_outcomes_and_shows_edits_at_once(app, client, physio):
     def page() -> str:
         response = client.get("/search", query_string={"concern": "sciatica", "near": "Bengaluru"})
         assert response.status_code == 200
