@@ -165,7 +165,8 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         errors.setdefault(name, []).append(message)
 
     if data.concern and data.concern not in tax.concerns:
-        bad("concern", f"Unknown concern '{data.concern}'. Pick one from the list, or describe it in your own words.")
+        bad("concern", f"We list no concern called '{data.concern}'. Pick one from the list, or describe it in your "
+                       "own words.")
     if data.q is not None and len(data.q) > 500:
         bad("q", "Please keep the description under 500 characters.")
     if data.near is not None and len(data.near) > 200:
@@ -185,9 +186,10 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
     for code in sorted(data.cautions - CAUTIONS.keys()):
         bad("cautions", f"Unknown caution '{code}'. Known: {', '.join(CAUTIONS)}.")
     if data.modality and data.modality != ANY_THERAPY and data.modality not in tax.modalities:
-        bad("modality", f"Unknown modality '{data.modality}'.")
+        bad("modality", f"We list no therapy called '{data.modality}'. Choose one from the list, or any therapy.")
     if data.technique and data.technique not in tax.techniques:
-        bad("technique", f"Unknown technique '{data.technique}'.")
+        bad("technique", f"We list no technique called '{data.technique}'. Choose one from the list, or any "
+                         "technique.")
     if data.max_price is not None and data.max_price < 0:
         bad("max_price", "The maximum price cannot be negative.")
     if data.currency is not None and data.currency not in CURRENCIES:

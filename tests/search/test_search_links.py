@@ -83,3 +83,18 @@ def test_a_page_past_the_last_leads_back_to_the_first(client, listed):
     assert "No verified practitioner matches this search on this page." in html
     assert re.search(r"This search has \d+ practitioners, on the first pages: <a href=\"/search\?concern=sciatica&amp;"
                      r"near=Bengaluru\">go to the first page</a>", html)
+
+
+@pytest.mark.parametrize(("param", "words"), [
+    ("modality", "We list no therapy called 'reiki'. Choose one from the list, or any therapy."),
+    ("technique", "We list no technique called 'reiki'. Choose one from the list, or any technique."),
+    ("concern", "We list no concern called 'reiki'. Pick one from the list, or describe it in your own words."),
+])
+def test_an_old_link_to_a_term_we_do_not_list_says_so_in_plain_words(client, listed, param, words):
+    """A bookmark or a link from elsewhere may name a therapy since retired; the page and the
+    API say so as a seeker would understand it, not "Unknown modality"."""
+    query = {"concern": "sciatica", "near": "Bengaluru", param: "reiki"}
+    page = markup.unescape(one_line(client.get("/search", query_string=query).get_data(as_text=True)))
+    assert words in page and "Unknown" not in page
+    problem = client.get("/api/v1/search", query_string=query)
+    assert problem.status_code == 400 and problem.get_json()["errors"][param] == [words]
