@@ -284,6 +284,7 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = tuple(
 _NEG = r"(?:no|not|never|without|none|nor|neither|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|wasn'?t)"
 _W = rf"(?:\s+(?!{_NEG}\b)\S+)"
 _SADDLE = (r"(?:groin|crotch|genitals?|genital area|private parts|privates|saddle|perineum|"
+           r"vagina(?: area)?|vaginal area|vulva|labia|penis|testicles?|scrotum|"
            r"between (?:my|the) legs|inner thighs?|back passage|anus|down there|"
            r"down below(?=\s*(?:$|[.,;!?]|and\b|but\b|or\b)))")
 _LOSE = r"(?:los[a-z]*|dropp[a-z]*|shed[a-z]*)"  # losing / lost / dropped / shedding
@@ -333,7 +334,13 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?|ankle)\b", "definite"),
     SignalRule("leg-weakness", r"\b(?:foot|feet|toes?|ankle) (?:won'?t|will not|doesn'?t|does not|wo n'?t) "
                r"(?:lift|come up|go up|bend up)\b", "definite"),
-    SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|either\s+|both\s+)?(?:legs?|feet)\b", "definite"),
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|his\s+|her\s+|their\s+|either\s+|both\s+)?(?:legs?|feet)\b",
+               "definite"),
+    SignalRule("leg-weakness", r"\bweak(?:ness)?\s+in\s+(?:my\s+)?(?:right |left |one |both |either )?(?:legs?|foot|feet)\b"
+               r"[^.!?;]{0,30}?\b(?:getting|got|gets|growing|becoming) worse\b|\b(?:getting|growing|becoming) weaker "
+               r"in (?:my |both |either |one )?(?:legs?|feet)\b", "definite"),
+    SignalRule("leg-weakness", r"\blegs? (?:won'?t|will not|can'?t|cannot|don'?t|do not|no longer) (?:hold|support|carry)"
+               r" (?:me|my weight)\b", "definite"),
     SignalRule("leg-weakness", r"\b(?:foot ?drop|dragging (?:my |one )?(?:foot|leg|toes?)|(?:foot|leg|toes?) "
                r"(?:keeps? |keep |is |are |has been |have been |started )?drag(?:s|ging)?)\b", "definite"),
     # Toes that catch the ground may be a dropping foot: ask.
@@ -364,13 +371,22 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     *(SignalRule(code, _BILATERAL, "vague") for code in ("leg-weakness", "saddle-numbness", "bladder-bowel")),
     # bladder-bowel: loss of control or retention
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|lost|losing|loss of|no|don'?t have (?:any )?)\s+(?:control(?:ling)?"
-               r"|hold(?:ing)?)\s+(?:(?:of|over|on|in)\s+)?(?:my\s+)?(?:bladder|bowels?|urine|pee|wee|poo|stools?)",
+               r"|hold(?:ing)?)\s+(?:(?:of|over|on|in)\s+)?(?:(?:my|his|her|their)\s+)?(?:bladder|bowels?|urine|pee|wee|"
+               r"poo|stools?)",
                "definite"),
     SignalRule("bladder-bowel", r"\b(?:loss of|lost|losing|no|poor)\s+(?:my\s+)?(?:bladder|bowel)\s+control\b",
                "definite"),
-    SignalRule("bladder-bowel", r"\b(?:wet|wetting|soiled|soiling|peed|peeing|pissed|pissing|pooed|pooing|pooped|"
-               r"pooping)\s+(?:myself|my (?:pants|trousers|knickers|underwear)|the bed)\b", "definite"),
-    SignalRule("bladder-bowel", rf"\b(?:{_CANT}\s+(?:feel|tell)|don'?t know)\s+when\s+i\s+(?:need|have)\s+to\s+(?:pee|wee|"
+    SignalRule("bladder-bowel", r"\b(?:wet|wetting|soiled|soiling|peed|peeing|weed|weeing|pissed|pissing|pooed|pooing|"
+               r"pooped|pooping|shat|shit|shitting)\s+(?:myself|my (?:pants|trousers|knickers|underwear)|the bed)\b",
+               "definite"),
+    SignalRule("bladder-bowel", r"\b(?:urinary|urine) retention\b|\bretention of urine\b|\bretaining urine\b", "definite"),
+    # "Having accidents" in the words about the loo is often incontinence: ask.
+    SignalRule("bladder-bowel", r"\b(?:having|had|keep having|been having) (?:little |some |a few )?accidents\b",
+               "vague"),
+    # Cauda equina syndrome named: ask each of its signs (a past operation for it is not new).
+    *(SignalRule(code, r"\bcauda equina\b", "vague") for code in ("bladder-bowel", "saddle-numbness",
+                                                                  "leg-weakness")),
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}\s+(?:feel|tell)|don'?t know|never know)\s+when\s+i\s+(?:need|have)\s+to\s+(?:pee|wee|"
                r"urinate|poo|go to the toilet|go to the loo)\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:bladder|bowel)\s+accidents?\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:haven'?t|have not|hasn'?t|has not|not|couldn'?t|could not)\s+(?:been able to\s+)?"
@@ -395,11 +411,13 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}|no)\s+(?:feel(?:ing)?|sensation){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:pins and needles|tingling){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
-    SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no|loss of|reduced|decreased|altered|less|diminished)"
+    SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no|zero|loss of|reduced|decreased|altered|less|diminished)"
                rf"\s+(?:all\s+|the\s+|any\s+|my\s+)?(?:feeling|sensation)"
                rf"{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}\s+feel|numb|no feeling)(?:\s+(?:it|anything|the (?:toilet )?paper|"
-               r"(?:my |the )?(?:bum|bottom|backside|behind|anus)))?\s+when\s+(?:i\s+)?wip(?:e|ing)\b", "definite"),
+               r"myself|(?:my |the )?(?:bum|bottom|backside|behind|anus)))?\s+when\s+(?:i\s+)?wip(?:e|ed|ing)\b", "definite"),
+    SignalRule("saddle-numbness", rf"\b(?:haven'?t|have not|don'?t have|do not have|hasn'?t|has not) (?:got )?any "
+               rf"(?:feeling|sensation)\s+(?:in\s+)?(?:(?:my|the)\s+)?{_SADDLE}", "definite"),
     # A numb bottom is often only long sitting, but it may be the saddle area: ask.
     SignalRule("saddle-numbness", rf"\b{_CANT}\s+feel\s+(?:my\s+)?(?:bum|bottom|buttocks?|backside|behind)\b", "vague"),
     SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\b", "vague"),
@@ -412,7 +430,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"bike|motorbike|motorcycle|scooter|moped|quad|bull|camel|car|vehicle)\b", "definite"),
     SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
-    SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|had a fall|a fall)\b", "vague"),
+    SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|tripped and fell|had a fall|a fall|"
+               r"(?:had|took) a tumble)\b|\bi fell(?! asleep| in love| for| behind| ill| sick| pregnant| apart)\b", "vague"),
     # Not "slipped disc": a slip that landed them, or a small crash, may have been a hard one.
     SignalRule("major-trauma", r"\bslipped (?:on|over|down)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
                r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),
@@ -425,7 +444,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"(?:19|20)\d\d\b", "definite"),
     SignalRule("cancer-history", r"\b(?:chemo(?:therapy)?|radiotherapy|radiation therapy|oncologist|metasta\w*)\b",
                "definite"),
-    SignalRule("cancer-history", r"\b(?:cancer|tumou?rs?|malignan\w*|lymphoma|leuka?emia|myeloma)\b", "vague"),
+    SignalRule("cancer-history", r"\b(?:(?:bone|spinal|spine|liver|lung) mets|mets (?:to|in) (?:my |the )?(?:spine|bones?|"
+               r"back|liver|lungs?|brain)|secondar(?:y|ies) (?:cancer|tumou?rs?|(?:in|to) (?:my |the )?(?:bones?|spine|"
+               r"back|liver|lungs?))|ca (?:breast|prostate|lung|colon|rectum|cervix|ovary|kidney|thyroid))\b", "definite"),
+    SignalRule("cancer-history", r"\b(?:cancer|tumou?rs?|malignan\w*|lymphoma|leuka?emia|myeloma|secondaries)\b", "vague"),
     # weight-loss: only unexplained loss is a red flag
     SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+{_WEIGHT}\b[^.!?;]*?{_WHY_NOT}",
                "definite"),
@@ -433,7 +455,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                "definite"),
     SignalRule("weight-loss", rf"\bweight\s*loss\b[^.!?;]*?{_WHY_NOT}", "definite"),
     SignalRule("weight-loss", rf"\b{_LOSE}{_W}{{0,4}}?\s+{_WEIGHT}\b", "vague"),
-    SignalRule("weight-loss", r"\bweight\s*loss\b", "vague"),
+    SignalRule("weight-loss", rf"\b{_WEIGHT}\s+(?:has\s+|have\s+|is\s+|keeps?\s+)?(?:dropped|dropping|gone down|going "
+               rf"down|fallen|falling|fell|come off|coming off)\b[^.!?;]*?{_WHY_NOT}", "definite"),
+    SignalRule("weight-loss", r"\bweight\s*loss\b|\bweight\s+(?:has\s+|is\s+)?(?:dropped|dropping|gone down|fallen)\b",
+               "vague"),
     # Red-flag topics in Hinglish: "ask", so a mention always asks the question. Hindi
     # puts its negation and tense after the word ("bukhar nahi hai", "peshab ka control
     # nahi": no fever, yet no bladder control), and reading them would be guessing.
@@ -456,20 +481,34 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("bleeding-risk", r"\bkhoo?n (?:patla|patle|patli)\b", "ask"),
     SignalRule("pregnancy", r"\b(?:expecting (?:a baby|twins|my first|our first)|(?:first|second|third|1st|2nd|3rd) "
                r"trimester)\b", "definite"),
-    SignalRule("pregnancy", r"\b\d+ weeks? (?:pregnant|along|gestation)\b", "definite"),
+    SignalRule("pregnancy", r"\b\d+ (?:weeks?|wks?|months?) (?:pregnant|along|gestation)\b", "definite"),
+    # "I'm 20 weeks" said on its own is how pregnancy is counted.
+    SignalRule("pregnancy", r"\b(?:i'?m|i am) \d{1,2} (?:weeks?|wks?)(?= *(?:$|[.,;!?]|and\b|but\b|now\b|today\b|with\b))",
+               "definite"),
+    SignalRule("pregnancy", r"\b(?:preggers|preggo|preggy|prego|pregnent|pregant|pregnat|pragnant|prengant)\b", "definite"),
+    SignalRule("pregnancy", r"\b(?:currently |now )?expecting (?:our|my) (?:first|second|third|fourth|next|\d(?:st|nd|rd|th))"
+               r"|\b(?:i'?m|i am|we'?re|we are|currently) expecting (?:in|next|this|our|my|again|twins)\b"
+               r"|\bhaving a baby (?:in|next|this|soon|any day)\b|\bdue (?:date )?(?:in|next) (?:\w+ )?(?:weeks?|months?)\b",
+               "definite"),
+    SignalRule("pregnancy", r"\bmy (?:baby )?bump\b", "vague"),
     # "I'm expecting" said on its own (not "expecting a call", "expecting it to pass")
     SignalRule("pregnancy", r"\b(?:i'?m|i am|we'?re|we are) expecting(?= *(?:$|[.,;!?]|and\b|but\b|so\b|with\b|now\b|again\b))",
                "definite"),
     SignalRule("pregnancy", r"\btrying for a baby\b", "vague"),
     SignalRule("bleeding-risk", r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|edoxaban|lixiana|"
                r"dabigatran|pradaxa|heparin|enoxaparin|clexane|lovenox|clopidogrel|plavix|ticagrelor|brilinta|"
-               r"prasugrel)\b", "definite"),
+               r"prasugrel|effient|acitrom|acenocoumarol|sintrom|phenindione|dalteparin|fragmin|tinzaparin|innohep|"
+               r"fondaparinux|arixtra|doacs?|noacs?)\b", "definite"),
+    SignalRule("bleeding-risk", r"\b(?:on|taking|take|takes) (?:blood )?thinners\b", "definite"),
     SignalRule("bleeding-risk", r"\b(?:blood thinn\w*|anti ?coagula\w*|anti ?platelets?|ha?emophilia\w*|"
                r"von willebrand\w*|(?:bleeding|clotting|blood) disorder|low platelets?|thrombocytopenia)\b", "definite"),
-    SignalRule("bleeding-risk", r"\b(?:aspirin|bruis\w* easily|bleed\w* easily)\b", "vague"),
-    SignalRule("pacemaker", r"\b(?:pacemaker|defibrillator|icd|cochlear implant|(?:spinal cord|nerve|vagus nerve|"
-               r"deep brain|sacral nerve) stimulator|implanted (?:electrical|electronic) device)\b", "definite"),
-    SignalRule("pacemaker", r"\bimplanted device\b", "vague"),
+    SignalRule("bleeding-risk", r"\b(?:aspirin|ecosprin|disprin|bruis\w* easily|bleed\w* easily|clotting (?:problem|issue|"
+               r"condition)s?|thinners)\b", "vague"),
+    SignalRule("pacemaker", r"\b(?:pacemaker|pacer|defibrillator|defib|icd(?!\s*(?:9|10|11)\b)|cochlear implant|"
+               r"(?:spinal cord|nerve|vagus nerve|deep brain|sacral nerve) stimulator|implanted (?:electrical|electronic) "
+               r"device|(?:implantable |implanted )?loop recorder|scs (?:implant|device|fitted|implanted)|stimulator "
+               r"(?:in|implanted|fitted|in my))\b", "definite"),
+    SignalRule("pacemaker", r"\b(?:implanted device|heart device|stimulator)\b", "vague"),
     SignalRule("implant", r"\b(?:metal|titanium|steel)\s+(?:plates?|rods?|screws?|pins?|cage|implants?|work)\b",
                "definite"),
     # "Pins and needles in my leg" is a tingling, not metalwork.
@@ -478,6 +517,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("implant", r"\b(?:(?:hip|knee|shoulder|joint|disc|ankle) replacement|spinal fusion|fused (?:vertebrae|"
                r"spine|discs?)|artificial (?:hip|knee|disc|joint)|implants?|stents?)\b", "definite"),
     SignalRule("implant", r"\b(?:got|have|had|with) (?:a |my )?new (?:hip|knee|shoulder)\b", "definite"),
+    SignalRule("implant", r"\b(?:pedicle screws?|metalwork|hardware in my (?:back|spine|neck)|(?:[lcst]\d{1,2}\s+)?"
+               r"[lcst]\d{1,2}\s+fusion|(?:lumbar|cervical|spine|back|vertebral) fusion|fusion (?:surgery|operation))\b",
+               "definite"),
     # Surgery on the spine often leaves hardware: ask.
     SignalRule("implant", r"\b(?:back|spine|spinal|neck) (?:surgery|operation|op)\b|\b(?:surgery|operation|op) on my "
                r"(?:back|spine|neck)\b", "vague"),
@@ -506,7 +548,12 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   r"elbows?|calf|calves|shin|knee|thigh|ankle|face|lips?|chin|cheeks?|tongue|shoulders?|neck|heel|sole)\b",
                   keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|\bbilateral\b|\bboth sides\b"),
     # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
-    SignalContext("major-trauma", drop_if=_CLEARED, when_past="drop", needs_recent=True, whole_text=True),
+    SignalContext("major-trauma", drop_if=rf"{_CLEARED}|\brabbit hole\b|\boff the wagon\b", when_past="drop",
+                  needs_recent=True, whole_text=True),
+    # "I work as a chemo nurse": the words are about work, unless they also say it was theirs.
+    SignalContext("cancer-history", drop_if=r"\b(?:i work|work(?:ing|ed)? (?:in|on|as|with)|i'?m an? (?:\w+ )?(?:nurse|"
+                  r"doctor|oncologist|radiographer|radiologist|technician|therapist|researcher|volunteer))\b",
+                  keep_if=r"\b(?:i (?:had|have|was diagnosed|got)|my (?:own )?(?:cancer|tumou?r|chemo)|diagnosed|treated for)\b"),
     SignalContext("weight-loss", drop_if=r"\b(?:diet\w*|gym|on purpose|intentionally|slimming|trying to lose|want to "
                   r"lose|need to lose|weight watchers|calorie\w*|fasting|exercise more)\b", keep_if=_WHY_NOT),
     SignalContext("pregnancy", drop_if=r"\b(?:after|post|since) (?:my |the )?(?:pregnancy|birth|baby)|\bpost ?natal|"
@@ -547,12 +594,14 @@ NEGATION_ENDS_AT = frozenset("just only".split())
 # ...and a clause ends at punctuation, at these words, and at "and"/"or" + one of these.
 CLAUSE_BREAKS = frozenset("but although though however except yet whereas while apart".split())
 NEW_CLAUSE_AFTER_AND = frozenset("i i'm im i've my it it's now then also".split())  # "..., and my legs ..."
-NEGATING_AFTER = frozenset("fine ok okay normal normally unaffected alright".split())  # "bladder is fine"
+NEGATING_AFTER = frozenset("fine ok okay normal normally unaffected alright negative absent free nil".split())  # "bladder is fine"
 # "My mum had cancer": someone else is the subject unless "I" comes closer.
 FIRST_PERSON = frozenset("i i'm im i've ive i'd i'll me myself".split())
 OTHER_PEOPLE = frozenset("""mum mother dad father parent parents brother sister son daughter child children kid kids wife
     husband partner friend grandma grandmother granny grandad grandpa grandfather aunt uncle cousin family relative
-    colleague boss dog cat pet puppy horse""".split())
+    colleague boss dog cat pet puppy horse toddler baby babies boyfriend girlfriend bf gf hubby fiance fiancee
+    grandson granddaughter grandchild grandchildren grandkid grandkids nephew niece neighbour neighbor flatmate
+    roommate housemate patient patients client clients""".split())
 # Parts of the body other than the back, whose pain a verb right after them is about: in
 # "my neck hurts when I sleep on my back", "hurts" is the neck's, so "hurt ... back" gathered
 # from across the text is not the back hurt.

@@ -162,32 +162,65 @@ def _negated_list(tokens: Sequence[_Token], comma: int, first: int) -> bool:
         comma = b
 
 
-def _negated(tokens: Sequence[_Token], first: int, last: int) -> bool:
-    """True when a negation cue governs tokens[first..last]: a cue in the few words before
-    it in the same clause ("I don't have a fever"), or a "fine"/"normal" after it
-    ("bladder is fine")."""
-    seen = 0
+Negation = Literal["", "negated", "unsure"]
+
+
+def _negated(tokens: Sequence[_Token], first: int, last: int) -> Negation:
+    """"negated" when a negation cue governs tokens[first..last]: a cue in the few words
+    before it in the same clause ("I don't have a fever"), or a "fine"/"normal"/"no" after
+    it ("bladder is fine", "Fever: no"). "unsure" when the cue before it stands before an
+    "and" ("no fever and numbness in the groin" may deny both, or only the fever), unless
+    what follows the "and" speaks of the seeker ("no fever and can't control my bladder"),
+    which states it. "" otherwise."""
+    seen, across_and = 0, -1
     for j in range(first - 1, -1, -1):
         if _is_break(tokens, j):
-            return tokens[j].text == "," and _negated_list(tokens, j, first) or _post_negated(tokens, last)
+            if tokens[j].text == "," and _negated_list(tokens, j, first) or _post_negated(tokens, last):
+                return "negated"
+            return ""
         t = tokens[j].text
         if t in NEGATION_ENDS_AT:
             break
+        if t == "and" and across_and < 0:
+            across_and = j
         nxt = tokens[j + 1].text if j + 1 < len(tokens) else ""
+        if t == "without" and any(tok.text in _CANT_WORDS for tok in tokens[max(j - 4, 0):j]):
+            continue  # "can't stand up without my legs buckling" says they buckle
         if (t in NEGATION_CUES and nxt not in NOT_NEGATING_BEFORE) or (t == "off" and j and tokens[j - 1].text in ("came", "come")):
-            return True
+            if across_and < 0:
+                return "negated"
+            said = {tok.text for tok in tokens[across_and + 1:last + 1]}
+            return "" if said & _OF_THE_SEEKER else "unsure"
         seen += 1
         if seen >= NEGATION_WINDOW:
             break
-    return _post_negated(tokens, last)
+    return "negated" if _post_negated(tokens, last) else ""
+
+
+_OF_THE_SEEKER = FIRST_PERSON | {"my"}
+_CANT_WORDS = frozenset("can't cant cannot couldn't couldnt unable".split())
+_NO_AFTER = frozenset("no nil none nahi nahin nai nhi".split())  # "Fever: no", "fever nahi hai"
+# What may follow that "no": the end of the text or a clause, or Hindi "is"/"was"/"am"/"take".
+_AFTER_NO_AFTER = frozenset("and or but hai hain he h tha thi hoon hu hun leta leti lete".split())
 
 
 def _post_negated(tokens: Sequence[_Token], last: int) -> bool:
+    """"Bladder is fine", "fever free", "fever negative"; and a bare "no" (or Hindi "nahi")
+    right after the word, as checklists write it: "Fever: no", "fever - no, numbness - no"
+    (but "not fine": "bladder not ok" denies nothing)."""
+    after = tokens[last + 1:last + 4]
+    if after and after[0].text == ":":
+        after = after[1:]
+    if after and after[0].text in _NO_AFTER and (len(after) == 1 or after[1].text in _PUNCT
+                                                  or after[1].text in _AFTER_NO_AFTER):
+        return True
     for j in range(last + 1, min(last + 6, len(tokens))):
         if _is_break(tokens, j):
             break
         t, nxt = tokens[j].text, (tokens[j + 1].text if j + 1 < len(tokens) else "")
-        if t in NEGATING_AFTER or (t == "no" and nxt.startswith(("problem", "issue", "change"))):
+        if t in NEGATING_AFTER and tokens[j - 1].text not in NEGATION_CUES:
+            return True
+        if t == "no" and nxt.startswith(("problem", "issue", "change")):
             return True
     return False
 
@@ -334,11 +367,11 @@ class ConcernMatcher:
             if any(content[k][2] for k in where):
                 quality *= 0.9
             idx = [content[k][1] for k in where]
-            if _negated(tokens, min(idx), max(idx)):
+            if _negated(tokens, min(idx), max(idx)) == "negated":  # "no fever and lower back pain" is back pain
                 continue
             # Words gathered from across the text: each must be meant ("back pain but no
             # spasm" is not a back spasm).
-            if order in apart and any(_negated(tokens, i, i) for i in idx):
+            if order in apart and any(_negated(tokens, i, i) == "negated" for i in idx):
                 continue
             # ...and said of one thing: "my hamstring is tight and my lower back aches" is not
             # a tight back (no clause break between them), and in "my neck hurts when I sleep
@@ -450,15 +483,16 @@ _SENTENCE_END = re.compile(r"[.!?;]")
 
 
 def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Token],
-           starts: Sequence[int], ends: Sequence[int]) -> Verdict:
+           starts: Sequence[int], ends: Sequence[int], for_someone: bool = False) -> Verdict:
     first = max(bisect.bisect_right(starts, m.start()) - 1, 0)
     last = max(bisect.bisect_left(ends, m.end()), first)
     last = min(last, len(tokens) - 1)
     if rule.strength == "ask":  # another language: only "no bukhar" is read, the rest asks
         return "negated" if first > 0 and tokens[first - 1].text in NEGATION_CUES else "unclear"
-    if _negated(tokens, first, last):
+    negation = _negated(tokens, first, last)
+    if negation == "negated":
         return "negated"
-    if _about_someone_else(tokens, first):
+    if not for_someone and _about_someone_else(tokens, first):
         return "dropped"
     s_lo = max((e.end() for e in _SENTENCE_END.finditer(norm, 0, m.start())), default=0)
     end = _SENTENCE_END.search(norm, m.end())
@@ -471,7 +505,7 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     past = not recent and bool(_PAST.search(where) or ("past_if" in rx and rx["past_if"].search(where)))
     if past and ctx.when_past == "drop":
         return "dropped"
-    if rule.strength == "vague":
+    if rule.strength == "vague" or negation == "unsure":
         return "unclear"
     lo, hi = _scope_span(tokens, first, last)
     if sentence.rstrip().endswith("?") or _HEDGE.search(norm, lo, hi):
@@ -482,6 +516,11 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
 
 
 _WORD_RUN = re.compile(r"[^\W\d_]+")
+# Care sought for someone else ("need a physio for my dad", "for her"): what the words say of
+# that person is what the search must screen, so it is no longer set aside as another's.
+_FOR_SOMEONE = re.compile(r"\b(?:for|on behalf of) (?:him|her|them|my (?:%s))\b" % "|".join(
+    sorted(OTHER_PEOPLE - {"dog", "cat", "pet", "puppy", "horse", "patient", "patients", "client", "clients", "boss",
+                           "colleague"})))
 
 
 def _unreadable(text: str) -> str:
@@ -513,9 +552,10 @@ def screen_text(text: str) -> Screening:
         return Screening(unclear=frozenset(RED_FLAGS) if unread else frozenset(), signals=tuple(signals.values()),
                          unreadable=unread)
     starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+    for_someone = bool(_FOR_SOMEONE.search(norm))
     for rule, rx in _RULES:
         for m in rx.finditer(norm):
-            verdict = _judge(rule, m, norm, tokens, starts, ends)
+            verdict = _judge(rule, m, norm, tokens, starts, ends, for_someone)
             signals.setdefault((rule.code, verdict, m.group()), Signal(rule.code, verdict, m.group()))
     stated = {s.code for s in signals.values() if s.verdict == "stated"}
     unclear = {s.code for s in signals.values() if s.verdict == "unclear"} - stated
