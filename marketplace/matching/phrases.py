@@ -289,7 +289,9 @@ _SADDLE = (r"(?:groin|crotch|genitals?|genital area|private parts|privates|saddl
            r"down below(?=\s*(?:$|[.,;!?]|and\b|but\b|or\b)))")
 _LOSE = r"(?:los[a-z]*|dropp[a-z]*|shed[a-z]*)"  # losing / lost / dropped / shedding
 _WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reason|not (?:trying|dieting)|"
-            r"unexplained|unintentional[a-z]*|unintended|don'?t know why|no idea why|not sure why|can'?t explain)")
+            r"unexplained|unintentional[a-z]*|unintended|don'?t (?:really )?know why|no (?:real )?idea why|"
+            r"not (?:really |quite |entirely |totally )?sure why|can'?t explain|"
+            r"(?:haven'?t|have not|didn'?t|did not) (?:changed? |been )?(?:my |on a |on any )?diet\w*)")
 _WEIGHT = r"(?:\d+(?:[.,]\d+)?\s*)?(?:weight|kilos?|kgs?|pounds|lbs?|stones?)"  # "10kg", "2 stone"
 _CANT = r"(?:can'?t|cannot|can not|could ?n'?t|unable to|not able to|can no longer|no longer able to)"
 _BOTH_LEGS = r"(?:both|my two)\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)\b"
