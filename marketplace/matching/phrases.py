@@ -559,8 +559,12 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
     SignalContext("weight-loss", drop_if=r"\b(?:diet\w*|gym|on purpose|intentionally|slimming|trying to lose|want to "
                   r"lose|need to lose|weight watchers|calorie\w*|fasting|exercise more)\b", keep_if=_WHY_NOT),
     SignalContext("pregnancy", drop_if=r"\b(?:after|post|since) (?:my |the )?(?:pregnancy|birth|baby)|\bpost ?natal|"
-                  r"\bpost ?partum|\bgave birth|\bgiving birth|\bhad (?:my|a|the|our) baby\b",
+                  r"\bpost ?partum|\bgave birth|\bgiving birth|\bhad (?:my|a|the|our) baby\b|\bwas pregnant\b|"
+                  r"\bduring (?:my |the )?(?:last |first |previous )?pregnancy\b",
                   keep_if=r"\b(?:i'?m|i am|currently|now|weeks|months) pregnant\b|\btrimester\b|\bpregnant again\b"),
+    # "I used to take warfarin": no longer, unless the words say it is taken again.
+    SignalContext("bleeding-risk", drop_if=r"\bused to (?:take|be on|have)\b|\b(?:i )?was on\b|\b(?:came|come|taken) off\b",
+                  keep_if=r"\b(?:still|again|currently|now|i'?m on|i am on|i take|i'?m taking|i am taking)\b"),
 )}
 
 # Context markers shared by every code (used by ``understanding``).

@@ -616,6 +616,8 @@ CAUTION_TABLE = [
     ("pregnant and on apixaban", {"pregnancy", "bleeding-risk"}),
     ("I'm expecting and my back hurts", {"pregnancy"}),
     ("I got a new hip in 2020", {"implant"}),
+    ("I was on warfarin, now on apixaban", {"bleeding-risk"}),  # what was, then what is
+    ("when I was pregnant my back hurt, now I am pregnant again", {"pregnancy"}),
 ]
 
 
@@ -631,6 +633,8 @@ def test_cautions_in_free_text_are_detected(text: str, codes: set[str]) -> None:
     "I stopped taking warfarin", "my wife is pregnant", "I don't have any metal plates",
     "I'm expecting a call from my GP", "I'm expecting it to get better", "my friend had back surgery",
     "pins and needles in my leg",  # a tingling, not metalwork
+    "I used to take warfarin years ago", "I was on warfarin until March", "I used to be on blood thinners",
+    "I was pregnant last year, back never recovered", "back pain during my last pregnancy",
 ])
 def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
     screening = screen_text(text)
