@@ -14,9 +14,9 @@ Time changes an answer too: a next opening it shows falls inside its practitione
 a licence expires at the end of its day. The search says when the first such change may
 come (:attr:`SearchOutcome.holds_until`), and the answer is kept no longer than that: the
 cache's own timer retires it, and the moment is stored with it and checked on every read
-against the app's clock, which is the one the search itself reads. (It
-used to hold the current minute in its key instead, which threw every answer away when the
-minute turned, however long it had to live, and kept an opening a minute after it lapsed.)
+against the app's clock, which is the one the search itself reads. (The key used to hold
+the current minute instead, which threw every answer away when the minute turned, however
+long it had to live, and kept an opening up to a minute after it lapsed.)
 A booking is not a change of the index: a next opening it takes may show for up to
 ``SEARCH_CACHE_SECONDS`` more, and booking that time then says it has gone.
 
@@ -34,8 +34,8 @@ import hashlib
 import math
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from dataclasses import astuple
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app

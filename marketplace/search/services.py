@@ -442,8 +442,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                               optimistic=optimistic)
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
         return ranking, _page(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
-                                 center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
-                                 left_out=excluded_techniques_for(cautions) if cautions else frozenset())
+                              center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
+                              left_out=excluded_techniques_for(cautions) if cautions else frozenset())
 
     # A warm walk reads what this process holds first and its stamps with the rest of the
     # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
