@@ -509,8 +509,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("pacemaker", r"\b(?:pacemaker|pacer|defibrillator|defib|icd(?!\s*(?:9|10|11)\b)|cochlear implant|"
                r"(?:spinal cord|nerve|vagus nerve|deep brain|sacral nerve) stimulator|implanted (?:electrical|electronic) "
                r"device|(?:implantable |implanted )?loop recorder|scs (?:implant|device|fitted|implanted)|stimulator "
-               r"(?:in|implanted|fitted|in my))\b", "definite"),
-    SignalRule("pacemaker", r"\b(?:implanted device|heart device|stimulator)\b", "vague"),
+               r"(?:implanted|fitted|put in|in my (?:back|spine|body|bum|buttock|hip|chest)))\b", "definite"),
+    # Not the muscle stimulator or TENS machine used on the skin.
+    SignalRule("pacemaker", r"\b(?:implanted device|heart device|(?<!muscle )(?<!tens )(?<!ems )stimulator)\b", "vague"),
     SignalRule("implant", r"\b(?:metal|titanium|steel)\s+(?:plates?|rods?|screws?|pins?|cage|implants?|work)\b",
                "definite"),
     # "Pins and needles in my leg" is a tingling, not metalwork.

@@ -634,6 +634,7 @@ def test_cautions_in_free_text_are_detected(text: str, codes: set[str]) -> None:
     "I'm expecting a call from my GP", "I'm expecting it to get better", "my friend had back surgery",
     "pins and needles in my leg",  # a tingling, not metalwork
     "I used to take warfarin years ago", "I was on warfarin until March", "I used to be on blood thinners",
+    "I used a muscle stimulator in physio", "I use a TENS muscle stimulator",  # on the skin, not implanted
     "I was pregnant last year, back never recovered", "back pain during my last pregnancy",
 ])
 def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
