@@ -136,6 +136,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back hurt for months", .95), ("back hurt for years", .95), ("long term back pain", .95),
         ("persistent back pain", .95), ("ongoing back pain", .9), ("constant back pain", .85),
         ("lower back", .55), ("back pain", .5), ("back hurts", .5), ("sore back", .45), ("backache", .5),
+        ("waist pain", .7), ("lumbar region", .7),
         ("sacroiliac", .7), ("si joint", .7), ("sacrum", .7), ("sacral pain", .75), ("back killing me", .5),
         ("achy back", .45), ("stiff back", .6), ("bad back", .5), ("tailbone", .75), ("tail bone", .75),
         ("coccyx", .8), ("coccydynia", .9), *((p, .45) for p in _CARE_FOR_THE_BACK),
@@ -146,6 +147,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("middle back", .9), ("between my shoulder blades", 1.0), ("shoulder blade pain", .85),
         ("thoracic pain", .9), ("thoracic spine", .8), ("rhomboid", .8), ("shoulder blade", .8),
         ("between my shoulders", .9),
+        # Longer than "back pain for months", so the words go to the upper back.
+        ("upper back pain for months", 1.0), ("upper back pain for years", 1.0), ("chronic upper back pain", 1.0),
     ],
     "neck-shoulder-tension": [
         ("stiff neck", .95), ("neck pain", .9), ("neck ache", .9), ("sore neck", .9), ("neck spasm", 1.0),
@@ -155,6 +158,9 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("shoulder pain", .6), ("pinched nerve in my neck", .85), ("trapped nerve in my neck", .85),
         ("pain down my arm", .7), ("shooting pain down my arm", .8), ("can't turn my head", .9),
         ("can't look over my shoulder", .85),
+        # A spasm said of the shoulder is the shoulder's ("spasm" alone reads as the back's).
+        ("shoulder spasm", 1.0), ("spasm in my shoulder", 1.0), ("cervical", .7), ("cervical pain", .9),
+        ("cervical problem", .9), ("cervical radiculopathy", 1.0), ("cervical spondylosis", .8),
     ],
     "sciatica": [
         ("sciatica", 1.0), ("sciatic", .95), ("sciatic nerve", 1.0), ("pinched nerve", .8),
@@ -165,6 +171,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("pins and needles down my leg", .8), ("pins and needles in my leg", .75),
         # the back of the thigh is where sciatica runs, not the back that hurts
         ("pain down the back of my thigh", .85), ("back of my thigh", .6),
+        ("lower limb", .75), ("radiating to my leg", .85), ("l5 radiculopathy", 1.0), ("s1 radiculopathy", 1.0),
     ],
     "piriformis-syndrome": [
         ("piriformis", 1.0), ("pain in my bum", .85), ("bum pain", .85), ("buttock pain", .9),
@@ -183,6 +190,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7), ("spondylolisthesis", .8),
         # A nerve pinched in the neck is most often a disc or a narrowed opening: not sciatica.
         ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6), ("shooting pain down my arm", .5),
+        ("pivd", 1.0), ("prolapsed intervertebral disc", 1.0), ("intervertebral disc", .9),
+        ("cervical radiculopathy", .8),
     ],
     "fibromyalgia": [
         ("fibromyalgia", 1.0), ("fibro", .95), ("fibro flare", 1.0), ("fms", .8), ("widespread pain", 1.0),
@@ -215,7 +224,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("deadlift", .5), ("weightlifting", .6),
         # A spasm or cramp in the leg is a muscle's, not the back's ("spasm" alone reads as one).
         ("spasm in my calf", .8), ("calf spasm", .8), ("calf cramp", .8), ("cramp in my calf", .8),
-        ("tight calves", .8),
+        ("tight calves", .8), ("leg spasm", .8), ("spasm in my leg", .8), ("leg cramp", .75),
+        ("stress fracture", .9),
     ],
     "post-accident-pain": [
         ("car accident", .95), ("car crash", .95), ("road accident", .9), ("traffic accident", .9),
@@ -228,7 +238,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("since I had my baby", .95), ("expecting a baby", .9), ("trimester", .95),
         ("pelvic girdle pain", .95), ("c section", .8), ("caesarean", .8), ("new mum", .8), ("baby", .6),
         ("breastfeeding", .8), ("delivered my baby", 1.0), ("post delivery", .95),
-        ("normal delivery", .9),
+        ("normal delivery", .9), ("post partum", 1.0),
+        ("symphysis pubis dysfunction", 1.0), ("symphysis pubis", .9), ("pelvic girdle", .9),
     ],
 }
 
@@ -243,6 +254,7 @@ _HINGLISH_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("kamar akad", .95), ("kamar akadna", .95), ("kamar jakad", .95), ("kamar jakadna", .95),
         ("kamar mein moch", .9), ("peeth akad", .9), ("peeth jakad", .9), ("akdan", .75), ("jakdan", .75),
         ("kamar dard", .4), ("peeth dard", .4), ("pith dard", .4),
+        ("kamar jhatka", .95), ("kamar lachak", .95), ("jhatka lag", .8), ("lachak gayi", .8), ("lachak gaya", .8),
     ],
     "chronic-low-back-pain": [
         ("kamar dard", .75), ("kamar ka dard", .75), ("kamar dukhna", .75), ("kamar dukhti", .75),
@@ -253,6 +265,7 @@ _HINGLISH_PHRASES: dict[str, list[tuple[str, float]]] = {
     "neck-shoulder-tension": [
         ("gardan dard", 1.0), ("gardan mein dard", 1.0), ("gardan akad", 1.0), ("gardan jakad", 1.0),
         ("gardan dukhna", 1.0), ("kandhe dard", .85), ("kandha dard", .85), ("kandhe akad", .9),
+        ("kandhon dard", .85), ("kandho dard", .85),
     ],
     "sciatica": [
         ("saitika", 1.0), ("sayatika", 1.0), ("siyatika", 1.0), ("nas dab", .85), ("nas dabi", .85),
@@ -492,7 +505,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"|\b(?:i'?m|i am|we'?re|we are|currently) expecting (?:in|next|this|our|my|again|twins)\b"
                r"|\bhaving a baby (?:in|next|this|soon|any day)\b|\bdue (?:date )?(?:in|next) (?:\w+ )?(?:weeks?|months?)\b",
                "definite"),
-    SignalRule("pregnancy", r"\bmy (?:baby )?bump\b", "vague"),
+    SignalRule("pregnancy", r"\bmy (?:baby )?bump\b|\b(?:pre ?natal|ante ?natal|pregnancy) (?:massage|yoga|physio\w*)\b",
+               "vague"),
     # "I'm expecting" said on its own (not "expecting a call", "expecting it to pass")
     SignalRule("pregnancy", r"\b(?:i'?m|i am|we'?re|we are) expecting(?= *(?:$|[.,;!?]|and\b|but\b|so\b|with\b|now\b|again\b))",
                "definite"),
@@ -561,7 +575,7 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   r"lose|need to lose|weight watchers|calorie\w*|fasting|exercise more)\b", keep_if=_WHY_NOT),
     SignalContext("pregnancy", drop_if=r"\b(?:after|post|since) (?:my |the )?(?:pregnancy|birth|baby)|\bpost ?natal|"
                   r"\bpost ?partum|\bgave birth|\bgiving birth|\bhad (?:my|a|the|our) baby\b|\bwas pregnant\b|"
-                  r"\bduring (?:my |the )?(?:last |first |previous )?pregnancy\b",
+                  r"\bduring (?:my |the )?(?:last|previous|earlier|other) pregnanc(?:y|ies)\b",
                   keep_if=r"\b(?:i'?m|i am|currently|now|weeks|months) pregnant\b|\btrimester\b|\bpregnant again\b"),
     # "I used to take warfarin": no longer, unless the words say it is taken again.
     SignalContext("bleeding-risk", drop_if=r"\bused to (?:take|be on|have)\b|\b(?:i )?was on\b|\b(?:came|come|taken) off\b",
@@ -578,6 +592,9 @@ HEDGES = r"\b(?:maybe|might|possibly|perhaps|not sure|unsure|i think|i guess|won
 SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\b(?:i\.? ?t\.? band|itb|iliotibial(?: band)?)\b", "itband"),  # before "it" is dropped as a stop word
     (r"\bdisks?\b", "disc"), (r"\bmom\b", "mum"), (r"\bbutt\b", "bum"), (r"\bbackache\b", "back ache"),
+    # Run together, or a typo too short for the matcher's correction.
+    (r"\b(lower|low|upper|mid)?(back|neck)(pain|ache)\b", r"\1 \2 \3"), (r"\blowerback\b", "lower back"),
+    (r"\bpian\b", "pain"), (r"\blbp\b", "low back pain"), (r"\b(back|muscle) spams?\b", r"\1 spasm"),
 )
 STOPWORDS = frozenset("""
     i i'm im i've ive i'd me my mine myself you your it it's its a an the and or of in on at to from for with by
