@@ -70,7 +70,7 @@ _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
 # After a mention, in its clause: "physio didn't help", "acupuncture made it worse".
 _DECLINED_AFTER = re.compile(
     r"^(?:\w+ ){0,4}?(?:didn'?t|did not|doesn'?t|does not|won'?t|wasn'?t|isn'?t|hasn'?t|never|no longer|"
-    r"not (?:work|help)\w*|made (?:it|things|me|my \w+|the \w+) worse|"
+    r"not (?:work|help)\w*|made (?:it|things|me|(?:my|the)(?: \w+){1,3}) worse|"
     # Hindi puts "not" after the thing: "malish nahi chahiye", "physio se fayda nahi hua"
     r"nahi|nahin|nahee|mat)\b")
 # How seekers ask for a kind of place (values of ``VenueType``). Only wordings that say the
@@ -112,6 +112,7 @@ class Elsewhere(NamedTuple):
     before: frozenset[str] = frozenset()  # the word just before
     after: frozenset[str] = frozenset()  # the word just after
     in_clause: frozenset[str] = frozenset()  # any word before it in its clause
+    before_two: frozenset[tuple[str, str]] = frozenset()  # the two words just before
 
 
 # "Online" about something else than a session: "I read online that ...", "can I book online?"
@@ -124,6 +125,13 @@ NOT_A_SESSION = Elsewhere(
                      "review", "store", "shop"}),
     in_clause=frozenset({"work", "works", "working", "worked", "teach", "teaches", "teaching", "study", "studies",
                          "studying", "play", "plays", "playing", "gaming", "sell", "sells", "selling"}),
+)
+
+# A therapy that is the seeker's work, or what brought the pain on: "I'm a physio with my own
+# back pain", "I teach yoga", "back pain after yoga class".
+NOT_CARE_ASKED = Elsewhere(
+    before=frozenset({"after", "during", "teach", "teaches", "teaching", "taught"}),
+    before_two=frozenset((a, b) for a in ("i'm", "im", "am", "as", "work", "works", "working") for b in ("a", "an")),
 )
 
 # Languages a seeker may ask to be seen in, as practitioners list them (the search's language
@@ -224,18 +232,20 @@ class Reading:
     mentions: tuple[Mention, ...] = ()
 
     def narrowing(self, parent: Mapping[str, str] | None = None) -> Mention | None:
-        """The one term to narrow the search to, or None: every mention asked for and all
-        under one parent (``parent``: a technique's modality). A single term narrows to
-        it; a parent, or several of its children, to the parent."""
-        if not self.mentions or not all(m.asked for m in self.mentions):
+        """The one term to narrow the search to, or None: the mentions asked for, all under
+        one parent (``parent``: a technique's modality). A single term narrows to it; a
+        parent, or several of its children, to the parent. Mentions turned down or told of
+        beside them ("acupuncture didn't help, I want cupping") do not stop it."""
+        asked = [m for m in self.mentions if m.asked]
+        if not asked:
             return None
-        parents = {(parent or {}).get(m.slug, m.slug) for m in self.mentions}
+        parents = {(parent or {}).get(m.slug, m.slug) for m in asked}
         if len(parents) != 1:
             return None
-        if len({m.slug for m in self.mentions}) == 1:
-            return self.mentions[0]
+        if len({m.slug for m in asked}) == 1:
+            return asked[0]
         [top] = parents
-        named = next((m for m in self.mentions if m.slug == top), self.mentions[0])
+        named = next((m for m in asked if m.slug == top), asked[0])
         return Mention(top, named.words, True)
 
 
@@ -294,6 +304,9 @@ def asked_gender(text: str) -> Mention | None:
     for i in range(len(tokens) - 1):
         after = tokens[i + 2] if tokens[i + 1] in ("or", "and") and i + 2 < len(tokens) else tokens[i + 1]
         if {_GENDER_OF.get(tokens[i]), _GENDER_OF.get(after)} == {"woman", "man"}:
+            return None
+        # "a male physio or a female one", "male physio or female is fine"
+        if tokens[i] == "or" and any(_GENDER_OF.get(t) not in (None, asked.slug) for t in tokens[i + 1:i + 3]):
             return None
     return asked
 
@@ -544,7 +557,8 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
             if slug is not None:
                 end = i + size
                 beside = (i > 0 and tokens[i - 1] in elsewhere.before) or (
-                    end < len(tokens) and tokens[end] in elsewhere.after)
+                    end < len(tokens) and tokens[end] in elsewhere.after) or (
+                    i > 1 and (tokens[i - 2], tokens[i - 1]) in elsewhere.before_two)
                 asked = not beside and _asked(tokens, i, end, elsewhere.in_clause)
                 mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked))
                 i += size

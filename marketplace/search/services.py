@@ -36,8 +36,8 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, as_written, asked_budget, asked_gender, asked_language,
-    asked_place, read_mentions, therapy_words,
+    MODE_VOCABULARY, NOT_A_SESSION, NOT_CARE_ASKED, VENUE_VOCABULARY, as_written, asked_budget, asked_gender,
+    asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -510,7 +510,7 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         words = _therapy_words_kept.get(
             "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)
         therapy = venue = mode = language = None
-        if (named := read_mentions(text, words).narrowing(tax.techniques)) is not None:
+        if (named := read_mentions(text, words, NOT_CARE_ASKED).narrowing(tax.techniques)) is not None:
             kind = "modality" if named.slug in tax.modalities else "technique"
             therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind,
                                         as_written(text, named.words))

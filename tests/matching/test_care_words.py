@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
-    LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
+    LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
     asked_budget, asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
@@ -21,7 +21,7 @@ WORDS = therapy_words(NAMES, NAMES)
 
 
 def narrowed(text: str) -> str | None:
-    found = read_mentions(text, WORDS).narrowing(TECHNIQUE_MODALITY)
+    found = read_mentions(text, WORDS, NOT_CARE_ASKED).narrowing(TECHNIQUE_MODALITY)
     return found.slug if found else None
 
 
@@ -53,6 +53,11 @@ def narrowed(text: str) -> str | None:
     ("I had a car accident last year and now I need a physio", "physiotherapy"),
     # the complaint is not the therapy: "I'm scared of needles" names none
     ("I'm scared of needles, I want a massage", "massage"),
+    # one turned down beside the one asked for: the one asked for
+    ("physio, not massage", "physiotherapy"),
+    ("not looking for massage, need physio", "physiotherapy"),
+    ("acupuncture didn't help my neck pain, want to try cupping", "cupping"),
+    ("tried massage for months, now want acupuncture", "acupuncture"),
 ])
 def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None:
     assert narrowed(text) == slug
@@ -69,10 +74,12 @@ def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None
     "not sure about acupuncture",
     "maybe massage",
     "acupuncture or physio",  # two therapies: the seeker has not chosen
-    "physio, not massage",  # one turned down: narrowing would be a guess
     "malish nahi chahiye",  # Hindi: no massage, please
     "फिजियो से फायदा नहीं हुआ",  # Hindi: physio did not help
     "my lower back locked up when I lifted a box",  # no therapy named
+    # the seeker's work, or what brought the pain on
+    "I'm a physio with my own back pain", "I am a massage therapist and my wrists and neck hurt",
+    "I teach yoga and have sciatica", "yoga made my back pain worse", "back pain after yoga class",
 ])
 def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: str) -> None:
     assert narrowed(text) is None
@@ -135,6 +142,8 @@ def mode_read(text: str) -> str | None:
     ("offline consultation in Pune", "in_person"),  # Indian English for in person
     ("physio near me for sciatica", "in_person"),  # somewhere to go
     ("is there an acupuncturist in my area", "in_person"),
+    ("not online, want to see someone in person", "in_person"),  # one turned down, the other asked
+    ("dont want video call, need face to face physio", "in_person"),
 ])
 def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
     assert mode_read(text) == mode

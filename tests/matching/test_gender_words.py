@@ -43,6 +43,7 @@ def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, word
     "no male therapist please",  # turned down: says whom not to list
     "not a female physio",
     "male or female physio",  # left open
+    "male physio or female is fine", "a female physio or a male one",
     "female/male physio",
     "male and female therapists",
     "my physio is male but I want a female one",  # two genders: not sure enough
