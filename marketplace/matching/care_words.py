@@ -482,6 +482,28 @@ _NOT_A_BUDGET_HINDI = frozenset(tokens_of(normalise(
     "diye diya chukaye chukaya bhare bhara bima kavar")))
 
 
+# ...unless the words say what the seeker will pay, not what was paid: "can pay up to 1500",
+# "happy to spend £60 max", "fees under 1000", "charges not more than 800".
+_WILL_PAY = frozenset({"pay", "spend", "fee", "fees", "charge", "charges"})
+_WILLING = frozenset({"can", "could", "will", "would", "i'll", "ill", "we'll", "to", "afford", "willing", "happy",
+                      "ready", "want", "able", "prepared"})
+_FEE_WORDS = frozenset({"fee", "fees", "charge", "charges", "price", "prices", "rate", "rates"})
+
+
+def _will_pay(tokens: list[str], start: int) -> bool:
+    """Whether the limit at ``start`` says what the seeker will pay: a fee word just before
+    its cue ("fees under 1000"), or "pay"/"spend" after a word of willing ("can pay up to")."""
+    before = start - 1
+    while before >= 0 and tokens[before] in ("not", "is", "are", "should", "be", "must", "of", "my", "the"):
+        before -= 1
+    if before >= 0 and tokens[before] in _FEE_WORDS:
+        return True
+    for i in range(max(start - _LOOKBACK, 1), start):
+        if tokens[i] in ("pay", "spend") and tokens[i - 1] in _WILLING:
+            return True
+    return False
+
+
 def asked_budget(text: str) -> BudgetMention | None:
     """The most the seeker will pay a session, in their words ("a massage under ₹1,000",
     "physio, £50 max"), or None: an amount with a currency (or after "budget", or a sum of
@@ -507,7 +529,8 @@ def asked_budget(text: str) -> BudgetMention | None:
             continue
         start = len(tokens_of(normalise(text[:match.start()])))
         end = start + len(tokens_of(normalise(match.group())))
-        if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), _NOT_A_BUDGET | _NOT_A_BUDGET_HINDI,
+        told = _NOT_A_BUDGET - _WILL_PAY if _will_pay(tokens, start) else _NOT_A_BUDGET
+        if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), told | _NOT_A_BUDGET_HINDI,
                                      _NOT_A_BUDGET_HINDI):
             return None  # money told of, or a limit turned down: no budget asked for
         key = (amount, currencies.pop() if currencies else None)

@@ -327,6 +327,12 @@ def test_two_places_the_seeker_has_not_chosen_between_are_said_not_searched(text
     ("₹१००० से कम", 100000, "INR", "₹१००० से कम"),  # Devanagari digits
     ("₹१,५०० तक", 150000, "INR", "₹१,५०० तक"),
     ("₹1000 तक दे सकता हूँ", 100000, "INR", "₹1000 तक"),  # can pay: a budget
+    # what the seeker will pay, not what was paid
+    ("can pay up to 1500", 150000, None, "up to 1500"),
+    ("happy to spend £60 max", 6000, "GBP", "£60 max"),
+    ("fees under 1000", 100000, None, "under 1000"),
+    ("charges below 800", 80000, None, "below 800"),
+    ("fees not more than 1000", 100000, None, "not more than 1000"),
 ])
 def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, words: str) -> None:
     found = asked_budget(text)
@@ -366,6 +372,7 @@ def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
     "I paid under £50 last time",  # money told of
     "it cost less than ₹500",
     "my insurance covers up to £500",
+    "I paid fees under ₹500 last time",
     "not under ₹500",  # turned down
     "under £50, or under £80 if they are good",  # two limits: the seeker has not chosen
     "pichhli baar 500 rupaye se kam diye",  # Hinglish: paid under ₹500 last time
