@@ -89,6 +89,10 @@ VENUE_WORDS: dict[str, str] = {
     "ghar aakar": "home_visit", "ghar aake": "home_visit", "ghar aa kar": "home_visit", "ghar par ilaj": "home_visit",
     "ghar pe ilaj": "home_visit", "ghar par malish": "home_visit", "ghar pe malish": "home_visit",
     "ghar par maalish": "home_visit", "ghar pe maalish": "home_visit",
+    **{f"{care} {at}": "home_visit" for at in ("ghar par", "ghar pe") for care in ("physio", "massage", "treatment")},
+    **{f"{at} {care}": "home_visit" for at in ("ghar par", "ghar pe") for care in ("physio", "massage", "treatment")},
+    "physio at my home": "home_visit", "massage at my home": "home_visit", "treatment at my home": "home_visit",
+    "physio at my house": "home_visit", "massage at my house": "home_visit", "treatment at my house": "home_visit",
 }
 # How seekers say how they want to be seen (values of the search's ``mode``). "Offline" is
 # Indian English for in person ("offline consultation").

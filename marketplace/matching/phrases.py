@@ -603,7 +603,7 @@ STOPWORDS = frozenset("""
     who can could would should will also too still now much lot lots feel feels feeling felt kind sort can't
     cannot don't dont not no
     mein mai ka ki ke ko se hai hain ho hota hoti hote raha rahi rahe tha thi bahut bohot aur bhi mujhe mera meri
-    mere gaya gayi gai gaye gya gyi karke wala wali wale pe jab ek
+    mere gaya gayi gai gaye gya gyi karke wala wali wale pe par jab ek
 """.split())  # the second lines: Hinglish joining words ("kamar mein dard hai")
 # Negation: a cue governs the next few words of its clause ("I don't have a fever")...
 NEGATION_CUES = frozenset("""no not never without none nor neither don't dont doesn't doesnt didn't didnt haven't havent

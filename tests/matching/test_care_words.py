@@ -103,6 +103,9 @@ def test_every_curated_word_names_a_seeded_term() -> None:
     ("an ayurvedic retreat for my back", "retreat"),
     ("ghar aakar malish kar sakte hain?", "home_visit"),  # Hindi: can you come home and massage?
     ("kamar dard, ghar par ilaj chahiye", "home_visit"),  # Hindi: back pain, treatment at home wanted
+    ("gardan dard ke liye physio ghar par", "home_visit"),  # physio at home, for neck pain
+    ("physio ghar par chahiye", "home_visit"),
+    ("treatment at my home in Pune", "home_visit"),
 ])
 def test_a_kind_of_place_asked_for_narrows_to_it(text: str, venue: str) -> None:
     found = read_mentions(text, VENUE_VOCABULARY).narrowing()
@@ -259,6 +262,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "back pain. Help",
     "not Pune",
     "Leeds",  # alone, a capital says nothing: only a city of a million is sure
+    "gardan dard ke liye physio ghar par",  # Hindi "par", at: not Paris
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
