@@ -192,6 +192,8 @@ _IN_A_FIELD_AFTER = frozenset({
     "specialist", "specialists", "specialises", "specializes", "qualified", "qualification", "certified", "certificate",
     "interested", "expert", "experts", "expertise", "skilled", "work", "works", "working", "worked", "job", "degree",
     "diploma", "course", "courses", "major", "majored", "background", "career", "believe", "believer"})
+# ...but after these, "in" and a town written with a capital is where they are sought.
+_WHERE_AFTER = frozenset({"specialist", "specialists", "expert", "experts"})
 # Words a name the gazetteer lacks is not made of, capitalised or not ("pain in Lower Back",
 # "near Tailbone", "in Covid"): every word of the concern phrases, and a few more.
 _NOT_A_PLACE_NAME = frozenset(
@@ -401,10 +403,40 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                 return words, start + n
         return None
 
+    def set_apart_town() -> PlaceMention | None:
+        """A city of a million set apart by commas or dashes, or starting the text before
+        one ("Bangalore, back pain", "Delhi - sciatica - physio", "back pain, Mumbai,
+        female physio"): a capital says nothing there (every text starts with one)."""
+        apart = [not w[:1].isalnum() for w in tokens] + [True]
+        starts_dashed = [bool(re.match(r"\s*" + r"[\W_]+".join(map(re.escape, tokens[:n])) + r"\s*[-–—:|]", text,
+                                       re.IGNORECASE)) for n in range(4)]
+        for i in range(len(tokens)):
+            if i and not apart[i - 1]:
+                continue
+            for n in (3, 2, 1):
+                if i + n <= len(tokens) and (apart[i + n] and (i or i + n < len(tokens)) or not i and starts_dashed[n]) \
+                        and (words := town(tokens[i:i + n], BARE_TOWN_MIN_POPULATION, capitals=False)) is not None:
+                    return PlaceMention(words, words) if _asked(tokens, i, i + n) else None
+        return None
+
+    def hindi_town() -> PlaceMention | None:
+        """A town before Hindi "mein" (in): "kamar dard ka ilaj delhi mein"."""
+        for i, token in enumerate(tokens):
+            if token == "mein" and i:
+                for n in (3, 2, 1):
+                    if i - n >= 0 and (words := town(tokens[i - n:i])) is not None:
+                        return PlaceMention(words, f"{words} {token}")
+        return None
+
     unknown: list[PlaceMention] = []
     for i, token in enumerate(tokens):
-        if token not in _PLACE_BEFORE or (token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER):
+        if token not in _PLACE_BEFORE:
             continue
+        if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER:
+            # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
+            if tokens[i - 1] not in _WHERE_AFTER or (hit := town_at(i + 1)) is None \
+                    or not span_written(tokens[i + 1:hit[1]])[1]:
+                continue
         hit = town_at(i + 1)
         if hit is None and (odd := unknown_at(i + 1)) is not None \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
@@ -430,7 +462,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             return PlaceMention(both, f"{token} {both}", undecided=True)
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
-        return ending_town() or (unknown[0] if len(unknown) == 1 else None)
+        return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town()
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 

@@ -231,6 +231,13 @@ def place_read(text: str) -> str | None:
     ("BACK PAIN LONDON", "LONDON"),
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
     ("Pune", "Pune"),  # the whole text: a big city typed in the one box
+    # after a specialist or an expert, "in" a town is where
+    ("back pain specialist in Pune", "Pune"), ("neck pain expert in Chennai", "Chennai"),
+    # a city of a million first, or set apart by commas or dashes
+    ("Bangalore, back pain", "Bangalore"), ("Delhi - sciatica - physio", "Delhi"),
+    ("back pain, Mumbai, female physio, under 1000", "Mumbai"),
+    # Hindi "mein" (in) after the town
+    ("kamar dard ka ilaj delhi mein", "delhi"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -263,6 +270,10 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "not Pune",
     "Leeds",  # alone, a capital says nothing: only a city of a million is sure
     "gardan dard ke liye physio ghar par",  # Hindi "par", at: not Paris
+    "a specialist in sports injuries",  # a field after "specialist"
+    "Reading, back pain",  # first, a capital says nothing: only a city of a million is sure
+    "not Mumbai, back pain",
+    "hindi mein baat karne wala physio",  # a language before "mein"
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
