@@ -424,8 +424,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         for i, token in enumerate(tokens):
             if token == "mein" and i:
                 for n in (3, 2, 1):
-                    if i - n >= 0 and (words := town(tokens[i - n:i])) is not None:
-                        return PlaceMention(words, f"{words} {token}")
+                    # (not a short other name of some city: "ta mein")
+                    if i - n >= 0 and len("".join(tokens[i - n:i])) >= 4 and (words := town(tokens[i - n:i])):
+                        return PlaceMention(words, words)
         return None
 
     unknown: list[PlaceMention] = []

@@ -595,6 +595,9 @@ SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     # Run together, or a typo too short for the matcher's correction.
     (r"\b(lower|low|upper|mid)?(back|neck)(pain|ache)\b", r"\1 \2 \3"), (r"\blowerback\b", "lower back"),
     (r"\bpian\b", "pain"), (r"\blbp\b", "low back pain"), (r"\b(back|muscle) spams?\b", r"\1 spasm"),
+    # The idiom said of someone: "my boss is a pain in the neck" is no neck pain.
+    (r"\b(is|was|are|being|such) (?:a |an )?(?:real |right |total |proper )?pain in the (?:neck|bum|backside|arse|ass)\b",
+     r"\1 annoying"),
 )
 STOPWORDS = frozenset("""
     i i'm im i've ive i'd me my mine myself you your it it's its a an the and or of in on at to from for with by

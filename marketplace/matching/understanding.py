@@ -409,7 +409,7 @@ class ConcernMatcher:
         """A few concerns to offer: matches first, then closest by shared (or nearly
         shared) words, then the most common concerns. Never empty when any are known."""
         chosen = [m.slug for m in self.match(text, limit=limit, min_confidence=0.2)]
-        words = {stem(t.text) for t in _tokens(normalise(text or "")) if t.text not in _PUNCT | STOPWORDS}
+        words = {stem(t.text) for t in _tokens(normalise(text or "")) if t.text not in _PUNCT | STOPWORDS} - _SAYS_NO_CONCERN
         vocab = sorted(self._vocab)
         near: set[str] = set()  # words close to an unknown one ("pian" → "pain"), worth half
         for w in words - self._vocab:
@@ -428,6 +428,12 @@ class ConcernMatcher:
             if slug not in chosen and slug in self.concern_names:
                 chosen.append(slug)
         return [ConcernSuggestion(s, self.concern_names[s]) for s in chosen[:limit]]
+
+
+# Words of some phrases that say nothing of which concern on their own: "my back for a week"
+# shares "week" with "weeks pregnant" and nothing with the back's phrases.
+_SAYS_NO_CONCERN = frozenset(stem(w) for w in """day days week weeks month months year years since ago yesterday today
+    hospital doctor night morning""".split())
 
 
 def build_matcher(phrases: Iterable[Phrase] = DEFAULT_PHRASES, *,

@@ -834,3 +834,16 @@ def test_what_hurts_said_as_people_say_it_is_read(text: str, first: str) -> None
 ])
 def test_both_concerns_said_are_read(text: str, slugs: set[str]) -> None:
     assert slugs <= {m.slug for m in MATCHER.match(text)}
+
+
+@pytest.mark.parametrize(("text", "slugs"), [
+    ("my boss is a pain in the neck and my lower back aches", ["chronic-low-back-pain"]),  # the idiom
+])
+def test_an_idiom_is_no_concern(text: str, slugs: list[str]) -> None:
+    assert [m.slug for m in MATCHER.match(text)] == slugs
+
+
+@pytest.mark.parametrize("text", ["my back for a week", "I was in hospital last week for my back"])
+def test_time_words_do_not_steer_the_suggestions(text: str) -> None:
+    """"week" is shared only with "weeks pregnant": it put pregnancy first."""
+    assert MATCHER.suggest(text)[0].slug in {"back-spasm", "chronic-low-back-pain"}
