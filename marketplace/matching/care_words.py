@@ -56,6 +56,8 @@ THERAPY_WORDS: dict[str, str] = {
     "malish": "massage", "maalish": "massage", "ayurvedik": "ayurveda", "ayurved": "ayurveda", "vaid": "ayurveda",
     "vaidy": "ayurveda", "phijiyo": "physiotherapy", "phijiyotherepi": "physiotherapy", "fiziyo": "physiotherapy",
     "ekyupankchar": "acupuncture", "kaping": "cupping", "yog": "yoga-pilates",
+    # wet cupping's Arabic and Urdu name, and Ayurveda's course of cleansing treatments
+    "hijama": "cupping", "panchakarma": "ayurveda", "panchkarma": "ayurveda",
 }
 # The words of those names, none of which is a place's ("in Tui Na", "in Shiatsu").
 _THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wording.split())

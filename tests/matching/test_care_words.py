@@ -54,6 +54,7 @@ def narrowed(text: str) -> str | None:
     # the complaint is not the therapy: "I'm scared of needles" names none
     ("I'm scared of needles, I want a massage", "massage"),
     # one turned down beside the one asked for: the one asked for
+    ("hijama for back pain", "cupping"), ("panchakarma for back pain", "ayurveda"),
     ("physio, not massage", "physiotherapy"),
     ("not looking for massage, need physio", "physiotherapy"),
     ("acupuncture didn't help my neck pain, want to try cupping", "cupping"),
