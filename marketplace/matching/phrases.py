@@ -490,6 +490,21 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"hadsa|hadse|haadsa|durghatna|takkar)\b", "ask"),
     SignalRule("cancer-history", r"\bkark ?rog\b", "ask"),
     SignalRule("weight-loss", r"\b(?:vajan|wajan|vazan|wazan|weight)\b[^.!?;]{0,20}?\b(?:kam|ghat\w*|gir(?:a|i|e|na|ne|ta|ti|te))\b", "ask"),
+    # The same topics in the European languages seekers in the UK most often write, accents
+    # off (Spanish, French, German, Italian, Portuguese, Polish, Dutch): "ask", as these are
+    # read for neither negation nor time.
+    SignalRule("fever", r"\b(?:fiebre|fievre|fieber|febbre|febre|goraczk\w*|koorts|calentura)\b", "ask"),
+    SignalRule("bladder-bowel", r"\b(?:vejiga|vessie|blase|vescica|bexiga|pecherz\w*|incontinencia|incontinenza|"
+               r"inkontinenz|incontinentie|nietrzymani\w*|orina|orinar|urin|urinieren)\b", "ask"),
+    SignalRule("saddle-numbness", r"\b(?:entumecid\w*|adormecid\w*|hormigueo|engourdi\w*|fourmillement\w*|taub(?:heit)?|"
+               r"intorpidi\w*|formigamento|dretw\w*|gevoelloos)\b", "ask"),
+    SignalRule("leg-weakness", r"\b(?:debilidad|faiblesse|schwache|schwach|debolezza|fraqueza|oslabieni\w*|zwakte)\b",
+               "ask"),
+    SignalRule("cancer-history", r"\b(?:cancer de|cancro|krebs|kanker|nowotw\w*)\b", "ask"),
+    SignalRule("weight-loss", r"\b(?:perdida de peso|perte de poids|gewichtsverlust|perdita di peso|perda de peso|"
+               r"utrata wagi|gewichtsverlies)\b", "ask"),
+    SignalRule("major-trauma", r"\b(?:caida|chute|sturz|caduta|queda|upadek|unfall|accidente|incidente stradale)\b",
+               "ask"),
     # cautions
     SignalRule("pregnancy", r"\bpregnan(?:t|cy)\b", "definite"),
     SignalRule("pregnancy", r"\b(?:garbh\w*|pet se (?:hoon|hu|hun|hai|hain)|bachch?a hone wala)\b", "ask"),

@@ -49,6 +49,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     if has_devanagari(text):  # Hindi script, spelt as Hinglish ("कमर दर्द" → "kamar dard")
         text = transliterate(text)
+    # Accents off Latin letters ("fièvre" → "fievre", "José" → "jose"), not split words.
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = re.sub(r"[^a-z0-9'.,;:!?\s]+", " ", text)
     text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not apostrophes
     for pattern, replacement in _VARIANTS:

@@ -847,3 +847,17 @@ def test_an_idiom_is_no_concern(text: str, slugs: list[str]) -> None:
 def test_time_words_do_not_steer_the_suggestions(text: str) -> None:
     """"week" is shared only with "weeks pregnant": it put pregnancy first."""
     assert MATCHER.suggest(text)[0].slug in {"back-spasm", "chronic-low-back-pain"}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("dolor de espalda y fiebre", "fever"),  # Spanish
+    ("mal au dos et de la fièvre", "fever"),  # French, with its accent
+    ("ból pleców i gorączka", "fever"),  # Polish
+    ("Rückenschmerzen und Fieber", "fever"),  # German
+    ("dolor lumbar y problemas de vejiga", "bladder-bowel"),
+    ("mal au dos, chute hier", "major-trauma"),
+])
+def test_a_red_flag_topic_in_another_european_language_asks(text: str, code: str) -> None:
+    """Latin letters are read as English, so these passed silent: now the topic is asked."""
+    screening = screen_text(text)
+    assert code in screening.unclear_red_flags and not screening.red_flags
