@@ -338,7 +338,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("fever", r"\b(?:sweating|sweats|sweaty) (?:at|in the|every|during the) night\b|\bsoaked (?:the |my )?"
                r"(?:sheets|bed)\b", "vague"),
     SignalRule("fever", r"\b(?:i (?:feel|felt)|i'?m feeling|i am feeling|feeling) (?:very |really |so )?"
-               r"(?:hot|shivery|clammy)\b|\bburning up\b", "vague"),
+               r"(?:hot|shivery|clammy)\b(?! (?:bath|baths|water|shower|showers|pack|packs|compress\w*|tub|stones?|"
+               r"towels?|yoga|weather|days?|room))|\bburning up\b", "vague"),
     # leg-weakness: the brief's "major or progressive"; plain "weak" is only unclear
     SignalRule("leg-weakness", rf"\b(?:legs?|feet|foot){_W}{{0,3}}?\s+(?:getting|growing|becoming|going|"
                r"gotten|got|become|increasingly|more and more)\s+(?:\w+\s+)?weak(?:er)?\b", "definite"),
@@ -375,7 +376,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"worse\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b", "vague"),
-    SignalRule("leg-weakness", r"\bkeep (?:tripping|stumbling)\b", "vague"),
+    SignalRule("leg-weakness", r"\bkeep (?:tripping|stumbling)\b|\b(?:tripping|stumbling) over my (?:own )?(?:foot|feet|"
+               r"toes?)\b", "vague"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),
     SignalRule("leg-weakness", r"\blegs? (?:feel |feels |are |is |went |gone |go )?(?:wobbly|like jelly|heavy)\b",
                "vague"),
@@ -610,6 +612,11 @@ SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     # Run together, or a typo too short for the matcher's correction.
     (r"\b(lower|low|upper|mid)?(back|neck)(pain|ache)\b", r"\1 \2 \3"), (r"\blowerback\b", "lower back"),
     (r"\bpian\b", "pain"), (r"\blbp\b", "low back pain"), (r"\b(back|muscle) spams?\b", r"\1 spasm"),
+    # After a birth ("after" is a stop word, and "delivery" alone is a driver's too).
+    (r"\b(?:after|since|post|following) (?:my |the |a |her )?(?:delivery|childbirth|c section|caesarean)"
+     r"(?! (?:work|job|driver|drivers|shift|shifts|round|rounds|van|vans|man|men|boy|boys))\b", "postnatal"),
+    # A period's cramps are not the back's ("period cramps and lower back pain").
+    (r"\b(?:period|menstrual|monthly) (?:cramps?|pains?)\b", "menstrual ache"),
     # The idiom said of someone: "my boss is a pain in the neck" is no neck pain.
     (r"\b(is|was|are|being|such) (?:a |an )?(?:real |right |total |proper )?pain in the (?:neck|bum|backside|arse|ass)\b",
      r"\1 annoying"),

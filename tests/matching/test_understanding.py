@@ -799,6 +799,11 @@ def test_words_that_may_mean_a_red_flag_or_a_caution_ask(text: str, codes: set[s
     assert codes <= screening.unclear and not screening.red_flags
 
 
+def test_hot_baths_are_no_fever_but_tripping_over_a_foot_asks_about_weakness() -> None:
+    assert "fever" not in screen_text("I feel hot baths help my back").unclear
+    assert "leg-weakness" in screen_text("tripping over my own foot since the sciatica").unclear
+
+
 @pytest.mark.parametrize("text", ["I fell asleep on the sofa and woke up stiff", "I fell behind on my exercises"])
 def test_falling_asleep_or_behind_is_not_a_fall(text: str) -> None:
     assert "major-trauma" not in screen_text(text).unclear
@@ -829,6 +834,8 @@ def test_what_hurts_said_as_people_say_it_is_read(text: str, first: str) -> None
 
 
 @pytest.mark.parametrize(("text", "slugs"), [
+    ("back pain after delivery", {"pregnancy-postnatal-back-pain"}),
+    ("sciatica since delivery", {"sciatica", "pregnancy-postnatal-back-pain"}),
     ("post partum sciatica", {"sciatica", "pregnancy-postnatal-back-pain"}),
     ("lumbar region pain radiating to right lower limb", {"chronic-low-back-pain", "sciatica"}),
 ])
@@ -838,8 +845,10 @@ def test_both_concerns_said_are_read(text: str, slugs: set[str]) -> None:
 
 @pytest.mark.parametrize(("text", "slugs"), [
     ("my boss is a pain in the neck and my lower back aches", ["chronic-low-back-pain"]),  # the idiom
+    ("period cramps and lower back pain", ["chronic-low-back-pain"]),  # the period's cramps, not the back's
+    ("back pain after delivery work", ["chronic-low-back-pain", "back-spasm"]),  # a delivery driver's
 ])
-def test_an_idiom_is_no_concern(text: str, slugs: list[str]) -> None:
+def test_words_about_something_else_are_no_concern(text: str, slugs: list[str]) -> None:
     assert [m.slug for m in MATCHER.match(text)] == slugs
 
 
