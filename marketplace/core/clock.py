@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 _frozen: datetime | None = None
 
@@ -15,6 +15,11 @@ def utcnow() -> datetime:
 def today() -> date:
     """Today's date in UTC: licences expire at the end of their expiry day."""
     return utcnow().date()
+
+
+def today_ends() -> datetime:
+    """The moment today (UTC) ends: licences lapse then, and what search shows with them."""
+    return datetime.combine(today() + timedelta(days=1), time.min, tzinfo=timezone.utc)
 
 
 def freeze(at: datetime | None) -> None:

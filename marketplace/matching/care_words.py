@@ -409,16 +409,20 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         """A city of a million set apart by commas or dashes, or starting the text before
         one ("Bangalore, back pain", "Delhi - sciatica - physio", "back pain, Mumbai,
         female physio"): a capital says nothing there (every text starts with one)."""
-        apart = [not w[:1].isalnum() for w in tokens] + [True]
-        starts_dashed = [bool(re.match(r"\s*" + r"[\W_]+".join(map(re.escape, tokens[:n])) + r"\s*[-–—:|]", text,
-                                       re.IGNORECASE)) for n in range(4)]
+        apart = [not w[:1].isalnum() for w in tokens] + [True]  # commas and stops (dashes are not tokens)
+
+        def dashed(n: int) -> bool:  # the text's first ``n`` words, then a dash or a colon
+            return bool(re.match(r"\s*" + r"[\W_]+".join(map(re.escape, tokens[:n])) + r"\s*[-–—:|]", text, re.I))
+
         for i in range(len(tokens)):
             if i and not apart[i - 1]:
                 continue
             for n in (3, 2, 1):
-                if i + n <= len(tokens) and (apart[i + n] and (i or i + n < len(tokens)) or not i and starts_dashed[n]) \
-                        and (words := town(tokens[i:i + n], BARE_TOWN_MIN_POPULATION, capitals=False)) is not None:
-                    return PlaceMention(words, words) if _asked(tokens, i, i + n) else None
+                end = i + n
+                if end > len(tokens) or not (apart[end] and (i or end < len(tokens)) or not i and dashed(n)):
+                    continue
+                if (words := town(tokens[i:end], BARE_TOWN_MIN_POPULATION, capitals=False)) is not None:
+                    return PlaceMention(words, words) if _asked(tokens, i, end) else None
         return None
 
     def hindi_town() -> PlaceMention | None:
@@ -435,12 +439,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE:
             continue
-        if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER:
-            # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
-            if tokens[i - 1] not in _WHERE_AFTER or (hit := town_at(i + 1)) is None \
-                    or not span_written(tokens[i + 1:hit[1]])[1]:
-                continue
         hit = town_at(i + 1)
+        if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
+                tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
+            continue  # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
         if hit is None and (odd := unknown_at(i + 1)) is not None \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))

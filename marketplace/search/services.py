@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
 
-from marketplace.core.clock import today
+from marketplace.core.clock import today, today_ends
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
 from marketplace.core.money import format_money
 from marketplace.core.models import upsert_for
@@ -461,8 +461,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
     # Time alone changes the answer when a next opening shown lapses, and at the day's end
     # (licences expire at the end of their day, packages go off sale).
-    tomorrow = today() + timedelta(days=1)
-    day_ends = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=UTC)
+    day_ends = today_ends()
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
                          holds_until=min(page.holds_until or day_ends, day_ends), **outcome)
 
