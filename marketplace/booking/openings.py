@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from itertools import chain, islice
 from typing import Generic, NamedTuple, Sequence, TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.orm import Session
 
@@ -155,8 +155,35 @@ def touched(session: Session) -> set[int]:
     return ids
 
 
+RESTAMPED = "availability_restamped"  # session.info: {practitioner id: the stamp this transaction gave}
+
+
 @event.listens_for(Session, "after_flush")
 def _stamp_touched(session: Session, flush_context: object) -> None:
     ids = touched(session)
     if ids:
-        restamp(session, AvailabilityStamp, [(i,) for i in ids], ("practitioner_id",))
+        stamp = restamp(session, AvailabilityStamp, [(i,) for i in ids], ("practitioner_id",))
+        session.info.setdefault(RESTAMPED, {}).update(dict.fromkeys(ids, stamp))
+
+
+@event.listens_for(Session, "after_commit")
+def _tell_restamped(session: Session) -> None:
+    """Once the new stamps are visible to everyone, tell the search answer cache, which
+    serves a kept answer only while the stamps of the practitioners it shows hold (a
+    booking takes a next opening it may show). Only after the commit: a transaction that
+    fails changes nothing (nor does a savepoint released: the transaction goes on)."""
+    if session.in_nested_transaction():
+        return
+    restamped = session.info.pop(RESTAMPED, None)
+    if restamped and has_app_context():
+        from marketplace.search.answers import restamped as tell
+
+        tell(restamped)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_restamped(session: Session) -> None:
+    # Not at a savepoint's: the transaction's stamps before it still stand. (Those given
+    # inside it are told with them: a stamp no answer read, which costs only kept answers.)
+    if not session.in_nested_transaction():
+        session.info.pop(RESTAMPED, None)

@@ -36,15 +36,15 @@ def upsert_for(session: Session):  # noqa: ANN201
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def restamp(session: Session, table: type, keys: Iterable[tuple], columns: Sequence[str]) -> None:
+def restamp(session: Session, table: type, keys: Iterable[tuple], columns: Sequence[str]) -> int | None:
     """Give the rows of a stamp table (``columns`` its key, plus ``stamp``) at ``keys`` one
     new random stamp, in the caller's transaction, written on its connection (so a flush
-    hook can call it). Web processes keep derived data in memory under the stamp they
-    read first; a new stamp retires it. In sorted order, so two writers lock the rows in
-    the same order and cannot deadlock."""
+    hook can call it), and return it (None when there are no keys). Web processes keep
+    derived data in memory under the stamp they read first; a new stamp retires it. In
+    sorted order, so two writers lock the rows in the same order and cannot deadlock."""
     keys = sorted(set(keys))
     if not keys:
-        return
+        return None
     stamp = secrets.randbits(62)
     upsert = upsert_for(session)
     connection = session.connection()
@@ -53,6 +53,7 @@ def restamp(session: Session, table: type, keys: Iterable[tuple], columns: Seque
         stmt = upsert(table).values(rows)
         connection.execute(stmt.on_conflict_do_update(index_elements=list(columns),
                                                       set_={"stamp": stmt.excluded.stamp}))
+    return stamp
 
 
 def in_one_trip(connection: Connection, statements: tuple[Select, ...], params: dict) -> list[list[tuple]]:

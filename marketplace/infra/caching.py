@@ -50,6 +50,25 @@ def set(key: str, value: Any, timeout: int | None = None) -> None:  # noqa: A001
         log.warning("cache write failed for %s", key, exc_info=True)
 
 
+def get_many(keys: list[str]) -> list[Any] | None:
+    """The cached values of ``keys`` in one read (``None`` for each miss); ``None`` in all
+    when the cache is unreachable."""
+    try:
+        return list(cache.get_many(*keys))
+    except Exception:  # noqa: BLE001
+        log.warning("cache read failed for %s and %d more", keys[0] if keys else "", max(len(keys) - 1, 0),
+                    exc_info=True)
+        return None
+
+
+def set_many(values: dict[str, Any], timeout: int | None = None) -> None:
+    """Store every value of ``values`` under its key, in one write; a failure is logged and forgotten."""
+    try:
+        cache.set_many(values, timeout=timeout)
+    except Exception:  # noqa: BLE001
+        log.warning("cache write failed for %d keys", len(values), exc_info=True)
+
+
 def remember(key: str, build: Callable[[], T], timeout: int | None = None) -> T:
     """``build()``'s value, computed once per ``key`` until it expires. ``None`` is never
     cached (it means a miss), so ``build`` should return a container or a model dump."""

@@ -3,12 +3,13 @@ identical searches.
 
 Searches repeat (the same concern near the same city, the next page and back), and the
 index changes rarely, so the finished JSON is kept in the shared cache for
-``SEARCH_CACHE_SECONDS`` (0 turns this off). The key holds everything the answer depends on:
+``SEARCH_CACHE_SECONDS`` (0 turns this off). It is kept under everything it depends on:
 
 * every parameter of the search, normalised (sets sorted), with the page and page size;
-* the search-index version, bumped after every commit that rebuilt index rows, so a listing
-  edit, a verification decision or a suspension shows in the very next search;
-* the matching-data version (admin-edited phrases and relevance) and the active taxonomy.
+* the matching-data version (admin-edited phrases and relevance) and the active taxonomy;
+* and, kept with it (one read fetches both), the search-index version, bumped after every
+  commit that rebuilt index rows or changed a package, so a listing edit, a verification
+  decision, a suspension or a course of care put on sale shows in the very next search.
 
 Time changes an answer too: a next opening it shows falls inside its practitioner's notice,
 a licence expires at the end of its day. The search says when the first such change may
@@ -17,8 +18,17 @@ cache's own timer retires it, and the moment is stored with it and checked on ev
 against the app's clock, which is the one the search itself reads. (The key used to hold
 the current minute instead, which threw every answer away when the minute turned, however
 long it had to live, and kept an opening up to a minute after it lapsed.)
-A booking is not a change of the index: a next opening it takes may show for up to
-``SEARCH_CACHE_SECONDS`` more, and booking that time then says it has gone.
+A booking is not a change of the index, and retiring every answer at each booking would
+leave few to serve. Instead each answer keeps the availability stamps of the practitioners
+it shows (:attr:`SearchOutcome.shown_stamps`), and every commit that gives a practitioner a
+new stamp (a booking, a hold, new hours, a place; see :mod:`marketplace.booking.openings`)
+writes it to the cache under the practitioner, for :data:`TOLD_FOR`. A kept answer is
+served only while none of its practitioners was told a stamp other than the one it read:
+one more read of the cache per hit, and a booked opening never shows from a kept answer.
+Why a practitioner told nothing is safe: a stamp given after the answer read its own is
+told after that too, and is kept longer than any answer lives (each lives until its day
+ends at most). Two commits for one practitioner told in the wrong order leave a stamp
+that matches no answer: those answers are computed each time until the next change.
 
 Urgent answers and screening questions are never stored: each urgent search must add to
 the anonymous count, and asking is cheap. The answer does not depend on who asks.
@@ -32,9 +42,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import pickle
 import uuid
+import zlib
 from collections.abc import Callable
-from dataclasses import astuple
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -46,6 +58,8 @@ from marketplace.infra import caching
 from marketplace.search.outcome import SearchInput, SearchOutcome
 
 VERSION_KEY = "search:index-version"
+STAMP_KEY = "search:stamp:{}"  # a practitioner's availability stamp, as the last commit told it
+TOLD_FOR = 25 * 3600  # longer than any answer lives (until its day ends at most)
 T = TypeVar("T")
 
 
@@ -56,12 +70,13 @@ def seconds() -> int:
     config = current_app.config
     if config.get("MARKETPLACE_ENV") == "production" and config.get("CACHE_TYPE") != "RedisCache":
         return 0
-    return int(config.get("SEARCH_CACHE_SECONDS", 30) or 0)
+    return int(config.get("SEARCH_CACHE_SECONDS", 300) or 0)
 
 
-def index_version() -> str:
-    """The current search-index version, made up on first use (or after an eviction)."""
-    version = caching.get(VERSION_KEY)
+def index_version(found: object = None) -> str:
+    """The current search-index version (``found``: as just read from the cache), made up
+    on first use (or after an eviction)."""
+    version = caching.get(VERSION_KEY) if found is None else found
     if version is None:
         version = uuid.uuid4().hex
         caching.set(VERSION_KEY, version, timeout=0)
@@ -73,13 +88,30 @@ def bump_index_version() -> None:
     caching.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
 
 
+def restamped(stamps: dict[int, int]) -> None:
+    """Tell the cache the practitioners' new availability stamps (after the commit that
+    gave them): a kept answer that shows one of them under another stamp is stale."""
+    if seconds() > 0:
+        caching.set_many({STAMP_KEY.format(pid): stamp for pid, stamp in stamps.items()}, timeout=TOLD_FOR)
+
+
+def still_shown(stamps: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a kept answer that read these (practitioner, stamp) pairs may still be
+    served: no practitioner was told another stamp since (one read of the cache)."""
+    if not stamps:
+        return True
+    told = caching.get_many([STAMP_KEY.format(pid) for pid, _ in stamps])
+    return told is not None and all(now is None or now == then for now, (_, then) in zip(told, stamps))
+
+
 def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answer") -> str:
     """The cache key of one search (``kind``: the API's JSON "answer" or the page's
-    "outcome"). Read the version *before* searching: an answer computed from data older
-    than a bump is then filed under the old version, never the new one."""
-    normal = tuple(sorted(v) if isinstance(v, frozenset) else v for v in astuple(data))
-    parts = repr((normal, index_version(), matching, taxonomy))
-    return f"search:{kind}:" + hashlib.sha256(parts.encode()).hexdigest()
+    "outcome"). The index version is kept with the answer rather than in its key, so one
+    read fetches both (and a new answer replaces one a bump retired)."""
+    normal = tuple(sorted(v) if isinstance(v, frozenset) else v
+                   for v in (getattr(data, f.name) for f in fields(data)))
+    parts = repr((normal, matching, taxonomy))
+    return f"search:{kind}:3:" + hashlib.sha256(parts.encode()).hexdigest()  # 3: kept with version and stamps
 
 
 def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:
@@ -94,17 +126,28 @@ def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:
 def answer(data: SearchInput, kind: str, render: Callable[[SearchOutcome], T]) -> T:
     """``render(outcome)`` of this search (``kind`` names the rendering: the API's JSON
     body, the page's outcome), from the cache when an identical search was answered
-    within :func:`seconds`; otherwise computed, committed (the anonymous urgent count, if
-    any) and, unless urgent or a question, stored."""
+    within :func:`seconds` and nothing it shows changed since; otherwise computed, committed
+    (the anonymous urgent count, if any) and, unless urgent or a question, stored."""
     from marketplace.search import services
 
-    cache_key = key(data, *services.data_versions(), kind=kind) if seconds() > 0 else None
-    if cache_key is not None and (found := caching.get(cache_key)) is not None and utcnow() < found[0]:
-        return found[1]
+    cache_key = version = None
+    if seconds() > 0:
+        cache_key = key(data, *services.data_versions(), kind=kind)
+        # The version *before* searching: an answer computed from data older than a bump
+        # is then kept under the old version, never the new one.
+        found, version = caching.get_many([cache_key, VERSION_KEY]) or (None, None)
+        version = index_version(version)
+        if found is not None:
+            then, until, stamps, packed = found
+            if then == version and utcnow() < until and still_shown(stamps):
+                return pickle.loads(zlib.decompress(packed))
     outcome = services.search(data, current_app.extensions["place_resolver"])
     db.session.commit()
     value = render(outcome)
     if cache_key is not None and (until := kept_until(outcome, now := utcnow())) is not None:
         if (keep := math.ceil((until - now).total_seconds())) > 0:
-            caching.set(cache_key, (until, value), timeout=keep)
+            # Compressed: a page of twenty results is about 44 KB of JSON, 5 KB so (about
+            # 0.15 ms to pack once, 0.06 ms to unpack at each hit).
+            packed = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            caching.set(cache_key, (version, until, outcome.shown_stamps, packed), timeout=keep)
     return value

@@ -20,7 +20,8 @@ def search(query: SearchQuery) -> Response:
     names the care wanted ("acupuncture", "a Tamil-speaking physio"), everyone who offers it.
     An unknown `near` is a 400 problem whose `suggestions` lists places it may mean.
     Identical searches within `SEARCH_CACHE_SECONDS` get the same answer (see
-    :mod:`marketplace.search.answers`); any change to a listing retires it at once."""
+    :mod:`marketplace.search.answers`); any change to a listing, and a booking with a
+    practitioner it shows, retires it at once."""
     body = answers.answer(query.to_input(region_of(request.accept_languages.values())), "answer",
                           lambda outcome: SearchOut.of(outcome).model_dump_json())
     return Response(body, mimetype="application/json")

@@ -19,6 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.core.clock import today
 from marketplace.core.models import restamp
 from marketplace.matching.scoring import typical_price_factor
+from marketplace.packages.models import Package, PackageComponent
 from marketplace.practitioners.models import Fee, Location, Practitioner
 from marketplace.search.grid import ONLINE_BLOCK, block_of, cell_of
 from marketplace.search.models import SearchOnline, SearchPlace, SearchProfile, SearchStamp
@@ -207,7 +208,7 @@ def rebuild_all(session: Session, on: date | None = None, batch: int = 2000) -> 
 # --- Keeping it current: every commit rebuilds what it touched ------------------------------
 
 _DIRTY = "search_index_dirty"
-_CHANGED = "search_index_changed"  # index rows were written in this transaction
+_CHANGED = "search_index_changed"  # index rows (or packages) were written in this transaction
 _USERS = "search_index_dirty_users"
 DISABLED = "search_index_disabled"  # set in session.info by bulk loaders that index themselves
 
@@ -230,12 +231,18 @@ def _note(session: Session, instances: Iterable[object]) -> None:
 def _after_flush(session: Session, flush_context: object) -> None:
     if session.info.get(DISABLED):
         return
-    _note(session, list(session.new) + list(session.dirty) + list(session.deleted))
+    changed = list(session.new) + list(session.dirty) + list(session.deleted)
+    _note(session, changed)
+    if any(isinstance(obj, (Package, PackageComponent)) for obj in changed):
+        # Results show the courses of care on sale for the concern: no index row holds
+        # them, but a cached answer does (they change rarely, so every answer retires).
+        session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    if session.info.get(DISABLED):
+    # A savepoint released (begin_nested) commits nothing yet: the outermost commit does it all.
+    if session.info.get(DISABLED) or session.in_nested_transaction():
         return
     session.flush()  # collect what is still pending
     dirty: set[int] = session.info.pop(_DIRTY, set())
@@ -250,7 +257,7 @@ def _before_commit(session: Session) -> None:
 def _after_commit(session: Session) -> None:
     """Once the new rows are visible to everyone, retire every cached search answer (the
     bump must follow the commit: one before it could file old results under the new version)."""
-    if session.info.pop(_CHANGED, False):
+    if not session.in_nested_transaction() and session.info.pop(_CHANGED, False):
         from marketplace.search.answers import bump_index_version
 
         bump_index_version()
@@ -258,6 +265,8 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: what the transaction did before it still stands
+        return
     session.info.pop(_DIRTY, None)
     session.info.pop(_USERS, None)
     session.info.pop(_CHANGED, None)

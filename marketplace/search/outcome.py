@@ -268,6 +268,10 @@ class SearchOutcome:
     # The first moment time alone may change this answer (a next opening shown lapses, the
     # day ends); None when nothing in it depends on the time. A cached copy lives no longer.
     holds_until: datetime | None = None
+    # The availability stamps of the results' practitioners, as the page read them: a
+    # booking (or any change to their hours or places) replaces one, and a cached copy is
+    # then no longer served (see marketplace.search.answers).
+    shown_stamps: tuple[tuple[int, int], ...] = ()
 
     @property
     def nearest_first(self) -> bool:

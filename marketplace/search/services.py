@@ -463,7 +463,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # (licences expire at the end of their day, packages go off sale).
     day_ends = today_ends()
     return SearchOutcome(results=tuple(results), total=ranking.total, total_is_exact=ranking.total_is_exact,
-                         holds_until=min(page.holds_until or day_ends, day_ends), **outcome)
+                         holds_until=min(page.holds_until or day_ends, day_ends), shown_stamps=page.stamps,
+                         **outcome)
 
 
 def preload_memory(rows: int | None = None) -> int:
@@ -607,6 +608,7 @@ _technique_names: Memo[tuple[str, ...]] = Memo()
 class _Page(NamedTuple):
     results: list[Result]
     holds_until: datetime | None  # the first moment a next opening shown may lapse (None: none shown)
+    stamps: tuple[tuple[int, int], ...] = ()  # (practitioner id, availability stamp) of each result, as read
 
 
 def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
@@ -685,7 +687,7 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
             based_in=places[c.practitioner_id].home if c.practitioner_id in places else None,  # online only
             also_in_person=nearby.get(c.practitioner_id), gender=c.gender,
         ))
-    return _Page(results, slots.holds_until)
+    return _Page(results, slots.holds_until, tuple((pid, stamps.get(pid, 0)) for pid in ids))
 
 
 class _Places(NamedTuple):

@@ -126,3 +126,38 @@ def test_taxonomy_lists_are_cached_and_an_admin_edit_invalidates_them(
     assert response.status_code == 200, response.get_json()
     after = {c["slug"]: c["name"] for c in client.get("/api/v1/concerns").get_json()["items"]}
     assert after["back-spasm"] == "Back spasm (acute)"
+
+
+def test_a_booking_in_one_worker_retires_the_answer_another_kept(
+        app: Flask, make_app: Callable[..., Flask], redis_settings: dict[str, Any], frozen_clock: Callable) -> None:
+    """Two workers share kept search answers in Redis. A booking committed in one takes
+    the next opening an answer kept by the other shows: that worker's next identical
+    search is worked out again, and offers the next free time."""
+    from datetime import timedelta
+
+    from marketplace.accounts.models import User
+    from marketplace.practitioners.models import Practitioner
+    from tests.booking.helpers import NOW, hold_at, local, london_practitioner, make_seeker, set_hours
+    from tests.search.test_search_cache import sneak_rename
+
+    lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
+    set_hours(lena)
+    lena_id, seeker_id = lena.id, make_seeker().id
+    frozen_clock(NOW + timedelta(minutes=30))
+    settings = {**redis_settings, "RATELIMIT_ENABLED": False, "SEARCH_CACHE_SECONDS": 300}
+    searching, booking = make_app(**settings), make_app(**settings)
+    query = {"concern": "sciatica", "lat": 51.5085, "lon": -0.1257, "mode": "in_person"}
+
+    def shown() -> tuple[str, str]:
+        body = searching.test_client().get("/api/v1/search", query_string=query).get_json()
+        first = body["results"][0]
+        return first["practitioner"]["display_name"], first["next_available"]
+
+    assert shown() == ("Lena Hart", "2026-03-25T09:30:00Z")
+    with searching.app_context():  # kept: a change behind the cache's back is not seen
+        sneak_rename(lena_id, "Renamed Underneath")
+    assert shown() == ("Lena Hart", "2026-03-25T09:30:00Z")
+    with booking.app_context():
+        hold_at(db.session.get(User, seeker_id), db.session.get(Practitioner, lena_id), local(2026, 3, 25, 9, 30),
+                fee_label="Short session")
+    assert shown() == ("Renamed Underneath", "2026-03-25T10:00:00Z")  # worked out again

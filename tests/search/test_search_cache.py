@@ -107,7 +107,7 @@ def test_an_answer_outlives_the_turn_of_the_minute(client, physio, frozen_clock)
 
 def test_an_answer_lives_no_longer_than_the_first_next_opening_it_shows(app, client, frozen_clock):
     """Lena's 09:00 opening holds until her hour's notice begins, at 08:00: an answer given
-    a few seconds before is kept until then, not for the cache's thirty seconds."""
+    a few seconds before is kept until then, not for the cache's five minutes."""
     lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
     set_hours(lena)  # Mon–Fri 09:00–17:00, an hour's notice
     frozen_clock(NOW - timedelta(seconds=5))
@@ -170,3 +170,66 @@ def test_production_without_redis_computes_every_answer(app, client, physio):
     assert names(search(client)) == ["Meera Physio"]
     sneak_rename(physio.id, "Renamed Underneath")
     assert names(search(client)) == ["Renamed Underneath"]
+
+
+def test_a_booking_that_takes_the_next_opening_shown_is_never_served_from_a_kept_answer(app, client, frozen_clock):
+    """Lena's first opening is 09:30 (an hour's notice from 08:30). Someone books it: the
+    answer kept a moment ago would still offer it, so the next search is worked out again
+    and offers her next free time, and that answer is kept in its turn."""
+    from tests.booking.helpers import confirmed_at, local, make_seeker
+
+    lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
+    set_hours(lena, min_notice_minutes=60)
+    frozen_clock(NOW + timedelta(minutes=30))
+    london = {"lat": 51.5085, "lon": -0.1257}
+    first = search(client, **london)
+    assert first["results"][0]["next_available"] == "2026-03-25T09:30:00Z"
+    assert search(client, **london) == first  # kept
+    confirmed_at(make_seeker(), lena, local(2026, 3, 25, 9, 30), fee_label="Short session")
+    again = search(client, **london)
+    assert again["results"][0]["next_available"] == "2026-03-25T10:00:00Z"
+    sneak_rename(lena.id, "Renamed Underneath")
+    assert search(client, **london) == again  # the new answer is kept in its turn
+
+
+def test_a_change_that_rolls_back_leaves_kept_answers_served(app, client, frozen_clock):
+    from tests.booking.helpers import hold_at, local, make_seeker
+
+    lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
+    set_hours(lena)
+    frozen_clock(NOW + timedelta(minutes=30))
+    london = {"lat": 51.5085, "lon": -0.1257}
+    first = search(client, **london)
+    hold_at(make_seeker(), lena, local(2026, 3, 25, 10), commit=False)
+    db.session.rollback()
+    sneak_rename(lena.id, "Renamed Underneath")
+    assert search(client, **london) == first
+
+
+def test_a_course_of_care_put_on_sale_or_withdrawn_shows_in_the_very_next_search(app, client):
+    from marketplace.packages import services as packages
+    from tests.packages.helpers import package, practitioner
+
+    physio = practitioner(app, "Priya Physio", "physiotherapy")
+    params = {"lat": 51.5074, "lon": -0.1278}
+    assert search(client, **params)["results"][0]["packages"] == []
+    course = package(physio, [(physio, "physiotherapy", 4, 45)], price=20000)
+    assert [p["id"] for p in search(client, **params)["results"][0]["packages"]] == [course.id]
+    packages.withdraw(physio, course)
+    db.session.commit()
+    assert search(client, **params)["results"][0]["packages"] == []
+
+
+def test_a_stamp_told_for_a_practitioner_shown_retires_the_answer_and_one_told_for_another_does_not(app):
+    from marketplace.search import answers
+
+    with app.test_request_context():
+        kept = ((1, 111), (2, 222))
+        assert answers.still_shown(kept)  # nothing told: nothing changed since
+        answers.restamped({3: 333})
+        assert answers.still_shown(kept)
+        answers.restamped({2: 222})  # told the very stamp the answer read
+        assert answers.still_shown(kept)
+        answers.restamped({2: 999})
+        assert not answers.still_shown(kept)
+        assert answers.still_shown(())
