@@ -66,6 +66,9 @@ class SignalContext:
       ``"drop"`` (an old event is not a red flag). ``None``: time doesn't matter.
     * ``needs_recent``: a definite hit is only a red flag with a recency marker
       ("this morning"); without any time it becomes unclear.
+    * ``unclear_if``: a definite hit is asked about, not settled, when this matches and no
+      recency marker does: words of a long-standing condition ("incontinence pads"), where
+      the red flag is a new one.
     * ``whole_text``: look for drop/keep/time markers in the whole text, not just the
       sentence ("car accident last year. My doctor cleared me.").
     """
@@ -77,6 +80,7 @@ class SignalContext:
     when_past: Literal["unclear", "drop"] | None = None
     needs_recent: bool = False
     whole_text: bool = False
+    unclear_if: str | None = None
 
 
 # --- The seeded taxonomy, as lookups (the app can pass DB-backed versions instead) ------
@@ -594,6 +598,11 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   r"\bpost ?partum|\bgave birth|\bgiving birth|\bhad (?:my|a|the|our) baby\b|\bwas pregnant\b|"
                   r"\bduring (?:my |the )?(?:last|previous|earlier|other) pregnanc(?:y|ies)\b",
                   keep_if=r"\b(?:i'?m|i am|currently|now|weeks|months) pregnant\b|\btrimester\b|\bpregnant again\b"),
+    # The red flag is control newly lost: pads bought, a stress incontinence or a weak pelvic
+    # floor speak of a lasting one, so ask whether something changed (unless it is recent).
+    SignalContext("bladder-bowel", unclear_if=r"\b(?:incontinence|continence|bladder) (?:pads?|pants|products|nurse|"
+                  r"clinic)\b|\bpads? for (?:my |her |his )?(?:incontinence|bladder)\b|\bstress incontinence\b|"
+                  r"\bpelvic floor\b"),
     # "I used to take warfarin": no longer, unless the words say it is taken again.
     SignalContext("bleeding-risk", drop_if=r"\bused to (?:take|be on|have)\b|\b(?:i )?was on\b|\b(?:came|come|taken) off\b",
                   keep_if=r"\b(?:still|again|currently|now|i'?m on|i am on|i take|i'?m taking|i am taking)\b"),

@@ -208,10 +208,10 @@ _AFTER_NO_AFTER = frozenset("and or but hai hain he h tha thi hoon hu hun leta l
 
 def _post_negated(tokens: Sequence[_Token], last: int) -> bool:
     """"Bladder is fine", "fever free", "fever negative"; and a bare "no" (or Hindi "nahi")
-    right after the word, as checklists write it: "Fever: no", "fever - no, numbness - no"
+    right after the word, as checklists write it: "Fever: no", "Fever? No.", "fever - no"
     (but "not fine": "bladder not ok" denies nothing)."""
     after = tokens[last + 1:last + 4]
-    if after and after[0].text == ":":
+    if after and after[0].text in (":", "?"):  # "Fever: no", "Fever? No."
         after = after[1:]
     if after and after[0].text in _NO_AFTER and (len(after) == 1 or after[1].text in _PUNCT
                                                   or after[1].text in _AFTER_NO_AFTER):
@@ -225,6 +225,25 @@ def _post_negated(tokens: Sequence[_Token], last: int) -> bool:
         if t == "no" and nxt.startswith(("problem", "issue", "change")):
             return True
     return False
+
+
+# A pain that was ("I used to get sciatica", "my sciatica is gone") ranks after one that is.
+_PAST_AFTER = ("is gone", "has gone", "went away", "has gone away", "cleared up", "has cleared", "cleared",
+               "healed", "resolved", "got better", "is better", "settled", "has settled", "was fixed", "is fixed")
+_PAST_AFTER_TOKENS = tuple(tuple(p.split()) for p in _PAST_AFTER)
+_BACK_AGAIN = re.compile(r"\b(?:again|(?:come|came|coming|comes) back|is back|it'?s back|returned)\b")
+
+
+def _said_as_past(tokens: Sequence[_Token], first: int, last: int) -> bool:
+    """Whether the words at tokens[first..last] speak of a pain that is over: "used to"
+    before them in their clause, or "is gone", "cleared up", "healed"... right after."""
+    j = first - 1
+    while j >= 1 and not _is_break(tokens, j):
+        if tokens[j - 1].text in ("used", "use") and tokens[j].text == "to":
+            return True
+        j -= 1
+    after = tuple(t.text for t in tokens[last + 1:last + 4])
+    return any(after[:len(p)] == p for p in _PAST_AFTER_TOKENS)
 
 
 def _about_someone_else(tokens: Sequence[_Token], first: int) -> bool:
@@ -351,7 +370,7 @@ class ConcernMatcher:
         first_at: dict[str, int] = {}
         for k, s in enumerate(stems):
             first_at.setdefault(s, k)
-        hits: list[tuple[float, int, _Compiled, frozenset[int]]] = []
+        hits: list[tuple[float, int, _Compiled, frozenset[int], bool]] = []
         apart: set[int] = set()  # hits (by order) whose words were gathered from across the text
         for order, c in enumerate(self._phrases):
             if not all(s in first_at for s in c.stems):
@@ -381,7 +400,8 @@ class ConcernMatcher:
             if order in apart and (any(_is_break(tokens, j) for j in range(min(idx) + 1, max(idx)))
                                    or any(_said_of_another_part(tokens, i, c.stems) for i in idx)):
                 continue
-            hits.append((c.phrase.weight * quality, order, c, frozenset(idx)))
+            hits.append((c.phrase.weight * quality, order, c, frozenset(idx),
+                         _said_as_past(tokens, min(idx), max(idx))))
         # The longer phrase says where: in "upper back pain", "back pain" is not also lower
         # back pain or a back spasm. A phrase whose words all belong to a longer matched
         # phrase counts only for that phrase's concern.
@@ -395,15 +415,19 @@ class ConcernMatcher:
         hits.sort(key=lambda h: (-h[0], h[1]))
         best: dict[str, tuple[float, str, int]] = {}
         covered: dict[str, set[int]] = {}
-        for conf, order, c, idx in hits:
+        past: dict[str, bool] = {}  # every mention of the concern speaks of it as over
+        for conf, order, c, idx, was in hits:
             slug = c.phrase.concern_slug
+            past[slug] = past.get(slug, True) and was
             if slug not in best:
                 best[slug], covered[slug] = (conf, c.phrase.text, order), set(idx)
             elif not idx <= covered[slug]:  # independent evidence: noisy-or it in
                 old, text_, o = best[slug]
                 best[slug] = (1 - (1 - old) * (1 - conf), text_, o)
                 covered[slug] |= idx
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
+        if _BACK_AGAIN.search(norm):  # "used to get sciatica and it's back": not over after all
+            past = {}
+        ranked = sorted(best.items(), key=lambda kv: (past.get(kv[0], False), -kv[1][0], kv[1][2]))
         return [ConcernMatch(s, round(min(conf, 1.0), 3), ph) for s, (conf, ph, _) in ranked
                 if conf >= min_confidence][:limit]
 
@@ -484,7 +508,7 @@ class Screening:
 
 
 _RULES = tuple((r, re.compile(r.pattern)) for r in SIGNAL_RULES)
-_CONTEXTS = {code: (ctx, {k: re.compile(getattr(ctx, k)) for k in ("drop_if", "keep_if", "past_if")
+_CONTEXTS = {code: (ctx, {k: re.compile(getattr(ctx, k)) for k in ("drop_if", "keep_if", "past_if", "unclear_if")
                           if getattr(ctx, k)}) for code, ctx in SIGNAL_CONTEXTS.items()}
 _RECENT, _PAST, _HEDGE = re.compile(RECENT_MARKERS), re.compile(PAST_MARKERS), re.compile(HEDGES)
 _SENTENCE_END = re.compile(r"[.!?;]")
@@ -519,6 +543,8 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     if sentence.rstrip().endswith("?") or _HEDGE.search(norm, lo, hi):
         return "unclear"
     if (ctx.needs_recent and not recent) or (past and ctx.when_past == "unclear"):
+        return "unclear"
+    if not recent and "unclear_if" in rx and rx["unclear_if"].search(where):
         return "unclear"
     return "stated"
 

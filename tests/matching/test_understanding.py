@@ -219,6 +219,22 @@ def test_a_negation_before_and_does_not_deny_the_concern_after_it(text: str, slu
     assert [m.slug for m in MATCHER.match(text)][:1] == [slug]
 
 
+@pytest.mark.parametrize("text, slugs", [
+    ("used to have sciatica but now my neck is stiff", ["neck-shoulder-tension", "sciatica"]),
+    ("I used to get sciatica, now it's my neck", ["neck-shoulder-tension", "sciatica"]),
+    ("my sciatica is gone but my neck still hurts", ["neck-shoulder-tension", "sciatica"]),
+    ("sciatica cleared up last year, now neck pain", ["neck-shoulder-tension", "sciatica"]),
+    ("neck pain, sciatica went away", ["neck-shoulder-tension", "sciatica"]),
+    # Not over after all, or nothing else said: as before.
+    ("I used to get sciatica and it's back again, also neck pain", ["sciatica", "neck-shoulder-tension"]),
+    ("I used to have sciatica", ["sciatica"]),
+    ("sciatica and neck pain", ["sciatica", "neck-shoulder-tension"]),
+])
+def test_a_pain_that_is_over_ranks_after_the_one_that_is_not(text: str, slugs: list[str]) -> None:
+    """The first concern leads the search (and its evidence): it should be today's pain."""
+    assert [m.slug for m in MATCHER.match(text)] == slugs
+
+
 def test_a_list_without_or_does_not_deny_what_follows_the_comma() -> None:
     """"No fever, weakness, numbness" may deny all three or only the fever: ask, don't guess."""
     assert {"leg-weakness", "saddle-numbness"} <= screen_text("no fever, weakness, numbness").unclear_red_flags
@@ -398,6 +414,9 @@ RED_FLAG_TABLE = [
     ("my foot drags when I walk", {"leg-weakness"}),  # foot drop, in the seeker's words
     ("paracetamol didn't help the fever", {"fever"}),  # a failed remedy does not negate
     ("my left leg has been dragging", {"leg-weakness"}),
+    # Pads, but control lost newly: still a red flag.
+    ("incontinence pads since yesterday, I just can't hold it", {"bladder-bowel"}),
+    ("lost control of my bladder this morning, I wear pads now", {"bladder-bowel"}),
 ]
 
 
@@ -499,6 +518,12 @@ UNCLEAR_TABLE = [
     ("I've got covid and back pain", "fever"),
     ("I slipped on ice yesterday and landed on my back", "major-trauma"),
     ("I was in a minor fender bender", "major-trauma"),
+    # The red flag is bladder or bowel control newly lost; these speak of a lasting one.
+    ("buying incontinence pads for my mum", "bladder-bowel"),
+    ("I have stress incontinence and lower back pain", "bladder-bowel"),
+    ("weak pelvic floor, some incontinence, sore back", "bladder-bowel"),
+    ("Fever? No idea", "fever"),
+    ("fever? not sure", "fever"),
 ]
 
 
@@ -720,6 +745,7 @@ def test_a_no_before_and_never_silently_denies_what_follows(text: str, stated: s
     "fever absent, weakness absent", "fever free now, just the back pain",
     "fever nahi hai, bas kamar dard", "koi fever nahi, bas back pain",  # Hindi "nahi" after the word
     "pregnant nahi hoon, kamar dard", "warfarin nahi leta, kamar dard",
+    "Fever? No.", "fever? no. back pain for a week", "Any fever? No, just a stiff back",
 ])
 def test_a_checklist_no_after_the_word_denies_it(text: str) -> None:
     screening = screen_text(text)
