@@ -124,6 +124,10 @@ def _adverb_back(tokens: Sequence[_Token], i: int) -> bool:
     return before in ADVERB_BACK_AFTER or (after in ADVERB_BACK_BEFORE and before not in BACK_SAID_BEFORE)
 
 
+_OTHER_PART_STEMS = frozenset(stem(w) for w in OTHER_BODY_PARTS)
+_PART_STEMS = _OTHER_PART_STEMS | {stem("back"), stem("spine"), stem("lumbar")}
+
+
 def _said_of_another_part(tokens: Sequence[_Token], i: int, stems: Sequence[str]) -> bool:
     """Whether the word at ``i``, not itself a part of the body, comes right after another
     part (stop words aside) that the phrase of ``stems`` does not name: "neck hurts", "knee
@@ -407,6 +411,11 @@ class ConcernMatcher:
         # phrase counts only for that phrase's concern.
         hits = [h for h in hits if not any(h[3] < g[3] and g[2].phrase.concern_slug != h[2].phrase.concern_slug
                                            for g in hits)]
+        # A phrase naming no part of the body speaks of the back ("spasm keeps coming back"):
+        # not when its words are another part's ("neck spasm keeps coming back").
+        hits = [h for h in hits if not any(
+            h[3] & g[3] and g[2].phrase.concern_slug != h[2].phrase.concern_slug and _OTHER_PART_STEMS & set(g[2].stems)
+            and not _PART_STEMS & set(h[2].stems) for g in hits)]
         # Likewise words gathered from across the text that phrases of other concerns, each
         # read as written, already account for: in "stiff neck and upper back pain", "stiff"
         # and "back" are not also a stiff back.

@@ -235,6 +235,18 @@ def test_a_pain_that_is_over_ranks_after_the_one_that_is_not(text: str, slugs: l
     assert [m.slug for m in MATCHER.match(text)] == slugs
 
 
+@pytest.mark.parametrize("text, slugs", [
+    ("neck spasm keeps coming back", ["neck-shoulder-tension"]),
+    ("my neck spasms keep coming back", ["neck-shoulder-tension"]),
+    ("shoulder spasm again", ["neck-shoulder-tension"]),
+    ("back spasm keeps coming back", ["recurring-back-spasm"]),
+    ("spasms keep coming back in my lower back", ["recurring-back-spasm", "back-spasm"]),
+])
+def test_a_spasm_said_of_the_neck_is_not_also_the_backs(text: str, slugs: list[str]) -> None:
+    """"Spasm keeps coming back" names no part, so it means the back, unless the spasm is the neck's."""
+    assert [m.slug for m in MATCHER.match(text)] == slugs
+
+
 def test_a_list_without_or_does_not_deny_what_follows_the_comma() -> None:
     """"No fever, weakness, numbness" may deny all three or only the fever: ask, don't guess."""
     assert {"leg-weakness", "saddle-numbness"} <= screen_text("no fever, weakness, numbness").unclear_red_flags
