@@ -174,7 +174,12 @@ _NON_BINARY_WORDS = ("non binary", "nonbinary", "enby", "genderqueer")
 _GENDER_ASKED = ("{} {}", "by a {}", "from a {}", "prefer a {}", "prefer {}", "preferably a {}", "preferably {}",
                  "a {} to treat", "{} therapist only", "{} therapists only", "{} staff only")
 _GENDERS = ((_WOMAN_WORDS, "woman"), (_MAN_WORDS, "man"), (_NON_BINARY_WORDS, "non_binary"))
+# "Ladies only", as a spa or clinic says of its staff (plural or adjective forms only: "a
+# woman only recently pregnant" asks for no one).
+_ONLY = {"ladies": "woman", "women": "woman", "female": "woman", "females": "woman", "gents": "man", "men": "man",
+         "male": "man", "males": "man"}
 GENDER_WORDS: dict[str, str] = {
+    **{f"{word} only": value for word, value in _ONLY.items()},
     **{way.format(word): value for words, value in _GENDERS for word in words for way in _GENDER_ASKED[1:]},
     **{_GENDER_ASKED[0].format(word, noun): value
        for words, value in _GENDERS for word in words for noun in _PRACTITIONER_NOUNS},

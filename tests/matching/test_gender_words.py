@@ -28,6 +28,9 @@ from marketplace.matching.care_words import asked_gender
     ("female therapist only", "woman", "female therapist only"),
     ("non-binary physio for sciatica", "non_binary", "non binary physio"),
     ("I'm a man and want a female physio", "woman", "female physio"),  # the seeker is not who treats
+    ("ladies only massage", "woman", "ladies only"),  # as a spa says of its staff
+    ("sciatica, women only clinic, Pune", "woman", "women only"),
+    ("gents only", "man", "gents only"),
 ])
 def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, words: str) -> None:
     found = asked_gender(text)
@@ -38,6 +41,7 @@ def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, word
     "I'm a woman with back pain",  # the seeker
     "I'm non-binary and have back pain",
     "pregnant woman needs a massage",
+    "a woman only recently pregnant, back pain",
     "massage for ladies",  # who it is for, not who gives it
     "I want a man who can fix my back",  # not said of a practitioner
     "no male therapist please",  # turned down: says whom not to list
