@@ -430,6 +430,13 @@ class OfflineGazetteer(Geocoder):
                 j, city_positions = later_city
                 context = _narrow(index, city_positions, [f for f in filters[j + 1:] if f])
                 positions = [p for p in positions if _near_any(index, p, context)]
+            if positions and later_city is None:
+                # A later part that names a state no place here lies in, and a city too,
+                # is the city: "Dwarka, Delhi" is the Delhi district, not Dwarka, Gujarat.
+                city_too = [j for j in range(i + 1, len(parts)) if filters[j] and hits[j] is not None
+                            and not any(_satisfies(index.cities[p], filters[j]) for p in positions)]
+                if city_too:
+                    positions = [p for p in positions if _near_any(index, p, hits[city_too[0]][1])]
             if positions:
                 later = [f for f in filters[i + 1:] if f]
                 # A part that also names a state prefers a city in that state: "Goa" is

@@ -371,17 +371,46 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             return None
         return words
 
+    def after_wanted(start: int) -> bool:
+        """Whether a bare town's name may start at ``start``: the text's start, or after a
+        word of what is wanted, or a comma after one ("neck pain, Bangalore")."""
+        before = start - 1 - (start >= 2 and tokens[start - 1] == ",")
+        return start == 0 or start > 0 and tokens[before].isalpha() and tokens[before] not in _NOT_BEFORE_A_BARE_TOWN
+
+    def city_then_locality(end: int) -> tuple[PlaceMention, int] | None:
+        """"Physio Chennai Anna Nagar": a city of a million, then a part of it written with
+        capitals, ending the text (a name the gazetteer lacks, or a small town elsewhere:
+        Whitefield is in England too). Given as "Anna Nagar, Chennai", the order every
+        geocoder reads; and where it starts."""
+        if not capitals_tell:
+            return None
+        for k in (2, 1):
+            span = tokens[end - k:end]
+            if end - k < 1 or any(not w.isalpha() or w in _NOT_IN_A_NAME or w in _THERAPY_TOKENS for w in span):
+                continue
+            locality, capitalised = span_written(span)
+            if not capitalised or " ".join(span) in NOT_PLACES or (population_named(" ".join(span)) or 0) >= \
+                    TOWN_MIN_POPULATION:
+                continue
+            for n in (2, 1):
+                start = end - k - n
+                if start >= 0 and after_wanted(start) and population_named(" ".join(tokens[start:end])) is None \
+                        and (city := town(tokens[start:end - k], BARE_TOWN_MIN_POPULATION, capitals=False)):
+                    return PlaceMention(f"{locality}, {city}", f"{city} {locality}"), start
+        return None
+
     def ending_town() -> PlaceMention | None:
         """A town's name that ends the text, after a word of what is wanted (see above)."""
         end = len(tokens)
         while end and not tokens[end - 1][:1].isalnum():
             end -= 1
+        if (local := city_then_locality(end)) is not None:
+            return local[0] if _asked(tokens, local[1], end) else None
         for n in (3, 2, 1):
             start = end - n
             # after a word of what is wanted, or a comma after one ("neck pain, Bangalore"),
             # or the whole text ("Pune" typed in the one box)
-            before = start - 1 - (start >= 2 and tokens[start - 1] == ",")
-            if start < 0 or start > 0 and (not tokens[before].isalpha() or tokens[before] in _NOT_BEFORE_A_BARE_TOWN):
+            if start < 0 or not after_wanted(start):
                 continue
             words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
             if words is not None:

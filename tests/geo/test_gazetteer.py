@@ -131,6 +131,14 @@ def test_place_far_from_the_city_after_it_is_ignored(gaz: OfflineGazetteer) -> N
     assert _where(gaz, "Newton, Cambridge, UK") == ("Cambridge", "GB", "ENG")
 
 
+def test_a_city_that_also_names_its_state_is_the_city_after_a_place_outside_it(gaz: OfflineGazetteer) -> None:
+    # Dwarka, a district of Delhi, shares its name with a town in Gujarat; "Delhi" names
+    # a city and a territory, and Dwarka, Gujarat lies in neither: the city is meant.
+    assert _where(gaz, "Dwarka, Delhi")[:2] == ("Delhi", "IN")
+    assert _where(gaz, "Dwarka, Gujarat")[:2] == ("Dwārka", "IN")
+    assert _where(gaz, "Hollywood, Florida")[2] == "FL"
+
+
 # -- districts of big cities (data/districts.json) -------------------------------------
 
 

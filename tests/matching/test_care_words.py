@@ -228,6 +228,9 @@ def place_read(text: str) -> str | None:
     ("sciatica Bengaluru", "Bengaluru"),
     ("slipped disc physiotherapy home visit Pune", "Pune"),
     ("massage therapist Leeds.", "Leeds"),
+    # a city of a million, then a part of it: given as every geocoder reads it
+    ("physio Chennai Anna Nagar", "Anna Nagar, Chennai"), ("sciatica Delhi Dwarka", "Dwarka, Delhi"),
+    ("back pain, Bangalore Whitefield", "Whitefield, Bangalore"),
     ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
     ("BACK PAIN LONDON", "LONDON"),
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
