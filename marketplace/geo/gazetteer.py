@@ -464,6 +464,11 @@ class OfflineGazetteer(Geocoder):
             positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
             if positions:
                 return _rank(index, hit[0], positions, [])
+        for end in range(len(words) - 1, 0, -1):  # a big city, then a part of it: "Chennai Anna Nagar"
+            hit = _lookup(index, " ".join(words[:end]), allowed, strict=None)
+            positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
+            if positions:
+                return _rank(index, hit[0], positions, [])
         return []
 
     @staticmethod

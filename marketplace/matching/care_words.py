@@ -380,8 +380,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     def city_then_locality(end: int) -> tuple[PlaceMention, int] | None:
         """"Physio Chennai Anna Nagar": a city of a million, then a part of it written with
         capitals, ending the text (a name the gazetteer lacks, or a small town elsewhere:
-        Whitefield is in England too). Given as "Anna Nagar, Chennai", the order every
-        geocoder reads; and where it starts."""
+        Whitefield is in England too, Dwarka in Gujarat), or its state ("Pune
+        Maharashtra"); and where it starts. Not the last words alone."""
         if not capitals_tell:
             return None
         for k in (2, 1):
@@ -396,7 +396,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                 start = end - k - n
                 if start >= 0 and after_wanted(start) and population_named(" ".join(tokens[start:end])) is None \
                         and (city := town(tokens[start:end - k], BARE_TOWN_MIN_POPULATION, capitals=False)):
-                    return PlaceMention(f"{locality}, {city}", f"{city} {locality}"), start
+                    words = f"{city} {locality}"
+                    return PlaceMention(words, words), start
         return None
 
     def ending_town() -> PlaceMention | None:

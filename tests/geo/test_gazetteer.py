@@ -116,6 +116,9 @@ def test_a_locality_named_like_a_small_town_is_not_taken_for_it(gaz: OfflineGaze
     assert _where(gaz, "T Nagar Chennai")[:2] == ("Chennai", "IN")
     assert _where(gaz, "Anna Nagar, Chennai")[:2] == ("Chennai", "IN")
     assert _where(gaz, "Baker Street London")[:2] == ("London", "GB")
+    # ...and after it, as people type a big city, then where in it
+    assert _where(gaz, "Chennai Anna Nagar")[:2] == ("Chennai", "IN")
+    assert _where(gaz, "Bangalore Whitefield")[:2] == ("Bengaluru", "IN")  # not Whitefield, England
 
 
 def test_neighbourhood_before_its_city_wins(gaz: OfflineGazetteer) -> None:

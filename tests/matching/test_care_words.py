@@ -228,9 +228,9 @@ def place_read(text: str) -> str | None:
     ("sciatica Bengaluru", "Bengaluru"),
     ("slipped disc physiotherapy home visit Pune", "Pune"),
     ("massage therapist Leeds.", "Leeds"),
-    # a city of a million, then a part of it: given as every geocoder reads it
-    ("physio Chennai Anna Nagar", "Anna Nagar, Chennai"), ("sciatica Delhi Dwarka", "Dwarka, Delhi"),
-    ("back pain, Bangalore Whitefield", "Whitefield, Bangalore"),
+    # a city of a million, then a part of it or its state: all of it, not the last words
+    ("physio Chennai Anna Nagar", "Chennai Anna Nagar"), ("sciatica Delhi Dwarka", "Delhi Dwarka"),
+    ("back pain, Bangalore Whitefield", "Bangalore Whitefield"), ("physio Pune Maharashtra", "Pune Maharashtra"),
     ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
     ("BACK PAIN LONDON", "LONDON"),
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
