@@ -188,6 +188,10 @@ GENDER_WORDS: dict[str, str] = {
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
+# Who or what gives the care, and what may follow a town named right after it ("physio
+# mumbai for back pain").
+_CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics specialist specialists centre center".split())
+_AFTER_A_CARE_TOWN = frozenset({"for", "near", "with", "please", "pls", "who", "that", "urgently", "asap", ",", ".", "!"})
 # A town's name that ends the text is not asked for after these: "since Christmas", "from
 # Reading", "my friend in", "a flight to London", "or Mumbai".
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
@@ -460,6 +464,22 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                     return PlaceMention(words, words) if _asked(tokens, i, end) else None
         return None
 
+    def care_town() -> PlaceMention | None:
+        """A town right after the care wanted, mid-sentence: "physio mumbai for back pain",
+        "massage Leeds please" (in lower case a city of a million), the only such one."""
+        seen: list[PlaceMention] = []
+        for i, token in enumerate(tokens):
+            if token not in _THERAPY_TOKENS and token not in _CARE_NOUNS:
+                continue
+            for n in (3, 2, 1):
+                end = i + 1 + n
+                if end <= len(tokens) and (end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN) \
+                        and (words := town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell)):
+                    if _asked(tokens, i + 1, end):
+                        seen.append(PlaceMention(words, words))
+                    break
+        return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None
+
     def hindi_town() -> PlaceMention | None:
         """A town before Hindi "mein" (in): "kamar dard ka ilaj delhi mein"."""
         for i, token in enumerate(tokens):
@@ -502,7 +522,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             return PlaceMention(both, f"{token} {both}", undecided=True)
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
-        return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town()
+        return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
+            or care_town()
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 

@@ -231,6 +231,9 @@ def place_read(text: str) -> str | None:
     # a city of a million, then a part of it or its state: all of it, not the last words
     ("physio Chennai Anna Nagar", "Chennai Anna Nagar"), ("sciatica Delhi Dwarka", "Delhi Dwarka"),
     ("back pain, Bangalore Whitefield", "Bangalore Whitefield"), ("physio Pune Maharashtra", "Pune Maharashtra"),
+    # right after the care wanted, mid-sentence (in lower case, a city of a million)
+    ("looking for physio mumbai for back pain", "mumbai"), ("massage Leeds please, stiff neck", "Leeds"),
+    ("need a physio delhi who does home visits", "delhi"),
     ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
     ("BACK PAIN LONDON", "LONDON"),
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
@@ -257,6 +260,9 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "acupuncture near camden town",  # a small town, in lower case: not sure enough
     "I was in Delhi last month and now my back hurts",  # told of, not asked for
     "not in Pune please",
+    "physio reading for back pain",  # a small town in lower case, after the care
+    "physio mumbai or pune for back pain",  # either
+    "I tried a physio mumbai for back pain last year",  # told of
     "pain in my hip",
     "physio in Bangalore or Mumbai",  # either: the seeker has not chosen
     "physio in Pune and Mumbai",
