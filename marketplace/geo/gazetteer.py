@@ -95,6 +95,8 @@ _REGION_TABLE: dict[str, str] = {
           "29:Sikkim;30:Arunachal Pradesh;31:Mizoram;33:Goa;34:Bihar;35:Madhya Pradesh/MP;36:Uttar"
           " Pradesh/UP;37:Chhattisgarh;38:Jharkhand;39:Uttarakhand;40:Telangana;41:Ladakh;"
           "52:Dadra and Nagar Haveli and Daman and Diu",
+    "PK": "02:Balochistan/Baluchistan;03:Khyber Pakhtunkhwa/KPK/KP;04:Punjab;05:Sindh;06:Azad Kashmir/AJK;"
+          "07:Gilgit-Baltistan;08:Islamabad Capital Territory/ICT",
 }
 
 _DROPPED = str.maketrans("", "", ".'\u2019")  # "D.C." -> "dc", "O'Fallon" -> "ofallon"

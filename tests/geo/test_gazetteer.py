@@ -142,6 +142,13 @@ def test_a_city_that_also_names_its_state_is_the_city_after_a_place_outside_it(g
     assert _where(gaz, "Hollywood, Florida")[2] == "FL"
 
 
+def test_pakistans_provinces_tell_its_cities_from_indias(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Hyderabad, Sindh") == ("Hyderabad", "PK", "05")
+    assert _where(gaz, "Hyderabad, Telangana") == ("Hyderabad", "IN", "40")
+    assert _where(gaz, "Lahore, Punjab")[:2] == ("Lahore", "PK")
+    assert _where(gaz, "Ludhiana, Punjab")[:2] == ("Ludhiana", "IN")
+
+
 # -- districts of big cities (data/districts.json) -------------------------------------
 
 

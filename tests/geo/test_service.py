@@ -122,7 +122,7 @@ def test_resolve_honours_country_codes(offline: PlaceResolver) -> None:
     ("Camden", "GB", "Camden Town, England, United Kingdom"),
     ("Kingston", "GB", "Kingston upon Thames, London, England, United Kingdom"),
     ("Perth", "GB", "Perth, Scotland, United Kingdom"),
-    ("Hyderabad", "PK", "Hyderabad, Pakistan"),
+    ("Hyderabad", "PK", "Hyderabad, Sindh, Pakistan"),
     ("Richmond", None, "Richmond, Virginia, United States"),  # no preference: the likeliest
     # a qualifier says which: the preference does not overrule it
     ("Richmond, Virginia", "GB", "Richmond, Virginia, United States"),
