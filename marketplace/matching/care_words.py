@@ -393,13 +393,16 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             if end - k < 1 or any(not w.isalpha() or w in _NOT_IN_A_NAME or w in _THERAPY_TOKENS for w in span):
                 continue
             locality, capitalised = span_written(span)
-            if not capitalised or " ".join(span) in NOT_PLACES or (population_named(" ".join(span)) or 0) >= \
-                    TOWN_MIN_POPULATION:
+            if not capitalised or " ".join(span) in NOT_PLACES:
                 continue
+            people = population_named(" ".join(span)) or 0
             for n in (2, 1):
                 start = end - k - n
                 if start >= 0 and after_wanted(start) and population_named(" ".join(tokens[start:end])) is None \
-                        and (city := town(tokens[start:end - k], BARE_TOWN_MIN_POPULATION, capitals=False)):
+                        and (city := town(tokens[start:end - k], BARE_TOWN_MIN_POPULATION, capitals=False)) \
+                        and (people < TOWN_MIN_POPULATION or people * 10 < (population_named(city) or 0)):
+                    # (a town a tenth the city's size or more is a second town: "Delhi Mumbai";
+                    # a smaller one names where: "London Ontario", not Ontario, California)
                     words = f"{city} {locality}"
                     return PlaceMention(words, words), start
         return None

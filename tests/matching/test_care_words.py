@@ -231,6 +231,7 @@ def place_read(text: str) -> str | None:
     # a city of a million, then a part of it or its state: all of it, not the last words
     ("physio Chennai Anna Nagar", "Chennai Anna Nagar"), ("sciatica Delhi Dwarka", "Delhi Dwarka"),
     ("back pain, Bangalore Whitefield", "Bangalore Whitefield"), ("physio Pune Maharashtra", "Pune Maharashtra"),
+    ("back pain London Ontario", "London Ontario"),  # not Ontario, California
     # right after the care wanted, mid-sentence (in lower case, a city of a million)
     ("looking for physio mumbai for back pain", "mumbai"), ("massage Leeds please, stiff neck", "Leeds"),
     ("need a physio delhi who does home visits", "delhi"),
