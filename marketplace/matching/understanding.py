@@ -196,7 +196,9 @@ def _negated(tokens: Sequence[_Token], first: int, last: int) -> Negation:
             if across_and < 0:
                 return "negated"
             said = {tok.text for tok in tokens[across_and + 1:last + 1]}
-            return "" if said & _OF_THE_SEEKER else "unsure"
+            if said & _OF_THE_SEEKER or t == "no" and _said_of_itself(tokens, first, last):
+                return ""  # "no fever and can't control my bladder"; "no weakness and incontinent since Monday"
+            return "unsure"
         seen += 1
         if seen >= NEGATION_WINDOW:
             break
@@ -204,6 +206,19 @@ def _negated(tokens: Sequence[_Token], first: int, last: int) -> Negation:
 
 
 _OF_THE_SEEKER = FIRST_PERSON | {"my"}
+# Words that say how the seeker is, which a "no" cannot deny ("no weakness and incontinent
+# since Monday" says they are), when nothing they describe follows ("no pain and weak legs"
+# may deny weak legs).
+_HOW_ONE_IS = frozenset("incontinent numb feverish weak unsteady".split())
+_AFTER_HOW_ONE_IS = frozenset("""since for in at around between down all from after today now yesterday again and
+    but""".split())
+
+
+def _said_of_itself(tokens: Sequence[_Token], first: int, last: int) -> bool:
+    """Whether tokens[first..last] starts with a word of :data:`_HOW_ONE_IS` that describes
+    no word after it ("numb in the groin", not "weak legs")."""
+    nxt = tokens[first + 1].text if first + 1 < len(tokens) else ""
+    return tokens[first].text in _HOW_ONE_IS and (not nxt or nxt in _PUNCT or nxt in _AFTER_HOW_ONE_IS)
 _CANT_WORDS = frozenset("can't cant cannot couldn't couldnt unable".split())
 _NO_AFTER = frozenset("no nil none nahi nahin nai nhi".split())  # "Fever: no", "fever nahi hai"
 # What may follow that "no": the end of the text or a clause, or Hindi "is"/"was"/"am"/"take".

@@ -737,8 +737,11 @@ NEGATION_BEFORE_AND = [
     ("no fever and can't control my bladder, lower back pain", {"bladder-bowel"}, set()),
     ("no fever and numbness in my groin", {"saddle-numbness"}, set()),
     ("no fever and wet myself today", {"bladder-bowel"}, set()),
+    # ...or says how the seeker is, which a "no" cannot deny.
+    ("no weakness and incontinent since monday", {"bladder-bowel"}, set()),
+    ("no fever and numb in the groin", {"saddle-numbness"}, set()),
     # Otherwise the "no" may deny both, or only the first: ask, never settle it as denied.
-    ("no weakness and incontinent since monday", set(), {"bladder-bowel"}),
+    ("no pain and weak legs", set(), {"leg-weakness"}),
     ("never had cancer and lost 10kg without trying", set(), {"weight-loss"}),
     ("not pregnant and on warfarin", set(), {"bleeding-risk"}),
 ]
