@@ -469,15 +469,19 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
 
     def care_town() -> PlaceMention | None:
         """A town right after the care wanted, mid-sentence: "physio mumbai for back pain",
-        "massage Leeds please" (in lower case a city of a million), the only such one."""
+        "massage Leeds please" (in lower case a city of a million), or a city and a part of
+        it ("physio Chennai Anna Nagar for sciatica"); the only such one."""
         seen: list[PlaceMention] = []
         for i, token in enumerate(tokens):
             if token not in _THERAPY_TOKENS and token not in _CARE_NOUNS:
                 continue
-            for n in (3, 2, 1):
-                end = i + 1 + n
-                if end <= len(tokens) and (end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN) \
-                        and (words := town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell)):
+            for end in range(min(i + 6, len(tokens)), i + 1, -1):
+                if end < len(tokens) and tokens[end] not in _AFTER_A_CARE_TOWN:
+                    continue
+                words = town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell) if end <= i + 4 else None
+                if words is None and (local := city_then_locality(end)) is not None and local[1] == i + 1:
+                    words = local[0].name
+                if words is not None:
                     if _asked(tokens, i + 1, end):
                         seen.append(PlaceMention(words, words))
                     break

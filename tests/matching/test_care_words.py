@@ -235,6 +235,7 @@ def place_read(text: str) -> str | None:
     # right after the care wanted, mid-sentence (in lower case, a city of a million)
     ("looking for physio mumbai for back pain", "mumbai"), ("massage Leeds please, stiff neck", "Leeds"),
     ("need a physio delhi who does home visits", "delhi"),
+    ("physio Chennai Anna Nagar for sciatica", "Chennai Anna Nagar"),
     ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
     ("BACK PAIN LONDON", "LONDON"),
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
