@@ -535,6 +535,11 @@ _RULES = tuple((r, re.compile(r.pattern)) for r in SIGNAL_RULES)
 _CONTEXTS = {code: (ctx, {k: re.compile(getattr(ctx, k)) for k in ("drop_if", "keep_if", "past_if", "unclear_if")
                           if getattr(ctx, k)}) for code, ctx in SIGNAL_CONTEXTS.items()}
 _RECENT, _PAST, _HEDGE = re.compile(RECENT_MARKERS), re.compile(PAST_MARKERS), re.compile(HEDGES)
+# After a mention, in its sentence: and it is over now. Only for what can be over: a
+# history of cancer, weight lost, a pregnancy or an implant stay what they are.
+_CAN_BE_OVER = frozenset({"fever", "bladder-bowel", "saddle-numbness", "leg-weakness", "major-trauma"})
+_OVER_NOW = re.compile(r"\b(?:(?:fine|ok|okay|normal|all good|no (?:problems?|issues?)|resolved|sorted|cleared) now|"
+                       r"now (?:fine|ok|okay|normal|resolved|sorted)|(?:fully )?recovered|no (?:problems?|issues?) since)\b")
 _SENTENCE_END = re.compile(r"[.!?;]")
 
 
@@ -561,8 +566,11 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     past = not recent and bool(_PAST.search(where) or ("past_if" in rx and rx["past_if"].search(where)))
     if past and ctx.when_past == "drop":
         return "dropped"
-    if rule.strength == "vague" or negation == "unsure":
-        return "unclear"
+    over = rule.code in _CAN_BE_OVER and bool(_OVER_NOW.search(norm, m.end(), s_lo + len(sentence)))
+    if over and past:
+        return "dropped"  # "had bladder issues years ago, fine now": over, and said to be
+    if rule.strength == "vague" or negation == "unsure" or over:
+        return "unclear"  # (over lately: "a fever two days ago, fine now" asks)
     lo, hi = _scope_span(tokens, first, last)
     if sentence.rstrip().endswith("?") or _HEDGE.search(norm, lo, hi):
         return "unclear"

@@ -536,6 +536,9 @@ UNCLEAR_TABLE = [
     ("weak pelvic floor, some incontinence, sore back", "bladder-bowel"),
     ("Fever? No idea", "fever"),
     ("fever? not sure", "fever"),
+    # Over lately: was it a fever, is it gone? Ask.
+    ("had a fever 2 days ago, fine now", "fever"),
+    ("fever last week, fine now", "fever"),
 ]
 
 
@@ -765,6 +768,24 @@ def test_a_no_before_and_never_silently_denies_what_follows(text: str, stated: s
 def test_a_checklist_no_after_the_word_denies_it(text: str) -> None:
     screening = screen_text(text)
     assert not screening.red_flags and not screening.cautions and not screening.unclear
+
+
+@pytest.mark.parametrize("text", [
+    "had bladder issues years ago, fine now",
+    "numb down there after a fall years ago, no problems since",
+])
+def test_a_symptom_long_over_raises_nothing(text: str) -> None:
+    screening = screen_text(text)
+    assert not screening.red_flags and not screening.unclear
+
+
+@pytest.mark.parametrize(("text", "flags", "cautions"), [
+    ("had cancer 5 years ago, fully recovered", {"cancer-history"}, set()),  # the history is the red flag
+    ("hip replacement years ago, fine now", set(), {"implant"}),  # the implant is still there
+])
+def test_what_stays_true_is_not_over(text: str, flags: set[str], cautions: set[str]) -> None:
+    screening = screen_text(text)
+    assert screening.red_flags == flags and screening.cautions == cautions
 
 
 @pytest.mark.parametrize(("text", "code"), [
