@@ -196,7 +196,7 @@ def _negated(tokens: Sequence[_Token], first: int, last: int) -> Negation:
             if across_and < 0:
                 return "negated"
             said = {tok.text for tok in tokens[across_and + 1:last + 1]}
-            if said & _OF_THE_SEEKER or t == "no" and _said_of_itself(tokens, first, last):
+            if said & _OF_THE_SEEKER or t == "no" and _said_of_itself(tokens, first):
                 return ""  # "no fever and can't control my bladder"; "no weakness and incontinent since Monday"
             return "unsure"
         seen += 1
@@ -214,11 +214,13 @@ _AFTER_HOW_ONE_IS = frozenset("""since for in at around between down all from af
     but""".split())
 
 
-def _said_of_itself(tokens: Sequence[_Token], first: int, last: int) -> bool:
-    """Whether tokens[first..last] starts with a word of :data:`_HOW_ONE_IS` that describes
-    no word after it ("numb in the groin", not "weak legs")."""
+def _said_of_itself(tokens: Sequence[_Token], first: int) -> bool:
+    """Whether the mention at ``first`` starts with a word of :data:`_HOW_ONE_IS` that
+    describes no word after it ("numb in the groin", not "weak legs")."""
     nxt = tokens[first + 1].text if first + 1 < len(tokens) else ""
     return tokens[first].text in _HOW_ONE_IS and (not nxt or nxt in _PUNCT or nxt in _AFTER_HOW_ONE_IS)
+
+
 _CANT_WORDS = frozenset("can't cant cannot couldn't couldnt unable".split())
 _NO_AFTER = frozenset("no nil none nahi nahin nai nhi".split())  # "Fever: no", "fever nahi hai"
 # What may follow that "no": the end of the text or a clause, or Hindi "is"/"was"/"am"/"take".
@@ -536,8 +538,10 @@ _CONTEXTS = {code: (ctx, {k: re.compile(getattr(ctx, k)) for k in ("drop_if", "k
                           if getattr(ctx, k)}) for code, ctx in SIGNAL_CONTEXTS.items()}
 _RECENT, _PAST, _HEDGE = re.compile(RECENT_MARKERS), re.compile(PAST_MARKERS), re.compile(HEDGES)
 # After a mention, in its sentence: and it is over now. Only for what can be over: a
-# history of cancer, weight lost, a pregnancy or an implant stay what they are.
-_CAN_BE_OVER = frozenset({"fever", "bladder-bowel", "saddle-numbness", "leg-weakness", "major-trauma"})
+# history of cancer, weight lost, a pregnancy or an implant stay what they are, and an
+# injury's risk (a fracture) is not over because the seeker feels fine (one long ago is
+# set aside by its own rule).
+_CAN_BE_OVER = frozenset({"fever", "bladder-bowel", "saddle-numbness", "leg-weakness"})
 _OVER_NOW = re.compile(r"\b(?:(?:fine|ok|okay|normal|all good|no (?:problems?|issues?)|resolved|sorted|cleared) now|"
                        r"now (?:fine|ok|okay|normal|resolved|sorted)|(?:fully )?recovered|no (?:problems?|issues?) since)\b")
 _SENTENCE_END = re.compile(r"[.!?;]")

@@ -782,6 +782,7 @@ def test_a_symptom_long_over_raises_nothing(text: str) -> None:
 @pytest.mark.parametrize(("text", "flags", "cautions"), [
     ("had cancer 5 years ago, fully recovered", {"cancer-history"}, set()),  # the history is the red flag
     ("hip replacement years ago, fine now", set(), {"implant"}),  # the implant is still there
+    ("car accident yesterday, I'm fine now", {"major-trauma"}, set()),  # a fracture may not hurt yet
 ])
 def test_what_stays_true_is_not_over(text: str, flags: set[str], cautions: set[str]) -> None:
     screening = screen_text(text)
