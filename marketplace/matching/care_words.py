@@ -399,12 +399,13 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             for n in (2, 1):
                 start = end - k - n
                 if start >= 0 and after_wanted(start) and population_named(" ".join(tokens[start:end])) is None \
-                        and (city := town(tokens[start:end - k], BARE_TOWN_MIN_POPULATION, capitals=False)) \
-                        and (people < TOWN_MIN_POPULATION or people * 10 < (population_named(city) or 0)):
-                    # (a town a tenth the city's size or more is a second town: "Delhi Mumbai";
-                    # a smaller one names where: "London Ontario", not Ontario, California)
+                        and (city := town(tokens[start:end - k], BARE_TOWN_MIN_POPULATION, capitals=False)):
                     words = f"{city} {locality}"
-                    return PlaceMention(words, words), start
+                    # A smaller place names where: "London Ontario", not Ontario, California.
+                    # A town a tenth the city's size or more is a second town: "Delhi Mumbai"
+                    # leaves the seeker to choose.
+                    second = people >= TOWN_MIN_POPULATION and people * 10 >= (population_named(city) or 0)
+                    return PlaceMention(words, words, undecided=second), start
         return None
 
     def ending_town() -> PlaceMention | None:
@@ -479,11 +480,12 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                 if end < len(tokens) and tokens[end] not in _AFTER_A_CARE_TOWN:
                     continue
                 words = town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell) if end <= i + 4 else None
-                if words is None and (local := city_then_locality(end)) is not None and local[1] == i + 1:
-                    words = local[0].name
-                if words is not None:
+                mention = PlaceMention(words, words) if words is not None else None
+                if mention is None and (local := city_then_locality(end)) is not None and local[1] == i + 1:
+                    mention = local[0]
+                if mention is not None:
                     if _asked(tokens, i + 1, end):
-                        seen.append(PlaceMention(words, words))
+                        seen.append(mention)
                     break
         return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None
 

@@ -310,6 +310,7 @@ def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: 
     ("physio in Bangalore or Mumbai", "in Bangalore or Mumbai"),
     ("physio in Pune and Mumbai", "in Pune and Mumbai"),
     ("physio in Whitefield or Indiranagar", "in Whitefield or Indiranagar"),  # the second unknown to the map
+    ("sciatica physio Delhi Mumbai", "Delhi Mumbai"),  # two cities one after the other
 ])
 def test_two_places_the_seeker_has_not_chosen_between_are_said_not_searched(text: str, words: str) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)
