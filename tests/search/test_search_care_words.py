@@ -367,6 +367,10 @@ def test_two_places_not_chosen_between_are_said_and_neither_is_searched(client, 
         "You wrote “in Whitefield or Indiranagar”: type the one you want under “Near” to see practitioners there."]
     html = page(client, q="sciatica physio in Whitefield or Indiranagar", mode="in_person")
     assert "You wrote “in Whitefield or Indiranagar”: type the one you want under “Near”" in html
+    # Two cities one after the other, without "or": the same (it took the last one before).
+    response = client.get("/api/v1/search", query_string={"q": "sciatica physio Delhi Mumbai", "mode": "in_person"})
+    assert response.status_code == 400 and response.get_json()["errors"]["near"] == [
+        "You wrote “Delhi Mumbai”: type the one you want under “Near” to see practitioners there."]
 
 
 def test_a_place_the_gazetteer_lacks_is_searched_near_when_the_geocoder_knows_it(app, client, team, monkeypatch):
