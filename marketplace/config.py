@@ -155,6 +155,9 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "CACHE_REDIS_URL": env.get("REDIS_URL") or None,
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX") or "marketplace:",
         "CACHE_DEFAULT_TIMEOUT": _int(env, "CACHE_DEFAULT_TIMEOUT", 300),
+        # Entries the in-process cache (no REDIS_URL) keeps before pruning: search answers
+        # and the booking stamps that retire them share it (Flask-Caching's default is 500).
+        "CACHE_THRESHOLD": _int(env, "CACHE_THRESHOLD", 10_000),
         "SEARCH_CACHE_SECONDS": _int(env, "SEARCH_CACHE_SECONDS", 300),
         "SEARCH_MEMORY_ROWS": search_memory_rows,
         # Rows gunicorn's master loads into that memory (busiest areas first, at most nine
