@@ -312,7 +312,8 @@ _WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reas
 _WEIGHT = r"(?:\d+(?:[.,]\d+)?\s*)?(?:weight|kilos?|kgs?|pounds|lbs?|stones?)"  # "10kg", "2 stone"
 _CANT = r"(?:can'?t|cannot|can not|could ?n'?t|unable to|not able to|can no longer|no longer able to)"
 _BOTH_LEGS = r"(?:both|my two)\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)\b"
-_BILATERAL = (rf"\b(?:bilateral (?:sciatica|leg (?:pain|symptoms|numbness))|sciatica (?:on|in) both sides|(?:sciatica|"
+_BILATERAL = (rf"\b(?:bilateral (?:sciatica|leg (?:pain|symptoms|numbness))|sciatica (?:on|in) both sides|"
+              rf"sciatica\s+{_BOTH_LEGS}|{_BOTH_LEGS}\s+sciatica|(?:sciatica|"
               rf"pain|pains|shooting|tingling|pins and needles|burning){_W}{{0,2}}?\s+(?:in|down|into|through)\s+"
               rf"{_BOTH_LEGS}|both (?:my |of my )?legs (?:hurt|ache|are (?:painful|tingling|burning)))")
 
@@ -379,7 +380,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,3}}?\s+weak\w*\b[^.!?;]{{0,40}}?\b(?:getting|got|gets|growing) "
                r"worse\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
-    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b", "vague"),
+    # ("can't stand up straight" is a back in spasm, not legs giving way)
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b(?!\s+(?:up\s+)?(?:straight|upright|erect)\b)", "vague"),
     SignalRule("leg-weakness", r"\bkeep (?:tripping|stumbling)\b|\b(?:tripping|stumbling) over my (?:own )?(?:foot|feet|"
                r"toes?)\b", "vague"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),

@@ -612,6 +612,14 @@ def test_hinglish_words_do_not_capture_english_text(text: str, not_this: str) ->
     assert screen_text(text).unclear == frozenset()
 
 
+@pytest.mark.parametrize("text", ["back spasm, can't stand straight", "I can't stand up straight",
+                                  "can't stand upright since this morning"])
+def test_a_back_that_cannot_straighten_asks_nothing_of_the_legs(text: str) -> None:
+    """The back in spasm, not legs giving way (a mere "I can't stand" still asks)."""
+    assert screen_text(text).unclear == frozenset() and not screen_text(text).red_flags
+    assert screen_text("I can't stand").unclear == {"leg-weakness"}
+
+
 @pytest.mark.parametrize("text", ["the weight of my girlfriend on my back", "a pair of new trainers hurt my back",
                                   "sitting on the toilet hurts"])
 def test_english_words_shared_with_the_hinglish_rules_ask_nothing(text: str) -> None:
@@ -620,7 +628,7 @@ def test_english_words_shared_with_the_hinglish_rules_ask_nothing(text: str) -> 
 
 @pytest.mark.parametrize("text", [
     "sciatica in both legs", "bilateral sciatica", "shooting pain down both my legs", "tingling in both legs",
-    "pins and needles in both feet",
+    "pins and needles in both feet", "hurts to sit, sciatica both legs", "both legs sciatica",
 ])
 def test_symptoms_in_both_legs_ask_the_cauda_equina_questions(text: str) -> None:
     """Sciatica in both legs can be cauda equina syndrome: the seeker is asked about leg
