@@ -419,7 +419,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"leaking)\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:pee|wee|urinate|go)\b[^.!?;]{0,30}?\bnothing (?:comes|came|will come) out\b",
                "vague"),
-    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+(?:pee|wee|urinate|"
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+"
+               r"(?:(?:start(?:ing)?|get(?:ting)?|begin(?:ning)?)\s+(?:to\s+)?)?(?:pee|wee|urinate|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
     SignalRule("bladder-bowel", r"\bleak(?:ing|s)?\s+(?:urine|pee|wee)\b", "definite"),
     # Not being able to open the bowels is mostly constipation (painkillers bring it on), but

@@ -735,6 +735,7 @@ WORDS_PEOPLE_USE = [
     ("ca breast operated 2019, now lower back pain", {"cancer-history"}),
     ("weight has dropped a lot lately and I don't know why", {"weight-loss"}),
     ("I've lost about 6kg and I'm not really sure why, I haven't changed my diet", {"weight-loss"}),
+    ("trouble starting to pee since this morning", {"bladder-bowel"}),  # hesitancy: retention beginning
 ]
 
 
