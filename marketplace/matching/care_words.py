@@ -188,6 +188,8 @@ GENDER_WORDS: dict[str, str] = {
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
+# Words naming a part of a town after its name, before the town: "near Victoria station London".
+_PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar colony west east north south".split())
 # Who or what gives the care, and what may follow a town named right after it ("physio
 # mumbai for back pain").
 _CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics specialist specialists centre center".split())
@@ -489,6 +491,19 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                     break
         return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None
 
+    def town_within(start: int, end: int) -> tuple[str, int] | None:
+        """"In Whitefield, Bangalore": a place a tenth the size of the town or less (here
+        Whitefield in England, or Richmond in Virginia), a comma, then the town; "near
+        Victoria station, London": a place, a word for a part of a town, maybe a comma, then
+        the town. As written, and where it ends."""
+        part = end < len(tokens) and tokens[end] in _PART_OF_A_TOWN
+        k = end + part
+        comma = k < len(tokens) and tokens[k] == ","
+        if not (part or comma) or (city := town_at(k + comma, (2, 1))) is None or not part and \
+                (population_named(" ".join(tokens[start:end])) or 0) * 10 >= (population_named(city[0]) or 0):
+            return None
+        return f"{span_written(tokens[start:k])[0]}{',' if comma else ''} {city[0]}", city[1]
+
     def hindi_town() -> PlaceMention | None:
         """A town before Hindi "mein" (in): "kamar dard ka ilaj delhi mein"."""
         for i, token in enumerate(tokens):
@@ -522,6 +537,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         if (city := town_at(end, (2, 1))) is not None:
             # "in Whitefield Bangalore": a neighbourhood (here one England has too), then its town
             named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
+        elif (within := town_within(i + 1, end)) is not None:
+            named, end = within
         if not _asked(tokens, i, end):
             return None  # a town told of or turned down: the seeker has not said where
         if end < len(tokens) and tokens[end] in ("or", "and") and (

@@ -223,6 +223,10 @@ def place_read(text: str) -> str | None:
     ("physio in Stoke-on-Trent", "Stoke-on-Trent"),  # "on" inside a name
     ("physio in Burton upon Trent", "Burton upon Trent"),
     ("physio in Whitefield Bangalore", "Whitefield Bangalore"),  # a neighbourhood, then its town, no comma
+    # ...with a comma, though England has a Whitefield and Virginia a bigger Richmond
+    ("physio in Whitefield, Bangalore", "Whitefield, Bangalore"), ("physio in Richmond, London", "Richmond, London"),
+    ("physio near Victoria station, London", "Victoria station, London"),  # a station, not Victoria, Canada
+    ("physio in Pune, Mumbai is too far", "Pune"),  # a city as big: another town
     ("physio in London Ontario", "London Ontario"),  # a town, then where it is
     # ending the words, after what is wanted, without "in"
     ("sciatica Bengaluru", "Bengaluru"),
