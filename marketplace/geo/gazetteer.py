@@ -458,16 +458,14 @@ class OfflineGazetteer(Geocoder):
             head = _lookup(index, " ".join(words[:-k]), allowed, strict=None)
             if tail and head:
                 return _rank(index, head[0], head[1], [tail])
-        for start in range(1, len(words)):  # longest trailing phrase naming a city
-            hit = _lookup(index, " ".join(words[start:]), allowed, strict=None)
-            # Only a big city ends a street address typed without commas: in "T Nagar" or
-            # "Anna Nagar" (Chennai) the last word is part of the locality's name, and the
-            # town of Nagar, Rajasthan, 1,600 km away, is not what was meant.
-            positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
-            if positions:
-                return _rank(index, hit[0], positions, [])
-        for end in range(len(words) - 1, 0, -1):  # a big city, then a part of it: "Chennai Anna Nagar"
-            hit = _lookup(index, " ".join(words[:end]), allowed, strict=None)
+        # The longest trailing phrase naming a big city ("Baker Street London"), else the
+        # longest leading one, then a part of it ("Chennai Anna Nagar"). Only a big city: in
+        # "T Nagar" or "Anna Nagar" (Chennai) the last word is part of the locality's name,
+        # and the town of Nagar, Rajasthan, 1,600 km away, is not what was meant.
+        phrases = [words[start:] for start in range(1, len(words))]
+        phrases += [words[:end] for end in range(len(words) - 1, 0, -1)]
+        for phrase in phrases:
+            hit = _lookup(index, " ".join(phrase), allowed, strict=None)
             positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
             if positions:
                 return _rank(index, hit[0], positions, [])
