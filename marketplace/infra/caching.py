@@ -51,8 +51,8 @@ def set(key: str, value: Any, timeout: int | None = None) -> None:  # noqa: A001
 
 
 def get_many(keys: list[str]) -> list[Any] | None:
-    """The cached values of ``keys`` in one read (``None`` for each miss); ``None`` in all
-    when the cache is unreachable."""
+    """The cached values of ``keys`` in one read (``None`` for each miss), or ``None`` when
+    the cache is unreachable."""
     try:
         return list(cache.get_many(*keys))
     except Exception:  # noqa: BLE001
