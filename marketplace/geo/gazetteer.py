@@ -39,6 +39,8 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from marketplace.geo.address_words import numbered_part
+
 __all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_in_sentence", "country_name", "haversine_km",
            "normalize_name", "parse_country_codes"]
 
@@ -366,6 +368,15 @@ class OfflineGazetteer(Geocoder):
         positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
         return max((index.cities[p].population for p in positions), default=None)
 
+    def area_named(self, name: str) -> str | None:
+        """"country" or "region" (a state, province or territory) when ``name`` is one's
+        name or abbreviation ("India", "Karnataka", "Texas", "NSW"), else None: for telling
+        a seeker who names a whole area that a search needs a town in it."""
+        areas = _index_for(self.min_city_population).filters.get(normalize_name(name))
+        if not areas:
+            return None
+        return "region" if any(a1 is not None for _, a1 in areas) else "country"
+
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Labels of cities (population >= 100k) whose names resemble ``query``.
 
@@ -439,6 +450,10 @@ class OfflineGazetteer(Geocoder):
                             and not any(_satisfies(index.cities[p], filters[j]) for p in positions)]
                 if city_too:
                     positions = [p for p in positions if _near_any(index, p, hits[city_too[0]][1])]
+            if positions and len(parts) == 1 and filters[0] and len(key) > 3 and not any(
+                    _satisfies(index.cities[p], filters[0]) or p == index.curated.get(key)
+                    or index.cities[p].population >= HOST_MIN_POPULATION for p in positions):
+                positions = []  # a state's or a country's name, for a smaller town elsewhere: see below
             if positions:
                 later = [f for f in filters[i + 1:] if f]
                 # A part that also names a state prefers a city in that state: "Goa" is
@@ -446,6 +461,11 @@ class OfflineGazetteer(Geocoder):
                 own = _states(filters[i])
                 return _rank(index, key, positions, [*later, own] if own else later)
         if len(parts) == 1:
+            if filters[0] and len(parts[0]) > 3:
+                # A whole state or country ("Florida", "Ontario", "British Columbia") is not a
+                # town elsewhere that shares its name, nor one named by part of it ("Columbia",
+                # South Carolina): the caller asks for a town in it (suggest offers its biggest).
+                return []
             return self._match_words(index, parts[0].split(), allowed)
         whole = _lookup(index, " ".join(parts), allowed, strict=None)
         return _rank(index, whole[0], whole[1], []) if whole else []
@@ -566,8 +586,11 @@ def parse_country_codes(country_codes: str | Iterable[str] | None) -> set[str] |
 
 
 def _variants(part: str) -> list[str]:
-    """The part itself, then without tokens holding digits ("London SW1A 2AA" -> "london")."""
-    stripped = " ".join(w for w in part.split() if not any(ch.isdigit() for ch in w))
+    """The part itself, then without tokens holding digits ("London SW1A 2AA" -> "london"),
+    and without the words they number ("Sector 62, Noida" -> "", "noida")."""
+    words = part.split()
+    stripped = " ".join(w for k, w in enumerate(words)
+                        if not any(ch.isdigit() for ch in w) and not numbered_part(words, k))
     return [part, stripped] if stripped and stripped != part else [part]
 
 

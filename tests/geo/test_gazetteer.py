@@ -108,6 +108,56 @@ def test_street_parts_and_postcodes_are_skipped(gaz: OfflineGazetteer, address: 
     assert _where(gaz, address)[:2] == (city, country)
 
 
+@pytest.mark.parametrize(("address", "city"), [
+    ("Sector 62, Noida", "Noida"),
+    ("Sector 14 Gurgaon", "Gurugram"),  # not the hamlet called Sector, next to Noida, 30 km away
+    ("DLF Phase 3, Gurgaon", "Gurugram"),
+    ("Koramangala 5th Block, Bangalore", "Bengaluru"),
+    ("Noida sector 62", "Noida"),
+])
+def test_a_numbered_part_of_a_town_is_skipped_with_its_number(gaz: OfflineGazetteer, address: str, city: str) -> None:
+    assert _where(gaz, address)[:2] == (city, "IN")
+
+
+def test_a_numbered_part_alone_is_no_place(gaz: OfflineGazetteer) -> None:
+    assert gaz.geocode("Sector 62") is None  # it was "Sector, Uttar Pradesh", whichever town was meant
+
+
+@pytest.mark.parametrize(("name", "biggest"), [
+    ("Florida", "Jacksonville, Florida, United States"),  # not Florida, Cuba
+    ("Ontario", "Toronto, Ontario, Canada"),  # not Ontario, California
+    ("British Columbia", "Vancouver, British Columbia, Canada"),  # not Columbia, South Carolina
+    ("Wales", "Cardiff, Wales, United Kingdom"),  # not a part of Sheffield called Wales
+    ("New Mexico", "Albuquerque, New Mexico, United States"),  # not Mexico City
+    ("Sri Lanka", "Colombo, Sri Lanka"),  # not Samarinda, Indonesia
+    ("the Netherlands", "Amsterdam, The Netherlands"),  # not Teresina, Brazil ("THE", its airport)
+    ("Karnataka", "Bengaluru, Karnataka, India"),
+])
+def test_a_whole_state_or_country_is_no_town_and_its_biggest_are_suggested(gaz: OfflineGazetteer, name: str,
+                                                                           biggest: str) -> None:
+    assert gaz.geocode(name) is None
+    assert biggest in gaz.suggest(name)
+    assert gaz.area_named(name) in ("region", "country")
+
+
+@pytest.mark.parametrize(("name", "city"), [
+    ("Goa", "Mormugao"),  # a state's name its own town goes by
+    ("Delhi", "Delhi"),
+    ("Washington", "Washington"),  # a city of 700,000 people: what the name alone means
+    ("Singapore", "Singapore"), ("Quebec", "Québec"), ("New York", "New York City"),
+    ("Bo", "Bo"),  # a short name is not taken for a code (Bolivia's)
+    ("Miami, Florida", "Miami"),
+])
+def test_a_town_named_like_a_state_or_country_is_still_found(gaz: OfflineGazetteer, name: str, city: str) -> None:
+    assert _where(gaz, name)[0] == city
+
+
+def test_area_named_tells_states_from_countries_and_towns(gaz: OfflineGazetteer) -> None:
+    assert gaz.area_named("Karnataka") == "region" and gaz.area_named("NSW") == "region"
+    assert gaz.area_named("India") == "country" and gaz.area_named("UK") == "country"
+    assert gaz.area_named("Pune") is None
+
+
 def test_a_locality_named_like_a_small_town_is_not_taken_for_it(gaz: OfflineGazetteer) -> None:
     # Chennai's T. Nagar and Anna Nagar are not Nagar, Rajasthan (1,600 km away): unknown
     # on their own (the error asks for the city), found with their city.

@@ -1,0 +1,16 @@
+"""Words of addresses that both the gazetteer and the reading of a seeker's words know.
+
+Pure data, so :mod:`marketplace.matching` may use it without the gazetteer."""
+
+# Words that number a part of a town or a building, next to their number: "Sector 62",
+# "DLF Phase 3", "Koramangala 5th Block", "10th Main". They go with the number: "Sector"
+# alone is a hamlet near Noida, not Gurgaon's Sector 14.
+NUMBERED_PARTS = frozenset("sector sec phase ph block blk stage pocket ward zone plot flat house floor tower unit "
+                           "apt apartment suite building bldg cross main no".split())
+
+
+def numbered_part(words: list[str], k: int) -> bool:
+    """Whether ``words[k]`` numbers a part of a town: one of NUMBERED_PARTS next to a
+    word holding a digit."""
+    return 0 <= k < len(words) and words[k] in NUMBERED_PARTS and any(
+        0 <= j < len(words) and any(ch.isdigit() for ch in words[j]) for j in (k - 1, k + 1))
