@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
+from marketplace.geo.address_words import numbered_part
 from marketplace.matching.phrases import (
     DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS,
 )
@@ -188,6 +189,14 @@ GENDER_WORDS: dict[str, str] = {
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
+# A postcode after "near" or "in", or after the word for one: an Indian PIN ("560034", "560
+# 034"), a US ZIP, a UK or a Canadian postcode, and after "postcode" four digits too (Australia's;
+# "in 2019" is a year). The offline map knows none; a configured geocoder may.
+_POSTCODE_FORMS = (r"[1-9]\d{2} ?\d{3}|\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|"
+                   r"[a-z]\d[a-z] ?\d[a-z]\d")
+_POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{_POSTCODE_FORMS})|"
+                       rf"(?:pin|pin ?code|post ?code|zip|zip ?code)(?:\s+(?:no|number|is))?\.?\s*[:\-]?\s*"
+                       rf"(?P<any>{_POSTCODE_FORMS}|\d{{4}}))(?![\w-])", re.IGNORECASE)
 # Words naming a part of a town after its name, before the town: "near Victoria station London".
 _PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar colony west east north south".split())
 # Who or what gives the care, and what may follow a town named right after it ("physio
@@ -415,6 +424,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         end = len(tokens)
         while end and not tokens[end - 1][:1].isalnum():
             end -= 1
+        if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
+            end -= 2  # "physio Noida sector 62": the town, then where in it
         if (local := city_then_locality(end)) is not None:
             return local[0] if _asked(tokens, local[1], end) else None
         for n in (3, 2, 1):
@@ -429,10 +440,26 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         return None
 
     def town_at(start: int, sizes: tuple[int, ...] = (3, 2, 1)) -> tuple[str, int] | None:
-        """The longest town's name starting at ``start``, as written, and where it ends."""
+        """The longest town's name starting at ``start``, as written, and where it ends
+        (not a numbered part of a town: "in Sector 14" is not the hamlet called Sector)."""
         for n in sizes:
-            if start + n <= len(tokens) and (words := town(tokens[start:start + n])) is not None:
+            if start + n <= len(tokens) and not any(numbered_part(tokens, k) for k in range(start, start + n)) \
+                    and (words := town(tokens[start:start + n])) is not None:
                 return words, start + n
+        return None
+
+    def address_then_town(start: int) -> tuple[str, int] | None:
+        """"In Sector 14 Gurgaon", "near DLF Phase 3, Gurgaon", "in Koramangala 5th Block,
+        Bangalore": a numbered part of a town (and what it is part of), then the town. As
+        written, and where it ends."""
+        for end in range(start + 2, min(start + 5, len(tokens)) + 1):
+            head = tokens[start:end]
+            if not any(numbered_part(tokens, k) for k in range(start, end)) or any(w in _NOT_IN_A_NAME for w in head) \
+                    or not all(w.replace("-", "").isalnum() for w in head):
+                continue
+            comma = end < len(tokens) and tokens[end] == ","
+            if (city := town_at(end + comma, (2, 1))) is not None:
+                return f"{span_written(head)[0]}{',' if comma else ''} {city[0]}", city[1]
         return None
 
     def unknown_at(start: int) -> tuple[str, int] | None:
@@ -514,6 +541,16 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                         return PlaceMention(words, words)
         return None
 
+    def postcode() -> PlaceMention | None:
+        """A postcode asked for ("physio near 560034", "pincode: 400050"), the only one: a
+        name for the geocoder (see _POSTCODE)."""
+        codes = [(m, m["code"] or m["any"]) for m in _POSTCODE.finditer(text)]
+        if len({normalise(code).replace(" ", "") for _, code in codes}) != 1:
+            return None
+        match, code = codes[0]
+        start = tokens.index(normalise(code).split()[0]) if normalise(code).split()[0] in tokens else 0
+        return PlaceMention(code, match[0].strip(), known=False) if _asked(tokens, start, start + 1) else None
+
     unknown: list[PlaceMention] = []
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE:
@@ -525,6 +562,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         if hit is None and (odd := unknown_at(i + 1)) is not None \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
+        if hit is None:
+            hit = address_then_town(i + 1)
         if hit is None and "," in tokens[i + 2:i + 4]:
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
             comma = tokens.index(",", i + 2)
@@ -549,7 +588,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
-            or care_town()
+            or care_town() or postcode()
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 

@@ -251,6 +251,12 @@ def place_read(text: str) -> str | None:
     ("back pain, Mumbai, female physio, under 1000", "Mumbai"),
     # Hindi "mein" (in) after the town
     ("kamar dard ka ilaj delhi mein", "delhi"),
+    # a numbered part of a town, then the town (it was the hamlet called Sector, near Noida)
+    ("physio in Sector 62, Noida", "Sector 62, Noida"), ("physio in Sector 14 Gurgaon", "Sector 14 Gurgaon"),
+    ("physio in DLF Phase 3, Gurgaon", "DLF Phase 3, Gurgaon"),
+    ("physio near HSR Layout Sector 2, Bangalore", "HSR Layout Sector 2, Bangalore"),
+    ("physio in Koramangala 5th Block, Bangalore", "Koramangala 5th Block, Bangalore"),
+    ("physio Noida sector 62", "Noida"),  # ending the words: the town, then where in it
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -290,6 +296,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "Reading, back pain",  # first, a capital says nothing: only a city of a million is sure
     "not Mumbai, back pain",
     "hindi mein baat karne wala physio",  # a language before "mein"
+    "massage near Sector 62",  # a numbered part of some town: which, the words do not say
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
@@ -303,6 +310,12 @@ def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> No
     ("Back pain in Covid", None),
     ("I was in Koramangala last week", None),  # told of
     ("physio near koramangala", None),  # in lower case, an unknown word is not surely a name
+    # a postcode (the offline map knows none; an online geocoder may)
+    ("back pain near 560034", "560034"), ("physio near SW1A 1AA", "SW1A 1AA"), ("physio in 94110", "94110"),
+    ("my pincode is 400050, need a physio", "400050"), ("Pin: 560 034, sciatica", "560 034"),
+    ("massage, postcode 2000", "2000"), ("physio near M5V 2T6", "M5V 2T6"),
+    ("back pain in 2019", None),  # a year
+    ("I was near 560034 last month and now my back hurts", None),  # told of
 ])
 def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: str | None) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)
