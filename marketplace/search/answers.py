@@ -111,7 +111,8 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     normal = tuple(sorted(v) if isinstance(v, frozenset) else v
                    for v in (getattr(data, f.name) for f in fields(data)))
     parts = repr((normal, matching, taxonomy))
-    return f"search:{kind}:3:" + hashlib.sha256(parts.encode()).hexdigest()  # 3: kept with version and stamps
+    # 4: the outcome's fields changed (place_suggestions); 3: kept with version and stamps
+    return f"search:{kind}:4:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:

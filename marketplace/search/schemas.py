@@ -24,8 +24,9 @@ class SearchQuery(Schema):
         "of place, way of being seen, language, town and budget, each echoed as its `*_from_text`"))
     near: str | None = Field(default=None, max_length=200, description=(
         "A place name, geocoded. Without it (or `lat`/`lon`), a town `q` names (\"a physio in Pune\", \"sciatica "
-        "physio Pune\", \"near Koramangala\") is searched near when the geocoder places it, echoed as "
-        "`place_from_text`"))
+        "physio Pune\", \"near Koramangala\", \"near 560034\") is searched near when the geocoder places it, echoed "
+        "as `place_from_text`. A whole state or country (\"Karnataka\", \"Florida\") is not a place to search near: "
+        "a 400 here (a note for `q`) with its biggest towns as `suggestions`"))
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=MAX_RADIUS_KM)
@@ -292,6 +293,10 @@ class SearchOut(BaseModel):
     place_from_text: PlaceFromTextOut | None = Field(
         default=None, description="The town `q` asked for care in (\"a physio in Pune\"), searched near when "
                                   "neither `near` nor `lat`/`lon` was given; null otherwise")
+    place_suggestions: list[str] = Field(
+        default_factory=list, description="`q` named a place that could not be found (\"physio in Karnataka\", a "
+                                          "state; a postcode the geocoder does not know): places it may have meant, "
+                                          "to search as `near`; a note says so")
     budget_from_text: BudgetFromTextOut | None = Field(
         default=None, description="The most `q` said the seeker will pay a session (\"a massage under ₹1,000\"), "
                                   "applied as `max_price` (and `currency`) would be; null when none, or when "
@@ -359,6 +364,7 @@ class SearchOut(BaseModel):
             mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
             language_from_text=LanguageFromTextOut(**asdict(o.language_from_text)) if o.language_from_text else None,
             place_from_text=PlaceFromTextOut(**asdict(o.place_from_text)) if o.place_from_text else None,
+            place_suggestions=list(o.place_suggestions),
             budget_from_text=BudgetFromTextOut(amount=o.budget_from_text.amount, currency=o.budget_from_text.currency,
                                                matched=o.budget_from_text.matched) if o.budget_from_text else None,
             gender_from_text=GenderFromTextOut(**asdict(o.gender_from_text)) if o.gender_from_text else None,

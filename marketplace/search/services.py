@@ -219,6 +219,11 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
     near = (data.near or "").strip()
     if not near:
         return None
+    if (area := whole_area(near)) is not None:
+        kind, towns = area
+        raise ValidationFailed(f"“{near}” is a whole {kind}: type a town or city in it.{PlaceNotFound.hint(towns)}",
+                               {"near": [f"“{near}” is a whole {kind}: type a town or city in it."
+                                         f"{PlaceNotFound.hint(towns)}"]}, {"suggestions": list(towns)})
     try:
         places = resolver.resolve_many(near, 4, prefer=data.region)
         if not places:
@@ -364,31 +369,39 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     mode = mode or "any"
     data = replace(data, mode=mode)
 
-    place, said_place, undecided = None, None, None
+    place, said_place, undecided, said_unfound, place_suggestions = None, None, None, None, ()
     if text and not data.near and data.lat is None and data.lon is None:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
         if (read := _place_read(town_words)) is not None and read[1] is None:
             undecided = (f"You wrote “{read[0].matched}”: type the one you want under “Near” to see practitioners "
                          "there.")
+        elif read is not None and (area := whole_area(read[0].name)) is not None:
+            kind, place_suggestions = area
+            said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions))
         elif read is not None:
             said_place, known = read
             try:
                 place = _place(replace(data, near=said_place.name), resolver)
             except (ValidationFailed, ServiceUnavailable) as exc:
                 if not known and isinstance(exc, ValidationFailed):
-                    notes.append(f"You wrote “{said_place.matched}”, but we could not find {said_place.name} on the "
-                                 "map: type your town or city under “Near” to see practitioners there.")
+                    place_suggestions = tuple(str(s) for s in exc.extensions.get("suggestions") or ())[:5]
+                    said_unfound = _town_wanted(f"You wrote “{said_place.matched}”, but we could not find "
+                                                f"{said_place.name} on the map", bool(place_suggestions))
                 said_place = None
+    if said_unfound:
+        notes.append(said_unfound)
     place = place or _place(data, resolver)
     if place is None and mode == "in_person":
-        message = undecided or "Tell us where you are (a town or city), use your location, or choose online sessions."
-        raise ValidationFailed(message, {"near": [message]})
+        message = undecided or said_unfound or ("Tell us where you are (a town or city), use your location, or "
+                                                "choose online sessions.")
+        raise ValidationFailed(message, {"near": [message]}, {"suggestions": list(place_suggestions)})
     if undecided:
         notes.append(undecided)
     if place is None and mode == "any":
         mode = "online"
-        notes.append("No place given, so these are online sessions. Add a place to see practitioners near you, "
+        notes.append("Until then, these are online sessions." if said_unfound else
+                     "No place given, so these are online sessions. Add a place to see practitioners near you, "
                      "and those based in your country first.")
     elif place is None and mode == "online":
         # Without a place nobody is from abroad: the list mixes every country's practitioners.
@@ -418,7 +431,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
                    language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
-                   gender_from_text=said_gender,
+                   gender_from_text=said_gender, place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
     if questions or (unread and not wanted):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
@@ -552,6 +565,23 @@ def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None] | None:
 
 
 _GAZETTEER = OfflineGazetteer()
+
+
+def _town_wanted(said: str, offered: bool) -> str:
+    """A note on a place in the words that cannot be searched near: ``said``, then what to do."""
+    return (f"{said}: type your town or city under “Near”{', or pick one of the towns listed there,' if offered else ''}"
+            " to see practitioners there.")
+
+
+def whole_area(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """("region" or "country", its biggest towns) when ``name`` names a whole state or
+    country ("Karnataka", "Florida", "India") and no town goes by it, else None. A search
+    needs a town in it; and such a name is not sent to the geocoder, which may place a state
+    at its middle (Nominatim does) and search around that."""
+    kind = _GAZETTEER.area_named(name)
+    if kind is None or _GAZETTEER.geocode(name) is not None:
+        return None
+    return kind, tuple(_GAZETTEER.suggest(name))
 
 
 def names_a_place(text: str) -> bool:

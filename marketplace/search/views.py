@@ -108,6 +108,8 @@ def search() -> tuple[str, int] | str:
     if outcome is not None and outcome.gender_from_text is not None:
         form.offer_every_gender(outcome.gender_from_text)
     form.offer_place(outcome.place_from_text if outcome is not None else None)
+    if outcome is not None and outcome.place_suggestions:  # "physio in Karnataka": its towns, under "Near"
+        suggestions = list(outcome.place_suggestions)
     form.offer_budget(outcome.budget_from_text if outcome is not None else None)
     return render_template(
         "search/search.html", form=form, outcome=outcome, place_suggestions=suggestions,

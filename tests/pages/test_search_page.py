@@ -181,6 +181,20 @@ def test_an_unknown_place_is_a_form_error_with_suggestions(client, sciatica_in_b
     assert "Asha Rao" not in html
 
 
+def test_a_whole_state_under_near_asks_for_a_town_in_it(client, sciatica_in_bengaluru):
+    """"Karnataka" (or "Florida", once Florida, Cuba) is a state: a town in it is asked for,
+    and its biggest towns are offered."""
+    html = text(client.get("/search?concern=sciatica&near=Karnataka"))
+    errors = " ".join(field_errors(html))
+    assert "“Karnataka” is a whole region: type a town or city in it." in errors and "Bengaluru" not in errors
+    assert 'href="/search?concern=sciatica&amp;near=Bengaluru,+Karnataka,+India"' in html
+    florida = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Florida"})
+    problem = florida.get_json()
+    assert florida.status_code == 400 and problem["errors"]["near"][0].startswith(
+        "“Florida” is a whole region: type a town or city in it. Did you mean: Jacksonville, Florida, United States")
+    assert "Miami, Florida, United States" in problem["suggestions"]
+
+
 @pytest.mark.parametrize("query", [
     "radius_km=abc", "radius_km=nan", "radius_km=5000", "lat=nan&lon=77", "lat=12.9", "lat=95&lon=10",
     "page=0", "page=abc", "page=1.5", "page=99999999999999999999999", "max_price=12.345", "max_price=lots",

@@ -350,6 +350,69 @@ def test_a_place_the_map_lacks_is_said_not_silently_dropped(app, client, team, o
                for n in body["notes"])
 
 
+def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team, on_video):
+    """"Physio in Karnataka" said only that the map had no Karnataka; a state (or a country)
+    needs a town in it, and its biggest towns are offered to choose from."""
+    body = search(client, q="sciatica physio in Karnataka")
+    assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
+    assert body["notes"][:2] == [
+        "You wrote “in Karnataka”, a whole region: type your town or city under “Near”, or pick one of the towns "
+        "listed there, to see practitioners there.", "Until then, these are online sessions."]
+    assert body["place_suggestions"][0] == "Bengaluru, Karnataka, India" and len(body["place_suggestions"]) == 5
+    assert all(s.endswith("Karnataka, India") for s in body["place_suggestions"])
+    # "Ontario" is a province before a town in California; "India" a country
+    ontario = search(client, q="sciatica physio in Ontario")
+    assert ontario["place"] is None and "Toronto, Ontario, Canada" in ontario["place_suggestions"]
+    assert "a whole country" in search(client, q="sciatica physio in India")["notes"][0]
+    # In person, the place is needed: the same words, as the error, with the towns
+    response = client.get("/api/v1/search", query_string={"q": "sciatica physio in Karnataka", "mode": "in_person"})
+    problem = response.get_json()
+    assert response.status_code == 400 and problem["errors"]["near"][0].startswith("You wrote “in Karnataka”, a whole")
+    assert problem["suggestions"][0] == "Bengaluru, Karnataka, India"
+    # A town typed under Near settles it
+    near = search(client, q="sciatica physio in Karnataka", near="Bengaluru")
+    assert near["place"]["label"].startswith("Bengaluru") and near["place_suggestions"] == []
+
+
+def test_the_page_offers_a_states_towns_as_links_under_near(client, team):
+    html = page(client, q="sciatica physio in Karnataka", mode="")
+    assert "You wrote “in Karnataka”, a whole region" in html
+    links = re.findall(r'<div class="place-suggestions" id="near-suggestions">(.*?)</div>', html, re.S)
+    assert links and "Bengaluru, Karnataka, India</a>" in links[0]
+    href = markup.unescape(re.search(r'<a href="([^"]+)">Bengaluru, Karnataka, India</a>', links[0])[1])
+    chosen = page(client, **{k: v[0] for k, v in parse_qs(urlsplit(href).query).items()})
+    assert "Meera Physio" in chosen and "near-suggestions" not in chosen
+
+
+def test_a_numbered_part_of_a_town_is_searched_in_that_town(client, team):
+    """"Physio in Sector 14 Gurgaon" was searched near a hamlet called Sector, next to Noida."""
+    body = search(client, q="sciatica physio in Sector 14 Gurgaon")
+    assert body["place"]["label"] == "Gurugram, Haryana, India"
+    assert body["place_from_text"] == {"name": "Sector 14 Gurgaon", "matched": "in Sector 14 Gurgaon"}
+    assert search(client, q="sciatica physio Noida sector 62")["place"]["label"] == "Noida, Uttar Pradesh, India"
+
+
+def test_a_postcode_is_said_not_dropped_and_a_geocoder_that_knows_it_places_it(app, client, team, on_video,
+                                                                               monkeypatch):
+    """"Back pain near 560034" said "No place given". The offline map knows no postcodes, so
+    the note says it could not find it; an online geocoder (Nominatim in production) places
+    it. The network is unavailable in tests: a stand-in answers from a table."""
+    body = search(client, q="sciatica physio near 560034")
+    assert body["place"] is None and ids(body) == [on_video.id]
+    assert body["notes"][:2] == [
+        "You wrote “near 560034”, but we could not find 560034 on the map: type your town or city under “Near” to "
+        "see practitioners there.", "Until then, these are online sessions."]
+    from marketplace.geo.service import PlaceResolver
+    from tests.geo.test_service import CountingGeocoder, _online_location
+
+    stand_in = CountingGeocoder({"560034": [_online_location(
+        "Koramangala, Bengaluru, Karnataka, 560034, India", 12.9352, 77.6245, "IN")]})
+    monkeypatch.setitem(app.extensions, "place_resolver", PlaceResolver(stand_in))
+    placed = search(client, q="physio for sciatica near 560034", mode="in_person")  # (not the answer kept above)
+    assert placed["place"]["label"].startswith("Koramangala") and placed["place_from_text"]["matched"] == "near 560034"
+    assert ids(placed) == [team["physiotherapy"].id]
+
+
 def test_two_places_not_chosen_between_are_said_and_neither_is_searched(client, team, on_video):
     """"Physio in Bangalore or Mumbai": the seeker has not chosen, so neither is searched
     near, and the page says why instead of silently listing online sessions from anywhere."""
