@@ -349,7 +349,8 @@ class PlaceMention:
     undecided: bool = False
 
 
-def asked_place(text: str, population_named: Callable[[str], int | None]) -> PlaceMention | None:
+def asked_place(text: str, population_named: Callable[[str], int | None],
+                area_named: Callable[[str], str | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -358,7 +359,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
     between them). Without "in", a town's name that ends the text
     after words of what is wanted ("sciatica Pune", "physio Leeds", "neck pain, Leeds") or
     is all of it, written with a capital in text that is not all capitals (or, in lower
-    case, a city of a million)."""
+    case, a city of a million). With ``area_named`` (which tells a state's or a country's
+    name), a town is read with the state or country after it ("in Cambridge, MA",
+    "physio Portland Oregon"), and such a name alone ending the text ("physio, Kerala") is
+    a mention for the caller to ask for a town in (``known`` False)."""
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
@@ -419,6 +423,75 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
                     return PlaceMention(words, words, undecided=second), start
         return None
 
+    def area_at(start: int, end: int) -> bool:
+        """Whether the words at ``start:end`` name a state or a country as a place is
+        qualified by one: with a capital (where capitals tell), and an abbreviation in
+        capitals ("MA", "BC"; "or" is no Oregon)."""
+        span = tokens[start:end] if 0 <= start < end <= len(tokens) else []
+        if area_named is None or not span or not all(w.isalpha() for w in span):
+            return False
+        # A word that is also a little word ("OR", "AND", "ON") only after a comma: "Pune OR
+        # Mumbai" is no Oregon, "London, ON" is Ontario's London ("the Netherlands" is whole).
+        if span[-1] in _NOT_IN_A_NAME and not (start and tokens[start - 1] == ",") \
+                or area_named(" ".join(span)) is None:
+            return False
+        words, capitalised = span_written(span)
+        return (len(words) > 3 or words.isupper()) and (capitalised or not capitals_tell)
+
+    def qualified(named: str, end: int) -> tuple[str, int]:
+        """A town's name with the state or country after it ("Cambridge, MA", "Perth,
+        Scotland"), as written, and where it ends; else as it was."""
+        comma = end < len(tokens) and tokens[end] == ","
+        for n in (3, 2, 1):
+            if area_at(end + comma, end + comma + n):
+                return f"{named}{',' if comma else ''} {span_written(tokens[end + comma:end + comma + n])[0]}", \
+                    end + comma + n
+        return named, end
+
+    def ending_area(end: int) -> PlaceMention | None:
+        """A town and its state or country ending the text ("physio Portland Oregon",
+        "sciatica Cambridge, MA", "Hammersmith, London, England, UK"), or a state or
+        country written out after what is wanted ("physio, Kerala": a mention for the
+        caller to ask a town in); None when the last words are a town's name ("New Delhi")."""
+        if any(population_named(" ".join(tokens[end - n:end])) is not None for n in (3, 2)
+               if end - n >= 0 and "," not in tokens[end - n:end]):
+            return None
+        areas = end  # where the states and countries (each maybe after a comma) start
+        while True:
+            step = next((n for n in (3, 2, 1) if area_at(areas - n, areas)), 0)
+            if not step:
+                break
+            areas -= step
+            if areas and tokens[areas - 1] == "," and any(area_at(areas - 1 - n, areas - 1) for n in (3, 2, 1)):
+                areas -= 1
+        if areas == end:
+            return None
+        def written(start: int) -> str:  # tokens[start:end] as written, each part after a comma
+            parts, part = [], []
+            for token in [*tokens[start:end], ","]:
+                if token != ",":
+                    part.append(token)
+                elif part:
+                    parts.append(span_written(part)[0])
+                    part = []
+            return ", ".join(parts) if "," in tokens[start:end] else " ".join(parts)
+
+        comma = areas > 0 and tokens[areas - 1] == ","
+        before = [tokens[areas - comma - k:areas - comma] for k in (3, 2, 1) if areas - comma - k >= 0]
+        for span in before:
+            first = areas - comma - len(span)
+            if after_wanted(first) and len("".join(span)) >= 4 and town(span, TOWN_MIN_POPULATION, capitals_tell):
+                named = written(first)
+                return PlaceMention(named, named) if _asked(tokens, first, end) else None
+        area = written(areas)
+        # Alone after what is wanted ("physio, Kerala"), not after a place's name, known to the
+        # map or written with a capital ("Dwarka, Gujarat", "Koramangala, Karnataka").
+        if after_wanted(areas) and len(area) > 3 and population_named(area) is None \
+                and not any(population_named(" ".join(span)) is not None for span in before) \
+                and not (before and capitals_tell and areas - comma - 1 > 0 and span_written(before[-1])[1]):
+            return PlaceMention(area, area, known=False) if _asked(tokens, areas, end) else None
+        return None
+
     def ending_town() -> PlaceMention | None:
         """A town's name that ends the text, after a word of what is wanted (see above)."""
         end = len(tokens)
@@ -426,6 +499,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
             end -= 1
         if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
             end -= 2  # "physio Noida sector 62": the town, then where in it
+        if (area := ending_area(end)) is not None:
+            return area
         if (local := city_then_locality(end)) is not None:
             return local[0] if _asked(tokens, local[1], end) else None
         for n in (3, 2, 1):
@@ -573,7 +648,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None]) -> Pla
         if hit is None:
             continue
         named, end = hit
-        if (city := town_at(end, (2, 1))) is not None:
+        if (with_area := qualified(named, end))[1] > end:
+            named, end = with_area  # "in Cambridge, MA": that Cambridge
+        elif (city := town_at(end, (2, 1))) is not None:
             # "in Whitefield Bangalore": a neighbourhood (here one England has too), then its town
             named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
         elif (within := town_within(i + 1, end)) is not None:

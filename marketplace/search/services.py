@@ -558,7 +558,7 @@ def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None] | None:
     :func:`marketplace.matching.care_words.asked_place`), told from ordinary words by the
     offline gazetteer's names whatever geocoder then places it, and whether the gazetteer
     knows it (None: the words name two places, and the seeker has not chosen)."""
-    named = asked_place(text, _GAZETTEER.population_named)
+    named = asked_place(text, _GAZETTEER.population_named, _GAZETTEER.area_named)
     if named is None:
         return None
     return PlaceUnderstood(named.name, named.words), None if named.undecided else named.known
@@ -575,13 +575,14 @@ def _town_wanted(said: str, offered: bool) -> str:
 
 def whole_area(name: str) -> tuple[str, tuple[str, ...]] | None:
     """("region" or "country", its biggest towns) when ``name`` names a whole state or
-    country ("Karnataka", "Florida", "India") and no town goes by it, else None. A search
+    country ("Karnataka", "Florida", "India", "Kerala, India") and no town goes by it, else
+    None. A search
     needs a town in it; and such a name is not sent to the geocoder, which may place a state
     at its middle (Nominatim does) and search around that."""
-    kind = _GAZETTEER.area_named(name)
-    if kind is None or _GAZETTEER.geocode(name) is not None:
+    kinds = [_GAZETTEER.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
+    if None in kinds or _GAZETTEER.geocode(name) is not None:
         return None
-    return kind, tuple(_GAZETTEER.suggest(name))
+    return kinds[0], tuple(_GAZETTEER.suggest(name))
 
 
 def names_a_place(text: str) -> bool:

@@ -207,7 +207,8 @@ def test_every_language_is_one_word_a_practitioner_would_list() -> None:
 
 def place_read(text: str) -> str | None:
     """The town to search near."""
-    found = asked_place(text, OfflineGazetteer().population_named)
+    gazetteer = OfflineGazetteer()
+    found = asked_place(text, gazetteer.population_named, gazetteer.area_named)
     return found.name if found and not found.undecided else None
 
 
@@ -257,6 +258,11 @@ def place_read(text: str) -> str | None:
     ("physio near HSR Layout Sector 2, Bangalore", "HSR Layout Sector 2, Bangalore"),
     ("physio in Koramangala 5th Block, Bangalore", "Koramangala 5th Block, Bangalore"),
     ("physio Noida sector 62", "Noida"),  # ending the words: the town, then where in it
+    # a town, then its state or country (Victoria was Hong Kong's, Cambridge England's)
+    ("physio near Victoria, BC", "Victoria, BC"), ("physio in Cambridge, MA", "Cambridge, MA"),
+    ("physio in Perth, Scotland", "Perth, Scotland"), ("physio in London, Ontario for sciatica", "London, Ontario"),
+    ("back pain physio Portland Oregon", "Portland Oregon"), ("sciatica, Kochi, Kerala, India", "Kochi, Kerala, India"),
+    ("physio in Delhi, India", "Delhi, India"), ("physio New Delhi", "New Delhi"),  # a town's whole name
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -321,6 +327,23 @@ def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: 
     found = asked_place(text, OfflineGazetteer().population_named)
     assert (found.name if found else None) == name
     assert found is None or found.known is False
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("ayurvedic treatment for slip disc Kerala", "Kerala"),  # a state, ending the words
+    ("physio, Kerala, India", "Kerala, India"), ("physio Tamil Nadu", "Tamil Nadu"), ("Karnataka", "Karnataka"),
+    ("physio in Karnataka", "Karnataka"),
+    ("physio in Dwarka, Gujarat", "Dwarka, Gujarat"),  # a place's name before it: that place
+    ("Dwarka, Gujarat", None),  # ...not the state alone (and, all in capitals, a small town is not sure)
+    ("physio with Georgia", None),  # a name, after "with"
+    ("physio in Pune or Mumbai", None), ("physio in Pune OR Mumbai", None),  # "or" is no Oregon
+])
+def test_a_whole_state_or_country_is_a_mention_to_ask_a_town_in(text: str, name: str | None) -> None:
+    gazetteer = OfflineGazetteer()
+    found = asked_place(text, gazetteer.population_named, gazetteer.area_named)
+    assert (found.name if found and not found.undecided else None) == name
+    if name is not None and "," not in name:
+        assert found.known is False and gazetteer.area_named(name) is not None
 
 
 @pytest.mark.parametrize(("text", "words"), [

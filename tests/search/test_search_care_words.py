@@ -369,6 +369,10 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     problem = response.get_json()
     assert response.status_code == 400 and problem["errors"]["near"][0].startswith("You wrote “in Karnataka”, a whole")
     assert problem["suggestions"][0] == "Bengaluru, Karnataka, India"
+    # ...ending the words, without "in"
+    kerala = search(client, q="ayurvedic treatment for slip disc Kerala")
+    assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole region")
+    assert "Kochi, Kerala, India" in kerala["place_suggestions"]
     # A town typed under Near settles it
     near = search(client, q="sciatica physio in Karnataka", near="Bengaluru")
     assert near["place"]["label"].startswith("Bengaluru") and near["place_suggestions"] == []
@@ -382,6 +386,18 @@ def test_the_page_offers_a_states_towns_as_links_under_near(client, team):
     href = markup.unescape(re.search(r'<a href="([^"]+)">Bengaluru, Karnataka, India</a>', links[0])[1])
     chosen = page(client, **{k: v[0] for k, v in parse_qs(urlsplit(href).query).items()})
     assert "Meera Physio" in chosen and "near-suggestions" not in chosen
+
+
+def test_a_town_with_its_state_or_country_is_searched_in_that_one(client, team):
+    """"Physio near Victoria, BC" was searched in Hong Kong, "in Cambridge, MA" in England and
+    "Portland Oregon" in Oregon, Ohio: the state or country after a town was dropped."""
+    assert search(client, q="sciatica physio near Victoria, BC")["place"]["label"] == \
+        "Victoria, British Columbia, Canada"
+    assert search(client, q="sciatica physio in Cambridge, MA")["place"]["label"] == \
+        "Cambridge, Massachusetts, United States"
+    portland = search(client, q="sciatica physio Portland Oregon")
+    assert portland["place"]["label"] == "Portland, Oregon, United States"
+    assert portland["place_from_text"] == {"name": "Portland Oregon", "matched": "Portland Oregon"}
 
 
 def test_a_numbered_part_of_a_town_is_searched_in_that_town(client, team):
