@@ -197,6 +197,8 @@ _POSTCODE_FORMS = (r"[1-9]\d{2} ?\d{3}|\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]? ?\d
 _POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{_POSTCODE_FORMS})|"
                        rf"(?:pin|pin ?code|post ?code|zip|zip ?code)(?:\s+(?:no|number|is))?\.?\s*[:\-]?\s*"
                        rf"(?P<any>{_POSTCODE_FORMS}|\d{{4}}))(?![\w-])", re.IGNORECASE)
+# "St." and the like before a name: "St. Louis", "Ft. Worth".
+_ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
 # Words naming a part of a town after its name, before the town: "near Victoria station London".
 _PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar colony west east north south".split())
 # Who or what gives the care, and what may follow a town named right after it ("physio
@@ -363,6 +365,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     name), a town is read with the state or country after it ("in Cambridge, MA",
     "physio Portland Oregon"), and such a name alone ending the text ("physio, Kerala") is
     a mention for the caller to ask for a town in (``known`` False)."""
+    text = _ABBREVIATED.sub(r"\1 ", text)  # "St. Louis" is one name
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
@@ -637,6 +640,13 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         if hit is None and (odd := unknown_at(i + 1)) is not None \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
+        if hit is None and i + 2 < len(tokens) and tokens[i + 1] == "the":
+            hit = town_at(i + 2)  # "in the Bronx", "in the Hague"
+        if hit is None and re.fullmatch(r"[a-z]+'s", tokens[i + 1] if i + 1 < len(tokens) else ""):
+            # "in Mumbai's suburbs": the town the part is of
+            owner = tokens[i + 1][:-2]
+            if (words := town([owner])) is not None:
+                hit = words, i + 2
         if hit is None:
             hit = address_then_town(i + 1)
         if hit is None and "," in tokens[i + 2:i + 4]:

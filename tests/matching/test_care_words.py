@@ -263,6 +263,9 @@ def place_read(text: str) -> str | None:
     ("physio in Perth, Scotland", "Perth, Scotland"), ("physio in London, Ontario for sciatica", "London, Ontario"),
     ("back pain physio Portland Oregon", "Portland Oregon"), ("sciatica, Kochi, Kerala, India", "Kochi, Kerala, India"),
     ("physio in Delhi, India", "Delhi, India"), ("physio New Delhi", "New Delhi"),  # a town's whole name
+    # "St." before a name, "the" before it, a town's part ("St" was read, or nothing)
+    ("physio in St. Louis", "St Louis"), ("physio in the Bronx", "Bronx"), ("physio in the Hague", "Hague"),
+    ("physio in Mumbai's suburbs", "Mumbai"), ("physio in Mumbai’s western suburbs", "Mumbai"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -303,6 +306,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "not Mumbai, back pain",
     "hindi mein baat karne wala physio",  # a language before "mein"
     "massage near Sector 62",  # a numbered part of some town: which, the words do not say
+    "back pain since St. Patrick's day", "pain in the Lower Back",
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
