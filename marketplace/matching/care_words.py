@@ -199,6 +199,13 @@ _POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{_POSTCODE_FO
                        rf"(?P<any>{_POSTCODE_FORMS}|\d{{4}}))(?![\w-])", re.IGNORECASE)
 # "St." and the like before a name: "St. Louis", "Ft. Worth".
 _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
+
+
+def is_postcode(text: str) -> bool:
+    """Whether ``text`` is a postcode alone, in one of the forms of _POSTCODE_FORMS."""
+    return re.fullmatch(_POSTCODE_FORMS, text.strip(), re.IGNORECASE) is not None
+
+
 # Words naming a part of a town after its name, before the town: "near Victoria station London".
 _PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar colony west east north south".split())
 # Who or what gives the care, and what may follow a town named right after it ("physio

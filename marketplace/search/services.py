@@ -37,7 +37,7 @@ from marketplace.matching.safety import (
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     MODE_VOCABULARY, NOT_A_SESSION, NOT_CARE_ASKED, VENUE_VOCABULARY, as_written, asked_budget, asked_gender,
-    asked_language, asked_place, read_mentions, therapy_words,
+    asked_language, asked_place, is_postcode, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -229,6 +229,10 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
         if not places:
             resolver.resolve(near)  # raises PlaceNotFound with suggestions
     except PlaceNotFound as exc:
+        if is_postcode(near) and isinstance(resolver.geocoder, OfflineGazetteer):
+            message = ("We cannot look up postcodes yet: type your town or city (such as 'Bandra, Mumbai'), or use "
+                       "your location.")
+            raise ValidationFailed(message, {"near": [message]}, {"suggestions": []}) from None
         raise exc.as_field_error(
             "near", "Try a city name, a neighbourhood with its city (such as 'Bandra, Mumbai'), or use your "
             "location.") from None
@@ -386,8 +390,11 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
             except (ValidationFailed, ServiceUnavailable) as exc:
                 if not known and isinstance(exc, ValidationFailed):
                     place_suggestions = tuple(str(s) for s in exc.extensions.get("suggestions") or ())[:5]
-                    said_unfound = _town_wanted(f"You wrote “{said_place.matched}”, but we could not find "
-                                                f"{said_place.name} on the map", bool(place_suggestions))
+                    said_unfound = _town_wanted(
+                        f"You wrote “{said_place.matched}”, but we cannot look up postcodes yet"
+                        if is_postcode(said_place.name) and isinstance(resolver.geocoder, OfflineGazetteer) else
+                        f"You wrote “{said_place.matched}”, but we could not find {said_place.name} on the map",
+                        bool(place_suggestions))
                 said_place = None
     if said_unfound:
         notes.append(said_unfound)

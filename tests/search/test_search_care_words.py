@@ -416,8 +416,12 @@ def test_a_postcode_is_said_not_dropped_and_a_geocoder_that_knows_it_places_it(a
     body = search(client, q="sciatica physio near 560034")
     assert body["place"] is None and ids(body) == [on_video.id]
     assert body["notes"][:2] == [
-        "You wrote “near 560034”, but we could not find 560034 on the map: type your town or city under “Near” to "
-        "see practitioners there.", "Until then, these are online sessions."]
+        "You wrote “near 560034”, but we cannot look up postcodes yet: type your town or city under “Near” to see "
+        "practitioners there.", "Until then, these are online sessions."]
+    # ...and typed under Near, the same
+    typed = client.get("/api/v1/search", query_string={"q": "sciatica physio", "near": "SW1A 1AA"})
+    assert typed.status_code == 400 and typed.get_json()["errors"]["near"] == [
+        "We cannot look up postcodes yet: type your town or city (such as 'Bandra, Mumbai'), or use your location."]
     from marketplace.geo.service import PlaceResolver
     from tests.geo.test_service import CountingGeocoder, _online_location
 
