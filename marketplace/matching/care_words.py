@@ -197,6 +197,9 @@ _POSTCODE_FORMS = (r"[1-9]\d{2} ?\d{3}|\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]? ?\d
 _POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{_POSTCODE_FORMS})|"
                        rf"(?:pin|pin ?code|post ?code|zip|zip ?code)(?:\s+(?:no|number|is))?\.?\s*[:\-]?\s*"
                        rf"(?P<any>{_POSTCODE_FORMS}|\d{{4}}))(?![\w-])", re.IGNORECASE)
+# Hindi in Latin letters after a town: "mein" (in) as it is typed, and "ke paas" (near).
+_HINDI_IN = frozenset({"mein", "me", "mai", "main", "mei", "mien"})
+_HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", "najdik", "kareeb", "kareb", "qareeb"})
 # "St." and the like before a name: "St. Louis", "Ft. Worth".
 _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
 
@@ -617,9 +620,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         return f"{span_written(tokens[start:k])[0]}{',' if comma else ''} {city[0]}", city[1]
 
     def hindi_town() -> PlaceMention | None:
-        """A town before Hindi "mein" (in): "kamar dard ka ilaj delhi mein"."""
+        """A town before Hindi "mein" (in, also typed "me", "mai", "main") or "ke paas"
+        (near): "kamar dard ka ilaj delhi mein", "Pune me massage", "mumbai ke paas physio"."""
         for i, token in enumerate(tokens):
-            if token == "mein" and i:
+            if (token in _HINDI_IN or token == "ke" and i + 1 < len(tokens) and tokens[i + 1] in _HINDI_NEAR) and i:
                 for n in (3, 2, 1):
                     # (not a short other name of some city: "ta mein")
                     if i - n >= 0 and len("".join(tokens[i - n:i])) >= 4 and (words := town(tokens[i - n:i])):

@@ -252,6 +252,8 @@ def place_read(text: str) -> str | None:
     ("back pain, Mumbai, female physio, under 1000", "Mumbai"),
     # Hindi "mein" (in) after the town
     ("kamar dard ka ilaj delhi mein", "delhi"),
+    # ...as it is also typed, and "ke paas" (near)
+    ("Pune me massage", "Pune"), ("bangalore mai physiotherapist", "bangalore"), ("mumbai ke paas physio", "mumbai"),
     # a numbered part of a town, then the town (it was the hamlet called Sector, near Noida)
     ("physio in Sector 62, Noida", "Sector 62, Noida"), ("physio in Sector 14 Gurgaon", "Sector 14 Gurgaon"),
     ("physio in DLF Phase 3, Gurgaon", "DLF Phase 3, Gurgaon"),
@@ -307,6 +309,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "hindi mein baat karne wala physio",  # a language before "mein"
     "massage near Sector 62",  # a numbered part of some town: which, the words do not say
     "back pain since St. Patrick's day", "pain in the Lower Back",
+    "please help me", "physio near me",  # "me" after no town is English
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
