@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -378,8 +379,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
         if (read := _place_read(town_words)) is not None and read[1] is None:
-            undecided = (f"You wrote “{read[0].matched}”: type the one you want under “Near” to see practitioners "
-                         "there.")
+            place_suggestions = _towns_of(read[0].name)
+            undecided = (f"You wrote “{read[0].matched}”: type the one you want under “Near”"
+                         f"{', or pick it from the towns listed there,' if place_suggestions else ''} to see "
+                         "practitioners there.")
         elif read is not None and (area := whole_area(read[0].name)) is not None:
             kind, place_suggestions = area
             said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions))
@@ -407,7 +410,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         notes.append(undecided)
     if place is None and mode == "any":
         mode = "online"
-        notes.append("Until then, these are online sessions." if said_unfound else
+        notes.append("Until then, these are online sessions." if said_unfound or undecided else
                      "No place given, so these are online sessions. Add a place to see practitioners near you, "
                      "and those based in your country first.")
     elif place is None and mode == "online":
@@ -572,6 +575,20 @@ def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None] | None:
 
 
 _GAZETTEER = OfflineGazetteer()
+
+
+def _towns_of(undecided: str) -> tuple[str, ...]:
+    """The towns of words that name two or more ("Bangalore or Mumbai", "Delhi Mumbai"), to
+    offer, when each is a town of 100,000 people or more (a smaller namesake, such as
+    Whitefield in England for Bangalore's, would mislead); else none."""
+    parts = re.split(r"\s+(?:or|and)\s+|\s*[/&,]\s*", undecided, flags=re.IGNORECASE)
+    words = undecided.split()
+    splits = [parts] if len(parts) > 1 else [[" ".join(words[:k]), " ".join(words[k:])] for k in range(1, len(words))]
+    for names in splits:
+        towns = [_GAZETTEER.geocode(name) for name in names]
+        if all(t is not None and (t.raw.get("population") or 0) >= 100_000 for t in towns):
+            return tuple(dict.fromkeys(t.address for t in towns))
+    return ()
 
 
 def _town_wanted(said: str, offered: bool) -> str:

@@ -438,8 +438,13 @@ def test_two_places_not_chosen_between_are_said_and_neither_is_searched(client, 
     near, and the page says why instead of silently listing online sessions from anywhere."""
     body = search(client, q="sciatica physio in Bangalore or Mumbai")
     assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
-    assert "You wrote “in Bangalore or Mumbai”: type the one you want under “Near” to see practitioners there." \
-        in body["notes"]
+    assert body["notes"][:2] == [
+        "You wrote “in Bangalore or Mumbai”: type the one you want under “Near”, or pick it from the towns listed "
+        "there, to see practitioners there.", "Until then, these are online sessions."]
+    assert body["place_suggestions"] == ["Bengaluru, Karnataka, India", "Mumbai, Maharashtra, India"]
+    links = re.findall(r'<div class="place-suggestions" id="near-suggestions">(.*?)</div>',
+                       page(client, q="sciatica physio in Bangalore or Mumbai"), re.S)
+    assert links and "Mumbai, Maharashtra, India</a>" in links[0]
     # A place typed under Near settles it, and the words are then not read for one.
     near = search(client, q="sciatica physio in Bangalore or Mumbai", near="Bengaluru")
     assert near["place"]["label"].startswith("Bengaluru") and not any("You wrote" in n for n in near["notes"])
@@ -448,12 +453,15 @@ def test_two_places_not_chosen_between_are_said_and_neither_is_searched(client, 
                                                            "mode": "in_person"})
     assert response.status_code == 400 and response.get_json()["errors"]["near"] == [
         "You wrote “in Whitefield or Indiranagar”: type the one you want under “Near” to see practitioners there."]
+    assert response.get_json()["suggestions"] == []  # not Whitefield, England
     html = page(client, q="sciatica physio in Whitefield or Indiranagar", mode="in_person")
     assert "You wrote “in Whitefield or Indiranagar”: type the one you want under “Near”" in html
     # Two cities one after the other, without "or": the same (it took the last one before).
     response = client.get("/api/v1/search", query_string={"q": "sciatica physio Delhi Mumbai", "mode": "in_person"})
     assert response.status_code == 400 and response.get_json()["errors"]["near"] == [
-        "You wrote “Delhi Mumbai”: type the one you want under “Near” to see practitioners there."]
+        "You wrote “Delhi Mumbai”: type the one you want under “Near”, or pick it from the towns listed there, to see "
+        "practitioners there."]
+    assert response.get_json()["suggestions"] == ["Delhi, India", "Mumbai, Maharashtra, India"]
 
 
 def test_a_place_the_gazetteer_lacks_is_searched_near_when_the_geocoder_knows_it(app, client, team, monkeypatch):
