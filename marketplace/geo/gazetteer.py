@@ -482,14 +482,23 @@ class OfflineGazetteer(Geocoder):
         # longest leading one, then a part of it ("Chennai Anna Nagar"). Only a big city: in
         # "T Nagar" or "Anna Nagar" (Chennai) the last word is part of the locality's name,
         # and the town of Nagar, Rajasthan, 1,600 km away, is not what was meant.
+        # Of a trailing and a leading one, the city more people mean by it: "San Francisco Bay"
+        # is San Francisco, not Baia Mare, Romania, which GeoNames also calls "Bay" (an
+        # alternate name counts a tenth, as in _rank).
         phrases = [words[start:] for start in range(1, len(words))]
         phrases += [words[:end] for end in range(len(words) - 1, 0, -1)]
+        found: list[tuple[float, list[Match]]] = []
         for phrase in phrases:
             hit = _lookup(index, " ".join(phrase), allowed, strict=None)
             positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
             if positions:
-                return _rank(index, hit[0], positions, [])
-        return []
+                ranked = _rank(index, hit[0], positions, [])
+                best = index.cities[ranked[0][0]]
+                found.append((math.inf if ranked[0][0] == index.curated.get(hit[0]) else
+                              _weight(index, best) / (1 if best.key == hit[0] else 10), ranked))
+                if len(found) == 1 and phrase[-1] != words[-1]:
+                    break  # no trailing one: the longest leading one
+        return max(found, key=lambda f: f[0])[1] if found else []
 
     @staticmethod
     def _location(index: _Index, pos: int, matched: str,

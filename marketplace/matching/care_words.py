@@ -200,6 +200,9 @@ _POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{_POSTCODE_FO
 # Hindi in Latin letters after a town: "mein" (in) as it is typed, and "ke paas" (near).
 _HINDI_IN = frozenset({"mein", "me", "mai", "main", "mei", "mien"})
 _HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", "najdik", "kareeb", "kareb", "qareeb"})
+# The middle of a town, after its name: "Leeds city centre", "Austin downtown", "Sydney CBD".
+_TOWN_CENTRE = (("city", "centre"), ("city", "center"), ("town", "centre"), ("town", "center"), ("downtown",),
+                ("cbd",), ("centre",), ("center",))
 # "St." and the like before a name: "St. Louis", "Ft. Worth".
 _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
 
@@ -385,7 +388,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     def span_written(span: list[str]) -> tuple[str, bool]:
         """The words as the seeker wrote them, and whether each starts with a capital."""
         words = as_written(text, " ".join(span))
-        return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words) if w and w not in _INSIDE_A_NAME)
+        return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words)
+                          if w and w not in _INSIDE_A_NAME and w != "s")  # ("King's Cross")
 
     def town(span: list[str], lower_case_min: int = TOWN_MIN_POPULATION, capitals: bool = True) -> str | None:
         """``span`` as written, when it is a town's whole name (see above): with a capital
@@ -512,6 +516,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
             end -= 1
         if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
             end -= 2  # "physio Noida sector 62": the town, then where in it
+        for centre in _TOWN_CENTRE:  # "physio Leeds city centre"
+            if end > len(centre) and tuple(tokens[end - len(centre):end]) == centre:
+                end -= len(centre)
+                break
         if (area := ending_area(end)) is not None:
             return area
         if (local := city_then_locality(end)) is not None:
@@ -532,9 +540,15 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         (not a numbered part of a town: "in Sector 14" is not the hamlet called Sector)."""
         for n in sizes:
             if start + n <= len(tokens) and not any(numbered_part(tokens, k) for k in range(start, start + n)) \
-                    and (words := town(tokens[start:start + n])) is not None:
+                    and not cut_short(start, start + n) and (words := town(tokens[start:start + n])) is not None:
                 return words, start + n
         return None
+
+    def cut_short(start: int, end: int) -> bool:
+        """Whether the words at ``start:end`` are the first of a longer name: "St" alone, or a
+        possessive before a name ("St John's Wood" is not St. John's, Newfoundland)."""
+        return tokens[start:end] in (["st"], ["ste"], ["mt"], ["ft"]) or tokens[end - 1].endswith("'s") \
+            and end < len(tokens) and tokens[end].isalpha() and span_written(tokens[end:end + 1])[1]
 
     def address_then_town(start: int) -> tuple[str, int] | None:
         """"In Sector 14 Gurgaon", "near DLF Phase 3, Gurgaon", "in Koramangala 5th Block,
@@ -671,8 +685,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         named, end = hit
         if (with_area := qualified(named, end))[1] > end:
             named, end = with_area  # "in Cambridge, MA": that Cambridge
-        elif (city := town_at(end, (2, 1))) is not None:
+        elif (city := town_at(end, (2, 1))) is not None and \
+                (population_named(city[0]) or 0) >= (population_named(named) or 0):
             # "in Whitefield Bangalore": a neighbourhood (here one England has too), then its town
+            # (a bigger one: "in San Francisco Bay Area" is not a place called Bay)
             named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
         elif (within := town_within(i + 1, end)) is not None:
             named, end = within

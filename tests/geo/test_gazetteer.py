@@ -169,6 +169,9 @@ def test_a_locality_named_like_a_small_town_is_not_taken_for_it(gaz: OfflineGaze
     # ...and after it, as people type a big city, then where in it
     assert _where(gaz, "Chennai Anna Nagar")[:2] == ("Chennai", "IN")
     assert _where(gaz, "Bangalore Whitefield")[:2] == ("Bengaluru", "IN")  # not Whitefield, England
+    # Of a leading and a trailing city, the one more people mean: GeoNames also calls Baia
+    # Mare, Romania "Bay"
+    assert _where(gaz, "San Francisco Bay Area")[:2] == ("San Francisco", "US")
 
 
 def test_neighbourhood_before_its_city_wins(gaz: OfflineGazetteer) -> None:

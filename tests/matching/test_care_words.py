@@ -268,6 +268,9 @@ def place_read(text: str) -> str | None:
     # "St." before a name, "the" before it, a town's part ("St" was read, or nothing)
     ("physio in St. Louis", "St Louis"), ("physio in the Bronx", "Bronx"), ("physio in the Hague", "Hague"),
     ("physio in Mumbai's suburbs", "Mumbai"), ("physio in Mumbai’s western suburbs", "Mumbai"),
+    ("physio near King's Cross", "King's Cross"), ("physio in King's Lynn", "King's Lynn"),
+    ("acupuncture in San Francisco Bay Area", "San Francisco"),  # not "San Francisco Bay" (Bay, Romania)
+    ("physio Leeds city centre", "Leeds"), ("massage Sydney CBD", "Sydney"),  # the middle of a town
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -310,6 +313,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "massage near Sector 62",  # a numbered part of some town: which, the words do not say
     "back pain since St. Patrick's day", "pain in the Lower Back",
     "please help me", "physio near me",  # "me" after no town is English
+    "physio in St John's Wood",  # a longer name than the map knows: not St. John's, Newfoundland
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
