@@ -377,6 +377,16 @@ class OfflineGazetteer(Geocoder):
             return None
         return "region" if any(a1 is not None for _, a1 in areas) else "country"
 
+    def whole_area(self, name: str) -> tuple[str, list[str]] | None:
+        """("region" or "country", its biggest towns) when ``name`` names a whole state or
+        country ("Karnataka", "Florida", "India", "Kerala, India") and no town goes by it,
+        else None. A search needs a town in it; and such a name is best not sent to a
+        geocoder such as Nominatim, which places a state at its middle."""
+        kinds = [self.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
+        if None in kinds or self.geocode(name) is not None:
+            return None
+        return kinds[0], self.suggest(name)
+
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Labels of cities (population >= 100k) whose names resemble ``query``.
 
@@ -478,13 +488,13 @@ class OfflineGazetteer(Geocoder):
             head = _lookup(index, " ".join(words[:-k]), allowed, strict=None)
             if tail and head:
                 return _rank(index, head[0], head[1], [tail])
-        # The longest trailing phrase naming a big city ("Baker Street London"), else the
-        # longest leading one, then a part of it ("Chennai Anna Nagar"). Only a big city: in
-        # "T Nagar" or "Anna Nagar" (Chennai) the last word is part of the locality's name,
-        # and the town of Nagar, Rajasthan, 1,600 km away, is not what was meant.
-        # Of a trailing and a leading one, the city more people mean by it: "San Francisco Bay"
-        # is San Francisco, not Baia Mare, Romania, which GeoNames also calls "Bay" (an
-        # alternate name counts a tenth, as in _rank).
+        # A trailing phrase naming a big city ("Baker Street London"), or a leading one, then a
+        # part of it ("Chennai Anna Nagar"). Only a big city: in "T Nagar" or "Anna Nagar"
+        # (Chennai) the last word is part of the locality's name, and the town of Nagar,
+        # Rajasthan, 1,600 km away, is not what was meant. Of several, the city more people
+        # mean by its phrase (an alternate name counts a tenth, as in _rank): "San Francisco
+        # Bay" is San Francisco, not Baia Mare, Romania, which GeoNames also calls "Bay". With
+        # no trailing one, the longest leading one.
         phrases = [words[start:] for start in range(1, len(words))]
         phrases += [words[:end] for end in range(len(words) - 1, 0, -1)]
         found: list[tuple[float, list[Match]]] = []

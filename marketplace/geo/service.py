@@ -37,8 +37,10 @@ from marketplace.geo.gazetteer import (
 
 __all__ = [
     "GeocoderFailure", "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
-    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km",
+    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km", "whole_area_error",
 ]
+
+_AREAS = OfflineGazetteer()  # tells states and countries, whichever geocoder places towns
 
 DEFAULT_USER_AGENT = "practitioner-marketplace"
 DEFAULT_MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request a second
@@ -95,6 +97,19 @@ class PlaceNotFound(Exception):
         hint = self.hint(self.suggestions)
         message = f"We could not find '{self.query}' on the map.{hint}" + (f" {advice}" if advice else "")
         return ValidationFailed(message, {field: [message]}, {"suggestions": self.suggestions})
+
+
+def whole_area_error(text: str, field: str) -> ValidationFailed | None:
+    """The error for ``text`` typed where a place is asked for, when it names a whole state
+    or country (see :meth:`OfflineGazetteer.whole_area`): a town in it is asked for, its
+    biggest offered as ``suggestions``. None for anything else, whichever geocoder is
+    configured (the offline gazetteer knows every state's and country's names)."""
+    area = _AREAS.whole_area(text)
+    if area is None:
+        return None
+    kind, towns = area
+    message = f"“{text.strip()}” is a whole {kind}: type a town or city in it.{PlaceNotFound.hint(towns)}"
+    return ValidationFailed(message, {field: [message]}, {"suggestions": list(towns)})
 
 
 class GeocoderUnavailable(Exception):

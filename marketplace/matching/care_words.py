@@ -483,6 +483,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
                 areas -= 1
         if areas == end:
             return None
+
         def written(start: int) -> str:  # tokens[start:end] as written, each part after a comma
             parts, part = [], []
             for token in [*tokens[start:end], ","]:

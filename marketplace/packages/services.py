@@ -21,7 +21,7 @@ from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from marketplace.core.money import format_money
 from marketplace.extensions import db
-from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
+from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver, whole_area_error
 from marketplace.notifications.services import notify
 from marketplace.packages import queries
 from marketplace.packages.models import (
@@ -366,6 +366,8 @@ def locate(resolver: PlaceResolver, near: str | None, lat: float | None = None,
         return Whereabouts(near, f"{lat:.4f}, {lon:.4f}", lat, lon)
     if not near:
         return None
+    if (error := whole_area_error(near, "near")) is not None:
+        raise error  # "Karnataka": a town in it, not the middle of the state
     try:
         place = resolver.resolve(near, prefer=region)
     except PlaceNotFound as exc:

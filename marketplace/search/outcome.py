@@ -260,8 +260,9 @@ class SearchOutcome:
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
     language_from_text: LanguageUnderstood | None = None  # likewise
     place_from_text: PlaceUnderstood | None = None  # the town ``q`` named, searched near (``place``)
-    # ``q`` named a place the geocoder could not find ("in Karnataka", a state): places it
-    # may have meant (labels, to search ``near``)
+    # ``q`` named a place that cannot be searched near as written (a whole state: "in
+    # Karnataka"; two towns; a name the geocoder could not find): towns it may mean (labels,
+    # to search ``near``)
     place_suggestions: tuple[str, ...] = ()
     budget_from_text: BudgetUnderstood | None = None  # applied as ``input.max_price`` (and currency)
     gender_from_text: GenderUnderstood | None = None  # narrowed to, as ``input.gender`` would

@@ -294,9 +294,10 @@ class SearchOut(BaseModel):
         default=None, description="The town `q` asked for care in (\"a physio in Pune\"), searched near when "
                                   "neither `near` nor `lat`/`lon` was given; null otherwise")
     place_suggestions: list[str] = Field(
-        default_factory=list, description="`q` named a place that could not be found (\"physio in Karnataka\", a "
-                                          "state; a postcode the geocoder does not know): places it may have meant, "
-                                          "to search as `near`; a note says so")
+        default_factory=list, description="`q` named a place that cannot be searched near as written (a whole "
+                                          "state: \"physio in Karnataka\"; two towns: \"in Pune or Mumbai\"; a name "
+                                          "the geocoder could not find): towns it may mean, to search as `near`; a "
+                                          "note says so")
     budget_from_text: BudgetFromTextOut | None = Field(
         default=None, description="The most `q` said the seeker will pay a session (\"a massage under ₹1,000\"), "
                                   "applied as `max_price` (and `currency`) would be; null when none, or when "

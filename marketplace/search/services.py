@@ -28,7 +28,7 @@ from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import OfflineGazetteer, country_currency, country_in_sentence, country_name
-from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
+from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver, whole_area_error
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
@@ -220,11 +220,8 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
     near = (data.near or "").strip()
     if not near:
         return None
-    if (area := whole_area(near)) is not None:
-        kind, towns = area
-        raise ValidationFailed(f"“{near}” is a whole {kind}: type a town or city in it.{PlaceNotFound.hint(towns)}",
-                               {"near": [f"“{near}” is a whole {kind}: type a town or city in it."
-                                         f"{PlaceNotFound.hint(towns)}"]}, {"suggestions": list(towns)})
+    if (error := whole_area_error(near, "near")) is not None:
+        raise error
     try:
         places = resolver.resolve_many(near, 4, prefer=data.region)
         if not places:
@@ -383,8 +380,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
             undecided = (f"You wrote “{read[0].matched}”: type the one you want under “Near”"
                          f"{', or pick it from the towns listed there,' if place_suggestions else ''} to see "
                          "practitioners there.")
-        elif read is not None and (area := whole_area(read[0].name)) is not None:
-            kind, place_suggestions = area
+        elif read is not None and (area := _GAZETTEER.whole_area(read[0].name)) is not None:
+            kind, place_suggestions = area[0], tuple(area[1])
             said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions))
         elif read is not None:
             said_place, known = read
@@ -595,18 +592,6 @@ def _town_wanted(said: str, offered: bool) -> str:
     """A note on a place in the words that cannot be searched near: ``said``, then what to do."""
     return (f"{said}: type your town or city under “Near”{', or pick one of the towns listed there,' if offered else ''}"
             " to see practitioners there.")
-
-
-def whole_area(name: str) -> tuple[str, tuple[str, ...]] | None:
-    """("region" or "country", its biggest towns) when ``name`` names a whole state or
-    country ("Karnataka", "Florida", "India", "Kerala, India") and no town goes by it, else
-    None. A search
-    needs a town in it; and such a name is not sent to the geocoder, which may place a state
-    at its middle (Nominatim does) and search around that."""
-    kinds = [_GAZETTEER.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
-    if None in kinds or _GAZETTEER.geocode(name) is not None:
-        return None
-    return kinds[0], tuple(_GAZETTEER.suggest(name))
 
 
 def names_a_place(text: str) -> bool:

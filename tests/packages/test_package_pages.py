@@ -65,6 +65,16 @@ def test_an_unknown_place_is_explained_on_the_page(client, combined):
     assert "could not find" in text(response)
 
 
+def test_a_whole_state_asks_for_a_town_in_it(client, combined):
+    """"Florida" was Florida, Cuba; a state (or country) asks for a town, offering its biggest."""
+    response = client.get("/api/v1/packages", query_string={"near": "Florida"})
+    problem = response.get_json()
+    assert response.status_code == 400 and problem["errors"]["near"][0].startswith(
+        "“Florida” is a whole region: type a town or city in it.")
+    assert "Miami, Florida, United States" in problem["suggestions"]
+    assert "is a whole region" in text(client.get("/packages?near=Karnataka"))
+
+
 def test_package_page_and_reservation(client, combined):
     page = text(client.get(f"/packages/{combined.id}"))
     assert "4 × Acupuncture" in page and "Ben Okafor" in page and "Sign in to reserve" in page
