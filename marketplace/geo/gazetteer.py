@@ -381,9 +381,11 @@ class OfflineGazetteer(Geocoder):
         """("region" or "country", its biggest towns) when ``name`` names a whole state or
         country ("Karnataka", "Florida", "India", "Kerala, India") and no town goes by it,
         else None. A search needs a town in it; and such a name is best not sent to a
-        geocoder such as Nominatim, which places a state at its middle."""
+        geocoder such as Nominatim, which places a state at its middle. Names written out
+        only: a code of two or three letters may be something else ("MG Road" is no
+        Madagascar)."""
         kinds = [self.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
-        if None in kinds or self.geocode(name) is not None:
+        if len(normalize_name(name).replace(" ", "")) <= 3 or None in kinds or self.geocode(name) is not None:
             return None
         return kinds[0], self.suggest(name)
 

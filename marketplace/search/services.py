@@ -389,7 +389,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                 place = _place(replace(data, near=said_place.name), resolver)
             except (ValidationFailed, ServiceUnavailable) as exc:
                 if not known and isinstance(exc, ValidationFailed):
-                    place_suggestions = tuple(str(s) for s in exc.extensions.get("suggestions") or ())[:5]
+                    # (not for a code of two or three letters: "near MG Road" is no Madagascar)
+                    place_suggestions = tuple(str(s) for s in exc.extensions.get("suggestions") or ())[:5] \
+                        if len(said_place.name) > 3 else ()
                     said_unfound = _town_wanted(
                         f"You wrote “{said_place.matched}”, but we cannot look up postcodes yet"
                         if is_postcode(said_place.name) and isinstance(resolver.geocoder, OfflineGazetteer) else

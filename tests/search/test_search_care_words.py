@@ -369,6 +369,9 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     problem = response.get_json()
     assert response.status_code == 400 and problem["errors"]["near"][0].startswith("You wrote “in Karnataka”, a whole")
     assert problem["suggestions"][0] == "Bengaluru, Karnataka, India"
+    # ...not a country's code ("MG" is Madagascar's)
+    road = search(client, q="sciatica physio near MG Road")
+    assert road["place_suggestions"] == [] and not any("a whole" in n for n in road["notes"])
     # ...ending the words, without "in"
     kerala = search(client, q="ayurvedic treatment for slip disc Kerala")
     assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole region")
