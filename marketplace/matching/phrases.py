@@ -256,6 +256,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
 _HINGLISH_PHRASES: dict[str, list[tuple[str, float]]] = {
     "back-spasm": [
         ("kamar akad", .95), ("kamar akadna", .95), ("kamar jakad", .95), ("kamar jakadna", .95),
+        ("kamar akdan", .95), ("kamar jakdan", .95),
         ("kamar mein moch", .9), ("peeth akad", .9), ("peeth jakad", .9), ("akdan", .75), ("jakdan", .75),
         ("kamar dard", .4), ("peeth dard", .4), ("pith dard", .4),
         ("kamar jhatka", .95), ("kamar lachak", .95), ("jhatka lag", .8), ("lachak gayi", .8), ("lachak gaya", .8),
@@ -268,7 +269,8 @@ _HINGLISH_PHRASES: dict[str, list[tuple[str, float]]] = {
     "upper-back-pain": [("upar ki peeth", .9), ("kandhon ke beech", .9)],
     "neck-shoulder-tension": [
         ("gardan dard", 1.0), ("gardan mein dard", 1.0), ("gardan akad", 1.0), ("gardan jakad", 1.0),
-        ("gardan dukhna", 1.0), ("kandhe dard", .85), ("kandha dard", .85), ("kandhe akad", .9),
+        ("gardan dukhna", 1.0), ("gardan akdan", 1.0), ("gardan jakdan", 1.0),
+        ("kandhe dard", .85), ("kandha dard", .85), ("kandhe akad", .9), ("kandhe jakad", .9),
         ("kandhon dard", .85), ("kandho dard", .85),
     ],
     "sciatica": [

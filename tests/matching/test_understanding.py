@@ -55,6 +55,8 @@ CONCERN_TABLE = [
     ("kamar mein dard hai", "chronic-low-back-pain", ("back-spasm",)),
     ("kamar akad gayi", "back-spasm", ()),
     ("gardan mein dard rehta hai", "neck-shoulder-tension", ()),
+    ("gardan me akdan hai", "neck-shoulder-tension", ()),  # stiffness of the neck (it was the back's)
+    ("kamar me jakdan", "back-spasm", ()),
     ("nas dab gayi, pair mein dard", "sciatica", ()),
     ("pair mein jhunjhuni rehti hai", "sciatica", ()),  # Hinglish: tingling in the leg
     ("pair sunn ho jata hai", "sciatica", ()),  # Hinglish: the leg goes numb
