@@ -528,8 +528,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         for n in (3, 2, 1):
             start = end - n
             # after a word of what is wanted, or a comma after one ("neck pain, Bangalore"),
-            # or the whole text ("Pune" typed in the one box)
-            if start < 0 or not after_wanted(start):
+            # or the whole text ("Pune" typed in the one box), or after a numbered part of it
+            # ("physio Sector 62, Noida")
+            number = start - 1 - (start >= 2 and tokens[start - 1] == ",")
+            if start < 0 or not (after_wanted(start) or number > 0 and numbered_part(tokens, number - 1)):
                 continue
             words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
             if words is not None:

@@ -260,6 +260,7 @@ def place_read(text: str) -> str | None:
     ("physio near HSR Layout Sector 2, Bangalore", "HSR Layout Sector 2, Bangalore"),
     ("physio in Koramangala 5th Block, Bangalore", "Koramangala 5th Block, Bangalore"),
     ("physio Noida sector 62", "Noida"),  # ending the words: the town, then where in it
+    ("physio Sector 62, Noida", "Noida"), ("physio sector 62 Noida", "Noida"),  # ...or where in it, then the town
     # a town, then its state or country (Victoria was Hong Kong's, Cambridge England's)
     ("physio near Victoria, BC", "Victoria, BC"), ("physio in Cambridge, MA", "Cambridge, MA"),
     ("physio in Perth, Scotland", "Perth, Scotland"), ("physio in London, Ontario for sciatica", "London, Ontario"),
