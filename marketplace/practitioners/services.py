@@ -13,7 +13,7 @@ from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from marketplace.extensions import db
 from marketplace.geo.gazetteer import country_name
-from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver
+from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver, whole_area_error
 from marketplace.practitioners.models import Fee, Gender, Location, Practitioner, VenueType
 from marketplace.taxonomy.models import Concern, Modality, Technique
 from marketplace.taxonomy.services import by_slugs
@@ -278,6 +278,8 @@ def _location_values(data: LocationInput, resolver: PlaceResolver, current: Loca
         country_code, timezone = (nearest.country_code, nearest.timezone) if nearest else (None, None)
     else:
         query = ", ".join(part for part in (address, city, country) if part)
+        if not address and (error := whole_area_error(query, "city")) is not None:
+            raise error  # "Karnataka, India": a town in it, not the middle of the state
         try:
             place = resolver.resolve(query, prefer=None if country else prefer or None)
         except PlaceNotFound as exc:

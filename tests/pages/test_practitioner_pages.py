@@ -340,6 +340,18 @@ def test_adding_a_location_by_coordinates(listed, client):
     assert "Koramangala studio" in text(client.get("/practitioner/locations"))
 
 
+def test_a_whole_state_for_a_city_asks_for_the_town(listed, client):
+    """A state typed as the city would be placed at the state's middle by an online geocoder
+    (and was Florida, Cuba offline): the town is asked for, the state's biggest offered."""
+    response = post(client, "/practitioner/locations", {
+        "label": "Home clinic", "venue_type": "clinic", "address": "", "city": "Karnataka", "country": "India"})
+    assert response.status_code == 200
+    html = text(response)
+    assert "“Karnataka, India” is a whole region: type a town or city in it." in html and "Bengaluru" in html
+    db.session.refresh(listed)
+    assert not [loc for loc in listed.locations if loc.label == "Home clinic"]
+
+
 def test_an_address_the_map_cannot_find_opens_the_coordinates(listed, client):
     response = post(client, "/practitioner/locations", {
         "label": "Nowhere clinic", "venue_type": "clinic", "address": "1 Nowhere Lane",
