@@ -28,6 +28,7 @@ from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 
 from marketplace.core.errors import ValidationFailed
+from marketplace.geo.address_words import is_postcode
 from marketplace.geo.distance import approx_km, distance_km
 from marketplace.geo.gazetteer import (
     OfflineGazetteer,
@@ -37,7 +38,8 @@ from marketplace.geo.gazetteer import (
 
 __all__ = [
     "GeocoderFailure", "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
-    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km", "whole_area_error",
+    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km", "postcode_error",
+    "whole_area_error",
 ]
 
 _AREAS = OfflineGazetteer()  # tells states and countries, whichever geocoder places towns
@@ -97,6 +99,16 @@ class PlaceNotFound(Exception):
         hint = self.hint(self.suggestions)
         message = f"We could not find '{self.query}' on the map.{hint}" + (f" {advice}" if advice else "")
         return ValidationFailed(message, {field: [message]}, {"suggestions": self.suggestions})
+
+
+def postcode_error(text: str, resolver: "PlaceResolver", field: str) -> ValidationFailed | None:
+    """The error for a postcode the offline gazetteer was asked for (it knows none), else
+    None: a configured geocoder's miss is a miss like any other."""
+    if not is_postcode(text) or not isinstance(resolver.geocoder, OfflineGazetteer):
+        return None
+    message = ("We cannot look up postcodes yet: type your town or city (such as 'Bandra, Mumbai'), or use your "
+               "location.")
+    return ValidationFailed(message, {field: [message]}, {"suggestions": []})
 
 
 def whole_area_error(text: str, field: str) -> ValidationFailed | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
-from marketplace.geo.address_words import numbered_part
+from marketplace.geo.address_words import POSTCODE_FORMS, numbered_part
 from marketplace.matching.phrases import (
     DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS,
 )
@@ -189,14 +189,11 @@ GENDER_WORDS: dict[str, str] = {
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
-# A postcode after "near" or "in", or after the word for one: an Indian PIN ("560034", "560
-# 034"), a US ZIP, a UK or a Canadian postcode, and after "postcode" four digits too (Australia's;
-# "in 2019" is a year). The offline map knows none; a configured geocoder may.
-_POSTCODE_FORMS = (r"[1-9]\d{2} ?\d{3}|\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|"
-                   r"[a-z]\d[a-z] ?\d[a-z]\d")
-_POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{_POSTCODE_FORMS})|"
+# A postcode (see POSTCODE_FORMS) after "near" or "in", or after the word for one, and after
+# "postcode" four digits too (Australia's; "in 2019" is a year).
+_POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{POSTCODE_FORMS})|"
                        rf"(?:pin|pin ?code|post ?code|zip|zip ?code)(?:\s+(?:no|number|is))?\.?\s*[:\-]?\s*"
-                       rf"(?P<any>{_POSTCODE_FORMS}|\d{{4}}))(?![\w-])", re.IGNORECASE)
+                       rf"(?P<any>{POSTCODE_FORMS}|\d{{4}}))(?![\w-])", re.IGNORECASE)
 # Hindi in Latin letters after a town: "mein" (in) as it is typed, and "ke paas" (near).
 _HINDI_IN = frozenset({"mein", "me", "mai", "main", "mei", "mien"})
 _HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", "najdik", "kareeb", "kareb", "qareeb"})
@@ -205,11 +202,6 @@ _TOWN_CENTRE = (("city", "centre"), ("city", "center"), ("town", "centre"), ("to
                 ("cbd",), ("centre",), ("center",))
 # "St." and the like before a name: "St. Louis", "Ft. Worth".
 _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
-
-
-def is_postcode(text: str) -> bool:
-    """Whether ``text`` is a postcode alone, in one of the forms of _POSTCODE_FORMS."""
-    return re.fullmatch(_POSTCODE_FORMS, text.strip(), re.IGNORECASE) is not None
 
 
 # Words naming a part of a town after its name, before the town: "near Victoria station London".

@@ -21,7 +21,9 @@ from marketplace.core.clock import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from marketplace.core.money import format_money
 from marketplace.extensions import db
-from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver, whole_area_error
+from marketplace.geo.service import (
+    GeocoderUnavailable, PlaceNotFound, PlaceResolver, postcode_error, whole_area_error,
+)
 from marketplace.notifications.services import notify
 from marketplace.packages import queries
 from marketplace.packages.models import (
@@ -371,7 +373,7 @@ def locate(resolver: PlaceResolver, near: str | None, lat: float | None = None,
     try:
         place = resolver.resolve(near, prefer=region)
     except PlaceNotFound as exc:
-        raise exc.as_field_error("near") from None
+        raise postcode_error(near, resolver, "near") or exc.as_field_error("near") from None
     except GeocoderUnavailable:
         raise ServiceUnavailable("The place lookup service is unavailable; try again shortly.") from None
     return Whereabouts(near, place.label, place.lat, place.lon)

@@ -28,7 +28,9 @@ from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import OfflineGazetteer, country_currency, country_in_sentence, country_name
-from marketplace.geo.service import GeocoderUnavailable, PlaceNotFound, PlaceResolver, whole_area_error
+from marketplace.geo.service import (
+    GeocoderUnavailable, PlaceNotFound, PlaceResolver, postcode_error, whole_area_error,
+)
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
@@ -38,7 +40,7 @@ from marketplace.matching.safety import (
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     MODE_VOCABULARY, NOT_A_SESSION, NOT_CARE_ASKED, VENUE_VOCABULARY, as_written, asked_budget, asked_gender,
-    asked_language, asked_place, is_postcode, read_mentions, therapy_words,
+    asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -227,11 +229,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
         if not places:
             resolver.resolve(near)  # raises PlaceNotFound with suggestions
     except PlaceNotFound as exc:
-        if is_postcode(near) and isinstance(resolver.geocoder, OfflineGazetteer):
-            message = ("We cannot look up postcodes yet: type your town or city (such as 'Bandra, Mumbai'), or use "
-                       "your location.")
-            raise ValidationFailed(message, {"near": [message]}, {"suggestions": []}) from None
-        raise exc.as_field_error(
+        raise postcode_error(near, resolver, "near") or exc.as_field_error(
             "near", "Try a city name, a neighbourhood with its city (such as 'Bandra, Mumbai'), or use your "
             "location.") from None
     except GeocoderUnavailable:
@@ -394,7 +392,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                         if len(said_place.name) > 3 else ()
                     said_unfound = _town_wanted(
                         f"You wrote “{said_place.matched}”, but we cannot look up postcodes yet"
-                        if is_postcode(said_place.name) and isinstance(resolver.geocoder, OfflineGazetteer) else
+                        if postcode_error(said_place.name, resolver, "near") is not None else
                         f"You wrote “{said_place.matched}”, but we could not find {said_place.name} on the map",
                         bool(place_suggestions))
                 said_place = None

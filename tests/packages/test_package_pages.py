@@ -73,6 +73,8 @@ def test_a_whole_state_asks_for_a_town_in_it(client, combined):
         "“Florida” is a whole region: type a town or city in it.")
     assert "Miami, Florida, United States" in problem["suggestions"]
     assert "is a whole region" in text(client.get("/packages?near=Karnataka"))
+    # ...and a postcode says the offline map cannot look postcodes up
+    assert "We cannot look up postcodes yet" in text(client.get("/packages?near=560034"))
 
 
 def test_package_page_and_reservation(client, combined):
