@@ -380,7 +380,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                          "practitioners there.")
         elif read is not None and (area := _GAZETTEER.whole_area(read[0].name)) is not None:
             kind, place_suggestions = area[0], tuple(area[1])
-            said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions))
+            said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions),
+                                        mode)
         elif read is not None:
             said_place, known = read
             try:
@@ -394,7 +395,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                         f"You wrote “{said_place.matched}”, but we cannot look up postcodes yet"
                         if postcode_error(said_place.name, resolver, "near") is not None else
                         f"You wrote “{said_place.matched}”, but we could not find {said_place.name} on the map",
-                        bool(place_suggestions))
+                        bool(place_suggestions), mode)
                 said_place = None
     if said_unfound:
         notes.append(said_unfound)
@@ -410,7 +411,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         notes.append("Until then, these are online sessions." if said_unfound or undecided else
                      "No place given, so these are online sessions. Add a place to see practitioners near you, "
                      "and those based in your country first.")
-    elif place is None and mode == "online":
+    elif place is None and mode == "online" and not said_unfound:
         # Without a place nobody is from abroad: the list mixes every country's practitioners.
         notes.append("Add where you are to see practitioners based in your country first: their licence is "
                      "likelier to cover treating you, and their hours to suit yours.")
@@ -588,10 +589,12 @@ def _towns_of(undecided: str) -> tuple[str, ...]:
     return ()
 
 
-def _town_wanted(said: str, offered: bool) -> str:
-    """A note on a place in the words that cannot be searched near: ``said``, then what to do."""
+def _town_wanted(said: str, offered: bool, mode: str) -> str:
+    """A note on a place in the words that cannot be searched near: ``said``, then what to do
+    (online, where the place only puts those based in the seeker's country first)."""
     return (f"{said}: type your town or city under “Near”{', or pick one of the towns listed there,' if offered else ''}"
-            " to see practitioners there.")
+            + (" to see practitioners based in your country first." if mode == "online" else
+               " to see practitioners there."))
 
 
 def names_a_place(text: str) -> bool:

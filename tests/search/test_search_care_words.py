@@ -369,6 +369,11 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     problem = response.get_json()
     assert response.status_code == 400 and problem["errors"]["near"][0].startswith("You wrote “in Karnataka”, a whole")
     assert problem["suggestions"][0] == "Bengaluru, Karnataka, India"
+    # ...online, where a town only puts those based in the seeker's country first
+    online = search(client, q="online physio for sciatica, I live in Kerala")
+    assert online["notes"] == [
+        "You wrote “in Kerala”, a whole region: type your town or city under “Near”, or pick one of the towns "
+        "listed there, to see practitioners based in your country first."]
     # ...not a country's code ("MG" is Madagascar's)
     road = search(client, q="sciatica physio near MG Road")
     assert road["place_suggestions"] == [] and not any("a whole" in n for n in road["notes"])
