@@ -354,6 +354,7 @@ class PlaceMention:
     # True: two places the seeker has not chosen between ("in Whitefield or Indiranagar", the
     # name); not one to search near
     undecided: bool = False
+    choices: tuple[str, ...] = ()  # when undecided, each place as written: ("Whitefield", "Indiranagar")
 
 
 def asked_place(text: str, population_named: Callable[[str], int | None],
@@ -429,7 +430,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
                     # A town a tenth the city's size or more is a second town: "Delhi Mumbai"
                     # leaves the seeker to choose.
                     second = people >= TOWN_MIN_POPULATION and people * 10 >= (population_named(city) or 0)
-                    return PlaceMention(words, words, undecided=second), start
+                    choices = (city, locality) if second else ()
+                    return PlaceMention(words, words, undecided=second, choices=choices), start
         return None
 
     def area_at(start: int, end: int) -> bool:
@@ -693,7 +695,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
                 other := town_at(end + 1) or unknown_at(end + 1)):
             # "in Bangalore or Mumbai": the seeker has not chosen
             both = span_written(tokens[i + 1:other[1]])[0]
-            return PlaceMention(both, f"{token} {both}", undecided=True)
+            return PlaceMention(both, f"{token} {both}", undecided=True, choices=(named, other[0]))
         found.append(PlaceMention(named, f"{token} {named}"))
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \

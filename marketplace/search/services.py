@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -374,7 +373,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
         if (read := _place_read(town_words)) is not None and read[1] is None:
-            place_suggestions = _towns_of(read[0].name)
+            place_suggestions = _towns_of(read[2])
             undecided = (f"You wrote “{read[0].matched}”: type the one you want under “Near”"
                          f"{', or pick it from the towns listed there,' if place_suggestions else ''} to see "
                          "practitioners there.")
@@ -383,7 +382,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
             said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions),
                                         mode)
         elif read is not None:
-            said_place, known = read
+            said_place, known, _ = read
             try:
                 place = _place(replace(data, near=said_place.name), resolver)
             except (ValidationFailed, ServiceUnavailable) as exc:
@@ -561,38 +560,36 @@ def warm_readers() -> None:
 
 
 @lru_cache(maxsize=4096)
-def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None] | None:
+def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None, tuple[str, ...]] | None:
     """The town ``text`` asks for care in, if any (see
     :func:`marketplace.matching.care_words.asked_place`), told from ordinary words by the
-    offline gazetteer's names whatever geocoder then places it, and whether the gazetteer
-    knows it (None: the words name two places, and the seeker has not chosen)."""
+    offline gazetteer's names whatever geocoder then places it, whether the gazetteer
+    knows it (None: the words name two places, and the seeker has not chosen), and those
+    places then."""
     named = asked_place(text, _GAZETTEER.population_named, _GAZETTEER.area_named)
     if named is None:
         return None
-    return PlaceUnderstood(named.name, named.words), None if named.undecided else named.known
+    return PlaceUnderstood(named.name, named.words), None if named.undecided else named.known, named.choices
 
 
 _GAZETTEER = OfflineGazetteer()
 
 
-def _towns_of(undecided: str) -> tuple[str, ...]:
-    """The towns of words that name two or more ("Bangalore or Mumbai", "Delhi Mumbai"), to
-    offer, when each is a town of 100,000 people or more (a smaller namesake, such as
-    Whitefield in England for Bangalore's, would mislead); else none."""
-    parts = re.split(r"\s+(?:or|and)\s+|\s*[/&,]\s*", undecided, flags=re.IGNORECASE)
-    words = undecided.split()
-    splits = [parts] if len(parts) > 1 else [[" ".join(words[:k]), " ".join(words[k:])] for k in range(1, len(words))]
-    for names in splits:
-        towns = [_GAZETTEER.geocode(name) for name in names]
-        if all(t is not None and (t.raw.get("population") or 0) >= 100_000 for t in towns):
-            return tuple(dict.fromkeys(t.address for t in towns))
+def _towns_of(choices: tuple[str, ...]) -> tuple[str, ...]:
+    """The towns of places not chosen between ("Bangalore", "Mumbai"), to offer, when each
+    is a town of 100,000 people or more (a smaller namesake, such as Whitefield in England
+    for Bangalore's, would mislead); else none."""
+    towns = [_GAZETTEER.geocode(name) for name in choices]
+    if towns and all(t is not None and (t.raw.get("population") or 0) >= 100_000 for t in towns):
+        return tuple(dict.fromkeys(t.address for t in towns))
     return ()
 
 
 def _town_wanted(said: str, offered: bool, mode: str) -> str:
     """A note on a place in the words that cannot be searched near: ``said``, then what to do
     (online, where the place only puts those based in the seeker's country first)."""
-    return (f"{said}: type your town or city under “Near”{', or pick one of the towns listed there,' if offered else ''}"
+    pick = ", or pick one of the towns listed there," if offered else ""
+    return (f"{said}: type your town or city under “Near”{pick}"
             + (" to see practitioners based in your country first." if mode == "online" else
                " to see practitioners there."))
 
