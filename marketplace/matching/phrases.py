@@ -619,6 +619,10 @@ PAST_MARKERS = _PAST_TIME
 HEDGES = r"\b(?:maybe|might|possibly|perhaps|not sure|unsure|i think|i guess|wonder(?:ing)?|could (?:it|this|that) be)\b"
 
 # --- Lexicon for normalising and for negation scope (used by ``understanding``) ----------------
+# Mistypings of the short parts of the body, and the words after which such a word is the part.
+_SHORT_PART_TYPOS = (("back", "bak|bck|bakc|bcak|bac"), ("neck", "nek|nck|nekc|neckk"))
+_PAIN_AFTER_PART = ("pain|pains|ache|aches|aching|spasm|spasms|hurts|hurt|hurting|sore|stiff|stiffness|problem|"
+                    "problems|issue|issues|injury|strain|locked|keeps|dard")
 # (pattern, replacement) applied after lower-casing: one spelling for each idea.
 SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\b(?:i\.? ?t\.? band|itb|iliotibial(?: band)?)\b", "itband"),  # before "it" is dropped as a stop word
@@ -626,6 +630,12 @@ SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     # Run together, or a typo too short for the matcher's correction.
     (r"\b(lower|low|upper|mid)?(back|neck)(pain|ache)\b", r"\1 \2 \3"), (r"\blowerback\b", "lower back"),
     (r"\bpian\b", "pain"), (r"\blbp\b", "low back pain"), (r"\b(back|muscle) spams?\b", r"\1 spasm"),
+    # A short part of the body mistyped ("bak pain", "my nek hurts"): read only beside a word
+    # that says it is the body part, since such words are too short for the matcher's
+    # correction ("lack" or "pack" must never become "back").
+    *((rf"\b(my|lower|low|upper|mid|middle|sore|stiff|bad|tight|pulled|strained|hurt|the|her|his|your) "
+       rf"(?:{typos})\b", rf"\1 {part}") for part, typos in _SHORT_PART_TYPOS),
+    *((rf"\b(?:{typos})\b(?= (?:{_PAIN_AFTER_PART})\b)", part) for part, typos in _SHORT_PART_TYPOS),
     # After a birth ("after" is a stop word, and "delivery" alone is a driver's too).
     (r"\b(?:after|since|post|following) (?:my |the |a |her )?(?:delivery|childbirth|c section|caesarean)"
      r"(?! (?:work|job|driver|drivers|shift|shifts|round|rounds|van|vans|man|men|boy|boys))\b", "postnatal"),

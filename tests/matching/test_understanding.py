@@ -899,7 +899,19 @@ SAID_OTHERWISE = [
     ("back pian", "chronic-low-back-pain"), ("backpain", "chronic-low-back-pain"),
     ("lowerback pain", "chronic-low-back-pain"), ("chronic lbp", "chronic-low-back-pain"),
     ("neckpain", "neck-shoulder-tension"), ("back spams", "back-spasm"),
+    # short parts mistyped, beside a word that makes them the part (session 31)
+    ("bak pain", "chronic-low-back-pain"), ("bak pain after lifting", "back-spasm"),
+    ("lower bck ache", "chronic-low-back-pain"), ("my nek hurts", "neck-shoulder-tension"),
+    ("nek pain from my desk", "neck-shoulder-tension"),
 ]
+
+
+@pytest.mark.parametrize("text", ["pack pain", "lack of pain", "bak bak mat karo"])
+def test_a_short_word_is_not_taken_for_a_mistyped_part(text: str) -> None:
+    """Only beside a word that makes it the body part is a short word read as one mistyped:
+    "pack" and "lack" stay what they are, and Hindi's "bak bak" (chatter) is no back."""
+    assert "chronic-low-back-pain" not in {m.slug for m in MATCHER.match(text)}
+    assert "back-spasm" not in {m.slug for m in MATCHER.match(text)}
 
 
 @pytest.mark.parametrize(("text", "first"), SAID_OTHERWISE, ids=[row[0] for row in SAID_OTHERWISE])
