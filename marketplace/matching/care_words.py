@@ -250,6 +250,19 @@ LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "s
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
 
 _HEDGE = re.compile(HEDGES)
+# A place in a clause that tells of how the pain came is where it came, not where care is
+# wanted: "I got back pain on holiday in Spain", "since my trip in Goa". It tells of a trip
+# with one of these words...
+_TRAVEL_WORDS = frozenset({"holiday", "holidays", "vacation", "vacations", "trip", "trips", "travels", "honeymoon",
+                           "tour", "trek", "trekking", "hike", "hiking", "flight"})
+# ...and of the past with one of these: "on holiday in Goa, need a massage" asks for Goa.
+_HOW_IT_CAME = frozenset({"got", "hurt", "injured", "pulled", "strained", "twisted", "tweaked", "sprained", "slipped",
+                          "fell", "fallen", "started", "began", "begun", "happened", "since", "during", "after", "ago",
+                          "last", "caught", "developed", "jarred", "cricked", "ricked", "lifted", "carried"})
+# A word of what is wanted between them and the place asks for it: "hurt my back, need a
+# physio in Leeds" (in one clause when no comma is typed).
+_WANTING = frozenset({"need", "needs", "needed", "want", "wants", "wanted", "looking", "find", "book", "recommend",
+                      "suggest", "chahiye", "please", "pls", "plz"}) | _CARE_NOUNS
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
 _LOOKAHEAD = 4  # words after it that can tell it of (Hindi puts the verb last)
@@ -362,8 +375,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
-    is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune"),
-    and only one such town in the text ("in Bangalore or Mumbai" is a mention ``undecided``
+    is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune")
+    or as where the pain came on a trip ("I got back pain on holiday in Spain"), and only
+    one such town in the text (a town told of in a clause of how the pain came gives way to
+    one asked for: "slipped in Toronto, physio near Mississauga") ("in Bangalore or Mumbai" is a mention ``undecided``
     between them). Without "in", a town's name that ends the text
     after words of what is wanted ("sciatica Pune", "physio Leeds", "neck pain, Leeds") or
     is all of it, written with a capital in text that is not all capitals (or, in lower
@@ -651,10 +666,26 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         start = tokens.index(normalise(code).split()[0]) if normalise(code).split()[0] in tokens else 0
         return PlaceMention(code, match[0].strip(), known=False) if _asked(tokens, start, start + 1) else None
 
+    def how_it_came(start: int) -> tuple[bool, bool]:
+        """Whether the clause before ``start`` tells how the pain came (a word of
+        :data:`_HOW_IT_CAME` with no word of what is wanted after it), and whether of a trip."""
+        past = trip = False
+        for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
+            token = tokens[position]
+            if clause_break(token, tokens[position + 1]) or token in _WANTING or token in _THERAPY_TOKENS:
+                break
+            trip = trip or token in _TRAVEL_WORDS
+            past = past or token in _HOW_IT_CAME
+        return past, past and trip
+
     unknown: list[PlaceMention] = []
+    past_told: set[str] = set()  # towns named in a clause of how the pain came
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE:
             continue
+        past, trip = how_it_came(i)
+        if trip:
+            continue  # "I got back pain on holiday in Spain": where it came, not where care is wanted
         hit = town_at(i + 1)
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
                 tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
@@ -690,16 +721,21 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         elif (within := town_within(i + 1, end)) is not None:
             named, end = within
         if not _asked(tokens, i, end):
-            return None  # a town told of or turned down: the seeker has not said where
+            continue  # a town told of or turned down ("I was in Delhi"): not where care is wanted
         if end < len(tokens) and tokens[end] in ("or", "and") and (
                 other := town_at(end + 1) or unknown_at(end + 1)):
             # "in Bangalore or Mumbai": the seeker has not chosen
             both = span_written(tokens[i + 1:other[1]])[0]
             return PlaceMention(both, f"{token} {both}", undecided=True, choices=(named, other[0]))
         found.append(PlaceMention(named, f"{token} {named}"))
+        if past:
+            past_told.add(normalise(named))
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
             or care_town() or postcode()
+    if len({normalise(f.name) for f in found}) > 1:
+        # "slipped on ice in Toronto, physio near Mississauga": the one not told of as how it came
+        found = [f for f in found if normalise(f.name) not in past_told]
     return found[0] if len({normalise(f.name) for f in found}) == 1 else None
 
 

@@ -341,6 +341,16 @@ def test_a_town_in_the_text_is_searched_near_when_no_place_is_given(client, team
     assert past["place"] is None and past["place_from_text"] is None and ids(past) == [on_video.id]
 
 
+def test_where_the_pain_came_on_a_trip_is_not_searched_near(client, team, on_video):
+    """"I got back pain on holiday in Spain" asked for a town in Spain; the place tells how
+    the pain came. With a town asked for as well, that town is searched."""
+    body = search(client, q="I got back pain on holiday in Spain")
+    assert body["place"] is None and body["place_from_text"] is None and body["place_suggestions"] == []
+    assert not any("Spain" in n for n in body["notes"]) and ids(body) == [on_video.id]
+    both = search(client, q="hurt my back on holiday in Barcelona, physio in Bengaluru please")
+    assert both["place"]["label"].startswith("Bengaluru")
+
+
 def test_a_place_the_map_lacks_is_said_not_silently_dropped(app, client, team, on_video):
     """"Neck pain near Koramangala": the offline gazetteer has no Koramangala, and the page
     listed online sessions from anywhere as if no place had been written."""
