@@ -60,8 +60,22 @@ THERAPY_WORDS: dict[str, str] = {
     # wet cupping's Arabic and Urdu name, and Ayurveda's course of cleansing treatments
     "hijama": "cupping", "panchakarma": "ayurveda", "panchkarma": "ayurveda",
 }
-# The words of those names, none of which is a place's ("in Tui Na", "in Shiatsu").
-_THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wording.split())
+# Therapies this marketplace does not list, as seekers name them (wording -> the therapy's
+# name in a sentence): a search for one says so, rather than silently listing others.
+UNLISTED_THERAPY_WORDS: dict[str, str] = {
+    "osteopath": "osteopathy", "osteopaths": "osteopathy", "osteopathy": "osteopathy", "osteopathic": "osteopathy",
+    "reflexology": "reflexology", "reflexologist": "reflexology", "reiki": "reiki",
+    "craniosacral": "craniosacral therapy", "cranio sacral": "craniosacral therapy",
+    "homeopathy": "homeopathy", "homoeopathy": "homeopathy", "homeopath": "homeopathy", "homoeopath": "homeopathy",
+    "homeopathic": "homeopathy", "homoeopathic": "homeopathy", "aromatherapy": "aromatherapy",
+    "aromatherapist": "aromatherapy", "rolfing": "Rolfing", "bowen therapy": "Bowen therapy",
+    "bowen technique": "Bowen therapy", "feldenkrais": "the Feldenkrais method",
+    "alexander technique": "the Alexander technique", "unani": "Unani medicine", "hakim": "Unani medicine",
+    "siddha": "Siddha medicine",
+}
+# The words of those names, none of which is a place's ("in Tui Na", "in Shiatsu", "in Reiki").
+_THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wording.split()) \
+    | {wording for wording in UNLISTED_THERAPY_WORDS if " " not in wording}
 
 # Before a mention, in its clause: the seeker is turning it down or telling what they had.
 _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
@@ -232,7 +246,12 @@ _NOT_A_PLACE_NAME = frozenset(
 # Words a town's name does not start with or hold ("in my area", "in the morning").
 _NOT_IN_A_NAME = frozenset(STOPWORDS | {"for", "who", "please", "pls", "plz", "because", "but", "or", "if", "than",
                                         "person", "pain", "agony", "bed", "general", "particular", "total", "front",
-                                        "public", "private", "hospital", "office", "gym", "love", "case", "fact"})
+                                        "public", "private", "hospital", "office", "gym", "love", "case", "fact",
+                                        # someone's, not a place's ("in her lower back": Heraklion is "Her")
+                                        "her", "hers", "his", "him", "he", "she", "we", "us", "our", "ours", "they",
+                                        "them", "their", "you", "your", "yours", "mom", "mum", "dad", "mother",
+                                        "father", "wife", "husband", "son", "daughter", "brother", "sister", "friend",
+                                        "grandma", "grandmother", "grandpa", "grandfather", "baby", "kids", "child"})
 # ...except inside one: "Stoke-on-Trent", "Southend-on-Sea".
 _INSIDE_A_NAME = frozenset({"on", "of", "upon", "the", "de", "la", "le", "sur", "en"})
 # Words that are towns somewhere but, after "in", are a time or a language.
@@ -939,6 +958,7 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
 
 
 VENUE_VOCABULARY = vocabulary(VENUE_WORDS)
+UNLISTED_THERAPY_VOCABULARY = vocabulary(UNLISTED_THERAPY_WORDS)
 MODE_VOCABULARY = vocabulary(MODE_WORDS)
 # as seekers ask for a language ("Tamil speaking"), and the languages' bare names
 _LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})

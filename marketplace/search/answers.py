@@ -112,7 +112,7 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
                    for v in (getattr(data, f.name) for f in fields(data)))
     parts = repr((normal, matching, taxonomy))
     # 4: the outcome's fields changed (place_suggestions); 3: kept with version and stamps
-    return f"search:{kind}:4:" + hashlib.sha256(parts.encode()).hexdigest()
+    return f"search:{kind}:5:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:

@@ -38,8 +38,8 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    MODE_VOCABULARY, NOT_A_SESSION, NOT_CARE_ASKED, VENUE_VOCABULARY, as_written, asked_budget, asked_gender,
-    asked_language, asked_place, read_mentions, therapy_words,
+    MODE_VOCABULARY, NOT_A_SESSION, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, as_written,
+    asked_budget, asked_gender, asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -306,8 +306,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # A therapy, kind of place, way of being seen, language, budget or practitioner's gender
     # that the text asks for narrows the search as its filter would, unless the seeker chose
     # that filter (or "any").
-    therapy, venue, said_mode, said_language, said_budget, said_gender = (
+    therapy, venue, said_mode, said_language, said_budget, said_gender, unlisted = (
         _care_named(text, tax) if text else _NOTHING_NAMED)
+    if unlisted is not None and data.modality is None and data.technique is None:
+        notes.append(f"We do not list {unlisted}, so the practitioners shown offer other therapies.")
     # A town is read from the words around a budget: "acupuncture Bangalore under ₹2,000".
     town_words = said_budget.rest if said_budget is not None else text
     if said_budget is not None and data.max_price is None and (
@@ -511,6 +513,7 @@ class _CareNamed(NamedTuple):
     language: LanguageUnderstood | None
     budget: BudgetUnderstood | None
     gender: GenderUnderstood | None
+    unlisted: str | None = None  # a therapy asked for that is listed nowhere here ("osteopathy")
 
 
 _NOTHING_NAMED = _CareNamed(None, None, None, None, None, None)
@@ -546,7 +549,13 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         gender = None
         if (who := asked_gender(text)) is not None:
             gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], as_written(text, who.words))
-        return _CareNamed(therapy, venue, mode, language, budget, gender)
+        unlisted = None
+        if therapy is None and (other := read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED)
+                                .narrowing()) is not None \
+                and not any(other.slug.lower() in tax.names.get(slug, "").lower()
+                            for slug in (*tax.modalities, *tax.techniques)):
+            unlisted = other.slug  # (unless admins have since added it as a term)
+        return _CareNamed(therapy, venue, mode, language, budget, gender, unlisted)
 
     return _care_read.get(text, work, tax)
 

@@ -229,6 +229,9 @@ def place_read(text: str) -> str | None:
     ("physio near Victoria station, London", "Victoria station, London"),  # a station, not Victoria, Canada
     ("physio in Pune, Mumbai is too far", "Pune"),  # a city as big: another town
     ("physio in London Ontario", "London Ontario"),  # a town, then where it is
+    # someone's, not a town ("her" is one of Heraklion's names)
+    ("my mom has arthritis in her lower back, home visit physio Delhi", "Delhi"),
+    ("osteopath London for sciatica", "London"),  # after a therapy not listed here, too
     # ending the words, after what is wanted, without "in"
     ("sciatica Bengaluru", "Bengaluru"),
     ("slipped disc physiotherapy home visit Pune", "Pune"),

@@ -93,6 +93,24 @@ def test_a_retired_modality_is_not_read_from_the_text(client, team):
     assert body["therapy_from_text"] is None
 
 
+def test_a_therapy_listed_nowhere_here_is_said_not_silently_dropped(client, team):
+    """"Osteopath for sciatica" listed physiotherapists, acupuncturists and massage
+    therapists as if they were what was asked for: the page says osteopathy is not listed."""
+    body = search(client, q="osteopath for my sciatica", near="Bengaluru")
+    assert set(ids(body)) == {p.id for p in team.values()} and body["therapy_from_text"] is None
+    assert body["notes"] == ["We do not list osteopathy, so the practitioners shown offer other therapies."]
+    assert "We do not list osteopathy" in page(client, q="osteopath for my sciatica", near="Bengaluru")
+    # turned down, or a listed therapy chosen: nothing to say
+    assert search(client, q="not an osteopath, physio for my sciatica", near="Bengaluru")["notes"] == []
+    assert search(client, q="osteopath for my sciatica", near="Bengaluru", modality="massage")["notes"] == []
+    # once admins list it, it is read as any other therapy
+    taxonomy.save_term("modality", taxonomy.TermInput(slug="osteopathy", name="Osteopathy"), make_admin())
+    db.session.commit()
+    listed = search(client, q="osteopathy for my sciatica", near="Bengaluru")
+    assert listed["notes"] == [] and listed["therapy_from_text"]["slug"] == "osteopathy"
+    assert search(client, q="osteopath for my sciatica", near="Bengaluru")["notes"] == []
+
+
 def test_the_page_says_what_it_narrowed_to_and_links_to_every_therapy(client, team):
     html = page(client, q="physio for my sciatica", near="Bengaluru")
     assert "Showing only <strong>Physiotherapy</strong>, as you wrote “physio”." in html
