@@ -384,6 +384,12 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
     # ("can't stand up straight" is a back in spasm, not legs giving way)
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b(?!\s+(?:up\s+)?(?:straight|upright|erect)\b)", "vague"),
+    # ...nor is "can barely walk" sure either way: pain, or legs that fail? Ask, unless the
+    # words put it down to the pain ("I can barely walk with this spasm").
+    SignalRule("leg-weakness", r"(?:\b(?:can|could) (?:barely|hardly|scarcely|only just) (?:walk|stand)\b(?!\s+(?:up\s+)?"
+               r"(?:straight|upright|erect)\b)|\b(?:struggl\w+|difficulty|trouble|problems?|hard) (?:in |with )?"
+               r"(?:to )?walk(?:ing)?\b)(?!(?: \w+){0,2} (?:with|because of|from|due to|for) (?:this |the |my |a )?"
+               r"(?:lower )?(?:back ?)?(?:spasms?|pain|ache|stiffness|sciatica)\b)", "vague"),
     SignalRule("leg-weakness", r"\bkeep (?:tripping|stumbling)\b|\b(?:tripping|stumbling) over my (?:own )?(?:foot|feet|"
                r"toes?)\b", "vague"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|move)\s+my\s+legs?\b", "vague"),

@@ -470,7 +470,7 @@ BENIGN_TABLE = [
     "no recent falls or accidents",
     "my lower back locked up when I lifted a box",
     "my back feels weak and my core is weak",
-    "I can barely walk with this spasm",
+    "I can barely walk with this spasm", "hard to walk far because of back pain",
     "I'm not peeing myself",
     "my back feels hot after the heat pad",
     "I don't feel hot",
@@ -541,6 +541,9 @@ UNCLEAR_TABLE = [
     # Over lately: was it a fever, is it gone? Ask.
     ("had a fever 2 days ago, fine now", "fever"),
     ("fever last week, fine now", "fever"),
+    # Walking hard: the pain, or legs that fail? Ask, as "I can't walk" does.
+    ("my back is killing me, can barely walk", "leg-weakness"),
+    ("struggling to walk since yesterday", "leg-weakness"), ("difficulty in walking", "leg-weakness"),
 ]
 
 
@@ -615,7 +618,8 @@ def test_hinglish_words_do_not_capture_english_text(text: str, not_this: str) ->
 
 
 @pytest.mark.parametrize("text", ["back spasm, can't stand straight", "I can't stand up straight",
-                                  "can't stand upright since this morning"])
+                                  "can't stand upright since this morning", "can hardly stand up straight",
+                                  "no trouble walking, just back pain"])
 def test_a_back_that_cannot_straighten_asks_nothing_of_the_legs(text: str) -> None:
     """The back in spasm, not legs giving way (a mere "I can't stand" still asks)."""
     assert screen_text(text).unclear == frozenset() and not screen_text(text).red_flags
