@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
 from marketplace.geo.address_words import POSTCODE_FORMS, numbered_part
+from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.phrases import (
     DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS,
 )
@@ -353,10 +354,22 @@ def asked_language(text: str) -> Mention | None:
 
 def as_written(text: str, words: str) -> str:
     """``words`` as the readers see them ("tamil speaking") as the seeker wrote them in
-    ``text`` ("Tamil-speaking"), or as they are where the text spells them otherwise
-    (Devanagari, read in Latin letters)."""
+    ``text`` ("Tamil-speaking"; in Devanagari, which is read in Latin letters, "लखनऊ" for
+    "lakhnau"), or as they are where the text spells them otherwise."""
     found = re.search(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)", text, re.IGNORECASE)
-    return found.group() if found else words
+    if found:
+        return found.group()
+    if has_devanagari(text):
+        spans = [(m.start(), m.end(), normalise(m.group())) for m in _A_WORD.finditer(text)]
+        wanted = normalise(words)
+        for i in range(len(spans)):
+            for j in range(i + 1, min(i + len(wanted.split()), len(spans)) + 1):
+                if " ".join(s[2] for s in spans[i:j]) == wanted:
+                    return text[spans[i][0]:spans[j - 1][1]]
+    return words
+
+
+_A_WORD = re.compile(r"[\w\u0900-\u097F]+")  # (Devanagari's vowel signs are no \w)
 
 
 def asked_gender(text: str) -> Mention | None:
@@ -429,6 +442,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
             return None
         population = population_named(name)
         words, capitalised = span_written(span)
+        if population is None and has_devanagari(words):  # "लखनऊ": the map knows Hindi names
+            population = population_named(words)
         if population is None or not ((capitalised and capitals) or (population >= lower_case_min
                                                                       and name not in LOWER_CASE_WORDS)):
             return None

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
-    asked_budget, asked_language, asked_place, read_mentions, therapy_words,
+    as_written, asked_budget, asked_language, asked_place, read_mentions, therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import VenueType
@@ -232,6 +232,10 @@ def place_read(text: str) -> str | None:
     # someone's, not a town ("her" is one of Heraklion's names)
     ("my mom has arthritis in her lower back, home visit physio Delhi", "Delhi"),
     ("osteopath London for sciatica", "London"),  # after a therapy not listed here, too
+    # Hindi script: the town as written, which the map knows ("lakhnau", its Latin
+    # spelling here, it does not)
+    ("कमर दर्द, लखनऊ में फिजियो", "लखनऊ"), ("बेंगलुरु में कमर दर्द का इलाज", "बेंगलुरु"),
+    ("मुंबई के पास फिजियो", "मुंबई"), ("kamar dard, लखनऊ mein physio", "लखनऊ"),
     # ending the words, after what is wanted, without "in"
     ("sciatica Bengaluru", "Bengaluru"),
     ("slipped disc physiotherapy home visit Pune", "Pune"),
@@ -515,3 +519,14 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
         assert found is None or found.words
     place = asked_place(text, population)
     assert place is None or (place.name and place.words.endswith(place.name))
+
+
+@pytest.mark.parametrize(("text", "words", "written"), [
+    ("Tamil-speaking physio", "tamil speaking", "Tamil-speaking"),
+    ("कमर दर्द, लखनऊ में फिजियो", "phijiyo", "फिजियो"),  # read in Latin letters, echoed as written
+    ("kamar dard, लखनऊ mein physio", "lakhnau mein", "लखनऊ mein"),
+    ("back pain", "neck", "neck"),  # not in the text: as the readers have it
+])
+def test_words_read_are_echoed_as_the_seeker_wrote_them(text: str, words: str, written: str) -> None:
+    assert as_written(text, words) == written
+
