@@ -59,6 +59,10 @@ HOST_MIN_POPULATION = 500_000
 # which GeoNames also calls "Hammersmith" (26,000, counting a tenth as such). A city
 # whose own name it is comes first whatever their sizes (see _rank).
 DISTRICT_SHARE = 0.01
+# A place known by the name asked only as one of its other names is offered beside places
+# of that very name when it has this many people (Kolkata for "Calcutta", not Oshkosh,
+# Wisconsin, for "Brooklyn").
+OTHER_NAME_MIN_POPULATION = 100_000
 DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts.json"
 
 # Curated aliases GeoNames lacks or ranks badly: normalised alias -> geonameid.
@@ -678,7 +682,14 @@ def _rank(index: _Index, key: str, positions: Sequence[int],
         weight = _weight(index, city) if city.key == key else _weight(index, city) / 10
         return (-satisfied, pos != curated, named_city and city.host >= 0, -weight)
 
-    return [(pos, key) for pos in sorted(set(positions), key=likelihood)]
+    ranked = sorted(set(positions), key=likelihood)
+    # Beside places of this very name, a small town's other names are mostly old or local
+    # ones ("Brooklyn" for Oshkosh, Wisconsin): offered as alternatives, they mislead.
+    if any(index.cities[p].key == key for p in ranked):
+        ranked = ranked[:1] + [p for p in ranked[1:] if index.cities[p].key == key or p == curated
+                               or index.cities[p].host >= 0  # a part of a big city (districts come last)
+                               or index.cities[p].population >= OTHER_NAME_MIN_POPULATION]
+    return [(pos, key) for pos in ranked]
 
 
 def _weight(index: _Index, city: _City) -> float:

@@ -506,3 +506,17 @@ def test_the_country_picker_lists_every_country_by_name() -> None:
     listed = countries()
     assert len(listed) > 240 and dict(listed)["IN"] == "India"
     assert [name for _, name in listed][:2] == ["Afghanistan", "Aland Islands"]
+
+
+def test_a_small_towns_other_name_is_not_offered_beside_places_of_that_very_name() -> None:
+    """GeoNames also calls Oshkosh, Wisconsin, "Brooklyn" (an old name): offered beside the
+    Brooklyns as another place the seeker may have meant, it misled. A big city known by the
+    name stays ("Calcutta" is Kolkata), as does a part of a big city ("City of London")."""
+    gazetteer = OfflineGazetteer()
+    brooklyn = [place.address for place in gazetteer.geocode("Brooklyn", exactly_one=False)]
+    assert brooklyn[0] == "Brooklyn, New York, United States"
+    assert all(address.startswith("Brooklyn,") for address in brooklyn)
+    assert [place.address for place in gazetteer.geocode("Calcutta", exactly_one=False)][:2] == [
+        "Kolkata, West Bengal, India", "Calcutta, South Africa"]
+    assert "City of London, London, England, United Kingdom" in [
+        place.address for place in gazetteer.geocode("London", exactly_one=False)]
