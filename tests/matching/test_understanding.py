@@ -471,6 +471,7 @@ BENIGN_TABLE = [
     "my lower back locked up when I lifted a box",
     "my back feels weak and my core is weak",
     "I can barely walk with this spasm", "hard to walk far because of back pain",
+    "my back hurts more in the fall and winter",  # autumn
     "I'm not peeing myself",
     "my back feels hot after the heat pad",
     "I don't feel hot",
@@ -544,6 +545,7 @@ UNCLEAR_TABLE = [
     # Walking hard: the pain, or legs that fail? Ask, as "I can't walk" does.
     ("my back is killing me, can barely walk", "leg-weakness"),
     ("struggling to walk since yesterday", "leg-weakness"), ("difficulty in walking", "leg-weakness"),
+    ("tailbone pain after falling on stairs", "major-trauma"), ("back pain since a fall on the ice", "major-trauma"),
 ]
 
 
