@@ -407,15 +407,16 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         raise ValidationFailed(message, {"near": [message]}, {"suggestions": list(place_suggestions)})
     if undecided:
         notes.append(undecided)
+    of_the_list, list_note_at = "", len(notes)  # a note about the list shown, said only when one is
     if place is None and mode == "any":
         mode = "online"
-        notes.append("Until then, these are online sessions." if said_unfound or undecided else
-                     "No place given, so these are online sessions. Add a place to see practitioners near you, "
-                     "and those based in your country first.")
+        of_the_list = ("Until then, these are online sessions." if said_unfound or undecided else
+                       "No place given, so these are online sessions. Add a place to see practitioners near you, "
+                       "and those based in your country first.")
     elif place is None and mode == "online" and not said_unfound:
         # Without a place nobody is from abroad: the list mixes every country's practitioners.
-        notes.append("Add where you are to see practitioners based in your country first: their licence is "
-                     "likelier to cover treating you, and their hours to suit yours.")
+        of_the_list = ("Add where you are to see practitioners based in your country first: their licence is "
+                       "likelier to cover treating you, and their hours to suit yours.")
 
     if data.max_price is not None and data.currency is None and place is not None:
         # "45" typed near London means £45: read in the place's currency, a budget cannot
@@ -445,6 +446,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if questions or (unread and not wanted):
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
+    if of_the_list:
+        outcome["notes"] = (*notes[:list_note_at], of_the_list, *notes[list_note_at:])
 
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,

@@ -227,6 +227,12 @@ def test_text_that_matches_nothing_gets_suggestions_not_an_error(client, physio)
     body = search(client, q="purple elephant", near="Bengaluru")
     assert body["concerns"] == [] and body["results"] == []
     assert len(body["suggestions"]) >= 1
+    # With no place either, nothing is listed: no note of "these online sessions" to puzzle over
+    nowhere = search(client, q="rib pain when twisting")
+    assert nowhere["results"] == [] and nowhere["suggestions"] and nowhere["notes"] == []
+    # ...as when a safety question comes first
+    asked = search(client, q="back pain, I had a bad fall")
+    assert asked["questions"] and asked["notes"] == []
 
 
 def test_the_radius_edge_is_inclusive_and_exact(client, app):
