@@ -186,6 +186,10 @@ _PRACTITIONER_NOUNS = (
     "acupuncturist", "chiropractor", "chiro", "osteopath", "vaidya", "vaid", "staff", "trainer", "instructor",
     "doktar", "daktar", "phijiyo", "fiziyo", "therepist", "vaidy",
 )
+# ...and the kind of practitioner between the two: "a female ayurvedic doctor", "a male sports
+# massage therapist".
+_PRACTITIONER_KINDS = ("ayurvedic", "ayurveda", "ayurved", "sports", "massage", "physical", "yoga", "pilates",
+                       "acupuncture", "chiropractic", "prenatal", "pregnancy", "physiotherapy")
 _NON_BINARY_WORDS = ("non binary", "nonbinary", "enby", "genderqueer")
 _GENDER_ASKED = ("{} {}", "by a {}", "from a {}", "prefer a {}", "prefer {}", "preferably a {}", "preferably {}",
                  "a {} to treat", "{} therapist only", "{} therapists only", "{} staff only")
@@ -374,10 +378,11 @@ _A_WORD = re.compile(r"[\w\u0900-\u097F]+")  # (Devanagari's vowel signs are no 
 
 def asked_gender(text: str) -> Mention | None:
     """The practitioner's gender ``text`` asks for ("a female physio", "lady doctor
-    please", "I'd prefer a man"), or None: also when it asks for both, or turns one down
+    please", "I'd prefer a man"), or None: also when it tells who the seeker is ("I'm a
+    female physio with back pain"), asks for both, or turns one down
     ("no male therapist" says whom not to list, not whom to), or leaves the choice open
     ("a male or female physio")."""
-    asked = read_mentions(text, _GENDER_WORDS).narrowing()
+    asked = read_mentions(text, _GENDER_WORDS, Elsewhere(before_two=NOT_CARE_ASKED.before_two)).narrowing()
     if asked is None:
         return None
     tokens = tokens_of(normalise(text))  # "female/male" comes as two words
@@ -978,5 +983,9 @@ MODE_VOCABULARY = vocabulary(MODE_WORDS)
 # as seekers ask for a language ("Tamil speaking"), and the languages' bare names
 _LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})
 _LANGUAGE_NAMES = vocabulary({language: language for language in LANGUAGES})
-_GENDER_WORDS = vocabulary(GENDER_WORDS)
+_PART_KEYS = {part: _key(part) for part in (*_WOMAN_WORDS, *_MAN_WORDS, *_NON_BINARY_WORDS, *_PRACTITIONER_KINDS,
+                                             *_PRACTITIONER_NOUNS)}
+_GENDER_WORDS = vocabulary(GENDER_WORDS) | {  # with the kind between: "female ayurvedic doctor" (keys joined)
+    (*_PART_KEYS[word], *_PART_KEYS[kind], *_PART_KEYS[noun]): value for words, value in _GENDERS for word in words
+    for kind in _PRACTITIONER_KINDS for noun in _PRACTITIONER_NOUNS}
 _GENDER_OF = {word: value for words, value in _GENDERS if value != "non_binary" for word in words}  # one word each

@@ -31,6 +31,9 @@ from marketplace.matching.care_words import asked_gender
     ("ladies only massage", "woman", "ladies only"),  # as a spa says of its staff
     ("sciatica, women only clinic, Pune", "woman", "women only"),
     ("gents only", "man", "gents only"),
+    # the kind of practitioner between (session 31)
+    ("female ayurvedic doctor online for back pain", "woman", "female ayurvedic doctor"),
+    ("a male sports massage therapist", "man", "male sports massage therapist"),
 ])
 def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, words: str) -> None:
     found = asked_gender(text)
@@ -39,6 +42,7 @@ def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, word
 
 @pytest.mark.parametrize("text", [
     "I'm a woman with back pain",  # the seeker
+    "I am a female physio with back pain", "I'm a female yoga instructor, my neck hurts",  # the seeker's work
     "I'm non-binary and have back pain",
     "pregnant woman needs a massage",
     "a woman only recently pregnant, back pain",
