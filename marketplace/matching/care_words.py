@@ -206,8 +206,8 @@ GENDER_WORDS: dict[str, str] = {
 }
 
 # A town named after these words is where the seeker wants care: "a physio in Pune",
-# "acupuncture near Camden Town".
-_PLACE_BEFORE = frozenset({"in", "near", "around", "nr"})
+# "acupuncture near Camden Town", "visiting London next week, need a massage".
+_PLACE_BEFORE = frozenset({"in", "near", "around", "nr", "visiting"})
 # A postcode (see POSTCODE_FORMS) after "near" or "in", or after the word for one, and after
 # "postcode" four digits too (Australia's; "in 2019" is a year).
 _POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{POSTCODE_FORMS})|"
@@ -723,7 +723,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
         if token not in _PLACE_BEFORE:
             continue
         past, trip = how_it_came(i)
-        if trip:
+        if trip or past and token == "visiting":
             continue  # "I got back pain on holiday in Spain": where it came, not where care is wanted
         hit = town_at(i + 1)
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (

@@ -342,6 +342,9 @@ def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> No
     ("physio in Leeds for a muscle I pulled in Manchester", "Leeds"),
     ("I was in Delhi last month, now need physio in Mumbai", "Mumbai"),
     ("I had acupuncture in Pune, want cupping in Mumbai", "Mumbai"),
+    # a town being visited is where care is wanted, unless the pain came of the visit
+    ("visiting London next week, need a massage for my back", "London"), ("back pain since visiting Goa", None),
+    ("I was visiting Delhi when my back went", None), ("after visiting my mum in Leeds, physio in York", "York"),
 ])
 def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place: str | None) -> None:
     assert place_read(text) == place
