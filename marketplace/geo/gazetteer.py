@@ -111,6 +111,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 # mark would also strip the vowel signs of Indic scripts and garble those names.
 _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SAINT = re.compile(r"\bsainte?\b")  # "Saint Louis" == "St. Louis"
+_SHORTENED = re.compile(r"\b(?:mount|fort)\b")  # "Mount Abu" == "Mt. Abu", "Fort Worth" == "Ft Worth"
 
 
 def normalize_name(text: str) -> str:
@@ -120,6 +121,8 @@ def normalize_name(text: str) -> str:
     text = _NON_WORD.sub(" ", text.casefold().translate(_DROPPED)).strip()
     if "saint" in text:
         text = _SAINT.sub(lambda m: "ste" if m.group() == "sainte" else "st", text)
+    if "mount" in text or "fort" in text:
+        text = _SHORTENED.sub(lambda m: "mt" if m.group() == "mount" else "ft", text)
     return text
 
 

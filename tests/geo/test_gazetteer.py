@@ -520,3 +520,13 @@ def test_a_small_towns_other_name_is_not_offered_beside_places_of_that_very_name
         "Kolkata, West Bengal, India", "Calcutta, South Africa"]
     assert "City of London, London, England, United Kingdom" in [
         place.address for place in gazetteer.geocode("London", exactly_one=False)]
+
+
+@pytest.mark.parametrize(("name", "address"), [
+    ("Mt. Abu", "Ābu, Rajasthan, India"), ("Mount Abu", "Ābu, Rajasthan, India"),
+    ("Ft Worth", "Fort Worth, Texas, United States"), ("St. Louis", "St. Louis, Missouri, United States"),
+])
+def test_mount_fort_and_saint_are_read_shortened_or_whole(name: str, address: str) -> None:
+    """"Physio in Mt. Abu" was searched near a town called Abu elsewhere: GeoNames knows the
+    hill station as "Mount Abu" only."""
+    assert OfflineGazetteer().geocode(name).address == address

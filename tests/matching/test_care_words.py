@@ -232,6 +232,7 @@ def place_read(text: str) -> str | None:
     # someone's, not a town ("her" is one of Heraklion's names)
     ("my mom has arthritis in her lower back, home visit physio Delhi", "Delhi"),
     ("osteopath London for sciatica", "London"),  # after a therapy not listed here, too
+    ("physio in Mt. Abu", "Mt Abu"),  # not Abu, elsewhere
     # Hindi script: the town as written, which the map knows ("lakhnau", its Latin
     # spelling here, it does not)
     ("कमर दर्द, लखनऊ में फिजियो", "लखनऊ"), ("बेंगलुरु में कमर दर्द का इलाज", "बेंगलुरु"),
