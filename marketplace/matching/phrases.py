@@ -464,9 +464,11 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
     SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|tripped and fell|had a fall|a fall|"
                r"(?:had|took) a tumble)\b|\bi fell(?! asleep| in love| for| behind| ill| sick| pregnant| apart)\b", "vague"),
-    # ("falling on the stairs"; not autumn: "in the fall")
+    # ("falling on the stairs"; not autumn: "in the fall"). A "minor" fall too: with thin bones
+    # (osteoporosis) a small fall can break a vertebra, so the seeker says whether it was serious.
     SignalRule("major-trauma", r"\bfalling (?:on|onto|over)\b|\bfall (?:on|onto|down) (?:the |my |some |a )?(?:stairs?|"
-               r"steps|ice|floor|ground|back|bum|bottom|backside|tailbone|coccyx|hip)\b", "vague"),
+               r"steps|ice|floor|ground|back|bum|bottom|backside|tailbone|coccyx|hip)\b|\b(?:minor|small|little|"
+               r"slight|bit of a|mild) (?:fall|tumble)\b", "vague"),
     # Not "slipped disc": a slip that landed them, or a small crash, may have been a hard one.
     SignalRule("major-trauma", r"\bslipped (?:on|over|down)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
                r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),

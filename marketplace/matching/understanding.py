@@ -576,7 +576,10 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     if rule.strength == "vague" or negation == "unsure" or over:
         return "unclear"  # (over lately: "a fever two days ago, fine now" asks)
     lo, hi = _scope_span(tokens, first, last)
-    if sentence.rstrip().endswith("?") or _HEDGE.search(norm, lo, hi):
+    # A question of its own clause ("a pacemaker?"), not one asked after it ("I have a
+    # pacemaker, is acupuncture safe?")
+    if sentence.rstrip().endswith("?") and not re.search(r"[,;:]", norm[m.end():s_lo + len(sentence)]) \
+            or _HEDGE.search(norm, lo, hi):
         return "unclear"
     if (ctx.needs_recent and not recent) or (past and ctx.when_past == "unclear"):
         return "unclear"

@@ -546,6 +546,7 @@ UNCLEAR_TABLE = [
     ("my back is killing me, can barely walk", "leg-weakness"),
     ("struggling to walk since yesterday", "leg-weakness"), ("difficulty in walking", "leg-weakness"),
     ("tailbone pain after falling on stairs", "major-trauma"), ("back pain since a fall on the ice", "major-trauma"),
+    ("Father 72, osteoporosis, back pain after a minor fall last week", "major-trauma"),  # thin bones break
 ]
 
 
@@ -675,6 +676,9 @@ CAUTION_TABLE = [
     ("I was on warfarin, now on apixaban", {"bleeding-risk"}),  # what was, then what is
     ("when I was pregnant my back hurt, now I am pregnant again", {"pregnancy"}),
     ("back pain during pregnancy", {"pregnancy"}),  # now, not a past one
+    # a question asked after it is about something else
+    ("I have a pacemaker and back spasms, is acupuncture safe?", {"pacemaker"}),
+    ("on warfarin, can I have cupping?", {"bleeding-risk"}),
 ]
 
 
@@ -703,6 +707,7 @@ def test_negated_or_someone_elses_cautions_do_not_count(text: str) -> None:
 @pytest.mark.parametrize(("text", "code"), [
     ("I might be pregnant", "pregnancy"), ("I take aspirin", "bleeding-risk"),
     ("I had surgery on my spine last year", "implant"),  # it may have left screws or a cage
+    ("is a pacemaker a problem for acupuncture?", "pacemaker"),  # the question is of it
 ])
 def test_unsettled_cautions_are_unclear(text: str, code: str) -> None:
     screening = screen_text(text)
