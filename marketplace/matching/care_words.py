@@ -100,6 +100,9 @@ VENUE_WORDS: dict[str, str] = {
     "physio at home": "home_visit", "physiotherapy at home": "home_visit", "massage at home": "home_visit",
     "treatment at home": "home_visit", "therapy at home": "home_visit", "session at home": "home_visit",
     "come to my home": "home_visit", "come to my house": "home_visit", "visit me at home": "home_visit",
+    # Indian English: "someone who can come home"
+    "can come home": "home_visit", "could come home": "home_visit", "to come home": "home_visit",
+    "come to my place": "home_visit", "visit my home": "home_visit", "visit my house": "home_visit",
     "spa": "wellness_spa", "wellness spa": "wellness_spa", "day spa": "wellness_spa",
     "retreat": "retreat", "wellness retreat": "retreat", "ayurvedic retreat": "retreat",
     "integrated hospital": "hospital",

@@ -107,6 +107,7 @@ def test_every_curated_word_names_a_seeded_term() -> None:
     ("gardan dard ke liye physio ghar par", "home_visit"),  # physio at home, for neck pain
     ("physio ghar par chahiye", "home_visit"),
     ("treatment at my home in Pune", "home_visit"),
+    ("Looking for someone who can come home.", "home_visit"), ("a physio to come home for my father", "home_visit"),
 ])
 def test_a_kind_of_place_asked_for_narrows_to_it(text: str, venue: str) -> None:
     found = read_mentions(text, VENUE_VOCABULARY).narrowing()
