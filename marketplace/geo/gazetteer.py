@@ -39,6 +39,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from marketplace.core.spelling import within_one_edit
 from marketplace.geo.address_words import numbered_part
 
 __all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_in_sentence", "country_name", "haversine_km",
@@ -429,11 +430,16 @@ class OfflineGazetteer(Geocoder):
                 ratio = round(difflib.SequenceMatcher(None, part, key).ratio(), 3)
                 if key in begun:  # what they were typing: before loose spellings
                     ratio = max(ratio, 0.9)
+                if len(part) >= 6 and within_one_edit(part, key):  # one slip ("Gurgoan"): likelier than a lookalike
+                    ratio = max(ratio, 0.95)
                 for pos in index.positions(key):
                     city = index.cities[pos]
                     if city.population >= SUGGEST_MIN_POPULATION:
                         label = index.label(city)
-                        scored[label] = max(scored.get(label, (0.0, 0)), (ratio, city.population))
+                        # A place of that very name before one that is also so called
+                        # ("Manchestr": Manchester before Richmond, Virginia, once Manchester)
+                        own = ratio if city.key == key or key in begun else round(ratio - 0.1, 3)
+                        scored[label] = max(scored.get(label, (0.0, 0)), (own, city.population))
         ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1]))
         # Spellings close to what was typed first: they are about the place typed.
         return list(dict.fromkeys([label for label, _ in ranked] + areas))[:limit]

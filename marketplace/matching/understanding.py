@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from marketplace.core.spelling import within_one_edit
 from marketplace.matching.devanagari import has_devanagari, transliterate
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import (
@@ -309,21 +310,6 @@ class _Compiled:
     stems: tuple[str, ...]
 
 
-def _osa_within_one(a: str, b: str) -> bool:
-    """Edit distance ≤ 1 (one insertion, deletion, substitution or adjacent swap)."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
-
-
 class ConcernMatcher:
     """Matches text against a fixed phrase list. Build once (``build_matcher``), reuse:
     it holds no per-request state and is safe to share between threads."""
@@ -363,7 +349,7 @@ class ConcernMatcher:
                 continue
             s, fuzzy = stem(t.text), False
             if s not in self._vocab and len(t.text) >= self.MIN_FUZZY_LEN:
-                near = sorted(v for v in self._vocab if len(v) >= 5 and _osa_within_one(s, v))
+                near = sorted(v for v in self._vocab if len(v) >= 5 and within_one_edit(s, v))
                 if near:
                     s, fuzzy = near[0], True
             out.append((s, i, fuzzy))

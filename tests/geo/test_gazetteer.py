@@ -530,3 +530,11 @@ def test_mount_fort_and_saint_are_read_shortened_or_whole(name: str, address: st
     """"Physio in Mt. Abu" was searched near a town called Abu elsewhere: GeoNames knows the
     hill station as "Mount Abu" only."""
     assert OfflineGazetteer().geocode(name).address == address
+
+
+def test_one_slip_of_a_finger_is_suggested_before_a_lookalike(gaz: OfflineGazetteer) -> None:
+    """"Gurgoan" (two letters swapped) suggested Gorgān, Iran, before Gurugram; and a town
+    once called by the name came before the towns of that very name."""
+    assert gaz.suggest("Gurgoan")[0] == "Gurugram, Haryana, India"
+    assert gaz.suggest("Manchestr")[:2] == ["Manchester, England, United Kingdom",
+                                            "Manchester, New Hampshire, United States"]
