@@ -143,7 +143,7 @@ def test_a_booking_in_one_worker_retires_the_answer_another_kept(
     lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
     set_hours(lena)
     lena_id, seeker_id = lena.id, make_seeker().id
-    frozen_clock(NOW + timedelta(minutes=30))
+    frozen_clock(NOW + timedelta(minutes=15))  # 09:30 holds till 08:30: kept that long
     settings = {**redis_settings, "RATELIMIT_ENABLED": False, "SEARCH_CACHE_SECONDS": 300}
     searching, booking = make_app(**settings), make_app(**settings)
     query = {"concern": "sciatica", "lat": 51.5085, "lon": -0.1257, "mode": "in_person"}

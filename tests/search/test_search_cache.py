@@ -173,14 +173,17 @@ def test_production_without_redis_computes_every_answer(app, client, physio):
 
 
 def test_a_booking_that_takes_the_next_opening_shown_is_never_served_from_a_kept_answer(app, client, frozen_clock):
-    """Lena's first opening is 09:30 (an hour's notice from 08:30). Someone books it: the
+    """Lena's first opening is 09:30 (an hour's notice from 08:15). Someone books it: the
     answer kept a moment ago would still offer it, so the next search is worked out again
     and offers her next free time, and that answer is kept in its turn."""
     from tests.booking.helpers import confirmed_at, local, make_seeker
 
     lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
     set_hours(lena, min_notice_minutes=60)
-    frozen_clock(NOW + timedelta(minutes=30))
+    # (At 08:15 the answer holds until 08:30, when 09:30 falls inside the notice. At 08:30
+    # itself it would be kept for the one second the cache rounds up to: a slow machine
+    # would then compute the "kept" answer afresh.)
+    frozen_clock(NOW + timedelta(minutes=15))
     london = {"lat": 51.5085, "lon": -0.1257}
     first = search(client, **london)
     assert first["results"][0]["next_available"] == "2026-03-25T09:30:00Z"
@@ -197,7 +200,10 @@ def test_a_change_that_rolls_back_leaves_kept_answers_served(app, client, frozen
 
     lena = london_practitioner(app, modalities=("physiotherapy",), concerns=("sciatica",))
     set_hours(lena)
-    frozen_clock(NOW + timedelta(minutes=30))
+    # (08:15: the first opening, 09:30, is outside the hour's notice for a quarter of an hour,
+    # so the answer is kept that long. At 08:30 it would lapse at once, kept for the second
+    # the cache rounds up to, and a slow machine would compute the second answer afresh.)
+    frozen_clock(NOW + timedelta(minutes=15))
     london = {"lat": 51.5085, "lon": -0.1257}
     first = search(client, **london)
     hold_at(make_seeker(), lena, local(2026, 3, 25, 10), commit=False)
