@@ -630,6 +630,22 @@ PAST_MARKERS = _PAST_TIME
 HEDGES = r"\b(?:maybe|might|possibly|perhaps|not sure|unsure|i think|i guess|wonder(?:ing)?|could (?:it|this|that) be)\b"
 
 # --- Lexicon for normalising and for negation scope (used by ``understanding``) ----------------
+# Therapies as seekers mistype them (none an English word: "message" is never "massage").
+_THERAPY_MISSPELLINGS = {
+    "acupuncture": "accupuncture acupunture acupucture accupunture acupunchure acupunctur acupuncure acupuncher "
+                   "acupunture accupunchure acupancture",
+    "acupuncturist": "accupuncturist acupunturist acupucturist accupunturist",
+    "physiotherapy": "physiotherepy physiotheraphy physiotheropy physioterapy phisiotherapy fisiotherapy "
+                     "physiotharapy physiothrapy physotherapy physiotherpy physiotheraphy fysiotherapy",
+    "physiotherapist": "physiotherepist physioterapist physiotherapst phisiotherapist physiotharapist "
+                       "physiotherpist physotherapist",
+    "physio": "phisio fisio physyo phsyio pysio physo phyio",
+    "chiropractor": "chiropracter chiroprator chiropracor chiropactor chriopractor chiropractitioner chiropracticer",
+    "chiropractic": "chiropratic chiropractik chriopractic",
+    "massage": "massge masage massag masaje massaage massgae",
+    "ayurvedic": "aurvedic ayurvadic ayurvedec aryuvedic ayurvedhic ayurvedice",
+    "ayurveda": "aurveda ayurvadha ayurvedha aryuveda",
+}
 # Mistypings of the short parts of the body, and the words after which such a word is the part.
 _SHORT_PART_TYPOS = (("back", "bak|bck|bakc|bcak|bac"), ("neck", "nek|nck|nekc|neckk"))
 _PAIN_AFTER_PART = ("pain|pains|ache|aches|aching|spasm|spasms|hurts|hurt|hurting|sore|stiff|stiffness|problem|"
@@ -641,6 +657,7 @@ SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     # Run together, or a typo too short for the matcher's correction.
     (r"\b(lower|low|upper|mid)?(back|neck)(pain|ache)\b", r"\1 \2 \3"), (r"\blowerback\b", "lower back"),
     (r"\bpian\b", "pain"), (r"\blbp\b", "low back pain"), (r"\b(back|muscle) spams?\b", r"\1 spasm"),
+    *((rf"\b(?:{'|'.join(typos.split())})(s?)\b", rf"{right}\1") for right, typos in _THERAPY_MISSPELLINGS.items()),
     # A short part of the body mistyped ("bak pain", "my nek hurts"): read only beside a word
     # that says it is the body part, since such words are too short for the matcher's
     # correction ("lack" or "pack" must never become "back").

@@ -47,6 +47,9 @@ def narrowed(text: str) -> str | None:
     ("मालिश चाहिए, कमर में दर्द है", "massage"),
     ("ayurvedik ilaj", "ayurveda"),
     ("फिजियो चाहिए", "physiotherapy"),
+    # mistyped as seekers type them
+    ("accupuncture for back pain", "acupuncture"), ("physiotherepy for my neck", "physiotherapy"),
+    ("chiropracter for back", "chiropractic"), ("massge for back spasm", "massage"), ("fisio for sciatica", "physiotherapy"),
     # a modality and one of its techniques: the modality
     ("acupuncture with dry needling", "acupuncture"),
     # what was had belongs to its own clause
@@ -81,6 +84,7 @@ def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None
     # the seeker's work, or what brought the pain on
     "I'm a physio with my own back pain", "I am a massage therapist and my wrists and neck hurt",
     "I teach yoga and have sciatica", "yoga made my back pain worse", "back pain after yoga class",
+    "send me a message, my back hurts",  # a word, not a mistyped massage
 ])
 def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: str) -> None:
     assert narrowed(text) is None
