@@ -268,6 +268,7 @@ NOT_PLACES = frozenset({
     "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
     "autumn", "fall", "winter", "morning", "evening", "night", "afternoon", "time", "life", "chair", "yoga",
     "school", "college", "work", "traffic",
+    "bad",  # "physio Bad back": a bad back, not Bad, Iran
 })
 TOWN_MIN_POPULATION = 100_000  # a town named in lower case must be this big to count...
 # ...and, ending the words with nothing before it ("sciatica pune"), this big: a million.
@@ -662,7 +663,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
             if token not in _THERAPY_TOKENS and token not in _CARE_NOUNS:
                 continue
             for end in range(min(i + 6, len(tokens)), i + 1, -1):
-                if end < len(tokens) and tokens[end] not in _AFTER_A_CARE_TOWN:
+                # then a pause, or what hurts ("acupuncture London sciatica", as keywords)
+                if end < len(tokens) and tokens[end] not in _AFTER_A_CARE_TOWN and tokens[end] not in _NOT_A_PLACE_NAME:
                     continue
                 words = town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell) if end <= i + 4 else None
                 mention = PlaceMention(words, words) if words is not None else None
