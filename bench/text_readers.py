@@ -5,7 +5,9 @@ kind of place (session 24), a way of being seen, a language and a town (session 
 budget (session 26) and the practitioner's gender (session 27).
 Each reading is kept per text and process, so a repeated text costs a lookup; this prints
 what a new text costs each reader (median and worst over the bench's own texts, and over
-texts that name all of them), in microseconds. Nothing is mocked; no database.
+texts that name all of them), in microseconds. Nothing is mocked; no database. Since
+session 31 the readers share one normalising of the text (kept per text): its cost, paid
+once per new text, is the first row, and the readers' rows are what each adds to it.
 
     .venv/bin/python bench/text_readers.py
 """
@@ -30,6 +32,7 @@ from marketplace.matching.care_words import (  # noqa: E402
     read_mentions, therapy_words,
 )
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES  # noqa: E402
+from marketplace.matching.understanding import normalise  # noqa: E402
 
 NAMING = ["an online physio who speaks Hindi, in Pune, for sciatica", "physio near me for my back",
           "a Tamil-speaking physio in Koramangala, Bangalore, home visits please",
@@ -53,7 +56,9 @@ def main() -> None:
     therapies, venues, modes = therapy_words(names, names), VENUE_VOCABULARY, MODE_VOCABULARY
     gazetteer = OfflineGazetteer()
     gazetteer.warm()
+    fresh = getattr(normalise, "cache_clear", lambda: None)
     readers: list[tuple[str, Callable[[str], object]]] = [
+        ("normalise", lambda t: (fresh(), normalise(t))),
         ("therapy", lambda t: read_mentions(t, therapies).narrowing(TECHNIQUE_MODALITY)),
         ("kind of place", lambda t: read_mentions(t, venues).narrowing()),
         ("mode", lambda t: read_mentions(t, modes, NOT_A_SESSION).narrowing()),

@@ -13,6 +13,8 @@ with plain spaces ("blood thinners", "rear ended").
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -646,24 +648,26 @@ _THERAPY_MISSPELLINGS = {
     "ayurvedic": "aurvedic ayurvadic ayurvedec aryuvedic ayurvedhic ayurvedice",
     "ayurveda": "aurveda ayurvadha ayurvedha aryuveda",
 }
+_MISTYPED_THERAPY = {typo: right for right, typos in _THERAPY_MISSPELLINGS.items() for typo in typos.split()}
 # Mistypings of the short parts of the body, and the words after which such a word is the part.
 _SHORT_PART_TYPOS = (("back", "bak|bck|bakc|bcak|bac"), ("neck", "nek|nck|nekc|neckk"))
+_MISTYPED_PART = {typo: part for part, typos in _SHORT_PART_TYPOS for typo in typos.split("|")}
 _PAIN_AFTER_PART = ("pain|pains|ache|aches|aching|spasm|spasms|hurts|hurt|hurting|sore|stiff|stiffness|problem|"
                     "problems|issue|issues|injury|strain|locked|keeps|dard")
 # (pattern, replacement) applied after lower-casing: one spelling for each idea.
-SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
+SPELLING_VARIANTS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\b(?:i\.? ?t\.? band|itb|iliotibial(?: band)?)\b", "itband"),  # before "it" is dropped as a stop word
     (r"\bdisks?\b", "disc"), (r"\bmom\b", "mum"), (r"\bbutt\b", "bum"), (r"\bbackache\b", "back ache"),
     # Run together, or a typo too short for the matcher's correction.
     (r"\b(lower|low|upper|mid)?(back|neck)(pain|ache)\b", r"\1 \2 \3"), (r"\blowerback\b", "lower back"),
     (r"\bpian\b", "pain"), (r"\blbp\b", "low back pain"), (r"\b(back|muscle) spams?\b", r"\1 spasm"),
-    *((rf"\b(?:{'|'.join(typos.split())})(s?)\b", rf"{right}\1") for right, typos in _THERAPY_MISSPELLINGS.items()),
+    (rf"\b({'|'.join(_MISTYPED_THERAPY)})(s?)\b", lambda m: _MISTYPED_THERAPY[m[1]] + m[2]),  # one pass for all
     # A short part of the body mistyped ("bak pain", "my nek hurts"): read only beside a word
     # that says it is the body part, since such words are too short for the matcher's
     # correction ("lack" or "pack" must never become "back").
-    *((rf"\b(my|lower|low|upper|mid|middle|sore|stiff|bad|tight|pulled|strained|hurt|the|her|his|your) "
-       rf"(?:{typos})\b", rf"\1 {part}") for part, typos in _SHORT_PART_TYPOS),
-    *((rf"\b(?:{typos})\b(?= (?:{_PAIN_AFTER_PART})\b)", part) for part, typos in _SHORT_PART_TYPOS),
+    (rf"\b(my|lower|low|upper|mid|middle|sore|stiff|bad|tight|pulled|strained|hurt|the|her|his|your) "
+     rf"({'|'.join(_MISTYPED_PART)})\b", lambda m: f"{m[1]} {_MISTYPED_PART[m[2]]}"),
+    (rf"\b({'|'.join(_MISTYPED_PART)})\b(?= (?:{_PAIN_AFTER_PART})\b)", lambda m: _MISTYPED_PART[m[1]]),
     # After a birth ("after" is a stop word, and "delivery" alone is a driver's too).
     (r"\b(?:after|since|post|following) (?:my |the |a |her )?(?:delivery|childbirth|c section|caesarean)"
      r"(?! (?:work|job|driver|drivers|shift|shifts|round|rounds|van|vans|man|men|boy|boys))\b", "postnatal"),

@@ -43,6 +43,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[.,;:!?]")
 _PUNCT = frozenset(".,;:!?")
 
 
+@lru_cache(maxsize=4096)  # each reader of a text normalises it: the work is done once
 def normalise(text: str) -> str:
     """Lower-case, straighten apostrophes, turn hyphens/slashes/brackets into spaces and
     collapse whitespace; sentence punctuation (``.,;:!?``) is kept because it bounds
