@@ -380,6 +380,35 @@ def as_written(text: str, words: str) -> str:
 _A_WORD = re.compile(r"[\w\u0900-\u097F]+")  # (Devanagari's vowel signs are no \w)
 
 
+_OTHER_MODE = {"online": "in_person", "in_person": "online"}
+_TURNED_DOWN = re.compile(r"\b(?:no|not|without|never|don't want|dont want|do not want)\s+(?:\w+\s+){0,2}?$")
+
+
+def asked_mode(text: str) -> Mention | None:
+    """How the seeker asks to be seen ("online", "in person", "near me"), or None: also
+    when they leave it open ("in Bangalore or online", "online or in person"). Turning one
+    way down asks for the other: "no online sessions please" is in person."""
+    reading = read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION)
+    norm = " ".join(tokens_of(normalise(text)))
+    asked = reading.narrowing()
+    if asked is not None:
+        # "in Bangalore or online": either way, unless the other side is the same way too
+        # ("online or video call")
+        for m in re.finditer(rf"(?:^|\s)or {re.escape(asked.words)}\b|\b{re.escape(asked.words)} or(?:\s|$)", norm):
+            other = norm[m.end():] if m.group().strip().startswith(asked.words) else norm[:m.start()]
+            if not any(mention.slug == asked.slug and mention.words != asked.words and
+                       (other.startswith(mention.words) or other.endswith(mention.words))
+                       for mention in reading.mentions):
+                return None
+        return asked
+    down = [m for m in reading.mentions if not m.asked and re.search(
+        _TURNED_DOWN, norm[:norm.find(m.words)] if m.words in norm else "")]
+    if len({m.slug for m in down}) == 1 and len(down) == len(reading.mentions):
+        return Mention(_OTHER_MODE[down[0].slug], _TURNED_DOWN.search(norm[:norm.find(down[0].words)]).group()
+                       + down[0].words, True)
+    return None
+
+
 def asked_gender(text: str) -> Mention | None:
     """The practitioner's gender ``text`` asks for ("a female physio", "lady doctor
     please", "I'd prefer a man"), or None: also when it tells who the seeker is ("I'm a

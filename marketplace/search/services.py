@@ -38,8 +38,8 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    MODE_VOCABULARY, NOT_A_SESSION, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, as_written,
-    asked_budget, asked_gender, asked_language, asked_place, read_mentions, therapy_words,
+    NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, as_written, asked_budget, asked_gender,
+    asked_language, asked_mode, asked_place, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -542,7 +542,7 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
                                         as_written(text, named.words))
         if (place := read_mentions(text, VENUE_VOCABULARY).narrowing()) is not None:
             venue = VenueUnderstood(place.slug, VenueType(place.slug).label, as_written(text, place.words))
-        if (how := read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing()) is not None:
+        if (how := asked_mode(text)) is not None:
             mode = ModeUnderstood(how.slug, _MODE_NAMES[how.slug], as_written(text, how.words))  # type: ignore[arg-type]
         if (spoken := asked_language(text)) is not None:
             language = LanguageUnderstood(spoken.slug, as_written(text, spoken.words))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
-    as_written, asked_budget, asked_language, asked_place, read_mentions, therapy_words,
+    as_written, asked_budget, asked_language, asked_mode, asked_place, read_mentions, therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import VenueType
@@ -49,7 +49,8 @@ def narrowed(text: str) -> str | None:
     ("फिजियो चाहिए", "physiotherapy"),
     # mistyped as seekers type them
     ("accupuncture for back pain", "acupuncture"), ("physiotherepy for my neck", "physiotherapy"),
-    ("chiropracter for back", "chiropractic"), ("massge for back spasm", "massage"), ("fisio for sciatica", "physiotherapy"),
+    ("chiropracter for back", "chiropractic"), ("massge for back spasm", "massage"),
+    ("fisio for sciatica", "physiotherapy"),
     # a modality and one of its techniques: the modality
     ("acupuncture with dry needling", "acupuncture"),
     # what was had belongs to its own clause
@@ -134,7 +135,7 @@ def test_every_curated_place_word_is_a_kind_of_place() -> None:
 
 
 def mode_read(text: str) -> str | None:
-    found = read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing()
+    found = asked_mode(text)
     return found.slug if found else None
 
 
@@ -153,6 +154,10 @@ def mode_read(text: str) -> str | None:
     ("is there an acupuncturist in my area", "in_person"),
     ("not online, want to see someone in person", "in_person"),  # one turned down, the other asked
     ("dont want video call, need face to face physio", "in_person"),
+    # one way turned down asks for the other (an online list would answer "no online" with it)
+    ("not online please", "in_person"), ("no online sessions please, physio Pune", "in_person"),
+    ("don't want an online consultation", "in_person"),
+    ("online or video call physio", "online"),  # two words for one way
 ])
 def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
     assert mode_read(text) == mode
@@ -166,10 +171,10 @@ def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
     "I teach yoga online and my back hurts",
     "I work online all day, stiff neck",
     "zoom meetings all day and neck pain",
-    "not online please",  # turned down: neither is asked for
-    "tried online sessions, they didn't help",
+    "tried online sessions, they didn't help",  # told of: no way asked for
     "online or in person, either is fine",  # both
     "online or near me",
+    "physio in Bangalore or online",  # either way
     "the pain is near my hip",  # where it hurts, not where to go
 ])
 def test_online_about_something_else_or_turned_down_reads_no_mode(text: str) -> None:
@@ -526,7 +531,8 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
     population = OfflineGazetteer().population_named
     for found in (read_mentions(text, WORDS).narrowing(TECHNIQUE_MODALITY),
                   read_mentions(text, VENUE_VOCABULARY).narrowing(),
-                  read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing(), asked_language(text),
+                  read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing(), asked_mode(text),
+                  asked_language(text),
                   asked_budget(text)):
         assert found is None or found.words
     place = asked_place(text, population)

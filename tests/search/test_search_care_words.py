@@ -210,6 +210,16 @@ def test_face_to_face_in_the_text_leaves_online_sessions_out(client, team, on_vi
     assert body["mode_from_text"]["value"] == "in_person" and body["query"]["mode"] == "in_person"
 
 
+def test_online_turned_down_leaves_online_sessions_out(client, team, on_video):
+    """"No online sessions please" kept every way of being seen, and the page filled with
+    online sessions whenever nobody was near: turning one way down asks for the other."""
+    body = search(client, q="no online sessions please, physio for sciatica", near="Bengaluru")
+    assert ids(body) == [team["physiotherapy"].id] and body["query"]["mode"] == "in_person"
+    assert body["mode_from_text"] == {"value": "in_person", "name": "in-person sessions", "matched": "no online"}
+    either = search(client, q="physio for sciatica in Bengaluru or online")
+    assert either["mode_from_text"] is None and on_video.id in ids(either)
+
+
 @pytest.mark.parametrize("q", [
     "I read online that physio helps sciatica",  # where they read it
     "online classes all day and now sciatica, physio please",  # what they do all day
