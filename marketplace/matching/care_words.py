@@ -729,6 +729,16 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
                         return PlaceMention(words, words)
         return None
 
+    def based_town() -> PlaceMention | None:
+        """A town before "based": "a Mumbai-based ayurvedic doctor", "Leeds based physio"."""
+        for i, token in enumerate(tokens):
+            if token == "based" and i:
+                for n in (3, 2, 1):
+                    if i - n >= 0 and (words := town(tokens[i - n:i])) is not None:
+                        said = span_written(tokens[i - n:i + 1])[0]  # "Mumbai-based"
+                        return PlaceMention(words, said) if _asked(tokens, i - n, i) else None
+        return None
+
     def postcode() -> PlaceMention | None:
         """A postcode asked for ("physio near 560034", "pincode: 400050"), the only one: a
         name for the geocoder (see _POSTCODE)."""
@@ -805,7 +815,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
             past_told.add(normalise(named))
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
-            or care_town() or postcode()
+            or care_town() or based_town() or postcode()
     if len({normalise(f.name) for f in found}) > 1:
         # "slipped on ice in Toronto, physio near Mississauga": the one not told of as how it came
         found = [f for f in found if normalise(f.name) not in past_told]

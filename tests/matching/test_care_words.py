@@ -243,6 +243,7 @@ def place_read(text: str) -> str | None:
     ("my mom has arthritis in her lower back, home visit physio Delhi", "Delhi"),
     ("osteopath London for sciatica", "London"),  # after a therapy not listed here, too
     ("physio in Mt. Abu", "Mt Abu"),  # not Abu, elsewhere
+    ("online, a Mumbai-based ayurvedic doctor", "Mumbai"), ("Leeds based physio for sciatica", "Leeds"),
     # keywords: the care, the town, what hurts
     ("acupuncture London sciatica", "London"), ("massage Pune neck pain", "Pune"),
     # Hindi script: the town as written, which the map knows ("lakhnau", its Latin
@@ -336,6 +337,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "please help me", "physio near me",  # "me" after no town is English
     "physio in St John's Wood",  # a longer name than the map knows: not St. John's, Newfoundland
     "physio Bad back", "physio Sore back", "massage Upper back pain",  # what hurts, capitalised
+    "evidence based physio", "plant based diet and back pain",
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
