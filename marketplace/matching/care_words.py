@@ -381,7 +381,10 @@ _A_WORD = re.compile(r"[\w\u0900-\u097F]+")  # (Devanagari's vowel signs are no 
 
 
 _OTHER_MODE = {"online": "in_person", "in_person": "online"}
-_TURNED_DOWN = re.compile(r"\b(?:no|not|without|never|don't want|dont want|do not want)\s+(?:\w+\s+){0,2}?$")
+# The seeker turning a way down ("no online sessions", "not online please"), not telling of
+# one ("my physio is not online") nor of something else ("no online booking?").
+_TURNED_DOWN = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!'s )\b(?:no|not|without|never|don't want|"
+                          r"dont want|do not want)\s+(?:\w+\s+){0,2}?$")
 
 
 def asked_mode(text: str) -> Mention | None:
@@ -401,11 +404,16 @@ def asked_mode(text: str) -> Mention | None:
                        for mention in reading.mentions):
                 return None
         return asked
-    down = [m for m in reading.mentions if not m.asked and re.search(
-        _TURNED_DOWN, norm[:norm.find(m.words)] if m.words in norm else "")]
-    if len({m.slug for m in down}) == 1 and len(down) == len(reading.mentions):
-        return Mention(_OTHER_MODE[down[0].slug], _TURNED_DOWN.search(norm[:norm.find(down[0].words)]).group()
-                       + down[0].words, True)
+    down = []
+    for m in reading.mentions:
+        cue = _TURNED_DOWN.search(norm[:norm.find(m.words)]) if not m.asked and m.words in norm else None
+        # ...asked for, but for the cue: not about something else
+        unsaid = read_mentions(norm[:cue.start()] + norm[cue.end():], MODE_VOCABULARY, NOT_A_SESSION).narrowing() \
+            if cue else None
+        if unsaid is not None and unsaid.slug == m.slug:
+            down.append((m, cue.group() + m.words))
+    if len({m.slug for m, _ in down}) == 1 and len(down) == len(reading.mentions):
+        return Mention(_OTHER_MODE[down[0][0].slug], down[0][1], True)
     return None
 
 

@@ -175,6 +175,8 @@ def test_a_way_of_being_seen_asked_for_is_read(text: str, mode: str) -> None:
     "online or in person, either is fine",  # both
     "online or near me",
     "physio in Bangalore or online",  # either way
+    "my physio is not online, need another in Leeds",  # told of, not turned down
+    "no online booking? physio Leeds",  # booking on the site
     "the pain is near my hip",  # where it hurts, not where to go
 ])
 def test_online_about_something_else_or_turned_down_reads_no_mode(text: str) -> None:
