@@ -28,7 +28,7 @@ from search_bench import TEXTS  # noqa: E402
 
 from marketplace.geo.gazetteer import OfflineGazetteer  # noqa: E402
 from marketplace.matching.care_words import (  # noqa: E402
-    MODE_VOCABULARY, NOT_A_SESSION, VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_place,
+    VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_mode, asked_place,
     read_mentions, therapy_words,
 )
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES  # noqa: E402
@@ -53,7 +53,7 @@ def timed(read: Callable[[str], object], texts: list[str]) -> tuple[float, float
 
 def main() -> None:
     names = {**TECHNIQUE_NAMES, **MODALITY_NAMES}
-    therapies, venues, modes = therapy_words(names, names), VENUE_VOCABULARY, MODE_VOCABULARY
+    therapies, venues = therapy_words(names, names), VENUE_VOCABULARY
     gazetteer = OfflineGazetteer()
     gazetteer.warm()
     fresh = getattr(normalise, "cache_clear", lambda: None)
@@ -61,7 +61,7 @@ def main() -> None:
         ("normalise", lambda t: (fresh(), normalise(t))),
         ("therapy", lambda t: read_mentions(t, therapies).narrowing(TECHNIQUE_MODALITY)),
         ("kind of place", lambda t: read_mentions(t, venues).narrowing()),
-        ("mode", lambda t: read_mentions(t, modes, NOT_A_SESSION).narrowing()),
+        ("mode", asked_mode),
         ("language", asked_language),
         ("town", lambda t: asked_place(t, gazetteer.population_named)),
         ("budget", asked_budget),
