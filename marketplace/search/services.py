@@ -308,8 +308,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # that filter (or "any").
     therapy, venue, said_mode, said_language, said_budget, said_gender, unlisted = (
         _care_named(text, tax) if text else _NOTHING_NAMED)
-    if unlisted is not None and data.modality is None and data.technique is None:
-        notes.append(f"We do not list {unlisted}, so the practitioners shown offer other therapies.")
+    if unlisted is not None and (data.modality is not None or data.technique is not None):
+        unlisted = None  # a therapy chosen: nothing to say of one only named
+    unlisted_at = len(notes)  # its note goes here, worded by whether anyone is shown
     # A town is read from the words around a budget: "acupuncture Bangalore under ₹2,000".
     town_words = said_budget.rest if said_budget is not None else text
     if said_budget is not None and data.max_price is None and (
@@ -437,17 +438,23 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
               # "Show every therapy" (or place, or language) from such a list keeps listing
               or data.modality == ANY_THERAPY or data.venue_type == ANY_VENUE
               or (data.language or "").lower() == ANY_LANGUAGE or data.gender == ANY_GENDER)
+    shown = not (questions or (unread and not wanted))  # anyone listed
+    # Notes that depend on it, each put where it was worded (the later one first, so that
+    # the earlier place stays put)
+    if of_the_list and shown:
+        notes.insert(list_note_at, of_the_list)
+    if unlisted:
+        notes.insert(unlisted_at, f"We do not list {unlisted}"
+                     + (", so the practitioners shown offer other therapies." if shown else "."))
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
                    language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
                    gender_from_text=said_gender, place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
-    if questions or (unread and not wanted):
+    if not shown:
         # Ask first (safety), or let the seeker pick a concern: no guessing.
         return SearchOutcome(questions=tuple(questions), **outcome)
-    if of_the_list:
-        outcome["notes"] = (*notes[:list_note_at], of_the_list, *notes[list_note_at:])
 
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,

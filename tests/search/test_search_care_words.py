@@ -103,6 +103,8 @@ def test_a_therapy_listed_nowhere_here_is_said_not_silently_dropped(client, team
     # turned down, or a listed therapy chosen: nothing to say
     assert search(client, q="not an osteopath, physio for my sciatica", near="Bengaluru")["notes"] == []
     assert search(client, q="osteopath for my sciatica", near="Bengaluru", modality="massage")["notes"] == []
+    # with nobody listed (no concern named), it says only that
+    assert search(client, q="reiki please")["notes"] == ["We do not list reiki."]
     # once admins list it, it is read as any other therapy
     taxonomy.save_term("modality", taxonomy.TermInput(slug="osteopathy", name="Osteopathy"), make_admin())
     db.session.commit()
