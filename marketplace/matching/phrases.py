@@ -118,6 +118,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),
         ("lumbago", .6), ("back pain", .4), ("back hurts", .4), ("sore back", .4), ("backache", .4),
         ("back cramp", .9), ("tight back", .55), ("back pain since yesterday", .85),
+        ("twinge in my back", .85), ("back twinge", .85), ("back gave way", .85),
         ("back pain for a few days", .8), ("back pain for a couple of days", .8), ("back pain days ago", .75),
         ("back killing me", .4), ("achy back", .4), ("back injury", .6), ("injured my back", .7),
         ("hurt my back lifting", .8), ("knots in my back", .7), ("twisted my back", .85), ("back strain", .85),
@@ -194,6 +195,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("disc bulge", 1.0), ("prolapsed disc", 1.0), ("ruptured disc", 1.0), ("disc problem", .9),
         ("degenerative disc", .9), ("disc", .6), ("spinal stenosis", 1.0), ("stenosis", .9),
         ("herniation", .85), ("l4 l5", .7), ("l5 s1", .7), ("spondylolisthesis", .8),
+        ("ddd", .8), ("neurogenic claudication", .9),  # (degenerative disc disease; stenosis' aching legs)
         # A nerve pinched in the neck is most often a disc or a narrowed opening: not sciatica.
         ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6), ("shooting pain down my arm", .5),
         ("pivd", 1.0), ("prolapsed intervertebral disc", 1.0), ("intervertebral disc", .9),

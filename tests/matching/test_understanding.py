@@ -914,6 +914,8 @@ SAID_OTHERWISE = [
     ("bak pain", "chronic-low-back-pain"), ("bak pain after lifting", "back-spasm"),
     ("lower bck ache", "chronic-low-back-pain"), ("my nek hurts", "neck-shoulder-tension"),
     ("nek pain from my desk", "neck-shoulder-tension"),
+    ("back twinge", "back-spasm"), ("my back gave way", "back-spasm"), ("DDD", "disc-related-pain"),
+    ("neurogenic claudication", "disc-related-pain"),
 ]
 
 
