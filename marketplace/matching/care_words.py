@@ -455,9 +455,9 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     whole name (a town written in lower case only when it is a big one, so "in reading"
     is not Reading), not told of as past or turned down ("I was in Delhi", "not in Pune")
     or as where the pain came on a trip ("I got back pain on holiday in Spain"), and only
-    one such town in the text (a town told of in a clause of how the pain came gives way to
-    one asked for: "slipped in Toronto, physio near Mississauga") ("in Bangalore or Mumbai" is a mention ``undecided``
-    between them). Without "in", a town's name that ends the text
+    one such town in the text ("in Bangalore or Mumbai" is a mention ``undecided`` between
+    them), where a town told of in a clause of how the pain came gives way to one asked for
+    ("slipped in Toronto, physio near Mississauga"). Without "in", a town's name that ends the text
     after words of what is wanted ("sciatica Pune", "physio Leeds", "neck pain, Leeds") or
     is all of it, written with a capital in text that is not all capitals (or, in lower
     case, a city of a million). With ``area_named`` (which tells a state's or a country's
