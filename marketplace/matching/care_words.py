@@ -52,6 +52,7 @@ THERAPY_WORDS: dict[str, str] = {
     "prenatal massage": "prenatal-massage", "pregnancy massage": "prenatal-massage",
     "lymphatic drainage": "manual-lymphatic-drainage",
     "abhyanga": "abhyanga", "kati basti": "kati-basti", "kati vasti": "kati-basti",
+    "ayurvedic massage": "abhyanga", "ayurvedic oil massage": "abhyanga",  # Ayurveda's warm-oil massage
     "myofascial release": "myofascial-release", "gua sha": "gua-sha", "shiatsu": "shiatsu",
     "spinal manipulation": "spinal-manipulation", "clinical pilates": "clinical-pilates",
     # Hindi, in Latin letters and as Devanagari is spelt before reading ("मालिश" → "malish")

@@ -103,7 +103,8 @@ COMMON_CONCERNS: tuple[str, ...] = (
 # with my back", "back problems"): read as back pain is, a little less surely. "Back" on its
 # own is not ("I sleep on my back").
 _CARE_FOR_THE_BACK = tuple(f"{a} {b}" for care in """massage treatment therapy therapist physio physiotherapy
-    physiotherapist acupuncture cupping chiropractor osteopath exercise stretch help problem trouble issue""".split()
+    physiotherapist acupuncture acupuncturist cupping chiropractor chiro osteopath exercise stretch help problem trouble
+    issue yoga pilates ayurveda ayurvedic""".split()
     for a, b in ((care, "back"), ("back", care)))
 _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "back-spasm": [

@@ -51,6 +51,7 @@ def narrowed(text: str) -> str | None:
     ("accupuncture for back pain", "acupuncture"), ("physiotherepy for my neck", "physiotherapy"),
     ("chiropracter for back", "chiropractic"), ("massge for back spasm", "massage"),
     ("fisio for sciatica", "physiotherapy"),
+    ("need an ayurvedic massage in Kochi", "abhyanga"),  # Ayurveda's warm-oil massage, not two therapies
     # a modality and one of its techniques: the modality
     ("acupuncture with dry needling", "acupuncture"),
     # what was had belongs to its own clause

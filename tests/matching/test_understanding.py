@@ -916,6 +916,7 @@ SAID_OTHERWISE = [
     ("nek pain from my desk", "neck-shoulder-tension"),
     ("back twinge", "back-spasm"), ("my back gave way", "back-spasm"), ("DDD", "disc-related-pain"),
     ("neurogenic claudication", "disc-related-pain"),
+    ("yoga for my back", "chronic-low-back-pain"), ("pilates for back", "chronic-low-back-pain"),
 ]
 
 
