@@ -393,7 +393,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     # words put it down to the pain ("I can barely walk with this spasm").
     SignalRule("leg-weakness", r"(?:\b(?:can|could) (?:barely|hardly|scarcely|only just) (?:walk|stand)\b"
                r"(?!\s+(?:up\s+)?(?:straight|upright|erect)\b)|"
-               r"\b(?:struggl\w+|difficulty|trouble|problems?|hard) (?:in |with )?(?:to )?walk(?:ing)?\b)(?!(?: \w+){0,2} (?:with|because of|from|due to|for) (?:this |the |my |a )?"
+               r"\b(?:struggl\w+|difficulty|trouble|problems?|hard) (?:in |with )?(?:to )?walk(?:ing)?\b)"
+               r"(?!(?: \w+){0,2} (?:with|because of|from|due to|for) (?:this |the |my |a )?"
                r"(?:lower )?(?:back ?)?(?:spasms?|pain|ache|stiffness|sciatica)\b)", "vague"),
     SignalRule("leg-weakness", r"\bkeep (?:tripping|stumbling)\b|\b(?:tripping|stumbling) over my (?:own )?(?:foot|feet|"
                r"toes?)\b", "vague"),
