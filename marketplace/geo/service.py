@@ -38,7 +38,7 @@ from marketplace.geo.gazetteer import (
 
 __all__ = [
     "GeocoderFailure", "GeocoderUnavailable", "LRUCache", "PlaceCache", "PlaceNotFound", "PlaceResolver",
-    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km", "postcode_error",
+    "ResolvedPlace", "approx_km", "build_geocoder", "distance_km", "offline_postcode", "postcode_error",
     "whole_area_error",
 ]
 
@@ -101,10 +101,15 @@ class PlaceNotFound(Exception):
         return ValidationFailed(message, {field: [message]}, {"suggestions": self.suggestions})
 
 
+def offline_postcode(text: str, resolver: "PlaceResolver") -> bool:
+    """Whether ``text`` is a postcode asked of the offline gazetteer, which knows none (a
+    configured geocoder's miss is a miss like any other)."""
+    return is_postcode(text) and isinstance(resolver.geocoder, OfflineGazetteer)
+
+
 def postcode_error(text: str, resolver: "PlaceResolver", field: str) -> ValidationFailed | None:
-    """The error for a postcode the offline gazetteer was asked for (it knows none), else
-    None: a configured geocoder's miss is a miss like any other."""
-    if not is_postcode(text) or not isinstance(resolver.geocoder, OfflineGazetteer):
+    """The error for a postcode the offline gazetteer was asked for, else None."""
+    if not offline_postcode(text, resolver):
         return None
     message = ("We cannot look up postcodes yet: type your town or city (such as 'Bandra, Mumbai'), or use your "
                "location.")

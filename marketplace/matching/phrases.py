@@ -639,10 +639,10 @@ HEDGES = r"\b(?:maybe|might|possibly|perhaps|not sure|unsure|i think|i guess|won
 # Therapies as seekers mistype them (none an English word: "message" is never "massage").
 _THERAPY_MISSPELLINGS = {
     "acupuncture": "accupuncture acupunture acupucture accupunture acupunchure acupunctur acupuncure acupuncher "
-                   "acupunture accupunchure acupancture",
+                   "accupunchure acupancture",
     "acupuncturist": "accupuncturist acupunturist acupucturist accupunturist",
     "physiotherapy": "physiotherepy physiotheraphy physiotheropy physioterapy phisiotherapy fisiotherapy "
-                     "physiotharapy physiothrapy physotherapy physiotherpy physiotheraphy fysiotherapy",
+                     "physiotharapy physiothrapy physotherapy physiotherpy fysiotherapy",
     "physiotherapist": "physiotherepist physioterapist physiotherapst phisiotherapist physiotharapist "
                        "physiotherpist physotherapist",
     "physio": "phisio fisio physyo phsyio pysio physo phyio",
@@ -654,8 +654,8 @@ _THERAPY_MISSPELLINGS = {
 }
 _MISTYPED_THERAPY = {typo: right for right, typos in _THERAPY_MISSPELLINGS.items() for typo in typos.split()}
 # Mistypings of the short parts of the body, and the words after which such a word is the part.
-_SHORT_PART_TYPOS = (("back", "bak|bck|bakc|bcak|bac"), ("neck", "nek|nck|nekc|neckk"))
-_MISTYPED_PART = {typo: part for part, typos in _SHORT_PART_TYPOS for typo in typos.split("|")}
+_SHORT_PART_TYPOS = {"back": "bak bck bakc bcak bac", "neck": "nek nck nekc neckk"}
+_MISTYPED_PART = {typo: part for part, typos in _SHORT_PART_TYPOS.items() for typo in typos.split()}
 _PAIN_AFTER_PART = ("pain|pains|ache|aches|aching|spasm|spasms|hurts|hurt|hurting|sore|stiff|stiffness|problem|"
                     "problems|issue|issues|injury|strain|locked|keeps|dard")
 # (pattern, replacement) applied after lower-casing: one spelling for each idea.

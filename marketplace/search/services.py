@@ -28,7 +28,7 @@ from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import OfflineGazetteer, country_currency, country_in_sentence, country_name
 from marketplace.geo.service import (
-    GeocoderUnavailable, PlaceNotFound, PlaceResolver, postcode_error, whole_area_error,
+    GeocoderUnavailable, PlaceNotFound, PlaceResolver, offline_postcode, postcode_error, whole_area_error,
 )
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
@@ -395,7 +395,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                         if len(said_place.name) > 3 else ()
                     said_unfound = _town_wanted(
                         f"You wrote “{said_place.matched}”, but we cannot look up postcodes yet"
-                        if postcode_error(said_place.name, resolver, "near") is not None else
+                        if offline_postcode(said_place.name, resolver) else
                         f"You wrote “{said_place.matched}”, but we could not find {said_place.name} on the map",
                         bool(place_suggestions), mode)
                 said_place = None
