@@ -17,6 +17,7 @@ else narrows nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -965,6 +966,83 @@ def _bare_sum(text: str, end: int, amount: int) -> bool:
 
 
 _LOOSE_STOPS = re.compile(r"\s*([,;:])(?:\s*[,;:])*|\s+(?=[.!?।])")  # doubled, or spaced from the word before
+
+
+@dataclass(frozen=True)
+class RadiusMention:
+    km: float  # at least the distance said: miles in km, rounded up to a tenth
+    words: str  # as the seeker wrote them: "within 5 km", "a 10 mile radius"
+    rest: str = ""  # the text without them, where they said "of" or "from" a place "near" it
+    place_word: str = ""  # that word as written ("of"), when the rest says "near" for it
+
+
+_KM_PER_MILE = 1.609344
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_DISTANCE = re.compile(
+    rf"(?<![\w.,{_DEVANAGARI}])(?P<n>\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)})\s*-?\s*"
+    rf"(?P<unit>kms?|kilomet(?:re|er)s?|k\.m\.?|miles?|mi|किमी|किलोमीटर)(?![\w{_DEVANAGARI}])", re.IGNORECASE)
+# A limit before the distance: "within 5 km", "no more than 10 miles", "inside a 3 km radius",
+# "radius of 5 km", "I can't travel more than 10 km"...
+_RADIUS_BEFORE = re.compile(
+    r"(?:(?<![\w])(?:within|inside|under|less than|no more than|not more than|no further than|not further than|"
+    r"no farther than|not farther than|at most|max|maximum|up ?to|in)|"
+    r"(?:can't|cannot|can not|won't|don't want to|do not want to|unable to|not willing to)\s+"
+    r"(?:travel|go|drive|commute|come)\s+(?:more|further|farther|beyond)(?:\s+than)?|"
+    r"radius(?:\s+of)?)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
+# ...or after it: "a 5 km radius", "10 km or less", "5 km max", Hinglish "5 km ke andar" /
+# "tak" (within, up to), in Devanagari "5 किमी के अंदर"
+_RADIUS_AFTER = re.compile(
+    rf"\s*(?:radius|range|(?:away\s+)?(?:or less|or closer|or nearer|max|maximum|at most|tops)|"
+    rf"ke andar|ke andr|ke bheetar|ke bhitar|tak|के\s+(?:अंदर|अन्दर|भीतर)|तक)(?![\w{_DEVANAGARI}])", re.IGNORECASE)
+_FROM_WHERE = re.compile(r"\s*(?:of|from|around|near)\b", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|the)\s+$", re.IGNORECASE)
+_AWAY = re.compile(r"\s*away\b", re.IGNORECASE)
+# Distances told of, not asked for: "I can't run under 5 km without pain", "pain within a mile of walking"
+_NOT_A_RADIUS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jogging", "walk", "walked", "walking",
+                           "walks", "cycle", "cycled", "cycling", "ride", "rode", "riding", "hike", "hiked", "hiking",
+                           "swim", "swam", "swimming", "marathon", "race", "drove", "driving"})
+
+
+def asked_radius(text: str) -> RadiusMention | None:
+    """How far the seeker will go, in their words ("a physio within 5 km of Indiranagar",
+    "in a 10 mile radius", "can't travel more than 10 km", "5 km ke andar"), or None: a
+    distance in kilometres or miles with a word that makes it a limit, not a distance told
+    of ("I ran 10 km", "I can't run under 5 km"), and one such distance in the text. A place
+    it is measured from stays in the rest, as "near" it: "within 5 km of Pune" -> "near Pune"."""
+    tokens = tokens_of(normalise(text))
+    found: dict[float, tuple[int, int, int | None]] = {}  # km -> where said, and where its "of <place>" ends
+    for match in _DISTANCE.finditer(text):
+        before = _RADIUS_BEFORE.search(text, 0, match.start())
+        after = _RADIUS_AFTER.match(text, match.end())
+        number = match["n"].lower()
+        if number in ("a", "an") and before is None:  # "a km radius" is no limit said
+            continue
+        cue = before[0].strip().lower() if before is not None else ""
+        if (before is None or cue.startswith("in ") or cue == "in") and after is None:
+            continue  # "in 5 km" is no limit; "in a 5 km radius" is
+        article = _ARTICLE_BEFORE.search(text, 0, match.start()) if before is None else None
+        start = before.start() if before is not None else article.start() if article is not None else match.start()
+        end = after.end() if after is not None else match.end()
+        if (away := _AWAY.match(text, end)) is not None:
+            end = away.end()
+        where = _FROM_WHERE.match(text, end)
+        count = float(_NUMBER_WORDS.get(number) or number)
+        km = math.ceil(round(count * (_KM_PER_MILE if match["unit"].lower().startswith("mi") else 1) * 10, 6)) / 10
+        first = len(tokens_of(normalise(text[:start])))
+        last = first + len(tokens_of(normalise(text[start:end])))
+        if km < 1 or not _asked(tokens, first, min(last, len(tokens)), _NOT_A_RADIUS):
+            continue
+        if km in found and found[km][:2] != (start, end):
+            continue  # said twice: one limit
+        found[km] = (start, end, where.end() if where is not None else None)
+    if len(found) != 1:
+        return None
+    [(km, (start, end, near))] = found.items()
+    rest = f"{text[:start]} near {text[near:]}" if near is not None else f"{text[:start]} {text[end:]}"
+    rest = _LOOSE_STOPS.sub(lambda m: m[1] or "", " ".join(rest.split())).strip(" ,;:.।")
+    return RadiusMention(km, " ".join(text[start:end].split()), rest,
+                         text[end:near].strip() if near is not None else "")
 
 
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:

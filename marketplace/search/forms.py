@@ -27,8 +27,8 @@ from marketplace.practitioners.models import Gender, VenueType
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
     ANY_GENDER, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BudgetUnderstood,
-    GenderUnderstood, LanguageUnderstood, ModeUnderstood, PlaceUnderstood, SearchInput, TherapyUnderstood,
-    VenueUnderstood,
+    GenderUnderstood, LanguageUnderstood, ModeUnderstood, PlaceUnderstood, RadiusUnderstood, SearchInput,
+    TherapyUnderstood, VenueUnderstood,
 )
 from marketplace.web.templating import choices
 
@@ -40,7 +40,8 @@ MAX_PAGE = 500
 ANSWER_PREFIX = "answer_"
 READ_PREFIX = "read_"  # what the page filled in from the seeker's words (see settled)
 UNDID_PREFIX = "undid_"  # and each "any" that undid such a reading
-_READ_FIELDS = ("modality", "technique", "venue_type", "mode", "language", "gender", "near", "max_price", "currency")
+_READ_FIELDS = ("modality", "technique", "venue_type", "mode", "language", "gender", "near", "radius_km", "max_price",
+                "currency")
 _ANY_FIELDS = ("modality", "venue_type", "mode", "language", "gender")  # where "any" undoes a reading
 
 
@@ -280,7 +281,7 @@ class SearchForm(Form):
         lat, lon = (None, None) if near else (self.lat.data, self.lon.data)
         return SearchInput(
             concern=self.concern.data or None, q=self.q.data or None, near=near, lat=lat, lon=lon,
-            radius_km=float(self.radius_km.data) if self.radius_km.data is not None else DEFAULT_RADIUS_KM,
+            radius_km=float(self.radius_km.data) if self.radius_km.data is not None else None,
             mode=self.mode.data if self.mode.data in {m for m, _ in MODES} else None,
             cautions=self.cautions_chosen, red_flags=self.red_flags_chosen, no_red_flags=self.says_no_red_flags,
             modality=self.modality.data or None, technique=self.technique.data or None,
@@ -346,6 +347,13 @@ class SearchForm(Form):
         if named is not None:
             self.near.data = self.read["near"] = named.name
 
+    def offer_radius(self, named: RadiusUnderstood | None, searched: float) -> None:
+        """The distance the text stated (``searched``: as far as the search went) shows under
+        "Within", as if chosen there."""
+        if named is not None:
+            self.radius_km.process_data(searched)
+            self.read["radius_km"] = self.radius_value()
+
     def read_back(self) -> dict[str, str]:
         """What the page sends back, hidden, with the form (see :func:`settled`): the words
         as searched, each value filled in from them, and each "any" that undid one."""
@@ -356,12 +364,14 @@ class SearchForm(Form):
         return {**{READ_PREFIX + name: value for name, value in {"q": self.q.data, **self.read}.items()}, **undone}
 
     def radius_options(self) -> list[tuple[str, str]]:
-        """The distances offered, plus the one in the URL if it is another (shared links)."""
+        """The distances offered, plus the one in the URL (or read from the words) if it is
+        another. Until one is chosen, the default sends nothing: a distance in the words
+        ("within 5 km") may then say how far."""
         current = self.radius_km.data if self.radius_km.data is not None and not self.radius_km.errors else None
         values = sorted({*RADIUS_CHOICES_KM, *([current] if current is not None else [])})
-        return [(f"{v:g}", f"{v:g} km") for v in values]
+        return [("" if current is None and v == DEFAULT_RADIUS_KM else f"{v:g}", f"{v:g} km") for v in values]
 
     def radius_value(self) -> str:
         if self.radius_km.data is not None and not self.radius_km.errors:
             return f"{self.radius_km.data:g}"
-        return f"{DEFAULT_RADIUS_KM:g}"
+        return ""

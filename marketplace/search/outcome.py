@@ -45,7 +45,9 @@ class SearchInput:
     near: str | None = None
     lat: float | None = None
     lon: float | None = None
-    radius_km: float = DEFAULT_RADIUS_KM
+    # None: not chosen, so as far as the words say ("within 5 km"), else DEFAULT_RADIUS_KM (the
+    # outcome's input says which was searched)
+    radius_km: float | None = None
     mode: Mode | None = None
     cautions: frozenset[str] = frozenset()
     red_flags: frozenset[str] = frozenset()
@@ -145,6 +147,21 @@ class BudgetUnderstood:
     currency: str | None  # None: the words named none (the search reads the place's)
     matched: str  # "under ₹1,000"
     rest: str  # the seeker's words without it: the same search with every price
+
+
+@dataclass(frozen=True)
+class RadiusUnderstood:
+    """How far the seeker said they will go ("within 5 km", "a 10 mile radius") when they
+    chose no radius: the search reached that far (at most MAX_RADIUS_KM), as if chosen under
+    "Within"."""
+
+    km: float  # as said, miles in km (rounded up to a tenth); the searched radius is ``input.radius_km``
+    matched: str  # "within 5 miles"
+
+    @property
+    def wider(self) -> float:
+        """The radius to offer instead: the next the page offers, or the default."""
+        return float(next((r for r in RADIUS_CHOICES_KM if r > self.km), DEFAULT_RADIUS_KM))
 
 
 @dataclass(frozen=True)
@@ -260,6 +277,7 @@ class SearchOutcome:
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
     language_from_text: LanguageUnderstood | None = None  # likewise
     place_from_text: PlaceUnderstood | None = None  # the town ``q`` named, searched near (``place``)
+    radius_from_text: RadiusUnderstood | None = None  # how far ``q`` said, searched within (``input.radius_km``)
     # ``q`` named a place that cannot be searched near as written (a whole state: "in
     # Karnataka"; two towns; a name the geocoder could not find): towns it may mean (labels,
     # to search ``near``)

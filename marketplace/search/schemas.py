@@ -21,7 +21,7 @@ class SearchQuery(Schema):
     q: str | None = Field(default=None, max_length=500, description=(
         "What hurts, in the seeker's own words: English, or Hindi in Latin letters or Devanagari. Screened for red "
         "flags and cautions; text in any other script asks every red-flag question. Also read for a therapy, kind "
-        "of place, way of being seen, language, town and budget, each echoed as its `*_from_text`"))
+        "of place, way of being seen, language, town, distance and budget, each echoed as its `*_from_text`"))
     near: str | None = Field(default=None, max_length=200, description=(
         "A place name, geocoded. Without it (or `lat`/`lon`), a town `q` names (\"a physio in Pune\", \"sciatica "
         "physio Pune\", \"near Koramangala\", \"near 560034\") is searched near when the geocoder places it, echoed "
@@ -29,7 +29,10 @@ class SearchQuery(Schema):
         "a 400 here (a note for `q`) with its biggest towns as `suggestions`"))
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=MAX_RADIUS_KM)
+    radius_km: float | None = Field(default=None, gt=0, le=MAX_RADIUS_KM, description=(
+        f"How far to look, in km. Without it, as far as `q` says (\"within 5 km\", \"a 10 mile radius\"; at most "
+        f"{MAX_RADIUS_KM:g}), echoed as `radius_from_text`, else {DEFAULT_RADIUS_KM:g}; `query` echoes the radius "
+        "searched"))
     mode: Literal["in_person", "online", "any"] | None = Field(default=None, description=(
         "How the seeker wants to be seen. Without it, as `q` asks (\"an online physio\", \"face to face\"), echoed "
         "as `mode_from_text`; else in person when a kind of place is asked for (a place to go, or a home visit); "
@@ -247,6 +250,12 @@ class BudgetFromTextOut(BaseModel):
     matched: str = Field(description="The words in `q` that said it")
 
 
+class RadiusFromTextOut(BaseModel):
+    km: float = Field(description="The distance `q` said, in km (miles turned to km, rounded up to a tenth); "
+                                  "the radius searched, at most 200, is `query.radius_km`")
+    matched: str = Field(description="The words in `q` that said it")
+
+
 class PlaceFromTextOut(BaseModel):
     name: str = Field(description="The town as `q` named it, searched as `near` would be (see `place`)")
     matched: str = Field(description="The words in `q` that named it")
@@ -293,6 +302,10 @@ class SearchOut(BaseModel):
     place_from_text: PlaceFromTextOut | None = Field(
         default=None, description="The town `q` asked for care in (\"a physio in Pune\"), searched near when "
                                   "neither `near` nor `lat`/`lon` was given; null otherwise")
+    radius_from_text: RadiusFromTextOut | None = Field(
+        default=None, description="How far `q` said the seeker will go (\"within 5 km of Pune\"), searched within "
+                                  "as `radius_km` would be; null when none, when `radius_km` was given, or with no "
+                                  "place to measure from")
     place_suggestions: list[str] = Field(
         default_factory=list, description="`q` named a place that cannot be searched near as written (a whole "
                                           "state: \"physio in Karnataka\"; two towns: \"in Pune or Mumbai\"; a name "
@@ -365,6 +378,7 @@ class SearchOut(BaseModel):
             mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
             language_from_text=LanguageFromTextOut(**asdict(o.language_from_text)) if o.language_from_text else None,
             place_from_text=PlaceFromTextOut(**asdict(o.place_from_text)) if o.place_from_text else None,
+            radius_from_text=RadiusFromTextOut(**asdict(o.radius_from_text)) if o.radius_from_text else None,
             place_suggestions=list(o.place_suggestions),
             budget_from_text=BudgetFromTextOut(amount=o.budget_from_text.amount, currency=o.budget_from_text.currency,
                                                matched=o.budget_from_text.matched) if o.budget_from_text else None,

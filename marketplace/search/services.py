@@ -38,8 +38,8 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, as_written, asked_budget, asked_gender,
-    asked_language, asked_mode, asked_place, read_mentions, therapy_words,
+    NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention, as_written, asked_budget,
+    asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -51,8 +51,8 @@ from marketplace.search.models import UrgentOutcome
 from marketplace.search.outcome import (
     ANY_GENDER, ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM,
     RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood,
-    ModeUnderstood, Place, PlaceUnderstood, Question, Result, ResultLocation, ResultModality, SearchInput,
-    SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
+    ModeUnderstood, Place, PlaceUnderstood, Question, RadiusUnderstood, Result, ResultLocation, ResultModality,
+    SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -179,7 +179,7 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("lat", "Latitude must be between -90 and 90.")
     if data.lon is not None and not (math.isfinite(data.lon) and -180 <= data.lon <= 180):
         bad("lon", "Longitude must be between -180 and 180.")
-    if not (math.isfinite(data.radius_km) and 0 < data.radius_km <= MAX_RADIUS_KM):
+    if data.radius_km is not None and not (math.isfinite(data.radius_km) and 0 < data.radius_km <= MAX_RADIUS_KM):
         bad("radius_km", f"The radius must be more than 0 and at most {MAX_RADIUS_KM:.0f} km.")
     if data.mode is not None and data.mode not in MODES:
         bad("mode", "Mode must be in_person, online or any.")
@@ -270,6 +270,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     commits."""
     tax = _taxonomy()
     _check(data, tax)
+    radius_chosen = data.radius_km is not None
+    data = replace(data, radius_km=data.radius_km if radius_chosen else DEFAULT_RADIUS_KM)
     matcher, relevance = _matching_data()
     text = (data.q or "").strip()
     screening = screen_text(text) if text else None
@@ -311,8 +313,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if unlisted is not None and (data.modality is not None or data.technique is not None):
         unlisted = None  # a therapy chosen: nothing to say of one only named
     unlisted_at = len(notes)  # its note goes here, worded by whether anyone is shown
-    # A town is read from the words around a budget: "acupuncture Bangalore under ₹2,000".
-    town_words = said_budget.rest if said_budget is not None else text
+    # A town is read from the words around a budget ("acupuncture Bangalore under ₹2,000") and
+    # a distance ("within 5 km of Pune": near Pune).
+    said_radius, town_words = _distance_read(said_budget.rest if said_budget is not None else text)
     if said_budget is not None and data.max_price is None and (
             said_budget.currency is None or data.currency in (None, said_budget.currency)):
         # "A massage under ₹1,000": applied as the price filter would be (a currency chosen
@@ -386,6 +389,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                                         mode)
         elif read is not None:
             said_place, known, _ = read
+            if said_radius is not None and said_radius.place_word and said_place.matched.startswith("near "):
+                # "within 5 km of Pune" was read as "near Pune": echoed as written
+                said_place = replace(said_place, matched=f"{said_radius.place_word} {said_place.matched[5:]}")
             try:
                 place = _place(replace(data, near=said_place.name), resolver)
             except (ValidationFailed, ServiceUnavailable) as exc:
@@ -402,6 +408,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if said_unfound:
         notes.append(said_unfound)
     place = place or _place(data, resolver)
+    if said_radius is not None and not radius_chosen and place is not None:
+        # "A physio within 5 km": searched that far, as if chosen under "Within" (with no
+        # place, it is read again once there is one).
+        data = replace(data, radius_km=min(said_radius.km, MAX_RADIUS_KM))
+        if said_radius.km > MAX_RADIUS_KM:
+            notes.append(f"You wrote “{said_radius.words}”: we search at most {MAX_RADIUS_KM:g} km away, so these "
+                         f"are practitioners within {MAX_RADIUS_KM:g} km.")
+    else:
+        said_radius = None
     if place is None and mode == "in_person":
         message = undecided or said_unfound or ("Tell us where you are (a town or city), use your location, or "
                                                 "choose online sessions.")
@@ -450,6 +465,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
                    therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
                    language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
+                   radius_from_text=RadiusUnderstood(said_radius.km, said_radius.words) if said_radius else None,
                    gender_from_text=said_gender, place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
     if not shown:
@@ -619,7 +635,14 @@ def names_a_place(text: str) -> bool:
     if not text:
         return False
     budget = asked_budget(text)
-    return _place_read(budget.rest if budget is not None else text) is not None
+    return _place_read(_distance_read(budget.rest if budget is not None else text)[1]) is not None
+
+
+def _distance_read(text: str) -> tuple[RadiusMention | None, str]:
+    """How far the words say the seeker will go, and the words to read a town from: without
+    it, a place it is measured from kept ("within 5 km of Pune": "near Pune")."""
+    said = asked_radius(text)
+    return said, said.rest if said is not None else text
 
 
 def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:

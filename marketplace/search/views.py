@@ -111,6 +111,8 @@ def search() -> tuple[str, int] | str:
     if outcome is not None and outcome.place_suggestions:  # "physio in Karnataka": its towns, under "Near"
         suggestions = list(outcome.place_suggestions)
     form.offer_budget(outcome.budget_from_text if outcome is not None else None)
+    if outcome is not None:
+        form.offer_radius(outcome.radius_from_text, outcome.input.radius_km)
     return render_template(
         "search/search.html", form=form, outcome=outcome, place_suggestions=suggestions,
         red_flags=RED_FLAGS, cautions=CAUTIONS, modes=MODES,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
-    as_written, asked_budget, asked_language, asked_mode, asked_place, read_mentions, therapy_words,
+    as_written, asked_budget, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.practitioners.models import VenueType
@@ -522,7 +522,54 @@ def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
     assert asked_budget(text) is None
 
 
+@pytest.mark.parametrize(("text", "km", "words", "rest"), [
+    ("physio within 5 km", 5.0, "within 5 km", "physio"),
+    ("massage in Pune within 3km", 3.0, "within 3km", "massage in Pune"),
+    # a place it is measured from is kept, as "near" it
+    ("physio within 5 km of Indiranagar, Bangalore", 5.0, "within 5 km", "physio near Indiranagar, Bangalore"),
+    ("physio max 10 km away from Whitefield", 10.0, "max 10 km away", "physio near Whitefield"),
+    ("a 5 km radius around Koramangala", 5.0, "a 5 km radius", "near Koramangala"),
+    ("radius of 15 km from Pune", 15.0, "radius of 15 km", "near Pune"),
+    ("physio in a 10 km radius", 10.0, "in a 10 km radius", "physio"),
+    ("physio, 10 km or less, Pune", 10.0, "10 km or less", "physio, Pune"),
+    ("up to 20 kilometres away", 20.0, "up to 20 kilometres away", ""),
+    ("I can't travel more than 10 km", 10.0, "can't travel more than 10 km", "I"),
+    ("physio within five km of my home", 5.0, "within five km", "physio near my home"),
+    # miles in km, rounded up: the search reaches at least as far as said
+    ("physio in London within 5 miles", 8.1, "within 5 miles", "physio in London"),
+    ("within a mile of Camden", 1.7, "within a mile", "near Camden"),
+    # Hinglish and Devanagari: "within", "up to"
+    ("massage 5 km ke andar", 5.0, "5 km ke andar", "massage"),
+    ("मालिश 5 किमी के अंदर", 5.0, "5 किमी के अंदर", "मालिश"),
+    ("physio 8 km tak", 8.0, "8 km tak", "physio"),
+    # too far to search is still what was said (the search says how far it went)
+    ("within 500 km", 500.0, "within 500 km", ""),
+    ("within 5 km, under £50", 5.0, "within 5 km", "under £50"),  # the budget stays for its reader
+])
+def test_how_far_the_seeker_will_go_is_read(text: str, km: float, words: str, rest: str) -> None:
+    found = asked_radius(text)
+    assert found is not None and (found.km, found.words, found.rest) == (km, words, rest)
+
+
+@pytest.mark.parametrize("text", [
+    "I ran 10 km yesterday",  # told of: no limit said
+    "I can't run under 5 km without pain",  # a run, not a search
+    "my back hurts after walking within 2 km",
+    "physio in 5 km",  # "in" without a radius is no limit
+    "physio 5 km from Koramangala",  # no word that makes it a limit
+    "within 2 weeks",  # not a distance
+    "within 500 metres",  # too near to search: left to the distance list
+    "within 0.5 km",
+    "under 5 km and within 10 km",  # two limits: the seeker has not chosen
+    "not within 5 km please",
+    "a km radius",
+])
+def test_a_distance_that_is_not_a_limit_asked_for_reads_none(text: str) -> None:
+    assert asked_radius(text) is None
+
+
 _WORDY = st.lists(st.sampled_from(["in", "near", "online", "not", "speaks", "Hindi", "Pune", "pune", ",", ".", "my",
+                                   "within", "5", "km", "miles", "a", "radius", "of", "किमी", "के", "अंदर",
                                    "under", "₹", "1,000", "rs", "£50", "max", "budget", "k", "/-",
                                    "back", "physio", "home", "visit", "Koramangala", "Bangalore", "was", "but",
                                    "face", "to", "mein", "नहीं", "मालिश", "₹१,०००", "रु.", "तक", "से", "कम", "दिए",
@@ -538,7 +585,7 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
                   read_mentions(text, VENUE_VOCABULARY).narrowing(),
                   read_mentions(text, MODE_VOCABULARY, NOT_A_SESSION).narrowing(), asked_mode(text),
                   asked_language(text),
-                  asked_budget(text)):
+                  asked_budget(text), asked_radius(text)):
         assert found is None or found.words
     place = asked_place(text, population)
     assert place is None or (place.name and place.words.endswith(place.name))
