@@ -293,6 +293,9 @@ _HOW_IT_CAME = frozenset({"got", "hurt", "injured", "pulled", "strained", "twist
 # physio in Leeds" (in one clause when no comma is typed).
 _WANTING = frozenset({"need", "needs", "needed", "want", "wants", "wanted", "looking", "find", "book", "recommend",
                       "suggest", "chahiye", "please", "pls", "plz"}) | _CARE_NOUNS
+# Before "from", words that say where the seeker is: "I'm from Chennai", "I am writing from Pune"
+_I_AM = frozenset({"i'm", "im", "we're"})
+_FROM_WHERE_I_AM = frozenset({"writing", "calling", "messaging"})
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
 _LOOKAHEAD = 4  # words after it that can tell it of (Hindi puts the verb last)
@@ -462,7 +465,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     ("slipped in Toronto, physio near Mississauga"). Without "in", a town's name that ends the text
     after words of what is wanted ("sciatica Pune", "physio Leeds", "neck pain, Leeds") or
     is all of it, written with a capital in text that is not all capitals (or, in lower
-    case, a city of a million). With ``area_named`` (which tells a state's or a country's
+    case, a city of a million), or where the seeker says they are ("I'm from Chennai", "based
+    out of Pune"). With ``area_named`` (which tells a state's or a country's
     name), a town is read with the state or country after it ("in Cambridge, MA",
     "physio Portland Oregon"), and such a name alone ending the text ("physio, Kerala") is
     a mention for the caller to ask for a town in (``known`` False)."""
@@ -749,6 +753,21 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
                         return PlaceMention(words, said) if _asked(tokens, i - n, i) else None
         return None
 
+    def home_town() -> PlaceMention | None:
+        """Where the seeker says they are, when no town is asked for with "in" or "near": "I'm
+        from Chennai, need a physio", "based out of Pune" (not "originally from", nor "a
+        doctor from Kerala", who is said to come from there)."""
+        for i, token in enumerate(tokens):
+            before = tokens[max(i - 2, 0):i]
+            if token == "from" and (before[-1:] and before[-1] in _I_AM or before in (["i", "am"], ["we", "are"])
+                                    or before[-1:] and before[-1] in _FROM_WHERE_I_AM and before[0] in (*_I_AM, "am"))\
+                    or token == "of" and before == ["based", "out"]:
+                hit = town_at(i + 1)
+                if hit is not None and (hit[1] == len(tokens) or tokens[hit[1]] not in _PLACE_BEFORE) \
+                        and _asked(tokens, i, hit[1]):
+                    return PlaceMention(hit[0], f"{span_written(tokens[max(i - 2, 0):i + 1])[0]} {hit[0]}")
+        return None
+
     def postcode() -> PlaceMention | None:
         """A postcode asked for ("physio near 560034", "pincode: 400050"), the only one: a
         name for the geocoder (see _POSTCODE)."""
@@ -825,7 +844,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
             past_told.add(normalise(named))
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
-            or care_town() or based_town() or postcode()
+            or care_town() or based_town() or home_town() or postcode()
     if len({normalise(f.name) for f in found}) > 1:
         # "slipped on ice in Toronto, physio near Mississauga": the one not told of as how it came
         found = [f for f in found if normalise(f.name) not in past_told]

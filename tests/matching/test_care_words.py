@@ -247,6 +247,10 @@ def place_read(text: str) -> str | None:
     ("osteopath London for sciatica", "London"),  # after a therapy not listed here, too
     ("physio in Mt. Abu", "Mt Abu"),  # not Abu, elsewhere
     ("online, a Mumbai-based ayurvedic doctor", "Mumbai"), ("Leeds based physio for sciatica", "Leeds"),
+    # where the seeker says they are, when no town follows "in" or "near"
+    ("I am from Chennai, need a physio for back pain", "Chennai"), ("im from pune need massage", "pune"),
+    ("based out of Pune, physio needed", "Pune"), ("I'm writing from Mumbai, need physio", "Mumbai"),
+    ("I am from Chennai, physio in Mumbai", "Mumbai"), ("I'm from Chennai but live in London", "London"),
     # keywords: the care, the town, what hurts
     ("acupuncture London sciatica", "London"), ("massage Pune neck pain", "Pune"),
     # Hindi script: the town as written, which the map knows ("lakhnau", its Latin
@@ -341,6 +345,8 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "physio in St John's Wood",  # a longer name than the map knows: not St. John's, Newfoundland
     "physio Bad back", "physio Sore back", "massage Upper back pain",  # what hurts, capitalised
     "evidence based physio", "plant based diet and back pain",
+    # where someone comes from, not where care is wanted
+    "I'm originally from Chennai, physio for back pain", "ayurvedic doctor from Kerala", "I am not from Pune",
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None
