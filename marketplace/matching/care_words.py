@@ -368,17 +368,17 @@ def asked_language(text: str) -> Mention | None:
 def as_written(text: str, words: str) -> str:
     """``words`` as the readers see them ("tamil speaking") as the seeker wrote them in
     ``text`` ("Tamil-speaking"; in Devanagari, which is read in Latin letters, "लखनऊ" for
-    "lakhnau"), or as they are where the text spells them otherwise."""
+    "lakhnau"; mistyped, which is read mended, "accupuncture" for "acupuncture"), or as they
+    are where the text spells them otherwise."""
     found = re.search(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)", text, re.IGNORECASE)
     if found:
         return found.group()
-    if has_devanagari(text):
-        spans = [(m.start(), m.end(), normalise(m.group())) for m in _A_WORD.finditer(text)]
-        wanted = normalise(words)
-        for i in range(len(spans)):
-            for j in range(i + 1, min(i + len(wanted.split()), len(spans)) + 1):
-                if " ".join(s[2] for s in spans[i:j]) == wanted:
-                    return text[spans[i][0]:spans[j - 1][1]]
+    spans = [(m.start(), m.end(), normalise(m.group())) for m in _A_WORD.finditer(text)]
+    wanted = normalise(words)
+    for i in range(len(spans)):
+        for j in range(i + 1, min(i + len(wanted.split()), len(spans)) + 1):
+            if " ".join(s[2] for s in spans[i:j]) == wanted:
+                return text[spans[i][0]:spans[j - 1][1]]
     return words
 
 

@@ -601,6 +601,8 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
     ("Tamil-speaking physio", "tamil speaking", "Tamil-speaking"),
     ("कमर दर्द, लखनऊ में फिजियो", "phijiyo", "फिजियो"),  # read in Latin letters, echoed as written
     ("kamar dard, लखनऊ mein physio", "lakhnau mein", "लखनऊ mein"),
+    ("accupuncture for back pain", "acupuncture", "accupuncture"),  # read mended, echoed as typed
+    ("Chiropracter near me", "chiropractor", "Chiropracter"),
     ("back pain", "neck", "neck"),  # not in the text: as the readers have it
 ])
 def test_words_read_are_echoed_as_the_seeker_wrote_them(text: str, words: str, written: str) -> None:

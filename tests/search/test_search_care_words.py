@@ -58,6 +58,14 @@ def test_physio_in_the_text_shows_physiotherapists_only_and_says_so(client, team
     assert [c["slug"] for c in body["concerns"]] == ["sciatica"]
 
 
+def test_a_mistyped_therapy_is_read_and_echoed_as_typed(client, team):
+    """"as you wrote “acupuncture”" would put words in the seeker's mouth."""
+    body = search(client, q="accupuncture for sciatica", near="Bengaluru")
+    assert ids(body) == [team["acupuncture"].id]
+    assert body["therapy_from_text"]["slug"] == "acupuncture" and body["therapy_from_text"]["matched"] == "accupuncture"
+    assert "as you wrote “accupuncture”" in page(client, q="accupuncture for sciatica", near="Bengaluru")
+
+
 def test_a_technique_named_narrows_to_those_who_practise_it(client, team):
     body = search(client, q="a deep tissue massage for sciatica", near="Bengaluru")
     assert ids(body) == [team["massage"].id]
