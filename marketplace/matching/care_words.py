@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
@@ -455,6 +455,26 @@ class PlaceMention:
 
 def asked_place(text: str, population_named: Callable[[str], int | None],
                 area_named: Callable[[str], str | None] | None = None) -> PlaceMention | None:
+    """The town ``text`` asks for care in (see :func:`_place_asked`), as written: "St. Louis"
+    is read as one name, "St Louis", and echoed with its dot."""
+    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named)
+    if found is None or not _ABBREVIATED.search(text):
+        return found
+
+    def written(words: str) -> str:
+        dotted = re.search(r"(?<!\w)" + r"\.?\s*".join(map(re.escape, words.split())) + r"(?!\w)", text,
+                           re.IGNORECASE)
+        return dotted.group() if dotted else words
+
+    def name(words: str) -> str:  # "St.Albans" is looked up as "St. Albans"
+        return re.sub(r"\.(?=\w)", ". ", written(words))
+
+    return replace(found, name=name(found.name), words=written(found.words),
+                   choices=tuple(name(choice) for choice in found.choices))
+
+
+def _place_asked(text: str, population_named: Callable[[str], int | None],
+                 area_named: Callable[[str], str | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -470,7 +490,6 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     name), a town is read with the state or country after it ("in Cambridge, MA",
     "physio Portland Oregon"), and such a name alone ending the text ("physio, Kerala") is
     a mention for the caller to ask for a town in (``known`` False)."""
-    text = _ABBREVIATED.sub(r"\1 ", text)  # "St. Louis" is one name
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]

@@ -245,7 +245,8 @@ def place_read(text: str) -> str | None:
     # someone's, not a town ("her" is one of Heraklion's names)
     ("my mom has arthritis in her lower back, home visit physio Delhi", "Delhi"),
     ("osteopath London for sciatica", "London"),  # after a therapy not listed here, too
-    ("physio in Mt. Abu", "Mt Abu"),  # not Abu, elsewhere
+    ("physio in Mt. Abu", "Mt. Abu"),  # not Abu, elsewhere; as written
+    ("physio near St.Albans", "St. Albans"),
     ("online, a Mumbai-based ayurvedic doctor", "Mumbai"), ("Leeds based physio for sciatica", "Leeds"),
     # where the seeker says they are, when no town follows "in" or "near"
     ("I am from Chennai, need a physio for back pain", "Chennai"), ("im from pune need massage", "pune"),
@@ -295,7 +296,7 @@ def place_read(text: str) -> str | None:
     ("back pain physio Portland Oregon", "Portland Oregon"), ("sciatica, Kochi, Kerala, India", "Kochi, Kerala, India"),
     ("physio in Delhi, India", "Delhi, India"), ("physio New Delhi", "New Delhi"),  # a town's whole name
     # "St." before a name, "the" before it, a town's part ("St" was read, or nothing)
-    ("physio in St. Louis", "St Louis"), ("physio in the Bronx", "Bronx"), ("physio in the Hague", "Hague"),
+    ("physio in St. Louis", "St. Louis"), ("physio in the Bronx", "Bronx"), ("physio in the Hague", "Hague"),
     ("physio in Mumbai's suburbs", "Mumbai"), ("physio in Mumbai’s western suburbs", "Mumbai"),
     ("physio near King's Cross", "King's Cross"), ("physio in King's Lynn", "King's Lynn"),
     ("acupuncture in San Francisco Bay Area", "San Francisco"),  # not "San Francisco Bay" (Bay, Romania)

@@ -555,6 +555,15 @@ def test_the_page_shows_the_town_it_read_under_near(client, team):
     assert 'name="near" type="text" value="Bangalore"' in html and "Meera Physio" in html
 
 
+def test_an_abbreviated_town_is_searched_and_echoed_as_written(client, team):
+    body = search(client, q="physio in St. Louis for sciatica")
+    assert body["place"]["label"] == "St. Louis, Missouri, United States"
+    assert body["place_from_text"] == {"name": "St. Louis", "matched": "in St. Louis"}
+    squeezed = search(client, q="physio near St.Albans for sciatica")
+    assert squeezed["place"]["label"].startswith("St Albans, England")
+    assert squeezed["place_from_text"] == {"name": "St. Albans", "matched": "near St.Albans"}
+
+
 @pytest.fixture
 def priced(app):  # noqa: ANN001, ANN201
     """Two massage therapists in Bengaluru who treat back spasm, at ₹900 and ₹2,500."""
