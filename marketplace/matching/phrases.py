@@ -474,7 +474,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     # (osteoporosis) a small fall can break a vertebra, so the seeker says whether it was serious.
     SignalRule("major-trauma", r"\bfalling (?:on|onto|over)\b|\bfall (?:on|onto|down) (?:the |my |some |a )?(?:stairs?|"
                r"steps|ice|floor|ground|back|bum|bottom|backside|tailbone|coccyx|hip)\b|\b(?:minor|small|little|"
-               r"slight|bit of a|mild) (?:fall|tumble)\b", "vague"),
+               r"slight|bit of a|mild) (?:fall|tumble)\b|\b(?:after|since|from|following) (?:my |that )?(?:fall|"
+               r"falling)\b", "vague"),  # "tailbone pain after fall" (or since the autumn: asked, not guessed)
     # Not "slipped disc": a slip that landed them, or a small crash, may have been a hard one.
     SignalRule("major-trauma", r"\bslipped (?:on|over|down)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
                r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),

@@ -472,6 +472,7 @@ BENIGN_TABLE = [
     "my back feels weak and my core is weak",
     "I can barely walk with this spasm", "hard to walk far because of back pain",
     "my back hurts more in the fall and winter",  # autumn
+    "back pain since the fall semester started", "after football my back hurts",
     "I'm not peeing myself",
     "my back feels hot after the heat pad",
     "I don't feel hot",
@@ -547,6 +548,8 @@ UNCLEAR_TABLE = [
     ("struggling to walk since yesterday", "leg-weakness"), ("difficulty in walking", "leg-weakness"),
     ("tailbone pain after falling on stairs", "major-trauma"), ("back pain since a fall on the ice", "major-trauma"),
     ("Father 72, osteoporosis, back pain after a minor fall last week", "major-trauma"),  # thin bones break
+    ("tailbone pain after fall", "major-trauma"), ("back pain since my fall", "major-trauma"),  # no "a"
+    ("lower back pain from fall last week", "major-trauma"),
 ]
 
 
