@@ -26,3 +26,9 @@ POSTCODE_FORMS = r"[1-9]\d{2} ?\d{3}|\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]? ?\d[a
 def is_postcode(text: str) -> bool:
     """Whether ``text`` is a postcode alone, in one of the forms of POSTCODE_FORMS."""
     return re.fullmatch(POSTCODE_FORMS, text.strip(), re.IGNORECASE) is not None
+
+
+# Countries people name by their initials, written in capitals ("physio in the UK", "I'm in
+# the US"): whole countries, though most codes of two or three letters may be something else
+# ("MG Road" is no Madagascar), and "us" in lower case is a pronoun.
+COUNTRY_INITIALS = frozenset({"UK", "US", "USA", "UAE"})

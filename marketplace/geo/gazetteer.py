@@ -40,7 +40,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from marketplace.core.spelling import within_one_edit
-from marketplace.geo.address_words import numbered_part
+from marketplace.geo.address_words import COUNTRY_INITIALS, numbered_part
 
 __all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_in_sentence", "country_name", "haversine_km",
            "normalize_name", "parse_country_codes"]
@@ -385,14 +385,27 @@ class OfflineGazetteer(Geocoder):
             return None
         return "region" if any(a1 is not None for _, a1 in areas) else "country"
 
+    def country_of_area(self, name: str) -> str | None:
+        """The country code of the one country a whole area lies in, when ``name`` names
+        a country or a state ("India", "Karnataka", "UK", "Kerala, India"), else None
+        ("Georgia" is a country and a US state)."""
+        filters = _index_for(self.min_city_population).filters
+        areas = [filters.get(normalize_name(part)) for part in name.split(",")]
+        if not all(areas):
+            return None
+        codes = set.intersection(*({cc for cc, _ in found} for found in areas))  # "Kerala, India": shared
+        return next(iter(codes)) if len(codes) == 1 else None
+
     def whole_area(self, name: str) -> tuple[str, list[str]] | None:
         """("region" or "country", its biggest towns) when ``name`` names a whole state or
         country ("Karnataka", "Florida", "India", "Kerala, India") and no town goes by it,
         else None. A search needs a town in it; and such a name is best not sent to a
         geocoder such as Nominatim, which places a state at its middle. Names written out
         only: a code of two or three letters may be something else ("MG Road" is no
-        Madagascar)."""
+        Madagascar), except the initials of COUNTRY_INITIALS, in capitals."""
         kinds = [self.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
+        if name.strip() in COUNTRY_INITIALS:
+            return "country", self.suggest(name)
         if len(normalize_name(name).replace(" ", "")) <= 3 or None in kinds or self.geocode(name) is not None:
             return None
         return kinds[0], self.suggest(name)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
-from marketplace.geo.address_words import POSTCODE_FORMS, numbered_part
+from marketplace.geo.address_words import COUNTRY_INITIALS, POSTCODE_FORMS, numbered_part
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.phrases import (
     DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS,
@@ -826,6 +826,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
         if hit is None and i + 2 < len(tokens) and tokens[i + 1] == "the":
             hit = town_at(i + 2)  # "in the Bronx", "in the Hague"
+            if hit is None and (initials := span_written(tokens[i + 2:i + 3])[0]) in COUNTRY_INITIALS \
+                    and _asked(tokens, i, i + 3):
+                unknown.append(PlaceMention(initials, f"{token} the {initials}", known=False))  # "in the UK"
         if hit is None and re.fullmatch(r"[a-z]+'s", tokens[i + 1] if i + 1 < len(tokens) else ""):
             # "in Mumbai's suburbs": the town the part is of
             owner = tokens[i + 1][:-2]

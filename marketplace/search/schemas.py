@@ -26,7 +26,8 @@ class SearchQuery(Schema):
         "A place name, geocoded. Without it (or `lat`/`lon`), a town `q` names (\"a physio in Pune\", \"sciatica "
         "physio Pune\", \"near Koramangala\", \"near 560034\") is searched near when the geocoder places it, echoed "
         "as `place_from_text`. A whole state or country (\"Karnataka\", \"Florida\") is not a place to search near: "
-        "a 400 here (a note for `q`) with its biggest towns as `suggestions`"))
+        "a 400 here (a note for `q`) with its biggest towns as `suggestions`; but for online sessions it says "
+        "whose come first (those based in that country), here or in `q` (\"an online physio, I'm in the UK\")"))
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     radius_km: float | None = Field(default=None, gt=0, le=MAX_RADIUS_KM, description=(

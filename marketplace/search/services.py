@@ -375,6 +375,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     data = replace(data, mode=mode)
 
     place, said_place, undecided, said_unfound, place_suggestions = None, None, None, None, ()
+    in_country: tuple[str, str] | None = None  # a whole country or state in the words: its code, and the words
     if text and not data.near and data.lat is None and data.lon is None:
         # A town named in the words ("a physio in Pune") is where to search, when it resolves;
         # a name the offline gazetteer lacks ("near Koramangala"), when the geocoder knows it.
@@ -384,9 +385,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                          f"{', or pick it from the towns listed there,' if place_suggestions else ''} to see "
                          "practitioners there.")
         elif read is not None and (area := _GAZETTEER.whole_area(read[0].name)) is not None:
-            kind, place_suggestions = area[0], tuple(area[1])
-            said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions),
-                                        mode)
+            country = _GAZETTEER.country_of_area(read[0].name)
+            if country is not None and mode != "in_person":
+                # Online sessions from practitioners based there first ("an online physio in
+                # the UK" needs no town).
+                in_country = country, read[0].matched
+            if in_country is None or mode != "online":
+                kind, place_suggestions = area[0], tuple(area[1])
+                said_unfound = _town_wanted(f"You wrote “{read[0].matched}”, a whole {kind}", bool(place_suggestions),
+                                            mode)
         elif read is not None:
             said_place, known, _ = read
             if said_radius is not None and said_radius.place_word and said_place.matched.startswith("near "):
@@ -407,7 +414,11 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                 said_place = None
     if said_unfound:
         notes.append(said_unfound)
-    place = place or _place(data, resolver)
+    if place is None and mode == "online" and data.near and data.lat is None and _GAZETTEER.whole_area(data.near) \
+            and (country := _GAZETTEER.country_of_area(data.near)) is not None:
+        in_country = country, data.near.strip()  # "India" typed for online sessions: no town needed
+    else:
+        place = place or _place(data, resolver)
     if said_radius is not None and not radius_chosen and place is not None:
         # "A physio within 5 km": searched that far, as if chosen under "Within" (with no
         # place, it is read again once there is one).
@@ -424,11 +435,14 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if undecided:
         notes.append(undecided)
     of_the_list, list_note_at = "", len(notes)  # a note about the list shown, said only when one is
+    first_in = f", those based in {country_in_sentence(in_country[0])} first" if in_country else ""
     if place is None and mode == "any":
         mode = "online"
-        of_the_list = ("Until then, these are online sessions." if said_unfound or undecided else
+        of_the_list = (f"Until then, these are online sessions{first_in}." if said_unfound or undecided else
                        "No place given, so these are online sessions. Add a place to see practitioners near you, "
                        "and those based in your country first.")
+    elif place is None and mode == "online" and in_country:
+        of_the_list = f"Online sessions{first_in}, as you wrote “{in_country[1]}”."
     elif place is None and mode == "online" and not said_unfound:
         # Without a place nobody is from abroad: the list mixes every country's practitioners.
         of_the_list = ("Add where you are to see practitioners based in your country first: their licence is "
@@ -477,7 +491,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         currency=data.currency, language=language or None, modality=modality,
         technique=technique, venue_type=venue_type, gender=gender, cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
-        country=place.country_code if place is not None and mode != "in_person" else None,
+        country=None if mode == "in_person" else place.country_code if place is not None else
+        in_country[0] if in_country else None,
     )
     terms = _terms(tax, modality, technique)
     need = data.page * data.per_page

@@ -140,6 +140,24 @@ def test_a_whole_state_or_country_is_no_town_and_its_biggest_are_suggested(gaz: 
     assert gaz.area_named(name) in ("region", "country")
 
 
+@pytest.mark.parametrize(("name", "code"), [
+    ("India", "IN"), ("Karnataka", "IN"), ("Kerala, India", "IN"), ("England", "GB"), ("UK", "GB"), ("USA", "US"),
+    ("Texas", "US"), ("NSW", "AU"), ("Georgia, USA", "US"),
+    ("Georgia", None),  # a country, and a US state
+    ("Texas, India", None), ("Pune", None),  # no such state; a town
+])
+def test_the_country_a_whole_area_lies_in(gaz: OfflineGazetteer, name: str, code: str | None) -> None:
+    assert gaz.country_of_area(name) == code
+
+
+def test_a_countrys_initials_in_capitals_are_a_whole_country_and_us_is_not() -> None:
+    gaz = OfflineGazetteer()
+    assert gaz.whole_area("UK") == ("country", gaz.suggest("UK")) and "London, England, United Kingdom" in \
+        gaz.suggest("UK")
+    assert gaz.whole_area("USA")[0] == "country"
+    assert gaz.whole_area("us") is None and gaz.whole_area("MG") is None  # a pronoun; Madagascar's code, or a road
+
+
 @pytest.mark.parametrize(("name", "city"), [
     ("Goa", "Mormugao"),  # a state's name its own town goes by
     ("Delhi", "Delhi"),

@@ -405,7 +405,8 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
     assert body["notes"][:2] == [
         "You wrote “in Karnataka”, a whole region: type your town or city under “Near”, or pick one of the towns "
-        "listed there, to see practitioners there.", "Until then, these are online sessions."]
+        "listed there, to see practitioners there.", "Until then, these are online sessions, those based in India "
+        "first."]
     assert body["place_suggestions"][0] == "Bengaluru, Karnataka, India" and len(body["place_suggestions"]) == 5
     assert all(s.endswith("Karnataka, India") for s in body["place_suggestions"])
     # "Ontario" is a province before a town in California; "India" a country
@@ -417,11 +418,13 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     problem = response.get_json()
     assert response.status_code == 400 and problem["errors"]["near"][0].startswith("You wrote “in Karnataka”, a whole")
     assert problem["suggestions"][0] == "Bengaluru, Karnataka, India"
-    # ...online, where a town only puts those based in the seeker's country first
+    # ...online, where the state says the country to put first, and no town is needed
     online = search(client, q="online physio for sciatica, I live in Kerala")
-    assert online["notes"] == [
-        "You wrote “in Kerala”, a whole region: type your town or city under “Near”, or pick one of the towns "
-        "listed there, to see practitioners based in your country first."]
+    assert online["notes"] == ["Online sessions, those based in India first, as you wrote “in Kerala”."]
+    assert online["place_suggestions"] == []
+    # ...unless the state's name is two countries' ("Georgia")
+    georgia = search(client, q="online physio for sciatica, I live in Georgia")
+    assert georgia["notes"][0].startswith("You wrote “in Georgia”, a whole region")
     # ...not a country's code ("MG" is Madagascar's)
     road = search(client, q="sciatica physio near MG Road")
     assert road["place_suggestions"] == [] and not any("a whole" in n for n in road["notes"])
@@ -432,6 +435,34 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     # A town typed under Near settles it
     near = search(client, q="sciatica physio in Karnataka", near="Bengaluru")
     assert near["place"]["label"].startswith("Bengaluru") and near["place_suggestions"] == []
+
+
+def test_online_a_country_in_the_words_puts_those_based_there_first(client, app):
+    """"An online physio, I'm in the UK": no town is needed to know which country's
+    practitioners to list first (their licence is likelier to cover the seeker)."""
+    mumbai = make_verified_practitioner(app, display_name="Mumbai Video", modalities=("physiotherapy",),
+                                        concerns=("sciatica",), offers_online=True, city="Mumbai", lat=19.076,
+                                        lon=72.8777)
+    london = make_verified_practitioner(app, display_name="London Video", modalities=("physiotherapy",),
+                                        concerns=(), offers_online=True, city="London", lat=51.5074, lon=-0.1278)
+    anywhere = search(client, q="online physio for sciatica")
+    assert ids(anywhere) == [mumbai.id, london.id]  # by fit alone: the Mumbai physio declares sciatica
+    uk = search(client, q="online physio for sciatica, I'm in the UK")
+    assert ids(uk) == [london.id, mumbai.id] and uk["place"] is None
+    assert uk["notes"] == ["Online sessions, those based in the United Kingdom first, as you wrote “in the UK”."]
+    assert "Based in India, outside the country you searched in" in uk["results"][1]["reasons"]
+    for words in ("online physio for sciatica in England", "sciatica physio in UK"):  # either way, the same order
+        assert ids(search(client, q=words)) == [london.id, mumbai.id], words
+    assert ids(search(client, q="online physio for sciatica in India")) == [mumbai.id, london.id]
+    # "us" in lower case is a pronoun
+    assert ids(search(client, q="online physio for sciatica near us")) == [mumbai.id, london.id]
+    typed = search(client, concern="sciatica", near="United Kingdom", mode="online")  # typed under Near
+    assert ids(typed) == [london.id, mumbai.id] and typed["notes"] == [
+        "Online sessions, those based in the United Kingdom first, as you wrote “United Kingdom”."]
+    assert client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "United Kingdom"}
+                      ).status_code == 400  # in person too: a town is needed
+    html = page(client, q="online physio for sciatica, I'm in the UK")
+    assert "Online sessions, those based in the United Kingdom first, as you wrote “in the UK”." in html
 
 
 def test_the_page_offers_a_states_towns_as_links_under_near(client, team):
