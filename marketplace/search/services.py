@@ -419,9 +419,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         in_country = country, data.near.strip()  # "India" typed for online sessions: no town needed
     else:
         place = place or _place(data, resolver)
-    if said_radius is not None and not radius_chosen and place is not None:
+    if said_radius is not None and not radius_chosen and place is not None and mode != "online":
         # "A physio within 5 km": searched that far, as if chosen under "Within" (with no
-        # place, it is read again once there is one).
+        # place, it is read again once there is one; online, it is no matter).
         data = replace(data, radius_km=min(said_radius.km, MAX_RADIUS_KM))
         if said_radius.km > MAX_RADIUS_KM:
             notes.append(f"You wrote “{said_radius.words}”: we search at most {MAX_RADIUS_KM:g} km away, so these "

@@ -57,6 +57,12 @@ def test_without_a_place_a_distance_has_nothing_to_measure_from(client, london):
     assert body["radius_from_text"] is None and body["query"]["radius_km"] == 25.0
 
 
+def test_online_a_distance_is_no_matter(client, london):
+    body = search(client, q="online physio for sciatica within 5 km of Hammersmith")
+    assert body["query"]["mode"] == "online" and body["place"]["label"].startswith("Hammersmith")
+    assert body["radius_from_text"] is None and body["query"]["radius_km"] == 25.0
+
+
 def test_further_than_the_search_goes_is_searched_as_far_as_it_goes_and_said(client, london):
     body = search(client, q="physio for sciatica in London, max 500 km away", mode="in_person")
     assert body["query"]["radius_km"] == 200.0 and body["radius_from_text"]["km"] == 500.0
