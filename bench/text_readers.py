@@ -2,7 +2,8 @@
 
 The search reads its free text for a concern (and screens it), then for a therapy and a
 kind of place (session 24), a way of being seen, a language and a town (session 25), a
-budget (session 26) and the practitioner's gender (session 27).
+budget (session 26), the practitioner's gender (session 27) and how far the seeker will go
+(session 32).
 Each reading is kept per text and process, so a repeated text costs a lookup; this prints
 what a new text costs each reader (median and worst over the bench's own texts, and over
 texts that name all of them), in microseconds. Nothing is mocked; no database. Since
@@ -28,7 +29,7 @@ from search_bench import TEXTS  # noqa: E402
 
 from marketplace.geo.gazetteer import OfflineGazetteer  # noqa: E402
 from marketplace.matching.care_words import (  # noqa: E402
-    VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_mode, asked_place,
+    VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius,
     read_mentions, therapy_words,
 )
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES  # noqa: E402
@@ -36,7 +37,8 @@ from marketplace.matching.understanding import normalise  # noqa: E402
 
 NAMING = ["an online physio who speaks Hindi, in Pune, for sciatica", "physio near me for my back",
           "a Tamil-speaking physio in Koramangala, Bangalore, home visits please",
-          "sciatica physio home visit Pune under ₹1,500", "a female physio for my sciatica in Bangalore"]
+          "sciatica physio home visit Pune under ₹1,500", "a female physio for my sciatica in Bangalore",
+          "a physio within 5 km of Indiranagar, Bangalore"]
 REPEAT = 300
 
 
@@ -66,6 +68,7 @@ def main() -> None:
         ("town", lambda t: asked_place(t, gazetteer.population_named)),
         ("budget", asked_budget),
         ("gender", asked_gender),
+        ("distance", asked_radius),
     ]
     print(f"{'reader':<14} {'bench texts (µs)':>18} {'naming texts (µs)':>19}")
     total = [0.0, 0.0]
