@@ -244,6 +244,27 @@ def test_phone_search_words_edited_are_read_again(live_server, phone_page, pract
     assert stray == []
 
 
+def test_phone_search_how_far_said_in_the_words_then_chosen(live_server, phone_page, practitioners):
+    """"Within 3 km" in the words shows under Within, as if chosen there; choosing 10 km
+    then reaches the practitioner in Koramangala, about 5 km from the centre, and stays chosen."""
+    page, base = phone_page, live_server
+    stray = offline(page, base)
+    say_in_one_box(page, base, "sciatica, within 3 km of Bangalore")
+    within = page.get_by_label("Within")
+    assert within.input_value() == "3"
+    assert "within 3 km of" in page.locator(".place-echo").inner_text()
+    assert page.locator(f"#result-{practitioners['asha']}").is_visible()
+    assert page.locator(f"#result-{practitioners['vikram']}").count() == 0
+
+    within.select_option("10")
+    with page.expect_navigation():
+        page.get_by_label("Or describe it in your own words").press("Enter")
+    assert page.get_by_label("Within").input_value() == "10"
+    assert page.locator(f"#result-{practitioners['vikram']}").is_visible()
+    assert "within 3 km" not in page.locator(".place-echo").inner_text()
+    assert stray == []
+
+
 def test_desktop_map_draws_markers_and_the_page_survives_missing_tiles(live_server, page, practitioners):
     base = live_server
     stray = offline(page, base)
