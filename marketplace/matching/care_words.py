@@ -296,6 +296,11 @@ _WANTING = frozenset({"need", "needs", "needed", "want", "wants", "wanted", "loo
 # Before "from", words that say where the seeker is: "I'm from Chennai", "I am writing from Pune"
 _I_AM = frozenset({"i'm", "im", "we're"})
 _FROM_WHERE_I_AM = frozenset({"writing", "calling", "messaging"})
+# "Work in" names a field ("I work in Sales") or, before a town with a capital, where the
+# seeker works: searched when no other town is asked for, or when care is wanted near work.
+_WORK_IN = frozenset({"work", "works", "working"})
+_NEAR_WORK = re.compile(r"\b(?:near|close to|around|by)\s+(?:my\s+|the\s+)?(?:office|work|workplace|job)\b",
+                        re.IGNORECASE)
 _MAX_WORDS = 4
 _LOOKBACK = 8  # words before a mention that can turn it down
 _LOOKAHEAD = 4  # words after it that can tell it of (Hindi puts the verb last)
@@ -811,6 +816,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
 
     unknown: list[PlaceMention] = []
     past_told: set[str] = set()  # towns named in a clause of how the pain came
+    work_towns: list[PlaceMention] = []  # "I work in Mumbai": a town with a capital where the seeker works
     for i, token in enumerate(tokens):
         if token not in _PLACE_BEFORE:
             continue
@@ -818,6 +824,10 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if trip or past and token == "visiting":
             continue  # "I got back pain on holiday in Spain": where it came, not where care is wanted
         hit = town_at(i + 1)
+        if token == "in" and i and tokens[i - 1] in _WORK_IN and hit is not None \
+                and span_written(tokens[i + 1:hit[1]])[1] and _asked(tokens, i, hit[1]) \
+                and not (i > 1 and tokens[i - 2] in _DECLINED_BEFORE) and "anymore" not in tokens[hit[1]:hit[1] + 3]:
+            work_towns.append(PlaceMention(hit[0], f"{tokens[i - 1]} in {hit[0]}"))  # "I work in Mumbai"
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
                 tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
             continue  # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
@@ -864,9 +874,12 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         found.append(PlaceMention(named, f"{token} {named}"))
         if past:
             past_told.add(normalise(named))
+    work = work_towns[0] if len({normalise(w.name) for w in work_towns}) == 1 else None
+    if work is not None and _NEAR_WORK.search(text):
+        return work  # "I live in Pune but work in Mumbai, a physio near my office"
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
-            or care_town() or based_town() or home_town() or postcode()
+            or care_town() or based_town() or home_town() or postcode() or work
     if len({normalise(f.name) for f in found}) > 1:
         # "slipped on ice in Toronto, physio near Mississauga": the one not told of as how it came
         found = [f for f in found if normalise(f.name) not in past_told]
