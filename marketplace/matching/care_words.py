@@ -1052,6 +1052,10 @@ _RADIUS_AFTER = re.compile(
 _FROM_WHERE = re.compile(r"\s*(?:of|from|around|near)\b", re.IGNORECASE)
 _ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|the)\s+$", re.IGNORECASE)
 _AWAY = re.compile(r"\s*away\b", re.IGNORECASE)
+# "Within walking distance", "walkable distance": a couple of kilometres, a half-hour walk.
+WALKING_KM = 2.0
+_WALKING_DISTANCE = re.compile(r"\b(?:(?:with)?in\s+(?:a\s+)?)?(?:short\s+)?(?:walking|walkable)\s+distance\b",
+                               re.IGNORECASE)
 # Distances told of, not asked for: "I can't run under 5 km without pain", "pain within a mile of walking"
 _NOT_A_RADIUS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jogging", "walk", "walked", "walking",
                            "walks", "cycle", "cycled", "cycling", "ride", "rode", "riding", "hike", "hiked", "hiking",
@@ -1060,7 +1064,8 @@ _NOT_A_RADIUS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jo
 
 def asked_radius(text: str) -> RadiusMention | None:
     """How far the seeker will go, in their words ("a physio within 5 km of Indiranagar",
-    "in a 10 mile radius", "can't travel more than 10 km", "5 km ke andar"), or None: a
+    "in a 10 mile radius", "can't travel more than 10 km", "5 km ke andar", "within walking
+    distance", WALKING_KM), or None: a
     distance in kilometres or miles with a word that makes it a limit, not a distance told
     of ("I ran 10 km", "I can't run under 5 km"), and one such distance in the text. A place
     it is measured from stays in the rest, as "near" it: "within 5 km of Pune" -> "near Pune"."""
@@ -1090,6 +1095,11 @@ def asked_radius(text: str) -> RadiusMention | None:
         if km in found and found[km][:2] != (start, end):
             continue  # said twice: one limit
         found[km] = (start, end, where.end() if where is not None else None)
+    for match in _WALKING_DISTANCE.finditer(text):
+        first = len(tokens_of(normalise(text[:match.start()])))
+        if _asked(tokens, first, first + len(tokens_of(normalise(match.group())))):
+            where = _FROM_WHERE.match(text, match.end())
+            found.setdefault(WALKING_KM, (match.start(), match.end(), where.end() if where is not None else None))
     if len(found) != 1:
         return None
     [(km, (start, end, near))] = found.items()

@@ -557,6 +557,10 @@ def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
     # too far to search is still what was said (the search says how far it went)
     ("within 500 km", 500.0, "within 500 km", ""),
     ("within 5 km, under £50", 5.0, "within 5 km", "under £50"),  # the budget stays for its reader
+    # a walk away: a couple of kilometres
+    ("physio within walking distance of Indiranagar, Bangalore", 2.0, "within walking distance",
+     "physio near Indiranagar, Bangalore"),
+    ("walkable distance physio Pune", 2.0, "walkable distance", "physio Pune"),
 ])
 def test_how_far_the_seeker_will_go_is_read(text: str, km: float, words: str, rest: str) -> None:
     found = asked_radius(text)
@@ -575,6 +579,7 @@ def test_how_far_the_seeker_will_go_is_read(text: str, km: float, words: str, re
     "under 5 km and within 10 km",  # two limits: the seeker has not chosen
     "not within 5 km please",
     "a km radius",
+    "I have pain when walking distances", "not within walking distance please",
 ])
 def test_a_distance_that_is_not_a_limit_asked_for_reads_none(text: str) -> None:
     assert asked_radius(text) is None
