@@ -26,7 +26,9 @@ from marketplace.core.money import format_money
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.distance import approx_km
-from marketplace.geo.gazetteer import OfflineGazetteer, country_currency, country_in_sentence, country_name
+from marketplace.geo.gazetteer import (
+    OfflineGazetteer, country_currency, country_in_sentence, country_name, normalize_name,
+)
 from marketplace.geo.service import (
     GeocoderUnavailable, PlaceNotFound, PlaceResolver, offline_postcode, postcode_error, whole_area_error,
 )
@@ -239,6 +241,26 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
                  tuple(p.label for p in places[1:] if p.label != chosen.label), timezone=chosen.timezone)
 
 
+def _unplaced(place: Place) -> str | None:
+    """A part of the place asked for, before its town, that the map could not place ("Bandra"
+    in "Bandra, Mumbai", which the offline gazetteer lacks, or Whitefield, which it knows only
+    in England): the search is then measured from the town's middle, and should say so."""
+    if not place.query or "," not in place.query:
+        return None
+    label = normalize_name(place.label)
+    for part in place.query.split(",")[:-1]:
+        key = normalize_name(part)
+        if not key or key in label or _GAZETTEER.area_named(part) is not None:
+            continue
+        alone = _GAZETTEER.geocode(part)
+        if alone is None or approx_km(alone.latitude, alone.longitude, place.lat, place.lon) > _SAME_PLACE_KM:
+            return " ".join(part.split())
+    return None
+
+
+_SAME_PLACE_KM = 5.0  # "Bangalore, India": another name of the very place searched
+
+
 def _unreadable_note(word: str, *, understood: bool) -> str:
     """Why every safety question was asked for text with ``word`` in another script, and,
     when no concern came of it, what to do instead."""
@@ -428,6 +450,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                          f"are practitioners within {MAX_RADIUS_KM:g} km.")
     else:
         said_radius = None
+    if place is not None and (part := _unplaced(place)) is not None:
+        notes.append(f"We could not find {part} on the map, so distances are from the middle of "
+                     f"{place.label.split(',')[0]}.")
     if place is None and mode == "in_person":
         message = undecided or said_unfound or ("Tell us where you are (a town or city), use your location, or "
                                                 "choose online sessions.")

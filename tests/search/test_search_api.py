@@ -131,6 +131,24 @@ def test_a_district_of_a_big_city_is_searched_around_the_district_and_echoed_wit
     assert set(ids(search(client, concern="sciatica", near="Hammersmith", radius_km=25))) == {nearby.id, across.id}
 
 
+def test_a_part_of_a_town_the_map_lacks_is_said_and_distances_are_from_the_towns_middle(client, physio):
+    """"Bandra, Mumbai" is searched from the middle of Mumbai (the offline map has no Bandra):
+    the seeker is told, rather than left to think the distances are from Bandra."""
+    body = search(client, concern="sciatica", near="Koramangala, Bengaluru")
+    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert "We could not find Koramangala on the map, so distances are from the middle of Bengaluru." in body["notes"]
+    # Whitefield the map knows only in England: not this one
+    assert "We could not find Whitefield on the map, so distances are from the middle of Bengaluru." in search(
+        client, concern="sciatica", near="Whitefield, Bangalore")["notes"]
+    # the town's other name, its state or country, a district the map knows: nothing to say
+    for near in ("Bangalore, India", "Bengaluru, Karnataka", "Hammersmith, London", "Cambridge, MA"):
+        assert not any("could not find" in n for n in search(client, concern="sciatica", near=near)["notes"]), near
+    # read from the words too
+    words = search(client, q="sciatica physio within walking distance of Bandra, Mumbai")
+    assert words["place"]["label"].startswith("Mumbai") and words["query"]["radius_km"] == 2.0
+    assert "We could not find Bandra on the map, so distances are from the middle of Mumbai." in words["notes"]
+
+
 def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
     body = search(client, concern="sciatica", near="Bengaluru", red_flags="fever")
     assert body["urgent"] is True
