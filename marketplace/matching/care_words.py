@@ -781,11 +781,14 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         """Where the seeker says they are, when no town is asked for with "in" or "near": "I'm
         from Chennai, need a physio", "based out of Pune" (not "originally from", nor "a
         doctor from Kerala", who is said to come from there)."""
+        def where_i_am(before: list[str]) -> bool:  # "I'm", "I am", "I am writing", "based out"
+            last = before[-1] if before else ""
+            return before in (["i", "am"], ["we", "are"]) or last in _I_AM or (
+                last in _FROM_WHERE_I_AM and before[0] in (*_I_AM, "am"))
+
         for i, token in enumerate(tokens):
             before = tokens[max(i - 2, 0):i]
-            if token == "from" and (before[-1:] and before[-1] in _I_AM or before in (["i", "am"], ["we", "are"])
-                                    or before[-1:] and before[-1] in _FROM_WHERE_I_AM and before[0] in (*_I_AM, "am"))\
-                    or token == "of" and before == ["based", "out"]:
+            if token == "from" and where_i_am(before) or token == "of" and before == ["based", "out"]:
                 hit = town_at(i + 1)
                 if hit is not None and (hit[1] == len(tokens) or tokens[hit[1]] not in _PLACE_BEFORE) \
                         and _asked(tokens, i, hit[1]):
@@ -827,7 +830,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if token == "in" and i and tokens[i - 1] in _WORK_IN and hit is not None \
                 and span_written(tokens[i + 1:hit[1]])[1] and _asked(tokens, i, hit[1]) \
                 and not (i > 1 and tokens[i - 2] in _DECLINED_BEFORE) and "anymore" not in tokens[hit[1]:hit[1] + 3]:
-            work_towns.append(PlaceMention(hit[0], f"{tokens[i - 1]} in {hit[0]}"))  # "I work in Mumbai"
+            work_towns.append(PlaceMention(hit[0], span_written(tokens[i - 1:hit[1]])[0]))  # "I work in Mumbai"
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
                 tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
             continue  # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
