@@ -403,9 +403,9 @@ class OfflineGazetteer(Geocoder):
         geocoder such as Nominatim, which places a state at its middle. Names written out
         only: a code of two or three letters may be something else ("MG Road" is no
         Madagascar), except the initials of COUNTRY_INITIALS, in capitals."""
-        kinds = [self.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
         if name.strip() in COUNTRY_INITIALS:
             return "country", self.suggest(name)
+        kinds = [self.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
         if len(normalize_name(name).replace(" ", "")) <= 3 or None in kinds or self.geocode(name) is not None:
             return None
         return kinds[0], self.suggest(name)

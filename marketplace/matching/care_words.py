@@ -466,15 +466,10 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
     if found is None or not _ABBREVIATED.search(text):
         return found
 
-    def written(words: str) -> str:
-        dotted = re.search(r"(?<!\w)" + r"\.?\s*".join(map(re.escape, words.split())) + r"(?!\w)", text,
-                           re.IGNORECASE)
-        return dotted.group() if dotted else words
-
     def name(words: str) -> str:  # "St.Albans" is looked up as "St. Albans"
-        return re.sub(r"\.(?=\w)", ". ", written(words))
+        return re.sub(r"\.(?=\w)", ". ", as_written(text, words))
 
-    return replace(found, name=name(found.name), words=written(found.words),
+    return replace(found, name=name(found.name), words=as_written(text, found.words),
                    choices=tuple(name(choice) for choice in found.choices))
 
 
@@ -963,6 +958,12 @@ def _will_pay(tokens: list[str], start: int) -> bool:
     return False
 
 
+def _token_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where ``text[start:end]`` lies among the words of ``text`` as the readers see them."""
+    first = len(tokens_of(normalise(text[:start])))
+    return first, first + len(tokens_of(normalise(text[start:end])))
+
+
 def asked_budget(text: str) -> BudgetMention | None:
     """The most the seeker will pay a session, in their words ("a massage under ₹1,000",
     "physio, £50 max"), or None: an amount with a currency (or after "budget", or a sum of
@@ -986,8 +987,7 @@ def asked_budget(text: str) -> BudgetMention | None:
             amount *= 1000
         if not (marked or match["cue"].lower() == "budget" or _bare_sum(text, match.end(), amount)):
             continue
-        start = len(tokens_of(normalise(text[:match.start()])))
-        end = start + len(tokens_of(normalise(match.group())))
+        start, end = _token_span(text, *match.span())
         told = _NOT_A_BUDGET - _WILL_PAY if _will_pay(tokens, start) else _NOT_A_BUDGET
         if amount <= 0 or not _asked(tokens, start, min(end, len(tokens)), told | _NOT_A_BUDGET_HINDI,
                                      _NOT_A_BUDGET_HINDI):
@@ -1068,12 +1068,12 @@ _NOT_A_RADIUS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jo
 def asked_radius(text: str) -> RadiusMention | None:
     """How far the seeker will go, in their words ("a physio within 5 km of Indiranagar",
     "in a 10 mile radius", "can't travel more than 10 km", "5 km ke andar", "within walking
-    distance", WALKING_KM), or None: a
-    distance in kilometres or miles with a word that makes it a limit, not a distance told
-    of ("I ran 10 km", "I can't run under 5 km"), and one such distance in the text. A place
-    it is measured from stays in the rest, as "near" it: "within 5 km of Pune" -> "near Pune"."""
+    distance": WALKING_KM), or None: a distance in kilometres or miles with a word that makes
+    it a limit, not a distance told of ("I ran 10 km", "I can't run under 5 km"), and one such
+    distance in the text. A place it is measured from stays in the rest, as "near" it: "within
+    5 km of Pune" -> "near Pune"."""
     tokens = tokens_of(normalise(text))
-    found: dict[float, tuple[int, int, int | None]] = {}  # km -> where said, and where its "of <place>" ends
+    found: dict[float, tuple[int, int]] = {}  # km -> where said
     for match in _DISTANCE.finditer(text):
         before = _RADIUS_BEFORE.search(text, 0, match.start())
         after = _RADIUS_AFTER.match(text, match.end())
@@ -1088,28 +1088,22 @@ def asked_radius(text: str) -> RadiusMention | None:
         end = after.end() if after is not None else match.end()
         if (away := _AWAY.match(text, end)) is not None:
             end = away.end()
-        where = _FROM_WHERE.match(text, end)
         count = float(_NUMBER_WORDS.get(number) or number)
         km = math.ceil(round(count * (_KM_PER_MILE if match["unit"].lower().startswith("mi") else 1) * 10, 6)) / 10
-        first = len(tokens_of(normalise(text[:start])))
-        last = first + len(tokens_of(normalise(text[start:end])))
+        first, last = _token_span(text, start, end)
         if km < 1 or not _asked(tokens, first, min(last, len(tokens)), _NOT_A_RADIUS):
             continue
-        if km in found and found[km][:2] != (start, end):
-            continue  # said twice: one limit
-        found[km] = (start, end, where.end() if where is not None else None)
+        found.setdefault(km, (start, end))  # (said twice: one limit)
     for match in _WALKING_DISTANCE.finditer(text):
-        first = len(tokens_of(normalise(text[:match.start()])))
-        if _asked(tokens, first, first + len(tokens_of(normalise(match.group())))):
-            where = _FROM_WHERE.match(text, match.end())
-            found.setdefault(WALKING_KM, (match.start(), match.end(), where.end() if where is not None else None))
+        if _asked(tokens, *_token_span(text, *match.span())):
+            found.setdefault(WALKING_KM, match.span())
     if len(found) != 1:
         return None
-    [(km, (start, end, near))] = found.items()
-    rest = f"{text[:start]} near {text[near:]}" if near is not None else f"{text[:start]} {text[end:]}"
+    [(km, (start, end))] = found.items()
+    where = _FROM_WHERE.match(text, end)
+    rest = f"{text[:start]} near {text[where.end():]}" if where is not None else f"{text[:start]} {text[end:]}"
     rest = _LOOSE_STOPS.sub(lambda m: m[1] or "", " ".join(rest.split())).strip(" ,;:.।")
-    return RadiusMention(km, " ".join(text[start:end].split()), rest,
-                         text[end:near].strip() if near is not None else "")
+    return RadiusMention(km, " ".join(text[start:end].split()), rest, where.group().strip() if where else "")
 
 
 def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: Elsewhere = Elsewhere()) -> Reading:
