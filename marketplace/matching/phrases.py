@@ -169,6 +169,10 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         # A spasm said of the shoulder is the shoulder's ("spasm" alone reads as the back's).
         ("shoulder spasm", 1.0), ("spasm in my shoulder", 1.0), ("cervical", .7), ("cervical pain", .9),
         ("cervical problem", .9), ("cervical radiculopathy", 1.0), ("cervical spondylosis", .8),
+        ("stiff shoulders", .9), ("shoulder stiffness", .9), ("sore shoulders", .8), ("aching shoulders", .8),
+        ("shoulder ache", .7), ("shoulder hurts", .6),
+        # a stiff, painful shoulder joint: treated by physios, if not the tension of the name
+        ("frozen shoulder", .55),
     ],
     "sciatica": [
         ("sciatica", 1.0), ("sciatic", .95), ("sciatic nerve", 1.0), ("pinched nerve", .8),

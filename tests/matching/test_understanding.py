@@ -28,6 +28,10 @@ CONCERN_TABLE = [
     ("whiplash after a car crash", "post-accident-pain", ()),
     ("back pain since I got pregnant", "pregnancy-postnatal-back-pain", ()),
     ("I'm stressed and my shoulders are in knots", "neck-shoulder-tension", ("stress-tension",)),
+    # the shoulders said stiff, sore or aching, as "tight shoulders" was
+    ("massage for stiff shoulders", "neck-shoulder-tension", ()), ("my shoulder is stiff", "neck-shoulder-tension", ()),
+    ("sore shoulders and upper back", "upper-back-pain", ("neck-shoulder-tension",)),
+    ("my shoulders hurt", "neck-shoulder-tension", ()), ("frozen shoulder", "neck-shoulder-tension", ()),
     ("arthritis in my spine", "arthritis-back-pain", ()),
     ("fibro flare", "fibromyalgia", ()),
     ("Sciatica", "sciatica", ()),
@@ -281,8 +285,9 @@ def test_a_phrase_gathered_from_across_the_text_needs_each_word_meant(text: str,
     ("back to work after a month and my back aches", {"back-spasm", "chronic-low-back-pain"}),
     ("the back pain is back", {"back-spasm", "chronic-low-back-pain"}),
     ("lower back from lifting", {"chronic-low-back-pain"}),
-    # words in order across a clause break are not one phrase: the shoulder hurts, the back is stiff
-    ("my shoulder hurts and my back is stiff", {"chronic-low-back-pain", "back-spasm"}),
+    # words in order across a clause break are not one phrase: the shoulder hurts, the back is
+    # stiff (not "stiff shoulder", nor "hurt my back")
+    ("my shoulder hurts and my back is stiff", {"neck-shoulder-tension", "chronic-low-back-pain", "back-spasm"}),
     # a hurt said of another part is not the back's, gathered from across the text
     ("my neck hurts when I sleep on my back", {"neck-shoulder-tension"}),
     ("my knee is sore when I lie on my back", set()),
