@@ -27,7 +27,7 @@ from marketplace.core.money import MARKERS, parse_price
 from marketplace.geo.address_words import COUNTRY_INITIALS, POSTCODE_FORMS, numbered_part
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.phrases import (
-    DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, STOPWORDS,
+    DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, OTHER_PEOPLE, STOPWORDS,
 )
 from marketplace.matching.understanding import clause_break, normalise, stem, tokens_of
 
@@ -699,8 +699,24 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     def set_apart_town() -> PlaceMention | None:
         """A city of a million set apart by commas or dashes, or starting the text before
         one ("Bangalore, back pain", "Delhi - sciatica - physio", "back pain, Mumbai,
-        female physio"): a capital says nothing there (every text starts with one)."""
+        female physio"): a capital says nothing at the start (every text starts with one).
+        Further in, a town of 100,000 written with a capital, after a comma that follows
+        what is wanted ("sciatica down my leg, Bristol, prefer a woman"; not "my mum,
+        Florence, has sciatica")."""
         apart = [not w[:1].isalnum() for w in tokens] + [True]  # commas and stops (dashes are not tokens)
+
+        def capital_town(start: int, end: int) -> str | None:
+            name, after = " ".join(tokens[start:end]), "".join(tokens[end + 1:end + 2])
+            # At the start, not a word a town's name is too ("Reading, back pain"), nor a
+            # name then an age ("Florence, 45, back pain").
+            if not (capitals_tell and (start >= 2 and tokens[start - 1] == "," and tokens[start - 2] not in OTHER_PEOPLE
+                                       or start == 0 and tokens[end:end + 1] == [","] and not after.isdigit()
+                                       and name not in LOWER_CASE_WORDS)
+                    and after_wanted(start) and (area_named is None or area_named(name) is None)
+                    and (population_named(name) or 0) >= TOWN_MIN_POPULATION
+                    and span_written(tokens[start:end])[1]):
+                return None
+            return town(tokens[start:end])
 
         def dashed(n: int) -> bool:  # the text's first ``n`` words, then a dash or a colon
             return bool(re.match(r"\s*" + r"[\W_]+".join(map(re.escape, tokens[:n])) + r"\s*[-–—:|]", text, re.I))
@@ -712,7 +728,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 end = i + n
                 if end > len(tokens) or not (apart[end] and (i or end < len(tokens)) or not i and dashed(n)):
                     continue
-                if (words := town(tokens[i:end], BARE_TOWN_MIN_POPULATION, capitals=False)) is not None:
+                if (words := town(tokens[i:end], BARE_TOWN_MIN_POPULATION, capitals=False)
+                        or capital_town(i, end)) is not None:
+                    words, end = qualified(words, end)  # "Richmond, Virginia, back pain"
                     return PlaceMention(words, words) if _asked(tokens, i, end) else None
         return None
 

@@ -283,6 +283,9 @@ def place_read(text: str) -> str | None:
     # a city of a million first, or set apart by commas or dashes
     ("Bangalore, back pain", "Bangalore"), ("Delhi - sciatica - physio", "Delhi"),
     ("back pain, Mumbai, female physio, under 1000", "Mumbai"),
+    # ...or further in, a town of 100,000 with a capital set apart after what is wanted
+    ("sciatica down my left leg, Bristol, prefer a woman", "Bristol"), ("neck pain, Reading, weekends", "Reading"),
+    ("Bristol, back pain", "Bristol"), ("Richmond, Virginia, back pain", "Richmond, Virginia"),
     # Hindi "mein" (in) after the town
     ("kamar dard ka ilaj delhi mein", "delhi"),
     # ...as it is also typed, and "ke paas" (near)
@@ -342,6 +345,9 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "gardan dard ke liye physio ghar par",  # Hindi "par", at: not Paris
     "a specialist in sports injuries",  # a field after "specialist"
     "Reading, back pain",  # first, a capital says nothing: only a city of a million is sure
+    # a person's name set apart, not a town ("Florence", "Jackson"), nor a town too small
+    "my mum, Florence, has sciatica", "physio for my husband, Jackson, who has back pain",
+    "Florence, 45, back pain for years", "back pain, Hope, weekends",
     "not Mumbai, back pain",
     "hindi mein baat karne wala physio",  # a language before "mein"
     "massage near Sector 62",  # a numbered part of some town: which, the words do not say
