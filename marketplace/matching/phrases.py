@@ -205,6 +205,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6), ("shooting pain down my arm", .5),
         ("pivd", 1.0), ("prolapsed intervertebral disc", 1.0), ("intervertebral disc", .9),
         ("cervical radiculopathy", .8),
+        # an operation on a disc, or on a narrowed canal, names what it treated
+        ("discectomy", .85), ("microdiscectomy", .85), ("laminectomy", .75), ("disc surgery", .85),
     ],
     "fibromyalgia": [
         ("fibromyalgia", 1.0), ("fibro", .95), ("fibro flare", 1.0), ("fms", .8), ("widespread pain", 1.0),

@@ -472,7 +472,7 @@ class ConcernMatcher:
 # Words of some phrases that say nothing of which concern on their own: "my back for a week"
 # shares "week" with "weeks pregnant" and nothing with the back's phrases.
 _SAYS_NO_CONCERN = frozenset(stem(w) for w in """day days week weeks month months year years since ago yesterday today
-    hospital doctor night morning""".split())
+    hospital doctor night morning post""".split())  # ("post surgery" is no "post natal")
 
 
 def build_matcher(phrases: Iterable[Phrase] = DEFAULT_PHRASES, *,

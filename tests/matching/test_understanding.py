@@ -39,6 +39,7 @@ CONCERN_TABLE = [
     ("Acute back spasm", "back-spasm", ()),
     ("herniated disk at L4-L5", "disc-related-pain", ()),
     ("spinal stenosis", "disc-related-pain", ()),
+    ("rehab after a microdiscectomy", "disc-related-pain", ()),
     ("shooting pain down the back of my leg", "sciatica", ()),
     ("my piriformis is killing me", "piriformis-syndrome", ()),
     ("outer thigh feels tight from running", "it-band-tightness", ()),
@@ -964,6 +965,12 @@ def test_words_about_something_else_are_no_concern(text: str, slugs: list[str]) 
 def test_time_words_do_not_steer_the_suggestions(text: str) -> None:
     """"week" is shared only with "weeks pregnant": it put pregnancy first."""
     assert MATCHER.suggest(text)[0].slug in {"back-spasm", "chronic-low-back-pain"}
+
+
+def test_an_operation_is_no_birth() -> None:
+    """"Post surgery" shared only "post" with "post natal": pregnancy was offered first."""
+    assert "pregnancy-postnatal-back-pain" not in {s.slug for s in MATCHER.suggest("post surgery rehab, spinal fusion")}
+    assert MATCHER.suggest("post surgery rehab, spinal fusion")[0].slug == "disc-related-pain"
 
 
 @pytest.mark.parametrize(("text", "code"), [
