@@ -400,6 +400,19 @@ def test_results_say_how_they_are_ordered_as_the_weights_now_stand(client, sciat
     assert "No verified practitioner matches" in html and "How we order these results" not in html
 
 
+def test_an_empty_page_offers_online_sessions_only_when_they_were_left_out(app, client):
+    """"See practitioners who consult online" on an empty page searched in person only:
+    with "either" online sessions were searched too, and the link found nobody more."""
+    make_verified_practitioner(app, display_name="Online Only", modalities=("acupuncture",), concerns=("sciatica",),
+                               city=None, offers_online=True)
+    in_person = text(client.get("/search", query_string={"concern": "sciatica", "near": "London",
+                                                         "mode": "in_person"}))
+    assert "No verified practitioner matches" in in_person and "See practitioners who consult online" in in_person
+    either = text(client.get("/search", query_string={"concern": "sciatica", "near": "London",
+                                                      "technique": "cupping"}))
+    assert "No verified practitioner matches" in either and "See practitioners who consult online" not in either
+
+
 def test_the_seeker_can_put_the_nearest_first_and_the_choice_stays_with_the_search(app, client):
     """Beside the results: "Order: Best match · Nearest first", as links. Nearest first keeps
     the same practitioners in distance order, says so below the results, and stays chosen
