@@ -239,6 +239,10 @@ _AFTER_A_CARE_TOWN = frozenset({"for", "near", "with", "please", "pls", "who", "
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
     "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
     "trip", "holiday", "holidays", "vacation", "born", "left", "leaving", "or", "and", "but", "not", "than"})
+# ...nor after these and a comma; after any other little word and a comma, it may be: "kaam
+# se, Noida", "a physio near me, Leeds".
+_NOT_BEFORE_A_COMMA_TOWN = frozenset(_NOT_BEFORE_A_BARE_TOWN - STOPWORDS | _PLACE_BEFORE | {
+    "no", "not", "to", "from", "after", "since", "into", "at", "on", "of", "the", "a", "an", "or", "and", "than"})
 # After these, "in" names a field, not a place: "trained in Shiatsu", "I work in Sales".
 _IN_A_FIELD_AFTER = frozenset({
     "trained", "training", "experienced", "experience", "specialised", "specialized", "specialising", "specializing",
@@ -523,8 +527,10 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     def after_wanted(start: int) -> bool:
         """Whether a bare town's name may start at ``start``: the text's start, or after a
         word of what is wanted, or a comma after one ("neck pain, Bangalore")."""
-        before = start - 1 - (start >= 2 and tokens[start - 1] == ",")
-        return start == 0 or start > 0 and tokens[before].isalpha() and tokens[before] not in _NOT_BEFORE_A_BARE_TOWN
+        comma = start >= 2 and tokens[start - 1] == ","
+        word = tokens[start - 1 - comma] if start else ""
+        return start == 0 or word.isalpha() and word not in (_NOT_BEFORE_A_COMMA_TOWN if comma else
+                                                             _NOT_BEFORE_A_BARE_TOWN)
 
     def city_then_locality(end: int) -> tuple[PlaceMention, int] | None:
         """"Physio Chennai Anna Nagar": a city of a million, then a part of it written with

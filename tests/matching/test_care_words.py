@@ -286,6 +286,8 @@ def place_read(text: str) -> str | None:
     # ...or further in, a town of 100,000 with a capital set apart after what is wanted
     ("sciatica down my left leg, Bristol, prefer a woman", "Bristol"), ("neck pain, Reading, weekends", "Reading"),
     ("Bristol, back pain", "Bristol"), ("Richmond, Virginia, back pain", "Richmond, Virginia"),
+    # ending the words after a little word and a comma (Hindi "se", from; "near me")
+    ("gardan mein akdan hai office ke kaam se, Noida", "Noida"), ("a physio near me, Leeds", "Leeds"),
     # Hindi "mein" (in) after the town
     ("kamar dard ka ilaj delhi mein", "delhi"),
     # ...as it is also typed, and "ke paas" (near)
