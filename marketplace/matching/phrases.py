@@ -482,8 +482,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"steps|ice|floor|ground|back|bum|bottom|backside|tailbone|coccyx|hip)\b|\b(?:minor|small|little|"
                r"slight|bit of a|mild) (?:fall|tumble)\b|\b(?:after|since|from|following) (?:my |that )?(?:fall|"
                r"falling)\b", "vague"),  # "tailbone pain after fall" (or since the autumn: asked, not guessed)
-    # Not "slipped disc": a slip that landed them, or a small crash, may have been a hard one.
-    SignalRule("major-trauma", r"\bslipped (?:on|over|down)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
+    # Not "slipped disc": a slip or a trip that landed them ("slipped in the bathroom"), or a
+    # small crash, may have been a hard one.
+    SignalRule("major-trauma", r"\b(?:slipped|tripped) (?:on|over|down|up|in|at|off|while|when|and)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
                r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),
     # cancer-history
     SignalRule("cancer-history", rf"\b(?:had|have|having|got|diagnosed with|treated for|treatment for|history of|"

@@ -492,7 +492,7 @@ BENIGN_TABLE = [
     "I work as a temp and my back hurts",
     "I had my flu jab yesterday and my back hurts",
     "negative covid test, back pain",
-    "I have a slipped disc",
+    "I have a slipped disc", "I slipped a disc lifting", "my disc slipped in 2019",
     "I have hay fever and back pain",  # an allergy: no search should be blocked for it
     "cabin fever from working at home, stiff back",
     "my cat has cancer",
@@ -556,6 +556,9 @@ UNCLEAR_TABLE = [
     ("Father 72, osteoporosis, back pain after a minor fall last week", "major-trauma"),  # thin bones break
     ("tailbone pain after fall", "major-trauma"), ("back pain since my fall", "major-trauma"),  # no "a"
     ("lower back pain from fall last week", "major-trauma"),
+    # a slip or a trip, wherever it landed them
+    ("I'm 67, have osteoporosis and my back hurts after I slipped in the bathroom last week", "major-trauma"),
+    ("tripped over the dog yesterday, back aches", "major-trauma"), ("slipped off a ladder", "major-trauma"),
 ]
 
 
