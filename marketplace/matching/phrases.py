@@ -106,6 +106,7 @@ _CARE_FOR_THE_BACK = tuple(f"{a} {b}" for care in """massage treatment therapy t
     physiotherapist acupuncture acupuncturist cupping chiropractor chiro osteopath exercise stretch help problem trouble
     issue yoga pilates ayurveda ayurvedic""".split()
     for a, b in ((care, "back"), ("back", care)))
+_SPORTS = "cricket golf tennis badminton rugby football hockey basketball volleyball netball".split()
 _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "back-spasm": [
         ("back spasm", .9), ("spasm in my back", .9), ("acute back spasm", 1.0), ("muscle spasm", .7),
@@ -235,8 +236,12 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("sports injury", 1.0), ("running injury", .95), ("gym injury", .95), ("injured playing", .9),
         ("injured at the gym", .9), ("hurt at the gym", .9), ("pulled a muscle", .9), ("muscle strain", .95),
         ("strain", .8), ("sprain", .9), ("hamstring", .85), ("groin strain", .9), ("calf strain", .9),
-        ("tore a muscle", .9), ("overuse", .8), ("playing football", .6), ("gym", .5), ("workout", .55),
+        ("tore a muscle", .9), ("overuse", .8), ("gym", .5), ("workout", .55),
         ("deadlift", .5), ("weightlifting", .6),
+        # A sport named: a little less sure than back pain alone ("I watch football"), more
+        # when played ("my son plays cricket"), sure when an injury of it.
+        *((p, w) for sport in _SPORTS for p, w in ((sport, .45), (f"play {sport}", .7), (f"{sport} injury", .95))),
+        ("bowling", .45), ("marathon", .5), ("triathlon", .5), ("athlete", .5), ("crossfit", .55),
         # A spasm or cramp in the leg is a muscle's, not the back's ("spasm" alone reads as one).
         ("spasm in my calf", .8), ("calf spasm", .8), ("calf cramp", .8), ("cramp in my calf", .8),
         ("tight calves", .8), ("leg spasm", .8), ("spasm in my leg", .8), ("leg cramp", .75),

@@ -106,11 +106,11 @@ def test_deleting_a_phrase_on_the_page(admin_client):
 
 
 def test_the_try_it_box_shows_what_the_live_matcher_reads(admin_client):
-    before = text(admin_client.get("/admin/matching/phrases?q=tennis+back"))
-    assert "No concern matches “tennis back”" in before
-    post(admin_client, "/admin/matching/phrases", {"concern": "sciatica", "text": "tennis back", "weight": "0.8"})
-    after = text(admin_client.get("/admin/matching/phrases?q=tennis+back"))
-    assert "“tennis back” resolves to:" in after
+    before = text(admin_client.get("/admin/matching/phrases?q=wobbly+zebra"))
+    assert "No concern matches “wobbly zebra”" in before
+    post(admin_client, "/admin/matching/phrases", {"concern": "sciatica", "text": "wobbly zebra", "weight": "0.8"})
+    after = text(admin_client.get("/admin/matching/phrases?q=wobbly+zebra"))
+    assert "“wobbly zebra” resolves to:" in after
     assert '<td data-label="Concern">Sciatica <code>sciatica</code></td>' in after
     assert '<td data-label="Confidence">80%</td>' in after
     urgent = text(admin_client.get("/admin/matching/phrases?q=back+pain+and+I+have+a+fever"))
