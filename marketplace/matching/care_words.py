@@ -930,11 +930,13 @@ _MARKER = "|".join(re.escape(m) for m in sorted(_MONEY_MARKERS, key=len, reverse
 _DEVANAGARI = "\u0900-\u0963\u0971-\u097f"
 _PRICE = (rf"(?:(?P<pre>{_MARKER})\.?\s*)?(?P<amount>\d(?:[\d,]*\d)?(?:\.\d{{1,2}})?)(?:\s*(?P<k>k)\b)?"
           rf"(?:\s*(?P<post>{_MARKER})(?![a-z{_DEVANAGARI}])\.?|\s*(?P<exact>/-))?")
+# "About": a budget of about an amount is read as that amount ("budget around 1500").
+_ABOUT = r"(?:around|about|approx\.?|approximately|roughly|near|nearly|close to|~)"
 # "Under ₹1,000", "less than £50", "max 1500 rupees", "budget 2000", "up to $80", in Hindi
 # "अधिकतम ₹1000" (at most)...
 _BUDGET_BEFORE = re.compile(rf"(?<![\w$₹£€{_DEVANAGARI}])(?P<cue>under|below|less than|lesser than|cheaper than|"
                             rf"max|maximum|up ?to|within|no more than|not more than|at most|budget|अधिकतम)"
-                            rf"(?:\s+(?:of|is))?:?\s*{_PRICE}", re.IGNORECASE)
+                            rf"(?:\s+(?:of|is))?(?:\s+{_ABOUT})?:?\s*~?\s*{_PRICE}", re.IGNORECASE)
 # ...and "£50 or less", "1000 rupees max", and in Hinglish "1000 rupaye tak" (up to), "₹800 se
 # kam" (less than), "₹1500 ke andar" (within); in Devanagari the same, matched on the words
 # as written so that the budget's words and the rest stay in the seeker's script: "1000 रुपये
@@ -1009,7 +1011,8 @@ def asked_budget(text: str) -> BudgetMention | None:
             continue
         if match["k"]:
             amount *= 1000
-        if not (marked or match["cue"].lower() == "budget" or _bare_sum(text, match.end(), amount)):
+        if not (marked or match["cue"].lower() == "budget" and not _unit_after(text, match.end())
+                or _bare_sum(text, match.end(), amount)):
             continue
         start, end = _token_span(text, *match.span())
         told = _NOT_A_BUDGET - _WILL_PAY if _will_pay(tokens, start) else _NOT_A_BUDGET
@@ -1041,9 +1044,14 @@ _NOT_MONEY_AFTER = frozenset({
 })
 
 
-def _bare_sum(text: str, end: int, amount: int) -> bool:
+def _unit_after(text: str, end: int) -> bool:
+    """Whether a unit that is not money follows ("30 minutes", "5 km")."""
     after = re.match(r"[\s,.]*([^\W\d_]+)", text[end:])
-    return amount >= _BARE_MIN and not (after and after[1].lower() in _NOT_MONEY_AFTER)
+    return bool(after and after[1].lower() in _NOT_MONEY_AFTER)
+
+
+def _bare_sum(text: str, end: int, amount: int) -> bool:
+    return amount >= _BARE_MIN and not _unit_after(text, end)
 
 
 _LOOSE_STOPS = re.compile(r"\s*([,;:])(?:\s*[,;:])*|\s+(?=[.!?।])")  # doubled, or spaced from the word before

@@ -482,6 +482,10 @@ def test_two_places_the_seeker_has_not_chosen_between_are_said_not_searched(text
     ("fees under 1000", 100000, None, "under 1000"),
     ("charges below 800", 80000, None, "below 800"),
     ("fees not more than 1000", 100000, None, "not more than 1000"),
+    # a budget of about an amount: that amount
+    ("Budget around 1500 per session.", 150000, None, "Budget around 1500"),
+    ("my budget is about £50", 5000, "GBP", "budget is about £50"),
+    ("budget ~2000 rupees", 200000, "INR", "budget ~2000 rupees"),
 ])
 def test_a_budget_stated_is_read(text: str, amount: int, currency: str | None, words: str) -> None:
     found = asked_budget(text)
@@ -537,6 +541,7 @@ def test_a_budget_in_devanagari_leaves_the_rest_in_devanagari() -> None:
     "₹1000 से कमर दर्द",  # कमर, the waist, is not कम, less
     "गुरु 50 तक",  # the "रु" ending a word is not a rupee
     "₹800 से कम या ₹1200 के अंदर",  # two limits
+    "time budget around 45 minutes",  # a budget of time
 ])
 def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
     assert asked_budget(text) is None
