@@ -65,6 +65,7 @@ DISTRICT_SHARE = 0.01
 # Wisconsin, for "Brooklyn").
 OTHER_NAME_MIN_POPULATION = 100_000
 DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts.json"
+ORDINARY_WORDS_FILE = Path(__file__).resolve().parent / "data" / "ordinary_words.json"
 
 # Curated aliases GeoNames lacks or ranks badly: normalised alias -> geonameid.
 # Checked against cities15000: "dc" is missing from GeoNames altogether, and
@@ -172,7 +173,7 @@ class _Index:
             if city.population >= SUGGEST_MIN_POPULATION:
                 suggest_keys.update(k for k in keys if k.isascii())  # Latin-script names
         self.city_count = len(self.cities)  # reverse geocoding names cities, not districts
-        by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
+        by_id = self.by_id = {c.geonameid: pos for pos, c in enumerate(self.cities)}
         self._add_districts(names, by_id)
         # 96% of names belong to one city: store a bare position for those and a
         # tuple only for shared names (saves ~15 MB over tuples everywhere).
@@ -280,6 +281,34 @@ class _Index:
 def _districts() -> list[list]:
     """The districts file's rows (see its ``fields``), read for each index built."""
     return json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))["districts"]
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """English words one slip from a town's name (devtools/build_ordinary_words.py)."""
+    return frozenset(json.loads(ORDINARY_WORDS_FILE.read_text(encoding="utf-8"))["words"])
+
+
+@lru_cache(maxsize=4)
+def _big_names(index: _Index, min_population: int) -> dict[tuple[str, int], list[tuple[str, bool, frozenset[int]]]]:
+    """Every Latin-letter name of a town of ``min_population`` or more, whether it is their
+    own name (not one they go by in some language), and those towns, under each (first
+    letter, length) a name one slip from it may have: its own length, one more or less."""
+    towns: dict[str, set[int]] = defaultdict(set)
+    own: set[str] = set()
+    for name, found in index.names.items():
+        if name.isalpha() and name.isascii():
+            for pos in (found,) if isinstance(found, int) else found:
+                city = index.cities[pos]
+                if city.population >= min_population:
+                    towns[name].add(city.geonameid)
+                    if city.key == name:
+                        own.add(name)
+    out: dict[tuple[str, int], list[tuple[str, bool, frozenset[int]]]] = defaultdict(list)
+    for name, ids in sorted(towns.items()):
+        for length in (len(name) - 1, len(name), len(name) + 1):
+            out[(name[0], length)].append((name, name in own, frozenset(ids)))
+    return dict(out)
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -409,6 +438,38 @@ class OfflineGazetteer(Geocoder):
         if len(normalize_name(name).replace(" ", "")) <= 3 or None in kinds or self.geocode(name) is not None:
             return None
         return kinds[0], self.suggest(name)
+
+    def misspelt_town(self, word: str, min_population: int = 1_000_000) -> str | None:
+        """The name of a town of ``min_population`` people or more that ``word`` is one slip
+        from (a letter added, dropped, changed, or two swapped, after the first: "banglore",
+        "mumbia", "hyderbad"), or None: no such name, two towns as likely, a word of under
+        five letters, one that is itself a place's name, or an English word ("changed" is no
+        Changde: see devtools/build_ordinary_words.py). A town's own name comes before
+        another it goes by ("bristl" is Bristol, not Brussels, "Brisel" in some language),
+        which counts only from six letters; then the biggest town, if twice the size of any
+        other ("gurgoan": Gurgaon, not Gorgan). For reading a town from the words: the
+        names it returns are ones :meth:`geocode` knows."""
+        index = _index_for(self.min_city_population)
+        key = normalize_name(word)
+        if len(key) < 5 or not key.isalpha() or index.names.get(key) is not None or key in index.curated \
+                or key in _ordinary_words():
+            return None
+        # Towns of 100,000 count as likely slips too: "bristl" is Bristol, however big the
+        # towns asked for are.
+        close = [(name, own, towns) for name, own, towns in
+                 _big_names(index, min(min_population, SUGGEST_MIN_POPULATION)).get((key[0], len(key)), ())
+                 if (own or len(key) >= 6) and within_one_edit(key, name)]
+        for want_own in (True, False):
+            found = [(name, towns) for name, own, towns in close if own == want_own]
+            if not found:
+                continue
+            people = {gid: index.cities[index.by_id[gid]].population for _, towns in found for gid in towns}
+            biggest = max(people, key=people.__getitem__)
+            others = [people[gid] for _, towns in found if biggest not in towns for gid in towns]
+            if others and people[biggest] < 2 * max(others) or people[biggest] < min_population:
+                return None
+            return min(name for name, towns in found if biggest in towns)
+        return None
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Labels of cities (population >= 100k) whose names resemble ``query``.

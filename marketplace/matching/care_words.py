@@ -283,6 +283,14 @@ BARE_TOWN_MIN_POPULATION = 1_000_000
 LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
 
+# Words no mistyped town is read from: the readers' own (the gazetteer knows English words).
+_KNOWN_WORDS = frozenset(STOPWORDS | _THERAPY_TOKENS | _CARE_NOUNS | _AFTER_A_CARE_TOWN | _NOT_IN_A_NAME
+                         | _NOT_A_PLACE_NAME | NOT_PLACES | LOWER_CASE_WORDS
+                         | {w for phrase in DEFAULT_PHRASES for w in tokens_of(normalise(phrase.text))}
+                         # Hindi words one slip from a town ("patla": Patna), units
+                         | {"andar", "bhitar", "patla", "patli", "mahila", "daktar", "dawai", "ghante", "bolne",
+                            "tatti", "pisab", "bhukhar", "metres", "meters"})
+
 _HEDGE = re.compile(HEDGES)
 # A place in a clause that tells of how the pain came is where it came, not where care is
 # wanted: "I got back pain on holiday in Spain", "since my trip in Goa". It tells of a trip
@@ -463,10 +471,11 @@ class PlaceMention:
 
 
 def asked_place(text: str, population_named: Callable[[str], int | None],
-                area_named: Callable[[str], str | None] | None = None) -> PlaceMention | None:
+                area_named: Callable[[str], str | None] | None = None,
+                misspelt: Callable[[str, int], str | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in (see :func:`_place_asked`), as written: "St. Louis"
     is read as one name, "St Louis", and echoed with its dot."""
-    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named)
+    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt)
     if found is None or not _ABBREVIATED.search(text):
         return found
 
@@ -478,7 +487,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
 
 
 def _place_asked(text: str, population_named: Callable[[str], int | None],
-                 area_named: Callable[[str], str | None] | None = None) -> PlaceMention | None:
+                 area_named: Callable[[str], str | None] | None = None,
+                 misspelt: Callable[[str, int], str | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -493,7 +503,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     out of Pune"). With ``area_named`` (which tells a state's or a country's
     name), a town is read with the state or country after it ("in Cambridge, MA",
     "physio Portland Oregon"), and such a name alone ending the text ("physio, Kerala") is
-    a mention for the caller to ask for a town in (``known`` False)."""
+    a mention for the caller to ask for a town in (``known`` False). With ``misspelt``
+    (which tells the town of at least so many people a word is one slip from), a town
+    mistyped after "in" or "near" is read as that town ("physio in banglore"), when a city
+    of a million: smaller towns' names are too often one slip from a neighbourhood the map
+    lacks ("Bandra" from Banda), which a configured geocoder may know."""
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
@@ -702,6 +716,18 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 return words, start + n
         return None
 
+    def slip_at(start: int) -> tuple[str, int] | None:
+        """A town's name mistyped at ``start`` (see above), one word that ends a clause or
+        the text and is no word the readers know: the town's name, and where it ends."""
+        word = tokens[start] if start < len(tokens) else ""
+        if misspelt is None or not word.isalpha() or word in _KNOWN_WORDS or _key(word) in _LANGUAGE_NAMES \
+                or area_named is not None and area_named(word) is not None or start + 1 < len(tokens) \
+                and tokens[start + 1].isalnum() and tokens[start + 1] not in _AFTER_A_CARE_TOWN \
+                and tokens[start + 1] not in _HINDI_IN:
+            return None
+        name = misspelt(word, BARE_TOWN_MIN_POPULATION)
+        return (name.title(), start + 1) if name is not None else None
+
     def set_apart_town() -> PlaceMention | None:
         """A city of a million set apart by commas or dashes, or starting the text before
         one ("Bangalore, back pain", "Delhi - sciatica - physio", "back pain, Mumbai,
@@ -874,6 +900,10 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             city = town_at(comma + 1, (2, 1))
             if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
                 hit = f"{span_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
+        if hit is None and (slip := slip_at(i + 1)) is not None:
+            if _asked(tokens, i, slip[1]):  # "physio in banglore": Bangalore, echoed as written
+                found.append(PlaceMention(slip[0], f"{token} {span_written(tokens[i + 1:slip[1]])[0]}"))
+            continue
         if hit is None:
             continue
         named, end = hit

@@ -416,6 +416,26 @@ def test_a_name_cut_short_suggests_the_places_it_begins(gaz: OfflineGazetteer) -
     assert gaz.suggest("Banga")[0] == "Bengaluru, Karnataka, India"  # an alternate name, begun
 
 
+@pytest.mark.parametrize(("word", "people", "town"), [
+    ("banglore", 1_000_000, "bangalore"), ("mumbia", 1_000_000, "mumbai"), ("hyderbad", 1_000_000, "hyderabad"),
+    ("lonodn", 1_000_000, "london"),
+    ("Manchster", 100_000, "manchester"),  # "mancester" is Manchester too: one town, not two
+    ("bristl", 100_000, "bristol"),  # its own name, before Brussels' "Brisel" in some language
+    ("bristl", 1_000_000, None),  # Bristol is smaller: not Brussels either
+    ("gurgoan", 100_000, "gurgaon"),  # three times Gorgan's size
+    # English words ("changed" is one slip from Changde, "working" from Woking), a name the
+    # map knows ("chenai"), a word under five letters
+    ("changed", 1_000_000, None), ("working", 100_000, None), ("parts", 1_000_000, None),
+    ("chenai", 1_000_000, None), ("puen", 1_000_000, None), ("xqzzyplk", 100_000, None),
+])
+def test_a_town_mistyped_is_one_slip_from_its_name(gaz: OfflineGazetteer, word: str, people: int,
+                                                   town: str | None) -> None:
+    found = gaz.misspelt_town(word, people)
+    assert found == town
+    if found is not None:
+        assert gaz.geocode(found) is not None and gaz.geocode(found).raw["population"] >= people
+
+
 def test_suggest_works_on_addresses_and_respects_limit(gaz: OfflineGazetteer) -> None:
     assert gaz.suggest("12 MG Road, Banglore, India")[0] == "Bengaluru, Karnataka, India"
     assert len(gaz.suggest("Bangalor", limit=2)) <= 2

@@ -586,6 +586,19 @@ def test_the_page_shows_the_town_it_read_under_near(client, team):
     assert 'name="near" type="text" value="Bangalore"' in html and "Meera Physio" in html
 
 
+def test_a_town_mistyped_is_searched_and_echoed_as_written(client, team):
+    """"Physio in banglore" read no town and fell back to online sessions; the Near box
+    alone asked "did you mean". A big city one slip away is searched, and the page says
+    which, quoting what was typed, with the town's name under Near to correct."""
+    body = search(client, q="physio in banglore for my sciatica")
+    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert body["place_from_text"] == {"name": "Bangalore", "matched": "in banglore"}
+    html = page(client, q="physio in banglore for my sciatica", mode="")
+    assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>, as you wrote “in " \
+           "banglore”" in html
+    assert 'name="near" type="text" value="Bangalore"' in html and "Meera Physio" in html
+
+
 def test_an_abbreviated_town_is_searched_and_echoed_as_written(client, team):
     body = search(client, q="physio in St. Louis for sciatica")
     assert body["place"]["label"] == "St. Louis, Missouri, United States"
