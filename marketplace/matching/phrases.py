@@ -393,8 +393,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                "definite"),
     SignalRule("leg-weakness", rf"\b(?:numb(?:ness)?|no feeling|lost (?:all )?feeling|loss of feeling)"
                rf"{_W}{{0,2}}?\s+(?:in|down|through|into|of|to)\s+{_BOTH_LEGS}", "definite"),
-    SignalRule("leg-weakness", r"\b(?:foot|feet)\s+(?:keeps?\s+|is\s+|are\s+)?(?:flops?|flopping|floppy|slaps?|"
-               r"slapping)\b", "definite"),
+    SignalRule("leg-weakness", r"\b(?:foot|feet)\s+(?:keeps?\s+|is\s+|are\s+|feels?\s+|feeling\s+|went\s+|"
+               r"(?:has|have) gone\s+)?(?:flops?|flopping|floppy|slaps?|slapping)\b|\bfloppy (?:foot|feet)\b", "definite"),
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,3}}?\s+weak\w*\b[^.!?;]{{0,40}}?\b(?:getting|got|gets|growing) "
                r"worse\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),

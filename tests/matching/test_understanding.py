@@ -422,6 +422,7 @@ RED_FLAG_TABLE = [
     ("I've lost feeling down there", {"saddle-numbness"}),
     ("I haven't peed since yesterday", {"bladder-bowel"}),
     ("I keep tripping because my foot flops", {"leg-weakness"}),
+    ("back pain and my feet feel floppy", {"leg-weakness"}), ("a floppy foot since Monday", {"leg-weakness"}),
     ("both my legs have gone numb", {"leg-weakness"}),
     ("back pain and numbness in both legs", {"leg-weakness"}),
     ("I've lost feeling in both feet", {"leg-weakness"}),
