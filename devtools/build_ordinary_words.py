@@ -5,7 +5,7 @@ The offline gazetteer reads a town's name mistyped in the seeker's words as that
 words are one slip from some town's name in some language ("changed": Changde, "working":
 Woking, "tables": Trables), so this script keeps, once, every English word (and its plural,
 past and -ing forms) within one slip of the name of a town of
-``SUGGEST_MIN_POPULATION`` people or more, which that method then never corrects.
+100,000 people or more, which that method then never corrects.
 
     .venv/bin/pip install english-words==2.0.2
     .venv/bin/python -m devtools.build_ordinary_words
@@ -23,7 +23,7 @@ from pathlib import Path
 from english_words import get_english_words_set
 
 from marketplace.core.spelling import within_one_edit
-from marketplace.geo.gazetteer import SUGGEST_MIN_POPULATION, OfflineGazetteer, _big_names, _index_for
+from marketplace.geo.gazetteer import OfflineGazetteer, _big_names, _index_for
 
 OUT = Path(__file__).resolve().parent.parent / "marketplace" / "geo" / "data" / "ordinary_words.json"
 _VOWELS = set("aeiou")
@@ -47,10 +47,11 @@ def forms(word: str) -> set[str]:
 def build() -> dict:
     gazetteer = OfflineGazetteer()
     index = _index_for(gazetteer.min_city_population)
-    names = _big_names(index, SUGGEST_MIN_POPULATION)
+    names = _big_names(index)
     words = {form for word in get_english_words_set(["web2"], lower=True, alpha=True) for form in forms(word)}
     kept = sorted(w for w in words if len(w) >= 5 and index.names.get(w) is None
-                  and any(within_one_edit(w, name) for name, _, _ in names.get((w[0], len(w)), ())))
+                  and any(within_one_edit(w, name) for length in (len(w) - 1, len(w), len(w) + 1)
+                          for name, _, _ in names.get((w[0], length), ())))
     return {
         "about": "English words one slip from a town's name: never read as that town mistyped "
                  "(devtools/build_ordinary_words.py).",

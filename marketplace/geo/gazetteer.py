@@ -290,25 +290,45 @@ def _ordinary_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
-def _big_names(index: _Index, min_population: int) -> dict[tuple[str, int], list[tuple[str, bool, frozenset[int]]]]:
-    """Every Latin-letter name of a town of ``min_population`` or more, whether it is their
-    own name (not one they go by in some language), and those towns, under each (first
-    letter, length) a name one slip from it may have: its own length, one more or less."""
-    towns: dict[str, set[int]] = defaultdict(set)
-    own: set[str] = set()
-    for name, found in index.names.items():
-        if name.isalpha() and name.isascii():
-            for pos in (found,) if isinstance(found, int) else found:
-                city = index.cities[pos]
-                if city.population >= min_population:
-                    towns[name].add(city.geonameid)
-                    if city.key == name:
-                        own.add(name)
+def _big_names(index: _Index) -> dict[tuple[str, int], list[tuple[str, bool, frozenset[int]]]]:
+    """Every Latin-letter name of a town of SUGGEST_MIN_POPULATION or more (those
+    ``suggest`` knows), whether it is their own name (not one they go by in some
+    language), and those towns, by first letter and length."""
     out: dict[tuple[str, int], list[tuple[str, bool, frozenset[int]]]] = defaultdict(list)
-    for name, ids in sorted(towns.items()):
-        for length in (len(name) - 1, len(name), len(name) + 1):
-            out[(name[0], length)].append((name, name in own, frozenset(ids)))
+    for keys in index.suggest_buckets.values():
+        for name in keys:
+            towns = [index.cities[pos] for pos in index.positions(name)
+                     if index.cities[pos].population >= SUGGEST_MIN_POPULATION]
+            if towns and name.isalpha():
+                out[(name[0], len(name))].append((name, any(t.key == name for t in towns),
+                                                  frozenset(t.geonameid for t in towns)))
     return dict(out)
+
+
+@lru_cache(maxsize=2048)
+def _misspelt(min_city_population: int, key: str, min_population: int) -> str | None:
+    """:meth:`OfflineGazetteer.misspelt_town` for a normalised word (a first reading
+    compares it with a thousand or two names: about 1 ms)."""
+    index = _index_for(min_city_population)
+    if len(key) < 5 or not key.isalpha() or index.names.get(key) is not None or key in index.curated \
+            or key in _ordinary_words():
+        return None
+    # Towns of 100,000 count as slips too, whatever the size asked for: "bristl" is Bristol.
+    names = _big_names(index)
+    close = [(name, own, towns) for length in (len(key) - 1, len(key), len(key) + 1)
+             for name, own, towns in names.get((key[0], length), ())
+             if (own or len(key) >= 6) and within_one_edit(key, name)]
+    for want_own in (True, False):
+        found = [(name, towns) for name, own, towns in close if own == want_own]
+        if not found:
+            continue
+        people = {gid: index.cities[index.by_id[gid]].population for _, towns in found for gid in towns}
+        biggest = max(people, key=people.__getitem__)
+        others = [people[gid] for _, towns in found if biggest not in towns for gid in towns]
+        if others and people[biggest] < 2 * max(others) or people[biggest] < min_population:
+            return None
+        return min(name for name, towns in found if biggest in towns)
+    return None
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -353,8 +373,10 @@ class OfflineGazetteer(Geocoder):
         self.min_city_population = min_city_population
 
     def warm(self) -> None:
-        """Build (or reuse) the process-wide index now."""
-        _index_for(self.min_city_population)
+        """Build (or reuse) the process-wide index now, and the tables for reading a town
+        mistyped (about 60 ms more)."""
+        _big_names(_index_for(self.min_city_population))
+        _ordinary_words()
 
     # -- geopy interface -------------------------------------------------------------
 
@@ -449,27 +471,7 @@ class OfflineGazetteer(Geocoder):
         which counts only from six letters; then the biggest town, if twice the size of any
         other ("gurgoan": Gurgaon, not Gorgan). For reading a town from the words: the
         names it returns are ones :meth:`geocode` knows."""
-        index = _index_for(self.min_city_population)
-        key = normalize_name(word)
-        if len(key) < 5 or not key.isalpha() or index.names.get(key) is not None or key in index.curated \
-                or key in _ordinary_words():
-            return None
-        # Towns of 100,000 count as likely slips too: "bristl" is Bristol, however big the
-        # towns asked for are.
-        close = [(name, own, towns) for name, own, towns in
-                 _big_names(index, min(min_population, SUGGEST_MIN_POPULATION)).get((key[0], len(key)), ())
-                 if (own or len(key) >= 6) and within_one_edit(key, name)]
-        for want_own in (True, False):
-            found = [(name, towns) for name, own, towns in close if own == want_own]
-            if not found:
-                continue
-            people = {gid: index.cities[index.by_id[gid]].population for _, towns in found for gid in towns}
-            biggest = max(people, key=people.__getitem__)
-            others = [people[gid] for _, towns in found if biggest not in towns for gid in towns]
-            if others and people[biggest] < 2 * max(others) or people[biggest] < min_population:
-                return None
-            return min(name for name, towns in found if biggest in towns)
-        return None
+        return _misspelt(self.min_city_population, normalize_name(word), min_population)
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Labels of cities (population >= 100k) whose names resemble ``query``.
