@@ -224,6 +224,9 @@ _HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", 
 # The middle of a town, after its name: "Leeds city centre", "Austin downtown", "Sydney CBD".
 _TOWN_CENTRE = (("city", "centre"), ("city", "center"), ("town", "centre"), ("town", "center"), ("downtown",),
                 ("cbd",), ("centre",), ("center",))
+# Words of asking that may follow a town ending what is wanted.
+_ASKING_AFTER = frozenset({"please", "pls", "plz", "urgent", "urgently", "asap", "thanks", "thx", "help", "needed",
+                           "required", "wanted"})
 # "St." and the like before a name: "St. Louis", "Ft. Worth".
 _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
 
@@ -647,8 +650,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     def ending_town() -> PlaceMention | None:
         """A town's name that ends the text, after a word of what is wanted (see above)."""
         end = len(tokens)
-        while end and not tokens[end - 1][:1].isalnum():
-            end -= 1
+        while end and (not tokens[end - 1][:1].isalnum() or tokens[end - 1] in _ASKING_AFTER and end > 2):
+            end -= 1  # and "please", "urgent" after the town: "BACK SPASM LONDON URGENT"
         if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
             end -= 2  # "physio Noida sector 62": the town, then where in it
         for centre in _TOWN_CENTRE:  # "physio Leeds city centre"

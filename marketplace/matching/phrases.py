@@ -212,6 +212,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
     "fibromyalgia": [
         ("fibromyalgia", 1.0), ("fibro", .95), ("fibro flare", 1.0), ("fms", .8), ("widespread pain", 1.0),
         ("pain all over", .8), ("aching all over", .9), ("hurts everywhere", .9), ("tender points", .8),
+        ("everything hurts", .6), ("whole body pain", .8), ("whole body aches", .8), ("body aches all over", .85),
     ],
     "arthritis-back-pain": [
         ("arthritis", .9), ("arthritis in my spine", 1.0), ("spinal arthritis", 1.0), ("arthritic", .9),

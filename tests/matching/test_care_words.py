@@ -276,6 +276,7 @@ def place_read(text: str) -> str | None:
     ("physio Chennai Anna Nagar for sciatica", "Chennai Anna Nagar"),
     ("back pain mumbai", "mumbai"),  # a city of millions, in lower case
     ("BACK PAIN LONDON", "LONDON"),
+    ("BACK SPASM LONDON URGENT", "LONDON"), ("massage Leeds thanks", "Leeds"),  # words of asking after it
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
     ("Pune", "Pune"),  # the whole text: a big city typed in the one box
     # after a specialist or an expert, "in" a town is where

@@ -34,6 +34,7 @@ CONCERN_TABLE = [
     ("my shoulders hurt", "neck-shoulder-tension", ()), ("frozen shoulder", "neck-shoulder-tension", ()),
     ("arthritis in my spine", "arthritis-back-pain", ()),
     ("fibro flare", "fibromyalgia", ()),
+    ("everything hurts, my whole body aches", "fibromyalgia", ()),
     ("Sciatica", "sciatica", ()),
     ("back-spasm", "back-spasm", ()),
     ("Acute back spasm", "back-spasm", ()),
