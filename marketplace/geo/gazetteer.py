@@ -578,6 +578,14 @@ class OfflineGazetteer(Geocoder):
             tail = _filter_for(index, " ".join(words[-k:]))
             head = _lookup(index, " ".join(words[:-k]), allowed, strict=None)
             if tail and head:
+                city = _lookup(index, " ".join(words[-k:]), allowed, strict=None)
+                if city and not any(_satisfies(index.cities[p], tail) for p in head[1]):
+                    # A state that is a city too, as after a comma: "Dwarka Delhi" is a part of
+                    # Delhi (or Delhi, below, when the map lacks it), not Dwarka, Gujarat.
+                    near = [p for p in head[1] if _near_any(index, p, city[1])]
+                    if not near:
+                        break
+                    return _rank(index, head[0], near, [])
                 return _rank(index, head[0], head[1], [tail])
         # A trailing phrase naming a big city ("Baker Street London"), or a leading one, then a
         # part of it ("Chennai Anna Nagar"). Only a big city: in "T Nagar" or "Anna Nagar"
@@ -599,7 +607,19 @@ class OfflineGazetteer(Geocoder):
                               _weight(index, best) / (1 if best.key == hit[0] else 10), ranked))
                 if len(found) == 1 and phrase[-1] != words[-1]:
                     break  # no trailing one: the longest leading one
-        return max(found, key=lambda f: f[0])[1] if found else []
+        if not found:
+            return []
+        best = max(found, key=lambda f: f[0])[1]
+        # The words before a trailing city may name a part of it the map knows, as after a
+        # comma: "Hammersmith London" is Hammersmith, as "Hammersmith, London" is.
+        city = index.cities[best[0][0]]
+        said = normalize_name(" ".join(words))
+        if said.endswith(f" {best[0][1]}") and (lead := said[:-len(best[0][1])].split()):
+            part = _lookup(index, " ".join(lead), allowed, strict=None)
+            near = [p for p in part[1] if _near_any(index, p, [best[0][0]])] if part else []
+            if near and index.cities[near[0]].geonameid != city.geonameid:
+                return _rank(index, part[0], near, [])
+        return best
 
     @staticmethod
     def _location(index: _Index, pos: int, matched: str,

@@ -247,10 +247,23 @@ def test_a_town_across_the_state_line_is_not_labelled_as_part_of_the_big_city(ga
     assert loc.raw["district_of"] is None
 
 
-def test_a_district_narrowed_by_its_city_is_the_district_not_the_city_centre(gaz: OfflineGazetteer) -> None:
-    loc = gaz.geocode("Hammersmith, London")
+@pytest.mark.parametrize("query", ["Hammersmith, London", "Hammersmith London"])
+def test_a_district_narrowed_by_its_city_is_the_district_not_the_city_centre(gaz: OfflineGazetteer,
+                                                                             query: str) -> None:
+    """With or without the comma ("Hammersmith London" was the middle of London)."""
+    loc = gaz.geocode(query)
     assert loc.raw["district_of"] == "London"
     assert gazetteer.haversine_km(loc.latitude, loc.longitude, 51.5085, -0.1257) > 5  # not Charing Cross
+
+
+@pytest.mark.parametrize(("query", "address"), [
+    ("Dwarka Delhi", "Delhi, India"),  # Delhi's Dwarka, which the map lacks: not Dwārka, Gujarat
+    ("Dwarka Gujarat", "Dwārka, Gujarat, India"),
+    ("Viman Nagar Pune", "Pune, Maharashtra, India"),  # a part the map lacks: the town
+    ("Portland Oregon", "Portland, Oregon, United States"),
+])
+def test_a_part_then_its_town_without_a_comma(gaz: OfflineGazetteer, query: str, address: str) -> None:
+    assert gaz.geocode(query).address == address
 
 
 @pytest.mark.parametrize(("query", "where"), [
