@@ -704,6 +704,22 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 return f"{span_written(head)[0]}{',' if comma else ''} {city[0]}", city[1]
         return None
 
+    def part_then_town(start: int) -> tuple[str, int] | None:
+        """"Near Viman Nagar Pune", "in MG Road Bangalore": a part of a town the map lacks,
+        written with capitals (its last word may be one for a part: "Road"), then a town of
+        100,000 or more, with no comma between. As written, and where it ends."""
+        for n in (1, 2, 3):
+            span = tokens[start:start + n]
+            if len(span) < n or not capitals_tell or any(
+                    (w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME) and not (k and w in _PART_OF_A_TOWN)
+                    or w in _THERAPY_TOKENS or not w.isalpha() for k, w in enumerate(span)) \
+                    or not span_written(span)[1] or population_named(" ".join(span)) is not None:
+                continue
+            city = town_at(start + n, (2, 1))
+            if city is not None and (population_named(normalise(city[0])) or 0) >= TOWN_MIN_POPULATION:
+                return f"{span_written(span)[0]} {city[0]}", city[1]
+        return None
+
     def unknown_at(start: int) -> tuple[str, int] | None:
         """A name the gazetteer does not know, written with capitals ("near Koramangala",
         "in Whitefield"), which the configured geocoder may still place."""
@@ -897,6 +913,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 hit = words, i + 2
         if hit is None:
             hit = address_then_town(i + 1)
+        if hit is None:
+            hit = part_then_town(i + 1)
         if hit is None and "," in tokens[i + 2:i + 4]:
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
             comma = tokens.index(",", i + 2)

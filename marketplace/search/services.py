@@ -244,18 +244,37 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
 def _unplaced(place: Place) -> str | None:
     """A part of the place asked for, before its town, that the map could not place ("Bandra"
     in "Bandra, Mumbai", which the offline gazetteer lacks, or Whitefield, which it knows only
-    in England): the search is then measured from the town's middle, and should say so."""
-    if not place.query or "," not in place.query:
-        return None
-    label = normalize_name(place.label)
-    for part in place.query.split(",")[:-1]:
+    in England; "Viman Nagar" in "Viman Nagar Pune"): the search is then measured from the
+    town's middle, and should say so."""
+    return _unplaced_part(place.query, place.label, place.lat, place.lon) if place.query else None
+
+
+@lru_cache(maxsize=4096)
+def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None:
+    parts = query.split(",")[:-1] if "," in query else [_before_town(query)]
+    label = normalize_name(label)
+    for part in parts:
         key = normalize_name(part)
         if not key or key in label or _GAZETTEER.area_named(part) is not None:
             continue
         alone = _GAZETTEER.geocode(part)
-        if alone is None or approx_km(alone.latitude, alone.longitude, place.lat, place.lon) > _SAME_PLACE_KM:
+        if alone is None or approx_km(alone.latitude, alone.longitude, lat, lon) > _SAME_PLACE_KM:
             return " ".join(part.split())
     return None
+
+
+def _before_town(query: str) -> str:
+    """The words of ``query`` (no comma in it) before the town the offline map reads in it:
+    "Viman Nagar" in "Viman Nagar Pune"; "" when the town comes first ("Pune Maharashtra")
+    or the map reads none."""
+    found = _GAZETTEER.geocode(query)
+    matched = normalize_name(found.raw.get("matched_name") or "") if found is not None else ""
+    words, key = query.split(), normalize_name(query)
+    if not matched or not key.endswith(matched) and f"{matched} " not in key:
+        return ""
+    before = key[:key.rindex(matched)].split() if key.endswith(matched) else key[:key.index(f"{matched} ")].split()
+    return " ".join(words[:len(before)]) if len(normalize_name(" ".join(words[:len(before)])).split()) == len(before) \
+        else ""
 
 
 _SAME_PLACE_KM = 5.0  # "Bangalore, India": another name of the very place searched

@@ -147,6 +147,14 @@ def test_a_part_of_a_town_the_map_lacks_is_said_and_distances_are_from_the_towns
     words = search(client, q="sciatica physio within walking distance of Bandra, Mumbai")
     assert words["place"]["label"].startswith("Mumbai") and words["query"]["radius_km"] == 2.0
     assert "We could not find Bandra on the map, so distances are from the middle of Mumbai." in words["notes"]
+    # without a comma too, typed under Near or in the words
+    assert "We could not find Viman Nagar on the map, so distances are from the middle of Pune." in search(
+        client, concern="sciatica", near="Viman Nagar Pune")["notes"]
+    words = search(client, q="physio near MG Road Bangalore for sciatica")
+    assert words["place_from_text"] == {"name": "MG Road Bangalore", "matched": "near MG Road Bangalore"}
+    assert "We could not find MG Road on the map, so distances are from the middle of Bengaluru." in words["notes"]
+    for near in ("Hammersmith London", "Pune Maharashtra", "New Delhi"):
+        assert not any("could not find" in n for n in search(client, concern="sciatica", near=near)["notes"]), near
 
 
 def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
