@@ -224,6 +224,8 @@ _HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", 
 # The middle of a town, after its name: "Leeds city centre", "Austin downtown", "Sydney CBD".
 _TOWN_CENTRE = (("city", "centre"), ("city", "center"), ("town", "centre"), ("town", "center"), ("downtown",),
                 ("cbd",), ("centre",), ("center",))
+# A side of a town before its name: "in south Delhi", "near central London".
+COMPASS_WORDS = frozenset("north south east west central northern southern eastern western".split())
 # Words of asking that may follow a town ending what is wanted.
 _ASKING_AFTER = frozenset({"please", "pls", "plz", "urgent", "urgently", "asap", "thanks", "thx", "help", "needed",
                            "required", "wanted"})
@@ -915,6 +917,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             hit = address_then_town(i + 1)
         if hit is None:
             hit = part_then_town(i + 1)
+        if hit is None and i + 1 < len(tokens) and tokens[i + 1] in COMPASS_WORDS \
+                and (city := town_at(i + 2, (2, 1))) is not None:
+            hit = f"{span_written(tokens[i + 1:i + 2])[0]} {city[0]}", city[1]  # "in south Delhi"
         if hit is None and "," in tokens[i + 2:i + 4]:
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
             comma = tokens.index(",", i + 2)

@@ -40,7 +40,7 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention, as_written, asked_budget,
+    COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention, as_written, asked_budget,
     asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
@@ -469,9 +469,10 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                          f"are practitioners within {MAX_RADIUS_KM:g} km.")
     else:
         said_radius = None
-    if place is not None and (part := _unplaced(place)) is not None:
-        notes.append(f"We could not find {part} on the map, so distances are from the middle of "
-                     f"{place.label.split(',')[0]}.")
+    if place is not None and (part := _unplaced(place)) is not None and part.lower() != "central":
+        town = place.label.split(",")[0]  # ("central London" is measured from its middle)
+        notes.append(f"Distances are from the middle of {town}, not from {part} {town}." if part.lower() in COMPASS_WORDS
+                      else f"We could not find {part} on the map, so distances are from the middle of {town}.")
     if place is None and mode == "in_person":
         message = undecided or said_unfound or ("Tell us where you are (a town or city), use your location, or "
                                                 "choose online sessions.")

@@ -279,6 +279,7 @@ def place_read(text: str) -> str | None:
     ("BACK SPASM LONDON URGENT", "LONDON"), ("massage Leeds thanks", "Leeds"),  # words of asking after it
     # a part of a town the map lacks, then the town, without a comma: all of it, for the geocoder
     ("physio in Viman Nagar Pune", "Viman Nagar Pune"), ("back pain near MG Road Bangalore", "MG Road Bangalore"),
+    ("physio in south Delhi for back pain", "south Delhi"),  # a side of the town, then the town
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
     ("Pune", "Pune"),  # the whole text: a big city typed in the one box
     # after a specialist or an expert, "in" a town is where

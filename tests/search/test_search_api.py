@@ -153,7 +153,11 @@ def test_a_part_of_a_town_the_map_lacks_is_said_and_distances_are_from_the_towns
     words = search(client, q="physio near MG Road Bangalore for sciatica")
     assert words["place_from_text"] == {"name": "MG Road Bangalore", "matched": "near MG Road Bangalore"}
     assert "We could not find MG Road on the map, so distances are from the middle of Bengaluru." in words["notes"]
-    for near in ("Hammersmith London", "Pune Maharashtra", "New Delhi"):
+    # a side of the town: searched from its middle, and said
+    south = search(client, q="physio in south Delhi for back pain")
+    assert south["place"]["label"] == "Delhi, India" and south["place_from_text"]["matched"] == "in south Delhi"
+    assert "Distances are from the middle of Delhi, not from south Delhi." in south["notes"]
+    for near in ("Hammersmith London", "Pune Maharashtra", "New Delhi", "central London"):
         assert not any("could not find" in n for n in search(client, concern="sciatica", near=near)["notes"]), near
 
 
