@@ -845,8 +845,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
 
     def home_town() -> PlaceMention | None:
         """Where the seeker says they are, when no town is asked for with "in" or "near": "I'm
-        from Chennai, need a physio", "based out of Pune" (not "originally from", nor "a
-        doctor from Kerala", who is said to come from there)."""
+        from Chennai, need a physio", "based out of Pune", "online physio from Dubai" (not
+        "originally from", nor "a doctor from Kerala", who is said to come from there)."""
         def where_i_am(before: list[str]) -> bool:  # "I'm", "I am", "I am writing", "based out"
             last = before[-1] if before else ""
             return before in (["i", "am"], ["we", "are"]) or last in _I_AM or (
@@ -854,11 +854,20 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
 
         for i, token in enumerate(tokens):
             before = tokens[max(i - 2, 0):i]
-            if token == "from" and where_i_am(before) or token == "of" and before == ["based", "out"]:
-                hit = town_at(i + 1)
+            # ("online physio from Dubai": the seeker's country or the practitioner's, either
+            # way the country whose practitioners come first)
+            online = "online" in tokens[max(i - 5, 0):i]
+            if token == "from" and (where_i_am(before) or online) or token == "of" and before == ["based", "out"]:
+                said = span_written(tokens[i:i + 1] if token == "from" and not where_i_am(before)
+                                    else tokens[max(i - 2, 0):i + 1])[0]
+                the = tokens[i + 1:i + 2] == ["the"]
+                hit = town_at(i + 1 + the)  # ("from the Hague")
                 if hit is not None and (hit[1] == len(tokens) or tokens[hit[1]] not in _PLACE_BEFORE) \
                         and _asked(tokens, i, hit[1]):
-                    return PlaceMention(hit[0], f"{span_written(tokens[max(i - 2, 0):i + 1])[0]} {hit[0]}")
+                    return PlaceMention(hit[0], f"{said}{' the' if the else ''} {hit[0]}")
+                if the and (initials := span_written(tokens[i + 2:i + 3])[0]) in COUNTRY_INITIALS \
+                        and _asked(tokens, i, i + 3):
+                    return PlaceMention(initials, f"{said} the {initials}", known=False)  # "from the UK"
         return None
 
     def postcode() -> PlaceMention | None:

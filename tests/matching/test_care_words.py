@@ -254,6 +254,7 @@ def place_read(text: str) -> str | None:
     ("I am from Chennai, physio in Mumbai", "Mumbai"), ("I'm from Chennai but live in London", "London"),
     # where the seeker works: when no other town is asked for, or when care is wanted near work
     ("I work in Mumbai, need a physio for back pain", "Mumbai"),
+    ("physio available online from Dubai", "Dubai"),  # online: the country whose practitioners come first
     ("I live in Pune but work in Mumbai, physio near my office", "Mumbai"),
     ("I live in Pune but work in Mumbai", "Pune"), ("I work in IT, physio in Pune", "Pune"),
     # keywords: the care, the town, what hurts
@@ -371,6 +372,7 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     "evidence based physio", "plant based diet and back pain",
     # where someone comes from, not where care is wanted
     "I'm originally from Chennai, physio for back pain", "ayurvedic doctor from Kerala", "I am not from Pune",
+    "online consultation from home", "online physio from 6pm",
     "I worked in Mumbai last year, back pain now", "I don't work in Delhi anymore",  # not where they are now
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:

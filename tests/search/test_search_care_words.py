@@ -454,6 +454,10 @@ def test_online_a_country_in_the_words_puts_those_based_there_first(client, app)
     for words in ("online physio for sciatica in England", "sciatica physio in UK"):  # either way, the same order
         assert ids(search(client, q=words)) == [london.id, mumbai.id], words
     assert ids(search(client, q="online physio for sciatica in India")) == [mumbai.id, london.id]
+    # "online ... from" a country or a town: the seeker's, or the physio's; either way the same order
+    from_uk = search(client, q="online physio for sciatica from the UK")
+    assert ids(from_uk) == [london.id, mumbai.id], from_uk["notes"]
+    assert ids(search(client, q="sciatica physio available online from London")) == [london.id, mumbai.id]
     # "us" in lower case is a pronoun
     assert ids(search(client, q="online physio for sciatica near us")) == [mumbai.id, london.id]
     typed = search(client, concern="sciatica", near="United Kingdom", mode="online")  # typed under Near
