@@ -830,7 +830,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 for n in (3, 2, 1):
                     # (not a short other name of some city: "ta mein")
                     if i - n >= 0 and len("".join(tokens[i - n:i])) >= 4 and (words := town(tokens[i - n:i])):
-                        return PlaceMention(words, words)
+                        # echoed with the word after it: "delhi mein", "mumbai ke paas"
+                        return PlaceMention(words, span_written(tokens[i - n:i + 1 + (token == "ke")])[0])
         return None
 
     def based_town() -> PlaceMention | None:

@@ -323,6 +323,18 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("kamar dard ka ilaj delhi mein", "delhi mein"), ("mumbai ke paas physio", "mumbai ke paas"),
+    ("मुंबई के पास फिजियो", "मुंबई के पास"), ("physio in banglore", "in banglore"),
+    ("online physio from the UK", "from the UK"), ("I'm from Chennai, need a physio", "I'm from Chennai"),
+])
+def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: str) -> None:
+    """What the page quotes ("as you wrote …"): Hindi "mein" (in) and "ke paas" (near) with
+    the town, as "in" is in English; before, "delhi" alone."""
+    gazetteer = OfflineGazetteer()
+    assert asked_place(text, gazetteer.population_named, gazetteer.area_named, gazetteer.misspelt_town).words == words
+
+
 @pytest.mark.parametrize("text", [
     "back pain in bed",  # Bed is a town in Gujarat
     "pain in reading",  # and "reading" one in England
