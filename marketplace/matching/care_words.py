@@ -54,6 +54,9 @@ THERAPY_WORDS: dict[str, str] = {
     "lymphatic drainage": "manual-lymphatic-drainage",
     "abhyanga": "abhyanga", "kati basti": "kati-basti", "kati vasti": "kati-basti",
     "ayurvedic massage": "abhyanga", "ayurvedic oil massage": "abhyanga",  # Ayurveda's warm-oil massage
+    # a technique named with the kind of care it is ("abhyanga massage" is no massage therapist's)
+    "abhyanga massage": "abhyanga", "shiatsu massage": "shiatsu", "tui na massage": "tui-na",
+    "cupping therapy": "cupping", "cupping massage": "cupping",
     "myofascial release": "myofascial-release", "gua sha": "gua-sha", "shiatsu": "shiatsu",
     "spinal manipulation": "spinal-manipulation", "clinical pilates": "clinical-pilates",
     # Hindi, in Latin letters and as Devanagari is spelt before reading ("मालिश" → "malish")

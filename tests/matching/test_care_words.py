@@ -38,6 +38,8 @@ def narrowed(text: str) -> str | None:
     ("cupping for shoulder pain", "cupping"),
     # a technique, named by its curated words or by its name in the taxonomy
     ("I'd like a deep tissue massage", "deep-tissue-massage"),
+    # ...with the kind of care it is: one therapy, not two that disagree
+    ("abhyanga massage for my back", "abhyanga"), ("shiatsu massage", "shiatsu"),
     ("trigger-point needling for my glutes", "dry-needling"),
     ("Kati Basti for lower back pain", "kati-basti"),
     ("sore after the gym, need a sports massage", "sports-massage"),
