@@ -395,7 +395,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\b(?:numb(?:ness)?|no feeling|lost (?:all )?feeling|loss of feeling)"
                rf"{_W}{{0,2}}?\s+(?:in|down|through|into|of|to)\s+{_BOTH_LEGS}", "definite"),
     SignalRule("leg-weakness", r"\b(?:foot|feet)\s+(?:keeps?\s+|is\s+|are\s+|feels?\s+|feeling\s+|went\s+|"
-               r"(?:has|have) gone\s+)?(?:flops?|flopping|floppy|slaps?|slapping)\b|\bfloppy (?:foot|feet)\b", "definite"),
+               r"(?:has|have) gone\s+)?(?:flops?|flopping|floppy|slaps?|slapping)\b|\bfloppy (?:foot|feet)\b",
+               "definite"),
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,3}}?\s+weak\w*\b[^.!?;]{{0,40}}?\b(?:getting|got|gets|growing) "
                r"worse\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
@@ -490,7 +491,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"falling)\b", "vague"),  # "tailbone pain after fall" (or since the autumn: asked, not guessed)
     # Not "slipped disc": a slip or a trip that landed them ("slipped in the bathroom"), or a
     # small crash, may have been a hard one.
-    SignalRule("major-trauma", r"\b(?:slipped|tripped) (?:on|over|down|up|in|at|off|while|when|and)\b|\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
+    SignalRule("major-trauma", r"\b(?:slipped|tripped) (?:on|over|down|up|in|at|off|while|when|and)\b|"
+               r"\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
                r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),
     # cancer-history
     SignalRule("cancer-history", rf"\b(?:had|have|having|got|diagnosed with|treated for|treatment for|history of|"

@@ -40,8 +40,8 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention, as_written, asked_budget,
-    asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
+    COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention, as_written,
+    asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -268,13 +268,12 @@ def _before_town(query: str) -> str:
     "Viman Nagar" in "Viman Nagar Pune"; "" when the town comes first ("Pune Maharashtra")
     or the map reads none."""
     found = _GAZETTEER.geocode(query)
-    matched = normalize_name(found.raw.get("matched_name") or "") if found is not None else ""
-    words, key = query.split(), normalize_name(query)
-    if not matched or not key.endswith(matched) and f"{matched} " not in key:
+    town = normalize_name(found.raw.get("matched_name") or "").split() if found is not None else []
+    words, key = query.split(), normalize_name(query).split()
+    starts = [j for j in range(len(key) - len(town) + 1) if town and key[j:j + len(town)] == town]
+    if not starts or len(key) != len(words):  # (a word the normalising split or dropped: not told)
         return ""
-    before = key[:key.rindex(matched)].split() if key.endswith(matched) else key[:key.index(f"{matched} ")].split()
-    return " ".join(words[:len(before)]) if len(normalize_name(" ".join(words[:len(before)])).split()) == len(before) \
-        else ""
+    return " ".join(words[:starts[-1]])
 
 
 _SAME_PLACE_KM = 5.0  # "Bangalore, India": another name of the very place searched
@@ -471,8 +470,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         said_radius = None
     if place is not None and (part := _unplaced(place)) is not None and part.lower() != "central":
         town = place.label.split(",")[0]  # ("central London" is measured from its middle)
-        notes.append(f"Distances are from the middle of {town}, not from {part} {town}." if part.lower() in COMPASS_WORDS
-                      else f"We could not find {part} on the map, so distances are from the middle of {town}.")
+        notes.append(f"Distances are from the middle of {town}, not from {part} {town}."
+                     if part.lower() in COMPASS_WORDS
+                     else f"We could not find {part} on the map, so distances are from the middle of {town}.")
     if place is None and mode == "in_person":
         message = undecided or said_unfound or ("Tell us where you are (a town or city), use your location, or "
                                                 "choose online sessions.")

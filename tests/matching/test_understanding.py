@@ -43,7 +43,8 @@ CONCERN_TABLE = [
     ("rehab after a microdiscectomy", "disc-related-pain", ()),
     # a sport played, a sport's injury
     ("my son plays cricket and hurt his back bowling", "sports-injury", ("back-spasm",)),
-    ("I play rugby and my back hurts", "sports-injury", ("chronic-low-back-pain",)), ("golf injury", "sports-injury", ()),
+    ("I play rugby and my back hurts", "sports-injury", ("chronic-low-back-pain",)),
+    ("golf injury", "sports-injury", ()),
     ("I watch football and my back hurts", "chronic-low-back-pain", ("sports-injury",)),  # less sure when only named
     ("shooting pain down the back of my leg", "sciatica", ()),
     ("my piriformis is killing me", "piriformis-syndrome", ()),
