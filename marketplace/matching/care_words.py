@@ -777,17 +777,38 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         def dashed(n: int) -> bool:  # the text's first ``n`` words, then a dash or a colon
             return bool(re.match(r"\s*" + r"[\W_]+".join(map(re.escape, tokens[:n])) + r"\s*[-–—:|]", text, re.I))
 
-        for i in range(len(tokens)):
-            if i and not apart[i - 1]:
-                continue
-            for n in (3, 2, 1):
+        seen: list[tuple[str, int, int]] = []  # each town set apart, where it starts and ends
+        i = 0
+        while i < len(tokens):
+            hit = None
+            for n in (3, 2, 1) if not i or apart[i - 1] else ():
                 end = i + n
-                if end > len(tokens) or not (apart[end] and (i or end < len(tokens)) or not i and dashed(n)):
+                # ("Bristol or Bath": a town with a capital, then another)
+                either = capitals_tell and end < len(tokens) and tokens[end] in ("or", "and") \
+                    and span_written(tokens[i:end])[1]
+                if end > len(tokens) or not (apart[end] and (i or end < len(tokens)) or not i and dashed(n) or either):
                     continue
                 if (words := town(tokens[i:end], BARE_TOWN_MIN_POPULATION, capitals=False)
                         or capital_town(i, end)) is not None:
-                    words, end = qualified(words, end)  # "Richmond, Virginia, back pain"
-                    return PlaceMention(words, words) if _asked(tokens, i, end) else None
+                    hit = (*qualified(words, end), i)  # "Richmond, Virginia, back pain"
+                    break
+            if hit is None:
+                i += 1
+                continue
+            words, end, start = hit
+            seen.append((words, start, end))
+            if end < len(tokens) and tokens[end] in ("or", "and") and (other := town_at(end + 1, (2, 1))):
+                seen.append((other[0], end + 1, other[1]))
+                end = other[1]
+            i = end
+        if len({normalise(words) for words, _, _ in seen}) > 1:
+            # "neck pain, Delhi, Mumbai or Pune": the seeker has not chosen
+            first, last = text.find(seen[0][0]), text.rfind(seen[-1][0])
+            said = text[first:last + len(seen[-1][0])] if 0 <= first < last else " or ".join(w for w, _, _ in seen)
+            return PlaceMention(said, said, undecided=True, choices=tuple(dict.fromkeys(w for w, _, _ in seen)))
+        if seen:
+            words, start, end = seen[0]
+            return PlaceMention(words, words) if _asked(tokens, start, end) else None
         return None
 
     def care_town() -> PlaceMention | None:

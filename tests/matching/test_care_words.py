@@ -462,6 +462,8 @@ def test_a_whole_state_or_country_is_a_mention_to_ask_a_town_in(text: str, name:
     ("physio in Pune and Mumbai", "in Pune and Mumbai"),
     ("physio in Whitefield or Indiranagar", "in Whitefield or Indiranagar"),  # the second unknown to the map
     ("sciatica physio Delhi Mumbai", "Delhi Mumbai"),  # two cities one after the other
+    # set apart by commas (Delhi alone was read), or after one ("sciatica, Bristol or Bath": none)
+    ("neck pain, Delhi, Mumbai or Pune", "Delhi, Mumbai or Pune"), ("sciatica, Bristol or Bath", "Bristol or Bath"),
 ])
 def test_two_places_the_seeker_has_not_chosen_between_are_said_not_searched(text: str, words: str) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)
