@@ -598,7 +598,9 @@ class OfflineGazetteer(Geocoder):
         phrases += [words[:end] for end in range(len(words) - 1, 0, -1)]
         found: list[tuple[float, list[Match]]] = []
         for phrase in phrases:
-            hit = _lookup(index, " ".join(phrase), allowed, strict=None)
+            # (a phrase that also names a state is read as alone: "south Delhi" is not Dili,
+            # which GeoNames also calls Delhi)
+            hit = _lookup(index, " ".join(phrase), allowed, strict=_filter_for(index, " ".join(phrase)))
             positions = [p for p in hit[1] if index.cities[p].population >= ADDRESS_CITY_MIN_POPULATION] if hit else []
             if positions:
                 ranked = _rank(index, hit[0], positions, [])

@@ -266,6 +266,13 @@ def test_a_part_then_its_town_without_a_comma(gaz: OfflineGazetteer, query: str,
     assert gaz.geocode(query).address == address
 
 
+def test_a_town_after_a_side_of_it_is_not_offered_as_a_namesake() -> None:
+    """"South Delhi" offered "Dili, Timor Leste" (which GeoNames also calls Delhi) as the
+    place the seeker may have meant; "Delhi" alone never did."""
+    assert [place.address for place in OfflineGazetteer().geocode("south Delhi", exactly_one=False)] == [
+        "Delhi, India"]
+
+
 @pytest.mark.parametrize(("query", "where"), [
     # A city called by the very name comes first, though the district's city is far larger:
     # Canterbury (Kent), not the Sydney suburb; Oak Park, Illinois, not Melbourne's.
