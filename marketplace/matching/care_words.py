@@ -262,7 +262,8 @@ _WHERE_AFTER = frozenset({"specialist", "specialists", "expert", "experts"})
 # Words a name the gazetteer lacks is not made of, capitalised or not ("pain in Lower Back",
 # "near Tailbone", "in Covid"): every word of the concern phrases, and a few more.
 _NOT_A_PLACE_NAME = frozenset(
-    {word for phrase in DEFAULT_PHRASES for word in tokens_of(normalise(phrase.text))} | OTHER_BODY_PARTS
+    # (the phrases' own words: their joining words, "pins and needles", are no concern's)
+    {word for phrase in DEFAULT_PHRASES for word in tokens_of(normalise(phrase.text))} - STOPWORDS | OTHER_BODY_PARTS
     | {"back", "lower", "upper", "low", "mid", "middle", "spine", "side", "left", "right", "both", "one", "ache",
        "covid", "corona", "coronavirus", "lockdown", "pandemic", "period", "periods", "exams", "home", "work"})
 # Words a town's name does not start with or hold ("in my area", "in the morning").

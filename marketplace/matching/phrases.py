@@ -185,6 +185,9 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         # the back of the thigh is where sciatica runs, not the back that hurts
         ("pain down the back of my thigh", .85), ("back of my thigh", .6),
         ("lower limb", .75), ("radiating to my leg", .85), ("l5 radiculopathy", 1.0), ("s1 radiculopathy", 1.0),
+        # a numb or tingling foot or toe, on one side: where the nerve ends
+        ("numb toe", .65), ("toe numb", .65), ("numb foot", .65), ("foot numb", .65), ("tingling in my foot", .65),
+        ("pins and needles in my foot", .65),
     ],
     "piriformis-syndrome": [
         ("piriformis", 1.0), ("pain in my bum", .85), ("bum pain", .85), ("buttock pain", .9),
@@ -206,6 +209,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("pinched nerve in my neck", .6), ("trapped nerve in my neck", .6), ("shooting pain down my arm", .5),
         ("pivd", 1.0), ("prolapsed intervertebral disc", 1.0), ("intervertebral disc", .9),
         ("cervical radiculopathy", .8),
+        # worse with a cough or a sneeze ("or" is not matched): pressure on a disc
+        ("pain when I cough", .6), ("pain when I sneeze", .6), ("cough sneeze", .65), ("coughing sneezing", .65),
         # an operation on a disc, or on a narrowed canal, names what it treated
         ("discectomy", .85), ("microdiscectomy", .85), ("laminectomy", .75), ("disc surgery", .85),
     ],

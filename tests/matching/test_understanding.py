@@ -41,6 +41,8 @@ CONCERN_TABLE = [
     ("herniated disk at L4-L5", "disc-related-pain", ()),
     ("spinal stenosis", "disc-related-pain", ()),
     ("rehab after a microdiscectomy", "disc-related-pain", ()),
+    ("back pain when I cough or sneeze", "disc-related-pain", ("chronic-low-back-pain",)),
+    ("low back pain and my left big toe is numb", "chronic-low-back-pain", ("sciatica",)),
     # a sport played, a sport's injury
     ("my son plays cricket and hurt his back bowling", "sports-injury", ("back-spasm",)),
     ("I play rugby and my back hurts", "sports-injury", ("chronic-low-back-pain",)),
