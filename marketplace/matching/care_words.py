@@ -356,6 +356,11 @@ class Reading:
         return Mention(top, named.words, True)
 
 
+# Halves of a term's name that name no one therapy alone: "trigger points in my shoulders"
+# are knots, which massage therapists treat by hand as well as acupuncturists by needle.
+_NOT_A_THERAPY_ALONE = frozenset({("trigger", "point")})
+
+
 def therapy_words(names: Mapping[str, str], active: Iterable[str]) -> dict[tuple[str, ...], str]:
     """Stemmed word tuples -> term slug, from :data:`THERAPY_WORDS` and the terms' own
     names (``names``: slug -> name, "Trigger-point / dry needling" read as both of its
@@ -367,7 +372,7 @@ def therapy_words(names: Mapping[str, str], active: Iterable[str]) -> dict[tuple
             continue
         for part in re.split(r"\s*/\s*", name.split(" (")[0]):
             key = _key(part)
-            if key and len(key) <= _MAX_WORDS:
+            if key and len(key) <= _MAX_WORDS and key not in _NOT_A_THERAPY_ALONE:
                 words.setdefault(key, slug)
     for text, slug in THERAPY_WORDS.items():
         if slug in live:

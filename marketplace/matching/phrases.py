@@ -171,6 +171,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("shoulder spasm", 1.0), ("spasm in my shoulder", 1.0), ("cervical", .7), ("cervical pain", .9),
         ("cervical problem", .9), ("cervical radiculopathy", 1.0), ("cervical spondylosis", .8),
         ("stiff shoulders", .9), ("shoulder stiffness", .9), ("sore shoulders", .8), ("aching shoulders", .8),
+        ("knots in my shoulders", .9), ("trigger points in my shoulders", .9), ("trigger points in my neck", .9),
         ("shoulder ache", .7), ("shoulder hurts", .6),
         # a stiff, painful shoulder joint: treated by physios, if not the tension of the name
         ("frozen shoulder", .55),

@@ -90,6 +90,7 @@ def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None
     "I'm a physio with my own back pain", "I am a massage therapist and my wrists and neck hurt",
     "I teach yoga and have sciatica", "yoga made my back pain worse", "back pain after yoga class",
     "send me a message, my back hurts",  # a word, not a mistyped massage
+    "trigger points in my shoulders",  # knots, treated by hand as well as by needle
 ])
 def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: str) -> None:
     assert narrowed(text) is None

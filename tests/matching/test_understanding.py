@@ -30,6 +30,7 @@ CONCERN_TABLE = [
     ("I'm stressed and my shoulders are in knots", "neck-shoulder-tension", ("stress-tension",)),
     # the shoulders said stiff, sore or aching, as "tight shoulders" was
     ("massage for stiff shoulders", "neck-shoulder-tension", ()), ("my shoulder is stiff", "neck-shoulder-tension", ()),
+    ("trigger points in my shoulders", "neck-shoulder-tension", ()),
     ("sore shoulders and upper back", "upper-back-pain", ("neck-shoulder-tension",)),
     ("my shoulders hurt", "neck-shoulder-tension", ()), ("frozen shoulder", "neck-shoulder-tension", ()),
     ("arthritis in my spine", "arthritis-back-pain", ()),
