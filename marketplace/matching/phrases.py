@@ -119,6 +119,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("back gave out", .9), ("tweaked my back", .9), ("cricked my back", .9), ("sudden back pain", .9),
         ("acute back pain", .9), ("pulled a muscle in my back", .85), ("woke up with back pain", .8),
         ("lumbago", .6), ("back pain", .4), ("back hurts", .4), ("sore back", .4), ("backache", .4),
+        ("back muscles twitching", .6), ("twitching in my back", .6),
         ("back cramp", .9), ("tight back", .55), ("back pain since yesterday", .85),
         ("twinge in my back", .85), ("back twinge", .85), ("back gave way", .85),
         ("back pain for a few days", .8), ("back pain for a couple of days", .8), ("back pain days ago", .75),
@@ -251,6 +252,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("bowling", .45), ("marathon", .5), ("triathlon", .5), ("athlete", .5), ("crossfit", .55),
         # A spasm or cramp in the leg is a muscle's, not the back's ("spasm" alone reads as one).
         ("spasm in my calf", .8), ("calf spasm", .8), ("calf cramp", .8), ("cramp in my calf", .8),
+        ("charley horse", .8),
         ("tight calves", .8), ("leg spasm", .8), ("spasm in my leg", .8), ("leg cramp", .75),
         ("stress fracture", .9),
     ],

@@ -31,6 +31,7 @@ CONCERN_TABLE = [
     # the shoulders said stiff, sore or aching, as "tight shoulders" was
     ("massage for stiff shoulders", "neck-shoulder-tension", ()), ("my shoulder is stiff", "neck-shoulder-tension", ()),
     ("trigger points in my shoulders", "neck-shoulder-tension", ()),
+    ("my back muscles keep twitching", "back-spasm", ()), ("charley horse in my calf", "sports-injury", ()),
     ("sore shoulders and upper back", "upper-back-pain", ("neck-shoulder-tension",)),
     ("my shoulders hurt", "neck-shoulder-tension", ()), ("frozen shoulder", "neck-shoulder-tension", ()),
     ("arthritis in my spine", "arthritis-back-pain", ()),
