@@ -227,6 +227,12 @@ _HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", 
 # The middle of a town, after its name: "Leeds city centre", "Austin downtown", "Sydney CBD".
 _TOWN_CENTRE = (("city", "centre"), ("city", "center"), ("town", "centre"), ("town", "center"), ("downtown",),
                 ("cbd",), ("centre",), ("center",))
+# A postcode after a town's name, as its words: a UK outward code ("LS6", "SW19"), then maybe
+# the inward one ("3AB"), or an Indian PIN ("400050").
+_OUTWARD_CODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?")
+_INWARD_CODE = re.compile(r"\d[a-z]{2}")
+_POSTCODE_PART = re.compile(rf"{_OUTWARD_CODE.pattern}|{_INWARD_CODE.pattern}|[1-9]\d{{5}}")
+POSTCODE_TAIL = re.compile(rf"{_OUTWARD_CODE.pattern}(?: {_INWARD_CODE.pattern})?|[1-9]\d{{5}}")  # all of it
 # A side of a town before its name: "in south Delhi", "near central London".
 COMPASS_WORDS = frozenset("north south east west central northern southern eastern western".split())
 # Words of asking that may follow a town ending what is wanted.
@@ -665,6 +671,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             end -= 1  # and "please", "urgent" after the town: "BACK SPASM LONDON URGENT"
         if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
             end -= 2  # "physio Noida sector 62": the town, then where in it
+        code = 0  # "back pain, Leeds LS6", "massage Mumbai 400050": the town, then its postcode
+        if end >= 3 and _POSTCODE_PART.fullmatch(tokens[end - 1]):
+            code = 1 + (end >= 4 and _OUTWARD_CODE.fullmatch(tokens[end - 2]) is not None
+                        and _INWARD_CODE.fullmatch(tokens[end - 1]) is not None)
+            end -= code
         for centre in _TOWN_CENTRE:  # "physio Leeds city centre"
             if end > len(centre) and tuple(tokens[end - len(centre):end]) == centre:
                 end -= len(centre)
@@ -683,6 +694,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 continue
             words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
             if words is not None:
+                # (with its postcode, which a configured geocoder may place within the town)
+                words = span_written(tokens[start:end + code])[0] if code else words
                 return PlaceMention(words, words) if _asked(tokens, start, end) else None
         return None
 

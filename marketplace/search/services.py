@@ -40,8 +40,9 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention, as_written,
-    asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
+    COMPASS_WORDS, NOT_CARE_ASKED, POSTCODE_TAIL, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
+    as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
+    therapy_words,
 )
 from marketplace.matching.understanding import screen_text
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -251,7 +252,7 @@ def _unplaced(place: Place) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None:
-    parts = query.split(",")[:-1] if "," in query else [_before_town(query)]
+    parts = query.split(",")[:-1] if "," in query else list(_around_town(query))
     label = normalize_name(label)
     for part in parts:
         key = normalize_name(part)
@@ -263,17 +264,18 @@ def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None
     return None
 
 
-def _before_town(query: str) -> str:
-    """The words of ``query`` (no comma in it) before the town the offline map reads in it:
-    "Viman Nagar" in "Viman Nagar Pune"; "" when the town comes first ("Pune Maharashtra")
-    or the map reads none."""
+def _around_town(query: str) -> tuple[str, str]:
+    """The words of ``query`` (no comma in it) before the town the offline map reads in it
+    ("Viman Nagar" in "Viman Nagar Pune"), and a postcode after it ("LS6" in "Leeds LS6",
+    which the offline map does not place); "" for none."""
     found = _GAZETTEER.geocode(query)
     town = normalize_name(found.raw.get("matched_name") or "").split() if found is not None else []
     words, key = query.split(), normalize_name(query).split()
     starts = [j for j in range(len(key) - len(town) + 1) if town and key[j:j + len(town)] == town]
     if not starts or len(key) != len(words):  # (a word the normalising split or dropped: not told)
-        return ""
-    return " ".join(words[:starts[-1]])
+        return "", ""
+    after = " ".join(words[starts[-1] + len(town):])
+    return " ".join(words[:starts[-1]]), after if after and POSTCODE_TAIL.fullmatch(after.lower()) else ""
 
 
 _SAME_PLACE_KM = 5.0  # "Bangalore, India": another name of the very place searched
