@@ -995,6 +995,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
         elif (within := town_within(i + 1, end)) is not None:
             named, end = within
+        for k in (2, 1):  # "in London SW19", "in Leeds LS6 3AB, for sciatica": with its postcode
+            if end + k <= len(tokens) and POSTCODE_TAIL.fullmatch(" ".join(tokens[end:end + k])) \
+                    and (end + k == len(tokens) or not tokens[end + k][:1].isalnum()):
+                named, end = f"{named} {span_written(tokens[end:end + k])[0]}", end + k
+                break
         if not _asked(tokens, i, end):
             continue  # a town told of or turned down ("I was in Delhi"): not where care is wanted
         if end < len(tokens) and tokens[end] in ("or", "and") and (

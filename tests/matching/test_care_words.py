@@ -287,7 +287,8 @@ def place_read(text: str) -> str | None:
     ("physio in south Delhi for back pain", "south Delhi"),  # a side of the town, then the town
     # a town, then its postcode, ending the words: both, for a geocoder that places postcodes
     ("back pain, Leeds LS6", "Leeds LS6"), ("massage Mumbai 400050", "Mumbai 400050"),
-    ("physio Leeds LS6 3AB", "Leeds LS6 3AB"),
+    ("physio Leeds LS6 3AB", "Leeds LS6 3AB"), ("physio in London SW19", "London SW19"),  # ...or after "in"
+    ("physio in Leeds LS6 3AB, for sciatica", "Leeds LS6 3AB"),
     ("desk job neck and shoulder pain, Bangalore", "Bangalore"),  # after a comma
     ("Pune", "Pune"),  # the whole text: a big city typed in the one box
     # after a specialist or an expert, "in" a town is where

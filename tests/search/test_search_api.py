@@ -161,6 +161,8 @@ def test_a_part_of_a_town_the_map_lacks_is_said_and_distances_are_from_the_towns
     leeds = search(client, q="sciatica physio, Leeds LS6")
     assert leeds["place"]["label"].startswith("Leeds") and leeds["place_from_text"]["matched"] == "Leeds LS6"
     assert "We could not find LS6 on the map, so distances are from the middle of Leeds." in leeds["notes"]
+    assert "We could not find SW19 on the map, so distances are from the middle of London." in search(
+        client, q="sciatica physio in London SW19")["notes"]
     for near in ("Hammersmith London", "Pune Maharashtra", "New Delhi", "central London"):
         assert not any("could not find" in n for n in search(client, concern="sciatica", near=near)["notes"]), near
 
