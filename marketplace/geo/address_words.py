@@ -18,9 +18,22 @@ def numbered_part(words: list[str], k: int) -> bool:
         0 <= j < len(words) and any(ch.isdigit() for ch in words[j]) for j in (k - 1, k + 1))
 
 
+# A UK postcode's two halves: the district ("LS6", "SW19") and the rest ("3AB").
+_UK_OUTWARD, _UK_INWARD = r"[a-z]{1,2}\d[a-z\d]?", r"\d[a-z]{2}"
 # Postcodes as they are written: an Indian PIN ("560034", "560 034"), a US ZIP, a UK or a
 # Canadian postcode. The offline gazetteer knows none; a configured geocoder may.
-POSTCODE_FORMS = r"[1-9]\d{2} ?\d{3}|\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d"
+POSTCODE_FORMS = rf"[1-9]\d{{2}} ?\d{{3}}|\d{{5}}(?:-\d{{4}})?|{_UK_OUTWARD} ?{_UK_INWARD}|[a-z]\d[a-z] ?\d[a-z]\d"
+# A postcode written after a town's name, as its words: a UK district, maybe with the rest
+# ("Leeds LS6", "London SW19 1AA"), or an Indian PIN ("Mumbai 400050"). Not five digits,
+# which after a town are as often a sum.
+POSTCODE_AFTER_TOWN = re.compile(rf"{_UK_OUTWARD}(?: {_UK_INWARD})?|[1-9]\d{{5}}", re.IGNORECASE)
+
+
+def postcode_words(words: list[str], start: int) -> int:
+    """How many of ``words`` from ``start`` are a postcode after a town (see
+    POSTCODE_AFTER_TOWN): 2, 1 or 0."""
+    return next((k for k in (2, 1) if start + k <= len(words)
+                 and POSTCODE_AFTER_TOWN.fullmatch(" ".join(words[start:start + k]))), 0)
 
 
 def is_postcode(text: str) -> bool:

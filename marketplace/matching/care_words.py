@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
-from marketplace.geo.address_words import COUNTRY_INITIALS, POSTCODE_FORMS, numbered_part
+from marketplace.geo.address_words import COUNTRY_INITIALS, POSTCODE_FORMS, numbered_part, postcode_words
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.phrases import (
     DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, OTHER_PEOPLE, STOPWORDS,
@@ -227,12 +227,6 @@ _HINDI_NEAR = frozenset({"paas", "pass", "pas", "nazdeek", "nazdik", "najdeek", 
 # The middle of a town, after its name: "Leeds city centre", "Austin downtown", "Sydney CBD".
 _TOWN_CENTRE = (("city", "centre"), ("city", "center"), ("town", "centre"), ("town", "center"), ("downtown",),
                 ("cbd",), ("centre",), ("center",))
-# A postcode after a town's name, as its words: a UK outward code ("LS6", "SW19"), then maybe
-# the inward one ("3AB"), or an Indian PIN ("400050").
-_OUTWARD_CODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?")
-_INWARD_CODE = re.compile(r"\d[a-z]{2}")
-_POSTCODE_PART = re.compile(rf"{_OUTWARD_CODE.pattern}|{_INWARD_CODE.pattern}|[1-9]\d{{5}}")
-POSTCODE_TAIL = re.compile(rf"{_OUTWARD_CODE.pattern}(?: {_INWARD_CODE.pattern})?|[1-9]\d{{5}}")  # all of it
 # A side of a town before its name: "in south Delhi", "near central London".
 COMPASS_WORDS = frozenset("north south east west central northern southern eastern western".split())
 # Words of asking that may follow a town ending what is wanted.
@@ -671,11 +665,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             end -= 1  # and "please", "urgent" after the town: "BACK SPASM LONDON URGENT"
         if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
             end -= 2  # "physio Noida sector 62": the town, then where in it
-        code = 0  # "back pain, Leeds LS6", "massage Mumbai 400050": the town, then its postcode
-        if end >= 3 and _POSTCODE_PART.fullmatch(tokens[end - 1]):
-            code = 1 + (end >= 4 and _OUTWARD_CODE.fullmatch(tokens[end - 2]) is not None
-                        and _INWARD_CODE.fullmatch(tokens[end - 1]) is not None)
-            end -= code
+        # "back pain, Leeds LS6", "massage Mumbai 400050": the town, then its postcode
+        code = next((k for k in (2, 1) if end - k >= 2 and postcode_words(tokens, end - k) == k), 0)
+        end -= code
         for centre in _TOWN_CENTRE:  # "physio Leeds city centre"
             if end > len(centre) and tuple(tokens[end - len(centre):end]) == centre:
                 end -= len(centre)
@@ -995,11 +987,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
         elif (within := town_within(i + 1, end)) is not None:
             named, end = within
-        for k in (2, 1):  # "in London SW19", "in Leeds LS6 3AB, for sciatica": with its postcode
-            if end + k <= len(tokens) and POSTCODE_TAIL.fullmatch(" ".join(tokens[end:end + k])) \
-                    and (end + k == len(tokens) or not tokens[end + k][:1].isalnum()):
-                named, end = f"{named} {span_written(tokens[end:end + k])[0]}", end + k
-                break
+        code = postcode_words(tokens, end)  # "in London SW19", "in Leeds LS6 3AB, for sciatica"
+        if code and (end + code == len(tokens) or not tokens[end + code][:1].isalnum()):
+            named, end = f"{named} {span_written(tokens[end:end + code])[0]}", end + code
         if not _asked(tokens, i, end):
             continue  # a town told of or turned down ("I was in Delhi"): not where care is wanted
         if end < len(tokens) and tokens[end] in ("or", "and") and (

@@ -25,6 +25,7 @@ from marketplace.core.errors import ServiceUnavailable, ValidationFailed
 from marketplace.core.money import format_money
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
+from marketplace.geo.address_words import POSTCODE_AFTER_TOWN
 from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import (
     OfflineGazetteer, country_currency, country_in_sentence, country_name, normalize_name,
@@ -40,7 +41,7 @@ from marketplace.matching.safety import (
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
-    COMPASS_WORDS, NOT_CARE_ASKED, POSTCODE_TAIL, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
+    COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
     as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
     therapy_words,
 )
@@ -275,7 +276,7 @@ def _around_town(query: str) -> tuple[str, str]:
     if not starts or len(key) != len(words):  # (a word the normalising split or dropped: not told)
         return "", ""
     after = " ".join(words[starts[-1] + len(town):])
-    return " ".join(words[:starts[-1]]), after if after and POSTCODE_TAIL.fullmatch(after.lower()) else ""
+    return " ".join(words[:starts[-1]]), after if after and POSTCODE_AFTER_TOWN.fullmatch(after) else ""
 
 
 _SAME_PLACE_KM = 5.0  # "Bangalore, India": another name of the very place searched
