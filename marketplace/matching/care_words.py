@@ -294,8 +294,7 @@ LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "s
 
 # Words no mistyped town is read from: the readers' own (the gazetteer knows English words).
 _KNOWN_WORDS = frozenset(STOPWORDS | _THERAPY_TOKENS | _CARE_NOUNS | _AFTER_A_CARE_TOWN | _NOT_IN_A_NAME
-                         | _NOT_A_PLACE_NAME | NOT_PLACES | LOWER_CASE_WORDS
-                         | {w for phrase in DEFAULT_PHRASES for w in tokens_of(normalise(phrase.text))}
+                         | _NOT_A_PLACE_NAME | NOT_PLACES | LOWER_CASE_WORDS  # (the phrases' words among them)
                          # Hindi words one slip from a town ("patla": Patna), units
                          | {"andar", "bhitar", "patla", "patli", "mahila", "daktar", "dawai", "ghante", "bolne",
                             "tatti", "pisab", "bhukhar", "metres", "meters"})
@@ -720,34 +719,39 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 return f"{span_written(head)[0]}{',' if comma else ''} {city[0]}", city[1]
         return None
 
+    def initials_at(start: int) -> str | None:
+        """A country's initials at ``start``, in capitals ("UK" in "in the UK"), else None."""
+        written = span_written(tokens[start:start + 1])[0]
+        return written if written in COUNTRY_INITIALS else None
+
+    def unknown_name(span: list[str], part_last: bool = False) -> str | None:
+        """``span`` as written when it is a name the gazetteer does not know, written with
+        capitals: no word of what hurts or of a therapy in it (but, with ``part_last``, a
+        word for a part of a town after the first: "MG Road")."""
+        if not span or not capitals_tell or any(
+                (w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME) and not (part_last and k and w in _PART_OF_A_TOWN)
+                or w in _THERAPY_TOKENS or not w.replace("-", "").isalpha() for k, w in enumerate(span)) \
+                or " ".join(span) in NOT_PLACES or _key(" ".join(span)) in _LANGUAGE_NAMES:
+            return None
+        words, capitalised = span_written(span)
+        return words if capitalised and population_named(" ".join(span)) is None else None
+
     def part_then_town(start: int) -> tuple[str, int] | None:
         """"Near Viman Nagar Pune", "in MG Road Bangalore": a part of a town the map lacks,
-        written with capitals (its last word may be one for a part: "Road"), then a town of
-        100,000 or more, with no comma between. As written, and where it ends."""
+        then a town of 100,000 or more, with no comma between. As written, and where it ends."""
         for n in (1, 2, 3):
-            span = tokens[start:start + n]
-            if len(span) < n or not capitals_tell or any(
-                    (w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME) and not (k and w in _PART_OF_A_TOWN)
-                    or w in _THERAPY_TOKENS or not w.isalpha() for k, w in enumerate(span)) \
-                    or not span_written(span)[1] or population_named(" ".join(span)) is not None:
+            if start + n > len(tokens) or (part := unknown_name(tokens[start:start + n], part_last=True)) is None:
                 continue
             city = town_at(start + n, (2, 1))
             if city is not None and (population_named(normalise(city[0])) or 0) >= TOWN_MIN_POPULATION:
-                return f"{span_written(span)[0]} {city[0]}", city[1]
+                return f"{part} {city[0]}", city[1]
         return None
 
     def unknown_at(start: int) -> tuple[str, int] | None:
-        """A name the gazetteer does not know, written with capitals ("near Koramangala",
-        "in Whitefield"), which the configured geocoder may still place."""
+        """A name the gazetteer does not know at ``start`` ("near Koramangala", "in
+        Whitefield"), which the configured geocoder may still place."""
         for n in (3, 2, 1):
-            span = tokens[start:start + n]
-            if len(span) < n or not capitals_tell or any(w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME or
-                                                          w in _THERAPY_TOKENS or not w.replace("-", "").isalpha()
-                                                          for w in span) \
-                    or " ".join(span) in NOT_PLACES or _key(" ".join(span)) in _LANGUAGE_NAMES:
-                continue
-            words, capitalised = span_written(span)
-            if capitalised and population_named(" ".join(span)) is None:
+            if start + n <= len(tokens) and (words := unknown_name(tokens[start:start + n])) is not None:
                 return words, start + n
         return None
 
@@ -901,8 +905,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 if hit is not None and (hit[1] == len(tokens) or tokens[hit[1]] not in _PLACE_BEFORE) \
                         and _asked(tokens, i, hit[1]):
                     return PlaceMention(hit[0], f"{said}{' the' if the else ''} {hit[0]}")
-                if the and (initials := span_written(tokens[i + 2:i + 3])[0]) in COUNTRY_INITIALS \
-                        and _asked(tokens, i, i + 3):
+                if the and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3):
                     return PlaceMention(initials, f"{said} the {initials}", known=False)  # "from the UK"
         return None
 
@@ -950,8 +953,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
         if hit is None and i + 2 < len(tokens) and tokens[i + 1] == "the":
             hit = town_at(i + 2)  # "in the Bronx", "in the Hague"
-            if hit is None and (initials := span_written(tokens[i + 2:i + 3])[0]) in COUNTRY_INITIALS \
-                    and _asked(tokens, i, i + 3):
+            if hit is None and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3):
                 unknown.append(PlaceMention(initials, f"{token} the {initials}", known=False))  # "in the UK"
         if hit is None and re.fullmatch(r"[a-z]+'s", tokens[i + 1] if i + 1 < len(tokens) else ""):
             # "in Mumbai's suburbs": the town the part is of
