@@ -61,7 +61,7 @@ def main() -> None:
     fresh = getattr(normalise, "cache_clear", lambda: None)
     readers: list[tuple[str, Callable[[str], object]]] = [
         ("normalise", lambda t: (fresh(), normalise(t))),
-        ("therapy", lambda t: read_mentions(t, therapies).narrowing(TECHNIQUE_MODALITY)),
+        ("therapy", lambda t: read_mentions(t, therapies).narrowings(TECHNIQUE_MODALITY)),
         ("kind of place", lambda t: read_mentions(t, venues).narrowing()),
         ("mode", asked_mode),
         ("language", asked_language),

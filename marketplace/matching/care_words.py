@@ -331,6 +331,8 @@ class Mention:
     slug: str
     words: str  # as the seeker wrote them (normalised)
     asked: bool  # False when turned down or told of as past
+    # Asked of the same practitioner as the mention before it ("a physio who does dry needling")
+    joined: bool = False
 
 
 @dataclass(frozen=True)
@@ -342,17 +344,34 @@ class Reading:
         one parent (``parent``: a technique's modality). A single term narrows to it; a
         parent, or several of its children, to the parent. Mentions turned down or told of
         beside them ("acupuncture didn't help, I want cupping") do not stop it."""
+        terms = self.narrowings(parent)
+        return terms[0] if len(terms) == 1 else None
+
+    def together(self, parent: Mapping[str, str] | None = None) -> bool:
+        """Whether the terms asked for (:meth:`narrowings`, more than one) are asked of one
+        practitioner: each named after the first joined to the one before ("a physio who does
+        dry needling", "acupuncture with cupping"), not set side by side ("cupping or
+        massage"), where any of them will do."""
         asked = [m for m in self.mentions if m.asked]
-        if not asked:
-            return None
-        parents = {(parent or {}).get(m.slug, m.slug) for m in asked}
-        if len(parents) != 1:
-            return None
-        if len({m.slug for m in asked}) == 1:
-            return asked[0]
-        [top] = parents
-        named = next((m for m in asked if m.slug == top), asked[0])
-        return Mention(top, named.words, True)
+        return len(self.narrowings(parent)) > 1 and all(m.joined for m in asked[1:])
+
+    def narrowings(self, parent: Mapping[str, str] | None = None) -> tuple[Mention, ...]:
+        """Every term asked for, one per parent as :meth:`narrowing` tells one ("cupping and
+        massage": both; "massage, deep tissue or sports": massage), in the order first named."""
+        groups: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            if m.asked:
+                groups.setdefault((parent or {}).get(m.slug, m.slug), []).append(m)
+        return tuple(_one_term(top, asked) for top, asked in groups.items())
+
+
+def _one_term(top: str, asked: list[Mention]) -> Mention:
+    """The term that mentions ``asked``, all under the parent ``top``, narrow to: one term
+    named (however often), or else the parent, quoted as named if it was."""
+    if len({m.slug for m in asked}) == 1:
+        return asked[0]
+    named = next((m for m in asked if m.slug == top), asked[0])
+    return Mention(top, named.words, True)
 
 
 # Halves of a term's name that name no one therapy alone: "trigger points in my shoulders"
@@ -1251,7 +1270,7 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
     tokens = tokens_of(normalise(text))
     stems = [stem(t) for t in tokens]
     mentions: list[Mention] = []
-    i = 0
+    i = last = 0  # ``last``: where the mention before ends
     while i < len(tokens):
         for size in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             slug = words.get(tuple(stems[i:i + size]))
@@ -1261,12 +1280,24 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
                     end < len(tokens) and tokens[end] in elsewhere.after) or (
                     i > 1 and (tokens[i - 2], tokens[i - 1]) in elsewhere.before_two)
                 asked = not beside and _asked(tokens, i, end, elsewhere.in_clause)
-                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked))
-                i += size
+                joined = bool(mentions) and tuple(t for t in tokens[last:i] if t not in _JOINING_FILLERS) in _JOINING
+                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined))
+                i = last = end
                 break
         else:
             i += 1
     return Reading(tuple(mentions))
+
+
+# Words between two therapies that ask for both from one practitioner ("a physio who does dry
+# needling", "acupuncture with cupping"), once the fillers are left out
+_JOINING = frozenset({
+    ("with",), ("who", "does"), ("who", "do"), ("who", "offers"), ("who", "offer"), ("who", "can", "do"),
+    ("who", "practises"), ("who", "practices"), ("who", "uses"), ("who", "use"), ("that", "does"), ("that", "do"),
+    ("that", "offers"), ("that", "offer"), ("doing",), ("offering",), ("using",), ("including",), ("trained", "in"),
+    ("who", "is", "trained", "in"), ("who", "knows"), ("who", "can"), ("who", "also"), ("skilled", "in"),
+})
+_JOINING_FILLERS = frozenset({"a", "an", "some", "also", "too", "and", "as", "well"})
 
 
 def _key(text: str) -> tuple[str, ...]:

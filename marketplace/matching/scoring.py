@@ -20,7 +20,7 @@ from marketplace.core.money import format_money
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_NAMES
-from marketplace.matching.safety import CautionNote, apply_cautions
+from marketplace.matching.safety import CautionNote, CautionOutcome, apply_cautions
 
 __all__ = [
     "DEFAULT_WEIGHTS", "NAMES", "RELEVANCE", "TYPICAL_SESSION_PRICE", "BoundingBox", "Candidate", "Query",
@@ -214,6 +214,11 @@ class Query:
     language: str | None = None
     modality: str | None = None
     technique: str | None = None
+    # Modalities or techniques of which the practitioner must offer one (words that ask for
+    # several: "cupping or massage"), or every one when ``together`` ("a physio who does dry
+    # needling"); ``modality`` and ``technique`` hold one.
+    therapies: tuple[str, ...] = ()
+    together: bool = False
     venue_type: str | None = None
     gender: str | None = None  # only practitioners who stated this gender
     cautions: frozenset[str] = frozenset()
@@ -485,9 +490,9 @@ def typical_price_factor(amount: int | None, currency: str | None) -> float:
 
 
 def matches_filters(candidate: Candidate, query: Query) -> bool:
-    """The query's hard filters: mode and radius, modality, technique, budget (only in the
-    query's currency), language, venue type, the practitioner's gender (as stated), and
-    cautions that rule out everything."""
+    """The query's hard filters: mode and radius, modality, technique (or one of several
+    therapies), budget (only in the query's currency), language, venue type, the
+    practitioner's gender (as stated), and cautions that rule out everything."""
     if candidate.distance_km is None:
         if query.mode == "in_person" or not candidate.offers_online:
             return False
@@ -496,6 +501,8 @@ def matches_filters(candidate: Candidate, query: Query) -> bool:
     if query.modality and query.modality not in candidate.modalities:
         return False
     if query.technique and query.technique not in candidate.techniques:
+        return False
+    if query.therapies and not _offers(candidate, query.therapies, query.together):
         return False
     if query.max_price is not None and (candidate.min_price is None or candidate.min_price > query.max_price
                                         or (query.currency or candidate.currency) != candidate.currency):
@@ -514,7 +521,19 @@ def matches_filters(candidate: Candidate, query: Query) -> bool:
             return False
         if query.modality and query.modality in outcome.excluded_modalities:
             return False
+        if query.therapies and not _offers(candidate, query.therapies, query.together, outcome):
+            return False
     return True
+
+
+def _offers(candidate: Candidate, therapies: tuple[str, ...], every: bool,
+            cautions: CautionOutcome | None = None) -> bool:
+    """Whether ``candidate`` offers one of ``therapies`` (modality or technique slugs), or
+    ``every`` one, that ``cautions`` (the seeker's, applied to them) leave in."""
+    out_m, out_t = (cautions.excluded_modalities, cautions.excluded_techniques) if cautions else ((), ())
+    offered = ((t in candidate.modalities and t not in out_m) or (t in candidate.techniques and t not in out_t)
+               for t in therapies)
+    return all(offered) if every else any(offered)
 
 
 def rank(candidates: Iterable[Candidate], query: Query, weights: Weights = DEFAULT_WEIGHTS, *,

@@ -678,7 +678,7 @@ def _rank(session: Session, query: Query, *, terms: list[str], center: tuple[flo
           on: date, relevance: Mapping[tuple[str, str], float], weights: Weights, memory: PlaceMemory | None,
           optimistic: bool, names: Mapping[str, str]) -> Ranking:
     w = weights
-    filtered = bool(query.modality or query.technique)
+    filtered = bool(query.modality or query.technique or query.therapies)
     bounds = _bounds_for(query.concerns, tuple(terms), filtered, relevance, w.relevance)
     # Which terms fit a concern at all (not only through a declared concern): the relevance
     # table's own bounds, since a weight of 0 (results ordered by distance alone) would

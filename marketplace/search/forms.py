@@ -14,7 +14,7 @@ Nothing here is stored: the answers live in the URL of this one search.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
@@ -299,11 +299,17 @@ class SearchForm(Form):
                                 self.currency, self.gender)]
         return any(value not in ("", "any") for value in chosen)
 
-    def offer_every_therapy(self, named: TherapyUnderstood | None) -> None:
+    def offer_every_therapy(self, therapies: Sequence[TherapyUnderstood], named_together: str = "") -> None:
         """Once the text names a therapy (or the seeker chose every therapy over it), "Any
         therapy" must say so in the URL, or choosing it would narrow the search again; the
-        therapy the text named shows as chosen, as if picked here."""
-        self.modality.choices = [*choices([(ANY_THERAPY, "Any therapy")]), *self.modality.choices[1:]]
+        therapy the text named shows as chosen, as if picked here. Several named ("cupping
+        or massage") show as one choice first, ``named_together``, which sends nothing: the
+        words are read again."""
+        several = [("", named_together)] if len(therapies) > 1 else []
+        self.modality.choices = [*choices([*several, (ANY_THERAPY, "Any therapy")]), *self.modality.choices[1:]]
+        named = therapies[0] if len(therapies) == 1 else None
+        if several:
+            self.modality.data = ""
         if named is not None and named.kind == "modality":
             self.modality.data = self.read["modality"] = named.slug
         elif named is not None:

@@ -272,7 +272,9 @@ class SearchOutcome:
     per_page: int = 20
     notes: tuple[str, ...] = field(default=())  # e.g. "Showing online sessions: nobody within 25 km"
     nearest_beyond: Beyond | None = None  # nobody to visit within the radius, but someone within 200 km
-    therapy_from_text: TherapyUnderstood | None = None  # named in ``q``, and narrowed to
+    # Named in ``q``, and narrowed to: one therapy, or several ("cupping or massage"), any of which
+    therapies_from_text: tuple[TherapyUnderstood, ...] = ()
+    therapies_together: bool = False  # or every one of which, from one practitioner
     venue_from_text: VenueUnderstood | None = None  # likewise
     mode_from_text: ModeUnderstood | None = None  # likewise (``input.mode`` is the mode searched)
     language_from_text: LanguageUnderstood | None = None  # likewise
@@ -294,6 +296,18 @@ class SearchOutcome:
     # booking (or any change to their hours or places) replaces one, and a cached copy is
     # then no longer served (see marketplace.search.answers).
     shown_stamps: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def therapy_from_text(self) -> TherapyUnderstood | None:
+        """The one therapy ``q`` named and the results were narrowed to; None when it named
+        none, or several (see ``therapies_from_text``)."""
+        return self.therapies_from_text[0] if len(self.therapies_from_text) == 1 else None
+
+    @property
+    def therapies_named(self) -> str:
+        """The therapies narrowed to, by name: "Cupping therapy or Massage therapy", or
+        "Physiotherapy with Trigger-point / dry needling" when asked of one practitioner."""
+        return (" with " if self.therapies_together else " or ").join(t.name for t in self.therapies_from_text)
 
     @property
     def nearest_first(self) -> bool:

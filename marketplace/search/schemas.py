@@ -290,7 +290,17 @@ class SearchOut(BaseModel):
                     "within 200 km, or null")
     therapy_from_text: TherapyFromTextOut | None = Field(
         default=None, description="The therapy `q` asked for by name, which the results are narrowed to (as the "
-                                  "`modality` or `technique` filter would); null when none, or when a filter was given")
+                                  "`modality` or `technique` filter would); null when none, when it asked for "
+                                  "several (see `therapies_from_text`), or when a filter was given")
+    therapies_from_text: list[TherapyFromTextOut] = Field(
+        default_factory=list, description="Every therapy `q` asked for by name (\"cupping or massage\"), in the order "
+                                          "named: the results are narrowed to practitioners who offer one of them "
+                                          "(or each of them: `therapies_together`). Empty when none, or when "
+                                          "`modality` or `technique` was given")
+    therapies_together: bool = Field(
+        default=False, description="True when `q` asked for one practitioner who offers every one of "
+                                   "`therapies_from_text` (\"a physio who does dry needling\"), and the results "
+                                   "are narrowed to those; false when any of them will do")
     venue_from_text: VenueFromTextOut | None = Field(
         default=None, description="The kind of place `q` asked for by name, which the results are narrowed to (as "
                                   "`venue_type` would); null when none, or when `venue_type` was given")
@@ -375,6 +385,8 @@ class SearchOut(BaseModel):
             total=o.total, total_is_exact=o.total_is_exact, page=o.page, per_page=o.per_page, has_more=o.has_more,
             nearest_beyond=NearestBeyondOut(**asdict(o.nearest_beyond)) if o.nearest_beyond else None,
             therapy_from_text=TherapyFromTextOut(**asdict(o.therapy_from_text)) if o.therapy_from_text else None,
+            therapies_from_text=[TherapyFromTextOut(**asdict(t)) for t in o.therapies_from_text],
+            therapies_together=o.therapies_together,
             venue_from_text=VenueFromTextOut(**asdict(o.venue_from_text)) if o.venue_from_text else None,
             mode_from_text=ModeFromTextOut(**asdict(o.mode_from_text)) if o.mode_from_text else None,
             language_from_text=LanguageFromTextOut(**asdict(o.language_from_text)) if o.language_from_text else None,

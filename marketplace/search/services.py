@@ -243,6 +243,7 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
                  tuple(p.label for p in places[1:] if p.label != chosen.label), timezone=chosen.timezone)
 
 
+
 def _unplaced(place: Place) -> str | None:
     """A part of the place asked for, before its town, that the map could not place ("Bandra"
     in "Bandra, Mumbai", which the offline gazetteer lacks, or Whitefield, which it knows only
@@ -351,7 +352,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # A therapy, kind of place, way of being seen, language, budget or practitioner's gender
     # that the text asks for narrows the search as its filter would, unless the seeker chose
     # that filter (or "any").
-    therapy, venue, said_mode, said_language, said_budget, said_gender, unlisted = (
+    therapies, together, venue, said_mode, said_language, said_budget, said_gender, unlisted = (
         _care_named(text, tax) if text else _NOTHING_NAMED)
     if unlisted is not None and (data.modality is not None or data.technique is not None):
         unlisted = None  # a therapy chosen: nothing to say of one only named
@@ -378,21 +379,31 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         said_gender = None
     modality = None if data.modality == ANY_THERAPY else data.modality
     technique, venue_type = data.technique, None if data.venue_type == ANY_VENUE else data.venue_type
-    if therapy is not None and data.modality is None and technique is None:
-        modality, technique = (therapy.slug, None) if therapy.kind == "modality" else (None, therapy.slug)
-    else:
-        therapy = None
+    if data.modality is not None or technique is not None:
+        therapies = ()  # chosen under the filters (or every therapy): the words narrow nothing
     # A therapy the seeker's health rules out ("cupping" with blood thinners) is offered by
     # nobody to them: searched for anyway, the page would list it under a warning against it.
     # The note says the results are other therapies only when there are results to say it of.
+    # Of several asked for ("cupping or massage"), the others are searched.
     instead: tuple[str, str] | None = None
-    if (asked := technique or modality) and (effect := ruled_out(cautions, asked)) is not None:
-        not_searched = f"{effect.message} So we have not searched for {tax.names.get(asked, asked)}"
-        instead = (f"{not_searched}. Ask your doctor before trying it.",
-                   f"{not_searched}: these are practitioners whose other therapies suit you. Ask your doctor before "
-                   "trying it.")
-        notes.append(instead[0])
-        modality = technique = therapy = None
+    asked = [t.slug for t in therapies] or ([technique or modality] if technique or modality else [])
+    if ruled := {a: effect for a in asked if (effect := ruled_out(cautions, a)) is not None}:
+        not_searched = (" ".join(dict.fromkeys(effect.message for effect in ruled.values()))
+                        + f" So we have not searched for {' or '.join(tax.names.get(a, a) for a in ruled)}")
+        if len(ruled) < len(asked):
+            notes.append(f"{not_searched}. Ask your doctor before trying it.")
+        else:
+            instead = (f"{not_searched}. Ask your doctor before trying it.",
+                       f"{not_searched}: these are practitioners whose other therapies suit you. Ask your doctor "
+                       "before trying it.")
+            notes.append(instead[0])
+            modality = technique = None
+        therapies = tuple(t for t in therapies if t.slug not in ruled)
+    if len(therapies) == 1:
+        modality, technique = (therapies[0].slug, None) if therapies[0].kind == "modality" else (None,
+                                                                                                  therapies[0].slug)
+    several = tuple(t.slug for t in therapies) if len(therapies) > 1 else ()
+    together = together and bool(several)
     if venue is not None and data.venue_type is None:
         venue_type = venue.value
     else:
@@ -511,7 +522,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # say nothing of the kind only offer that choice: a list of everyone would pass for an
     # answer to them.
     unread = bool(text) and not concerns and not data.concern
-    wanted = (modality or technique or venue_type or language or gender or said_mode or said_place or said_budget
+    wanted = (modality or technique or several or venue_type or language or gender or said_mode or said_place or said_budget
               # "Show every therapy" (or place, or language) from such a list keeps listing
               or data.modality == ANY_THERAPY or data.venue_type == ANY_VENUE
               or (data.language or "").lower() == ANY_LANGUAGE or data.gender == ANY_GENDER)
@@ -525,7 +536,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                      + (", so the practitioners shown offer other therapies." if shown else "."))
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
-                   therapy_from_text=therapy, venue_from_text=venue, mode_from_text=said_mode,
+                   therapies_from_text=therapies, therapies_together=together, venue_from_text=venue, mode_from_text=said_mode,
                    language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
                    radius_from_text=RadiusUnderstood(said_radius.km, said_radius.words) if said_radius else None,
                    gender_from_text=said_gender, place_suggestions=place_suggestions,
@@ -537,12 +548,12 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
         currency=data.currency, language=language or None, modality=modality,
-        technique=technique, venue_type=venue_type, gender=gender, cautions=cautions,
+        technique=technique, therapies=several, together=together, venue_type=venue_type, gender=gender, cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=None if mode == "in_person" else place.country_code if place is not None else
         in_country[0] if in_country else None,
     )
-    terms = _terms(tax, modality, technique)
+    terms = _terms(tax, modality, technique, several)
     need = data.page * data.per_page
     weights = ordering(data, place)
 
@@ -596,7 +607,8 @@ def preload_memory(rows: int | None = None) -> int:
 
 
 class _CareNamed(NamedTuple):
-    therapy: TherapyUnderstood | None
+    therapies: tuple[TherapyUnderstood, ...]  # one, or several: any of them ("cupping or massage"),
+    together: bool  # or all of them, from one practitioner ("a physio who does dry needling")
     venue: VenueUnderstood | None
     mode: ModeUnderstood | None
     language: LanguageUnderstood | None
@@ -605,7 +617,7 @@ class _CareNamed(NamedTuple):
     unlisted: str | None = None  # a therapy asked for that is listed nowhere here ("osteopathy")
 
 
-_NOTHING_NAMED = _CareNamed(None, None, None, None, None, None)
+_NOTHING_NAMED = _CareNamed((), False, None, None, None, None, None)
 _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",
                  "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
@@ -614,18 +626,21 @@ _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 
 def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
-    """The one therapy, kind of place, way of being seen, language, budget and practitioner's
-    gender ``text`` asks for, if any (see :mod:`marketplace.matching.care_words`): therapies
-    by the taxonomy's active terms, a modality before a technique of the same slug. Kept per
-    text under the taxonomy snapshot, as searches repeat."""
+    """The therapies, and the one kind of place, way of being seen, language, budget and
+    practitioner's gender, ``text`` asks for, if any (see
+    :mod:`marketplace.matching.care_words`): therapies by the taxonomy's active terms, a
+    modality before a technique of the same slug. Kept per text under the taxonomy
+    snapshot, as searches repeat."""
     def work() -> _CareNamed:
         words = _therapy_words_kept.get(
             "words", lambda: therapy_words(tax.names, {*tax.modalities, *tax.techniques}), tax)
-        therapy = venue = mode = language = None
-        if (named := read_mentions(text, words, NOT_CARE_ASKED).narrowing(tax.techniques)) is not None:
-            kind = "modality" if named.slug in tax.modalities else "technique"
-            therapy = TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug), kind,
-                                        as_written(text, named.words))
+        venue = mode = language = None
+        reading = read_mentions(text, words, NOT_CARE_ASKED)
+        therapies = tuple(
+            TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug),
+                              "modality" if named.slug in tax.modalities else "technique", as_written(text, named.words))
+            for named in reading.narrowings(tax.techniques))
+        together = reading.together(tax.techniques)
         if (place := read_mentions(text, VENUE_VOCABULARY).narrowing()) is not None:
             venue = VenueUnderstood(place.slug, VenueType(place.slug).label, as_written(text, place.words))
         if (how := asked_mode(text)) is not None:
@@ -639,12 +654,12 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         if (who := asked_gender(text)) is not None:
             gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], as_written(text, who.words))
         unlisted = None
-        if therapy is None and (other := read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED)
+        if not therapies and (other := read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED)
                                 .narrowing()) is not None \
                 and not any(other.slug.lower() in tax.names.get(slug, "").lower()
                             for slug in (*tax.modalities, *tax.techniques)):
             unlisted = other.slug  # (unless admins have since added it as a term)
-        return _CareNamed(therapy, venue, mode, language, budget, gender, unlisted)
+        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted)
 
     return _care_read.get(text, work, tax)
 
@@ -708,17 +723,23 @@ def _distance_read(text: str) -> tuple[RadiusMention | None, str]:
     return said, said.rest if said is not None else text
 
 
-def _terms(tax: _Taxonomy, modality: str | None, technique: str | None) -> list[str]:
-    """The index terms a search reads: the technique, the modality and its techniques, or
-    every modality and technique (worked out once per taxonomy snapshot; don't change it)."""
-    def work() -> list[str]:
+def _terms(tax: _Taxonomy, modality: str | None, technique: str | None, several: tuple[str, ...] = ()) -> list[str]:
+    """The index terms a search reads: the technique, the modality and its techniques, those
+    of each of ``several`` modalities or techniques, or every modality and technique (worked
+    out once per taxonomy snapshot; don't change it)."""
+    def of(modality: str | None, technique: str | None) -> list[str]:
         if technique:
             return [technique]
         if modality:
             return [modality] + sorted(t for t, m in tax.techniques.items() if m == modality)
         return sorted(tax.modalities) + sorted(tax.techniques)
 
-    return _terms_kept.get((modality, technique), work, tax)
+    def work() -> list[str]:
+        if several:
+            return sorted({t for s in several for t in (of(s, None) if s in tax.modalities else of(None, s))})
+        return of(modality, technique)
+
+    return _terms_kept.get((modality, technique, several), work, tax)
 
 
 _terms_kept: Memo[list[str]] = Memo()

@@ -95,11 +95,11 @@ def search() -> tuple[str, int] | str:
             db.session.rollback()
             form.form_errors = [*getattr(form, "form_errors", []), exc.detail]
             status = exc.status
-    therapy, venue, said_mode, language = (
-        (outcome.therapy_from_text, outcome.venue_from_text, outcome.mode_from_text, outcome.language_from_text)
-        if outcome is not None else (None, None, None, None))
-    if form.modality.data == ANY_THERAPY or therapy is not None:
-        form.offer_every_therapy(therapy)
+    therapies, venue, said_mode, language = (
+        (outcome.therapies_from_text, outcome.venue_from_text, outcome.mode_from_text, outcome.language_from_text)
+        if outcome is not None else ((), None, None, None))
+    if form.modality.data == ANY_THERAPY or therapies:
+        form.offer_every_therapy(therapies, outcome.therapies_named if outcome is not None else "")
     if venue is not None:  # an "any" sent back is offered as the form is made
         form.offer_every_venue(venue)
     if form.mode.data == "any" or said_mode is not None:

@@ -96,6 +96,33 @@ def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: s
     assert narrowed(text) is None
 
 
+@pytest.mark.parametrize(("text", "slugs", "together"), [
+    ("acupuncture or physio", ["acupuncture", "physiotherapy"], False),
+    ("cupping and massage for my back", ["cupping", "massage"], False),
+    ("chiropractor vs physio for sciatica?", ["chiropractic", "physiotherapy"], False),
+    ("acupuncture + cupping + physiotherapy package", ["acupuncture", "cupping", "physiotherapy"], False),
+    # a modality with its own techniques is one therapy
+    ("a massage, deep tissue or sports, or acupuncture", ["massage", "acupuncture"], False),
+    # asked of one practitioner
+    ("a physio who does dry needling", ["physiotherapy", "dry-needling"], True),
+    ("physio with dry needling", ["physiotherapy", "dry-needling"], True),
+    ("dry needling with a physio", ["dry-needling", "physiotherapy"], True),
+    ("an acupuncturist that does cupping too", ["acupuncture", "cupping"], True),
+    ("physiotherapist trained in acupuncture", ["physiotherapy", "acupuncture"], True),
+    # a third set beside them: any will do
+    ("a physio who does dry needling, or a massage", ["physiotherapy", "dry-needling", "massage"], False),
+    ("massage and also physio", ["massage", "physiotherapy"], False),
+    # one asked for, one turned down or had: one
+    ("physio, not massage", ["physiotherapy"], False),
+    ("tried massage for months, now want acupuncture", ["acupuncture"], False),
+    ("physio didn't help my sciatica", [], False),
+])
+def test_every_therapy_asked_for_and_whether_of_one_practitioner(text: str, slugs: list[str], together: bool) -> None:
+    reading = read_mentions(text, WORDS, NOT_CARE_ASKED)
+    assert [m.slug for m in reading.narrowings(TECHNIQUE_MODALITY)] == slugs
+    assert reading.together(TECHNIQUE_MODALITY) is together
+
+
 def test_only_active_terms_are_read_and_admins_names_count() -> None:
     words = therapy_words({**NAMES, "reiki": "Reiki (energy healing)"}, set(NAMES) - {"chiropractic"} | {"reiki"})
     assert read_mentions("a reiki session", words).narrowing(TECHNIQUE_MODALITY).slug == "reiki"

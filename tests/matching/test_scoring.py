@@ -99,6 +99,19 @@ def test_cautions_drop_excluded_techniques_from_relevance_and_attach_notes() -> 
     assert matches_filters(both, dataclasses.replace(query, modality="acupuncture"))
 
 
+def test_several_therapies_filter_on_any_of_them_or_on_every_one_together() -> None:
+    needling_physio = _c(1, {"physiotherapy", "acupuncture"}, techniques=frozenset({"dry-needling"}), distance_km=1.0)
+    physio = _c(2, {"physiotherapy"}, techniques=frozenset({"exercise-therapy"}), distance_km=1.0)
+    cupper = _c(3, {"cupping"}, techniques=frozenset({"cupping"}), distance_km=1.0)
+    either = Query(concerns=("sciatica",), therapies=("physiotherapy", "dry-needling"))
+    assert [matches_filters(c, either) for c in (needling_physio, physio, cupper)] == [True, True, False]
+    both = dataclasses.replace(either, together=True)
+    assert [matches_filters(c, both) for c in (needling_physio, physio, cupper)] == [True, False, False]
+    # a therapy the cautions rule out counts as not offered
+    cups_or_physio = Query(therapies=("cupping", "physiotherapy"), cautions=frozenset({"bleeding-risk"}))
+    assert [matches_filters(c, cups_or_physio) for c in (physio, cupper)] == [True, False]
+
+
 def test_pregnancy_prefers_prenatal_trained_practitioners() -> None:
     prenatal = _c(1, {"massage"}, techniques=frozenset({"prenatal-massage"}), distance_km=5.0)
     other = _c(2, {"massage"}, techniques=frozenset({"medical-massage"}), distance_km=5.0)

@@ -588,6 +588,7 @@ def test_a_therapy_asked_for_that_a_caution_rules_out_is_not_searched_for(client
     # What the seeker's cautions rule out is not listed among what each result offers them.
     [offer] = [r["practitioner"]["techniques"] for r in asked["results"] if r["practitioner"]["id"] == both.id]
     assert offer == ["Moxibustion"]
+
     plain = search(client, concern="neck-shoulder-tension", near="Bengaluru")
     [offer] = [r["practitioner"]["techniques"] for r in plain["results"] if r["practitioner"]["id"] == both.id]
     assert len(offer) == 3
@@ -599,6 +600,31 @@ def test_a_therapy_asked_for_that_a_caution_rules_out_is_not_searched_for(client
     assert told["cautions"] == ["bleeding-risk"] and set(ids(told)) == {both.id, needles.id}
     # without the caution, the therapy narrows the search as before
     assert ids(search(client, q="cupping for my stiff neck", near="Bengaluru")) == [both.id]
+
+
+def test_of_several_therapies_asked_for_those_a_caution_rules_out_are_left_out(client, app):
+    """"Cupping or massage, I take warfarin": massage therapists, and a word on cupping; with
+    every therapy named ruled out, as for one, practitioners of the others."""
+    cups = make_verified_practitioner(app, display_name="Cups Only", modalities=("cupping",),
+                                      concerns=("neck-shoulder-tension",))
+    hands = make_verified_practitioner(app, display_name="Hands Only", modalities=("massage",),
+                                       concerns=("neck-shoulder-tension",))
+    needles = make_verified_practitioner(app, display_name="Needles Only", modalities=("acupuncture",),
+                                         concerns=("neck-shoulder-tension",))
+    plain = search(client, q="cupping or massage for my stiff neck", near="Bengaluru")
+    assert set(ids(plain)) == {cups.id, hands.id}
+    careful = search(client, q="cupping or massage for my stiff neck", near="Bengaluru", cautions="bleeding-risk")
+    assert ids(careful) == [hands.id]
+    assert [t["slug"] for t in careful["therapies_from_text"]] == ["massage"]
+    assert careful["therapy_from_text"]["slug"] == "massage"
+    [note] = [n for n in careful["notes"] if "Cupping is avoided" in n]
+    assert note.endswith("So we have not searched for Cupping therapy. Ask your doctor before trying it.")
+    ruled = search(client, q="cupping or gua sha for my stiff neck", near="Bengaluru", cautions="bleeding-risk")
+    assert ruled["therapies_from_text"] == [] and set(ids(ruled)) == {hands.id, needles.id}
+    [note] = [n for n in ruled["notes"] if "Cupping is avoided" in n]
+    assert "Gua sha is avoided" in note
+    assert ("we have not searched for Cupping therapy or Gua sha: these are practitioners whose other therapies "
+            "suit you") in note
 
 
 def test_a_pregnant_seeker_is_told_which_massage_therapists_list_prenatal_training(client, app):

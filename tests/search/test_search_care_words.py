@@ -75,14 +75,87 @@ def test_a_technique_named_narrows_to_those_who_practise_it(client, team):
 
 @pytest.mark.parametrize("q", [
     "physio didn't help my sciatica",  # a failed therapy: the seeker may want another
-    "sciatica, acupuncture or physio",  # undecided
     "sciatica but not acupuncture please",  # turned down
     "pinched nerve down my leg",  # no therapy named
 ])
-def test_text_that_does_not_ask_for_one_therapy_keeps_every_therapy(client, team, q):
+def test_text_that_does_not_ask_for_a_therapy_keeps_every_therapy(client, team, q):
     body = search(client, q=q, near="Bengaluru")
     assert set(ids(body)) == {p.id for p in team.values()}
+    assert body["therapy_from_text"] is None and body["therapies_from_text"] == []
+
+
+@pytest.mark.parametrize("q", [
+    "sciatica, acupuncture or physio",
+    "acupuncture and physio for my sciatica",
+    "acupuncture or physiotherapy, sciatica",
+    "dry needling or physio for sciatica",  # a technique and a modality
+])
+def test_several_therapies_in_the_text_show_who_offers_any_of_them(client, team, q):
+    """"Acupuncture or physio" listed the massage therapist too, as if nothing had been
+    asked: now those who offer one of the therapies named, each echoed as written."""
+    body = search(client, q=q, near="Bengaluru")
+    assert set(ids(body)) == {team["acupuncture"].id, team["physiotherapy"].id}
     assert body["therapy_from_text"] is None
+    named = body["therapies_from_text"]
+    assert [t["slug"] for t in named] in (["acupuncture", "physiotherapy"], ["dry-needling", "physiotherapy"])
+    assert all(t["matched"].lower() in q for t in named)
+
+
+def test_several_therapies_and_a_technique_of_one_of_them(client, team):
+    """A modality and its own technique are one therapy ("massage, deep tissue"): the modality."""
+    body = search(client, q="acupuncture or a massage, deep tissue if possible, for sciatica", near="Bengaluru")
+    assert [t["slug"] for t in body["therapies_from_text"]] == ["acupuncture", "massage"]
+    assert set(ids(body)) == {team["acupuncture"].id, team["massage"].id}
+
+
+@pytest.mark.parametrize("q", [
+    "a physio who does dry needling for my sciatica",
+    "sciatica, physio with dry needling",
+    "dry needling with a physio, sciatica",
+    "physiotherapist trained in dry needling for sciatica",
+])
+def test_two_therapies_asked_of_one_practitioner_show_who_offers_both(client, app, team, q):
+    """"A physio who does dry needling" listed every acupuncturist who needles and every
+    physiotherapist who does not: now only physiotherapists who also needle."""
+    both = make_verified_practitioner(app, display_name="Nina Needling Physio", modalities=("physiotherapy", "acupuncture"),
+                                      techniques=("dry-needling", "exercise-therapy"), concerns=("sciatica",))
+    body = search(client, q=q, near="Bengaluru")
+    assert ids(body) == [both.id]
+    assert {t["slug"] for t in body["therapies_from_text"]} == {"physiotherapy", "dry-needling"}
+    assert body["therapies_together"] is True
+    # side by side, either will do
+    either = search(client, q="physio or dry needling for my sciatica", near="Bengaluru")
+    assert set(ids(either)) == {both.id, team["acupuncture"].id, team["physiotherapy"].id}
+    assert either["therapies_together"] is False
+
+
+def test_the_page_says_two_therapies_are_asked_of_one_practitioner(client, app, team):
+    make_verified_practitioner(app, display_name="Nina Needling Physio", modalities=("physiotherapy", "acupuncture"),
+                               techniques=("dry-needling",), concerns=("sciatica",))
+    html = page(client, q="a physio who does dry needling for my sciatica", near="Bengaluru")
+    assert ("Showing only <strong>Physiotherapy with Trigger-point / dry needling</strong>, as you wrote “physio” and "
+            "“dry needling”." in html)
+    assert "Nina Needling Physio" in html and "Meera Physio" not in html and "Asha Needles" not in html
+    assert '<option selected value="">Physiotherapy with Trigger-point / dry needling</option>' in html
+
+
+def test_the_page_names_several_therapies_and_undoes_them_at_once(client, team):
+    html = page(client, q="acupuncture or physio for my sciatica", near="Bengaluru")
+    assert ("Showing only <strong>Acupuncture or Physiotherapy</strong>, as you wrote “acupuncture” and “physio”."
+            in html)
+    assert "Asha Needles" in html and "Meera Physio" in html and "Bina Massage" not in html
+    # the filter shows both as one choice, which sends nothing (the words are read again);
+    # "Any therapy" undoes them
+    assert '<option selected value="">Acupuncture or Physiotherapy</option>' in html
+    assert '<option value="any">Any therapy</option>' in html
+    every = page(client, q="acupuncture or physio for my sciatica", near="Bengaluru", modality="any")
+    assert "Showing only" not in every and "Bina Massage" in every
+    # sent again as shown, the same search
+    again = page(client, q="acupuncture or physio for my sciatica", near="Bengaluru", modality="")
+    assert "Bina Massage" not in again and "Showing only <strong>Acupuncture or Physiotherapy</strong>" in again
+    # nobody offering either within reach: the way back names both
+    far = page(client, q="cupping or chiropractic for my sciatica", near="Bengaluru", mode="in_person")
+    assert "Search every therapy, not only Cupping therapy or Chiropractic</a>" in far
 
 
 def test_modality_any_keeps_every_therapy_and_a_chosen_filter_wins_over_the_text(client, team):
