@@ -31,7 +31,8 @@ from marketplace.geo.gazetteer import (
     OfflineGazetteer, country_currency, country_in_sentence, country_name, normalize_name,
 )
 from marketplace.geo.service import (
-    GeocoderUnavailable, PlaceNotFound, PlaceResolver, offline_postcode, postcode_error, whole_area_error,
+    GeocoderUnavailable, PlaceNotFound, PlaceResolver, ResolvedPlace, offline_postcode, postcode_error,
+    whole_area_error,
 )
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
@@ -238,10 +239,36 @@ def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
     except GeocoderUnavailable:
         raise ServiceUnavailable("Place lookup is unavailable right now. Try again shortly, or use your "
                                  "location or online sessions.") from None
+    places = _with_the_city(near, places, resolver, data.region)
     chosen = places[0]
     return Place(near, chosen.label, chosen.lat, chosen.lon, chosen.country_code,
                  tuple(p.label for p in places[1:] if p.label != chosen.label), timezone=chosen.timezone)
 
+
+def _with_the_city(near: str, places: list[ResolvedPlace], resolver: PlaceResolver,
+                   region: str | None) -> list[ResolvedPlace]:
+    """``places`` found for ``near``, with the city of a million or more named after a compass
+    word when the name is also another town's own: "East London" is a town in South Africa
+    and the east of London. The city is offered among the places it may be, first for a
+    seeker in its country (then measured from its middle, and the page says so)."""
+    words = near.split()
+    if len(words) < 2 or "," in near or words[0].lower() not in COMPASS_WORDS:
+        return places
+    city = " ".join(words[1:])
+    if (_GAZETTEER.population_named(city) or 0) < _COMPASS_CITY_MIN_POPULATION or any(
+            normalize_name(p.label.split(",")[0]) == normalize_name(city) for p in places):
+        return places  # no such city, or already read as it ("North London")
+    try:
+        found = resolver.resolve_many(city, 1, prefer=region)
+    except GeocoderUnavailable:
+        return places
+    if not found:
+        return places
+    mine = region is not None and found[0].country_code == region.upper() != places[0].country_code
+    return [found[0], *places][:4] if mine else [*places[:3], found[0]]
+
+
+_COMPASS_CITY_MIN_POPULATION = 1_000_000
 
 
 def _unplaced(place: Place) -> str | None:
@@ -254,6 +281,10 @@ def _unplaced(place: Place) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None:
+    words = query.split()
+    if "," not in query and len(words) > 1 and words[0].lower() in COMPASS_WORDS \
+            and normalize_name(" ".join(words[1:])) == normalize_name(label.split(",")[0]):
+        return words[0]  # the city itself chosen over a town of that name ("East London": London's east)
     parts = query.split(",")[:-1] if "," in query else list(_around_town(query))
     label = normalize_name(label)
     for part in parts:

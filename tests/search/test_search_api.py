@@ -100,6 +100,30 @@ def test_a_name_several_countries_share_means_the_seekers_own(client, in_richmon
     assert bad.status_code == 400 and "region" in bad.get_json()["errors"]
 
 
+def test_a_compass_word_before_a_great_city_offers_the_city_too(client, app):
+    """"East London" is a town in South Africa, and the east of London: a British seeker is
+    shown London (measured from its middle, and told so), with the South African town offered
+    instead; anyone else the town of that name, with London offered."""
+    stratford = make_verified_practitioner(app, display_name="Stratford Physio", modalities=("physiotherapy",),
+                                           concerns=("sciatica",), city="London", lat=51.5416, lon=-0.0042)
+    british = search(client, q="physio in East London for sciatica", region="GB")
+    assert british["place"]["label"] == "London, England, United Kingdom"
+    assert british["place"]["alternatives"] == ["East London, South Africa"]
+    assert ids(british) == [stratford.id]
+    assert "Distances are from the middle of London, not from East London." in british["notes"]
+    typed = search(client, concern="sciatica", near="east london", region="gb")
+    assert typed["place"]["label"] == "London, England, United Kingdom" and ids(typed) == [stratford.id]
+    elsewhere = search(client, concern="sciatica", near="East London")
+    assert elsewhere["place"]["label"] == "East London, South Africa"
+    assert elsewhere["place"]["alternatives"] == ["London, England, United Kingdom"]
+    # a town of that name after a compass word, with no great city: as written
+    bend = search(client, concern="sciatica", near="South Bend", region="GB")
+    assert bend["place"]["label"].startswith("South Bend") and bend["place"]["alternatives"] == []
+    html = client.get("/search", query_string={"q": "physio in East London for sciatica"},
+                      headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert "Stratford Physio" in html and "East London, South Africa</a>" in html
+
+
 def test_the_page_reads_the_region_from_the_browser(client, in_richmond):
     html = client.get("/search", query_string={"concern": "sciatica", "near": "Richmond"},
                       headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
