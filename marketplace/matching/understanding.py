@@ -350,7 +350,8 @@ class ConcernMatcher:
                 continue
             s, fuzzy = stem(t.text), False
             if s not in self._vocab and len(t.text) >= self.MIN_FUZZY_LEN:
-                near = sorted(v for v in self._vocab if len(v) >= 5 and within_one_edit(s, v))
+                # (a slip keeps the first letter: "trained" is no mistyped "strained")
+                near = sorted(v for v in self._vocab if len(v) >= 5 and v[0] == s[0] and within_one_edit(s, v))
                 if near:
                     s, fuzzy = near[0], True
             out.append((s, i, fuzzy))
