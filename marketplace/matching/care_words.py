@@ -1296,6 +1296,8 @@ _JOINING = frozenset({
     ("who", "practises"), ("who", "practices"), ("who", "uses"), ("who", "use"), ("that", "does"), ("that", "do"),
     ("that", "offers"), ("that", "offer"), ("doing",), ("offering",), ("using",), ("including",), ("trained", "in"),
     ("who", "is", "trained", "in"), ("who", "knows"), ("who", "can"), ("who", "also"), ("skilled", "in"),
+    ("by",), ("alongside",), ("along", "with"), ("together", "with"), ("combined", "with"), ("w",),  # "w/"
+    ("ke", "saath"), ("ke", "sath"), ("ke", "saat"),  # Hindi: "physio ke saath dry needling"
 })
 _JOINING_FILLERS = frozenset({"a", "an", "some", "also", "too", "and", "as", "well"})
 

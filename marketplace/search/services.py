@@ -562,13 +562,15 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # the earlier place stays put)
     if of_the_list and shown:
         notes.insert(list_note_at, of_the_list)
-    if unlisted:
+    if unlisted:  # ("physio or osteopath": those shown offer the one listed)
+        offered = " or ".join(t.name for t in therapies) if therapies else "other therapies"
         notes.insert(unlisted_at, f"We do not list {unlisted}"
-                     + (", so the practitioners shown offer other therapies." if shown else "."))
+                     + (f", so the practitioners shown offer {offered}." if shown else "."))
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
                    cautions=cautions, page=data.page, per_page=data.per_page, notes=tuple(notes),
-                   therapies_from_text=therapies, therapies_together=together, venue_from_text=venue, mode_from_text=said_mode,
-                   language_from_text=said_language, place_from_text=said_place, budget_from_text=said_budget,
+                   therapies_from_text=therapies, therapies_together=together, venue_from_text=venue,
+                   mode_from_text=said_mode, language_from_text=said_language, place_from_text=said_place,
+                   budget_from_text=said_budget,
                    radius_from_text=RadiusUnderstood(said_radius.km, said_radius.words) if said_radius else None,
                    gender_from_text=said_gender, place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
@@ -685,8 +687,7 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         if (who := asked_gender(text)) is not None:
             gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], as_written(text, who.words))
         unlisted = None
-        if not therapies and (other := read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED)
-                                .narrowing()) is not None \
+        if (other := read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED).narrowing()) is not None \
                 and not any(other.slug.lower() in tax.names.get(slug, "").lower()
                             for slug in (*tax.modalities, *tax.techniques)):
             unlisted = other.slug  # (unless admins have since added it as a term)

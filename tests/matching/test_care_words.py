@@ -109,6 +109,11 @@ def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: s
     ("dry needling with a physio", ["dry-needling", "physiotherapy"], True),
     ("an acupuncturist that does cupping too", ["acupuncture", "cupping"], True),
     ("physiotherapist trained in acupuncture", ["physiotherapy", "acupuncture"], True),
+    ("dry needling by a physio", ["dry-needling", "physiotherapy"], True),
+    ("does anyone do cupping alongside acupuncture", ["cupping", "acupuncture"], True),
+    ("acupuncture w/ cupping", ["acupuncture", "cupping"], True),
+    ("physio ke saath dry needling chahiye", ["physiotherapy", "dry-needling"], True),
+    ("kamar dard ke liye physio ya massage", ["physiotherapy", "massage"], False),
     # a third set beside them: any will do
     ("a physio who does dry needling, or a massage", ["physiotherapy", "dry-needling", "massage"], False),
     ("massage and also physio", ["massage", "physiotherapy"], False),

@@ -113,6 +113,7 @@ def test_several_therapies_and_a_technique_of_one_of_them(client, team):
     "sciatica, physio with dry needling",
     "dry needling with a physio, sciatica",
     "physiotherapist trained in dry needling for sciatica",
+    "dry needling by a physio for my sciatica",
 ])
 def test_two_therapies_asked_of_one_practitioner_show_who_offers_both(client, app, team, q):
     """"A physio who does dry needling" listed every acupuncturist who needles and every
@@ -184,6 +185,10 @@ def test_a_therapy_listed_nowhere_here_is_said_not_silently_dropped(client, team
     # turned down, or a listed therapy chosen: nothing to say
     assert search(client, q="not an osteopath, physio for my sciatica", near="Bengaluru")["notes"] == []
     assert search(client, q="osteopath for my sciatica", near="Bengaluru", modality="massage")["notes"] == []
+    # named beside a therapy listed here: those shown offer that one
+    beside = search(client, q="physio or osteopath for my sciatica", near="Bengaluru")
+    assert ids(beside) == [team["physiotherapy"].id]
+    assert beside["notes"] == ["We do not list osteopathy, so the practitioners shown offer Physiotherapy."]
     # with nobody listed (no concern named), it says only that
     assert search(client, q="reiki please")["notes"] == ["We do not list reiki."]
     # once admins list it, it is read as any other therapy
