@@ -553,7 +553,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # say nothing of the kind only offer that choice: a list of everyone would pass for an
     # answer to them.
     unread = bool(text) and not concerns and not data.concern
-    wanted = (modality or technique or several or venue_type or language or gender or said_mode or said_place or said_budget
+    wanted = (modality or technique or several or venue_type or language or gender or said_mode or said_place
+              or said_budget
               # "Show every therapy" (or place, or language) from such a list keeps listing
               or data.modality == ANY_THERAPY or data.venue_type == ANY_VENUE
               or (data.language or "").lower() == ANY_LANGUAGE or data.gender == ANY_GENDER)
@@ -581,7 +582,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     query = Query(
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
         currency=data.currency, language=language or None, modality=modality,
-        technique=technique, therapies=several, together=together, venue_type=venue_type, gender=gender, cautions=cautions,
+        technique=technique, therapies=several, together=together, venue_type=venue_type, gender=gender,
+        cautions=cautions,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=None if mode == "in_person" else place.country_code if place is not None else
         in_country[0] if in_country else None,
@@ -671,7 +673,8 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         reading = read_mentions(text, words, NOT_CARE_ASKED)
         therapies = tuple(
             TherapyUnderstood(named.slug, tax.names.get(named.slug, named.slug),
-                              "modality" if named.slug in tax.modalities else "technique", as_written(text, named.words))
+                              "modality" if named.slug in tax.modalities else "technique",
+                              as_written(text, named.words))
             for named in reading.narrowings(tax.techniques))
         together = reading.together(tax.techniques)
         if (place := read_mentions(text, VENUE_VOCABULARY).narrowing()) is not None:

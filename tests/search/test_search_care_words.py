@@ -118,7 +118,8 @@ def test_several_therapies_and_a_technique_of_one_of_them(client, team):
 def test_two_therapies_asked_of_one_practitioner_show_who_offers_both(client, app, team, q):
     """"A physio who does dry needling" listed every acupuncturist who needles and every
     physiotherapist who does not: now only physiotherapists who also needle."""
-    both = make_verified_practitioner(app, display_name="Nina Needling Physio", modalities=("physiotherapy", "acupuncture"),
+    both = make_verified_practitioner(app, display_name="Nina Needling Physio",
+                                      modalities=("physiotherapy", "acupuncture"),
                                       techniques=("dry-needling", "exercise-therapy"), concerns=("sciatica",))
     body = search(client, q=q, near="Bengaluru")
     assert ids(body) == [both.id]
