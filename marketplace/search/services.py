@@ -649,7 +649,7 @@ class _CareNamed(NamedTuple):
     language: LanguageUnderstood | None
     budget: BudgetUnderstood | None
     gender: GenderUnderstood | None
-    unlisted: str | None = None  # a therapy asked for that is listed nowhere here ("osteopathy")
+    unlisted: str | None = None  # therapies asked for that are listed nowhere here ("osteopathy or reiki")
 
 
 _NOTHING_NAMED = _CareNamed((), False, None, None, None, None, None)
@@ -689,11 +689,11 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
         gender = None
         if (who := asked_gender(text)) is not None:
             gender = GenderUnderstood(who.slug, _GENDER_NAMES[who.slug], as_written(text, who.words))
-        unlisted = None
-        if (other := read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED).narrowing()) is not None \
-                and not any(other.slug.lower() in tax.names.get(slug, "").lower()
-                            for slug in (*tax.modalities, *tax.techniques)):
-            unlisted = other.slug  # (unless admins have since added it as a term)
+        # Therapies asked for that are listed nowhere here (unless admins have since added one)
+        unlisted = " or ".join(
+            other.slug for other in read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED).narrowings()
+            if not any(other.slug.lower() in tax.names.get(slug, "").lower()
+                       for slug in (*tax.modalities, *tax.techniques))) or None
         return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted)
 
     return _care_read.get(text, work, tax)

@@ -190,6 +190,10 @@ def test_a_therapy_listed_nowhere_here_is_said_not_silently_dropped(client, team
     beside = search(client, q="physio or osteopath for my sciatica", near="Bengaluru")
     assert ids(beside) == [team["physiotherapy"].id]
     assert beside["notes"] == ["We do not list osteopathy, so the practitioners shown offer Physiotherapy."]
+    # several, each named
+    several = search(client, q="osteopath or homeopath for my sciatica", near="Bengaluru")
+    assert several["notes"] == ["We do not list osteopathy or homeopathy, so the practitioners shown offer other "
+                                "therapies."]
     # with nobody listed (no concern named), it says only that
     assert search(client, q="reiki please")["notes"] == ["We do not list reiki."]
     # once admins list it, it is read as any other therapy
