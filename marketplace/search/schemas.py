@@ -300,7 +300,8 @@ class SearchOut(BaseModel):
     therapies_together: bool = Field(
         default=False, description="True when `q` asked for one practitioner who offers every one of "
                                    "`therapies_from_text` (\"a physio who does dry needling\"), and the results "
-                                   "are narrowed to those; false when any of them will do")
+                                   "are narrowed to those; false when any of them will do, or when nobody who "
+                                   "matches offers them all within 200 km or online (a note then says so)")
     venue_from_text: VenueFromTextOut | None = Field(
         default=None, description="The kind of place `q` asked for by name, which the results are narrowed to (as "
                                   "`venue_type` would); null when none, or when `venue_type` was given")

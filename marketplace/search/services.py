@@ -592,7 +592,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     need = data.page * data.per_page
     weights = ordering(data, place)
 
-    def ranked(optimistic: bool) -> tuple[engine.Ranking, list[Result] | None]:
+    def ranked(query: Query, optimistic: bool) -> tuple[engine.Ranking, _Page | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
                               need=need, on=today(), relevance=relevance, weights=weights, names=tax.names,
                               memory=memory_for(current_app),
@@ -602,11 +602,27 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                               center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
                               left_out=excluded_techniques_for(cautions) if cautions else frozenset())
 
-    # A warm walk reads what this process holds first and its stamps with the rest of the
-    # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
-    ranking, page = ranked(optimistic=True)
-    if page is None:
-        ranking, page = ranked(optimistic=False)
+    def walked(query: Query) -> tuple[engine.Ranking, _Page, Beyond | None]:
+        # A warm walk reads what this process holds first and its stamps with the rest of the
+        # page; in the rare case something it read changed meanwhile, it walks again, stamps first.
+        ranking, page = ranked(query, optimistic=True)
+        if page is None:
+            ranking, page = ranked(query, optimistic=False)
+        beyond = None
+        if looks_beyond(data, place) and not ranking.near:
+            beyond = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
+        return ranking, page, beyond
+
+    ranking, page, beyond = walked(query)
+    if query.together and ranking.total == 0 and beyond is None:
+        # Nobody offers every therapy asked of one practitioner, here, within 200 km or
+        # online: those who offer one of them, said so (rather than nobody).
+        either = walked(replace(query, together=False))
+        if either[0].total:
+            ranking, page, beyond = either
+            outcome["therapies_together"] = False
+            outcome["notes"] += (f"Nobody who matches offers {' and '.join(t.name for t in therapies)} together, "
+                                 "so these are practitioners who offer one of them.",)
     results = page.results
     if mode == "any" and results and not any(r.distance_km is not None or r.also_in_person for r in results):
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
@@ -614,8 +630,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                              "online sessions, each with where the practitioner is based.",)
     if instead is not None and results:
         outcome["notes"] = tuple(instead[1] if note == instead[0] else note for note in outcome["notes"])
-    if looks_beyond(data, place) and not ranking.near:
-        outcome["nearest_beyond"] = _nearest_beyond(query, terms, (place.lat, place.lon), relevance, tax)
+    if beyond is not None:
+        outcome["nearest_beyond"] = beyond
     # Time alone changes the answer when a next opening shown lapses, and at the day's end
     # (licences expire at the end of their day, packages go off sale).
     day_ends = today_ends()

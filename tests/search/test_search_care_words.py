@@ -131,6 +131,26 @@ def test_two_therapies_asked_of_one_practitioner_show_who_offers_both(client, ap
     assert either["therapies_together"] is False
 
 
+def test_nobody_offering_both_shows_who_offers_either_and_says_so(client, app, team):
+    """Nobody offers both within 200 km (or online): rather than nobody, those who offer one of
+    them, with a word. Someone who does further away is offered as the nearest instead."""
+    body = search(client, q="a physio who does dry needling for my sciatica", near="Bengaluru")
+    assert set(ids(body)) == {team["acupuncture"].id, team["physiotherapy"].id}
+    assert body["therapies_together"] is False
+    assert ("Nobody who matches offers Physiotherapy and Trigger-point / dry needling together, so these are "
+            "practitioners who offer one of them.") in body["notes"]
+    html = page(client, q="a physio who does dry needling for my sciatica", near="Bengaluru")
+    assert "Showing only <strong>Physiotherapy or Trigger-point / dry needling</strong>" in html
+    mysuru = make_verified_practitioner(app, display_name="Nina Needling Physio",
+                                        modalities=("physiotherapy", "acupuncture"), techniques=("dry-needling",),
+                                        concerns=("sciatica",), city="Mysuru", lat=12.2958, lon=76.6394)
+    further = search(client, q="a physio who does dry needling for my sciatica", near="Bengaluru", mode="in_person")
+    assert ids(further) == [] and further["therapies_together"] is True
+    assert further["nearest_beyond"]["distance_km"] > 100
+    assert ids(search(client, q="a physio who does dry needling for my sciatica", near="Bengaluru", mode="in_person",
+                      radius_km=200)) == [mysuru.id]
+
+
 def test_the_page_says_two_therapies_are_asked_of_one_practitioner(client, app, team):
     make_verified_practitioner(app, display_name="Nina Needling Physio", modalities=("physiotherapy", "acupuncture"),
                                techniques=("dry-needling",), concerns=("sciatica",))
