@@ -329,7 +329,7 @@ _NEG = r"(?:no|not|never|without|none|nor|neither|don'?t|doesn'?t|didn'?t|haven'
 _W = rf"(?:\s+(?!{_NEG}\b)\S+)"
 _SADDLE = (r"(?:groin|crotch|genitals?|genital area|private parts|privates|saddle|perineum|"
            r"vagina(?: area)?|vaginal area|vulva|labia|penis|testicles?|scrotum|"
-           r"between (?:my|the) legs|inner thighs?|back passage|anus|down there|"
+           r"between (?:(?:my|the|her|his|their|your) )?legs|inner thighs?|back passage|anus|down there|"
            r"down below(?=\s*(?:$|[.,;!?]|and\b|but\b|or\b)))")
 _LOSE = r"(?:los[a-z]*|dropp[a-z]*|shed[a-z]*)"  # losing / lost / dropped / shedding
 _WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reason|not (?:trying|dieting)|"
