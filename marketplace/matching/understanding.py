@@ -271,12 +271,34 @@ def _said_as_past(tokens: Sequence[_Token], first: int, last: int) -> bool:
 
 def _about_someone_else(tokens: Sequence[_Token], first: int) -> bool:
     """"My mum had cancer": a family member, not "I", is the subject of the clause."""
+    return _someone_else(tokens, first) is not None
+
+
+def _someone_else(tokens: Sequence[_Token], first: int) -> str | None:
+    """Who other than "I" is the subject of the clause before ``first`` ("mum" in "my mum
+    had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone."""
     for j in range(first - 1, -1, -1):
         if _is_break(tokens, j) or tokens[j].text in FIRST_PERSON:
-            return False
-        if tokens[j].text in OTHER_PEOPLE:
-            return True
-    return False
+            return None
+        word = tokens[j].text.removesuffix("'s")
+        if word in OTHER_PEOPLE or (tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
+            return word
+    return None
+
+
+# Words that tell of a pain, and the people one seeks care for (not a pet, a patient or a boss)
+_PAIN_WORDS = frozenset("""pain pains painful ache aches aching achy hurt hurts hurting sore stiff stiffness spasm
+    spasms sciatica""".split())
+_CARED_FOR = OTHER_PEOPLE - {"dog", "cat", "pet", "puppy", "horse", "patient", "patients", "client", "clients", "boss",
+                             "colleague"} | {"old"}
+
+
+def _pain_only_others(tokens: Sequence[_Token]) -> bool:
+    """Whether every pain the words tell of is someone else's, someone one seeks care for
+    ("my dad has back pain and a fever", "kids physio for back pain after a fall"): the search
+    is for them, and what the words say of them is what it must screen."""
+    whose = [_someone_else(tokens, i) for i, t in enumerate(tokens) if t.text in _PAIN_WORDS]
+    return bool(whose) and all(who in _CARED_FOR for who in whose)
 
 
 def _scope_span(tokens: Sequence[_Token], first: int, last: int) -> tuple[int, int]:
@@ -613,7 +635,7 @@ def screen_text(text: str) -> Screening:
         return Screening(unclear=frozenset(RED_FLAGS) if unread else frozenset(), signals=tuple(signals.values()),
                          unreadable=unread)
     starts, ends = [t.start for t in tokens], [t.end for t in tokens]
-    for_someone = bool(_FOR_SOMEONE.search(norm))
+    for_someone = bool(_FOR_SOMEONE.search(norm)) or _pain_only_others(tokens)
     for rule, rx in _RULES:
         for m in rx.finditer(norm):
             verdict = _judge(rule, m, norm, tokens, starts, ends, for_someone)

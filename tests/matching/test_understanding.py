@@ -856,6 +856,9 @@ def test_not_fine_is_not_fine(text: str, code: str) -> None:
     "I work in radiotherapy and stand all day",
     "falling down the rabbit hole of youtube back exercises today",
     "ICD 10 M54.5 low back pain referral",  # a diagnosis code, not a defibrillator
+    "my son has a fever and my back hurts",  # a pain of the seeker's own: the search is theirs
+    "my dog has back pain and a fever",  # nobody's care sought here
+    "my friend had back surgery",  # no pain told of: nobody's care sought
 ])
 def test_words_about_someone_else_or_about_work_flag_nothing(text: str) -> None:
     screening = screen_text(text)
@@ -865,9 +868,34 @@ def test_words_about_someone_else_or_about_work_flag_nothing(text: str) -> None:
 @pytest.mark.parametrize(("text", "code"), [
     ("my dad has lost control of his bladder and has back pain, need a physio for him", "bladder-bowel"),
     ("my mum can't feel her legs, need a physio for her", "leg-weakness"),
+    # No "for him": every pain told of is another's, so the search is for them. These listed
+    # bookable practitioners with nothing asked.
+    ("my dad has back pain and a fever", "fever"),
+    ("my dad's back pain and fever", "fever"),
+    ("my mum has bad back pain and has lost weight without trying", "weight-loss"),
+    ("my daughter can't control her bladder and has back pain", "bladder-bowel"),
+    ("child with back pain and fever", "fever"),
+    ("my son is stiff and sore after football, he has a fever", "fever"),
+    ("elderly father with back pain, numbness between legs", "saddle-numbness"),
 ])
 def test_care_sought_for_someone_else_screens_what_is_said_of_them(text: str, code: str) -> None:
     assert screen_text(text).red_flags == {code}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("kids physio for back pain after a fall", "major-trauma"),
+    ("my 10 year old's back pain after a fall from a swing", "major-trauma"),
+    ("I need a physio, my husband has sciatica and has been losing weight", "weight-loss"),
+])
+def test_what_is_unclear_of_the_one_cared_for_is_asked(text: str, code: str) -> None:
+    assert code in screen_text(text).unclear and not screen_text(text).red_flags
+
+
+@pytest.mark.parametrize("text", [
+    "numbness between legs", "numb between her legs", "tingling between the legs",
+])
+def test_numbness_between_the_legs_however_written_is_a_red_flag(text: str) -> None:
+    assert screen_text(text).red_flags == {"saddle-numbness"}
 
 
 @pytest.mark.parametrize(("text", "codes"), [

@@ -203,6 +203,10 @@ def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
     ("my back hurts and I can't control my bladder", "bladder-bowel"),
     ("back pain, numb between my legs", "saddle-numbness"),
     ("lower back pain and I have a fever", "fever"),
+    # searching for someone else, whose every pain is told of: what is said of them counts
+    ("my dad has back pain and a fever", "fever"),
+    ("my daughter can't control her bladder and has back pain", "bladder-bowel"),
+    ("back pain, numbness between legs", "saddle-numbness"),
 ])
 def test_red_flags_stated_in_free_text_stop_the_search(client, physio, text, flag):
     body = search(client, q=text, near="Bengaluru")
