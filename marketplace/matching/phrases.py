@@ -455,8 +455,12 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("bladder-bowel", r"\b(?:pee|wee|urinate|go)\b[^.!?;]{0,30}?\bnothing (?:comes|came|will come) out\b",
                "vague"),
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+"
-               r"(?:(?:start(?:ing)?|get(?:ting)?|begin(?:ning)?)\s+(?:to\s+)?)?(?:pee|wee|urinate|"
+               r"(?:(?:in|with)\s+)?(?:(?:start(?:ing)?|get(?:ting)?|begin(?:ning)?)\s+(?:to\s+)?)?(?:pee|wee|urinat(?:e|ing)|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
+    # ... and told the other way round: "peeing is difficult since yesterday"
+    SignalRule("bladder-bowel", r"\b(?:peeing|weeing|urinating|passing urine|passing water)\s+(?:is|has been|was|"
+               r"became|got)\s+(?:very |so |really |quite |a bit )?(?:difficult|hard|a struggle|tricky|slow)\b",
+               "definite"),
     SignalRule("bladder-bowel", r"\bleak(?:ing|s)?\s+(?:urine|pee|wee)\b", "definite"),
     # Not being able to open the bowels is mostly constipation (painkillers bring it on), but
     # it may be retention: ask.
@@ -479,6 +483,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                rf"(?:feeling|sensation)\s+(?:in\s+)?(?:(?:my|the)\s+)?{_SADDLE}", "definite"),
     # A numb bottom is often only long sitting, but it may be the saddle area: ask.
     SignalRule("saddle-numbness", rf"\b{_CANT}\s+feel\s+(?:my\s+)?(?:bum|bottom|buttocks?|backside|behind)\b", "vague"),
+    SignalRule("saddle-numbness", r"\b(?:lost|losing|lose|no|loss of|reduced|less)\s+(?:all\s+|the\s+|any\s+)?"
+               r"(?:feeling|sensation)\s+(?:in|on|around)\s+(?:my\s+|the\s+|her\s+|his\s+)?(?:bum|bottom|buttocks?|"
+               r"backside|behind|butt)(?:\s+cheeks?)?\b", "vague"),
     SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\b", "vague"),
     # major-trauma: a definite event is a red flag only when recent (see SIGNAL_CONTEXTS)
     SignalRule("major-trauma", r"\b(?:car|road|traffic|motorbike|motorcycle|bike|cycling|bicycle|bus|auto|"
@@ -490,7 +497,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
     SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|tripped and fell|had a fall|a fall|"
-               r"(?:had|took) a tumble)\b|\bi fell(?! asleep| in love| for| behind| ill| sick| pregnant| apart)\b", "vague"),
+               r"(?:had|took) a tumble)\b|\b(?:i|he|she|they|we) fell(?! asleep| in love| for| behind| ill| sick| pregnant| apart)\b",
+               "vague"),
     # ("falling on the stairs"; not autumn: "in the fall"). A "minor" fall too: with thin bones
     # (osteoporosis) a small fall can break a vertebra, so the seeker says whether it was serious.
     SignalRule("major-trauma", r"\bfalling (?:on|onto|over)\b|\bfall (?:on|onto|down) (?:the |my |some |a )?(?:stairs?|"
@@ -629,7 +637,8 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   keep_if=r"\b(?:legs?|feet|foot|toes?|knees?|thighs?|calf|calves|ankles?|walk|stand)\b"),
     # Numbness down a leg is ordinary sciatica, not the saddle area.
     SignalContext("saddle-numbness", drop_if=r"\b(?:legs?|foot|feet|toes?|arms?|hands?|fingers?|thumbs?|wrists?|"
-                  r"elbows?|calf|calves|shin|knee|thigh|ankle|face|lips?|chin|cheeks?|tongue|shoulders?|neck|heel|sole)\b",
+                  r"elbows?|calf|calves|shin|knee|thigh|ankle|face|lips?|chin|(?<!bum )(?<!butt )cheeks?|tongue|"
+                  r"shoulders?|neck|heel|sole)\b",
                   keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|\bbilateral\b|\bboth sides\b"),
     # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
     SignalContext("major-trauma", drop_if=rf"{_CLEARED}|\brabbit hole\b|\boff the wagon\b", when_past="drop",

@@ -898,6 +898,28 @@ def test_numbness_between_the_legs_however_written_is_a_red_flag(text: str) -> N
     assert screen_text(text).red_flags == {"saddle-numbness"}
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    # passing urine newly hard, told the other way round (these stopped nothing)
+    ("lower back pain, peeing is difficult since yesterday", "bladder-bowel"),
+    ("difficulty urinating and back pain", "bladder-bowel"),
+    ("difficulty in passing urine, back ache", "bladder-bowel"),
+])
+def test_passing_urine_newly_hard_however_said_is_a_red_flag(text: str, code: str) -> None:
+    assert screen_text(text).red_flags == {code}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # a numb bottom is often long sitting, but may be the saddle area ("bum cheeks" are no face's)
+    ("I've lost feeling in my bum cheeks, back pain", "saddle-numbness"),
+    ("no feeling in my buttocks", "saddle-numbness"),
+    # a fall told of someone else, with thin bones
+    ("my mother is 80 and has osteoporosis, her back hurts after she fell", "major-trauma"),
+])
+def test_what_may_be_a_red_flag_told_in_other_words_is_asked(text: str, code: str) -> None:
+    screening = screen_text(text)
+    assert code in screening.unclear and not screening.red_flags
+
+
 @pytest.mark.parametrize(("text", "codes"), [
     ("I'm 20 weeks and my back is killing me", {"pregnancy"}),
     ("I'm 30 wks and my pelvis hurts", {"pregnancy"}),
