@@ -444,15 +444,20 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     # Cauda equina syndrome named: ask each of its signs (a past operation for it is not new).
     *(SignalRule(code, r"\bcauda equina\b", "vague") for code in ("bladder-bowel", "saddle-numbness",
                                                                   "leg-weakness")),
-    SignalRule("bladder-bowel", rf"\b(?:{_CANT}\s+(?:feel|tell)|don'?t know|never know)\s+when\s+i\s+(?:need|have)\s+to\s+(?:pee|wee|"
-               r"urinate|poo|go to the toilet|go to the loo)\b", "definite"),
+    SignalRule("bladder-bowel", rf"\b(?:{_CANT}\s+(?:feel|tell)|don'?t know|never know)\s+when\s+i\s+(?:need|have)\s+"
+               r"(?:to\s+(?:pee|wee|urinate|poo|go to the toilet|go to the loo)|the (?:toilet|loo|bathroom))\b",
+               "definite"),
+    # An accident in one's pants is incontinence, not a crash
+    SignalRule("bladder-bowel", r"\b(?:had|have had|having|keep having) (?:an |a little |a )?accidents? in "
+               r"(?:my|his|her|their|the) (?:pants|trousers|underwear|knickers|bed)\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:bladder|bowel)\s+accidents?\b", "definite"),
     SignalRule("bladder-bowel", r"\b(?:haven'?t|have not|hasn'?t|has not|not|couldn'?t|could not)\s+(?:been able to\s+)?"
                r"(?:peed|pee|weed|urinated|passed urine|passed water)\s+(?:since|for|all day|at all)\b", "definite"),
     SignalRule("bladder-bowel", r"\bincontinen\w*", "definite"),
     SignalRule("bladder-bowel", rf"\b{_CANT}\s+stop\s+(?:myself\s+)?(?:peeing|weeing|urinating|pooing|wetting|"
                r"leaking)\b", "definite"),
-    SignalRule("bladder-bowel", r"\b(?:pee|wee|urinate|go)\b[^.!?;]{0,30}?\bnothing (?:comes|came|will come) out\b",
+    SignalRule("bladder-bowel",
+               r"\b(?:pee|wee|urinate|go)\b[^.!?;]{0,30}?\bnothing (?:comes|came|will come)(?: out)?\b",
                "vague"),
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+"
                r"(?:(?:in|with)\s+)?(?:(?:start(?:ing)?|get(?:ting)?|begin(?:ning)?)\s+(?:to\s+)?)?(?:pee|wee|urinat(?:e|ing)|"
@@ -641,7 +646,8 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
                   r"shoulders?|neck|heel|sole)\b",
                   keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|\bbilateral\b|\bboth sides\b"),
     # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
-    SignalContext("major-trauma", drop_if=rf"{_CLEARED}|\brabbit hole\b|\boff the wagon\b", when_past="drop",
+    SignalContext("major-trauma", drop_if=rf"{_CLEARED}|\brabbit hole\b|\boff the wagon\b|\baccidents? in "
+                  r"(?:my|his|her|their|the) (?:pants|trousers|underwear|knickers|bed)\b", when_past="drop",
                   needs_recent=True, whole_text=True),
     # "I work as a chemo nurse": the words are about work, unless they also say it was theirs.
     SignalContext("cancer-history", drop_if=r"\b(?:i work|work(?:ing|ed)? (?:in|on|as|with)|i'?m an? (?:\w+ )?(?:nurse|"

@@ -274,14 +274,16 @@ def _about_someone_else(tokens: Sequence[_Token], first: int) -> bool:
     return _someone_else(tokens, first) is not None
 
 
-def _someone_else(tokens: Sequence[_Token], first: int) -> str | None:
+def _someone_else(tokens: Sequence[_Token], first: int, pronouns: frozenset[str] = frozenset()) -> str | None:
     """Who other than "I" is the subject of the clause before ``first`` ("mum" in "my mum
-    had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone."""
+    had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone;
+    or one of ``pronouns`` ("his" in "his back hurts")."""
     for j in range(first - 1, -1, -1):
         if _is_break(tokens, j) or tokens[j].text in FIRST_PERSON:
             return None
         word = tokens[j].text.removesuffix("'s")
-        if word in OTHER_PEOPLE or (tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
+        if word in OTHER_PEOPLE or word in pronouns or (
+                tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
             return word
     return None
 
@@ -289,15 +291,17 @@ def _someone_else(tokens: Sequence[_Token], first: int) -> str | None:
 # Words that tell of a pain, and the people one seeks care for (not a pet, a patient or a boss)
 _PAIN_WORDS = frozenset("""pain pains painful ache aches aching achy hurt hurts hurting sore stiff stiffness spasm
     spasms sciatica""".split())
+_THIRD_PERSON = frozenset("he she they his her their him them".split())
 _CARED_FOR = OTHER_PEOPLE - {"dog", "cat", "pet", "puppy", "horse", "patient", "patients", "client", "clients", "boss",
-                             "colleague"} | {"old"}
+                             "colleague"} | {"old"} | _THIRD_PERSON
 
 
 def _pain_only_others(tokens: Sequence[_Token]) -> bool:
     """Whether every pain the words tell of is someone else's, someone one seeks care for
-    ("my dad has back pain and a fever", "kids physio for back pain after a fall"): the search
-    is for them, and what the words say of them is what it must screen."""
-    whose = [_someone_else(tokens, i) for i, t in enumerate(tokens) if t.text in _PAIN_WORDS]
+    ("my dad has back pain and a fever", "kids physio for back pain after a fall", "dad fell
+    off a ladder, his back hurts"): the search is for them, and what the words say of them
+    is what it must screen."""
+    whose = [_someone_else(tokens, i, _THIRD_PERSON) for i, t in enumerate(tokens) if t.text in _PAIN_WORDS]
     return bool(whose) and all(who in _CARED_FOR for who in whose)
 
 

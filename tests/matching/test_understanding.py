@@ -903,6 +903,8 @@ def test_numbness_between_the_legs_however_written_is_a_red_flag(text: str) -> N
     ("lower back pain, peeing is difficult since yesterday", "bladder-bowel"),
     ("difficulty urinating and back pain", "bladder-bowel"),
     ("difficulty in passing urine, back ache", "bladder-bowel"),
+    ("back pain, had an accident in my pants yesterday", "bladder-bowel"),  # no crash
+    ("can't tell when I need the toilet, back pain", "bladder-bowel"),
 ])
 def test_passing_urine_newly_hard_however_said_is_a_red_flag(text: str, code: str) -> None:
     assert screen_text(text).red_flags == {code}
@@ -914,6 +916,8 @@ def test_passing_urine_newly_hard_however_said_is_a_red_flag(text: str, code: st
     ("no feeling in my buttocks", "saddle-numbness"),
     # a fall told of someone else, with thin bones
     ("my mother is 80 and has osteoporosis, her back hurts after she fell", "major-trauma"),
+    ("dad fell off a ladder, his back hurts", "major-trauma"),  # his pain: the search is for him
+    ("my back hurts and I keep needing to pee but nothing comes", "bladder-bowel"),
 ])
 def test_what_may_be_a_red_flag_told_in_other_words_is_asked(text: str, code: str) -> None:
     screening = screen_text(text)
