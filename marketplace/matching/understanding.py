@@ -279,13 +279,29 @@ def _someone_else(tokens: Sequence[_Token], first: int, pronouns: frozenset[str]
     had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone;
     or one of ``pronouns`` ("his" in "his back hurts")."""
     for j in range(first - 1, -1, -1):
-        if _is_break(tokens, j) or tokens[j].text in FIRST_PERSON:
+        if _is_break(tokens, j) and not (pronouns and _no_subject(tokens, j + 1, first)):
+            return None
+        if tokens[j].text in FIRST_PERSON:
             return None
         word = tokens[j].text.removesuffix("'s")
         if word in OTHER_PEOPLE or word in pronouns or (
                 tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
             return word
     return None
+
+
+# A clause that opens with one of these (after "now", "then"...) goes on with the subject
+# before it: "my mum had breast cancer and now has back pain" is mum's pain.
+_SUBJECT_GOES_ON = frozenset("has have had is was gets got feels felt complains suffers having keeps".split())
+
+
+def _no_subject(tokens: Sequence[_Token], start: int, end: int) -> bool:
+    """Whether the clause from ``start`` has no subject of its own before ``end``: it opens
+    with a verb, the subject of the clause before going on."""
+    for token in tokens[start:end]:
+        if token.text not in ("now", "then", "also", "still", "and", "so"):
+            return token.text in _SUBJECT_GOES_ON
+    return False
 
 
 # Words that tell of a pain, and the people one seeks care for (not a pet, a patient or a boss)

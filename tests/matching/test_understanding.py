@@ -857,6 +857,7 @@ def test_not_fine_is_not_fine(text: str, code: str) -> None:
     "falling down the rabbit hole of youtube back exercises today",
     "ICD 10 M54.5 low back pain referral",  # a diagnosis code, not a defibrillator
     "my son has a fever and my back hurts",  # a pain of the seeker's own: the search is theirs
+    "my mum had breast cancer, I have back pain",
     "my dog has back pain and a fever",  # nobody's care sought here
     "my friend had back surgery",  # no pain told of: nobody's care sought
 ])
@@ -877,6 +878,8 @@ def test_words_about_someone_else_or_about_work_flag_nothing(text: str) -> None:
     ("child with back pain and fever", "fever"),
     ("my son is stiff and sore after football, he has a fever", "fever"),
     ("elderly father with back pain, numbness between legs", "saddle-numbness"),
+    ("my mum had breast cancer and now has back pain", "cancer-history"),  # her pain, her history
+    ("my mum had cancer, has back pain now", "cancer-history"),
 ])
 def test_care_sought_for_someone_else_screens_what_is_said_of_them(text: str, code: str) -> None:
     assert screen_text(text).red_flags == {code}
