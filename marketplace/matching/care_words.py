@@ -1280,7 +1280,7 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
                     end < len(tokens) and tokens[end] in elsewhere.after) or (
                     i > 1 and (tokens[i - 2], tokens[i - 1]) in elsewhere.before_two)
                 asked = not beside and _asked(tokens, i, end, elsewhere.in_clause)
-                joined = bool(mentions) and tuple(t for t in tokens[last:i] if t not in _JOINING_FILLERS) in _JOINING
+                joined = bool(mentions) and _joins(tuple(t for t in tokens[last:i] if t not in _JOINING_FILLERS))
                 mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined))
                 i = last = end
                 break
@@ -1300,6 +1300,15 @@ _JOINING = frozenset({
     ("ke", "saath"), ("ke", "sath"), ("ke", "saat"),  # Hindi: "physio ke saath dry needling"
 })
 _JOINING_FILLERS = frozenset({"a", "an", "some", "also", "too", "and", "as", "well"})
+_DOES = frozenset({"does", "do", "offers", "offer", "practises", "practices", "uses", "use"})
+
+
+def _joins(gap: tuple[str, ...]) -> bool:
+    """Whether the words between two therapies ask for both from one practitioner: a joining
+    phrase, or "who ... does" around what else is asked of them ("a physio who speaks Hindi
+    and does dry needling"), in one clause."""
+    return gap in _JOINING or (len(gap) > 2 and gap[0] in ("who", "that") and gap[-1] in _DOES
+                               and not any(clause_break(word) for word in gap))
 
 
 def _key(text: str) -> tuple[str, ...]:

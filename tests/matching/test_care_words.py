@@ -112,6 +112,9 @@ def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: s
     ("dry needling by a physio", ["dry-needling", "physiotherapy"], True),
     ("does anyone do cupping alongside acupuncture", ["cupping", "acupuncture"], True),
     ("acupuncture w/ cupping", ["acupuncture", "cupping"], True),
+    ("a physio who speaks Hindi and does dry needling", ["physiotherapy", "dry-needling"], True),
+    ("a physio that does home visits and massage", ["physiotherapy", "massage"], False),
+    ("a physio who is nice. I also do massage", ["physiotherapy", "massage"], False),
     ("physio ke saath dry needling chahiye", ["physiotherapy", "dry-needling"], True),
     ("kamar dard ke liye physio ya massage", ["physiotherapy", "massage"], False),
     # a third set beside them: any will do
