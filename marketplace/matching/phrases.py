@@ -460,7 +460,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"\b(?:pee|wee|urinate|go)\b[^.!?;]{0,30}?\bnothing (?:comes|came|will come)(?: out)?\b",
                "vague"),
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|struggl(?:e|ing) to|trouble|difficulty|strain(?:ing)? to|hard to)\s+"
-               r"(?:(?:in|with)\s+)?(?:(?:start(?:ing)?|get(?:ting)?|begin(?:ning)?)\s+(?:to\s+)?)?(?:pee|wee|urinat(?:e|ing)|"
+               r"(?:(?:in|with)\s+)?(?:(?:start(?:ing)?|get(?:ting)?|begin(?:ning)?)\s+(?:to\s+)?)?"
+               r"(?:pee|wee|urinat(?:e|ing)|"
                r"passing urine|pass urine|pass water|empty my bladder)", "definite"),
     # ... and told the other way round: "peeing is difficult since yesterday"
     SignalRule("bladder-bowel", r"\b(?:peeing|weeing|urinating|passing urine|passing water)\s+(?:is|has been|was|"
@@ -502,7 +503,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
     SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|tripped and fell|had a fall|a fall|"
-               r"(?:had|took) a tumble)\b|\b(?:i|he|she|they|we) fell(?! asleep| in love| for| behind| ill| sick| pregnant| apart)\b",
+               r"(?:had|took) a tumble)\b|"
+               r"\b(?:i|he|she|they|we) fell(?! asleep| in love| for| behind| ill| sick| pregnant| apart)\b",
                "vague"),
     # ("falling on the stairs"; not autumn: "in the fall"). A "minor" fall too: with thin bones
     # (osteoporosis) a small fall can break a vertebra, so the seeker says whether it was serious.

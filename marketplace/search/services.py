@@ -564,7 +564,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if of_the_list and shown:
         notes.insert(list_note_at, of_the_list)
     if unlisted:  # ("physio or osteopath": those shown offer the one listed)
-        offered = " or ".join(t.name for t in therapies) if therapies else "other therapies"
+        offered = (" and " if together else " or ").join(t.name for t in therapies) if therapies else "other therapies"
         notes.insert(unlisted_at, f"We do not list {unlisted}"
                      + (f", so the practitioners shown offer {offered}." if shown else "."))
     outcome = dict(input=data, concerns=tuple(concerns), suggestions=tuple(suggestions), place=place,
