@@ -350,20 +350,24 @@ _SADDLE_HI = r"(?:gupt ?ang|guptang|janghon? ke beech|nitamb|chootad|chutad|kulh
 _LEGS_HI = r"(?:pair|pairon|paon|paaon|taang|taange|taangon|tange)"
 _WEAK_HI = r"(?:kamzor\w*|kamjor\w*|jaan nahi|taa?kat nahi|shakti nahi)"
 
+# "temperature" as seekers type it ("high temprature")
+_TEMPERATURE = r"(?:temperature|temprature|tempreture|temperture|tempature|temparature|tempurature|tempertaure)"
+_TEMP = rf"(?:temp|{_TEMPERATURE})"
+
 SIGNAL_RULES: tuple[SignalRule, ...] = (
     # fever
     # Not hay fever (an allergy), cabin fever or a fever dream.
-    SignalRule("fever", r"(?<!hay )(?<!cabin )(?<!spring )\b(?:fevers?|feverish|febrile)\b(?! (?:dream|pitch)\b)",
-               "definite"),
-    SignalRule("fever", r"\bhigh temp(?:erature)?\b", "definite"),
-    SignalRule("fever", r"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?temp(?:erature)?\b", "definite"),
-    SignalRule("fever", r"\btemperature of (?:3[89]|4[0-2]|10[0-5])", "definite"),
-    SignalRule("fever", r"\b(?:temp|temperature|thermometer)\s+(?:of\s+|is\s+|was\s+|says\s+|read\s+|showed\s+)?"
+    SignalRule("fever", r"(?<!hay )(?<!cabin )(?<!spring )\b(?:fevers?|feverish|febrile|fevar|feaver|fevor)\b"
+               r"(?! (?:dream|pitch)\b)", "definite"),
+    SignalRule("fever", rf"\bhigh {_TEMP}\b", "definite"),
+    SignalRule("fever", rf"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?{_TEMP}\b", "definite"),
+    SignalRule("fever", rf"\b{_TEMPERATURE} of (?:3[89]|4[0-2]|10[0-5])", "definite"),
+    SignalRule("fever", rf"\b(?:{_TEMP}|thermometer)\s+(?:of\s+|is\s+|was\s+|says\s+|read\s+|showed\s+)?"
                r"(?:3[89]|4[0-2]|10[0-5])\b", "definite"),
     # A bare reading could be the weather: ask.
     SignalRule("fever", r"\b(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d)?\s*(?:°\s*)?(?:c|f|degrees?|celsius|fahrenheit)\b",
                "vague"),
-    SignalRule("fever", r"\b(?:temperature|chills|shivers|shivering|night sweats|hot and cold)\b", "vague"),
+    SignalRule("fever", rf"\b(?:{_TEMPERATURE}|chills|shivers|shivering|night sweats|hot and cold)\b", "vague"),
     # An infection that usually brings a fever: ask (not the jab, not a test).
     SignalRule("fever", r"\b(?:the flu|flu like|influenza|covid(?: 19)?|coronavirus)\b"
                r"(?! (?:jab|shot|vaccine|vaccination|booster|test))", "vague"),

@@ -901,6 +901,18 @@ def test_numbness_between_the_legs_however_written_is_a_red_flag(text: str) -> N
     assert screen_text(text).red_flags == {"saddle-numbness"}
 
 
+@pytest.mark.parametrize("text", [
+    "back pain with high temprature", "back pain, tempreture of 39", "I feel a fevar and back pain",
+])
+def test_a_fever_mistyped_is_a_red_flag(text: str) -> None:
+    assert screen_text(text).red_flags == {"fever"}
+
+
+@pytest.mark.parametrize("text", ["I am a temp worker with back pain", "no temprature, back pain"])
+def test_a_temp_job_or_no_temperature_is_no_fever(text: str) -> None:
+    assert "fever" not in screen_text(text).red_flags | screen_text(text).unclear
+
+
 @pytest.mark.parametrize(("text", "code"), [
     # passing urine newly hard, told the other way round (these stopped nothing)
     ("lower back pain, peeing is difficult since yesterday", "bladder-bowel"),
