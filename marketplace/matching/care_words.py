@@ -887,9 +887,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             if (token in _HINDI_IN or token == "ke" and i + 1 < len(tokens) and tokens[i + 1] in _HINDI_NEAR) and i:
                 for n in (3, 2, 1):
                     # (not a short other name of some city: "ta mein")
-                    if i - n >= 0 and len("".join(tokens[i - n:i])) >= 4 and (words := town(tokens[i - n:i])):
-                        # echoed with the word after it: "delhi mein", "mumbai ke paas"
-                        return PlaceMention(words, span_written(tokens[i - n:i + 1 + (token == "ke")])[0])
+                    if i - n >= 0 and len("".join(tokens[i - n:i])) >= 4 and town(tokens[i - n:i]):
+                        # echoed with the word after it: "delhi mein", "mumbai ke paas" (the town
+                        # as written there, should it be written twice: "PuNE PUNE me")
+                        said = span_written(tokens[i - n:i + 1 + (token == "ke")])[0]
+                        return PlaceMention(as_written(said, " ".join(tokens[i - n:i])), said)
         return None
 
     def based_town() -> PlaceMention | None:

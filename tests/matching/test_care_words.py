@@ -681,6 +681,7 @@ _WORDY = st.lists(st.sampled_from(["in", "near", "online", "not", "speaks", "Hin
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.one_of(st.text(max_size=80), _WORDY.map(" ".join)))
 @example("कऺफ/ME")  # a town before Hindi "me" (in): echoed with it, so the words no longer end with the name
+@example("PuNE PUNE/ME")  # the town written twice: named as written where it is echoed
 def test_every_reader_is_safe_on_any_string(text: str) -> None:
     """Whatever a seeker types, each reader answers (maybe nothing) and never raises."""
     gazetteer = OfflineGazetteer()
