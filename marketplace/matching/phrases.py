@@ -350,6 +350,13 @@ _SADDLE_HI = r"(?:gupt ?ang|guptang|janghon? ke beech|nitamb|chootad|chutad|kulh
 _LEGS_HI = r"(?:pair|pairon|paon|paaon|taang|taange|taangon|tange)"
 _WEAK_HI = r"(?:kamzor\w*|kamjor\w*|jaan nahi|taa?kat nahi|shakti nahi)"
 
+# Words of the red flags that screening reads mistyped, one slip away with the same first
+# letter ("numbnes", "cancar", "incontinance"), unless the slip is itself an English word
+# ("cancel", "fewer": devtools/build_safety_words.py). Five letters or more: "week" is no "weak".
+SAFETY_WORDS = frozenset("""numbness incontinence incontinent bladder bowels control weakness cancer weight
+    unexplained serious accident groin sensation tumour tumor paralysed paralyzed urinate urinating urine tingling
+    fever feverish temperature genitals testicles vagina perineum crotch""".split())
+
 # "temperature" as seekers type it ("high temprature")
 _TEMPERATURE = r"(?:temperature|temprature|tempreture|temperture|tempature|temparature|tempurature|tempertaure)"
 _TEMP = rf"(?:temp|{_TEMPERATURE})"

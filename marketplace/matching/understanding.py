@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from marketplace.core.spelling import within_one_edit
@@ -27,7 +29,8 @@ from marketplace.matching.phrases import (
     ADVERB_BACK_AFTER, ADVERB_BACK_BEFORE, BACK_NOUN_AFTER, BACK_SAID_BEFORE, CLAUSE_BREAKS, COMMON_CONCERNS,
     CONCERN_NAMES, DEFAULT_PHRASES, FIRST_PERSON, HEDGES, NEGATING_AFTER, NEGATION_CUES, NEGATION_ENDS_AT,
     NEW_CLAUSE_AFTER_AND, NOT_A_LIST, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, OTHER_PEOPLE, PAST_MARKERS,
-    RECENT_MARKERS, SIGNAL_CONTEXTS, SIGNAL_RULES, SPELLING_VARIANTS, STOPWORDS, Phrase, SignalContext, SignalRule,
+    RECENT_MARKERS, SAFETY_WORDS, SIGNAL_CONTEXTS, SIGNAL_RULES, SPELLING_VARIANTS, STOPWORDS, Phrase, SignalContext,
+    SignalRule,
 )
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 
@@ -636,6 +639,38 @@ def _unreadable(text: str) -> str:
     return ""
 
 
+_NOT_MENDED_FILE = Path(__file__).resolve().parent / "data" / "near_safety_words.json"
+_SAFETY_BY_LETTER: dict[str, tuple[str, ...]] = {}
+for _word in sorted(SAFETY_WORDS):
+    _SAFETY_BY_LETTER[_word[0]] = (*_SAFETY_BY_LETTER.get(_word[0], ()), _word)
+_LETTERS = re.compile(r"[a-z]{5,}")
+
+
+@lru_cache(maxsize=1)
+def _not_mended() -> frozenset[str]:
+    """English words one slip from a safety word (devtools/build_safety_words.py)."""
+    return frozenset(json.loads(_NOT_MENDED_FILE.read_text(encoding="utf-8"))["words"])
+
+
+def mend_typos(norm: str) -> str:
+    """Normalised text with each word one slip from a word of the red flags
+    (:data:`~marketplace.matching.phrases.SAFETY_WORDS`), with the same first letter, mended
+    to it ("numbnes between my legs", "history of cancar"), unless the slip is an English
+    word itself ("cancel", "fewer")."""
+    parts: list[str] = []
+    last = 0
+    for m in _LETTERS.finditer(norm):
+        word = m.group()
+        if word in SAFETY_WORDS or word[0] not in _SAFETY_BY_LETTER or word in _not_mended():
+            continue
+        hit = next((k for k in _SAFETY_BY_LETTER[word[0]]
+                    if abs(len(k) - len(word)) <= 1 and within_one_edit(word, k)), None)
+        if hit is not None:
+            parts += [norm[last:m.start()], hit]
+            last = m.end()
+    return "".join(parts) + norm[last:] if parts else norm
+
+
 @lru_cache(maxsize=4096)
 def screen_text(text: str) -> Screening:
     """Red flags, cautions and unclear mentions in ``text``.
@@ -645,7 +680,7 @@ def screen_text(text: str) -> Screening:
     mention ("numb", "weak") or a hedged one is *unclear*. Negated mentions ("no fever",
     "bladder is fine") and ones about someone else ("my mum had cancer") count for nothing.
     """
-    norm = normalise(text or "")
+    norm = mend_typos(normalise(text or ""))
     tokens = _tokens(norm)
     signals: dict[tuple[str, Verdict, str], Signal] = {}
     unread = _unreadable(text or "")

@@ -9,7 +9,7 @@ import pytest
 
 from marketplace.matching.phrases import CONCERN_NAMES, DEFAULT_PHRASES, SIGNAL_RULES, Phrase
 from marketplace.matching.safety import CAUTIONS, RED_FLAGS
-from marketplace.matching.understanding import build_matcher, normalise, screen_text, stem, understand
+from marketplace.matching.understanding import build_matcher, mend_typos, normalise, screen_text, stem, understand
 
 MATCHER = build_matcher(DEFAULT_PHRASES)
 
@@ -906,6 +906,39 @@ def test_numbness_between_the_legs_however_written_is_a_red_flag(text: str) -> N
 ])
 def test_a_fever_mistyped_is_a_red_flag(text: str) -> None:
     assert screen_text(text).red_flags == {"fever"}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("back pain and numbnes between my legs", "saddle-numbness"),
+    ("numbess in groin", "saddle-numbness"),
+    ("incontinance and back pain", "bladder-bowel"),
+    ("cant controll my bladder, back pain", "bladder-bowel"),
+    ("back pain, history of cancar", "cancer-history"),
+    ("unexplianed weight loss and back pain", "weight-loss"),
+    ("car acident yesterday back pain", "major-trauma"),
+])
+def test_a_red_flag_mistyped_is_read(text: str, code: str) -> None:
+    """These stopped nothing and asked nothing: a word of the red flags one slip away."""
+    assert screen_text(text).red_flags == {code}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("back pain and wieght loss", "weight-loss"),
+    ("back pain after a serius fall", "major-trauma"),
+    ("leg weekness and back pain", "leg-weakness"),
+])
+def test_a_mistyped_word_that_may_be_a_red_flag_is_asked_about(text: str, code: str) -> None:
+    assert code in screen_text(text).unclear
+
+
+@pytest.mark.parametrize("text", [
+    # one slip from a word of the red flags, but English words: never mended into them
+    "fewer spasms now, back better", "I had to cancel my trip, back pain", "groan when I bend, back pain",
+    "weigh 80kg, back pain", "my legs hurt this week",
+])
+def test_ordinary_words_near_a_red_flag_raise_nothing(text: str) -> None:
+    assert mend_typos(normalise(text)) == normalise(text)
+    assert not screen_text(text).red_flags
 
 
 @pytest.mark.parametrize("text", ["I am a temp worker with back pain", "no temprature, back pain"])
