@@ -364,7 +364,7 @@ _TEMP = rf"(?:temp|{_TEMPERATURE})"
 SIGNAL_RULES: tuple[SignalRule, ...] = (
     # fever
     # Not hay fever (an allergy), cabin fever or a fever dream.
-    SignalRule("fever", r"(?<!hay )(?<!cabin )(?<!spring )\b(?:fevers?|feverish|febrile|fevar|feaver|fevor)\b"
+    SignalRule("fever", r"(?<!hay )(?<!cabin )(?<!spring )\b(?:fevers?|feverish|febrile|fevar|feaver|fevor|fevr)\b"
                r"(?! (?:dream|pitch)\b)", "definite"),
     SignalRule("fever", rf"\bhigh {_TEMP}\b", "definite"),
     SignalRule("fever", rf"\b(?:running|got|have|having|with) (?:a )?(?:high |slight )?{_TEMP}\b", "definite"),
@@ -391,6 +391,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,2}}?\s+(?:keeps? |kept )?(?:giving|gave|give|gives|buckling|"
                r"buckled|buckles?|collapsing|collapsed|collapses?) ?(?:way|out|under me)?", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+)?(?:foot|feet|toes?|ankle)\b", "definite"),
+    # Legs that will not move may be weak, or held back by the pain ("can't lift my leg above
+    # hip height"): ask.
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:lift|raise|move)\s+(?:my\s+|his\s+|her\s+|their\s+|either\s+|"
+               r"both\s+)?legs?\b", "vague"),
     SignalRule("leg-weakness", r"\b(?:foot|feet|toes?|ankle) (?:won'?t|will not|doesn'?t|does not|wo n'?t) "
                r"(?:lift|come up|go up|bend up)\b", "definite"),
     SignalRule("leg-weakness", rf"\b{_CANT}\s+feel\s+(?:my\s+|his\s+|her\s+|their\s+|either\s+|both\s+)?(?:legs?|feet)\b",

@@ -277,18 +277,35 @@ def _about_someone_else(tokens: Sequence[_Token], first: int) -> bool:
     return _someone_else(tokens, first) is not None
 
 
-def _someone_else(tokens: Sequence[_Token], first: int, pronouns: frozenset[str] = frozenset()) -> str | None:
+def _someone_else(tokens: Sequence[_Token], first: int) -> str | None:
     """Who other than "I" is the subject of the clause before ``first`` ("mum" in "my mum
-    had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone;
-    or one of ``pronouns`` ("his" in "his back hurts")."""
+    had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone."""
     for j in range(first - 1, -1, -1):
-        if _is_break(tokens, j) and not (pronouns and _no_subject(tokens, j + 1, first)):
+        if _is_break(tokens, j) or tokens[j].text in FIRST_PERSON:
             return None
-        if tokens[j].text in FIRST_PERSON:
+        if (word := _person(tokens, j)) is not None:
+            return word
+    return None
+
+
+def _person(tokens: Sequence[_Token], j: int, pronouns: frozenset[str] = frozenset()) -> str | None:
+    word = tokens[j].text.removesuffix("'s")
+    if word in OTHER_PEOPLE or word in pronouns or (tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
+        return word
+    return None
+
+
+def _whose(tokens: Sequence[_Token], first: int) -> str | None:
+    """Whose the pain told of at ``first`` is: "i" ("my back hurts", "I have back pain"),
+    someone else's ("dad" in "my dad's back pain", "he" in "he has back pain"; a clause that
+    opens with its verb goes on with the subject before it), or None when the words do not
+    say ("..., back pain")."""
+    for j in range(first - 1, -1, -1):
+        if _is_break(tokens, j) and not _no_subject(tokens, j + 1, first):
             return None
-        word = tokens[j].text.removesuffix("'s")
-        if word in OTHER_PEOPLE or word in pronouns or (
-                tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
+        if tokens[j].text in FIRST_PERSON or tokens[j].text == "my":
+            return "i"
+        if (word := _person(tokens, j, _THIRD_PERSON)) is not None:
             return word
     return None
 
@@ -315,13 +332,22 @@ _CARED_FOR = OTHER_PEOPLE - {"dog", "cat", "pet", "puppy", "horse", "patient", "
                              "colleague"} | {"old"} | _THIRD_PERSON
 
 
-def _pain_only_others(tokens: Sequence[_Token]) -> bool:
-    """Whether every pain the words tell of is someone else's, someone one seeks care for
-    ("my dad has back pain and a fever", "kids physio for back pain after a fall", "dad fell
-    off a ladder, his back hurts"): the search is for them, and what the words say of them
-    is what it must screen."""
-    whose = [_someone_else(tokens, i, _THIRD_PERSON) for i, t in enumerate(tokens) if t.text in _PAIN_WORDS]
-    return bool(whose) and all(who in _CARED_FOR for who in whose)
+_Others = Literal["screen", "ask", "drop"]
+
+
+def _of_others(tokens: Sequence[_Token]) -> _Others:
+    """What to make of a red flag told of someone else, from whose pains the words tell of:
+    "screen" it when a pain is someone's one seeks care for and none is the seeker's own ("my
+    dad has back pain and a fever", "kids physio for back pain after a fall", "dad fell off a
+    ladder, his back hurts": the search is for them); "ask" when the words say whose no pain
+    is ("my dad can't move his legs, back pain"); else "drop" it ("my mum had cancer, I have
+    back pain")."""
+    whose = [_whose(tokens, i) for i, t in enumerate(tokens) if t.text in _PAIN_WORDS]
+    if "i" in whose:
+        return "drop"
+    if any(who in _CARED_FOR for who in whose):
+        return "screen"
+    return "ask" if None in whose else "drop"
 
 
 def _scope_span(tokens: Sequence[_Token], first: int, last: int) -> tuple[int, int]:
@@ -581,7 +607,7 @@ _SENTENCE_END = re.compile(r"[.!?;]")
 
 
 def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Token],
-           starts: Sequence[int], ends: Sequence[int], for_someone: bool = False) -> Verdict:
+           starts: Sequence[int], ends: Sequence[int], others: _Others = "drop") -> Verdict:
     first = max(bisect.bisect_right(starts, m.start()) - 1, 0)
     last = max(bisect.bisect_left(ends, m.end()), first)
     last = min(last, len(tokens) - 1)
@@ -590,8 +616,8 @@ def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Toke
     negation = _negated(tokens, first, last)
     if negation == "negated":
         return "negated"
-    if not for_someone and _about_someone_else(tokens, first):
-        return "dropped"
+    if others != "screen" and _about_someone_else(tokens, first):
+        return "dropped" if others == "drop" else "unclear"
     s_lo = max((e.end() for e in _SENTENCE_END.finditer(norm, 0, m.start())), default=0)
     end = _SENTENCE_END.search(norm, m.end())
     sentence = norm[s_lo:end.end() if end else len(norm)]
@@ -690,10 +716,10 @@ def screen_text(text: str) -> Screening:
         return Screening(unclear=frozenset(RED_FLAGS) if unread else frozenset(), signals=tuple(signals.values()),
                          unreadable=unread)
     starts, ends = [t.start for t in tokens], [t.end for t in tokens]
-    for_someone = bool(_FOR_SOMEONE.search(norm)) or _pain_only_others(tokens)
+    others: _Others = "screen" if _FOR_SOMEONE.search(norm) else _of_others(tokens)
     for rule, rx in _RULES:
         for m in rx.finditer(norm):
-            verdict = _judge(rule, m, norm, tokens, starts, ends, for_someone)
+            verdict = _judge(rule, m, norm, tokens, starts, ends, others)
             signals.setdefault((rule.code, verdict, m.group()), Signal(rule.code, verdict, m.group()))
     stated = {s.code for s in signals.values() if s.verdict == "stated"}
     unclear = {s.code for s in signals.values() if s.verdict == "unclear"} - stated

@@ -889,6 +889,9 @@ def test_care_sought_for_someone_else_screens_what_is_said_of_them(text: str, co
     ("kids physio for back pain after a fall", "major-trauma"),
     ("my 10 year old's back pain after a fall from a swing", "major-trauma"),
     ("I need a physio, my husband has sciatica and has been losing weight", "weight-loss"),
+    # whose the back pain is, the words do not say: what is said of the other is asked about
+    ("my dad can't move his legs, back pain", "leg-weakness"),
+    ("back pain, my mum had cancer", "cancer-history"),
 ])
 def test_what_is_unclear_of_the_one_cared_for_is_asked(text: str, code: str) -> None:
     assert code in screen_text(text).unclear and not screen_text(text).red_flags
@@ -902,7 +905,7 @@ def test_numbness_between_the_legs_however_written_is_a_red_flag(text: str) -> N
 
 
 @pytest.mark.parametrize("text", [
-    "back pain with high temprature", "back pain, tempreture of 39", "I feel a fevar and back pain",
+    "back pain with high temprature", "back pain, tempreture of 39", "I feel a fevar and back pain", "bak pain fevr",
 ])
 def test_a_fever_mistyped_is_a_red_flag(text: str) -> None:
     assert screen_text(text).red_flags == {"fever"}
@@ -926,6 +929,8 @@ def test_a_red_flag_mistyped_is_read(text: str, code: str) -> None:
     ("back pain and wieght loss", "weight-loss"),
     ("back pain after a serius fall", "major-trauma"),
     ("leg weekness and back pain", "leg-weakness"),
+    # legs that will not move: weak, or held back by the pain?
+    ("can't lift my leg above hip height, back pain", "leg-weakness"),
 ])
 def test_a_mistyped_word_that_may_be_a_red_flag_is_asked_about(text: str, code: str) -> None:
     assert code in screen_text(text).unclear
