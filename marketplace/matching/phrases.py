@@ -350,12 +350,14 @@ _SADDLE_HI = r"(?:gupt ?ang|guptang|janghon? ke beech|nitamb|chootad|chutad|kulh
 _LEGS_HI = r"(?:pair|pairon|paon|paaon|taang|taange|taangon|tange)"
 _WEAK_HI = r"(?:kamzor\w*|kamjor\w*|jaan nahi|taa?kat nahi|shakti nahi)"
 
-# Words of the red flags that screening reads mistyped, one slip away with the same first
+# Words of the red flags (and cautions) that screening reads mistyped, one slip away with the same first
 # letter ("numbnes", "cancar", "incontinance"), unless the slip is itself an English word
 # ("cancel", "fewer": devtools/build_safety_words.py). Five letters or more: "week" is no "weak".
 SAFETY_WORDS = frozenset("""numbness incontinence incontinent bladder bowels control weakness cancer weight
     unexplained serious accident groin sensation tumour tumor paralysed paralyzed urinate urinating urine tingling
-    fever feverish temperature genitals testicles vagina perineum crotch""".split())
+    fever feverish temperature genitals testicles vagina perineum crotch
+    warfarin thinners thinner anticoagulants anticoagulant haemophilia hemophilia pacemaker defibrillator
+    pregnant pregnancy implant implants""".split())
 
 # "temperature" as seekers type it ("high temprature")
 _TEMPERATURE = r"(?:temperature|temprature|tempreture|temperture|tempature|temparature|tempurature|tempertaure)"
@@ -617,7 +619,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"von willebrand\w*|(?:bleeding|clotting|blood) disorder|low platelets?|thrombocytopenia)\b", "definite"),
     SignalRule("bleeding-risk", r"\b(?:aspirin|ecosprin|disprin|bruis\w* easily|bleed\w* easily|clotting (?:problem|issue|"
                r"condition)s?|thinners)\b", "vague"),
-    SignalRule("pacemaker", r"\b(?:pacemaker|pacer|defibrillator|defib|icd(?!\s*(?:9|10|11)\b)|cochlear implant|"
+    SignalRule("pacemaker", r"\b(?:pacemaker|pace maker|pacer|defibrillator|defib|icd(?!\s*(?:9|10|11)\b)|"
+               r"cochlear implant|"
                r"(?:spinal cord|nerve|vagus nerve|deep brain|sacral nerve) stimulator|implanted (?:electrical|electronic) "
                r"device|(?:implantable |implanted )?loop recorder|scs (?:implant|device|fitted|implanted)|stimulator "
                r"(?:implanted|fitted|put in|in my (?:back|spine|body|bum|buttock|hip|chest)))\b", "definite"),

@@ -926,6 +926,15 @@ def test_a_red_flag_mistyped_is_read(text: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "code"), [
+    ("on warfrin, back pain", "bleeding-risk"), ("I have a pacemeker", "pacemaker"),
+    ("I have a pace maker", "pacemaker"),
+    ("pregnat and back pain", "pregnancy"), ("I had an implnt put in", "implant"),
+])
+def test_a_caution_mistyped_is_read(text: str, code: str) -> None:
+    assert code in screen_text(text).cautions
+
+
+@pytest.mark.parametrize(("text", "code"), [
     ("back pain and wieght loss", "weight-loss"),
     ("back pain after a serius fall", "major-trauma"),
     ("leg weekness and back pain", "leg-weakness"),
