@@ -61,7 +61,11 @@ def build() -> dict:
     }
 
 
+def write(data: dict, out: Path) -> None:
+    """Write a built word list where the app reads it, and say how many words it holds."""
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(data['words'])} words -> {out}")
+
+
 if __name__ == "__main__":
-    data = build()
-    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"{len(data['words'])} words -> {OUT}")
+    write(build(), OUT)

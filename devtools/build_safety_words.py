@@ -18,13 +18,12 @@ International, in the public domain). Run it again when SAFETY_WORDS changes.
 
 from __future__ import annotations
 
-import json
 from importlib.metadata import version
 from pathlib import Path
 
 from english_words import get_english_words_set
 
-from devtools.build_ordinary_words import forms
+from devtools.build_ordinary_words import forms, write
 from marketplace.core.spelling import within_one_edit
 from marketplace.matching.phrases import SAFETY_WORDS
 
@@ -46,6 +45,4 @@ def build() -> dict:
 
 
 if __name__ == "__main__":
-    data = build()
-    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"{len(data['words'])} words -> {OUT}")
+    write(build(), OUT)
