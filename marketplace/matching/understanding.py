@@ -578,6 +578,10 @@ class Screening:
     cautions: frozenset[str] = frozenset()
     signals: tuple[Signal, ...] = field(default=(), compare=False)
     unreadable: str = ""  # the first word in a script this reader cannot read (then every red flag is asked)
+    # Whether the words may be about someone the seeker searches for: "screen" when every
+    # pain told of is someone's one seeks care for ("my dad has back pain and a fever"), "ask"
+    # when something of someone else's was asked about, whose pain the words do not say
+    others: str = field(default="drop", compare=False)
 
     @property
     def is_urgent(self) -> bool:
@@ -717,14 +721,20 @@ def screen_text(text: str) -> Screening:
                          unreadable=unread)
     starts, ends = [t.start for t in tokens], [t.end for t in tokens]
     others: _Others = "screen" if _FOR_SOMEONE.search(norm) else _of_others(tokens)
+    asked_of_others = False  # (only "ask": a red flag of someone else's, asked about)
     for rule, rx in _RULES:
         for m in rx.finditer(norm):
             verdict = _judge(rule, m, norm, tokens, starts, ends, others)
             signals.setdefault((rule.code, verdict, m.group()), Signal(rule.code, verdict, m.group()))
+            if others == "ask" and verdict == "unclear" and not asked_of_others:
+                asked_of_others = _about_someone_else(tokens, max(bisect.bisect_right(starts, m.start()) - 1, 0))
+    if others == "ask" and not asked_of_others:
+        others = "drop"
     stated = {s.code for s in signals.values() if s.verdict == "stated"}
     unclear = {s.code for s in signals.values() if s.verdict == "unclear"} - stated
     return Screening(red_flags=frozenset(stated & RED_FLAGS.keys()), unclear=frozenset(unclear),
-                     cautions=frozenset(stated & CAUTIONS.keys()), signals=tuple(signals.values()), unreadable=unread)
+                     cautions=frozenset(stated & CAUTIONS.keys()), signals=tuple(signals.values()), unreadable=unread,
+                     others=others)
 
 
 @dataclass(frozen=True)

@@ -355,13 +355,20 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     cautions = frozenset(data.cautions | (screening.cautions if screening else frozenset()))
     if red:
         count_urgent(frozenset(red))
-        return SearchOutcome(input=data, urgent=True, advice=urgent_advice(red), cautions=cautions,
+        advice = urgent_advice(red)
+        if screening and screening.red_flags and screening.others == "screen":
+            # ("my dad has back pain and a fever": the advice is worded to "you")
+            advice = replace(advice, message=f"{advice.message} If you wrote of someone you are searching for, "
+                                             "this advice is for them.")
+        return SearchOutcome(input=data, urgent=True, advice=advice, cautions=cautions,
                              page=data.page, per_page=data.per_page)
 
     questions: list[Question] = []
     if screening and not data.no_red_flags:
         questions += [Question(c, "red_flag", QUESTIONS[c]) for c in sorted(screening.unclear_red_flags)]
     notes: list[str] = []
+    if questions and screening and screening.others != "drop":
+        notes.append("If you are searching for someone else, answer these questions for them.")
     if screening:
         for c in sorted(screening.unclear_cautions - cautions):
             notes.append(f"You mentioned something about {CAUTIONS[c]}. If that applies to you, tick it "

@@ -215,6 +215,22 @@ def test_red_flags_stated_in_free_text_stop_the_search(client, physio, text, fla
     assert row.count == 1 and row.day == date.today()
 
 
+def test_words_of_someone_searched_for_are_answered_for_them(client, physio):
+    """The advice and the questions are worded to "you"; searching for dad, they are his."""
+    urgent = search(client, q="my dad has back pain and a fever", near="Bengaluru")
+    assert urgent["urgent"] is True
+    assert urgent["advice"]["message"].endswith("If you wrote of someone you are searching for, this advice is for "
+                                                "them.")
+    asked = search(client, q="kids physio for back pain after a fall", near="Bengaluru")
+    assert [q["code"] for q in asked["questions"]] == ["major-trauma"]
+    assert "If you are searching for someone else, answer these questions for them." in asked["notes"]
+    # one's own words: nothing of the kind
+    own = search(client, q="back pain after a fall", near="Bengaluru")
+    assert own["questions"] and not any("someone else" in n for n in own["notes"])
+    mine = search(client, q="lower back pain and I have a fever", near="Bengaluru")
+    assert "someone you are searching for" not in mine["advice"]["message"]
+
+
 def test_only_a_count_is_kept_for_urgent_outcomes(client, physio):
     search(client, q="sciatica and a fever", near="Bengaluru")
     search(client, q="sciatica, fever since yesterday", near="Bengaluru")
