@@ -273,22 +273,18 @@ def _said_as_past(tokens: Sequence[_Token], first: int, last: int) -> bool:
 
 
 def _about_someone_else(tokens: Sequence[_Token], first: int) -> bool:
-    """"My mum had cancer": a family member, not "I", is the subject of the clause."""
-    return _someone_else(tokens, first) is not None
-
-
-def _someone_else(tokens: Sequence[_Token], first: int) -> str | None:
-    """Who other than "I" is the subject of the clause before ``first`` ("mum" in "my mum
-    had cancer", "dad" in "my dad's back pain", "old" in "my 10 year old's back"), if anyone."""
+    """"My mum had cancer": a family member, not "I", is the subject of the clause ("dad" in
+    "my dad's back pain", "old" in "my 10 year old's back" too)."""
     for j in range(first - 1, -1, -1):
         if _is_break(tokens, j) or tokens[j].text in FIRST_PERSON:
-            return None
-        if (word := _person(tokens, j)) is not None:
-            return word
-    return None
+            return False
+        if _person(tokens, j) is not None:
+            return True
+    return False
 
 
 def _person(tokens: Sequence[_Token], j: int, pronouns: frozenset[str] = frozenset()) -> str | None:
+    """The person token ``j`` names, other than "I" (or one of ``pronouns``), if any."""
     word = tokens[j].text.removesuffix("'s")
     if word in OTHER_PEOPLE or word in pronouns or (tokens[j].text == "old's" and j and tokens[j - 1].text == "year"):
         return word
@@ -610,9 +606,14 @@ _OVER_NOW = re.compile(r"\b(?:(?:fine|ok|okay|normal|all good|no (?:problems?|is
 _SENTENCE_END = re.compile(r"[.!?;]")
 
 
+def _first_token(starts: Sequence[int], m: re.Match[str]) -> int:
+    """The token a match starts in."""
+    return max(bisect.bisect_right(starts, m.start()) - 1, 0)
+
+
 def _judge(rule: SignalRule, m: re.Match[str], norm: str, tokens: Sequence[_Token],
            starts: Sequence[int], ends: Sequence[int], others: _Others = "drop") -> Verdict:
-    first = max(bisect.bisect_right(starts, m.start()) - 1, 0)
+    first = _first_token(starts, m)
     last = max(bisect.bisect_left(ends, m.end()), first)
     last = min(last, len(tokens) - 1)
     if rule.strength == "ask":  # another language: only "no bukhar" is read, the rest asks
@@ -670,9 +671,8 @@ def _unreadable(text: str) -> str:
 
 
 _NOT_MENDED_FILE = Path(__file__).resolve().parent / "data" / "near_safety_words.json"
-_SAFETY_BY_LETTER: dict[str, tuple[str, ...]] = {}
-for _word in sorted(SAFETY_WORDS):
-    _SAFETY_BY_LETTER[_word[0]] = (*_SAFETY_BY_LETTER.get(_word[0], ()), _word)
+_SAFETY_BY_LETTER = {letter: tuple(sorted(w for w in SAFETY_WORDS if w[0] == letter))
+                     for letter in {w[0] for w in SAFETY_WORDS}}
 _LETTERS = re.compile(r"[a-z]{5,}")
 
 
@@ -727,7 +727,7 @@ def screen_text(text: str) -> Screening:
             verdict = _judge(rule, m, norm, tokens, starts, ends, others)
             signals.setdefault((rule.code, verdict, m.group()), Signal(rule.code, verdict, m.group()))
             if others == "ask" and verdict == "unclear" and not asked_of_others:
-                asked_of_others = _about_someone_else(tokens, max(bisect.bisect_right(starts, m.start()) - 1, 0))
+                asked_of_others = _about_someone_else(tokens, _first_token(starts, m))
     if others == "ask" and not asked_of_others:
         others = "drop"
     stated = {s.code for s in signals.values() if s.verdict == "stated"}

@@ -256,7 +256,7 @@ def _with_the_city(near: str, places: list[ResolvedPlace], resolver: PlaceResolv
         return places
     city = " ".join(words[1:])
     if (_GAZETTEER.population_named(city) or 0) < _COMPASS_CITY_MIN_POPULATION or any(
-            normalize_name(p.label.split(",")[0]) == normalize_name(city) for p in places):
+            _is_town_of(city, p.label) for p in places):
         return places  # no such city, or already read as it ("North London")
     try:
         found = resolver.resolve_many(city, 1, prefer=region)
@@ -271,6 +271,12 @@ def _with_the_city(near: str, places: list[ResolvedPlace], resolver: PlaceResolv
 _COMPASS_CITY_MIN_POPULATION = 1_000_000
 
 
+def _is_town_of(name: str, label: str) -> bool:
+    """Whether ``name`` is the town a place's label starts with ("London" of "London,
+    England, United Kingdom")."""
+    return normalize_name(name) == normalize_name(label.split(",")[0])
+
+
 def _unplaced(place: Place) -> str | None:
     """A part of the place asked for, before its town, that the map could not place ("Bandra"
     in "Bandra, Mumbai", which the offline gazetteer lacks, or Whitefield, which it knows only
@@ -283,7 +289,7 @@ def _unplaced(place: Place) -> str | None:
 def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None:
     words = query.split()
     if "," not in query and len(words) > 1 and words[0].lower() in COMPASS_WORDS \
-            and normalize_name(" ".join(words[1:])) == normalize_name(label.split(",")[0]):
+            and _is_town_of(" ".join(words[1:]), label):
         return words[0]  # the city itself chosen over a town of that name ("East London": London's east)
     parts = query.split(",")[:-1] if "," in query else list(_around_town(query))
     label = normalize_name(label)
