@@ -226,10 +226,11 @@ _EMERGENCY = ("bladder-bowel", "saddle-numbness", "leg-weakness")
 _EMERGENCY_NUMBERS = "999 in the UK, 911 in the US, 112 in the EU and India"
 
 
-def urgent_advice(red_flags: Iterable[str]) -> UrgentAdvice:
+def urgent_advice(red_flags: Iterable[str], *, for_someone: bool = False) -> UrgentAdvice:
     """Advice for one or more red-flag codes (unknown codes are treated as "see a doctor
-    today"). Raises ``ValueError`` when ``red_flags`` is empty: no advice is needed then,
-    and showing it would be alarmist."""
+    today"); ``for_someone``: the words told them of someone the seeker searches for, to
+    whom the advice, worded to "you", then applies. Raises ``ValueError`` when
+    ``red_flags`` is empty: no advice is needed then, and showing it would be alarmist."""
     codes = sorted(set(red_flags), key=lambda c: (list(RED_FLAGS).index(c) if c in RED_FLAGS else 99, c))
     if not codes:
         raise ValueError("urgent_advice needs at least one red flag")
@@ -257,4 +258,6 @@ def urgent_advice(red_flags: Iterable[str]) -> UrgentAdvice:
                "a problem that needs a medical assessment before massage, acupuncture, physiotherapy or any other "
                "therapy. Most back pain is not serious, but this needs checking first, so we are not showing "
                "bookable practitioners for this search.")
+    if for_someone:  # ("my dad has back pain and a fever")
+        message += " If you wrote of someone you are searching for, this advice is for them."
     return UrgentAdvice(title, message, actions)

@@ -361,13 +361,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     cautions = frozenset(data.cautions | (screening.cautions if screening else frozenset()))
     if red:
         count_urgent(frozenset(red))
-        advice = urgent_advice(red)
-        if screening and screening.red_flags and screening.others == "screen":
-            # ("my dad has back pain and a fever": the advice is worded to "you")
-            advice = replace(advice, message=f"{advice.message} If you wrote of someone you are searching for, "
-                                             "this advice is for them.")
-        return SearchOutcome(input=data, urgent=True, advice=advice, cautions=cautions,
-                             page=data.page, per_page=data.per_page)
+        for_someone = bool(screening and screening.red_flags and screening.others == "screen")
+        return SearchOutcome(input=data, urgent=True, advice=urgent_advice(red, for_someone=for_someone),
+                             cautions=cautions, page=data.page, per_page=data.per_page)
 
     questions: list[Question] = []
     if screening and not data.no_red_flags:
