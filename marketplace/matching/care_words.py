@@ -292,6 +292,11 @@ BARE_TOWN_MIN_POPULATION = 1_000_000
 LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
 
+# Towns' own names that are words of the seekers' Hindi ("dard ho gaya": the pain came)
+# or English words the English word list lacks: never read as a town in lower case without
+# "in" before them.
+_NOT_A_PLAIN_TOWN = frozenset({"gaya", "bima", "kati", "basti", "mau", "pali", "guna", "sagar", "rugby"})
+
 # Words no mistyped town is read from: the readers' own (the gazetteer knows English words).
 _KNOWN_WORDS = frozenset(STOPWORDS | _THERAPY_TOKENS | _CARE_NOUNS | _AFTER_A_CARE_TOWN | _NOT_IN_A_NAME
                          | _NOT_A_PLACE_NAME | NOT_PLACES | LOWER_CASE_WORDS  # (the phrases' words among them)
@@ -504,10 +509,11 @@ class PlaceMention:
 
 def asked_place(text: str, population_named: Callable[[str], int | None],
                 area_named: Callable[[str], str | None] | None = None,
-                misspelt: Callable[[str, int], str | None] | None = None) -> PlaceMention | None:
+                misspelt: Callable[[str, int], str | None] | None = None,
+                plain_town: Callable[[str], int | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in (see :func:`_place_asked`), as written: "St. Louis"
     is read as one name, "St Louis", and echoed with its dot."""
-    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt)
+    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt, plain_town)
     if found is None or not _ABBREVIATED.search(text):
         return found
 
@@ -520,7 +526,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
 
 def _place_asked(text: str, population_named: Callable[[str], int | None],
                  area_named: Callable[[str], str | None] | None = None,
-                 misspelt: Callable[[str, int], str | None] | None = None) -> PlaceMention | None:
+                 misspelt: Callable[[str, int], str | None] | None = None,
+                 plain_town: Callable[[str], int | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -539,7 +546,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     (which tells the town of at least so many people a word is one slip from), a town
     mistyped after "in" or "near" is read as that town ("physio in banglore"), when a city
     of a million: smaller towns' names are too often one slip from a neighbourhood the map
-    lacks ("Bandra" from Banda), which a configured geocoder may know."""
+    lacks ("Bandra" from Banda), which a configured geocoder may know. With ``plain_town``
+    (which tells the people of a town whose own name a word is, when that is no English
+    word), a town of 100,000 or more written in lower case counts where a city of a million
+    does ("physio leeds", "gentle massage, cardiff"), unless its name is a word the readers
+    know ("gaya": went, in Hindi) or a state's or a country's."""
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
@@ -552,9 +563,12 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         return words, all(w[:1].isupper() for w in re.split(r"[\W_]+", words)
                           if w and w not in _INSIDE_A_NAME and w != "s")  # ("King's Cross")
 
-    def town(span: list[str], lower_case_min: int = TOWN_MIN_POPULATION, capitals: bool = True) -> str | None:
+    def town(span: list[str], lower_case_min: int = TOWN_MIN_POPULATION, capitals: bool = True,
+             plain_too: bool = False) -> str | None:
         """``span`` as written, when it is a town's whole name (see above): with a capital
-        (when ``capitals`` tell), or in lower case with ``lower_case_min`` people."""
+        (when ``capitals`` tell), or in lower case with ``lower_case_min`` people, or
+        (``plain_too``: the town ends the words, or follows the care wanted) a town of
+        100,000 by its own name, when that is no word (see ``plain``)."""
         name = " ".join(span)
         outside = (w in _NOT_IN_A_NAME and (k in (0, len(span) - 1) or w not in _INSIDE_A_NAME)
                    for k, w in enumerate(span))
@@ -566,9 +580,17 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if population is None and has_devanagari(words):  # "लखनऊ": the map knows Hindi names
             population = population_named(words)
         if population is None or not ((capitalised and capitals) or (population >= lower_case_min
-                                                                      and name not in LOWER_CASE_WORDS)):
+                                                                      and name not in LOWER_CASE_WORDS)
+                                      or plain_too and plain(name)):
             return None
         return words
+
+    def plain(name: str) -> bool:
+        """Whether ``name``, in lower case with nothing before it that says it is a place,
+        is a town of 100,000 people or more all the same (see above)."""
+        return plain_town is not None and name not in _KNOWN_WORDS and name not in _NOT_A_PLAIN_TOWN \
+            and (plain_town(name) or 0) >= TOWN_MIN_POPULATION \
+            and (area_named is None or area_named(name) is None)  # ("ontario": the province, or California's?)
 
     def after_wanted(start: int) -> bool:
         """Whether a bare town's name may start at ``start``: the text's start, or after a
@@ -702,7 +724,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             number = start - 1 - (start >= 2 and tokens[start - 1] == ",")
             if start < 0 or not (after_wanted(start) or number > 0 and numbered_part(tokens, number - 1)):
                 continue
-            words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell)
+            words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell, plain_too=True)
             if words is not None:
                 # (with its postcode, which a configured geocoder may place within the town)
                 words = span_written(tokens[start:end + code])[0] if code else words
@@ -857,7 +879,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 # then a pause, or what hurts ("acupuncture London sciatica", as keywords)
                 if end < len(tokens) and tokens[end] not in _AFTER_A_CARE_TOWN and tokens[end] not in _NOT_A_PLACE_NAME:
                     continue
-                words = town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell) if end <= i + 4 else None
+                words = town(tokens[i + 1:end], BARE_TOWN_MIN_POPULATION, capitals_tell, plain_too=True) \
+                    if end <= i + 4 else None
                 mention = PlaceMention(words, words) if words is not None else None
                 if mention is None and (local := city_then_locality(end)) is not None and local[1] == i + 1:
                     mention = local[0]

@@ -111,12 +111,13 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     normal = tuple(sorted(v) if isinstance(v, frozenset) else v
                    for v in (getattr(data, f.name) for f in fields(data)))
     parts = repr((normal, matching, taxonomy))
+    # 9: a town of 100,000 in lower case without "in" ("physio leeds");
     # 8: several therapies read from the words (therapies_from_text);
     # 7: a town set apart by commas further in the words ("sciatica, Bristol, prefer a woman");
     # 6: radius_from_text, online lists by a country named, notes on a part of a town not
     # placed; 5: notes worded anew (therapies not listed, notes only over a list); 4: the
     # outcome's fields changed (place_suggestions); 3: kept with version and stamps
-    return f"search:{kind}:8:" + hashlib.sha256(parts.encode()).hexdigest()
+    return f"search:{kind}:9:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:

@@ -456,6 +456,22 @@ def test_a_town_mistyped_is_one_slip_from_its_name(gaz: OfflineGazetteer, word: 
         assert gaz.geocode(found) is not None and gaz.geocode(found).raw["population"] >= people
 
 
+@pytest.mark.parametrize(("name", "town"), [
+    ("leeds", "Leeds"), ("Cardiff", "Cardiff"), ("mysore", "Mysuru"),  # (a former name, curated)
+    ("reading", None), ("nice", None),  # towns whose names are English words too
+    ("bukhar", None),  # Bukhara's name in some language (and Hindi for a fever): not its own
+    ("whitefield", None),  # under 100,000 people
+    ("koramangala", None),  # no place the map knows
+])
+def test_a_plain_town_is_named_by_its_own_name_and_no_word(gaz: OfflineGazetteer, name: str,
+                                                           town: str | None) -> None:
+    people = gaz.plain_town_population(name)
+    if town is None:
+        assert people is None
+    else:
+        assert people == gaz.geocode(town).raw["population"] >= 100_000
+
+
 def test_suggest_works_on_addresses_and_respects_limit(gaz: OfflineGazetteer) -> None:
     assert gaz.suggest("12 MG Road, Banglore, India")[0] == "Bengaluru, Karnataka, India"
     assert len(gaz.suggest("Bangalor", limit=2)) <= 2

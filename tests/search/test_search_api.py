@@ -191,6 +191,14 @@ def test_a_part_of_a_town_the_map_lacks_is_said_and_distances_are_from_the_towns
         assert not any("could not find" in n for n in search(client, concern="sciatica", near=near)["notes"]), near
 
 
+def test_a_town_typed_in_lower_case_as_into_a_search_engine_is_searched_near(client, physio):
+    leeds = search(client, q="physio leeds")  # (a town of 100,000 or more, by a name that is no word)
+    assert leeds["place"]["label"] == "Leeds, England, United Kingdom"
+    assert leeds["place_from_text"] == {"name": "leeds", "matched": "leeds"}
+    reading = search(client, q="physio reading")  # (Reading is a town, and reading a word)
+    assert reading["place"] is None and reading["place_from_text"] is None
+
+
 def test_a_ticked_red_flag_returns_urgent_advice_and_no_results(client, physio):
     body = search(client, concern="sciatica", near="Bengaluru", red_flags="fever")
     assert body["urgent"] is True
