@@ -343,6 +343,12 @@ _BILATERAL = (rf"\b(?:bilateral (?:sciatica|leg (?:pain|symptoms|numbness))|scia
               rf"sciatica\s+{_BOTH_LEGS}|{_BOTH_LEGS}\s+sciatica|(?:sciatica|"
               rf"pain|pains|shooting|tingling|pins and needles|burning){_W}{{0,2}}?\s+(?:in|down|into|through)\s+"
               rf"{_BOTH_LEGS}|both (?:my |of my )?legs (?:hurt|ache|are (?:painful|tingling|burning)))")
+# Numbness or tingling in the legs or feet, said in the plural ("pins and needles in my
+# feet"): in both, perhaps, which is asked about as symptoms in both legs are.
+_NUMB_LEGS = (r"\b(?:numb(?:ness)?|tingl(?:ing|y)|pins and needles|no feeling|lost feeling|loss of feeling)\s+"
+              r"(?:in|down|into|through|of)\s+(?:my|his|her|their)\s+(?:legs|feet)\b|"
+              r"\b(?:my|his|her|their)\s+(?:legs|feet)\s+(?:are\s+|feel\s+|keep\s+|have\s+|go\s+|went\s+)?(?:gone\s+|"
+              r"going\s+)?(?:numb|tingly|tingling|dead)\b")
 
 # Hinglish words for the red-flag rules (see the Hinglish block in SIGNAL_RULES).
 _SUNN = r"(?:sunn|sunnpan|sunpan|sunnapan|jhunjhun\w*)"  # numb, numbness, pins and needles
@@ -443,7 +449,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"keep going |going |gone )?(?:numb|dead)\b|\bnumb (?:legs?|feet)\b", "vague"),
     # Symptoms in both legs (bilateral sciatica) can be cauda equina syndrome: ask about
     # weakness, the saddle area and the bladder (its other signs) rather than guess.
-    *(SignalRule(code, _BILATERAL, "vague") for code in ("leg-weakness", "saddle-numbness", "bladder-bowel")),
+    *(SignalRule(code, rule, "vague") for code in ("leg-weakness", "saddle-numbness", "bladder-bowel")
+      for rule in (_BILATERAL, _NUMB_LEGS)),
     # bladder-bowel: loss of control or retention
     SignalRule("bladder-bowel", rf"\b(?:{_CANT}|lost|losing|loss of|no|don'?t have (?:any )?)\s+(?:control(?:ling)?"
                r"|hold(?:ing)?)\s+(?:(?:of|over|on|in)\s+)?(?:(?:my|his|her|their)\s+)?(?:bladder|bowels?|urine|pee|wee|"
@@ -664,7 +671,7 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
     SignalContext("saddle-numbness", drop_if=r"\b(?:legs?|foot|feet|toes?|arms?|hands?|fingers?|thumbs?|wrists?|"
                   r"elbows?|calf|calves|shin|knee|thigh|ankle|face|lips?|chin|(?<!bum )(?<!butt )cheeks?|tongue|"
                   r"shoulders?|neck|heel|sole)\b",
-                  keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|\bbilateral\b|\bboth sides\b"),
+                  keep_if=rf"{_SADDLE}|{_BOTH_LEGS}|(?:{_NUMB_LEGS})|\bbilateral\b|\bboth sides\b"),
     # "Pain since my car accident last year, doctor cleared me" is post-accident-pain.
     SignalContext("major-trauma", drop_if=rf"{_CLEARED}|\brabbit hole\b|\boff the wagon\b|\baccidents? in "
                   r"(?:my|his|her|their|the) (?:pants|trousers|underwear|knickers|bed)\b", when_past="drop",
