@@ -26,7 +26,7 @@ __all__ = [
 # code → how the advice names it ("You mentioned ...")
 RED_FLAGS: dict[str, str] = {
     "fever": "a fever",
-    "leg-weakness": "weakness in your legs that is severe or getting worse",
+    "leg-weakness": "weakness in your legs that is severe or getting worse, or numbness in both legs",
     "bladder-bowel": "loss of bladder or bowel control (or trouble passing urine)",
     "saddle-numbness": "numbness around your groin, genitals, bottom or inner thighs",
     "major-trauma": "a recent serious fall or crash",
@@ -42,7 +42,7 @@ CAUTIONS: dict[str, str] = {
 # What the UI asks when screening returns a code as unclear.
 QUESTIONS: dict[str, str] = {
     "fever": "Do you have a fever now (a temperature of 38°C / 100.4°F or more, or feeling hot and shivery)?",
-    "leg-weakness": "Is there weakness in your legs that is severe or getting worse?",
+    "leg-weakness": "Is there weakness in your legs that is severe or getting worse, or numbness in both legs?",
     "bladder-bowel": "Have you lost any control of your bladder or bowels, or had trouble passing urine?",
     "saddle-numbness": "Is there numbness around your groin, genitals, bottom or inner thighs?",
     "major-trauma": "Did a serious fall or crash happen recently, and has a doctor checked you since?",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_NAMES
+from marketplace.matching.understanding import screen_text
 from marketplace.matching.safety import (
     CAUTION_EFFECTS, CAUTIONS, QUESTIONS, RED_FLAGS, CautionNote, apply_cautions, excluded_techniques_for,
     ruled_out, urgent_advice,
@@ -120,6 +121,13 @@ def test_possible_nerve_compression_sends_to_emergency_care_today(code: str) -> 
     assert RED_FLAGS[code] in advice.message
     assert "A&E" in advice.actions[0]
     assert any("999" in a and "911" in a and "112" in a for a in advice.actions)
+
+
+def test_numbness_in_both_legs_is_named_as_the_seeker_said_it() -> None:
+    """Screening reads numbness in both legs as the leg red flag: the advice, the box to tick
+    and the question say so, not only weakness the seeker never wrote of."""
+    assert "numbness in both legs" in urgent_advice(screen_text("back pain and numbness in both legs").red_flags).message
+    assert "numbness in both legs" in QUESTIONS["leg-weakness"]
 
 
 def test_every_red_flag_gets_advice_that_withholds_bookings_and_invites_back() -> None:
