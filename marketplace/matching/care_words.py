@@ -292,6 +292,9 @@ BARE_TOWN_MIN_POPULATION = 1_000_000
 LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
 
+# Countries' initials that are no English word, read in lower case too ("in the uk").
+_PLAIN_INITIALS = frozenset({"UK", "USA", "UAE"})
+
 # Towns' own names that are words of the seekers' Hindi ("dard ho gaya": the pain came)
 # or English words the English word list lacks: never read as a town in lower case without
 # "in" before them.
@@ -688,14 +691,14 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             first = areas - comma - len(span)
             if after_wanted(first) and len("".join(span)) >= 4 and town(span, TOWN_MIN_POPULATION, capitals_tell):
                 named = written(first)
-                return PlaceMention(named, named) if _asked(tokens, first, end) else None
+                return PlaceMention(named, named) if _asked(tokens, first, end, place=True) else None
         area = written(areas)
         # Alone after what is wanted ("physio, Kerala"), not after a place's name, known to the
         # map or written with a capital ("Dwarka, Gujarat", "Koramangala, Karnataka").
         if after_wanted(areas) and len(area) > 3 and population_named(area) is None \
                 and not any(population_named(" ".join(span)) is not None for span in before) \
                 and not (before and capitals_tell and areas - comma - 1 > 0 and span_written(before[-1])[1]):
-            return PlaceMention(area, area, known=False) if _asked(tokens, areas, end) else None
+            return PlaceMention(area, area, known=False) if _asked(tokens, areas, end, place=True) else None
         return None
 
     def ending_town() -> PlaceMention | None:
@@ -715,7 +718,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if (area := ending_area(end)) is not None:
             return area
         if (local := city_then_locality(end)) is not None:
-            return local[0] if _asked(tokens, local[1], end) else None
+            return local[0] if _asked(tokens, local[1], end, place=True) else None
         for n in (3, 2, 1):
             start = end - n
             # after a word of what is wanted, or a comma after one ("neck pain, Bangalore"),
@@ -728,7 +731,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             if words is not None:
                 # (with its postcode, which a configured geocoder may place within the town)
                 words = span_written(tokens[start:end + code])[0] if code else words
-                return PlaceMention(words, words) if _asked(tokens, start, end) else None
+                return PlaceMention(words, words) if _asked(tokens, start, end, place=True) else None
         return None
 
     def town_at(start: int, sizes: tuple[int, ...] = (3, 2, 1)) -> tuple[str, int] | None:
@@ -761,21 +764,31 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         return None
 
     def initials_at(start: int) -> str | None:
-        """A country's initials at ``start``, in capitals ("UK" in "in the UK"), else None."""
+        """A country's initials at ``start``, in capitals ("UK" in "in the UK"), or in lower
+        case where they are no word ("in the uk", not "the us"), else None."""
         written = span_written(tokens[start:start + 1])[0]
+        if written.upper() in _PLAIN_INITIALS:
+            return written.upper()
         return written if written in COUNTRY_INITIALS else None
 
     def unknown_name(span: list[str], part_last: bool = False) -> str | None:
         """``span`` as written when it is a name the gazetteer does not know, written with
         capitals: no word of what hurts or of a therapy in it (but, with ``part_last``, a
         word for a part of a town after the first: "MG Road")."""
-        if not span or not capitals_tell or any(
+        if not span or any(
                 (w in _NOT_IN_A_NAME or w in _NOT_A_PLACE_NAME) and not (part_last and k and w in _PART_OF_A_TOWN)
                 or w in _THERAPY_TOKENS or not w.replace("-", "").isalpha() for k, w in enumerate(span)) \
                 or " ".join(span) in NOT_PLACES or _key(" ".join(span)) in _LANGUAGE_NAMES:
             return None
         words, capitalised = span_written(span)
-        return words if capitalised and population_named(" ".join(span)) is None else None
+        name = " ".join(span)
+        people = population_named(name)
+        # a state or country written out, in any case ("in kerala", "in india", though a small
+        # town somewhere is called India): for the caller to ask a town in
+        if area_named is not None and len(name) > 3 and area_named(name) is not None \
+                and (people or 0) < TOWN_MIN_POPULATION:
+            return words
+        return words if capitalised and capitals_tell and people is None else None
 
     def part_then_town(start: int) -> tuple[str, int] | None:
         """"Near Viman Nagar Pune", "in MG Road Bangalore": a part of a town the map lacks,
@@ -864,7 +877,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             return PlaceMention(said, said, undecided=True, choices=tuple(dict.fromkeys(w for w, _, _ in seen)))
         if seen:
             words, start, end = seen[0]
-            return PlaceMention(words, words) if _asked(tokens, start, end) else None
+            return PlaceMention(words, words) if _asked(tokens, start, end, place=True) else None
         return None
 
     def care_town() -> PlaceMention | None:
@@ -885,7 +898,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 if mention is None and (local := city_then_locality(end)) is not None and local[1] == i + 1:
                     mention = local[0]
                 if mention is not None:
-                    if _asked(tokens, i + 1, end):
+                    if _asked(tokens, i + 1, end, place=True):
                         seen.append(mention)
                     break
         return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None
@@ -924,7 +937,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 for n in (3, 2, 1):
                     if i - n >= 0 and (words := town(tokens[i - n:i])) is not None:
                         said = span_written(tokens[i - n:i + 1])[0]  # "Mumbai-based"
-                        return PlaceMention(words, said) if _asked(tokens, i - n, i) else None
+                        return PlaceMention(words, said) if _asked(tokens, i - n, i, place=True) else None
         return None
 
     def home_town() -> PlaceMention | None:
@@ -947,10 +960,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 the = tokens[i + 1:i + 2] == ["the"]
                 hit = town_at(i + 1 + the)  # ("from the Hague")
                 if hit is not None and (hit[1] == len(tokens) or tokens[hit[1]] not in _PLACE_BEFORE) \
-                        and _asked(tokens, i, hit[1]):
+                        and _asked(tokens, i, hit[1], place=True):
                     return PlaceMention(hit[0], f"{said}{' the' if the else ''} {hit[0]}")
-                if the and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3):
-                    return PlaceMention(initials, f"{said} the {initials}", known=False)  # "from the UK"
+                if the and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3, place=True):
+                    return PlaceMention(initials, f"{said} the {span_written(tokens[i + 2:i + 3])[0]}",
+                                        known=False)  # "from the UK"
         return None
 
     def postcode() -> PlaceMention | None:
@@ -961,7 +975,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             return None
         match, code = codes[0]
         start = tokens.index(normalise(code).split()[0]) if normalise(code).split()[0] in tokens else 0
-        return PlaceMention(code, match[0].strip(), known=False) if _asked(tokens, start, start + 1) else None
+        asked = _asked(tokens, start, start + 1, place=True)
+        return PlaceMention(code, match[0].strip(), known=False) if asked else None
 
     def how_it_came(start: int) -> tuple[bool, bool]:
         """Whether the clause before ``start`` tells how the pain came (a word of
@@ -986,19 +1001,20 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             continue  # "I got back pain on holiday in Spain": where it came, not where care is wanted
         hit = town_at(i + 1)
         if token == "in" and i and tokens[i - 1] in _WORK_IN and hit is not None \
-                and span_written(tokens[i + 1:hit[1]])[1] and _asked(tokens, i, hit[1]) \
+                and span_written(tokens[i + 1:hit[1]])[1] and _asked(tokens, i, hit[1], place=True) \
                 and not (i > 1 and tokens[i - 2] in _DECLINED_BEFORE) and "anymore" not in tokens[hit[1]:hit[1] + 3]:
             work_towns.append(PlaceMention(hit[0], span_written(tokens[i - 1:hit[1]])[0]))  # "I work in Mumbai"
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
                 tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
             continue  # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
         if hit is None and (odd := unknown_at(i + 1)) is not None \
-                and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1]):
+                and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1], place=True):
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
         if hit is None and i + 2 < len(tokens) and tokens[i + 1] == "the":
             hit = town_at(i + 2)  # "in the Bronx", "in the Hague"
-            if hit is None and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3):
-                unknown.append(PlaceMention(initials, f"{token} the {initials}", known=False))  # "in the UK"
+            if hit is None and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3, place=True):
+                unknown.append(PlaceMention(initials, f"{token} the {span_written(tokens[i + 2:i + 3])[0]}",
+                                            known=False))  # "in the UK"
         if hit is None and re.fullmatch(r"[a-z]+'s", tokens[i + 1] if i + 1 < len(tokens) else ""):
             # "in Mumbai's suburbs": the town the part is of
             owner = tokens[i + 1][:-2]
@@ -1018,7 +1034,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
                 hit = f"{span_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
         if hit is None and (slip := slip_at(i + 1)) is not None:
-            if _asked(tokens, i, slip[1]):  # "physio in banglore": Bangalore, echoed as written
+            if _asked(tokens, i, slip[1], place=True):  # "physio in banglore": Bangalore, echoed as written
                 found.append(PlaceMention(slip[0], f"{token} {span_written(tokens[i + 1:slip[1]])[0]}"))
             continue
         if hit is None:
@@ -1036,7 +1052,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         code = postcode_words(tokens, end)  # "in London SW19", "in Leeds LS6 3AB, for sciatica"
         if code and (end + code == len(tokens) or not tokens[end + code][:1].isalnum()):
             named, end = f"{named} {span_written(tokens[end:end + code])[0]}", end + code
-        if not _asked(tokens, i, end):
+        if not _asked(tokens, i, end, place=True):
             continue  # a town told of or turned down ("I was in Delhi"): not where care is wanted
         if end < len(tokens) and tokens[end] in ("or", "and") and (
                 other := town_at(end + 1) or unknown_at(end + 1)):
@@ -1341,11 +1357,13 @@ def _key(text: str) -> tuple[str, ...]:
 
 
 def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset(),
-           other_after: frozenset[str] = frozenset()) -> bool:
+           other_after: frozenset[str] = frozenset(), *, place: bool = False) -> bool:
     """Whether the words at ``start:end`` ask for what they name: no cue in their clause of
     turning it down, of having had it, or of doubt ("not sure about acupuncture"), no word
     of ``other`` before them in it, and none of ``other_after`` in the first few words
-    after them (Hindi tells the verb last: "₹500 से कम दिए", paid under ₹500)."""
+    after them (Hindi tells the verb last: "₹500 से कम दिए", paid under ₹500). Of a
+    ``place``, "no" or "without" before another thing turns that down, not the place
+    ("sciatica treatment without surgery in Kolkata")."""
     before: list[str] = []
     for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
         token = tokens[position]
@@ -1362,6 +1380,8 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
         if token in _DECLINED_BEFORE:
             # "not sure", "no idea", "don't know": a hedge, not a refusal
             following = before[position - 1] if position > 0 else tokens[start]
+            if place and token in ("no", "without") and position > 0 and following not in _PLACE_BEFORE:
+                continue
             if not (token in NEGATION_CUES and following in NOT_NEGATING_BEFORE):
                 return False
     after: list[str] = []

@@ -272,6 +272,8 @@ def place_read(text: str) -> str | None:
     # by a name that is no word ("reading" is one)
     ("physio leeds", "leeds"), ("gentle massage, cardiff", "cardiff"), ("physio leeds for back pain", "leeds"),
     ("Leeds", "Leeds"), ("physio mysore", "mysore"),  # (the city's former name, as seekers write it)
+    # "without" or "no" turns down what follows it, not the town
+    ("sciatica treatment without surgery in kolkata", "kolkata"), ("treatment with no surgery near Pune", "Pune"),
     ("acupuncture near Camden Town", "Camden Town"),
     ("physio in Reading", "Reading"),  # with a capital, the town
     ("back pain in London", "London"),
@@ -491,6 +493,10 @@ def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: 
     ("ayurvedic treatment for slip disc Kerala", "Kerala"),  # a state, ending the words
     ("physio, Kerala, India", "Kerala, India"), ("physio Tamil Nadu", "Tamil Nadu"), ("Karnataka", "Karnataka"),
     ("physio in Karnataka", "Karnataka"),
+    # after "in" or "near", in lower case too (a small town somewhere is called India)
+    ("ayurvedic retreat for back pain in kerala", "kerala"), ("online physio in india", "india"),
+    ("physio in tamil nadu", "tamil nadu"), ("online physio, I am in the uk", "UK"),
+    ("massage in the us", None),  # (we, in English)
     ("physio in Dwarka, Gujarat", "Dwarka, Gujarat"),  # a place's name before it: that place
     ("Dwarka, Gujarat", None),  # ...not the state alone (and, all in capitals, a small town is not sure)
     ("physio with Georgia", None),  # a name, after "with"

@@ -535,6 +535,13 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     kerala = search(client, q="ayurvedic treatment for slip disc Kerala")
     assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole region")
     assert "Kochi, Kerala, India" in kerala["place_suggestions"]
+    # ...in lower case: a retreat is somewhere to go, so the towns come with the error
+    response = client.get("/api/v1/search", query_string={"q": "ayurvedic retreat for back pain in kerala"})
+    problem = response.get_json()
+    assert response.status_code == 400 and problem["errors"]["near"][0].startswith("You wrote “in kerala”, a whole")
+    assert "Kochi, Kerala, India" in problem["suggestions"]
+    assert search(client, q="online physio for sciatica, I live in the uk")["notes"] == [
+        "Online sessions, those based in the United Kingdom first, as you wrote “in the uk”."]
     # A town typed under Near settles it
     near = search(client, q="sciatica physio in Karnataka", near="Bengaluru")
     assert near["place"]["label"].startswith("Bengaluru") and near["place_suggestions"] == []
