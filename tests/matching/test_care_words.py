@@ -274,6 +274,7 @@ def place_read(text: str) -> str | None:
     ("Leeds", "Leeds"), ("physio mysore", "mysore"),  # (the city's former name, as seekers write it)
     # "without" or "no" turns down what follows it, not the town
     ("sciatica treatment without surgery in kolkata", "kolkata"), ("treatment with no surgery near Pune", "Pune"),
+    ("physio near Indiranagar metro", "Indiranagar"),  # a station, not Metro, Indonesia (the map lacks both)
     ("acupuncture near Camden Town", "Camden Town"),
     ("physio in Reading", "Reading"),  # with a capital, the town
     ("back pain in London", "London"),
