@@ -65,6 +65,19 @@ THERAPY_WORDS: dict[str, str] = {
     "ekyupankchar": "acupuncture", "kaping": "cupping", "yog": "yoga-pilates",
     # wet cupping's Arabic and Urdu name, and Ayurveda's course of cleansing treatments
     "hijama": "cupping", "panchakarma": "ayurveda", "panchkarma": "ayurveda",
+    # Ayurveda's treatments as Indian seekers name them (Kerala's oil and bolus therapies, marma)
+    "shirodhara": "ayurveda", "pizhichil": "ayurveda", "njavara kizhi": "ayurveda", "njavarakizhi": "ayurveda",
+    "elakizhi": "ayurveda", "ela kizhi": "ayurveda", "podikizhi": "ayurveda",
+    "kizhi": "ayurveda", "marma therapy": "ayurveda", "marma chikitsa": "ayurveda", "greeva basti": "ayurveda",
+    "griva basti": "ayurveda", "janu basti": "ayurveda",
+    "naturopathy": "herbal-naturopathy-care", "naturopath": "herbal-naturopathy-care",
+    "naturopathic": "herbal-naturopathy-care",
+    # physiotherapists' own treatments, as seekers ask for them
+    "ift": "physiotherapy", "interferential therapy": "physiotherapy", "ultrasound therapy": "physiotherapy",
+    "spinal traction": "physiotherapy", "traction therapy": "physiotherapy", "tens therapy": "physiotherapy",
+    "kinesio taping": "physiotherapy", "kinesiology taping": "physiotherapy", "kinesio tape": "physiotherapy",
+    "k tape": "physiotherapy", "mckenzie method": "physiotherapy", "mckenzie exercises": "physiotherapy",
+    "mckenzie therapy": "physiotherapy",
 }
 # Therapies this marketplace does not list, as seekers name them (wording -> the therapy's
 # name in a sentence): a search for one says so, rather than silently listing others.
@@ -77,7 +90,7 @@ UNLISTED_THERAPY_WORDS: dict[str, str] = {
     "aromatherapist": "aromatherapy", "rolfing": "Rolfing", "bowen therapy": "Bowen therapy",
     "bowen technique": "Bowen therapy", "feldenkrais": "the Feldenkrais method",
     "alexander technique": "the Alexander technique", "unani": "Unani medicine", "hakim": "Unani medicine",
-    "siddha": "Siddha medicine",
+    "siddha": "Siddha medicine", "acupressure": "acupressure",
 }
 # The words of those names, none of which is a place's ("in Tui Na", "in Shiatsu", "in Reiki").
 _THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wording.split()) \

@@ -63,6 +63,11 @@ def narrowed(text: str) -> str | None:
     ("I'm scared of needles, I want a massage", "massage"),
     # one turned down beside the one asked for: the one asked for
     ("hijama for back pain", "cupping"), ("panchakarma for back pain", "ayurveda"),
+    # treatments as seekers name them: Kerala's Ayurveda, a physiotherapist's own
+    ("shirodhara and pizhichil for back pain in Kochi", "ayurveda"), ("njavara kizhi for stiff back", "ayurveda"),
+    ("naturopathy for sciatica", "herbal-naturopathy-care"),
+    ("IFT and ultrasound therapy for back pain", "physiotherapy"),
+    ("kinesio taping for my lower back", "physiotherapy"), ("McKenzie exercises for a disc bulge", "physiotherapy"),
     ("physio, not massage", "physiotherapy"),
     ("not looking for massage, need physio", "physiotherapy"),
     ("acupuncture didn't help my neck pain, want to try cupping", "cupping"),

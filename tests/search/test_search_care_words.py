@@ -216,6 +216,7 @@ def test_a_therapy_listed_nowhere_here_is_said_not_silently_dropped(client, team
                                 "therapies."]
     # with nobody listed (no concern named), it says only that
     assert search(client, q="reiki please")["notes"] == ["We do not list reiki."]
+    assert search(client, q="acupressure please")["notes"] == ["We do not list acupressure."]
     # once admins list it, it is read as any other therapy
     taxonomy.save_term("modality", taxonomy.TermInput(slug="osteopathy", name="Osteopathy"), make_admin())
     db.session.commit()
