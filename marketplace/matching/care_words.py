@@ -307,6 +307,15 @@ BARE_TOWN_MIN_POPULATION = 1_000_000
 LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
 
+# Words after "near" that say how near, or near what time, not where.
+_NOT_NEAR_A_PLACE = frozenset({"future", "death", "enough", "perfect", "impossible", "constant", "normal", "total",
+                               "zero", "miss", "term", "end", "here", "there", "where", "everywhere", "anywhere",
+                               "instantly", "immediately", "daily", "always", "never", "tears", "fainting",
+                               # ...or near what kind of landmark, not which
+                               "gym", "mall", "airport", "park", "temple", "church", "mosque", "beach", "downtown",
+                               "city", "town", "village", "campus", "university", "hotel", "bus", "railway", "highway",
+                               "bridge", "river", "lake", "sea", "office", "house", "place", "locality", "residence"})
+
 # Countries' initials that are no English word, read in lower case too ("in the uk").
 _PLAIN_INITIALS = frozenset({"UK", "USA", "UAE"})
 
@@ -805,6 +814,24 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             return words
         return words if capitalised and capitals_tell and people is None else None
 
+    def plain_unknown_at(start: int) -> tuple[str, int] | None:
+        """A name in lower case the gazetteer does not know, after "near" ("near heathrow",
+        "near hsr layout"): one or two words that end a clause, none a word the readers know
+        (nor "future": "in the near future"). For the configured geocoder to try; offline,
+        the seeker is told it was not found rather than that no place was given."""
+        for n in (2, 1):
+            end = start + n
+            span = tokens[start:end]
+            if end > len(tokens) or population_named(" ".join(span)) is not None or not (
+                    end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
+                    or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
+                continue
+            if all(w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_A_PLACE_NAME
+                   and w not in _NOT_NEAR_A_PLACE and (k or w not in _PART_OF_A_TOWN) or k and w in _PART_OF_A_TOWN
+                   for k, w in enumerate(span)):
+                return span_written(span)[0], end
+        return None
+
     def part_then_town(start: int) -> tuple[str, int] | None:
         """"Near Viman Nagar Pune", "in MG Road Bangalore": a part of a town the map lacks,
         then a town of 100,000 or more, with no comma between. As written, and where it ends."""
@@ -1022,7 +1049,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
                 tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
             continue  # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
-        if hit is None and (odd := unknown_at(i + 1)) is not None \
+        if hit is None and ((odd := unknown_at(i + 1)) is not None or token in ("near", "nr")
+                            and (odd := plain_unknown_at(i + 1)) is not None) \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1], place=True):
             unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
         if hit is None and i + 2 < len(tokens) and tokens[i + 1] == "the":

@@ -481,7 +481,11 @@ def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place:
     ("Back pain near Tailbone", None),
     ("Back pain in Covid", None),
     ("I was in Koramangala last week", None),  # told of
-    ("physio near koramangala", None),  # in lower case, an unknown word is not surely a name
+    ("physio in koramangala", None),  # in lower case, an unknown word after "in" is not surely a name...
+    # ...after "near", unless it is a word the readers know, it is likelier one than not
+    ("physio near koramangala", "koramangala"), ("chiropractor near heathrow for back pain", "heathrow"),
+    ("physio near hsr layout", "hsr layout"), ("physio in the near future", None), ("physio near station", None),
+    ("pain near my hip", None), ("physio near airport", None),
     # a postcode (the offline map knows none; an online geocoder may)
     ("back pain near 560034", "560034"), ("physio near SW1A 1AA", "SW1A 1AA"), ("physio in 94110", "94110"),
     ("my pincode is 400050, need a physio", "400050"), ("Pin: 560 034, sciatica", "560 034"),

@@ -500,6 +500,10 @@ def test_a_place_the_map_lacks_is_said_not_silently_dropped(app, client, team, o
     assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
     assert any("You wrote “near Koramangala”, but we could not find Koramangala on the map" in n
                for n in body["notes"])
+    # ...in lower case after "near" too, rather than "No place given"
+    lower = search(client, q="chiropractor near heathrow")
+    assert lower["place"] is None and lower["notes"][0].startswith(
+        "You wrote “near heathrow”, but we could not find heathrow on the map")
 
 
 def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team, on_video):
