@@ -1399,6 +1399,18 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in tokens_of(normalise(text)) if t not in ".,;:!?")
 
 
+_QUESTION_OPENERS = frozenset({"is", "are", "does", "do", "which", "what", "should", "would", "will", "can", "could"})
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+
+
+def _in_a_question(tokens: list[str], i: int) -> bool:
+    """Whether the sentence the word at ``i`` is in asks a question: it ends with "?", or
+    opens with a word that asks ("is", "which", "should")."""
+    first = next((k + 1 for k in range(i - 1, -1, -1) if tokens[k] in _SENTENCE_ENDS), 0)
+    last = next((k for k in range(i, len(tokens)) if tokens[k] in _SENTENCE_ENDS), len(tokens))
+    return last < len(tokens) and tokens[last] == "?" or tokens[first] in _QUESTION_OPENERS
+
+
 def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset(),
            other_after: frozenset[str] = frozenset(), *, place: bool = False) -> bool:
     """Whether the words at ``start:end`` ask for what they name: no cue in their clause of
@@ -1423,6 +1435,9 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
         if token in _DECLINED_BEFORE:
             # "not sure", "no idea", "don't know": a hedge, not a refusal
             following = before[position - 1] if position > 0 else tokens[start]
+            if token == "than" and before[position + 1:position + 2] not in (["rather"], ["other"]) \
+                    and _in_a_question(tokens, start):
+                continue  # "is cupping better than acupuncture?" asks of both
             if place and token in ("no", "without") and position > 0 and following not in _PLACE_BEFORE:
                 continue
             if not (token in NEGATION_CUES and following in NOT_NEGATING_BEFORE):

@@ -69,6 +69,7 @@ def narrowed(text: str) -> str | None:
     ("IFT and ultrasound therapy for back pain", "physiotherapy"),
     ("kinesio taping for my lower back", "physiotherapy"), ("McKenzie exercises for a disc bulge", "physiotherapy"),
     ("physio, not massage", "physiotherapy"),
+    ("cupping is better than acupuncture for me", "cupping"),  # no question: a preference
     ("not looking for massage, need physio", "physiotherapy"),
     ("acupuncture didn't help my neck pain, want to try cupping", "cupping"),
     ("tried massage for months, now want acupuncture", "acupuncture"),
@@ -102,6 +103,9 @@ def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: s
 
 
 @pytest.mark.parametrize(("text", "slugs", "together"), [
+    # a question comparing them asks of both ("than" otherwise turns one down: "rather than")
+    ("is cupping better than acupuncture", ["cupping", "acupuncture"], False),
+    ("is acupuncture more effective than physio for sciatica?", ["acupuncture", "physiotherapy"], False),
     ("acupuncture or physio", ["acupuncture", "physiotherapy"], False),
     ("cupping and massage for my back", ["cupping", "massage"], False),
     ("chiropractor vs physio for sciatica?", ["chiropractic", "physiotherapy"], False),
