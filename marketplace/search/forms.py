@@ -201,6 +201,10 @@ class SearchForm(Form):
         self.args = args
         self.concern.choices = choices([("", "Not sure: I'll describe it"), *concerns])
         self.modality.choices = choices([("", "Any therapy"), *modalities])
+        if "," in (chosen := self.modality.data or ""):  # several chosen ("acupuncture,cupping", from a link)
+            names = dict(modalities)
+            label = " or ".join(names.get(slug.strip(), slug.strip()) for slug in chosen.split(",") if slug.strip())
+            self.modality.choices.insert(1, *choices([(chosen, label)]))
         self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
         self.answers = self._answers(args)
         self.either = ""  # the value "Either" sends (see offer_every_mode)

@@ -43,10 +43,11 @@ class SearchQuery(Schema):
     red_flags: list[str] = Field(default_factory=list, description="Red-flag codes, repeated or comma-separated")
     no_red_flags: bool = Field(default=False, description="The seeker answered 'none of these' to the red-flag "
                                "questions")
-    modality: str | None = Field(default=None, max_length=80, description=(
-        "A modality slug, or `any` for every therapy. Without it, a therapy that `q` asks for by name (\"physio for "
-        "sciatica\", \"a deep tissue massage\") narrows the search as this filter would, echoed as "
-        "`therapy_from_text`; `any` keeps every therapy"))
+    modality: str | None = Field(default=None, max_length=400, description=(
+        "A modality slug, several separated by commas (`acupuncture,cupping`: practitioners who offer any of them), "
+        "or `any` for every therapy. Without it, a therapy that `q` asks for by name (\"physio for sciatica\", \"a "
+        "deep tissue massage\", \"cupping or massage\") narrows the search as this filter would, echoed as "
+        "`therapies_from_text`; `any` keeps every therapy"))
     technique: str | None = Field(default=None, max_length=80)
     max_price: int | None = Field(default=None, ge=0, le=10**9,
                                   description="Minor units of `currency`; without one, of the searched place's "

@@ -192,8 +192,9 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("red_flags", f"Unknown red flag '{code}'. Known: {', '.join(RED_FLAGS)}.")
     for code in sorted(data.cautions - CAUTIONS.keys()):
         bad("cautions", f"Unknown caution '{code}'. Known: {', '.join(CAUTIONS)}.")
-    if data.modality and data.modality != ANY_THERAPY and data.modality not in tax.modalities:
-        bad("modality", f"We list no therapy called '{data.modality}'. Choose one from the list, or any therapy.")
+    for slug in chosen_modalities(data.modality):
+        if slug not in tax.modalities:
+            bad("modality", f"We list no therapy called '{slug}'. Choose one from the list, or any therapy.")
     if data.technique and data.technique not in tax.techniques:
         bad("technique", f"We list no technique called '{data.technique}'. Choose one from the list, or any "
                          "technique.")
@@ -215,6 +216,14 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("per_page", f"Between 1 and {MAX_PER_PAGE} results per page.")
     if errors:
         raise ValidationFailed("Some search options are not valid.", errors)
+
+
+def chosen_modalities(modality: str | None) -> tuple[str, ...]:
+    """The therapies a ``modality`` filter chooses: none for "any" or none, else each slug
+    of a comma-separated list ("acupuncture,cupping": practitioners who offer any of them)."""
+    if not modality or modality == ANY_THERAPY:
+        return ()
+    return tuple(dict.fromkeys(slug.strip() for slug in modality.split(",") if slug.strip()))
 
 
 def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
@@ -417,7 +426,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         gender = said_gender.value
     else:
         said_gender = None
-    modality = None if data.modality == ANY_THERAPY else data.modality
+    # Therapies chosen: one, or several ("acupuncture,cupping": any of them)
+    chosen = chosen_modalities(data.modality)
+    modality = chosen[0] if len(chosen) == 1 else None
     technique, venue_type = data.technique, None if data.venue_type == ANY_VENUE else data.venue_type
     if data.modality is not None or technique is not None:
         therapies = ()  # chosen under the filters (or every therapy): the words narrow nothing
@@ -426,7 +437,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # The note says the results are other therapies only when there are results to say it of.
     # Of several asked for ("cupping or massage"), the others are searched.
     instead: tuple[str, str] | None = None
-    asked = [t.slug for t in therapies] or ([technique or modality] if technique or modality else [])
+    asked = [t.slug for t in therapies] or ([technique or modality] if technique or modality else list(chosen))
     if ruled := {a: effect for a in asked if (effect := ruled_out(cautions, a)) is not None}:
         not_searched = (" ".join(dict.fromkeys(effect.message for effect in ruled.values()))
                         + f" So we have not searched for {' or '.join(tax.names.get(a, a) for a in ruled)}")
@@ -439,10 +450,13 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
             notes.append(instead[0])
             modality = technique = None
         therapies = tuple(t for t in therapies if t.slug not in ruled)
+        if len(chosen) > 1:  # of several chosen, the others are searched
+            chosen = tuple(slug for slug in chosen if slug not in ruled)
+            modality = chosen[0] if len(chosen) == 1 else None
     if len(therapies) == 1:
         modality, technique = (therapies[0].slug, None) if therapies[0].kind == "modality" else (None,
                                                                                                   therapies[0].slug)
-    several = tuple(t.slug for t in therapies) if len(therapies) > 1 else ()
+    several = tuple(t.slug for t in therapies) if len(therapies) > 1 else chosen if len(chosen) > 1 else ()
     together = together and bool(several)
     if venue is not None and data.venue_type is None:
         venue_type = venue.value

@@ -713,6 +713,15 @@ def test_filters_by_modality_technique_price_language_and_venue(client, app):
     assert ids(search(client, **base, venue_type="hospital")) == [a.id]
     bad = client.get("/api/v1/search", query_string={**base, "modality": "reiki"})
     assert bad.status_code == 400 and "modality" in bad.get_json()["errors"]
+    # several therapies: practitioners who offer any of them
+    c = make_verified_practitioner(app, display_name="Chitra", modalities=("cupping",), concerns=("back-spasm",))
+    assert set(ids(search(client, **base, modality="massage,cupping"))) == {b.id, c.id}
+    assert set(ids(search(client, **base, modality="acupuncture, massage"))) == {a.id, b.id}
+    bad = client.get("/api/v1/search", query_string={**base, "modality": "massage,reiki"})
+    assert bad.status_code == 400 and "'reiki'" in bad.get_json()["errors"]["modality"][0]
+    # ...a caution rules one out: the others are searched, and the note says which was not
+    careful = search(client, **base, modality="massage,cupping", cautions="bleeding-risk")
+    assert ids(careful) == [b.id] and any("we have not searched for Cupping" in n for n in careful["notes"])
 
 
 def test_a_maximum_price_without_a_currency_is_read_in_the_searched_places_currency(client, app):

@@ -180,6 +180,14 @@ def test_the_page_names_several_therapies_and_undoes_them_at_once(client, team):
     assert "Search every therapy, not only Cupping therapy or Chiropractic</a>" in far
 
 
+def test_several_therapies_chosen_in_the_url_show_as_one_choice(client, team):
+    """"modality=acupuncture,physiotherapy" (the API's several, in a link): the page lists who
+    offers either, and its filter shows them chosen, not "Any therapy"."""
+    html = page(client, concern="sciatica", near="Bengaluru", modality="acupuncture,physiotherapy")
+    assert "Asha Needles" in html and "Meera Physio" in html and "Bina Massage" not in html
+    assert '<option selected value="acupuncture,physiotherapy">Acupuncture or Physiotherapy</option>' in html
+
+
 def test_modality_any_keeps_every_therapy_and_a_chosen_filter_wins_over_the_text(client, team):
     every = search(client, q="physio for my sciatica", near="Bengaluru", modality="any")
     assert set(ids(every)) == {p.id for p in team.values()}
