@@ -11,6 +11,8 @@ Codes are stable identifiers (API parameters, form values, analytics): never ren
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -20,7 +22,7 @@ from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TEC
 __all__ = [
     "CAUTIONS", "CAUTION_EFFECTS", "QUESTIONS", "RED_FLAGS", "CautionEffect", "CautionNote", "CautionOutcome",
     "UrgentAdvice", "apply_cautions", "excluded_techniques_for", "preferred_techniques_for", "ruled_out",
-    "urgent_advice",
+    "tells_of_a_stiff_neck", "urgent_advice",
 ]
 
 # code → how the advice names it ("You mentioned ...")
@@ -226,18 +228,37 @@ _EMERGENCY = ("bladder-bowel", "saddle-numbness", "leg-weakness")
 _EMERGENCY_NUMBERS = "999 in the UK, 911 in the US, 112 in the EU and India"
 
 
-def urgent_advice(red_flags: Iterable[str], *, for_someone: bool = False) -> UrgentAdvice:
+# A stiff neck told of in the words ("stiff neck", "neck stiffness", "can't bend my neck"),
+# not turned down ("no stiff neck"): with a fever, a sign of meningitis.
+_STIFF_NECK = re.compile(
+    r"(?<!\bno )(?<!\bnot )(?<!\bwithout )\b(?:(?:stiff|stiffness (?:in|of))\s+(?:(?:my|his|her|the)\s+)?"
+    r"neck|neck\s+(?:is\s+|feels\s+|has\s+gone\s+|went\s+)?(?:very\s+|so\s+|really\s+)?stiff(?:ness)?|"
+    r"(?:can'?t|cannot|unable to)\s+(?:bend|move|turn|lower)\s+(?:my|his|her)\s+(?:head|neck)|"
+    r"gardan\s+(?:mein\s+|me\s+)?aka?d\w*)\b", re.IGNORECASE)
+
+
+def tells_of_a_stiff_neck(text: str) -> bool:
+    """Whether ``text`` tells of a stiff neck (see :func:`urgent_advice`)."""
+    return bool(_STIFF_NECK.search(text or ""))
+
+
+def urgent_advice(red_flags: Iterable[str], *, for_someone: bool = False, stiff_neck: bool = False) -> UrgentAdvice:
     """Advice for one or more red-flag codes (unknown codes are treated as "see a doctor
     today"); ``for_someone``: the words told them of someone the seeker searches for, to
-    whom the advice, worded to "you", then applies. Raises ``ValueError`` when
+    whom the advice, worded to "you", then applies; ``stiff_neck``: the words told of one,
+    which with a fever may be meningitis, an emergency. Raises ``ValueError`` when
     ``red_flags`` is empty: no advice is needed then, and showing it would be alarmist."""
     codes = sorted(set(red_flags), key=lambda c: (list(RED_FLAGS).index(c) if c in RED_FLAGS else 99, c))
     if not codes:
         raise ValueError("urgent_advice needs at least one red flag")
     labels = [RED_FLAGS.get(c, c.replace("-", " ")) for c in codes]
     said = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    meningitis = stiff_neck and "fever" in codes
     emergency = any(c in _EMERGENCY for c in codes)
     actions: list[str] = []
+    if meningitis:
+        actions.append("A fever with a stiff neck can be meningitis, which needs treatment at once: call "
+                       f"emergency services ({_EMERGENCY_NUMBERS}) or go to A&E / the emergency department now.")
     if emergency:
         actions.append("Go to A&E / the emergency department today. Don't wait for a routine appointment.")
         actions.append(f"If you can't get there safely, call emergency services ({_EMERGENCY_NUMBERS}).")
@@ -245,19 +266,26 @@ def urgent_advice(red_flags: Iterable[str], *, for_someone: bool = False) -> Urg
         actions.append("After a serious fall or crash, get checked at A&E / the emergency room before any "
                        f"treatment for the pain; call emergency services ({_EMERGENCY_NUMBERS}) if you can't "
                        "move safely.")
-    if "fever" in codes and not emergency:
+    if "fever" in codes and not emergency and not meningitis:
         actions.append("See a doctor today (your GP, urgent care or an out-of-hours service): back pain with a "
                        "fever can be an infection that needs treatment. If you feel very unwell, go to A&E / ER.")
     if {"cancer-history", "weight-loss"} & set(codes) or any(c not in RED_FLAGS for c in codes):
         actions.append("Contact your doctor (GP / primary care) today and tell them about your back pain "
                        "together with what you mentioned here, so they can arrange an assessment.")
     actions.append("Once a doctor has checked you and says therapy is fine, come back and search again.")
-    title = "Please get urgent medical help" if emergency or "major-trauma" in codes else \
+    title = "Please get urgent medical help" if emergency or meningitis or "major-trauma" in codes else \
         "Please see a doctor before booking any therapy"
-    message = (f"You mentioned {said}. With back pain, {'this' if len(codes) == 1 else 'these'} can be a sign of "
-               "a problem that needs a medical assessment before massage, acupuncture, physiotherapy or any other "
-               "therapy. Most back pain is not serious, but this needs checking first, so we are not showing "
-               "bookable practitioners for this search.")
+    if meningitis:
+        said = said.replace("a fever", "a fever with a stiff neck", 1)
+        message = (f"You mentioned {said}. Together, a fever and a stiff neck can be a sign of meningitis or another "
+                   "serious infection, which needs a doctor at once, before massage, acupuncture, physiotherapy or "
+                   "any other therapy. Most neck pain is not serious, but this needs checking now, so we are not "
+                   "showing bookable practitioners for this search.")
+    else:
+        message = (f"You mentioned {said}. With back pain, {'this' if len(codes) == 1 else 'these'} can be a sign "
+                   "of a problem that needs a medical assessment before massage, acupuncture, physiotherapy or any "
+                   "other therapy. Most back pain is not serious, but this needs checking first, so we are not "
+                   "showing bookable practitioners for this search.")
     if for_someone:  # ("my dad has back pain and a fever")
         message += " If you wrote of someone you are searching for, this advice is for them."
     return UrgentAdvice(title, message, actions)

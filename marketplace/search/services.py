@@ -38,7 +38,7 @@ from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import (
-    CAUTIONS, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, urgent_advice,
+    CAUTIONS, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, tells_of_a_stiff_neck, urgent_advice,
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
@@ -371,7 +371,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if red:
         count_urgent(frozenset(red))
         for_someone = bool(screening and screening.red_flags and screening.others == "screen")
-        return SearchOutcome(input=data, urgent=True, advice=urgent_advice(red, for_someone=for_someone),
+        advice = urgent_advice(red, for_someone=for_someone, stiff_neck=tells_of_a_stiff_neck(text))
+        return SearchOutcome(input=data, urgent=True, advice=advice,
                              cautions=cautions, page=data.page, per_page=data.per_page)
 
     questions: list[Question] = []

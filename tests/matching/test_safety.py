@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_NAMES
-from marketplace.matching.understanding import screen_text
 from marketplace.matching.safety import (
     CAUTION_EFFECTS, CAUTIONS, QUESTIONS, RED_FLAGS, CautionNote, apply_cautions, excluded_techniques_for,
-    ruled_out, urgent_advice,
+    ruled_out, tells_of_a_stiff_neck, urgent_advice,
 )
+from marketplace.matching.understanding import screen_text
 
 
 def _targets(outcome) -> set[tuple[str, str]]:  # noqa: ANN001
@@ -143,6 +143,22 @@ def test_fever_alone_means_a_doctor_today_not_an_ambulance() -> None:
     assert advice.title == "Please see a doctor before booking any therapy"
     assert advice.actions[0].startswith("See a doctor today")
     assert not any("999" in a for a in advice.actions)
+
+
+@pytest.mark.parametrize("text", ["neck stiffness and fever", "stiff neck, high temperature",
+                                  "fever and I can't bend my neck", "gardan akad gayi hai aur fever hai"])
+def test_a_fever_with_a_stiff_neck_sends_to_emergency_care_now(text: str) -> None:
+    """A fever with a stiff neck can be meningitis: not a GP appointment today, but now."""
+    advice = urgent_advice(screen_text(text).red_flags, stiff_neck=tells_of_a_stiff_neck(text))
+    assert advice.title == "Please get urgent medical help" and "meningitis" in advice.message
+    assert "call emergency services" in advice.actions[0] and not any("See a doctor today" in a for a in advice.actions)
+
+
+@pytest.mark.parametrize("text", ["fever and a stiff back", "no stiff neck, just a fever and back pain",
+                                  "fever and my neck is not stiff"])
+def test_a_fever_without_a_stiff_neck_is_the_fever_advice(text: str) -> None:
+    assert not tells_of_a_stiff_neck(text)
+    assert urgent_advice({"fever"}, stiff_neck=tells_of_a_stiff_neck(text)).actions[0].startswith("See a doctor today")
 
 
 def test_history_flags_ask_for_a_doctor_and_name_what_was_said() -> None:

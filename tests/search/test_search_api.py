@@ -239,6 +239,18 @@ def test_words_of_someone_searched_for_are_answered_for_them(client, physio):
     assert "someone you are searching for" not in mine["advice"]["message"]
 
 
+def test_a_fever_with_a_stiff_neck_is_sent_to_emergency_care(client, physio):
+    """Meningitis, perhaps: the advice is to get help now, not to see a GP today, also when
+    the fever is ticked after the words told of the stiff neck."""
+    said = search(client, q="stiff neck and a fever, need a massage", near="Bengaluru")
+    assert said["urgent"] is True and said["advice"]["title"] == "Please get urgent medical help"
+    assert "meningitis" in said["advice"]["message"]
+    ticked = search(client, q="stiff neck, need a massage", near="Bengaluru", red_flags="fever")
+    assert "meningitis" in ticked["advice"]["message"]
+    back = search(client, q="stiff back, need a massage", near="Bengaluru", red_flags="fever")
+    assert "meningitis" not in back["advice"]["message"]
+
+
 def test_only_a_count_is_kept_for_urgent_outcomes(client, physio):
     search(client, q="sciatica and a fever", near="Bengaluru")
     search(client, q="sciatica, fever since yesterday", near="Bengaluru")
