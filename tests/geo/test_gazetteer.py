@@ -158,6 +158,16 @@ def test_a_countrys_initials_in_capitals_are_a_whole_country_and_us_is_not() -> 
     assert gaz.whole_area("us") is None and gaz.whole_area("MG") is None  # a pronoun; Madagascar's code, or a road
 
 
+@pytest.mark.parametrize(("name", "kind"), [
+    ("Kerala", "state"), ("Florida", "state"), ("Ontario", "province"), ("Scotland", "country"),
+    ("Georgia", "state or country"),  # a US state, and a country
+    ("Punjab", "region"),  # a state in India, a province in Pakistan
+    ("India", "country"),
+])
+def test_a_whole_area_is_called_what_its_country_calls_it(gaz: OfflineGazetteer, name: str, kind: str) -> None:
+    assert gaz.whole_area(name)[0] == kind
+
+
 @pytest.mark.parametrize(("name", "city"), [
     ("Goa", "Mormugao"),  # a state's name its own town goes by
     ("Delhi", "Delhi"),

@@ -70,9 +70,9 @@ def test_a_whole_state_asks_for_a_town_in_it(client, combined):
     response = client.get("/api/v1/packages", query_string={"near": "Florida"})
     problem = response.get_json()
     assert response.status_code == 400 and problem["errors"]["near"][0].startswith(
-        "“Florida” is a whole region: type a town or city in it.")
+        "“Florida” is a whole state: type a town or city in it.")
     assert "Miami, Florida, United States" in problem["suggestions"]
-    assert "is a whole region" in text(client.get("/packages?near=Karnataka"))
+    assert "is a whole state" in text(client.get("/packages?near=Karnataka"))
     # ...and a postcode says the offline map cannot look postcodes up
     assert "We cannot look up postcodes yet" in text(client.get("/packages?near=560034"))
 

@@ -347,7 +347,7 @@ def test_a_whole_state_for_a_city_asks_for_the_town(listed, client):
         "label": "Home clinic", "venue_type": "clinic", "address": "", "city": "Karnataka", "country": "India"})
     assert response.status_code == 200
     html = text(response)
-    assert "“Karnataka, India” is a whole region: type a town or city in it." in html and "Bengaluru" in html
+    assert "“Karnataka, India” is a whole state: type a town or city in it." in html and "Bengaluru" in html
     db.session.refresh(listed)
     assert not [loc for loc in listed.locations if loc.label == "Home clinic"]
 

@@ -186,12 +186,12 @@ def test_a_whole_state_under_near_asks_for_a_town_in_it(client, sciatica_in_beng
     and its biggest towns are offered."""
     html = text(client.get("/search?concern=sciatica&near=Karnataka"))
     errors = " ".join(field_errors(html))
-    assert "“Karnataka” is a whole region: type a town or city in it." in errors and "Bengaluru" not in errors
+    assert "“Karnataka” is a whole state: type a town or city in it." in errors and "Bengaluru" not in errors
     assert 'href="/search?concern=sciatica&amp;near=Bengaluru,+Karnataka,+India"' in html
     florida = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Florida"})
     problem = florida.get_json()
     assert florida.status_code == 400 and problem["errors"]["near"][0].startswith(
-        "“Florida” is a whole region: type a town or city in it. Did you mean: Jacksonville, Florida, United States")
+        "“Florida” is a whole state: type a town or city in it. Did you mean: Jacksonville, Florida, United States")
     assert "Miami, Florida, United States" in problem["suggestions"]
 
 

@@ -520,7 +520,7 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     body = search(client, q="sciatica physio in Karnataka")
     assert body["place"] is None and body["place_from_text"] is None and ids(body) == [on_video.id]
     assert body["notes"][:2] == [
-        "You wrote “in Karnataka”, a whole region: type your town or city under “Near”, or pick one of the towns "
+        "You wrote “in Karnataka”, a whole state: type your town or city under “Near”, or pick one of the towns "
         "listed there, to see practitioners there.", "Until then, these are online sessions, those based in India "
         "first."]
     assert body["place_suggestions"][0] == "Bengaluru, Karnataka, India" and len(body["place_suggestions"]) == 5
@@ -540,13 +540,13 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     assert online["place_suggestions"] == []
     # ...unless the state's name is two countries' ("Georgia")
     georgia = search(client, q="online physio for sciatica, I live in Georgia")
-    assert georgia["notes"][0].startswith("You wrote “in Georgia”, a whole region")
+    assert georgia["notes"][0].startswith("You wrote “in Georgia”, a whole state or country")
     # ...not a country's code ("MG" is Madagascar's)
     road = search(client, q="sciatica physio near MG Road")
     assert road["place_suggestions"] == [] and not any("a whole" in n for n in road["notes"])
     # ...ending the words, without "in"
     kerala = search(client, q="ayurvedic treatment for slip disc Kerala")
-    assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole region")
+    assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole state")
     assert "Kochi, Kerala, India" in kerala["place_suggestions"]
     # ...in lower case: a retreat is somewhere to go, so the towns come with the error
     response = client.get("/api/v1/search", query_string={"q": "ayurvedic retreat for back pain in kerala"})
@@ -594,7 +594,7 @@ def test_online_a_country_in_the_words_puts_those_based_there_first(client, app)
 
 def test_the_page_offers_a_states_towns_as_links_under_near(client, team):
     html = page(client, q="sciatica physio in Karnataka", mode="")
-    assert "You wrote “in Karnataka”, a whole region" in html
+    assert "You wrote “in Karnataka”, a whole state" in html
     links = re.findall(r'<div class="place-suggestions" id="near-suggestions">(.*?)</div>', html, re.S)
     assert links and "Bengaluru, Karnataka, India</a>" in links[0]
     href = markup.unescape(re.search(r'<a href="([^"]+)">Bengaluru, Karnataka, India</a>', links[0])[1])
