@@ -1294,6 +1294,11 @@ _RADIUS_AFTER = re.compile(
     rf"\s*(?:radius|range|(?:away\s+)?(?:or less|or closer|or nearer|max|maximum|at most|tops)|"
     rf"ke andar|ke andr|ke bheetar|ke bhitar|tak|के\s+(?:अंदर|अन्दर|भीतर)|तक)(?![\w{_DEVANAGARI}])", re.IGNORECASE)
 _FROM_WHERE = re.compile(r"\s*(?:of|from|around|near)\b", re.IGNORECASE)
+_FROM_A_PLACE = re.compile(r"\s*(?:away\s+)?(?:from|around)\s+(?!(?:my|the|a|an|here|there|me|home|work)\b)\w",
+                           re.IGNORECASE)
+# "I live 20 km from Pune": where one is, not how far one will go
+_WHERE_ONE_IS = frozenset({"live", "lives", "living", "stay", "stays", "staying", "work", "works", "working", "based",
+                           "located", "am", "i'm", "we're", "are", "is", "was", "it's"})
 _ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|the)\s+$", re.IGNORECASE)
 _AWAY = re.compile(r"\s*away\b", re.IGNORECASE)
 # "Within walking distance", "walkable distance": a couple of kilometres, a half-hour walk.
@@ -1322,7 +1327,9 @@ def asked_radius(text: str) -> RadiusMention | None:
         if number in ("a", "an") and before is None:  # "a km radius" is no limit said
             continue
         cue = before[0].strip().lower() if before is not None else ""
-        if (before is None or cue.startswith("in ") or cue == "in") and after is None:
+        # "5 km from Pune", "10 miles (away) from Leeds": as far as that from a place
+        measured = before is None and after is None and _FROM_A_PLACE.match(text, match.end()) is not None
+        if (before is None or cue.startswith("in ") or cue == "in") and after is None and not measured:
             continue  # "in 5 km" is no limit; "in a 5 km radius" is
         article = _ARTICLE_BEFORE.search(text, 0, match.start()) if before is None else None
         start = before.start() if before is not None else article.start() if article is not None else match.start()
@@ -1332,7 +1339,8 @@ def asked_radius(text: str) -> RadiusMention | None:
         count = float(_NUMBER_WORDS.get(number) or number)
         km = math.ceil(round(count * (_KM_PER_MILE if match["unit"].lower().startswith("mi") else 1) * 10, 6)) / 10
         first, last = _token_span(text, start, end)
-        if km < 1 or not _asked(tokens, first, min(last, len(tokens)), _NOT_A_RADIUS):
+        if km < 1 or not _asked(tokens, first, min(last, len(tokens)), _NOT_A_RADIUS | (_WHERE_ONE_IS if measured
+                                                                                         else frozenset())):
             continue
         found.setdefault(km, (start, end))  # (said twice: one limit)
     for match in _WALKING_DISTANCE.finditer(text):

@@ -654,6 +654,9 @@ def test_an_amount_that_is_not_a_budget_asked_for_reads_none(text: str) -> None:
     ("physio max 10 km away from Whitefield", 10.0, "max 10 km away", "physio near Whitefield"),
     ("a 5 km radius around Koramangala", 5.0, "a 5 km radius", "near Koramangala"),
     ("radius of 15 km from Pune", 15.0, "radius of 15 km", "near Pune"),
+    # ...a distance from a place, as typed into a search engine
+    ("physio 5 km from Koramangala", 5.0, "5 km", "physio near Koramangala"),
+    ("massage 10 miles away from Leeds", 16.1, "10 miles away", "massage near Leeds"),
     ("physio in a 10 km radius", 10.0, "in a 10 km radius", "physio"),
     ("physio, 10 km or less, Pune", 10.0, "10 km or less", "physio, Pune"),
     ("up to 20 kilometres away", 20.0, "up to 20 kilometres away", ""),
@@ -684,7 +687,8 @@ def test_how_far_the_seeker_will_go_is_read(text: str, km: float, words: str, re
     "I can't run under 5 km without pain",  # a run, not a search
     "my back hurts after walking within 2 km",
     "physio in 5 km",  # "in" without a radius is no limit
-    "physio 5 km from Koramangala",  # no word that makes it a limit
+    # a distance from a place, told of: where one is, or how far apart two places are
+    "I live 20 km from Pune, need physio", "Mysore is about 130 km from Bengaluru", "5 km of walking hurts",
     "within 2 weeks",  # not a distance
     "within 500 metres",  # too near to search: left to the distance list
     "within 0.5 km",

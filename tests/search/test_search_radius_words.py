@@ -39,6 +39,10 @@ def test_a_distance_in_the_words_is_how_far_the_search_reaches(client, london):
     wider = search(client, q="physio for sciatica in Hammersmith, in a 10 mile radius", mode="in_person")
     assert set(ids(wider)) == {london["nearby"].id, london["across"].id}
     assert wider["query"]["radius_km"] == 16.1 and wider["radius_from_text"]["matched"] == "in a 10 mile radius"
+    # a distance from a place, as typed into a search engine
+    typed = search(client, q="sciatica physio 5 km from Hammersmith", mode="in_person")
+    assert ids(typed) == [london["nearby"].id] and typed["query"]["radius_km"] == 5.0
+    assert typed["place_from_text"] == {"name": "Hammersmith", "matched": "from Hammersmith"}
 
 
 def test_a_radius_chosen_wins_over_the_words(client, london):
