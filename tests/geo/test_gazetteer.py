@@ -482,6 +482,15 @@ def test_a_plain_town_is_named_by_its_own_name_and_no_word(gaz: OfflineGazetteer
         assert people == gaz.geocode(town).raw["population"] >= 100_000
 
 
+
+def test_a_part_of_a_big_city_is_plain_by_its_own_name_when_asked_for(gaz: OfflineGazetteer) -> None:
+    """London's Ealing counts as London's people, for reading "physio in ealing" (only after
+    "in" or "near": alone, a part's name is too often something else's)."""
+    assert gaz.plain_town_population("ealing") is None
+    assert gaz.plain_town_population("ealing", districts=True) == gaz.geocode("London").raw["population"]
+    assert gaz.plain_town_population("angel", districts=True) is None  # an English word
+
+
 def test_suggest_works_on_addresses_and_respects_limit(gaz: OfflineGazetteer) -> None:
     assert gaz.suggest("12 MG Road, Banglore, India")[0] == "Bengaluru, Karnataka, India"
     assert len(gaz.suggest("Bangalor", limit=2)) <= 2

@@ -281,6 +281,8 @@ def place_read(text: str) -> str | None:
     # by a name that is no word ("reading" is one)
     ("physio leeds", "leeds"), ("gentle massage, cardiff", "cardiff"), ("physio leeds for back pain", "leeds"),
     ("Leeds", "Leeds"), ("physio mysore", "mysore"),  # (the city's former name, as seekers write it)
+    # after "in" or "near", a part of a big city the map knows, by its own name
+    ("physio in ealing", "ealing"), ("physio near clapham for sciatica", "clapham"),
     # "without" or "no" turns down what follows it, not the town
     ("sciatica treatment without surgery in kolkata", "kolkata"), ("treatment with no surgery near Pune", "Pune"),
     ("physio near Indiranagar metro", "Indiranagar"),  # a station, not Metro, Indonesia (the map lacks both)
