@@ -221,6 +221,10 @@ _ONLY = {"ladies": "woman", "women": "woman", "female": "woman", "females": "wom
          "male": "man", "males": "man"}
 GENDER_WORDS: dict[str, str] = {
     **{f"{word} only": value for word, value in _ONLY.items()},
+    # "Female preferred", "lady please", as a list of wishes puts it (not "man": "oh man please")
+    **{f"{word} {wish}": value for word, value in (("female", "woman"), ("lady", "woman"), ("ladies", "woman"),
+                                                   ("male", "man"))
+       for wish in ("preferred", "please", "pls", "preferably", "if possible")},
     **{way.format(word): value for words, value in _GENDERS for word in words for way in _GENDER_ASKED[1:]},
     **{_GENDER_ASKED[0].format(word, noun): value
        for words, value in _GENDERS for word in words for noun in _PRACTITIONER_NOUNS},

@@ -34,6 +34,9 @@ from marketplace.matching.care_words import asked_gender
     # the kind of practitioner between (session 31)
     ("female ayurvedic doctor online for back pain", "woman", "female ayurvedic doctor"),
     ("a male sports massage therapist", "man", "male sports massage therapist"),
+    # a wish in a list of them (session 35)
+    ("I need someone for my back. I'm in Hyderabad. Female preferred. Evenings.", "woman", "female preferred"),
+    ("physio, lady please", "woman", "lady please"), ("male preferred, sciatica", "man", "male preferred"),
 ])
 def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, words: str) -> None:
     found = asked_gender(text)
@@ -56,6 +59,7 @@ def test_a_gender_asked_of_the_practitioner_is_read(text: str, gender: str, word
     "male and female therapists",
     "my physio is male but I want a female one",  # two genders: not sure enough
     "physio for sciatica",
+    "oh man please help my back", "I am a female, preferred time evenings",
 ])
 def test_words_that_ask_for_no_one_gender_read_none(text: str) -> None:
     assert asked_gender(text) is None
