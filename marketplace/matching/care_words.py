@@ -310,6 +310,10 @@ BARE_TOWN_MIN_POPULATION = 1_000_000
 # ...and not one of these words ("pain in reading", "nice"): written with a capital, they are the town.
 LOWER_CASE_WORDS = frozenset({"reading", "nice", "mobile", "orange", "split", "surprise", "independence", "concord",
                               "providence", "temple", "mission", "hope", "deal", "sale", "bath", "march"})
+# A town mistyped after "in" or "near" is a city of a million ("in banglore"), or of this many
+# when the slip is two letters swapped ("in gurgoan", "near leesd"): a neighbourhood the map
+# lacks is seldom two swapped letters from a town ("Malad" is from Malda).
+SWAPPED_TOWN_MIN_POPULATION = 500_000
 
 # Words after "near" that say how near, or near what time, not where.
 _NOT_NEAR_A_PLACE = frozenset({"future", "death", "enough", "perfect", "impossible", "constant", "normal", "total",
@@ -868,6 +872,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 and tokens[start + 1] not in _HINDI_IN:
             return None
         name = misspelt(word, BARE_TOWN_MIN_POPULATION)
+        if name is None and (smaller := misspelt(word, SWAPPED_TOWN_MIN_POPULATION)) is not None \
+                and _swapped(word, smaller):
+            name = smaller  # two letters swapped, the likeliest slip: "gurgoan", "leesd"
         return (name.title(), start + 1) if name is not None else None
 
     def set_apart_town() -> PlaceMention | None:
@@ -1424,6 +1431,14 @@ def _in_a_question(tokens: list[str], i: int) -> bool:
     first = next((k + 1 for k in range(i - 1, -1, -1) if tokens[k] in _SENTENCE_ENDS), 0)
     last = next((k for k in range(i, len(tokens)) if tokens[k] in _SENTENCE_ENDS), len(tokens))
     return last < len(tokens) and tokens[last] == "?" or tokens[first] in _QUESTION_OPENERS
+
+
+def _swapped(word: str, name: str) -> bool:
+    """Whether ``word`` is ``name`` with two letters next to each other swapped."""
+    word, name = word.lower(), name.lower()
+    differ = [i for i, (a, b) in enumerate(zip(word, name)) if a != b] if len(word) == len(name) else []
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == name[differ[1]] \
+        and word[differ[1]] == name[differ[0]]
 
 
 def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset(),

@@ -114,7 +114,8 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     # 9: a town of 100,000 in lower case without "in" ("physio leeds"), numbness in the legs
     # or feet in the plural asks the cauda equina questions, a state or country in lower case,
     # treatments named (shirodhara, IFT, acupressure), a name in lower case after "near",
-    # "is X better than Y?" asks of both, "5 km from X" is a radius, "in ealing", "female preferred";
+    # "is X better than Y?" asks of both, "5 km from X" is a radius, "in ealing", "female preferred",
+    # "in gurgoan";
     # 8: several therapies read from the words (therapies_from_text);
     # 7: a town set apart by commas further in the words ("sciatica, Bristol, prefer a woman");
     # 6: radius_from_text, online lists by a country named, notes on a part of a town not

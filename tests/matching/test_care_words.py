@@ -358,6 +358,8 @@ def place_read(text: str) -> str | None:
     # a city of a million mistyped after "in" or "near"
     ("lower back pain in banglore", "Bangalore"), ("sciatica near mumbia", "Mumbai"),
     ("massage in lonodn please", "London"), ("physio near Hyderbad for sciatica", "Hyderabad"),
+    # ...or of 500,000 with two letters swapped, the likeliest slip
+    ("lower back pain treatment in gurgoan", "Gurgaon"), ("physio near leesd", "Leeds"),
     # Hindi "mein" (in) after the town
     ("kamar dard ka ilaj delhi mein", "delhi"),
     # ...as it is also typed, and "ke paas" (near)
@@ -437,6 +439,7 @@ def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: 
     # not a town mistyped: a smaller town, an English word, a language,
     # one that does not end what is said, or none after "in" or "near"
     "physio in bristl", "pain in parts", "a consultation in Bengali please",
+    "physio in malad",  # Mumbai's Malad, two letters swapped from Malda (170,000)
     "back pain in mumbia and pune", "nek pain hyderbad",
     "not Mumbai, back pain",
     "hindi mein baat karne wala physio",  # a language before "mein"
