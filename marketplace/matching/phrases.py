@@ -130,6 +130,9 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("hurt my back", .75), ("can't stand up straight", .8), ("can't straighten up", .85),
         ("stuck bent over", .9), ("bent over and couldn't get up", .85), ("can't bend down", .7),
         ("pulled my back", .85),
+        # a sudden strain, as seekers in Britain and elsewhere put it
+        ("popped something in my back", .85), ("back popped", .75), ("back is in bits", .7),
+        ("back in bits", .7),
         *((p, .35) for p in _CARE_FOR_THE_BACK),
     ],
     "recurring-back-spasm": [
@@ -151,12 +154,15 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("achy back", .45), ("stiff back", .6), ("bad back", .5), ("tailbone", .75), ("tail bone", .75),
         ("coccyx", .8), ("coccydynia", .9), *((p, .45) for p in _CARE_FOR_THE_BACK),
         ("scoliosis", .5),
+        # the spine itself, and its base ("pain at the base of my spine")
+        ("spine hurts", .5), ("spine pain", .5), ("spinal pain", .5), ("base of my spine", .8),
+        ("bottom of my spine", .8), ("lower spine", .75),
     ],
     "upper-back-pain": [
         ("upper back pain", 1.0), ("upper back", .85), ("mid back pain", 1.0), ("mid back", .9),
         ("middle back", .9), ("between my shoulder blades", 1.0), ("shoulder blade pain", .85),
         ("thoracic pain", .9), ("thoracic spine", .8), ("rhomboid", .8), ("shoulder blade", .8),
-        ("between my shoulders", .9),
+        ("between my shoulders", .9), ("rib pain when I twist", .6), ("pain in my ribs at the back", .8),
         # Longer than "back pain for months", so the words go to the upper back.
         ("upper back pain for months", 1.0), ("upper back pain for years", 1.0), ("chronic upper back pain", 1.0),
     ],
@@ -269,6 +275,7 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("breastfeeding", .8), ("delivered my baby", 1.0), ("post delivery", .95),
         ("normal delivery", .9), ("post partum", 1.0),
         ("symphysis pubis dysfunction", 1.0), ("symphysis pubis", .9), ("pelvic girdle", .9),
+        ("diastasis recti", .9), ("ab separation", .8), ("abdominal separation", .85),
     ],
 }
 

@@ -15,6 +15,11 @@ MATCHER = build_matcher(DEFAULT_PHRASES)
 
 # text → the concern ranked first, and others that must also be offered
 CONCERN_TABLE = [
+    # as seekers put it (session 35)
+    ("popped something in my back", "back-spasm", ()), ("my back is in bits", "back-spasm", ()),
+    ("pain at the base of my spine", "chronic-low-back-pain", ()),
+    ("rib pain when I twist", "upper-back-pain", ()),
+    ("diastasis recti and back pain", "pregnancy-postnatal-back-pain", ("chronic-low-back-pain",)),
     ("SI joint pain", "chronic-low-back-pain", ()),
     ("sacroiliac pain on one side", "chronic-low-back-pain", ()),
     ("my lower back locked up when I lifted a box", "back-spasm", ()),
