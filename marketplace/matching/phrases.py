@@ -469,6 +469,9 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"pooped|pooping|shat|shit|shitting)\s+(?:myself|my (?:pants|trousers|knickers|underwear)|the bed)\b",
                "definite"),
     SignalRule("bladder-bowel", r"\b(?:urinary|urine) retention\b|\bretention of urine\b|\bretaining urine\b", "definite"),
+    # A leak when one coughs or sneezes: ask (see its context).
+    SignalRule("bladder-bowel", r"\b(?:leak|leaks|leaking|leaked|dribble|dribbles|dribbling)\b(?:\s+\w+){0,3}?\s+"
+               r"when (?:i |she |he )?(?:sneez|cough|laugh|jump|lift|run)\w*", "vague"),
     # "Having accidents" in the words about the loo is often incontinence: ask.
     SignalRule("bladder-bowel", r"\b(?:having|had|keep having|been having) (?:little |some |a few )?accidents\b",
                "vague"),
@@ -511,6 +514,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("saddle-numbness", rf"\b(?:{_CANT}|no)\s+(?:feel(?:ing)?|sensation){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:pins and needles|tingling){_W}{{0,3}}?\s+{_SADDLE}", "definite"),
     SignalRule("saddle-numbness", r"\bsaddle (?:numbness|anaesthesia|anesthesia)\b", "definite"),
+    # the saddle area told of, however it feels ("saddle area feels weird"): ask
+    SignalRule("saddle-numbness", r"\bsaddle (?:area|region)\b", "vague"),
     SignalRule("saddle-numbness", rf"\b(?:lost|losing|lose|no|zero|loss of|reduced|decreased|altered|less|diminished)"
                rf"\s+(?:all\s+|the\s+|any\s+|my\s+)?(?:feeling|sensation)"
                rf"{_W}{{0,3}}?\s+{_SADDLE}", "definite"),
@@ -697,7 +702,10 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
     # floor speak of a lasting one, so ask whether something changed (unless it is recent).
     SignalContext("bladder-bowel", unclear_if=r"\b(?:incontinence|continence|bladder) (?:pads?|pants|products|nurse|"
                   r"clinic)\b|\bpads? for (?:my |her |his )?(?:incontinence|bladder)\b|\bstress incontinence\b|"
-                  r"\bpelvic floor\b"),
+                  r"\bpelvic floor\b|"
+                  # a leak when one sneezes, coughs or laughs (stress incontinence, common after
+                  # childbirth): asked about, not taken for the red flag
+                  r"\bwhen (?:i |she |he )?(?:sneez|cough|laugh|jump|lift|run)\w*"),
     # "I used to take warfarin": no longer, unless the words say it is taken again.
     SignalContext("bleeding-risk", drop_if=r"\bused to (?:take|be on|have)\b|\b(?:i )?was on\b|\b(?:came|come|taken) off\b",
                   keep_if=r"\b(?:still|again|currently|now|i'?m on|i am on|i take|i'?m taking|i am taking)\b"),

@@ -469,6 +469,7 @@ def test_red_flag_in_free_text_is_detected(text: str, codes: set[str]) -> None:
 BENIGN_TABLE = [
     "my knee buckles",  # a knee's, not a leg's weakness
     "tingling in my foot", "numbness down my right leg",  # one side: ordinary sciatica
+    "my back hurts when I cough", "no leaking when I cough",
     "no numbness in my legs", "my feet are not numb",
     "my toes don't drag",
     "I drag my toes through the sand on holiday",
@@ -579,6 +580,10 @@ UNCLEAR_TABLE = [
     # a slip or a trip, wherever it landed them
     ("I'm 67, have osteoporosis and my back hurts after I slipped in the bathroom last week", "major-trauma"),
     ("tripped over the dog yesterday, back aches", "major-trauma"), ("slipped off a ladder", "major-trauma"),
+    # a leak when sneezing or coughing, often since childbirth: asked about, not taken for the red flag
+    ("I peed myself when I sneezed, and my back hurts", "bladder-bowel"),
+    ("I leak a bit when I cough since having kids, back pain", "bladder-bowel"),
+    ("saddle area feels weird", "saddle-numbness"),  # the saddle area told of, however it feels
 ]
 
 
