@@ -469,7 +469,7 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"pooped|pooping|shat|shit|shitting)\s+(?:myself|my (?:pants|trousers|knickers|underwear)|the bed)\b",
                "definite"),
     SignalRule("bladder-bowel", r"\b(?:urinary|urine) retention\b|\bretention of urine\b|\bretaining urine\b", "definite"),
-    # A leak when one coughs or sneezes: ask (see its context).
+    # A leak when one coughs or sneezes (stress incontinence, common after childbirth): ask.
     SignalRule("bladder-bowel", r"\b(?:leak|leaks|leaking|leaked|dribble|dribbles|dribbling)\b(?:\s+\w+){0,3}?\s+"
                r"when (?:i |she |he )?(?:sneez|cough|laugh|jump|lift|run)\w*", "vague"),
     # "Having accidents" in the words about the loo is often incontinence: ask.
@@ -702,10 +702,7 @@ SIGNAL_CONTEXTS: dict[str, SignalContext] = {c.code: c for c in (
     # floor speak of a lasting one, so ask whether something changed (unless it is recent).
     SignalContext("bladder-bowel", unclear_if=r"\b(?:incontinence|continence|bladder) (?:pads?|pants|products|nurse|"
                   r"clinic)\b|\bpads? for (?:my |her |his )?(?:incontinence|bladder)\b|\bstress incontinence\b|"
-                  r"\bpelvic floor\b|"
-                  # a leak when one sneezes, coughs or laughs (stress incontinence, common after
-                  # childbirth): asked about, not taken for the red flag
-                  r"\bwhen (?:i |she |he )?(?:sneez|cough|laugh|jump|lift|run)\w*"),
+                  r"\bpelvic floor\b"),
     # "I used to take warfarin": no longer, unless the words say it is taken again.
     SignalContext("bleeding-risk", drop_if=r"\bused to (?:take|be on|have)\b|\b(?:i )?was on\b|\b(?:came|come|taken) off\b",
                   keep_if=r"\b(?:still|again|currently|now|i'?m on|i am on|i take|i'?m taking|i am taking)\b"),

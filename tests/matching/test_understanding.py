@@ -580,8 +580,7 @@ UNCLEAR_TABLE = [
     # a slip or a trip, wherever it landed them
     ("I'm 67, have osteoporosis and my back hurts after I slipped in the bathroom last week", "major-trauma"),
     ("tripped over the dog yesterday, back aches", "major-trauma"), ("slipped off a ladder", "major-trauma"),
-    # a leak when sneezing or coughing, often since childbirth: asked about, not taken for the red flag
-    ("I peed myself when I sneezed, and my back hurts", "bladder-bowel"),
+    # a leak when sneezing or coughing, often since childbirth: asked about
     ("I leak a bit when I cough since having kids, back pain", "bladder-bowel"),
     ("saddle area feels weird", "saddle-numbness"),  # the saddle area told of, however it feels
 ]
