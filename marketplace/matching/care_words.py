@@ -264,10 +264,11 @@ _AFTER_A_CARE_TOWN = frozenset({"for", "near", "with", "please", "pls", "who", "
 # Reading", "my friend in", "a flight to London", "or Mumbai".
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
     "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
-    "trip", "holiday", "holidays", "vacation", "born", "left", "leaving", "or", "and", "but", "not", "than"})
+    "trip", "holiday", "holidays", "vacation", "born", "left", "leaving", "or", "and", "but", "not", "than"}
+    | OTHER_PEOPLE)  # ("physio for my daughter Victoria": her name)
 # ...nor after these and a comma; after any other little word and a comma, it may be: "kaam
 # se, Noida", "a physio near me, Leeds".
-_NOT_BEFORE_A_COMMA_TOWN = frozenset(_NOT_BEFORE_A_BARE_TOWN - STOPWORDS | _PLACE_BEFORE | {
+_NOT_BEFORE_A_COMMA_TOWN = frozenset(_NOT_BEFORE_A_BARE_TOWN - STOPWORDS - OTHER_PEOPLE | _PLACE_BEFORE | {
     "no", "not", "to", "from", "after", "since", "into", "at", "on", "of", "the", "a", "an", "or", "and", "than"})
 # After these, "in" names a field, not a place: "trained in Shiatsu", "I work in Sales".
 _IN_A_FIELD_AFTER = frozenset({
@@ -665,10 +666,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                     return PlaceMention(words, words, undecided=second, choices=choices), start
         return None
 
-    def area_at(start: int, end: int) -> bool:
+    def area_at(start: int, end: int, any_case: bool = False) -> bool:
         """Whether the words at ``start:end`` name a state or a country as a place is
-        qualified by one: with a capital (where capitals tell), and an abbreviation in
-        capitals ("MA", "BC"; "or" is no Oregon)."""
+        qualified by one: with a capital (where capitals tell; ``any_case``, right after a
+        town, a name written out in lower case too: "perth scotland"), and an abbreviation
+        in capitals ("MA", "BC"; "or" is no Oregon)."""
         span = tokens[start:end] if 0 <= start < end <= len(tokens) else []
         if area_named is None or not span or not all(w.isalpha() for w in span):
             return False
@@ -678,14 +680,15 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 or area_named(" ".join(span)) is None:
             return False
         words, capitalised = span_written(span)
-        return (len(words) > 3 or words.isupper()) and (capitalised or not capitals_tell)
+        return (len(words) > 3 or words.isupper()) and (capitalised or not capitals_tell) \
+            or any_case and len(words) > 3 and words.islower()
 
     def qualified(named: str, end: int) -> tuple[str, int]:
         """A town's name with the state or country after it ("Cambridge, MA", "Perth,
         Scotland"), as written, and where it ends; else as it was."""
         comma = end < len(tokens) and tokens[end] == ","
         for n in (3, 2, 1):
-            if area_at(end + comma, end + comma + n):
+            if area_at(end + comma, end + comma + n, any_case=True):
                 return f"{named}{',' if comma else ''} {span_written(tokens[end + comma:end + comma + n])[0]}", \
                     end + comma + n
         return named, end

@@ -286,6 +286,8 @@ def place_read(text: str) -> str | None:
     # "without" or "no" turns down what follows it, not the town
     ("sciatica treatment without surgery in kolkata", "kolkata"), ("treatment with no surgery near Pune", "Pune"),
     ("physio near Indiranagar metro", "Indiranagar"),  # a station, not Metro, Indonesia (the map lacks both)
+    # a town with its state or country written out in lower case: that town
+    ("physio in perth scotland", "perth scotland"), ("massage in hyderabad pakistan", "hyderabad pakistan"),
     ("acupuncture near Camden Town", "Camden Town"),
     ("physio in Reading", "Reading"),  # with a capital, the town
     ("back pain in London", "London"),
@@ -440,6 +442,7 @@ def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: 
     # one that does not end what is said, or none after "in" or "near"
     "physio in bristl", "pain in parts", "a consultation in Bengali please",
     "physio in malad",  # Mumbai's Malad, two letters swapped from Malda (170,000)
+    "physio for my daughter victoria", "physio for my wife Sydney",  # a name after whose it is
     "back pain in mumbia and pune", "nek pain hyderbad",
     "not Mumbai, back pain",
     "hindi mein baat karne wala physio",  # a language before "mein"
