@@ -130,6 +130,9 @@ VENUE_WORDS: dict[str, str] = {
     "ghar par maalish": "home_visit", "ghar pe maalish": "home_visit",
     **{f"{care} {at}": "home_visit" for at in ("ghar par", "ghar pe") for care in ("physio", "massage", "treatment")},
     **{f"{at} {care}": "home_visit" for at in ("ghar par", "ghar pe") for care in ("physio", "massage", "treatment")},
+    # ...with "wanted" between: "physio chahiye ghar pe"
+    **{f"{care} chahiye {at}": "home_visit" for at in ("ghar par", "ghar pe")
+       for care in ("physio", "massage", "treatment", "ilaj", "malish")},
     "physio at my home": "home_visit", "massage at my home": "home_visit", "treatment at my home": "home_visit",
     "physio at my house": "home_visit", "massage at my house": "home_visit", "treatment at my house": "home_visit",
 }
@@ -980,13 +983,15 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         (near): "kamar dard ka ilaj delhi mein", "Pune me massage", "mumbai ke paas physio"."""
         for i, token in enumerate(tokens):
             if (token in _HINDI_IN or token == "ke" and i + 1 < len(tokens) and tokens[i + 1] in _HINDI_NEAR) and i:
+                # (a numbered part of the town between: "noida sector 62 ke paas")
+                end = i - 2 if i >= 3 and numbered_part(tokens, i - 2) else i
                 for n in (3, 2, 1):
                     # (not a short other name of some city: "ta mein")
-                    if i - n >= 0 and len("".join(tokens[i - n:i])) >= 4 and town(tokens[i - n:i]):
+                    if end - n >= 0 and len("".join(tokens[end - n:end])) >= 4 and town(tokens[end - n:end]):
                         # echoed with the word after it: "delhi mein", "mumbai ke paas" (the town
                         # as written there, should it be written twice: "PuNE PUNE me")
-                        said = span_written(tokens[i - n:i + 1 + (token == "ke")])[0]
-                        return PlaceMention(as_written(said, " ".join(tokens[i - n:i])), said)
+                        said = span_written(tokens[end - n:i + 1 + (token == "ke")])[0]
+                        return PlaceMention(as_written(said, " ".join(tokens[end - n:end])), said)
         return None
 
     def based_town() -> PlaceMention | None:

@@ -587,8 +587,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,40}}?\b{_WEAK_HI}|\b{_WEAK_HI}[^.!?;]{{0,40}}?\b{_LEGS_HI}\b",
                "ask"),
     # a leg gone numb asks about weakness, as "my leg is numb" does
-    SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,20}}?\b(?:sunn|sunnpan|sunpan|sunnapan)\b",
-               "ask"),
+    SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,20}}?\b(?:sunn|sunnpan|sunpan|sunnapan|"
+               r"sun(?=\s+(?:ho|hona|hota|hoti|hote|pad|padh)\w*))\b", "ask"),  # ("pair sun ho gaya": one n)
     SignalRule("major-trauma", r"\b(?:gir (?:gaya|gayi|gai|gaye|gya|gyi|pada|padi|pade|padaa)|girne se|gira tha|giri thi|"
                r"hadsa|hadse|haadsa|durghatna|takkar)\b", "ask"),
     SignalRule("cancer-history", r"\bkark ?rog\b", "ask"),

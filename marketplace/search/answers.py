@@ -115,7 +115,8 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     # or feet in the plural asks the cauda equina questions, a state or country in lower case,
     # treatments named (shirodhara, IFT, acupressure), a name in lower case after "near",
     # "is X better than Y?" asks of both, "5 km from X" is a radius, "in ealing", "female preferred",
-    # "in gurgoan", a leak when sneezing and the saddle area asked about;
+    # "in gurgoan", a leak when sneezing and the saddle area asked about, Hinglish ("pair sun ho
+    # gaya", "physio chahiye ghar pe", "noida sector 62 ke paas");
     # 8: several therapies read from the words (therapies_from_text);
     # 7: a town set apart by commas further in the words ("sciatica, Bristol, prefer a woman");
     # 6: radius_from_text, online lists by a country named, notes on a part of a town not

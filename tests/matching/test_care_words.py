@@ -160,6 +160,7 @@ def test_every_curated_word_names_a_seeded_term() -> None:
     ("kamar dard, ghar par ilaj chahiye", "home_visit"),  # Hindi: back pain, treatment at home wanted
     ("gardan dard ke liye physio ghar par", "home_visit"),  # physio at home, for neck pain
     ("physio ghar par chahiye", "home_visit"),
+    ("physio chahiye ghar pe, gurgaon", "home_visit"),  # "wanted" between
     ("treatment at my home in Pune", "home_visit"),
     ("Looking for someone who can come home.", "home_visit"), ("a physio to come home for my father", "home_visit"),
 ])
@@ -364,6 +365,7 @@ def place_read(text: str) -> str | None:
     ("lower back pain treatment in gurgoan", "Gurgaon"), ("physio near leesd", "Leeds"),
     # Hindi "mein" (in) after the town
     ("kamar dard ka ilaj delhi mein", "delhi"),
+    ("koi physio batao noida sector 62 ke paas", "noida"),  # a numbered part of the town before "near"
     # ...as it is also typed, and "ke paas" (near)
     ("Pune me massage", "Pune"), ("bangalore mai physiotherapist", "bangalore"), ("mumbai ke paas physio", "mumbai"),
     # a numbered part of a town, then the town (it was the hamlet called Sector, near Noida)

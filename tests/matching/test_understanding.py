@@ -603,6 +603,7 @@ HINGLISH_ASKS = [
     ("gupt ang sunn ho gaya hai", {"saddle-numbness"}),
     ("pair mein kamzori aa rahi hai", {"leg-weakness"}),
     ("pair sunn ho jata hai", {"leg-weakness"}),  # a numb leg asks, as "my leg is numb" does
+    ("kamar mein tez dard hai aur pair sun ho gaya hai", {"leg-weakness"}),  # ...typed with one n
     ("seedhi se gir gaya tha", {"major-trauma"}),
     ("mera vajan kam ho raha hai", {"weight-loss"}),
     ("kark rog tha", {"cancer-history"}),
