@@ -454,7 +454,7 @@ class OfflineGazetteer(Geocoder):
         name is no English word ("reading", "nice", "split"), else None: for telling a town
         named in lower case with no "in" before it ("physio leeds") from an ordinary word.
         With ``districts``, a part of a big city by its own name of five letters or more
-        counts too, as its city's population ("camden", "powai": after "in" or "near")."""
+        counts too, as its city's population ("ealing", "clapham": after "in" or "near")."""
         index = _index_for(self.min_city_population)
         key = normalize_name(name)
         if key in _town_words():
