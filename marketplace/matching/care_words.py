@@ -1429,6 +1429,7 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in tokens_of(normalise(text)) if t not in ".,;:!?")
 
 
+_CHOOSING = re.compile(r"\b(?:not sure|unsure|wonder(?:ing)?|don'?t know|do not know)\s+(?:if|whether|which)\b")
 _QUESTION_OPENERS = frozenset({"is", "are", "does", "do", "which", "what", "should", "would", "will", "can", "could"})
 _SENTENCE_ENDS = frozenset({".", "!", "?"})
 
@@ -1460,12 +1461,17 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
     before: list[str] = []
     for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
         token = tokens[position]
-        if token == "but" and position and tokens[position - 1] in ("anything", "everything", "all"):
-            return False  # "anything but acupuncture"
+        if token == "but" and position and tokens[position - 1] in ("anything", "everything", "all") \
+                or token == "except" and start - position <= 2:
+            return False  # "anything but acupuncture", "anything except chiropractic", "except a chiro"
         if clause_break(token, tokens[position + 1]):
             break  # also "and now": "I had an accident last year and now I need a physio"
         before.append(token)
-    if _HEDGE.search(" ".join(reversed(before))):
+    said_before = " ".join(reversed(before))
+    # "not sure if I need a physio or a chiropractor": a choice between them, not a doubt
+    choosing = _CHOOSING.search(said_before) is not None and (
+        "or" in before or end < len(tokens) and tokens[end] == "or")
+    if _HEDGE.search(said_before) and not choosing:
         return False
     for position, token in enumerate(before):
         if token in other:

@@ -85,6 +85,7 @@ def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None
     "not acupuncture please",
     "I hate acupuncture",
     "anything but acupuncture",
+    "anything except chiropractic", "not sure about acupuncture or cupping",
     "I'm afraid of dry needling",
     "not sure about acupuncture",
     "maybe massage",
@@ -106,6 +107,8 @@ def test_a_therapy_turned_down_doubted_or_one_of_several_narrows_nothing(text: s
     # a question comparing them asks of both ("than" otherwise turns one down: "rather than")
     ("is cupping better than acupuncture", ["cupping", "acupuncture"], False),
     ("is acupuncture more effective than physio for sciatica?", ["acupuncture", "physiotherapy"], False),
+    # unsure which: a choice between them, not a doubt of either
+    ("not sure if I need a physio or a chiropractor", ["physiotherapy", "chiropractic"], False),
     ("acupuncture or physio", ["acupuncture", "physiotherapy"], False),
     ("cupping and massage for my back", ["cupping", "massage"], False),
     ("chiropractor vs physio for sciatica?", ["chiropractic", "physiotherapy"], False),
