@@ -126,7 +126,8 @@ def test_possible_nerve_compression_sends_to_emergency_care_today(code: str) -> 
 def test_numbness_in_both_legs_is_named_as_the_seeker_said_it() -> None:
     """Screening reads numbness in both legs as the leg red flag: the advice, the box to tick
     and the question say so, not only weakness the seeker never wrote of."""
-    assert "numbness in both legs" in urgent_advice(screen_text("back pain and numbness in both legs").red_flags).message
+    stated = screen_text("back pain and numbness in both legs").red_flags
+    assert "numbness in both legs" in urgent_advice(stated).message
     assert "numbness in both legs" in QUESTIONS["leg-weakness"]
 
 
