@@ -459,11 +459,12 @@ class OfflineGazetteer(Geocoder):
         key = normalize_name(name)
         if key in _town_words():
             return None
-        positions = [p for p in index.positions(key) if index.cities[p].key == key]
-        people = [index.cities[p].population for p in [*positions, *([index.curated[key]] if key in index.curated
-                                                                      else [])]]
+        own = [index.cities[p] for p in index.positions(key) if index.cities[p].key == key]
+        people = [c.population for c in own]
+        if key in index.curated:
+            people.append(index.cities[index.curated[key]].population)
         if districts and len(key) >= 5:
-            people += [index.cities[index.cities[p].host].population for p in positions if index.cities[p].host >= 0]
+            people += [index.cities[c.host].population for c in own if c.host >= 0]
         return max((n for n in people if n >= SUGGEST_MIN_POPULATION), default=None)
 
     def area_named(self, name: str) -> str | None:

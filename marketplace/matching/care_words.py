@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from marketplace.core.money import MARKERS, parse_price
+from marketplace.core.spelling import one_swap_apart
 from marketplace.geo.address_words import COUNTRY_INITIALS, POSTCODE_FORMS, numbered_part, postcode_words
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.phrases import (
@@ -843,8 +844,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                     end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
                     or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
                 continue
-            if all(w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_A_PLACE_NAME
-                   and w not in _NOT_NEAR_A_PLACE and (k or w not in _PART_OF_A_TOWN) or k and w in _PART_OF_A_TOWN
+            if all(k > 0 if w in _PART_OF_A_TOWN  # ("hsr layout", not "near station")
+                   else w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE
                    for k, w in enumerate(span)):
                 return span_written(span)[0], end
         return None
@@ -879,7 +880,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             return None
         name = misspelt(word, BARE_TOWN_MIN_POPULATION)
         if name is None and (smaller := misspelt(word, SWAPPED_TOWN_MIN_POPULATION)) is not None \
-                and _swapped(word, smaller):
+                and one_swap_apart(word, smaller):
             name = smaller  # two letters swapped, the likeliest slip: "gurgoan", "leesd"
         return (name.title(), start + 1) if name is not None else None
 
@@ -1331,6 +1332,8 @@ _WALKING_DISTANCE = re.compile(r"\b(?:(?:with)?in\s+(?:a\s+)?)?(?:short\s+)?(?:w
 _NOT_A_RADIUS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jogging", "walk", "walked", "walking",
                            "walks", "cycle", "cycled", "cycling", "ride", "rode", "riding", "hike", "hiked", "hiking",
                            "swim", "swam", "swimming", "marathon", "race", "drove", "driving"})
+# ...and, measured from a place ("20 km from Pune"), where one is (see _WHERE_ONE_IS)
+_NOT_A_RADIUS_FROM = _NOT_A_RADIUS | _WHERE_ONE_IS
 
 
 def asked_radius(text: str) -> RadiusMention | None:
@@ -1361,8 +1364,8 @@ def asked_radius(text: str) -> RadiusMention | None:
         count = float(_NUMBER_WORDS.get(number) or number)
         km = math.ceil(round(count * (_KM_PER_MILE if match["unit"].lower().startswith("mi") else 1) * 10, 6)) / 10
         first, last = _token_span(text, start, end)
-        if km < 1 or not _asked(tokens, first, min(last, len(tokens)), _NOT_A_RADIUS | (_WHERE_ONE_IS if measured
-                                                                                         else frozenset())):
+        if km < 1 or not _asked(tokens, first, min(last, len(tokens)), _NOT_A_RADIUS_FROM if measured
+                                else _NOT_A_RADIUS):
             continue
         found.setdefault(km, (start, end))  # (said twice: one limit)
     for match in _WALKING_DISTANCE.finditer(text):
@@ -1440,14 +1443,6 @@ def _in_a_question(tokens: list[str], i: int) -> bool:
     first = next((k + 1 for k in range(i - 1, -1, -1) if tokens[k] in _SENTENCE_ENDS), 0)
     last = next((k for k in range(i, len(tokens)) if tokens[k] in _SENTENCE_ENDS), len(tokens))
     return last < len(tokens) and tokens[last] == "?" or tokens[first] in _QUESTION_OPENERS
-
-
-def _swapped(word: str, name: str) -> bool:
-    """Whether ``word`` is ``name`` with two letters next to each other swapped."""
-    word, name = word.lower(), name.lower()
-    differ = [i for i, (a, b) in enumerate(zip(word, name)) if a != b] if len(word) == len(name) else []
-    return len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == name[differ[1]] \
-        and word[differ[1]] == name[differ[0]]
 
 
 def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = frozenset(),
