@@ -28,7 +28,7 @@ from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
     ANY_GENDER, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BudgetUnderstood,
     GenderUnderstood, LanguageUnderstood, ModeUnderstood, PlaceUnderstood, RadiusUnderstood, SearchInput,
-    TherapyUnderstood, VenueUnderstood,
+    TherapyUnderstood, VenueUnderstood, chosen_modalities,
 )
 from marketplace.web.templating import choices
 
@@ -201,10 +201,10 @@ class SearchForm(Form):
         self.args = args
         self.concern.choices = choices([("", "Not sure: I'll describe it"), *concerns])
         self.modality.choices = choices([("", "Any therapy"), *modalities])
-        if "," in (chosen := self.modality.data or ""):  # several chosen ("acupuncture,cupping", from a link)
+        if len(several := chosen_modalities(self.modality.data)) > 1:  # ("acupuncture,cupping", from a link)
             names = dict(modalities)
-            label = " or ".join(names.get(slug.strip(), slug.strip()) for slug in chosen.split(",") if slug.strip())
-            self.modality.choices.insert(1, *choices([(chosen, label)]))
+            label = " or ".join(names.get(slug, slug) for slug in several)
+            self.modality.choices.insert(1, *choices([(self.modality.data, label)]))
         self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
         self.answers = self._answers(args)
         self.either = ""  # the value "Either" sends (see offer_every_mode)

@@ -29,6 +29,14 @@ ANY_LANGUAGE = "any"  # likewise for ``language``
 ANY_GENDER = "any"  # and for ``gender``
 
 
+def chosen_modalities(modality: str | None) -> tuple[str, ...]:
+    """The therapies a ``modality`` filter chooses: none for "any" or none, else each slug
+    of a comma-separated list ("acupuncture,cupping": practitioners who offer any of them)."""
+    if not modality or modality == ANY_THERAPY:
+        return ()
+    return tuple(dict.fromkeys(slug.strip() for slug in modality.split(",") if slug.strip()))
+
+
 @dataclass(frozen=True)
 class SearchInput:
     """One search as the seeker asked it. ``max_price`` is in minor units of ``currency``;

@@ -57,7 +57,7 @@ from marketplace.search.outcome import (
     ANY_GENDER, ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM,
     RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood,
     ModeUnderstood, Place, PlaceUnderstood, Question, RadiusUnderstood, Result, ResultLocation, ResultModality,
-    SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, looks_beyond,
+    SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, chosen_modalities, looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -216,14 +216,6 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
         bad("per_page", f"Between 1 and {MAX_PER_PAGE} results per page.")
     if errors:
         raise ValidationFailed("Some search options are not valid.", errors)
-
-
-def chosen_modalities(modality: str | None) -> tuple[str, ...]:
-    """The therapies a ``modality`` filter chooses: none for "any" or none, else each slug
-    of a comma-separated list ("acupuncture,cupping": practitioners who offer any of them)."""
-    if not modality or modality == ANY_THERAPY:
-        return ()
-    return tuple(dict.fromkeys(slug.strip() for slug in modality.split(",") if slug.strip()))
 
 
 def _place(data: SearchInput, resolver: PlaceResolver) -> Place | None:
