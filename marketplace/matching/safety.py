@@ -11,8 +11,6 @@ Codes are stable identifiers (API parameters, form values, analytics): never ren
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -22,7 +20,7 @@ from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TEC
 __all__ = [
     "CAUTIONS", "CAUTION_EFFECTS", "QUESTIONS", "RED_FLAGS", "CautionEffect", "CautionNote", "CautionOutcome",
     "UrgentAdvice", "apply_cautions", "excluded_techniques_for", "preferred_techniques_for", "ruled_out",
-    "tells_of_a_stiff_neck", "urgent_advice",
+    "urgent_advice",
 ]
 
 # code → how the advice names it ("You mentioned ...")
@@ -226,20 +224,6 @@ class UrgentAdvice:
 # Possible cauda equina (nerve compression) signs: emergency department today.
 _EMERGENCY = ("bladder-bowel", "saddle-numbness", "leg-weakness")
 _EMERGENCY_NUMBERS = "999 in the UK, 911 in the US, 112 in the EU and India"
-
-
-# A stiff neck told of in the words ("stiff neck", "neck stiffness", "can't bend my neck"),
-# not turned down ("no stiff neck"): with a fever, a sign of meningitis.
-_STIFF_NECK = re.compile(
-    r"(?<!\bno )(?<!\bnot )(?<!\bwithout )\b(?:(?:stiff|stiffness (?:in|of))\s+(?:(?:my|his|her|the)\s+)?"
-    r"neck|neck\s+(?:is\s+|feels\s+|has\s+gone\s+|went\s+)?(?:very\s+|so\s+|really\s+)?stiff(?:ness)?|"
-    r"(?:can'?t|cannot|unable to)\s+(?:bend|move|turn|lower)\s+(?:my|his|her)\s+(?:head|neck)|"
-    r"gardan\s+(?:mein\s+|me\s+)?aka?d\w*)\b", re.IGNORECASE)
-
-
-def tells_of_a_stiff_neck(text: str) -> bool:
-    """Whether ``text`` tells of a stiff neck (see :func:`urgent_advice`)."""
-    return bool(_STIFF_NECK.search(text or ""))
 
 
 def urgent_advice(red_flags: Iterable[str], *, for_someone: bool = False, stiff_neck: bool = False) -> UrgentAdvice:

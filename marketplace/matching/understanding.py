@@ -36,7 +36,8 @@ from marketplace.matching.safety import CAUTIONS, RED_FLAGS
 
 __all__ = [
     "ConcernMatch", "ConcernMatcher", "ConcernSuggestion", "Screening", "Signal", "Understanding",
-    "build_matcher", "clause_break", "normalise", "screen_text", "stem", "tokens_of", "understand",
+    "build_matcher", "clause_break", "normalise", "screen_text", "stem", "tells_of_a_stiff_neck", "tokens_of",
+    "understand",
 ]
 
 # --- Normalisation and tokens ------------------------------------------------------------
@@ -735,6 +736,21 @@ def screen_text(text: str) -> Screening:
     return Screening(red_flags=frozenset(stated & RED_FLAGS.keys()), unclear=frozenset(unclear),
                      cautions=frozenset(stated & CAUTIONS.keys()), signals=tuple(signals.values()), unreadable=unread,
                      others=others)
+
+
+# A stiff neck told of in the words ("stiff neck", "neck stiffness", "can't bend my neck"),
+# not turned down ("no stiff neck"): with a fever, a sign of meningitis (see urgent_advice).
+_STIFF_NECK = re.compile(
+    r"(?<!\bno )(?<!\bnot )(?<!\bwithout )\b(?:(?:stiff|stiffness (?:in|of))\s+(?:(?:my|his|her|the)\s+)?"
+    r"neck|neck\s+(?:is\s+|feels\s+|has\s+gone\s+|went\s+)?(?:very\s+|so\s+|really\s+)?stiff(?:ness)?|"
+    r"(?:can'?t|cannot|unable to)\s+(?:bend|move|turn|lower)\s+(?:my|his|her)\s+(?:head|neck)|"
+    r"gardan\s+(?:mein\s+|me\s+)?aka?d\w*)\b")
+
+
+def tells_of_a_stiff_neck(text: str) -> bool:
+    """Whether ``text`` tells of a stiff neck, read as screening reads words (a curly
+    apostrophe, a hyphen: "can’t bend my neck", "stiff-neck")."""
+    return bool(_STIFF_NECK.search(normalise(text or "")))
 
 
 @dataclass(frozen=True)

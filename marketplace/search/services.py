@@ -38,7 +38,7 @@ from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import (
-    CAUTIONS, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, tells_of_a_stiff_neck, urgent_advice,
+    CAUTIONS, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, urgent_advice,
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
@@ -46,7 +46,7 @@ from marketplace.matching.care_words import (
     as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
     therapy_words,
 )
-from marketplace.matching.understanding import screen_text
+from marketplace.matching.understanding import screen_text, tells_of_a_stiff_neck
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
 from marketplace.practitioners.services import CURRENCIES
 from marketplace.search import engine

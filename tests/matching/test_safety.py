@@ -7,9 +7,9 @@ import pytest
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_NAMES
 from marketplace.matching.safety import (
     CAUTION_EFFECTS, CAUTIONS, QUESTIONS, RED_FLAGS, CautionNote, apply_cautions, excluded_techniques_for,
-    ruled_out, tells_of_a_stiff_neck, urgent_advice,
+    ruled_out, urgent_advice,
 )
-from marketplace.matching.understanding import screen_text
+from marketplace.matching.understanding import screen_text, tells_of_a_stiff_neck
 
 
 def _targets(outcome) -> set[tuple[str, str]]:  # noqa: ANN001
@@ -147,7 +147,8 @@ def test_fever_alone_means_a_doctor_today_not_an_ambulance() -> None:
 
 
 @pytest.mark.parametrize("text", ["neck stiffness and fever", "stiff neck, high temperature",
-                                  "fever and I can't bend my neck", "gardan akad gayi hai aur fever hai"])
+                                  "fever and I can't bend my neck", "gardan akad gayi hai aur fever hai",
+                                  "Fever and I can’t bend my neck", "fever, stiff-neck"])  # as typed on a phone
 def test_a_fever_with_a_stiff_neck_sends_to_emergency_care_now(text: str) -> None:
     """A fever with a stiff neck can be meningitis: not a GP appointment today, but now."""
     advice = urgent_advice(screen_text(text).red_flags, stiff_neck=tells_of_a_stiff_neck(text))
