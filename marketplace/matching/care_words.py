@@ -334,8 +334,13 @@ _PLAIN_INITIALS = frozenset({"UK", "USA", "UAE"})
 
 # Towns' own names that are words of the seekers' Hindi ("dard ho gaya": the pain came)
 # or English words the English word list lacks: never read as a town in lower case without
-# "in" before them.
+# "in" before them...
 _NOT_A_PLAIN_TOWN = frozenset({"gaya", "bima", "kati", "basti", "mau", "pali", "guna", "sagar", "rugby"})
+# ...and, of those whose place is big enough to count in lower case anywhere, Hindi words
+# never read as a town in lower case ("koi physio nahi mila": found none; "dard shuru hui";
+# "pet dard", a stomach ache)
+_HINDI_NOT_TOWNS = frozenset({"mila", "mili", "hui", "maa", "pet", "par", "pati", "wali", "log", "bhi", "jab", "sar",
+                              "bua", "khana", "guru", "batao", "bukhar"})
 
 # Words no mistyped town is read from: the readers' own (the gazetteer knows English words).
 _KNOWN_WORDS = frozenset(STOPWORDS | _THERAPY_TOKENS | _CARE_NOUNS | _AFTER_A_CARE_TOWN | _NOT_IN_A_NAME
@@ -621,7 +626,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if population is None and has_devanagari(words):  # "लखनऊ": the map knows Hindi names
             population = population_named(words)
         if population is None or not ((capitalised and capitals) or (population >= lower_case_min
-                                                                      and name not in LOWER_CASE_WORDS)
+                                                                      and name not in LOWER_CASE_WORDS
+                                                                      and name not in _HINDI_NOT_TOWNS)
                                       or (plain_too or districts) and plain(name, districts)):
             return None
         return words
@@ -631,6 +637,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         is a town of 100,000 people or more all the same, or with ``districts`` (after "in"
         or "near") a part of a big city (see above)."""
         return plain_town is not None and name not in _KNOWN_WORDS and name not in _NOT_A_PLAIN_TOWN \
+            and name not in _HINDI_NOT_TOWNS \
             and (plain_town(name, districts) or 0) >= TOWN_MIN_POPULATION \
             and (area_named is None or area_named(name) is None)  # ("ontario": the province, or California's?)
 

@@ -430,6 +430,8 @@ def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: 
     # a town's name in lower case that is also a word (English, Hindi: "gaya", went) or a
     # province's ("ontario": Ontario, or Ontario, California?)
     "kamar mein dard ho gaya", "physio ontario", "massage for back pain, nice",
+    # Hindi words that name a big place somewhere: "found none", "it began", "mother", "stomach"
+    "koi acha physio nahi mila", "kamar dard shuru hui", "sciatica physio chahiye maa", "kamar dard aur pet",
     "neck pain all day",  # Day, a place's other name
     "Neck Pain All Day",  # capitals on every word say nothing
     "back pain since Christmas",
