@@ -12,7 +12,9 @@ place: :data:`VENUE_VOCABULARY`; ways of being seen: :data:`MODE_VOCABULARY`; la
 :func:`asked_language`) and whether the seeker asks for it or turns it down: "tried
 physio, it didn't help", "not acupuncture", "I'm scared of needling". The search narrows
 to what was asked only when the text leaves no doubt (:meth:`Reading.narrowing`); anything
-else narrows nothing.
+else narrows nothing. What the seeker refuses ("no acupuncture", "anything but massage";
+not what they had, doubt or compare) it leaves out (:meth:`Reading.refusals`, and needles
+refused without a therapy named, :func:`refused_needles`).
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ _THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wordin
 # Before a mention, in its clause: the seeker is turning it down or telling what they had.
 _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
     "tried", "had", "did", "done", "went", "was", "were", "been", "hate", "hated", "scared", "afraid", "fear",
-    "frightened", "phobia",
+    "frightened", "terrified", "wary", "phobia",
     "instead", "rather", "than", "except", "besides", "avoid", "allergic", "stop", "dislike", "won't", "wont",
     "can't", "cant", "cannot",
 })
@@ -110,6 +112,33 @@ _DECLINED_AFTER = re.compile(
     r"not (?:work|help)\w*|made (?:it|things|me|(?:my|the)(?: \w+){1,3}) worse|"
     # Hindi puts "not" after the thing: "malish nahi chahiye", "physio se fayda nahi hua"
     r"nahi|nahin|nahee|mat)\b")
+# Of what is not asked for, what the seeker refuses, which the search leaves out ("no
+# acupuncture", "I don't want a chiropractor", "anything but massage", "scared of
+# needles"), rather than what they had ("tried physio"), doubt ("not sure about cupping")
+# or compare ("better than massage"): the end of the words before it in its clause...
+_REFUSING_BEFORE = re.compile(
+    r"(?:^| )(?:no|not|without|avoid|avoiding|hate|dislike|no more|(?:anything|everything|all) (?:but|except)|"
+    r"instead of|rather than|other than|rather not(?: (?:have|get|see|go to|do|try))?|"
+    r"(?:don'?t|do not|wouldn'?t|would not|won'?t|will not|can'?t|cannot) (?:want|like|need|do|have|fancy|take|stand"
+    r"|handle)|(?:scared|afraid|terrified|frightened|wary) of|(?:fear|phobia) of|allergic to|"
+    r"not (?:keen|comfortable|happy|into|a fan)(?: on| with| about| of)?)"
+    r"(?: (?:any|a|an|the|more|of|with|to|some|having|getting|doing|trying|being|treated|by|again))*$")
+# ...unless the clause tells of having had care ("I've tried everything except acupuncture")...
+_TOLD_OF_HAVING = frozenset({"tried", "had", "did", "done", "been", "used"})
+# ...or the words just after it ("acupuncture is not for me", Hindi "massage nahi chahiye";
+# not "physio nahi mila", found none, nor "fayda nahi hua", it did not help).
+_REFUSING_AFTER = re.compile(
+    r"^(?:, )?(?:is |are )?(?:not for me|a no|no thanks|not please|please no|(?:nahi|nahin|nahee|mat)"
+    r"(?! (?:hua|hui|hue|mila|mili|mile|kiya|kiye|ki|laga|lagi|lage|hota|hoti|diya|tha|thi)\b))\b")
+# Words between two therapies that carry a refusal of the first to the second ("no
+# acupuncture or dry needling")
+_LISTING = frozenset({"or", "and", ",", "nor", "/", "any", "a", "an", "the"})
+# Needles named without a therapy ("no needles please", "needle phobia")
+_NEEDLE_WORDS = frozenset({"needle", "needles"})
+_NEEDLES_REFUSED = re.compile(r"\bneedle[- ]?(?:free|less)\b|\bneedleless\b|\bneedle ?phobi\w*|"
+                              r"\bneedles? (?:scare|terrify|terrifies|frighten)\w*|\btrypanophobi\w*")
+
+
 # How seekers ask for a kind of place (values of ``VenueType``). Only wordings that say the
 # care comes to them or happens there: "I work at home" must not ask for home visits, nor
 # "I was in hospital" for a hospital.
@@ -383,6 +412,7 @@ class Mention:
     asked: bool  # False when turned down or told of as past
     # Asked of the same practitioner as the mention before it ("a physio who does dry needling")
     joined: bool = False
+    refused: bool = False  # turned down, to be left out: "no acupuncture" (not "tried acupuncture")
 
 
 @dataclass(frozen=True)
@@ -413,6 +443,11 @@ class Reading:
             if m.asked:
                 groups.setdefault((parent or {}).get(m.slug, m.slug), []).append(m)
         return tuple(_one_term(top, asked) for top, asked in groups.items())
+
+    def refusals(self) -> tuple[Mention, ...]:
+        """Every term refused ("no acupuncture or dry needling": both), once each, in the
+        order first named."""
+        return tuple({m.slug: m for m in reversed(self.mentions) if m.refused}.values())[::-1]
 
 
 def _one_term(top: str, asked: list[Mention]) -> Mention:
@@ -1403,14 +1438,53 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
                 beside = (i > 0 and tokens[i - 1] in elsewhere.before) or (
                     end < len(tokens) and tokens[end] in elsewhere.after) or (
                     i > 1 and (tokens[i - 2], tokens[i - 1]) in elsewhere.before_two)
-                asked = not beside and _asked(tokens, i, end, elsewhere.in_clause)
+                refused = not beside and _refused(tokens, i, end)
+                asked = not beside and not refused and _asked(tokens, i, end, elsewhere.in_clause)
                 joined = bool(mentions) and _joins(tuple(t for t in tokens[last:i] if t not in _JOINING_FILLERS))
-                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined))
+                refused = refused or not asked and not beside and bool(mentions) and mentions[-1].refused \
+                    and set(tokens[last:i]) <= _LISTING
+                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined, refused))
                 i = last = end
                 break
         else:
             i += 1
     return Reading(tuple(mentions))
+
+
+def _refused(tokens: list[str], start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` name what the seeker refuses (see
+    :data:`_REFUSING_BEFORE`): a refusal ends the words before them in their clause, or
+    follows them."""
+    before: list[str] = []
+    for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
+        token = tokens[position]
+        if token in ("but", "except") and position and tokens[position - 1] in ("anything", "everything", "all"):
+            before.append(token)  # "anything but massage": one clause
+        elif clause_break(token, tokens[position + 1]):
+            break
+        else:
+            before.append(token)
+    if _TOLD_OF_HAVING.intersection(before):
+        return False
+    if _REFUSING_BEFORE.search(" ".join(reversed(before))):
+        return True
+    return _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ") is not None
+
+
+def refused_needles(text: str) -> str | None:
+    """The words, as normalised, in which ``text`` refuses needles without naming a therapy
+    ("no needles please", "scared of needles", "needle-free"), or None. Not "pins and
+    needles", a tingling."""
+    normal = normalise(text)
+    if (hit := _NEEDLES_REFUSED.search(normal)) is not None:
+        return hit.group(0)
+    tokens = tokens_of(normal)
+    for i, token in enumerate(tokens):
+        if token in _NEEDLE_WORDS and not (i > 1 and tokens[i - 1] == "and" and tokens[i - 2] == "pins") \
+                and _refused(tokens, i, i + 1):
+            return next((" ".join(tokens[k:i + 1]) for k in range(i - 1, max(i - _LOOKBACK, 0) - 1, -1)
+                         if _REFUSING_BEFORE.match(" ".join(tokens[k:i]))), token)  # the fewest words that say it
+    return None
 
 
 # Words between two therapies that ask for both from one practitioner ("a physio who does dry

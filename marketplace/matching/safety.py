@@ -18,9 +18,9 @@ from typing import Literal
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 
 __all__ = [
-    "CAUTIONS", "CAUTION_EFFECTS", "QUESTIONS", "RED_FLAGS", "CautionEffect", "CautionNote", "CautionOutcome",
-    "UrgentAdvice", "apply_cautions", "excluded_techniques_for", "preferred_techniques_for", "ruled_out",
-    "urgent_advice",
+    "CAUTIONS", "CAUTION_EFFECTS", "DECLINED", "QUESTIONS", "RED_FLAGS", "CautionEffect", "CautionNote",
+    "CautionOutcome", "UrgentAdvice", "apply_cautions", "declined_effects", "excluded_techniques_for",
+    "preferred_techniques_for", "ruled_out", "urgent_advice",
 ]
 
 # code → how the advice names it ("You mentioned ...")
@@ -168,18 +168,41 @@ def _name(slug: str) -> str:
     return TECHNIQUE_NAMES.get(slug) or MODALITY_NAMES.get(slug) or slug
 
 
+DECLINED = "declined"  # the code of the notes on therapies the seeker turned down
+
+
+def declined_effects(declined: Iterable[str], technique_modality: Mapping[str, str] = TECHNIQUE_MODALITY
+                     ) -> tuple[CautionEffect, ...]:
+    """What turning therapies down does: each modality or technique slug of ``declined``
+    ("no acupuncture"), and every technique of a modality among them, is excluded."""
+    slugs = set(declined)
+    by_modality = _techniques_by_modality(technique_modality)
+    targets = slugs.union(*(by_modality.get(slug, ()) for slug in slugs))
+    return tuple(CautionEffect(DECLINED, t, "exclude", f"{_name(t)} is left out, as you asked.")
+                 for t in sorted(targets))
+
+
 def apply_cautions(cautions: Iterable[str], techniques: Iterable[str], modalities: Iterable[str], *,
                    effects: Iterable[CautionEffect] = CAUTION_EFFECTS,
-                   technique_modality: Mapping[str, str] = TECHNIQUE_MODALITY) -> CautionOutcome:
+                   technique_modality: Mapping[str, str] = TECHNIQUE_MODALITY,
+                   declined: Iterable[str] = ()) -> CautionOutcome:
     """Apply the seeker's ``cautions`` to one practitioner's ``techniques`` and
-    ``modalities`` (slugs). Unknown codes and slugs are ignored, never an error.
+    ``modalities`` (slugs), with the therapies they ``declined`` (slugs: see
+    :func:`declined_effects`; their notes' code is :data:`DECLINED`). Unknown codes and
+    slugs are ignored, never an error.
 
     Notes come in a stable order (by caution code, then target) so results read the same
-    on every page load.
+    on every page load. A declined modality's note stands for its techniques'.
     """
     codes, techs, mods = set(cautions), set(techniques), set(modalities)
     rules = [e for e in effects if e.code in codes]
     excluded_all = {e.target for e in rules if e.action == "exclude"}
+    if declined:
+        turned_down = declined_effects(declined, technique_modality)
+        excluded_all.update(e.target for e in turned_down)
+        declined = set(declined)  # (noted once for a modality, not again for each of its techniques)
+        rules += [e for e in turned_down
+                  if e.target in mods or e.target in techs and technique_modality.get(e.target) not in declined]
     ex_techs = frozenset(techs & excluded_all)
     all_by_modality = _techniques_by_modality(technique_modality)
     ex_mods: dict[str, set[str]] = {}  # excluded modality → the techniques that ruled it out
@@ -195,6 +218,8 @@ def apply_cautions(cautions: Iterable[str], techniques: Iterable[str], modalitie
         if e.unless is not None and e.unless in techs:
             continue
         if e.action == "exclude" and e.target in ex_techs | set(ex_mods):
+            if e.code == DECLINED and technique_modality.get(e.target) in ex_mods:
+                continue  # said of the whole modality below
             notes.append(CautionNote(e.code, e.target, e.message))
         elif e.action == "mark" and e.target == "*":
             notes.extend(CautionNote(e.code, m, e.message) for m in sorted(mods - set(ex_mods)))
@@ -205,8 +230,9 @@ def apply_cautions(cautions: Iterable[str], techniques: Iterable[str], modalitie
     for m in sorted(set(ex_mods) - excluded_all):
         for code in sorted({e.code for e in rules if e.action == "exclude" and e.target in ex_mods[m]}):
             names = " and ".join(_name(t) for t in sorted(ex_mods[m]))
-            notes.append(CautionNote(code, m, f"{_name(m)} is not offered to you: {names} is unsuitable with "
-                                              f"{CAUTIONS.get(code, code)}."))
+            notes.append(CautionNote(code, m, f"{_name(m)} is left out, as you asked not to have {names}."
+                                     if code == DECLINED else f"{_name(m)} is not offered to you: {names} is "
+                                     f"unsuitable with {CAUTIONS.get(code, code)}."))
     preferred = frozenset(e.target for e in rules if e.action == "prefer") & techs
     return CautionOutcome(ex_techs, frozenset(ex_mods), notes, preferred)
 

@@ -222,6 +222,9 @@ class Query:
     venue_type: str | None = None
     gender: str | None = None  # only practitioners who stated this gender
     cautions: frozenset[str] = frozenset()
+    # Modalities or techniques the seeker turned down ("no acupuncture"): left out of what
+    # each practitioner offers them, as a caution that rules them out would be
+    declined: frozenset[str] = frozenset()
     now: datetime | None = None  # for the availability hook
     # The seeker's country (ISO code), when online results are wanted near a known place:
     # online practitioners based elsewhere count :attr:`Weights.online_abroad` less.
@@ -260,7 +263,8 @@ def score(candidate: Candidate, query: Query, weights: Weights = DEFAULT_WEIGHTS
     """Score one candidate for one query. Pure and deterministic; never raises on unknown
     slugs (they just add nothing)."""
     total, head_reasons, other, notes, rel, excluded = _explained_head(
-        candidate.modalities, candidate.techniques, candidate.concerns, query.concerns, query.cautions, weights,
+        candidate.modalities, candidate.techniques, candidate.concerns, query.concerns, query.cautions, query.declined,
+        weights,
         relevance, names)
     w, other = weights, list(other)
     if candidate.distance_km is None:
@@ -307,27 +311,27 @@ _heads: Memo[tuple] = Memo(65_536)
 
 
 def _explained_head(modalities: frozenset[str], techniques: frozenset[str], concerns: frozenset[str],
-                    wanted: tuple[str, ...], cautions: frozenset[str], weights: Weights,
+                    wanted: tuple[str, ...], cautions: frozenset[str], declined: frozenset[str], weights: Weights,
                     relevance: Mapping[tuple[str, str], float], names: Mapping[str, str]) -> tuple:
     """(total so far, the declared and fit reasons, the "trained in" reasons, the caution
     notes, relevance, excluded) as :func:`score` adds them before the distance."""
     def work() -> tuple:
-        return _work_out_head(modalities, techniques, concerns, wanted, cautions, weights, relevance, names)
+        return _work_out_head(modalities, techniques, concerns, wanted, cautions, declined, weights, relevance, names)
 
     if not isinstance(relevance, MappingProxyType) or names is not NAMES:
         return work()
-    return _heads.get((modalities, techniques, concerns, wanted, cautions, weights), work, relevance)
+    return _heads.get((modalities, techniques, concerns, wanted, cautions, declined, weights), work, relevance)
 
 
 def _work_out_head(modalities: frozenset[str], techniques: frozenset[str], concerns: frozenset[str],
-                   wanted: tuple[str, ...], cautions: frozenset[str], weights: Weights,
+                   wanted: tuple[str, ...], cautions: frozenset[str], declined: frozenset[str], weights: Weights,
                    relevance: Mapping[tuple[str, str], float], names: Mapping[str, str]) -> tuple:
     w = weights
     offered_modalities = modalities
     notes, preferred = [], frozenset()
     excluded = False
-    if cautions:
-        outcome = apply_cautions(cautions, techniques, modalities)
+    if cautions or declined:
+        outcome = apply_cautions(cautions, techniques, modalities, declined=declined)
         modalities = modalities - outcome.excluded_modalities
         techniques = techniques - outcome.excluded_techniques
         preferred = outcome.preferred_techniques
@@ -384,8 +388,8 @@ def score_parts(candidate: Candidate, query: Query, weights: Weights = DEFAULT_W
     """:func:`score_value` without the distance (``candidate.distance_km`` is not read)."""
     w = weights
     modalities, techniques, preferred = candidate.modalities, candidate.techniques, frozenset()
-    if query.cautions:
-        outcome = apply_cautions(query.cautions, techniques, modalities)
+    if query.cautions or query.declined:
+        outcome = apply_cautions(query.cautions, techniques, modalities, declined=query.declined)
         modalities = modalities - outcome.excluded_modalities
         techniques = techniques - outcome.excluded_techniques
         preferred = outcome.preferred_techniques
@@ -492,7 +496,8 @@ def typical_price_factor(amount: int | None, currency: str | None) -> float:
 def matches_filters(candidate: Candidate, query: Query) -> bool:
     """The query's hard filters: mode and radius, modality, technique (or one of several
     therapies), budget (only in the query's currency), language, venue type, the
-    practitioner's gender (as stated), and cautions that rule out everything."""
+    practitioner's gender (as stated), and cautions or therapies turned down that rule out
+    everything they offer."""
     if candidate.distance_km is None:
         if query.mode == "in_person" or not candidate.offers_online:
             return False
@@ -513,8 +518,8 @@ def matches_filters(candidate: Candidate, query: Query) -> bool:
         return False
     if query.gender and candidate.gender != query.gender:
         return False
-    if query.cautions:
-        outcome = apply_cautions(query.cautions, candidate.techniques, candidate.modalities)
+    if query.cautions or query.declined:
+        outcome = apply_cautions(query.cautions, candidate.techniques, candidate.modalities, declined=query.declined)
         if candidate.modalities and candidate.modalities <= outcome.excluded_modalities:
             return False
         if query.technique and query.technique in outcome.excluded_techniques:

@@ -28,7 +28,7 @@ from marketplace.practitioners.services import CURRENCIES
 from marketplace.search.outcome import (
     ANY_GENDER, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, RADIUS_CHOICES_KM, BudgetUnderstood,
     GenderUnderstood, LanguageUnderstood, ModeUnderstood, PlaceUnderstood, RadiusUnderstood, SearchInput,
-    TherapyUnderstood, VenueUnderstood, chosen_modalities,
+    NO_THERAPY, TherapyUnderstood, VenueUnderstood, chosen_modalities,
 )
 from marketplace.web.templating import choices
 
@@ -65,6 +65,8 @@ def settled(args: MultiDict, names_a_place: Callable[[str], bool] = lambda text:
         if value and (value == (args.get(READ_PREFIX + name) or "").strip()
                       or (edited and value.lower() == "any" and args.get(UNDID_PREFIX + name))):
             out.poplist(name)
+    if edited and (args.get("exclude") or "").strip().lower() == NO_THERAPY and args.get(UNDID_PREFIX + "exclude"):
+        out.poplist("exclude")  # "show them too" undid what the words turned down, until they change
     for key in [key for key in out if key.startswith((READ_PREFIX, UNDID_PREFIX))]:
         out.poplist(key)
     return out
@@ -191,6 +193,8 @@ class SearchForm(Form):
     gender = SelectField("Treated by", default="", choices=choices(GENDER_CHOICES),
                          description="Only practitioners who state it in their listing.")
     sort = StringField("Order", filters=[_strip])  # offered beside the results; anything unknown is "best"
+    # therapies to leave out (a results page's "show them too" sends "none"); sent back hidden
+    exclude = StringField("Leave out", filters=[_strip], validators=[Length(max=400)])
     page = NumberField("Page", integer=True, message="Page numbers are whole numbers.",
                        validators=[_within(1, MAX_PAGE, f"Choose a page from 1 to {MAX_PAGE}.")])
 
@@ -291,7 +295,8 @@ class SearchForm(Form):
             modality=self.modality.data or None, technique=self.technique.data or None,
             max_price=self.max_price.data, currency=self.currency.data or None,
             language=self.language.data or None, venue_type=self.venue_type.data or None,
-            gender=self.gender.data or None, page=self.page.data or 1, per_page=per_page,
+            gender=self.gender.data or None, exclude=self.exclude.data or None, page=self.page.data or 1,
+            per_page=per_page,
             sort="nearest" if self.sort.data == "nearest" else "best", region=region,
         )
 
@@ -369,6 +374,8 @@ class SearchForm(Form):
         as searched, each value filled in from them, and each "any" that undid one."""
         undone = {UNDID_PREFIX + name: "any" for name in _ANY_FIELDS
                   if name not in self.read and (getattr(self, name).data or "").lower() == "any"}
+        if (self.exclude.data or "").lower() == NO_THERAPY:
+            undone[UNDID_PREFIX + "exclude"] = NO_THERAPY
         if not (self.read or undone) or not self.q.data:
             return {}
         return {**{READ_PREFIX + name: value for name, value in {"q": self.q.data, **self.read}.items()}, **undone}

@@ -27,6 +27,7 @@ ANY_THERAPY = "any"
 ANY_VENUE = "any"
 ANY_LANGUAGE = "any"  # likewise for ``language``
 ANY_GENDER = "any"  # and for ``gender``
+NO_THERAPY = "none"  # ``exclude``: leave out no therapy, whatever the words turn down
 
 
 def chosen_modalities(modality: str | None) -> tuple[str, ...]:
@@ -35,6 +36,12 @@ def chosen_modalities(modality: str | None) -> tuple[str, ...]:
     if not modality or modality == ANY_THERAPY:
         return ()
     return tuple(dict.fromkeys(slug.strip() for slug in modality.split(",") if slug.strip()))
+
+
+def chosen_exclusions(exclude: str | None) -> tuple[str, ...]:
+    """The therapies an ``exclude`` choice leaves out: each modality or technique slug of a
+    comma-separated list, or none for "none" or none."""
+    return () if exclude == NO_THERAPY else chosen_modalities(exclude)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,9 @@ class SearchInput:
     language: str | None = None
     venue_type: str | None = None
     gender: str | None = None  # a Gender value: only practitioners who stated it; "any": whatever the text says
+    # Modality or technique slugs to leave out, comma-separated ("acupuncture,cupping"); None:
+    # those the text turns down ("no needles"); "none": none
+    exclude: str | None = None
     page: int = 1
     per_page: int = 20
     sort: Sort = "best"
@@ -246,6 +256,9 @@ class Result:
     # in person (a seeker who asked for either kind of care may prefer to go there).
     also_in_person: ResultLocation | None = None
     gender: str | None = None  # as the practitioner stated it (a Gender value), if they did
+    # What this practitioner offers that the seeker turned down, left out ("Acupuncture is
+    # left out, as you asked."); their code is DECLINED
+    left_out: tuple[CautionNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +307,9 @@ class SearchOutcome:
     place_suggestions: tuple[str, ...] = ()
     budget_from_text: BudgetUnderstood | None = None  # applied as ``input.max_price`` (and currency)
     gender_from_text: GenderUnderstood | None = None  # narrowed to, as ``input.gender`` would
+    # Turned down in ``q`` ("no acupuncture", "scared of needles"), and left out as
+    # ``input.exclude`` would
+    declined_from_text: tuple[TherapyUnderstood, ...] = ()
     # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
     # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
     without_concern: bool = False
@@ -316,6 +332,12 @@ class SearchOutcome:
         """The therapies narrowed to, by name: "Cupping therapy or Massage therapy", or
         "Physiotherapy with Trigger-point / dry needling" when asked of one practitioner."""
         return (" with " if self.therapies_together else " or ").join(t.name for t in self.therapies_from_text)
+
+    @property
+    def declined_named(self) -> str:
+        """The therapies the words turned down, by name: "Acupuncture and Cupping therapy"."""
+        names = [t.name for t in self.declined_from_text]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     @property
     def nearest_first(self) -> bool:

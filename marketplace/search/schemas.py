@@ -63,6 +63,11 @@ class SearchQuery(Schema):
         "A kind of place (clinic, wellness_spa, hospital, retreat, home_visit), or `any`. Without it, a kind of place "
         "that `q` asks for by name (\"a physio who does home visits\") narrows the search as this filter would, "
         "echoed as `venue_from_text`; `any` keeps every kind"))
+    exclude: str | None = Field(default=None, max_length=400, description=(
+        "Modality or technique slugs to leave out, separated by commas (`acupuncture,cupping`): practitioners keep "
+        "only what else they offer, and those who offer nothing else are not listed; or `none`. Without it, "
+        "therapies `q` turns down (\"no acupuncture\", \"anything but massage\", \"scared of needles\": acupuncture) "
+        "are left out as this would, echoed as `declined_from_text`; `none` leaves out nothing"))
     gender: Literal["woman", "man", "non_binary", "any"] | None = Field(default=None, description=(
         "Only practitioners who stated this gender (practitioners who did not state one are left out), or `any`. "
         "Without it, a practitioner's gender that `q` asks for (\"a female physio\", \"lady doctor\") narrows the "
@@ -83,7 +88,7 @@ class SearchQuery(Schema):
         """``mode=`` (as a form's first "Either" sends it) is no choice yet, like no ``mode``."""
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("concern", "q", "near", "modality", "technique", "language", "venue_type", "currency")
+    @field_validator("concern", "q", "near", "modality", "technique", "language", "venue_type", "currency", "exclude")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -95,7 +100,8 @@ class SearchQuery(Schema):
             mode=self.mode, cautions=_codes(self.cautions), red_flags=_codes(self.red_flags),
             no_red_flags=self.no_red_flags, modality=self.modality, technique=self.technique,
             max_price=self.max_price, currency=self.currency.upper() if self.currency else None,
-            language=self.language, venue_type=self.venue_type, gender=self.gender, page=self.page,
+            language=self.language, venue_type=self.venue_type, gender=self.gender, exclude=self.exclude,
+            page=self.page,
             per_page=self.per_page, sort=self.sort, region=(self.region or region or "").upper() or None,
         )
 
@@ -189,6 +195,11 @@ class ResultCautionOut(BaseModel):
     message: str
 
 
+class ResultLeftOutOut(BaseModel):
+    applies_to: str = Field(description="The modality or technique slug left out")
+    message: str
+
+
 class PackageOfferOut(BaseModel):
     id: int
     name: str
@@ -207,6 +218,9 @@ class ResultOut(BaseModel):
     score: float
     reasons: list[str]
     cautions: list[ResultCautionOut]
+    left_out: list[ResultLeftOutOut] = Field(
+        default_factory=list, description="What they offer that the seeker turned down (`exclude`, or "
+                                          "`declined_from_text`), left out of this match")
 
 
 class NearestBeyondOut(BaseModel):
@@ -331,6 +345,12 @@ class SearchOut(BaseModel):
     gender_from_text: GenderFromTextOut | None = Field(
         default=None, description="The practitioner's gender `q` asked for (\"a female physio\"), which the results "
                                   "are narrowed to (as `gender` would); null when none, or when `gender` was given")
+    declined_from_text: list[TherapyFromTextOut] = Field(
+        default_factory=list, description="The therapies `q` turned down (\"no acupuncture or dry needling\", "
+                                          "\"anything but massage\"; \"no needles\" is acupuncture), left out as "
+                                          "`exclude` would: not those it only tells of having had (\"acupuncture "
+                                          "didn't help\"), nor one asked for. Empty when none, or when `exclude` was "
+                                          "given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
@@ -340,7 +360,8 @@ class SearchOut(BaseModel):
             "mode": i.mode, "cautions": sorted(i.cautions), "red_flags": sorted(i.red_flags),
             "no_red_flags": i.no_red_flags, "modality": i.modality, "technique": i.technique,
             "max_price": i.max_price, "currency": i.currency, "language": i.language, "venue_type": i.venue_type,
-            "gender": i.gender, "sort": i.sort if i.sort != "best" else None, "region": i.region,
+            "gender": i.gender, "exclude": i.exclude, "sort": i.sort if i.sort != "best" else None,
+            "region": i.region,
         }.items() if v not in (None, [], False)}
         return cls(
             query=echo,
@@ -383,6 +404,7 @@ class SearchOut(BaseModel):
                 distance_km=r.distance_km, score=r.score, reasons=list(r.reasons),
                 cautions=[ResultCautionOut(code=n.code, applies_to=n.technique_or_modality, message=n.message)
                           for n in r.cautions],
+                left_out=[ResultLeftOutOut(applies_to=n.technique_or_modality, message=n.message) for n in r.left_out],
             ) for r in o.results],
             total=o.total, total_is_exact=o.total_is_exact, page=o.page, per_page=o.per_page, has_more=o.has_more,
             nearest_beyond=NearestBeyondOut(**asdict(o.nearest_beyond)) if o.nearest_beyond else None,
@@ -398,5 +420,6 @@ class SearchOut(BaseModel):
             budget_from_text=BudgetFromTextOut(amount=o.budget_from_text.amount, currency=o.budget_from_text.currency,
                                                matched=o.budget_from_text.matched) if o.budget_from_text else None,
             gender_from_text=GenderFromTextOut(**asdict(o.gender_from_text)) if o.gender_from_text else None,
+            declined_from_text=[TherapyFromTextOut(**asdict(t)) for t in o.declined_from_text],
         )
 

@@ -38,13 +38,13 @@ from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.evidence import evidence_for
 from marketplace.matching.memo import Memo
 from marketplace.matching.safety import (
-    CAUTIONS, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, urgent_advice,
+    CAUTIONS, DECLINED, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, urgent_advice,
 )
 from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
     as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
-    therapy_words,
+    refused_needles, therapy_words,
 )
 from marketplace.matching.understanding import screen_text, tells_of_a_stiff_neck
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -57,7 +57,8 @@ from marketplace.search.outcome import (
     ANY_GENDER, ANY_LANGUAGE, ANY_THERAPY, ANY_VENUE, DEFAULT_RADIUS_KM, MAX_PER_PAGE, MAX_RADIUS_KM,
     RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood,
     ModeUnderstood, Place, PlaceUnderstood, Question, RadiusUnderstood, Result, ResultLocation, ResultModality,
-    SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, chosen_modalities, looks_beyond,
+    SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, chosen_exclusions, chosen_modalities,
+    looks_beyond,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -198,6 +199,12 @@ def _check(data: SearchInput, tax: _Taxonomy) -> None:
     if data.technique and data.technique not in tax.techniques:
         bad("technique", f"We list no technique called '{data.technique}'. Choose one from the list, or any "
                          "technique.")
+    chosen = {*chosen_modalities(data.modality), data.technique, tax.techniques.get(data.technique or "")}
+    for slug in chosen_exclusions(data.exclude):
+        if slug not in tax.modalities and slug not in tax.techniques:
+            bad("exclude", f"We list no therapy or technique called '{slug}'.")
+        elif slug in chosen:
+            bad("exclude", f"You chose {tax.names.get(slug, slug)} and asked to leave it out: choose one.")
     if data.max_price is not None and data.max_price < 0:
         bad("max_price", "The maximum price cannot be negative.")
     if data.currency is not None and data.currency not in CURRENCIES:
@@ -394,7 +401,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # A therapy, kind of place, way of being seen, language, budget or practitioner's gender
     # that the text asks for narrows the search as its filter would, unless the seeker chose
     # that filter (or "any").
-    therapies, together, venue, said_mode, said_language, said_budget, said_gender, unlisted = (
+    therapies, together, venue, said_mode, said_language, said_budget, said_gender, unlisted, said_declined = (
         _care_named(text, tax) if text else _NOTHING_NAMED)
     if unlisted is not None and (data.modality is not None or data.technique is not None):
         unlisted = None  # a therapy chosen: nothing to say of one only named
@@ -451,6 +458,18 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                                                                                                   therapies[0].slug)
     several = tuple(t.slug for t in therapies) if len(therapies) > 1 else chosen if len(chosen) > 1 else ()
     together = together and bool(several)
+    # Therapies left out: as chosen, else those the words turn down ("no needles"), never one
+    # asked for (nor the modality of a technique asked for: "no acupuncture, only dry needling")
+    if data.exclude is not None:
+        said_declined = ()
+        declined = chosen_exclusions(data.exclude)
+    else:
+        asked_for = {modality, technique, *several, *chosen, *(t.slug for t in therapies)}
+        asked_for |= {tax.techniques.get(slug or "") for slug in asked_for}
+        said_declined = tuple(t for t in said_declined if t.slug not in asked_for)
+        declined = tuple(t.slug for t in said_declined)
+    # (with every technique of a modality left out, by the taxonomy admins keep)
+    declined_terms = frozenset(declined).union(t for t, m in tax.techniques.items() if m in declined)
     if venue is not None and data.venue_type is None:
         venue_type = venue.value
     else:
@@ -589,7 +608,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                    mode_from_text=said_mode, language_from_text=said_language, place_from_text=said_place,
                    budget_from_text=said_budget,
                    radius_from_text=RadiusUnderstood(said_radius.km, said_radius.words) if said_radius else None,
-                   gender_from_text=said_gender, place_suggestions=place_suggestions,
+                   gender_from_text=said_gender, declined_from_text=said_declined, place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
     if not shown:
         # Ask first (safety), or let the seeker pick a concern: no guessing.
@@ -599,12 +618,13 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         concerns=tuple(c.slug for c in concerns), radius_km=data.radius_km, mode=mode, max_price=data.max_price,
         currency=data.currency, language=language or None, modality=modality,
         technique=technique, therapies=several, together=together, venue_type=venue_type, gender=gender,
-        cautions=cautions,
+        cautions=cautions, declined=declined_terms,
         # Online sessions from the seeker's own country first (see Weights.online_abroad).
         country=None if mode == "in_person" else place.country_code if place is not None else
         in_country[0] if in_country else None,
     )
     terms = _terms(tax, modality, technique, several)
+    left_out = declined_terms | (excluded_techniques_for(cautions) if cautions else frozenset())  # (not listed)
     need = data.page * data.per_page
     weights = ordering(data, place)
 
@@ -616,7 +636,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
         return ranking, _page(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
                               center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
-                              left_out=excluded_techniques_for(cautions) if cautions else frozenset())
+                              left_out=left_out)
 
     def walked(query: Query) -> tuple[engine.Ranking, _Page, Beyond | None]:
         # A warm walk reads what this process holds first and its stamps with the rest of the
@@ -682,9 +702,11 @@ class _CareNamed(NamedTuple):
     budget: BudgetUnderstood | None
     gender: GenderUnderstood | None
     unlisted: str | None = None  # therapies asked for that are listed nowhere here ("osteopathy or reiki")
+    declined: tuple[TherapyUnderstood, ...] = ()  # therapies turned down ("no acupuncture", "no needles")
 
 
 _NOTHING_NAMED = _CareNamed((), False, None, None, None, None, None)
+NEEDLES = "acupuncture"  # the modality "no needles" leaves out
 _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",
                  "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
@@ -726,7 +748,16 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
             other.slug for other in read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED).narrowings()
             if not any(other.slug.lower() in tax.names.get(slug, "").lower()
                        for slug in (*tax.modalities, *tax.techniques))) or None
-        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted)
+        # Therapies turned down, and needles (acupuncture, whose every technique needles but moxa)
+        declined = {named.slug: TherapyUnderstood(
+            named.slug, tax.names.get(named.slug, named.slug),
+            "modality" if named.slug in tax.modalities else "technique", as_written(text, named.words))
+            for named in reading.refusals()}
+        if (needles := refused_needles(text)) is not None and NEEDLES in tax.modalities:
+            declined = {NEEDLES: TherapyUnderstood(NEEDLES, tax.names[NEEDLES], "modality", as_written(text, needles)),
+                        **{slug: named for slug, named in declined.items() if tax.techniques.get(slug) != NEEDLES}}
+        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted,
+                          tuple(declined.values()))
 
     return _care_read.get(text, work, tax)
 
@@ -852,8 +883,8 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
     (the stamps of a walk that read before it read them) does not settle: the walk read
     something that has changed since.
     ``center`` and ``radius_km``: the search's place, for an online result's places nearby.
-    ``left_out``: techniques the seeker's cautions rule out, not listed among what each
-    result offers them (each result's caution notes say why)."""
+    ``left_out``: techniques the seeker's cautions rule out or they turned down, not listed
+    among what each result offers them (each result's notes say why)."""
     if not hits:
         if pending is not None:
             statement, params = pending.memory.band(pending.cell, pending.rings)
@@ -915,7 +946,9 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
                 lambda: tuple(sorted(tax.names.get(t, t) for t in offered)), tax),
             languages=c.languages, distance_km=None if c.distance_km is None else round(c.distance_km, 2),
             location=result_location, offers_online=c.offers_online, min_price=c.min_price, currency=c.currency,
-            score=hit.scored.score, reasons=tuple(hit.scored.reasons), cautions=tuple(hit.scored.notes),
+            score=hit.scored.score, reasons=tuple(hit.scored.reasons),
+            cautions=tuple(n for n in hit.scored.notes if n.code != DECLINED),
+            left_out=tuple(n for n in hit.scored.notes if n.code == DECLINED),
             next_available=slots.get(c.practitioner_id),
             packages=tuple(offers.get(c.practitioner_id, ())),
             based_in=places[c.practitioner_id].home if c.practitioner_id in places else None,  # online only

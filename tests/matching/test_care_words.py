@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
-    as_written, asked_budget, asked_language, asked_mode, asked_place, asked_radius, read_mentions, therapy_words,
+    as_written, asked_budget, asked_language, asked_mode, asked_place, asked_radius, read_mentions, refused_needles,
+    therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.matching.understanding import normalise
@@ -755,3 +756,76 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
 def test_words_read_are_echoed_as_the_seeker_wrote_them(text: str, words: str, written: str) -> None:
     assert as_written(text, words) == written
 
+
+
+def refused(text: str) -> list[str]:
+    return [m.slug for m in read_mentions(text, WORDS, NOT_CARE_ASKED).refusals()]
+
+
+@pytest.mark.parametrize(("text", "slugs"), [
+    ("no acupuncture", ["acupuncture"]),
+    ("sciatica but not acupuncture please", ["acupuncture"]),
+    ("physio, not acupuncture", ["acupuncture"]),
+    ("I don't want acupuncture, back pain", ["acupuncture"]),
+    ("no acupuncture or dry needling please", ["acupuncture", "dry-needling"]),  # a list carries the refusal
+    ("anything but massage for my neck", ["massage"]),
+    ("anything except chiropractic", ["chiropractic"]),
+    ("avoid chiropractors, sciatica", ["chiropractic"]),
+    ("cupping rather than acupuncture", ["acupuncture"]),
+    ("I'd rather not have a chiropractor", ["chiropractic"]),
+    ("scared of acupuncture, lower back pain", ["acupuncture"]),
+    ("physio without dry needling", ["dry-needling"]),
+    ("no more massage", ["massage"]),
+    ("massage, no thanks", ["massage"]),
+    ("acupuncture is not for me", ["acupuncture"]),
+    ("I can't stand massage", ["massage"]),
+    ("acupuncture nahi chahiye", ["acupuncture"]),  # Hinglish puts "not" after
+    ("acupuncture, cupping, massage but not chiropractic", ["chiropractic"]),
+])
+def test_a_therapy_turned_down_is_refused(text, slugs):
+    assert refused(text) == slugs
+
+
+@pytest.mark.parametrize("text", [
+    "acupuncture didn't help my sciatica",  # told of having had it: another acupuncturist may help
+    "tried acupuncture, it did nothing",
+    "I've tried everything except acupuncture",  # not tried yet: perhaps wanted
+    "never had acupuncture",
+    "not sure about acupuncture",  # a doubt
+    "is cupping better than acupuncture?",  # a comparison
+    "no pain relief from acupuncture",
+    "not just acupuncture",
+    "physio nahi mila",  # Hinglish: found none
+    "physio se fayda nahi hua",  # Hinglish: it did not help
+    "acupuncture for sciatica",
+])
+def test_a_therapy_told_of_doubted_or_asked_for_is_not_refused(text):
+    assert refused(text) == []
+
+
+def test_a_therapy_refused_is_not_asked_for():
+    assert narrowed("acupuncture is not for me, I want cupping") == "cupping"
+    assert narrowed("massage, no thanks") is None
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("back pain but no needles", "no needles"),
+    ("scared of needles", "scared of needles"),
+    ("I really hate needles", "hate needles"),
+    ("i do not want any needles", "do not want any needles"),
+    ("needle-free treatment please", "needle free"),
+    ("I have a needle phobia", "needle phobia"),
+    ("needles scare me", "needles scare"),
+])
+def test_needles_refused_without_a_therapy_named(text, words):
+    assert refused_needles(text) == words
+
+
+@pytest.mark.parametrize("text", [
+    "pins and needles in my feet",  # a tingling
+    "no pins and needles, just back pain",
+    "I don't mind needles",
+    "acupuncture with thin needles",
+])
+def test_needles_not_refused(text):
+    assert refused_needles(text) is None

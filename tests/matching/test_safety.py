@@ -6,8 +6,8 @@ import pytest
 
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_NAMES
 from marketplace.matching.safety import (
-    CAUTION_EFFECTS, CAUTIONS, QUESTIONS, RED_FLAGS, CautionNote, apply_cautions, excluded_techniques_for,
-    ruled_out, urgent_advice,
+    CAUTION_EFFECTS, CAUTIONS, DECLINED, QUESTIONS, RED_FLAGS, CautionNote, apply_cautions,
+    excluded_techniques_for, ruled_out, urgent_advice,
 )
 from marketplace.matching.understanding import screen_text, tells_of_a_stiff_neck
 
@@ -191,3 +191,29 @@ def test_a_therapy_is_ruled_out_only_when_nothing_of_it_is_left(cautions: set[st
                                                                  out: str | None) -> None:
     effect = ruled_out(cautions, therapy)
     assert (effect.message if effect else None) == out or (out and out in effect.message)
+
+
+def test_a_modality_turned_down_takes_its_techniques_with_it_in_one_note() -> None:
+    outcome = apply_cautions((), {"traditional-acupuncture", "electro-acupuncture", "cupping"},
+                             {"acupuncture", "cupping"}, declined={"acupuncture"})
+    assert outcome.excluded_modalities == {"acupuncture"}
+    assert outcome.excluded_techniques == {"traditional-acupuncture", "electro-acupuncture"}
+    assert outcome.notes == [CautionNote(DECLINED, "acupuncture", "Acupuncture is left out, as you asked.")]
+
+
+def test_a_technique_turned_down_leaves_its_modality_unless_it_is_all_they_list() -> None:
+    physio = apply_cautions((), {"dry-needling", "traditional-acupuncture"}, {"acupuncture"}, declined={"dry-needling"})
+    assert physio.excluded_modalities == set() and physio.excluded_techniques == {"dry-needling"}
+    assert [n.message for n in physio.notes] == ["Trigger-point / dry needling is left out, as you asked."]
+    only = apply_cautions((), {"dry-needling"}, {"acupuncture"}, declined={"dry-needling"})
+    assert only.excluded_modalities == {"acupuncture"}
+    assert [n.message for n in only.notes] == [
+        "Acupuncture is left out, as you asked not to have Trigger-point / dry needling."]
+
+
+def test_cautions_and_therapies_turned_down_apply_together() -> None:
+    outcome = apply_cautions({"bleeding-risk"}, {"cupping", "traditional-acupuncture"}, {"acupuncture", "cupping"},
+                             declined={"acupuncture"})
+    assert outcome.excluded_modalities == {"acupuncture", "cupping"}
+    assert _targets(outcome) == {("bleeding-risk", "cupping"), (DECLINED, "acupuncture")}
+    assert apply_cautions((), {"exercise-therapy"}, {"physiotherapy"}, declined={"acupuncture"}).notes == []

@@ -99,6 +99,31 @@ def test_cautions_drop_excluded_techniques_from_relevance_and_attach_notes() -> 
     assert matches_filters(both, dataclasses.replace(query, modality="acupuncture"))
 
 
+def test_a_therapy_turned_down_is_left_out_of_the_match_and_of_the_list() -> None:
+    """"No acupuncture": someone who offers only acupuncture is not listed; someone who offers
+    it with cupping is matched on cupping alone, and told so."""
+    needler = _c(1, {"acupuncture"}, techniques=frozenset({"traditional-acupuncture"}), distance_km=1.0)
+    both = _c(2, {"acupuncture", "cupping"}, techniques=frozenset({"cupping", "electro-acupuncture"}),
+              distance_km=1.0)
+    cupper = _c(3, {"cupping"}, techniques=frozenset({"cupping"}), distance_km=1.0)
+    query = Query(concerns=("sciatica",), declined=frozenset({"acupuncture"}))
+    assert not matches_filters(needler, query) and matches_filters(both, query)
+    scored = score(both, query)
+    assert scored.score == score(cupper, query).score  # acupuncture's fit for sciatica no longer counts
+    assert scored.score < score(both, Query(concerns=("sciatica",))).score
+    assert not any("acupuncture" in reason.lower() for reason in scored.reasons)
+    assert [(n.code, n.technique_or_modality, n.message) for n in scored.notes] == [
+        ("declined", "acupuncture", "Acupuncture is left out, as you asked.")]
+    # a technique turned down leaves the rest of its modality ("physio, no dry needling")
+    needling_physio = _c(4, {"physiotherapy", "acupuncture"},
+                         techniques=frozenset({"exercise-therapy", "dry-needling"}), distance_km=1.0)
+    no_needling = Query(concerns=("sciatica",), declined=frozenset({"dry-needling"}))
+    assert matches_filters(needling_physio, no_needling)
+    assert "dry needling" not in " ".join(score(needling_physio, no_needling).reasons).lower()
+    # a therapy asked for that is also turned down counts as not offered
+    assert not matches_filters(both, Query(therapies=("acupuncture",), declined=frozenset({"acupuncture"})))
+
+
 def test_several_therapies_filter_on_any_of_them_or_on_every_one_together() -> None:
     needling_physio = _c(1, {"physiotherapy", "acupuncture"}, techniques=frozenset({"dry-needling"}), distance_km=1.0)
     physio = _c(2, {"physiotherapy"}, techniques=frozenset({"exercise-therapy"}), distance_km=1.0)

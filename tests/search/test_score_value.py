@@ -37,6 +37,7 @@ queries = st.builds(
     currency=st.none() | st.sampled_from(["INR", "GBP", "USD"]),
     language=st.none() | st.sampled_from(["English", "hindi", "Tamil"]),
     cautions=st.frozensets(st.sampled_from(sorted(CAUTIONS)), max_size=2),
+    declined=st.frozensets(st.sampled_from(TERMS), max_size=2),  # therapies turned down
     now=st.none() | st.just(NOW),
 )
 

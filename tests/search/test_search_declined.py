@@ -1,0 +1,137 @@
+"""A therapy the seeker turns down in their own words ("no acupuncture", "anything but
+massage", "scared of needles"), or leaves out with ``exclude``, is left out: whoever offers
+only it is not listed, whoever offers it with other therapies is matched on those and told
+so, and the page says what it left out with a way to show it too. What the words only tell
+of having had ("acupuncture didn't help") or doubt is not left out."""
+
+from __future__ import annotations
+
+import html as markup
+import re
+
+import pytest
+
+from tests.builders import make_verified_practitioner
+from tests.search.test_search_api import ids, search
+from tests.search.test_search_care_words import page
+
+
+@pytest.fixture
+def team(app):  # noqa: ANN001, ANN201
+    """Four practitioners in Bengaluru who all treat sciatica; one offers acupuncture with cupping."""
+    return {
+        "acupuncture": make_verified_practitioner(app, display_name="Asha Needles", modalities=("acupuncture",),
+                                                  techniques=("dry-needling",), concerns=("sciatica",)),
+        "both": make_verified_practitioner(app, display_name="Kiran Cups", modalities=("acupuncture", "cupping"),
+                                           techniques=("electro-acupuncture", "cupping"), concerns=("sciatica",)),
+        "physiotherapy": make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",),
+                                                    techniques=("exercise-therapy",), concerns=("sciatica",)),
+        "massage": make_verified_practitioner(app, display_name="Bina Massage", modalities=("massage",),
+                                              techniques=("deep-tissue-massage",), concerns=("sciatica",)),
+    }
+
+
+def result_of(body: dict, practitioner) -> dict:  # noqa: ANN001
+    return next(r for r in body["results"] if r["practitioner"]["id"] == practitioner.id)
+
+
+def test_a_therapy_turned_down_is_left_out_and_said(client, team):
+    body = search(client, q="sciatica but not acupuncture please", near="Bengaluru")
+    assert set(ids(body)) == {team["both"].id, team["physiotherapy"].id, team["massage"].id}
+    assert body["declined_from_text"] == [{"slug": "acupuncture", "name": "Acupuncture", "kind": "modality",
+                                           "matched": "acupuncture"}]
+    assert body["therapy_from_text"] is None and body["therapies_from_text"] == []
+    # who offers it with cupping is matched on cupping, not shown electro-acupuncture, and told
+    both = result_of(body, team["both"])
+    assert both["left_out"] == [{"applies_to": "acupuncture", "message": "Acupuncture is left out, as you asked."}]
+    assert both["practitioner"]["techniques"] == ["Cupping therapy"]
+    assert not any("acupuncture" in reason.lower() for reason in both["reasons"])
+    assert both["cautions"] == []
+    assert result_of(body, team["physiotherapy"])["left_out"] == []
+
+
+@pytest.mark.parametrize(("q", "matched"), [
+    ("sciatica, scared of needles", "scared of needles"),
+    ("sciatica but no needles please", "no needles"),
+    ("I have a needle phobia, sciatica", "needle phobia"),
+])
+def test_needles_turned_down_leave_out_acupuncture(client, team, q, matched):
+    body = search(client, q=q, near="Bengaluru")
+    assert team["acupuncture"].id not in ids(body) and team["both"].id in ids(body)
+    assert [(t["slug"], t["matched"]) for t in body["declined_from_text"]] == [("acupuncture", matched)]
+
+
+def test_a_list_turned_down_leaves_out_each(client, team):
+    body = search(client, q="sciatica, no acupuncture or massage", near="Bengaluru")
+    assert set(ids(body)) == {team["both"].id, team["physiotherapy"].id}
+    assert [t["slug"] for t in body["declined_from_text"]] == ["acupuncture", "massage"]
+
+
+@pytest.mark.parametrize("q", [
+    "acupuncture didn't help my sciatica",  # had it: another acupuncturist may help
+    "I've tried everything except acupuncture for my sciatica",
+    "not sure about acupuncture for my sciatica",
+    "pins and needles down my leg, sciatica",  # a tingling, not needles
+])
+def test_words_that_do_not_turn_a_therapy_down_leave_nothing_out(client, team, q):
+    body = search(client, q=q, near="Bengaluru")
+    assert set(ids(body)) == {p.id for p in team.values()}
+    assert body["declined_from_text"] == []
+
+
+def test_a_therapy_asked_for_is_never_left_out(client, team):
+    """"No acupuncture, only dry needling": dry needling is acupuncture's here, and asked for."""
+    body = search(client, q="no acupuncture, only dry needling for my sciatica", near="Bengaluru")
+    assert ids(body) == [team["acupuncture"].id]
+    assert body["declined_from_text"] == []
+    # a filter chosen wins over the words
+    chosen = search(client, q="sciatica, no acupuncture", near="Bengaluru", modality="acupuncture")
+    assert set(ids(chosen)) == {team["acupuncture"].id, team["both"].id} and chosen["declined_from_text"] == []
+
+
+def test_exclude_leaves_out_as_chosen_and_none_keeps_everyone(client, team):
+    body = search(client, concern="sciatica", near="Bengaluru", exclude="massage,dry-needling")
+    assert set(ids(body)) == {team["both"].id, team["physiotherapy"].id}  # Asha lists only dry needling
+    assert body["query"]["exclude"] == "massage,dry-needling" and body["declined_from_text"] == []
+    assert result_of(body, team["both"])["left_out"] == []  # (she lists no dry needling)
+    # "none" undoes what the words turn down
+    undone = search(client, q="sciatica, no acupuncture", near="Bengaluru", exclude="none")
+    assert set(ids(undone)) == {p.id for p in team.values()} and undone["declined_from_text"] == []
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"exclude": "reiki"}, "We list no therapy or technique called 'reiki'."),
+    ({"exclude": "acupuncture", "modality": "acupuncture"},
+     "You chose Acupuncture and asked to leave it out: choose one."),
+    ({"exclude": "acupuncture", "technique": "dry-needling"},
+     "You chose Acupuncture and asked to leave it out: choose one."),
+])
+def test_exclude_names_only_listed_therapies_not_one_chosen(client, team, params, message):
+    response = client.get("/api/v1/search", query_string={"concern": "sciatica", "near": "Bengaluru", **params})
+    assert response.status_code == 400
+    assert response.get_json()["errors"]["exclude"] == [message]
+
+
+def test_the_page_says_what_it_left_out_and_shows_it_again_on_request(client, team):
+    html = page(client, q="sciatica but not acupuncture please", near="Bengaluru")
+    assert "Leaving out <strong>Acupuncture</strong>, as you wrote “acupuncture”." in html
+    assert "Acupuncture is left out, as you asked." in html  # on the card of who offers it with cupping
+    assert "Asha Needles" not in html
+    link = markup.unescape(re.search(r'<a href="([^"]+)">Show it too</a>', html).group(1))
+    assert "exclude=none" in link
+    shown = client.get(link).get_data(as_text=True)
+    assert "Asha Needles" in shown and "Leaving out" not in shown
+    # the form keeps it while the words stay, and drops it once they change
+    assert '<input type="hidden" name="exclude" value="none">' in shown
+    assert '<input type="hidden" name="undid_exclude" value="none">' in shown
+    edited = page(client, q="sciatica, no massage", near="Bengaluru", exclude="none", undid_exclude="none",
+                  read_q="sciatica but not acupuncture please")
+    assert "Leaving out <strong>Massage therapy</strong>" in edited and "Bina Massage" not in edited
+
+
+def test_nobody_left_once_a_therapy_is_turned_down_offers_it_back(client, app):
+    make_verified_practitioner(app, display_name="Asha Needles", modalities=("acupuncture",),
+                               techniques=("dry-needling",), concerns=("sciatica",))
+    html = page(client, q="sciatica, scared of needles", near="Bengaluru", mode="in_person")
+    assert "No verified practitioner matches this search." in html
+    assert re.search(r'<a href="[^"]*exclude=none[^"]*">Search Acupuncture too</a>', html)
