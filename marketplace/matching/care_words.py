@@ -14,7 +14,7 @@ physio, it didn't help", "not acupuncture", "I'm scared of needling". The search
 to what was asked only when the text leaves no doubt (:meth:`Reading.narrowing`); anything
 else narrows nothing. What the seeker refuses ("no acupuncture", "anything but massage";
 not what they had, doubt or compare) it leaves out (:meth:`Reading.refusals`, and needles
-refused without a therapy named, :func:`refused_needles`).
+or cracking refused without a therapy named, :func:`refused_doings`).
 """
 
 from __future__ import annotations
@@ -125,18 +125,26 @@ _REFUSING_BEFORE = re.compile(
     r"(?: (?:any|a|an|the|more|of|with|to|some|having|getting|doing|trying|being|treated|by|again))*$")
 # ...unless the clause tells of having had care ("I've tried everything except acupuncture")...
 _TOLD_OF_HAVING = frozenset({"tried", "had", "did", "done", "been", "used"})
-# ...or the words just after it ("acupuncture is not for me", Hindi "massage nahi chahiye";
-# not "physio nahi mila", found none, nor "fayda nahi hua", it did not help).
+# ...or the words just after it ("acupuncture is not for me", Hindi "massage nahi chahiye",
+# "sui se darr lagta hai", needles frighten me; not "physio nahi mila", found none, nor
+# "fayda nahi hua", it did not help).
 _REFUSING_AFTER = re.compile(
-    r"^(?:, )?(?:is |are )?(?:not for me|a no|no thanks|not please|please no|(?:nahi|nahin|nahee|mat)"
-    r"(?! (?:hua|hui|hue|mila|mili|mile|kiya|kiye|ki|laga|lagi|lage|hota|hoti|diya|tha|thi)\b))\b")
+    r"^(?:, )?(?:is |are )?(?:not for me|a no|no thanks|not please|please no|(?:se )?(?:darr?|darta|darti)|"
+    r"(?:nahi|nahin|nahee|mat)(?! (?:hua|hui|hue|mila|mili|mile|kiya|kiye|ki|laga|lagi|lage|hota|hoti|diya|tha|thi)"
+    r"\b))\b")
 # Words between two therapies that carry a refusal of the first to the second ("no
 # acupuncture or dry needling")
 _LISTING = frozenset({"or", "and", ",", "nor", "/", "any", "a", "an", "the"})
-# Needles named without a therapy ("no needles please", "needle phobia")
-_NEEDLE_WORDS = frozenset({"needle", "needles"})
-_NEEDLES_REFUSED = re.compile(r"\bneedle[- ]?(?:free|less)\b|\bneedleless\b|\bneedle ?phobi\w*|"
-                              r"\bneedles? (?:scare|terrify|terrifies|frighten)\w*|\btrypanophobi\w*")
+# What a therapy does, refused without naming it: needles ("no needles please", "needle
+# phobia", Hindi "sui"), which is acupuncture, and having the spine cracked ("I don't want
+# my back cracked"), which is spinal manipulation
+NEEDLES, CRACKING = "acupuncture", "spinal-manipulation"
+_DOING_WORDS = {"needle": NEEDLES, "needles": NEEDLES, "needling": NEEDLES, "sui": NEEDLES, "suiyan": NEEDLES,
+                "suiyon": NEEDLES, "crack": CRACKING, "cracked": CRACKING, "cracking": CRACKING,
+                "manipulation": CRACKING, "manipulated": CRACKING}
+_DOING_REFUSED = ((NEEDLES, re.compile(r"\bneedle[- ]?(?:free|less)\b|\bneedleless\b|\bneedle ?phobi\w*|"
+                                       r"\bneedles? (?:scare|terrify|terrifies|frighten)\w*|\btrypanophobi\w*")),)
+_WHAT_IS_CRACKED = frozenset({"my", "back", "neck", "spine", "spinal", "joints", "bones"})  # ("no back cracking")
 
 
 # How seekers ask for a kind of place (values of ``VenueType``). Only wordings that say the
@@ -1471,20 +1479,27 @@ def _refused(tokens: list[str], start: int, end: int) -> bool:
     return _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ") is not None
 
 
-def refused_needles(text: str) -> str | None:
-    """The words, as normalised, in which ``text`` refuses needles without naming a therapy
-    ("no needles please", "scared of needles", "needle-free"), or None. Not "pins and
-    needles", a tingling."""
+def refused_doings(text: str) -> dict[str, str]:
+    """What ``text`` refuses a therapy doing without naming the therapy: the therapy's slug
+    (:data:`NEEDLES`, :data:`CRACKING`) -> the words, as normalised, that refuse it ("no
+    needles please", "scared of needles", "needle-free", "I don't want my back cracked").
+    Not "pins and needles", a tingling, nor "dry needling", a therapy named."""
     normal = normalise(text)
-    if (hit := _NEEDLES_REFUSED.search(normal)) is not None:
-        return hit.group(0)
+    found = {slug: hit.group(0) for slug, refusing in _DOING_REFUSED if (hit := refusing.search(normal))}
     tokens = tokens_of(normal)
     for i, token in enumerate(tokens):
-        if token in _NEEDLE_WORDS and not (i > 1 and tokens[i - 1] == "and" and tokens[i - 2] == "pins") \
-                and _refused(tokens, i, i + 1):
-            return next((" ".join(tokens[k:i + 1]) for k in range(i - 1, max(i - _LOOKBACK, 0) - 1, -1)
-                         if _REFUSING_BEFORE.match(" ".join(tokens[k:i]))), token)  # the fewest words that say it
-    return None
+        slug = _DOING_WORDS.get(token)
+        if slug is None or slug in found or i > 1 and tokens[i - 2:i] == ["pins", "and"]:
+            continue
+        start = i
+        while slug == CRACKING and start and tokens[start - 1] in _WHAT_IS_CRACKED:
+            start -= 1  # ("no back cracking", "don't want my neck cracked")
+        if _refused(tokens, start, i + 1):
+            after = _REFUSING_AFTER.match(" ".join(tokens[i + 1:i + 5]) + " ")  # ("sui se darr")
+            found[slug] = next((" ".join(tokens[k:i + 1]) for k in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1)
+                                if _REFUSING_BEFORE.match(" ".join(tokens[k:start]))),
+                               " ".join(tokens[start:i + 1]) + (f" {after.group(0).strip()}" if after else ""))
+    return found
 
 
 # Words between two therapies that ask for both from one practitioner ("a physio who does dry

@@ -44,7 +44,7 @@ from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
     as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
-    refused_needles, therapy_words,
+    refused_doings, therapy_words,
 )
 from marketplace.matching.understanding import screen_text, tells_of_a_stiff_neck
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -706,7 +706,6 @@ class _CareNamed(NamedTuple):
 
 
 _NOTHING_NAMED = _CareNamed((), False, None, None, None, None, None)
-NEEDLES = "acupuncture"  # the modality "no needles" leaves out
 _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",
                  "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
@@ -748,16 +747,17 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
             other.slug for other in read_mentions(text, UNLISTED_THERAPY_VOCABULARY, NOT_CARE_ASKED).narrowings()
             if not any(other.slug.lower() in tax.names.get(slug, "").lower()
                        for slug in (*tax.modalities, *tax.techniques))) or None
-        # Therapies turned down, and needles (acupuncture, whose every technique needles but moxa)
-        declined = {named.slug: TherapyUnderstood(
-            named.slug, tax.names.get(named.slug, named.slug),
-            "modality" if named.slug in tax.modalities else "technique", as_written(text, named.words))
-            for named in reading.refusals()}
-        if (needles := refused_needles(text)) is not None and NEEDLES in tax.modalities:
-            declined = {NEEDLES: TherapyUnderstood(NEEDLES, tax.names[NEEDLES], "modality", as_written(text, needles)),
-                        **{slug: named for slug, named in declined.items() if tax.techniques.get(slug) != NEEDLES}}
-        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted,
-                          tuple(declined.values()))
+        # Therapies turned down, by name or by what they do ("no needles": acupuncture, every
+        # technique of which but moxa needles; "no cracking": spinal manipulation)
+        refused = {named.slug: named.words for named in reading.refusals()}
+        for slug, words in refused_doings(text).items():
+            refused = {slug: words, **{other: said for other, said in refused.items()
+                                       if other != slug and tax.techniques.get(other) != slug}}
+        declined = tuple(TherapyUnderstood(slug, tax.names.get(slug, slug),
+                                           "modality" if slug in tax.modalities else "technique",
+                                           as_written(text, words))
+                         for slug, words in refused.items() if slug in tax.modalities or slug in tax.techniques)
+        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted, declined)
 
     return _care_read.get(text, work, tax)
 

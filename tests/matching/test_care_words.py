@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
-    as_written, asked_budget, asked_language, asked_mode, asked_place, asked_radius, read_mentions, refused_needles,
+    as_written, asked_budget, asked_language, asked_mode, asked_place, asked_radius, read_mentions, refused_doings,
     therapy_words,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
@@ -816,9 +816,11 @@ def test_a_therapy_refused_is_not_asked_for():
     ("needle-free treatment please", "needle free"),
     ("I have a needle phobia", "needle phobia"),
     ("needles scare me", "needles scare"),
+    ("avoid needling, lower back pain", "avoid needling"),
+    ("sui se darr lagta hai, kamar dard", "sui se darr"),  # Hindi: needles frighten me
 ])
 def test_needles_refused_without_a_therapy_named(text, words):
-    assert refused_needles(text) == words
+    assert refused_doings(text) == {"acupuncture": words}
 
 
 @pytest.mark.parametrize("text", [
@@ -826,6 +828,18 @@ def test_needles_refused_without_a_therapy_named(text, words):
     "no pins and needles, just back pain",
     "I don't mind needles",
     "acupuncture with thin needles",
+    "no dry needling",  # a therapy named, read as such
+    "my back cracks when I bend",  # a symptom
 ])
-def test_needles_not_refused(text):
-    assert refused_needles(text) is None
+def test_needles_or_cracking_not_refused(text):
+    assert refused_doings(text) == {}
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("I don't like being cracked, back pain", "don't like being cracked"),
+    ("no back cracking please", "no back cracking"),
+    ("I don't want my neck cracked", "don't want my neck cracked"),
+    ("no manipulation please", "no manipulation"),
+])
+def test_cracking_refused_is_spinal_manipulation(text, words):
+    assert refused_doings(text) == {"spinal-manipulation": words}

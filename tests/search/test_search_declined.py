@@ -54,6 +54,7 @@ def test_a_therapy_turned_down_is_left_out_and_said(client, team):
     ("sciatica, scared of needles", "scared of needles"),
     ("sciatica but no needles please", "no needles"),
     ("I have a needle phobia, sciatica", "needle phobia"),
+    ("sciatica hai, sui se darr lagta hai", "sui se darr"),  # Hinglish: needles frighten me
 ])
 def test_needles_turned_down_leave_out_acupuncture(client, team, q, matched):
     body = search(client, q=q, near="Bengaluru")
@@ -135,3 +136,13 @@ def test_nobody_left_once_a_therapy_is_turned_down_offers_it_back(client, app):
     html = page(client, q="sciatica, scared of needles", near="Bengaluru", mode="in_person")
     assert "No verified practitioner matches this search." in html
     assert re.search(r'<a href="[^"]*exclude=none[^"]*">Search Acupuncture too</a>', html)
+
+
+def test_cracking_turned_down_leaves_out_spinal_manipulation(client, app, team):
+    chiro = make_verified_practitioner(app, display_name="Chris Adjust", modalities=("chiropractic",),
+                                       techniques=("spinal-manipulation",), concerns=("sciatica",))
+    assert chiro.id in ids(search(client, q="sciatica", near="Bengaluru"))
+    body = search(client, q="sciatica, I don't want my back cracked", near="Bengaluru")
+    assert chiro.id not in ids(body) and team["physiotherapy"].id in ids(body)
+    assert [(t["slug"], t["kind"], t["matched"]) for t in body["declined_from_text"]] == [
+        ("spinal-manipulation", "technique", "don't want my back cracked")]
