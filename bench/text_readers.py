@@ -4,7 +4,9 @@ The search reads its free text for a concern (and screens it), then for a therap
 kind of place (session 24), a way of being seen, a language and a town (session 25), a
 budget (session 26), the practitioner's gender (session 27) and how far the seeker will go
 (session 32); since session 33 a town may be mistyped ("physio in banglore"), and since
-session 35 written in lower case with no "in" ("physio leeds").
+session 35 written in lower case with no "in" ("physio leeds"); since session 36 the
+therapies the words turn down ("no acupuncture", "scared of needles") are read too (the
+"turned down" row reads the therapies again, which the search does once for both).
 Each reading is kept per text and process, so a repeated text costs a lookup; this prints
 what a new text costs each reader (median and worst over the bench's own texts, and over
 texts that name all of them), in microseconds. Nothing is mocked; no database. Since
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from search_bench import TEXTS  # noqa: E402
 
 from marketplace.geo.gazetteer import OfflineGazetteer, _misspelt  # noqa: E402
+from marketplace.matching import care_words  # noqa: E402
 from marketplace.matching.care_words import (  # noqa: E402
     VENUE_VOCABULARY, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius,
     read_mentions, therapy_words,
@@ -43,7 +46,9 @@ NAMING = ["an online physio who speaks Hindi, in Pune, for sciatica", "physio ne
           # session 35: a town in lower case with no "in", a name after "near" the map lacks, a
           # distance from a place, a state in lower case
           "physio leeds for back pain", "chiropractor near heathrow", "massage 5 km from koramangala, bangalore",
-          "ayurvedic retreat for back pain in kerala"]
+          "ayurvedic retreat for back pain in kerala",
+          # session 36: therapies turned down
+          "sciatica but no acupuncture or dry needling please", "lower back pain, scared of needles"]
 REPEAT = 300
 
 
@@ -79,6 +84,9 @@ def main() -> None:
         ("gender", asked_gender),
         ("distance", asked_radius),
     ]
+    if hasattr(care_words, "refused_doings"):  # (since session 36: what the words turn down)
+        readers.append(("turned down", lambda t: (read_mentions(t, therapies).refusals(),
+                                                   care_words.refused_doings(t))))
     print(f"{'reader':<14} {'bench texts (µs)':>18} {'naming texts (µs)':>19}")
     total = [0.0, 0.0]
     for label, read in readers:
