@@ -95,6 +95,34 @@ UNLISTED_THERAPY_WORDS: dict[str, str] = {
     "alexander technique": "the Alexander technique", "unani": "Unani medicine", "hakim": "Unani medicine",
     "siddha": "Siddha medicine", "acupressure": "acupressure",
 }
+# Wishes no search here can meet, as seekers word them (wording -> what is wished): a search
+# that asks for one says so, rather than silently ranking as if it had been met.
+UNMET_WISH_WORDS: dict[str, str] = {
+    **dict.fromkeys(("nhs", "on the nhs", "nhs physio", "nhs referral"), "nhs"),
+    **dict.fromkeys(("insurance", "insurer", "health insurance", "covered by insurance", "bupa", "axa", "aviva",
+                     "cigna", "medicare", "medicaid", "mediclaim", "cashless"), "insurance"),
+    **dict.fromkeys(("free physio", "free physiotherapy", "free massage", "free treatment", "free session",
+                     "free sessions", "free therapy", "free acupuncture", "free of cost", "free of charge", "for free",
+                     "muft", "muft mein", "free mein", "free me"), "free"),
+    **dict.fromkeys(("open on sunday", "open on sundays", "open on saturday", "open on saturdays", "open sunday",
+                     "open saturday", "open on weekends", "open on the weekend", "open weekends", "open late",
+                     "open now", "open today", "weekend appointment", "weekend appointments", "evening appointment",
+                     "evening appointments", "sunday appointment", "saturday appointment", "same day appointment",
+                     "same day appointments", "see me today", "see me tomorrow", "appointment today",
+                     "appointment tomorrow", "available today", "available tomorrow", "today itself",
+                     "early morning appointment", "late appointment"), "availability"),
+    **dict.fromkeys(("wheelchair", "wheelchair accessible", "step free", "step free access", "disabled access",
+                     "accessible clinic", "with parking", "parking available", "free parking", "parking space",
+                     "car parking", "car park", "ground floor", "lift access"), "access"),
+    **dict.fromkeys(("best rated", "top rated", "highly rated", "well rated", "best reviewed", "good reviews",
+                     "best reviews", "patient reviews", "with reviews", "ratings and reviews", "star rating",
+                     "five star", "5 star"), "ratings"),
+    **dict.fromkeys(("years of experience", "years experience", "most experienced", "very experienced",
+                     "highly experienced", "someone experienced", "an experienced", "experienced physio",
+                     "experienced physiotherapist", "experienced therapist", "experienced doctor",
+                     "experienced practitioner", "experienced chiropractor", "experienced acupuncturist",
+                     "experienced masseuse"), "experience"),
+}
 # The words of those names, none of which is a place's ("in Tui Na", "in Shiatsu", "in Reiki").
 _THERAPY_TOKENS = frozenset(word for wording in THERAPY_WORDS for word in wording.split()) \
     | {wording for wording in UNLISTED_THERAPY_WORDS if " " not in wording}
@@ -1479,6 +1507,14 @@ def _refused(tokens: list[str], start: int, end: int) -> bool:
     return _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ") is not None
 
 
+def unmet_wishes(text: str) -> tuple[str, ...]:
+    """What ``text`` asks for that no search here can meet (values of
+    :data:`UNMET_WISH_WORDS`: "an NHS physio", "covered by Bupa", "open on Sunday", "best
+    rated"), each once, in the order named; not what it turns down ("no parking needed")."""
+    return tuple(dict.fromkeys(m.slug for m in read_mentions(text, UNMET_WISH_VOCABULARY, _NOT_A_WISH).mentions
+                               if m.asked))
+
+
 def refused_doings(text: str) -> dict[str, str]:
     """What ``text`` refuses a therapy doing without naming the therapy: the therapy's slug
     (:data:`NEEDLES`, :data:`CRACKING`) -> the words, as normalised, that refuse it ("no
@@ -1589,6 +1625,10 @@ def _asked(tokens: list[str], start: int, end: int, other: frozenset[str] = froz
 
 VENUE_VOCABULARY = vocabulary(VENUE_WORDS)
 UNLISTED_THERAPY_VOCABULARY = vocabulary(UNLISTED_THERAPY_WORDS)
+UNMET_WISH_VOCABULARY = vocabulary(UNMET_WISH_WORDS)
+# Words before "free" that make it "without" ("needle-free treatment", "pain free"), not "at no cost"
+_NOT_A_WISH = Elsewhere(before=frozenset({"needle", "needles", "pain", "stress", "drug", "drugs", "risk", "hassle",
+                                          "side", "chemical", "medicine", "medication", "surgery", "steroid"}))
 MODE_VOCABULARY = vocabulary(MODE_WORDS)
 # as seekers ask for a language ("Tamil speaking"), and the languages' bare names
 _LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})

@@ -44,7 +44,7 @@ from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
 from marketplace.matching.care_words import (
     COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
     as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
-    refused_doings, therapy_words,
+    refused_doings, therapy_words, unmet_wishes,
 )
 from marketplace.matching.understanding import screen_text, tells_of_a_stiff_neck
 from marketplace.practitioners.models import Gender, Location, VenueType, town_of
@@ -401,7 +401,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # A therapy, kind of place, way of being seen, language, budget or practitioner's gender
     # that the text asks for narrows the search as its filter would, unless the seeker chose
     # that filter (or "any").
-    therapies, together, venue, said_mode, said_language, said_budget, said_gender, unlisted, said_declined = (
+    therapies, together, venue, said_mode, said_language, said_budget, said_gender, unlisted, said_declined, unmet = (
         _care_named(text, tax) if text else _NOTHING_NAMED)
     if unlisted is not None and (data.modality is not None or data.technique is not None):
         unlisted = None  # a therapy chosen: nothing to say of one only named
@@ -598,6 +598,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     # the earlier place stays put)
     if of_the_list and shown:
         notes.insert(list_note_at, of_the_list)
+    if shown:  # what the words wish for that no search here meets, said rather than ignored
+        notes.extend(_UNMET_NOTES[wish] for wish in unmet)
     if unlisted:  # ("physio or osteopath": those shown offer the one listed)
         offered = (" and " if together else " or ").join(t.name for t in therapies) if therapies else "other therapies"
         notes.insert(unlisted_at, f"We do not list {unlisted}"
@@ -703,9 +705,24 @@ class _CareNamed(NamedTuple):
     gender: GenderUnderstood | None
     unlisted: str | None = None  # therapies asked for that are listed nowhere here ("osteopathy or reiki")
     declined: tuple[TherapyUnderstood, ...] = ()  # therapies turned down ("no acupuncture", "no needles")
+    unmet: tuple[str, ...] = ()  # wishes no search here meets ("an NHS physio", "open on Sunday")
 
 
 _NOTHING_NAMED = _CareNamed((), False, None, None, None, None, None)
+_UNMET_NOTES = {
+    "nhs": "We list private practitioners, who charge for their sessions. NHS physiotherapy is free: ask your GP, "
+           "or refer yourself where your area allows it.",
+    "insurance": "We do not show which insurers cover a practitioner yet: ask them before you book whether your "
+                 "insurance covers their sessions.",
+    "free": "Sessions here are paid, and each result shows its price. For free care, ask your doctor about public "
+            "services where you live.",
+    "availability": "We cannot search by day or time yet: each result shows when the practitioner can next see "
+                    "you, where they publish their hours.",
+    "access": "We do not list access details (step-free access, parking) yet: ask the practitioner before you book.",
+    "ratings": "There are no ratings or reviews here yet: every practitioner shown had their licence checked, and "
+               "each result says why it matches.",
+    "experience": "We do not list years of experience yet: every practitioner shown had their licence checked.",
+}
 _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",
                  "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
@@ -757,7 +774,8 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
                                            "modality" if slug in tax.modalities else "technique",
                                            as_written(text, words))
                          for slug, words in refused.items() if slug in tax.modalities or slug in tax.techniques)
-        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted, declined)
+        return _CareNamed(therapies, together, venue, mode, language, budget, gender, unlisted, declined,
+                          unmet_wishes(text))
 
     return _care_read.get(text, work, tax)
 

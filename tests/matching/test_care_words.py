@@ -12,7 +12,7 @@ from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TEC
 from marketplace.matching.care_words import (
     LANGUAGES, MODE_VOCABULARY, MODE_WORDS, NOT_A_SESSION, NOT_CARE_ASKED, THERAPY_WORDS, VENUE_VOCABULARY, VENUE_WORDS,
     as_written, asked_budget, asked_language, asked_mode, asked_place, asked_radius, read_mentions, refused_doings,
-    therapy_words,
+    therapy_words, unmet_wishes,
 )
 from marketplace.geo.gazetteer import OfflineGazetteer
 from marketplace.matching.understanding import normalise
@@ -843,3 +843,20 @@ def test_needles_or_cracking_not_refused(text):
 ])
 def test_cracking_refused_is_spinal_manipulation(text, words):
     assert refused_doings(text) == {"spinal-manipulation": words}
+
+
+@pytest.mark.parametrize(("text", "wishes"), [
+    ("NHS physio covered by my insurance, open on Sunday", ("nhs", "insurance", "availability")),
+    ("best rated, top rated physio", ("ratings",)),  # once each
+    ("physio with parking, step-free access please", ("access",)),
+    ("physio today itself", ("availability",)),
+    ("koi free mein physio", ("free",)),  # Hinglish
+    ("no parking needed", ()),  # turned down
+    ("I hurt my back parking the car", ()),
+    ("I experienced sharp pain", ()),
+    ("pain free and stress-free", ()),
+    ("needle-free treatment please", ()),  # without needles, not at no cost
+    ("Complaint under review, rate limits", ()),
+])
+def test_wishes_no_search_meets_are_read(text, wishes):
+    assert unmet_wishes(text) == wishes

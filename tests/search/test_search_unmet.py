@@ -1,0 +1,64 @@
+"""What the seeker's words wish for that no search here can meet (an NHS physio, their
+insurer, free care, a day or time, step-free access, ratings, years of experience) is said
+in a note beside the results, not silently ranked as if it had been met."""
+
+from __future__ import annotations
+
+import html as markup
+
+import pytest
+
+from tests.builders import make_verified_practitioner
+from tests.search.test_search_api import ids, search
+from tests.search.test_search_care_words import page
+
+
+@pytest.fixture
+def physio(app):  # noqa: ANN001, ANN201
+    return make_verified_practitioner(app, display_name="Meera Physio", modalities=("physiotherapy",),
+                                      techniques=("exercise-therapy",), concerns=("sciatica",))
+
+
+@pytest.mark.parametrize(("q", "note"), [
+    ("NHS physio for sciatica", "We list private practitioners, who charge for their sessions. NHS physiotherapy is "
+                                "free: ask your GP, or refer yourself where your area allows it."),
+    ("sciatica, physio covered by Bupa", "We do not show which insurers cover a practitioner yet: ask them before you "
+                                         "book whether your insurance covers their sessions."),
+    ("sciatica, is there free physio", "Sessions here are paid, and each result shows its price. For free care, ask "
+                                       "your doctor about public services where you live."),
+    ("sciatica physio open on Sunday", "We cannot search by day or time yet: each result shows when the practitioner "
+                                       "can next see you, where they publish their hours."),
+    ("sciatica, can someone see me today", "We cannot search by day or time yet: each result shows when the "
+                                           "practitioner can next see you, where they publish their hours."),
+    ("sciatica, I use a wheelchair", "We do not list access details (step-free access, parking) yet: ask the "
+                                     "practitioner before you book."),
+    ("best rated physio for sciatica", "There are no ratings or reviews here yet: every practitioner shown had their "
+                                       "licence checked, and each result says why it matches."),
+    ("an experienced physio for my sciatica", "We do not list years of experience yet: every practitioner shown had "
+                                              "their licence checked."),
+])
+def test_a_wish_no_search_meets_is_said_beside_the_results(client, physio, q, note):
+    body = search(client, q=q, near="Bengaluru")
+    assert ids(body) == [physio.id]
+    assert note in body["notes"]
+    assert note in markup.unescape(page(client, q=q, near="Bengaluru"))
+
+
+@pytest.mark.parametrize("q", [
+    "I hurt my back parking the car",  # parking, not a car park
+    "I experienced a sharp pain down my leg",  # a verb
+    "sciatica, want to be pain free",
+    "sciatica since Sunday",
+    "sciatica, no parking needed",
+])
+def test_words_that_wish_for_nothing_unmet_add_no_note(client, physio, q):
+    body = search(client, q=q, near="Bengaluru")
+    assert not [n for n in body["notes"] if n.startswith(("We list private", "We do not", "We cannot", "There are no",
+                                                          "Sessions here"))]
+
+
+def test_a_wish_is_not_said_where_nobody_is_shown(client, physio):
+    """Words that name no concern or care only ask which concern: no list to say it of."""
+    body = search(client, q="best rated please", near="Bengaluru")
+    assert body["results"] == [] and body["suggestions"]
+    assert body["notes"] == []
