@@ -351,8 +351,13 @@ def test_the_next_opening_shows_on_the_clock_of_the_place_searched(app, client):
     html = text(client.get("/search", query_string={"concern": "sciatica", "near": "Bangalore"}))
     shown = re.search(r'<time datetime="([^"]+)"[^>]*>([^<]+)</time>', html)
     assert datetime.fromisoformat(shown.group(1)) == opening
-    assert " ".join(shown.group(2).split()) == f"{local:%a} {local.day} {local:%b, %H:%M} local time"
+    # named by the town searched: "local" could be read as an online practitioner's, abroad
+    assert " ".join(shown.group(2).split()) == f"{local:%a} {local.day} {local:%b, %H:%M} Bengaluru time"
     assert f"{opening:%H:%M} UTC" not in html
+    # from "use my location", the seeker's own clock
+    here = text(client.get("/search", query_string={"concern": "sciatica", "lat": 12.97, "lon": 77.59}))
+    shown = re.search(r'<time datetime="[^"]+"[^>]*>([^<]+)</time>', here)
+    assert " ".join(shown.group(1).split()) == f"{local:%a} {local.day} {local:%b, %H:%M} your time"
 
 
 def test_a_geocoder_outage_is_said_on_the_page_not_a_500(app, client, monkeypatch, sciatica_in_bengaluru):
