@@ -118,6 +118,7 @@ class PackageBrief:
     sessions: int
     weeks: int
     practitioners: tuple[tuple[int, str], ...]  # (id, display name) of those who deliver it, owner first
+    modality_slugs: tuple[str, ...]  # its components' modalities, in order
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -149,6 +150,7 @@ def summary(package: Package, distance_km: float | None = None) -> PackageSummar
         sessions=package.total_sessions, weeks=package.weeks, sessions_per_week=package.sessions_per_week,
         validity_days=package.validity_days, practitioners=tuple(dict.fromkeys(people)),
         modalities=tuple(dict.fromkeys(c.modality.name for c in package.components)),
+        modality_slugs=tuple(dict.fromkeys(c.modality.slug for c in package.components)),
         concerns=tuple(c.slug for c in package.concerns), saving=saving(package), distance_km=distance_km,
     )
 
@@ -240,9 +242,10 @@ DELIVERED_FOR = (
 _PAGE_PACKAGES = (
     select(Package.id, Package.name, Package.price, Package.currency, Package.weeks, Package.owner_id,
            PackageComponent.practitioner_id, PackageComponent.modality_id, PackageComponent.sessions,
-           Practitioner.display_name)
+           Practitioner.display_name, Modality.slug.label("modality"))
     .join(PackageComponent, PackageComponent.package_id == Package.id)
     .join(Practitioner, Practitioner.id == PackageComponent.practitioner_id)
+    .join(Modality, Modality.id == PackageComponent.modality_id)
     .where(Package.status == PackageStatus.ON_SALE, in_ids(Package.id, "packages"),
            exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
                   .where(package_concern.c.package_id == Package.id,
@@ -293,7 +296,8 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int], 
         deliverers = dict.fromkeys((c.practitioner_id, c.display_name) for c in components)
         owner = [p for p in deliverers if p[0] == first.owner_id]  # owner first, when they deliver a part
         item = PackageBrief(first.id, first.name, first.price, first.currency, sum(c.sessions for c in components),
-                            first.weeks, tuple(owner + [p for p in deliverers if p[0] != first.owner_id]))
+                            first.weeks, tuple(owner + [p for p in deliverers if p[0] != first.owner_id]),
+                            modality_slugs=tuple(dict.fromkeys(c.modality for c in components)))
         for pid, _ in item.practitioners:
             if pid in out:
                 out[pid].append(item)

@@ -627,6 +627,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     )
     terms = _terms(tax, modality, technique, several)
     left_out = declined_terms | (excluded_techniques_for(cautions) if cautions else frozenset())  # (not listed)
+    # ...and the modalities neither offered to them nor sold to them in a course of care
+    unwanted = frozenset(declined_terms & tax.modalities.keys()) | frozenset(
+        m for m in tax.modalities if cautions and ruled_out(cautions, m) is not None)
     need = data.page * data.per_page
     weights = ordering(data, place)
 
@@ -638,7 +641,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         page_hits = ranking.hits[(data.page - 1) * data.per_page:need]
         return ranking, _page(page_hits, [c.slug for c in concerns], tax, ranking.unconfirmed,
                               center=(place.lat, place.lon) if place else None, radius_km=query.radius_km,
-                              left_out=left_out)
+                              left_out=left_out, unwanted=unwanted)
 
     def walked(query: Query) -> tuple[engine.Ranking, _Page, Beyond | None]:
         # A warm walk reads what this process holds first and its stamps with the rest of the
@@ -871,18 +874,20 @@ def _evidence(concern: str, modality: str) -> tuple:
 _shown: Memo[tuple[ResultModality, ...]] = Memo()
 
 
-def _shown_modalities(tax: _Taxonomy, modalities: frozenset[str], concerns: tuple[str, ...]) -> tuple:
-    """A result's modalities by name, each with the evidence for the seeker's concerns (the
-    same few combinations come up on every page: built once per taxonomy snapshot)."""
+def _shown_modalities(tax: _Taxonomy, modalities: frozenset[str], concerns: tuple[str, ...],
+                      unwanted: frozenset[str] = frozenset()) -> tuple:
+    """A result's modalities by name, each with the evidence for the seeker's concerns but
+    those ``unwanted`` (turned down, or ruled out: no evidence for what is left out). The
+    same few combinations come up on every page: built once per taxonomy snapshot."""
     def work() -> tuple[ResultModality, ...]:
         shown = []
         for m in sorted(modalities, key=lambda m: tax.modalities.get(m, m)):
-            pairs = [(concern, note) for concern in concerns for note in _evidence(concern, m)]
+            pairs = [] if m in unwanted else [(concern, note) for concern in concerns for note in _evidence(concern, m)]
             shown.append(ResultModality(m, tax.modalities.get(m, tax.names.get(m, m)),
                                         tuple(n for _, n in pairs), tuple(c for c, _ in pairs)))
         return tuple(shown)
 
-    return _shown.get((modalities, concerns), work, tax)
+    return _shown.get((modalities, concerns, unwanted), work, tax)
 
 
 _technique_names: Memo[tuple[str, ...]] = Memo()
@@ -896,13 +901,15 @@ class _Page(NamedTuple):
 
 def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: Unconfirmed | None = None,
           center: tuple[float, float] | None = None, radius_km: float = DEFAULT_RADIUS_KM,
-          left_out: frozenset[str] = frozenset()) -> _Page | None:
+          left_out: frozenset[str] = frozenset(), unwanted: frozenset[str] = frozenset()) -> _Page | None:
     """The page's results, and until when their next openings hold; None when ``pending``
     (the stamps of a walk that read before it read them) does not settle: the walk read
     something that has changed since.
     ``center`` and ``radius_km``: the search's place, for an online result's places nearby.
     ``left_out``: techniques the seeker's cautions rule out or they turned down, not listed
-    among what each result offers them (each result's notes say why)."""
+    among what each result offers them (each result's notes say why); ``unwanted``: the
+    modalities they turned down or their cautions rule out, whose evidence is not shown and
+    whose courses of care are not offered."""
     if not hits:
         if pending is not None:
             statement, params = pending.memory.band(pending.cell, pending.rings)
@@ -945,11 +952,13 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
     places = _places_of(online, unheld, found.pop() if unheld else [], stamps, kept_places) if online else {}
     nearby = _nearby(places, center, radius_km) if center is not None else {}
     offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
+    if unwanted:
+        offers = {pid: [k for k in packages if unwanted.isdisjoint(k.modality_slugs)] for pid, packages in offers.items()}
     slots = next_available(ids, stamps=stamps)
     results = []
     for hit in hits:
         c = hit.candidate
-        modalities = _shown_modalities(tax, c.modalities, tuple(concerns))
+        modalities = _shown_modalities(tax, c.modalities, tuple(concerns), unwanted & c.modalities)
         if hit.place is not None:
             p = hit.place
             loc = (p[1], p[P_LABEL], p[P_CITY], p[4], p[2], p[3])

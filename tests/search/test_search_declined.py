@@ -146,3 +146,39 @@ def test_cracking_turned_down_leaves_out_spinal_manipulation(client, app, team):
     assert chiro.id not in ids(body) and team["physiotherapy"].id in ids(body)
     assert [(t["slug"], t["kind"], t["matched"]) for t in body["declined_from_text"]] == [
         ("spinal-manipulation", "technique", "don't want my back cracked")]
+
+
+def test_courses_of_care_and_evidence_of_what_is_left_out_are_not_offered(app, client):
+    """A seeker who said no acupuncture is not sold a course with acupuncture in it, nor shown
+    what the guidelines say of it; nor one on blood thinners a course of cupping."""
+    from tests.packages.helpers import SOHO, package, practitioner
+
+    physio = practitioner(app, "Priya Physio", "physiotherapy")
+    acu = practitioner(app, "Arun Acupuncture", "acupuncture", at=SOHO)
+    package(physio, [(physio, "physiotherapy", 4, 45), (acu, "acupuncture", 2, 30)], price=30000,
+            name="Physio and needles course")
+    package(physio, [(physio, "physiotherapy", 6, 45)], price=25000, name="Physio only course")
+    asked = {"concern": "sciatica", "near": "London"}
+    everything = search(client, **asked)
+    assert {k["name"] for r in everything["results"] for k in r["packages"]} == {"Physio and needles course",
+                                                                                "Physio only course"}
+    body = search(client, **asked, exclude="acupuncture")
+    assert ids(body) == [physio.id]
+    assert [k["name"] for k in body["results"][0]["packages"]] == ["Physio only course"]
+    html = page(client, q="sciatica, no acupuncture", near="London")
+    assert "Physio only course" in html and "Physio and needles course" not in html
+
+    cupper = practitioner(app, "Cara Cups", "cupping", at=SOHO)
+    package(physio, [(physio, "physiotherapy", 4, 45), (cupper, "cupping", 2, 30)], price=28000,
+            name="Physio and cups course")
+    assert "Physio and cups course" in {k["name"] for k in search(client, **asked)["results"][0]["packages"]}
+    careful = search(client, **asked, cautions="bleeding-risk")
+    assert "Physio and cups course" not in {k["name"] for r in careful["results"] for k in r["packages"]}
+
+
+def test_what_the_guidelines_say_is_not_shown_for_a_therapy_left_out(client, team):
+    body = search(client, q="sciatica but not acupuncture please", near="Bengaluru")
+    both = result_of(body, team["both"])
+    evidence = {m["slug"]: m["evidence"] for m in both["practitioner"]["modalities"]}
+    assert evidence["acupuncture"] == [] and evidence["cupping"]
+    assert search(client, q="sciatica", near="Bengaluru")["results"][0]["practitioner"]["modalities"][0]["evidence"]
