@@ -6,7 +6,8 @@ budget (session 26), the practitioner's gender (session 27) and how far the seek
 (session 32); since session 33 a town may be mistyped ("physio in banglore"), and since
 session 35 written in lower case with no "in" ("physio leeds"); since session 36 the
 therapies the words turn down ("no acupuncture", "scared of needles") are read too (the
-"turned down" row reads the therapies again, which the search does once for both).
+"turned down" row reads the therapies again, which the search does once for both), and
+for wishes no search meets ("an NHS physio", "open on Sunday").
 Each reading is kept per text and process, so a repeated text costs a lookup; this prints
 what a new text costs each reader (median and worst over the bench's own texts, and over
 texts that name all of them), in microseconds. Nothing is mocked; no database. Since
@@ -48,7 +49,8 @@ NAMING = ["an online physio who speaks Hindi, in Pune, for sciatica", "physio ne
           "physio leeds for back pain", "chiropractor near heathrow", "massage 5 km from koramangala, bangalore",
           "ayurvedic retreat for back pain in kerala",
           # session 36: therapies turned down
-          "sciatica but no acupuncture or dry needling please", "lower back pain, scared of needles"]
+          "sciatica but no acupuncture or dry needling please", "lower back pain, scared of needles",
+          "NHS physio for sciatica, open on Sunday"]
 REPEAT = 300
 
 
@@ -87,6 +89,8 @@ def main() -> None:
     if hasattr(care_words, "refused_doings"):  # (since session 36: what the words turn down)
         readers.append(("turned down", lambda t: (read_mentions(t, therapies).refusals(),
                                                    care_words.refused_doings(t))))
+    if hasattr(care_words, "unmet_wishes"):  # (since session 36: wishes no search meets, said)
+        readers.append(("unmet wishes", care_words.unmet_wishes))
     print(f"{'reader':<14} {'bench texts (µs)':>18} {'naming texts (µs)':>19}")
     total = [0.0, 0.0]
     for label, read in readers:

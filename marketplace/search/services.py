@@ -953,7 +953,8 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
     nearby = _nearby(places, center, radius_km) if center is not None else {}
     offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
     if unwanted:
-        offers = {pid: [k for k in packages if unwanted.isdisjoint(k.modality_slugs)] for pid, packages in offers.items()}
+        offers = {pid: [k for k in packages if unwanted.isdisjoint(k.modality_slugs)]
+                  for pid, packages in offers.items()}
     slots = next_available(ids, stamps=stamps)
     results = []
     for hit in hits:
