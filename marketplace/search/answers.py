@@ -111,7 +111,8 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     normal = tuple(sorted(v) if isinstance(v, frozenset) else v
                    for v in (getattr(data, f.name) for f in fields(data)))
     parts = repr((normal, matching, taxonomy))
-    # 11: notes on wishes no search meets ("an NHS physio", "covered by Bupa", "open on Sunday");
+    # 11: notes on wishes no search meets ("an NHS physio", "covered by Bupa", "open on Sunday"),
+    # no course of care or evidence for a therapy left out;
     # 10: therapies turned down are left out (exclude, declined_from_text, a result's left_out);
     # 9: a town of 100,000 in lower case without "in" ("physio leeds"), numbness in the legs
     # or feet in the plural asks the cauda equina questions, a state or country in lower case,
