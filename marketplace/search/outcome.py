@@ -310,6 +310,7 @@ class SearchOutcome:
     # Turned down in ``q`` ("no acupuncture", "scared of needles"), and left out as
     # ``input.exclude`` would
     declined_from_text: tuple[TherapyUnderstood, ...] = ()
+    declined_names: tuple[str, ...] = ()  # the names of every therapy left out, as chosen or from ``q``
     # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
     # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
     without_concern: bool = False
@@ -335,8 +336,8 @@ class SearchOutcome:
 
     @property
     def declined_named(self) -> str:
-        """The therapies the words turned down, by name: "Acupuncture and Cupping therapy"."""
-        names = [t.name for t in self.declined_from_text]
+        """The therapies left out, by name: "Acupuncture and Cupping therapy"."""
+        names = self.declined_names or tuple(t.name for t in self.declined_from_text)
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     @property

@@ -610,7 +610,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                    mode_from_text=said_mode, language_from_text=said_language, place_from_text=said_place,
                    budget_from_text=said_budget,
                    radius_from_text=RadiusUnderstood(said_radius.km, said_radius.words) if said_radius else None,
-                   gender_from_text=said_gender, declined_from_text=said_declined, place_suggestions=place_suggestions,
+                   gender_from_text=said_gender, declined_from_text=said_declined,
+                   declined_names=tuple(tax.names.get(slug, slug) for slug in declined),
+                   place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
     if not shown:
         # Ask first (safety), or let the seeker pick a concern: no guessing.

@@ -182,3 +182,11 @@ def test_what_the_guidelines_say_is_not_shown_for_a_therapy_left_out(client, tea
     evidence = {m["slug"]: m["evidence"] for m in both["practitioner"]["modalities"]}
     assert evidence["acupuncture"] == [] and evidence["cupping"]
     assert search(client, q="sciatica", near="Bengaluru")["results"][0]["practitioner"]["modalities"][0]["evidence"]
+
+
+def test_the_page_says_what_a_chosen_exclude_leaves_out(client, team):
+    html = page(client, concern="sciatica", near="Bengaluru", exclude="acupuncture,massage")
+    assert "Leaving out <strong>Acupuncture and Massage therapy</strong>, as chosen." in html
+    assert "Asha Needles" not in html and "Bina Massage" not in html and "Meera Physio" in html
+    link = markup.unescape(re.search(r'<a href="([^"]+)">Show them too</a>', html).group(1))
+    assert "exclude" not in link and "Asha Needles" in client.get(link).get_data(as_text=True)
