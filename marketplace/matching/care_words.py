@@ -449,6 +449,7 @@ class Mention:
     # Asked of the same practitioner as the mention before it ("a physio who does dry needling")
     joined: bool = False
     refused: bool = False  # turned down, to be left out: "no acupuncture" (not "tried acupuncture")
+    refusal: str = ""  # the words that turned it down, when they were its own ("no acupuncture")
 
 
 @dataclass(frozen=True)
@@ -1474,12 +1475,12 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
                 beside = (i > 0 and tokens[i - 1] in elsewhere.before) or (
                     end < len(tokens) and tokens[end] in elsewhere.after) or (
                     i > 1 and (tokens[i - 2], tokens[i - 1]) in elsewhere.before_two)
-                refused = not beside and _refused(tokens, i, end)
-                asked = not beside and not refused and _asked(tokens, i, end, elsewhere.in_clause)
+                refusal = None if beside else _refusal(tokens, i, end)
+                asked = not beside and refusal is None and _asked(tokens, i, end, elsewhere.in_clause)
                 joined = bool(mentions) and _joins(tuple(t for t in tokens[last:i] if t not in _JOINING_FILLERS))
-                refused = refused or not asked and not beside and bool(mentions) and mentions[-1].refused \
-                    and set(tokens[last:i]) <= _LISTING
-                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined, refused))
+                refused = refusal is not None or not asked and not beside and bool(mentions) \
+                    and mentions[-1].refused and set(tokens[last:i]) <= _LISTING
+                mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined, refused, refusal or ""))
                 i = last = end
                 break
         else:
@@ -1487,10 +1488,10 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
     return Reading(tuple(mentions))
 
 
-def _refused(tokens: list[str], start: int, end: int) -> bool:
-    """Whether the words at ``start:end`` name what the seeker refuses (see
-    :data:`_REFUSING_BEFORE`): a refusal ends the words before them in their clause, or
-    follows them."""
+def _refusal(tokens: list[str], start: int, end: int) -> str | None:
+    """The words, as normalised, in which the seeker refuses what the words at
+    ``start:end`` name ("no acupuncture", "sui se darr"; see :data:`_REFUSING_BEFORE`), or
+    None: a refusal ends the words before them in their clause, or follows them."""
     before: list[str] = []
     for position in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1):
         token = tokens[position]
@@ -1501,10 +1502,14 @@ def _refused(tokens: list[str], start: int, end: int) -> bool:
         else:
             before.append(token)
     if _TOLD_OF_HAVING.intersection(before):
-        return False
-    if _REFUSING_BEFORE.search(" ".join(reversed(before))):
-        return True
-    return _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ") is not None
+        return None
+    named = " ".join(tokens[start:end])
+    said_before = " ".join(reversed(before))
+    if (cue := _REFUSING_BEFORE.search(said_before)) is not None:
+        return f"{said_before[cue.start():].strip()} {named}"
+    if (cue := _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ")) is not None:
+        return f"{named} {cue.group(0).strip(' ,')}"
+    return None
 
 
 def unmet_wishes(text: str) -> tuple[str, ...]:
@@ -1530,11 +1535,8 @@ def refused_doings(text: str) -> dict[str, str]:
         start = i
         while slug == CRACKING and start and tokens[start - 1] in _WHAT_IS_CRACKED:
             start -= 1  # ("no back cracking", "don't want my neck cracked")
-        if _refused(tokens, start, i + 1):
-            after = _REFUSING_AFTER.match(" ".join(tokens[i + 1:i + 5]) + " ")  # ("sui se darr")
-            found[slug] = next((" ".join(tokens[k:i + 1]) for k in range(start - 1, max(start - _LOOKBACK, 0) - 1, -1)
-                                if _REFUSING_BEFORE.match(" ".join(tokens[k:start]))),
-                               " ".join(tokens[start:i + 1]) + (f" {after.group(0).strip()}" if after else ""))
+        if (refusal := _refusal(tokens, start, i + 1)) is not None:
+            found[slug] = refusal
     return found
 
 

@@ -771,7 +771,7 @@ def _care_named(text: str, tax: _Taxonomy) -> _CareNamed:
                        for slug in (*tax.modalities, *tax.techniques))) or None
         # Therapies turned down, by name or by what they do ("no needles": acupuncture, every
         # technique of which but moxa needles; "no cracking": spinal manipulation)
-        refused = {named.slug: named.words for named in reading.refusals()}
+        refused = {named.slug: named.refusal or named.words for named in reading.refusals()}  # ("no acupuncture")
         for slug, words in refused_doings(text).items():
             refused = {slug: words, **{other: said for other, said in refused.items()
                                        if other != slug and tax.techniques.get(other) != slug}}

@@ -39,7 +39,7 @@ def test_a_therapy_turned_down_is_left_out_and_said(client, team):
     body = search(client, q="sciatica but not acupuncture please", near="Bengaluru")
     assert set(ids(body)) == {team["both"].id, team["physiotherapy"].id, team["massage"].id}
     assert body["declined_from_text"] == [{"slug": "acupuncture", "name": "Acupuncture", "kind": "modality",
-                                           "matched": "acupuncture"}]
+                                           "matched": "not acupuncture"}]  # the words that turned it down
     assert body["therapy_from_text"] is None and body["therapies_from_text"] == []
     # who offers it with cupping is matched on cupping, not shown electro-acupuncture, and told
     both = result_of(body, team["both"])
@@ -65,7 +65,8 @@ def test_needles_turned_down_leave_out_acupuncture(client, team, q, matched):
 def test_a_list_turned_down_leaves_out_each(client, team):
     body = search(client, q="sciatica, no acupuncture or massage", near="Bengaluru")
     assert set(ids(body)) == {team["both"].id, team["physiotherapy"].id}
-    assert [t["slug"] for t in body["declined_from_text"]] == ["acupuncture", "massage"]
+    assert [(t["slug"], t["matched"]) for t in body["declined_from_text"]] == [
+        ("acupuncture", "no acupuncture"), ("massage", "massage")]  # (the second by the list it ends)
 
 
 @pytest.mark.parametrize("q", [
@@ -115,7 +116,7 @@ def test_exclude_names_only_listed_therapies_not_one_chosen(client, team, params
 
 def test_the_page_says_what_it_left_out_and_shows_it_again_on_request(client, team):
     html = page(client, q="sciatica but not acupuncture please", near="Bengaluru")
-    assert "Leaving out <strong>Acupuncture</strong>, as you wrote “acupuncture”." in html
+    assert "Leaving out <strong>Acupuncture</strong>, as you wrote “not acupuncture”." in html
     assert "Acupuncture is left out, as you asked." in html  # on the card of who offers it with cupping
     assert "Asha Needles" not in html
     link = markup.unescape(re.search(r'<a href="([^"]+)">Show it too</a>', html).group(1))
