@@ -349,8 +349,9 @@ class SearchOut(BaseModel):
         default_factory=list, description="The therapies `q` turned down (\"no acupuncture or dry needling\", "
                                           "\"anything but massage\"; \"no needles\" is acupuncture), left out as "
                                           "`exclude` would: not those it only tells of having had (\"acupuncture "
-                                          "didn't help\"), nor one asked for. Empty when none, or when `exclude` was "
-                                          "given")
+                                          "didn't help\"), nor one asked for; each `matched` is the words that "
+                                          "turned it down (\"no acupuncture\"). Empty when none, or when `exclude` "
+                                          "was given")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":
