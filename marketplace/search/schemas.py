@@ -147,7 +147,9 @@ class EvidenceNoteOut(BaseModel):
 class ResultModalityOut(BaseModel):
     slug: str
     name: str
-    evidence: list[EvidenceNoteOut]
+    evidence: list[EvidenceNoteOut] = Field(description=(
+        "What the guidelines say of it for the seeker's concerns; none for a therapy the seeker turned down or "
+        "their cautions rule out"))
 
 
 class ResultLocationOut(BaseModel):

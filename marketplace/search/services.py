@@ -630,8 +630,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     terms = _terms(tax, modality, technique, several)
     left_out = declined_terms | (excluded_techniques_for(cautions) if cautions else frozenset())  # (not listed)
     # ...and the modalities neither offered to them nor sold to them in a course of care
-    unwanted = frozenset(declined_terms & tax.modalities.keys()) | frozenset(
-        m for m in tax.modalities if cautions and ruled_out(cautions, m) is not None)
+    unwanted = frozenset(declined_terms & tax.modalities.keys())
+    if cautions:
+        unwanted |= {m for m in tax.modalities if ruled_out(cautions, m) is not None}
     need = data.page * data.per_page
     weights = ordering(data, place)
 
