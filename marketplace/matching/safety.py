@@ -178,7 +178,10 @@ def declined_effects(declined: Iterable[str], technique_modality: Mapping[str, s
     slugs = set(declined)
     by_modality = _techniques_by_modality(technique_modality)
     targets = slugs.union(*(by_modality.get(slug, ()) for slug in slugs))
-    return tuple(CautionEffect(DECLINED, t, "exclude", f"{_name(t)} is left out, as you asked.")
+    # (a modality by its own name: "Cupping therapy" is also its technique "Cupping (dry, fire or moving)")
+    return tuple(CautionEffect(DECLINED, t, "exclude",
+                               f"{MODALITY_NAMES[t] if t in slugs and t in MODALITY_NAMES else _name(t)} is left out, "
+                               "as you asked.")
                  for t in sorted(targets))
 
 
@@ -218,8 +221,8 @@ def apply_cautions(cautions: Iterable[str], techniques: Iterable[str], modalitie
         if e.unless is not None and e.unless in techs:
             continue
         if e.action == "exclude" and e.target in ex_techs | set(ex_mods):
-            if e.code == DECLINED and technique_modality.get(e.target) in ex_mods:
-                continue  # said of the whole modality below
+            if e.code == DECLINED and e.target not in mods and technique_modality.get(e.target) in ex_mods:
+                continue  # a technique of a modality left out: said of the modality
             notes.append(CautionNote(e.code, e.target, e.message))
         elif e.action == "mark" and e.target == "*":
             notes.extend(CautionNote(e.code, m, e.message) for m in sorted(mods - set(ex_mods)))

@@ -201,6 +201,13 @@ def test_a_modality_turned_down_takes_its_techniques_with_it_in_one_note() -> No
     assert outcome.notes == [CautionNote(DECLINED, "acupuncture", "Acupuncture is left out, as you asked.")]
 
 
+def test_a_modality_turned_down_whose_technique_has_its_slug_is_noted_once() -> None:
+    """Cupping is a modality and its one technique, under one slug."""
+    outcome = apply_cautions((), {"cupping", "electro-acupuncture"}, {"cupping", "acupuncture"}, declined={"cupping"})
+    assert outcome.excluded_modalities == {"cupping"}
+    assert outcome.notes == [CautionNote(DECLINED, "cupping", "Cupping therapy is left out, as you asked.")]
+
+
 def test_a_technique_turned_down_leaves_its_modality_unless_it_is_all_they_list() -> None:
     physio = apply_cautions((), {"dry-needling", "traditional-acupuncture"}, {"acupuncture"}, declined={"dry-needling"})
     assert physio.excluded_modalities == set() and physio.excluded_techniques == {"dry-needling"}
