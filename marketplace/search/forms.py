@@ -14,7 +14,7 @@ Nothing here is stored: the answers live in the URL of this one search.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
@@ -36,6 +36,10 @@ MODES = (("in_person", "In person"), ("online", "Online"), ("any", "Either"))
 SORTS = (("best", "Best match"), ("nearest", "Nearest first"))
 GENDER_CHOICES = (("", "Anyone"), (Gender.WOMAN.value, "A woman"), (Gender.MAN.value, "A man"),
                   (Gender.NON_BINARY.value, "A non-binary practitioner"))
+# What seekers most often want left out, offered under "More filters" (others: ``exclude``)
+LEAVE_OUT = (("acupuncture", "Needles (acupuncture, dry needling)"),
+             ("spinal-manipulation", "Spinal manipulation (having your back “cracked”)"),
+             ("cupping", "Cupping (it can leave round marks for a week or two)"))
 MAX_PAGE = 500
 ANSWER_PREFIX = "answer_"
 READ_PREFIX = "read_"  # what the page filled in from the seeker's words (see settled)
@@ -65,8 +69,8 @@ def settled(args: MultiDict, names_a_place: Callable[[str], bool] = lambda text:
         if value and (value == (args.get(READ_PREFIX + name) or "").strip()
                       or (edited and value.lower() == "any" and args.get(UNDID_PREFIX + name))):
             out.poplist(name)
-    if edited and (args.get("exclude") or "").strip().lower() == NO_THERAPY and args.get(UNDID_PREFIX + "exclude"):
-        out.poplist("exclude")  # "show them too" undid what the words turned down, until they change
+    if edited and args.get(UNDID_PREFIX + "exclude"):  # "show it too" undid the words' refusals, until they change
+        out.setlist("exclude", [v for v in _listed(args.getlist("exclude")) if v != NO_THERAPY])
     for key in [key for key in out if key.startswith((READ_PREFIX, UNDID_PREFIX))]:
         out.poplist(key)
     return out
@@ -114,6 +118,23 @@ class PriceField(MoneyField):
         except ValueError as exc:
             raise ValueError(str(exc) if str(exc) != NOT_A_PRICE else
                              "Enter an amount such as 2000, 45.50 or ₹1,500.") from None
+
+
+def _listed(values: Iterable[str]) -> list[str]:
+    """Each value of repeated, comma-separated fields ("acupuncture,none", "cupping"), once."""
+    return list(dict.fromkeys(part.strip().lower() for value in values for part in value.split(",") if part.strip()))
+
+
+class ListedField(StringField):
+    """Values from checkboxes and hidden inputs of one name, each of which may hold several
+    separated by commas; ``data`` is them all, comma-separated, once each ("" for none)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = ",".join(_listed(valuelist))
+
+    @property
+    def values(self) -> list[str]:
+        return _listed([self.data or ""])
 
 
 class CodesField(SelectMultipleField):
@@ -193,8 +214,9 @@ class SearchForm(Form):
     gender = SelectField("Treated by", default="", choices=choices(GENDER_CHOICES),
                          description="Only practitioners who state it in their listing.")
     sort = StringField("Order", filters=[_strip])  # offered beside the results; anything unknown is "best"
-    # therapies to leave out (a results page's "show them too" sends "none"); sent back hidden
-    exclude = StringField("Leave out", filters=[_strip], validators=[Length(max=400)])
+    # therapies to leave out (a results page's "show it too" adds "none": the words' refusals
+    # don't count); the common ones are offered as checkboxes, any other value is sent back hidden
+    exclude = ListedField("Leave out", validators=[Length(max=400)])
     page = NumberField("Page", integer=True, message="Page numbers are whole numbers.",
                        validators=[_within(1, MAX_PAGE, f"Choose a page from 1 to {MAX_PAGE}.")])
 
@@ -210,6 +232,8 @@ class SearchForm(Form):
             label = " or ".join(names.get(slug, slug) for slug in several)
             self.modality.choices.insert(1, *choices([(self.modality.data, label)]))
         self.technique.choices = _grouped_choices(("", "Any technique"), techniques)
+        listed = {slug for slug, _ in modalities} | {slug for _, items in techniques for slug, _ in items}
+        self.leave_out_choices = [(slug, label) for slug, label in LEAVE_OUT if slug in listed]
         self.answers = self._answers(args)
         self.either = ""  # the value "Either" sends (see offer_every_mode)
         self.read: dict[str, str] = {}  # field -> the value the offer_* methods filled in from the words
@@ -306,7 +330,8 @@ class SearchForm(Form):
         chosen = [(field.raw_data or [""])[0].strip().lower()
                   for field in (self.modality, self.technique, self.language, self.venue_type, self.max_price,
                                 self.currency, self.gender)]
-        return any(value not in ("", "any") for value in chosen)
+        left_out = set(self.exclude.values) & {slug for slug, _ in self.leave_out_choices}  # a box ticked
+        return any(value not in ("", "any") for value in chosen) or bool(left_out)
 
     def offer_every_therapy(self, therapies: Sequence[TherapyUnderstood], named_together: str = "") -> None:
         """Once the text names a therapy (or the seeker chose every therapy over it), "Any
@@ -374,7 +399,7 @@ class SearchForm(Form):
         as searched, each value filled in from them, and each "any" that undid one."""
         undone = {UNDID_PREFIX + name: "any" for name in _ANY_FIELDS
                   if name not in self.read and (getattr(self, name).data or "").lower() == "any"}
-        if (self.exclude.data or "").lower() == NO_THERAPY:
+        if NO_THERAPY in self.exclude.values:
             undone[UNDID_PREFIX + "exclude"] = NO_THERAPY
         if not (self.read or undone) or not self.q.data:
             return {}

@@ -27,7 +27,7 @@ ANY_THERAPY = "any"
 ANY_VENUE = "any"
 ANY_LANGUAGE = "any"  # likewise for ``language``
 ANY_GENDER = "any"  # and for ``gender``
-NO_THERAPY = "none"  # ``exclude``: leave out no therapy, whatever the words turn down
+NO_THERAPY = "none"  # among ``exclude``'s slugs: the words leave out nothing more
 
 
 def chosen_modalities(modality: str | None) -> tuple[str, ...]:
@@ -40,8 +40,19 @@ def chosen_modalities(modality: str | None) -> tuple[str, ...]:
 
 def chosen_exclusions(exclude: str | None) -> tuple[str, ...]:
     """The therapies an ``exclude`` choice leaves out: each modality or technique slug of a
-    comma-separated list, or none for "none" or none."""
-    return () if exclude == NO_THERAPY else chosen_modalities(exclude)
+    comma-separated list but "none" (see :func:`refusals_count`)."""
+    return tuple(slug for slug in chosen_modalities(exclude) if slug != NO_THERAPY)
+
+
+def refusals_count(exclude: str | None) -> bool:
+    """Whether the therapies the words turn down are left out too: unless ``exclude`` holds
+    "none" (the seeker asked to see them: "Show it too")."""
+    return NO_THERAPY not in chosen_modalities(exclude)
+
+
+def joined_names(names: tuple[str, ...]) -> str:
+    """ "Acupuncture", "Acupuncture and Cupping therapy", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,8 @@ class SearchInput:
     language: str | None = None
     venue_type: str | None = None
     gender: str | None = None  # a Gender value: only practitioners who stated it; "any": whatever the text says
-    # Modality or technique slugs to leave out, comma-separated ("acupuncture,cupping"); None:
-    # those the text turns down ("no needles"); "none": none
+    # Modality or technique slugs to leave out, comma-separated ("acupuncture,cupping"), as
+    # well as those the text turns down ("no needles"), unless "none" is among them
     exclude: str | None = None
     page: int = 1
     per_page: int = 20
@@ -310,7 +321,7 @@ class SearchOutcome:
     # Turned down in ``q`` ("no acupuncture", "scared of needles"), and left out as
     # ``input.exclude`` would
     declined_from_text: tuple[TherapyUnderstood, ...] = ()
-    declined_names: tuple[str, ...] = ()  # the names of every therapy left out, as chosen or from ``q``
+    excluded_names: tuple[str, ...] = ()  # the names of the therapies left out as chosen (``input.exclude``)
     # ``q`` named no concern but the care wanted (a therapy, a kind of place, a language...):
     # the results are everyone offering it, not ranked for a concern; ``suggestions`` offer one.
     without_concern: bool = False
@@ -336,9 +347,18 @@ class SearchOutcome:
 
     @property
     def declined_named(self) -> str:
-        """The therapies left out, by name: "Acupuncture and Cupping therapy"."""
-        names = self.declined_names or tuple(t.name for t in self.declined_from_text)
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        """The therapies the words turned down, by name: "Acupuncture and Cupping therapy"."""
+        return joined_names(tuple(t.name for t in self.declined_from_text))
+
+    @property
+    def excluded_named(self) -> str:
+        """The therapies left out as chosen, by name."""
+        return joined_names(self.excluded_names)
+
+    @property
+    def exclude_showing_declined(self) -> str:
+        """The ``exclude`` that shows what the words turned down, and leaves out what was chosen."""
+        return ",".join((*chosen_exclusions(self.input.exclude), NO_THERAPY))
 
     @property
     def nearest_first(self) -> bool:

@@ -65,9 +65,9 @@ class SearchQuery(Schema):
         "echoed as `venue_from_text`; `any` keeps every kind"))
     exclude: str | None = Field(default=None, max_length=400, description=(
         "Modality or technique slugs to leave out, separated by commas (`acupuncture,cupping`): practitioners keep "
-        "only what else they offer, and those who offer nothing else are not listed; or `none`. Without it, "
-        "therapies `q` turns down (\"no acupuncture\", \"anything but massage\", \"scared of needles\": acupuncture) "
-        "are left out as this would, echoed as `declined_from_text`; `none` leaves out nothing"))
+        "only what else they offer, and those who offer nothing else are not listed. So are the therapies `q` "
+        "turns down (\"no acupuncture\", \"anything but massage\", \"scared of needles\": acupuncture), echoed as "
+        "`declined_from_text`, unless `none` is among the slugs (`none`, `cupping,none`)"))
     gender: Literal["woman", "man", "non_binary", "any"] | None = Field(default=None, description=(
         "Only practitioners who stated this gender (practitioners who did not state one are left out), or `any`. "
         "Without it, a practitioner's gender that `q` asks for (\"a female physio\", \"lady doctor\") narrows the "
@@ -353,7 +353,7 @@ class SearchOut(BaseModel):
                                           "`exclude` would: not those it only tells of having had (\"acupuncture "
                                           "didn't help\"), nor one asked for; each `matched` is the words that "
                                           "turned it down (\"no acupuncture\"). Empty when none, or when `exclude` "
-                                          "was given")
+                                          "holds `none`")
 
     @classmethod
     def of(cls, o: SearchOutcome) -> "SearchOut":

@@ -58,7 +58,7 @@ from marketplace.search.outcome import (
     RADIUS_CHOICES_KM, BasedIn, Beyond, BudgetUnderstood, ConcernUnderstood, GenderUnderstood, LanguageUnderstood,
     ModeUnderstood, Place, PlaceUnderstood, Question, RadiusUnderstood, Result, ResultLocation, ResultModality,
     SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, chosen_exclusions, chosen_modalities,
-    looks_beyond,
+    looks_beyond, refusals_count,
 )
 from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
 from marketplace.taxonomy.models import Concern, Modality, Technique
@@ -458,16 +458,17 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                                                                                                   therapies[0].slug)
     several = tuple(t.slug for t in therapies) if len(therapies) > 1 else chosen if len(chosen) > 1 else ()
     together = together and bool(several)
-    # Therapies left out: as chosen, else those the words turn down ("no needles"), never one
-    # asked for (nor the modality of a technique asked for: "no acupuncture, only dry needling")
-    if data.exclude is not None:
-        said_declined = ()
-        declined = chosen_exclusions(data.exclude)
-    else:
+    # Therapies left out: as chosen, and those the words turn down ("no needles") unless the
+    # seeker asked to see them, never one asked for (nor the modality of a technique asked
+    # for: "no acupuncture, only dry needling")
+    excluded = chosen_exclusions(data.exclude)
+    if refusals_count(data.exclude):
         asked_for = {modality, technique, *several, *chosen, *(t.slug for t in therapies)}
         asked_for |= {tax.techniques.get(slug or "") for slug in asked_for}
-        said_declined = tuple(t for t in said_declined if t.slug not in asked_for)
-        declined = tuple(t.slug for t in said_declined)
+        said_declined = tuple(t for t in said_declined if t.slug not in asked_for and t.slug not in excluded)
+    else:
+        said_declined = ()
+    declined = (*excluded, *(t.slug for t in said_declined))
     # (with every technique of a modality left out, by the taxonomy admins keep)
     declined_terms = frozenset(declined).union(t for t, m in tax.techniques.items() if m in declined)
     if venue is not None and data.venue_type is None:
@@ -611,7 +612,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
                    budget_from_text=said_budget,
                    radius_from_text=RadiusUnderstood(said_radius.km, said_radius.words) if said_radius else None,
                    gender_from_text=said_gender, declined_from_text=said_declined,
-                   declined_names=tuple(tax.names.get(slug, slug) for slug in declined),
+                   excluded_names=tuple(tax.names.get(slug, slug) for slug in excluded),
                    place_suggestions=place_suggestions,
                    without_concern=unread and bool(wanted))
     if not shown:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.builders import make_verified_practitioner
 from tests.search.test_search_api import ids, search
-from tests.search.test_search_care_words import page
+from tests.search.test_search_care_words import one_line, page
 
 
 @pytest.fixture
@@ -191,3 +191,38 @@ def test_the_page_says_what_a_chosen_exclude_leaves_out(client, team):
     assert "Asha Needles" not in html and "Bina Massage" not in html and "Meera Physio" in html
     link = markup.unescape(re.search(r'<a href="([^"]+)">Show them too</a>', html).group(1))
     assert "exclude" not in link and "Asha Needles" in client.get(link).get_data(as_text=True)
+
+
+def test_therapies_chosen_and_turned_down_in_the_words_are_both_left_out(client, team):
+    body = search(client, q="sciatica, no massage", near="Bengaluru", exclude="cupping")
+    assert set(ids(body)) == {team["acupuncture"].id, team["both"].id, team["physiotherapy"].id}
+    assert [t["slug"] for t in body["declined_from_text"]] == ["massage"]
+    assert result_of(body, team["both"])["left_out"][0]["applies_to"] == "cupping"
+    # "none" among them: the words' refusals do not count, the choice does
+    shown = search(client, q="sciatica, no massage", near="Bengaluru", exclude="cupping,none")
+    assert team["massage"].id in ids(shown) and shown["declined_from_text"] == []
+    assert result_of(shown, team["both"])["left_out"][0]["applies_to"] == "cupping"
+
+
+def test_the_common_things_to_leave_out_are_offered_under_more_filters(client, team):
+    html = page(client, concern="sciatica", near="Bengaluru")
+    assert '<legend>Leave out</legend>' in html
+    assert re.search(r'<input type="checkbox" id="exclude-acupuncture" name="exclude" value="acupuncture">', html)
+    ticked = page(client, concern="sciatica", near="Bengaluru", exclude="acupuncture")
+    assert re.search(r'<input type="checkbox" id="exclude-acupuncture" name="exclude" value="acupuncture" checked>',
+                     ticked)
+    assert '<details class="more-filters" open>' in ticked  # a filter chosen shows where
+    assert "Asha Needles" not in ticked and "Leaving out <strong>Acupuncture</strong>, as chosen." in ticked
+    # boxes and other values sent together (a partner's link kept hidden) all count
+    both = client.get("/search", query_string=[("concern", "sciatica"), ("near", "Bengaluru"),
+                                               ("exclude", "acupuncture"), ("exclude", "massage")])
+    html = one_line(both.get_data(as_text=True))
+    assert "Leaving out <strong>Acupuncture and Massage therapy</strong>, as chosen." in html
+    assert '<input type="hidden" name="exclude" value="massage">' in html
+
+
+def test_show_it_too_is_undone_once_the_words_change_and_a_box_stays_ticked(client, team):
+    edited = page(client, q="sciatica, no massage", near="Bengaluru", exclude="cupping,none", undid_exclude="none",
+                  read_q="sciatica, no acupuncture")
+    assert "Leaving out <strong>Massage therapy</strong>, as you wrote “no massage”." in edited
+    assert "Leaving out <strong>Cupping therapy</strong>, as chosen." in edited
