@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from marketplace.core.wording import in_a_list
 from marketplace.matching.phrases import MODALITY_NAMES, TECHNIQUE_MODALITY, TECHNIQUE_NAMES
 
 __all__ = [
@@ -265,7 +266,7 @@ def urgent_advice(red_flags: Iterable[str], *, for_someone: bool = False, stiff_
     if not codes:
         raise ValueError("urgent_advice needs at least one red flag")
     labels = [RED_FLAGS.get(c, c.replace("-", " ")) for c in codes]
-    said = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    said = in_a_list(labels)
     meningitis = stiff_neck and "fever" in codes
     emergency = any(c in _EMERGENCY for c in codes)
     actions: list[str] = []

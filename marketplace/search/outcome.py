@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from marketplace.core.wording import in_a_list
 from marketplace.matching.evidence import EvidenceNote
 from marketplace.matching.safety import CautionNote, UrgentAdvice
 
@@ -48,11 +49,6 @@ def refusals_count(exclude: str | None) -> bool:
     """Whether the therapies the words turn down are left out too: unless ``exclude`` holds
     "none" (the seeker asked to see them: "Show it too")."""
     return NO_THERAPY not in chosen_modalities(exclude)
-
-
-def joined_names(names: tuple[str, ...]) -> str:
-    """ "Acupuncture", "Acupuncture and Cupping therapy", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
 
 
 @dataclass(frozen=True)
@@ -348,12 +344,12 @@ class SearchOutcome:
     @property
     def declined_named(self) -> str:
         """The therapies the words turned down, by name: "Acupuncture and Cupping therapy"."""
-        return joined_names(tuple(t.name for t in self.declined_from_text))
+        return in_a_list([t.name for t in self.declined_from_text])
 
     @property
     def excluded_named(self) -> str:
         """The therapies left out as chosen, by name."""
-        return joined_names(self.excluded_names)
+        return in_a_list(self.excluded_names)
 
     @property
     def exclude_showing_declined(self) -> str:
