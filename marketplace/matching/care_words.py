@@ -484,7 +484,11 @@ class Reading:
     def refusals(self) -> tuple[Mention, ...]:
         """Every term refused ("no acupuncture or dry needling": both), once each, in the
         order first named."""
-        return tuple({m.slug: m for m in reversed(self.mentions) if m.refused}.values())[::-1]
+        first: dict[str, Mention] = {}
+        for m in self.mentions:
+            if m.refused:
+                first.setdefault(m.slug, m)
+        return tuple(first.values())
 
 
 def _one_term(top: str, asked: list[Mention]) -> Mention:

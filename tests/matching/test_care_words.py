@@ -781,6 +781,7 @@ def refused(text: str) -> list[str]:
     ("I can't stand massage", ["massage"]),
     ("acupuncture nahi chahiye", ["acupuncture"]),  # Hinglish puts "not" after
     ("acupuncture, cupping, massage but not chiropractic", ["chiropractic"]),
+    ("no acupuncture, no massage, and really no acupuncture please", ["acupuncture", "massage"]),  # first named
 ])
 def test_a_therapy_turned_down_is_refused(text, slugs):
     assert refused(text) == slugs
