@@ -145,12 +145,13 @@ _DECLINED_AFTER = re.compile(
 # needles"), rather than what they had ("tried physio"), doubt ("not sure about cupping")
 # or compare ("better than massage"): the end of the words before it in its clause...
 _REFUSING_BEFORE = re.compile(
-    r"(?:^| )(?:no|not|without|avoid|avoiding|hate|dislike|no more|(?:anything|everything|all) (?:but|except)|"
+    r"(?:^| )(?:no|not|neither|without|avoid|avoiding|hate|dislike|no more|(?:anything|everything|all) (?:but|except)|"
     r"instead of|rather than|other than|rather not(?: (?:have|get|see|go to|do|try))?|"
     r"(?:don'?t|do not|wouldn'?t|would not|won'?t|will not|can'?t|cannot) (?:want|like|need|do|have|fancy|take|stand"
     r"|handle)|(?:scared|afraid|terrified|frightened|wary) of|(?:fear|phobia) of|allergic to|"
     r"not (?:keen|comfortable|happy|into|a fan)(?: on| with| about| of)?)"
-    r"(?: (?:any|a|an|the|more|of|with|to|some|having|getting|doing|trying|being|treated|by|again))*$")
+    r"(?: (?:any|a|an|the|more|of|with|to|some|having|getting|doing|trying|being|treated|by|again|have|get|try|"
+    r"see|go|for))*$")
 # ...unless the clause tells of having had care ("I've tried everything except acupuncture")...
 _TOLD_OF_HAVING = frozenset({"tried", "had", "did", "done", "been", "used"})
 # ...or the words just after it ("acupuncture is not for me", Hindi "massage nahi chahiye",
@@ -163,6 +164,16 @@ _REFUSING_AFTER = re.compile(
 # Words between two therapies that carry a refusal of the first to the second ("no
 # acupuncture or dry needling")
 _LISTING = frozenset({"or", "and", ",", "nor", "/", "any", "a", "an", "the"})
+# ...and other care named between, refused with it ("I don't want surgery or acupuncture",
+# "no steroid injections, pills or needling"): what the search lists nothing of, carried
+# past when the last is joined by "or", so that "no surgery, physio please" asks for physio
+_OTHER_CARE = frozenset({
+    "surgery", "surgeries", "operation", "operations", "op", "injection", "injections", "steroid", "steroids",
+    "epidural", "epidurals", "jab", "jabs", "painkillers", "painkiller", "pills", "tablets", "medication",
+    "medications", "medicine", "medicines", "meds", "drugs", "opioids",
+} | {word for wording in UNLISTED_THERAPY_WORDS for word in wording.split()})
+_LIST_FILLERS = frozenset({"any", "a", "an", "the", "more", "some", "having", "getting"})
+_LIST_JOINS = frozenset({"or", "nor", ","})
 # What a therapy does, refused without naming it: needles ("no needles please", "needle
 # phobia", Hindi "sui"), which is acupuncture, and having the spine cracked ("I don't want
 # my back cracked"), which is spinal manipulation
@@ -540,12 +551,16 @@ def asked_language(text: str) -> Mention | None:
     return asked
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
 def as_written(text: str, words: str) -> str:
     """``words`` as the readers see them ("tamil speaking") as the seeker wrote them in
     ``text`` ("Tamil-speaking"; in Devanagari, which is read in Latin letters, "लखनऊ" for
     "lakhnau"; mistyped, which is read mended, "accupuncture" for "acupuncture"), or as they
     are where the text spells them otherwise."""
-    found = re.search(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)", text, re.IGNORECASE)
+    said = [word for word in words.split() if not _PUNCTUATION.fullmatch(word)]  # (read as words of their own)
+    found = re.search(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, said)) + r"(?!\w)", text, re.IGNORECASE)
     if found:
         return found.group()
     spans = [(m.start(), m.end(), normalise(m.group())) for m in _A_WORD.finditer(text)]
@@ -1482,8 +1497,10 @@ def read_mentions(text: str, words: Mapping[tuple[str, ...], str], elsewhere: El
                 refusal = None if beside else _refusal(tokens, i, end)
                 asked = not beside and refusal is None and _asked(tokens, i, end, elsewhere.in_clause)
                 joined = bool(mentions) and _joins(tuple(t for t in tokens[last:i] if t not in _JOINING_FILLERS))
-                refused = refusal is not None or not asked and not beside and bool(mentions) \
-                    and mentions[-1].refused and set(tokens[last:i]) <= _LISTING
+                gap = tokens[last:i]  # a list carries a refusal ("no acupuncture, surgery or cupping")
+                refused = refusal is not None or not beside and bool(mentions) and mentions[-1].refused \
+                    and set(gap) <= _LISTING | _OTHER_CARE and (not asked or gap[-1:] in (["or"], ["nor"]))
+                asked = asked and not refused
                 mentions.append(Mention(slug, " ".join(tokens[i:i + size]), asked, joined, refused, refusal or ""))
                 i = last = end
                 break
@@ -1501,19 +1518,49 @@ def _refusal(tokens: list[str], start: int, end: int) -> str | None:
         token = tokens[position]
         if token in ("but", "except") and position and tokens[position - 1] in ("anything", "everything", "all"):
             before.append(token)  # "anything but massage": one clause
-        elif clause_break(token, tokens[position + 1]):
-            break
+        elif clause_break(token, tokens[position + 1]) and not (token == "," and _listing_other_care(before)):
+            break  # (a comma in a list of other care, "no surgery, injections or cupping", is no break)
         else:
             before.append(token)
     if _TOLD_OF_HAVING.intersection(before):
         return None
     named = " ".join(tokens[start:end])
     said_before = " ".join(reversed(before))
-    if (cue := _REFUSING_BEFORE.search(said_before)) is not None:
+    if (cue := _REFUSING_BEFORE.search(" ".join(reversed(before[_other_care_listed(before):])))) is not None:
         return f"{said_before[cue.start():].strip()} {named}"
     if (cue := _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ")) is not None:
         return f"{named} {cue.group(0).strip(' ,')}"
     return None
+
+
+def _other_care_listed(before: list[str]) -> int:
+    """How many of the words ``before`` a mention (nearest first) list other care refused
+    with it ("surgery or" in "no surgery or acupuncture", "injections , surgery or" in "no
+    injections, surgery or cupping"): 0 unless the nearest joins it by "or" or "nor"."""
+    position = 0
+    while position < len(before) and before[position] in _LIST_FILLERS:
+        position += 1  # ("painkillers or a chiropractor")
+    if position == len(before) or before[position] not in ("or", "nor"):
+        return 0
+    listed = 0
+    while position < len(before) and before[position] in _LIST_JOINS:
+        while position < len(before) and before[position] in _LIST_JOINS:
+            position += 1
+        item = position
+        while position < len(before) and before[position] in _OTHER_CARE | _LIST_FILLERS:
+            position += 1
+        if not _OTHER_CARE.intersection(before[item:position]):
+            break
+        listed = position
+    return listed
+
+
+def _listing_other_care(before: list[str]) -> bool:
+    """Whether the words ``before`` a mention (nearest first) are, so far, a list of other
+    care joined to it by "or" (so that a comma before them is no clause break)."""
+    said = [word for word in before if word not in _LIST_FILLERS]
+    return bool(said) and said[0] in ("or", "nor") and all(word in _OTHER_CARE or word in _LIST_JOINS
+                                                           for word in said)
 
 
 def unmet_wishes(text: str) -> tuple[str, ...]:

@@ -345,6 +345,10 @@ _WHY_NOT = (r"(?:without (?:trying|dieting|meaning to)|for no (?:apparent )?reas
             r"(?:haven'?t|have not|didn'?t|did not) (?:changed? |been )?(?:my |on a |on any )?diet\w*)")
 _WEIGHT = r"(?:\d+(?:[.,]\d+)?\s*)?(?:weight|kilos?|kgs?|pounds|lbs?|stones?)"  # "10kg", "2 stone"
 _CANT = r"(?:can'?t|cannot|can not|could ?n'?t|unable to|not able to|can no longer|no longer able to)"
+# What one "can't stand" that is a dislike, not legs that fail ("I can't stand massage")
+_CANT_STAND_THING = (r"(?:the|this|that|these|those|it|them|him|her|people|anyone|anybody|having|"
+                     r"massages?|acupuncture|needles?|needling|cupping|chiropract\w*|physio\w*|manipulation|"
+                     r"cracking|pills|painkillers|medication|drugs)")
 _BOTH_LEGS = r"(?:both|my two)\s+(?:of\s+)?(?:my\s+)?(?:legs|feet)\b"
 _BILATERAL = (rf"\b(?:bilateral (?:sciatica|leg (?:pain|symptoms|numbness))|sciatica (?:on|in) both sides|"
               rf"sciatica\s+{_BOTH_LEGS}|{_BOTH_LEGS}\s+sciatica|(?:sciatica|"
@@ -438,8 +442,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     SignalRule("leg-weakness", rf"\blegs?{_W}{{0,3}}?\s+weak\w*\b[^.!?;]{{0,40}}?\b(?:getting|got|gets|growing) "
                r"worse\b", "definite"),
     SignalRule("leg-weakness", r"\bweak(?:ness|er|ened|ening)?\b", "vague"),
-    # ("can't stand up straight" is a back in spasm, not legs giving way)
-    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand)\b(?!\s+(?:up\s+)?(?:straight|upright|erect)\b)", "vague"),
+    # ("can't stand up straight" is a back in spasm, not legs giving way; "can't stand
+    # massage", "can't stand the pain" is a dislike)
+    SignalRule("leg-weakness", rf"\b{_CANT}\s+(?:walk|stand(?!\s+{_CANT_STAND_THING}\b))\b"
+               r"(?!\s+(?:up\s+)?(?:straight|upright|erect)\b)", "vague"),
     # ...nor is "can barely walk" sure either way: pain, or legs that fail? Ask, unless the
     # words put it down to the pain ("I can barely walk with this spasm").
     SignalRule("leg-weakness", r"(?:\b(?:can|could) (?:barely|hardly|scarcely|only just) (?:walk|stand)\b"

@@ -782,6 +782,15 @@ def refused(text: str) -> list[str]:
     ("acupuncture nahi chahiye", ["acupuncture"]),  # Hinglish puts "not" after
     ("acupuncture, cupping, massage but not chiropractic", ["chiropractic"]),
     ("no acupuncture, no massage, and really no acupuncture please", ["acupuncture", "massage"]),  # first named
+    # other care listed before or between ("I don't want surgery or acupuncture")
+    ("I don't want surgery or acupuncture, lower back pain", ["acupuncture"]),
+    ("no steroid injections, surgery, or chiropractors", ["chiropractic"]),
+    ("I'd rather avoid painkillers or a chiropractor", ["chiropractic"]),
+    ("not keen on reiki or cupping", ["cupping"]),
+    ("neither surgery nor acupuncture", ["acupuncture"]),
+    ("neither acupuncture nor massage", ["acupuncture", "massage"]),
+    ("no acupuncture, surgery or cupping", ["acupuncture", "cupping"]),
+    ("I don't want to have acupuncture", ["acupuncture"]),
 ])
 def test_a_therapy_turned_down_is_refused(text, slugs):
     assert refused(text) == slugs
@@ -799,6 +808,10 @@ def test_a_therapy_turned_down_is_refused(text, slugs):
     "physio nahi mila",  # Hinglish: found none
     "physio se fayda nahi hua",  # Hinglish: it did not help
     "acupuncture for sciatica",
+    "no surgery, physio please",  # the refusal ends at the comma
+    "no surgery or pills, acupuncture please",
+    "I don't want surgery, acupuncture is fine",
+    "no idea whether surgery or physio is best",  # "idea whether" is no care refused
 ])
 def test_a_therapy_told_of_doubted_or_asked_for_is_not_refused(text):
     assert refused(text) == []

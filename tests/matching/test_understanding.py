@@ -666,6 +666,16 @@ def test_a_back_that_cannot_straighten_asks_nothing_of_the_legs(text: str) -> No
     assert screen_text("I can't stand").unclear == {"leg-weakness"}
 
 
+@pytest.mark.parametrize("text", ["I can't stand massage, neck pain", "I cannot stand needles", "I can't stand the pain",
+                                  "can't stand chiropractors"])
+def test_what_one_cannot_stand_is_a_dislike_not_legs_that_fail(text: str) -> None:
+    """"I can't stand massage" turns massage down; it asks nothing of the legs, which "I
+    can't stand for long" and "can't stand being on my feet" still do."""
+    assert screen_text(text).unclear == frozenset() and not screen_text(text).red_flags
+    for still in ("I can't stand for long", "can't stand being on my feet", "I can't stand up"):
+        assert screen_text(still).unclear == {"leg-weakness"}
+
+
 @pytest.mark.parametrize("text", ["the weight of my girlfriend on my back", "a pair of new trainers hurt my back",
                                   "sitting on the toilet hurts"])
 def test_english_words_shared_with_the_hinglish_rules_ask_nothing(text: str) -> None:

@@ -69,6 +69,19 @@ def test_a_list_turned_down_leaves_out_each(client, team):
         ("acupuncture", "no acupuncture"), ("massage", "massage")]  # (the second by the list it ends)
 
 
+def test_a_therapy_turned_down_with_other_care_is_left_out(client, team):
+    """Care the search lists nothing of, named in the refusal, carries it to the therapy
+    ("I don't want surgery, injections, or acupuncture"), echoed as written; "can't stand"
+    a therapy is a dislike, and asks nothing of the legs."""
+    body = search(client, q="sciatica. I don't want surgery, injections, or acupuncture", near="Bengaluru")
+    assert team["acupuncture"].id not in ids(body) and team["both"].id in ids(body)
+    assert [(t["slug"], t["matched"]) for t in body["declined_from_text"]] == [
+        ("acupuncture", "don't want surgery, injections, or acupuncture")]
+    body = search(client, q="sciatica, I can't stand massage", near="Bengaluru")
+    assert body["questions"] == [] and not body["urgent"]
+    assert set(ids(body)) == {team["acupuncture"].id, team["both"].id, team["physiotherapy"].id}
+
+
 @pytest.mark.parametrize("q", [
     "acupuncture didn't help my sciatica",  # had it: another acupuncturist may help
     "I've tried everything except acupuncture for my sciatica",
