@@ -40,7 +40,7 @@ from marketplace.matching.memo import Memo
 from marketplace.matching.safety import (
     CAUTIONS, DECLINED, QUESTIONS, RED_FLAGS, excluded_techniques_for, ruled_out, urgent_advice,
 )
-from marketplace.matching.scoring import NAMES, NEAREST_FIRST, Query, Weights
+from marketplace.matching.scoring import NAMES, NEAREST_FIRST, TYPICAL_SESSION_PRICE, Query, Weights
 from marketplace.matching.care_words import (
     COMPASS_WORDS, NOT_CARE_ASKED, UNLISTED_THERAPY_VOCABULARY, VENUE_VOCABULARY, RadiusMention,
     as_written, asked_budget, asked_gender, asked_language, asked_mode, asked_place, asked_radius, read_mentions,
@@ -600,7 +600,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if of_the_list and shown:
         notes.insert(list_note_at, of_the_list)
     if shown:  # what the words wish for that no search here meets, said rather than ignored
-        notes.extend(_UNMET_NOTES[wish] for wish in unmet)
+        notes.extend(_price_note(place) if wish == "price" else _UNMET_NOTES[wish] for wish in unmet
+                     if wish != "price" or data.max_price is None)  # (a budget set meets "cheap")
     if unlisted:  # ("physio or osteopath": those shown offer the one listed)
         offered = (" and " if together else " or ").join(t.name for t in therapies) if therapies else "other therapies"
         notes.insert(unlisted_at, f"We do not list {unlisted}"
@@ -730,6 +731,20 @@ _UNMET_NOTES = {
                "each result says why it matches.",
     "experience": "We do not list years of experience yet: every practitioner shown had their licence checked.",
 }
+
+
+def _price_note(place: Place | None) -> str:
+    """What a search that asks for a low price ("cheap physio") is told: results are not
+    ordered by price, and how to set a budget, with one in the currency where it searches
+    ("under £40", two thirds of a typical session there)."""
+    local = country_currency(place.country_code) if place is not None else None
+    typical = TYPICAL_SESSION_PRICE.get(local or "")
+    example = f" (“under {format_money(round(typical * 2 / 3, -3), local).removesuffix('.00')}”)" \
+        if typical and local else ""
+    return ("Results are ordered by how well they fit, not by price, and each shows its price. To see only sessions "
+            f"within your budget, write the most you would pay{example} or set a maximum price under “More filters”.")
+
+
 _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",
                  "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()

@@ -865,6 +865,9 @@ def test_cracking_refused_is_spinal_manipulation(text, words):
     ("physio with parking, step-free access please", ("access",)),
     ("physio today itself", ("availability",)),
     ("koi free mein physio", ("free",)),  # Hinglish
+    ("cheap physio, need an appointment asap", ("price", "availability")),
+    ("physio, not too expensive", ("price",)),
+    ("no cheap massage please", ()),  # turned down
     ("no parking needed", ()),  # turned down
     ("I hurt my back parking the car", ()),
     ("I experienced sharp pain", ()),

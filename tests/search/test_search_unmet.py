@@ -62,3 +62,29 @@ def test_a_wish_is_not_said_where_nobody_is_shown(client, physio):
     body = search(client, q="best rated please", near="Bengaluru")
     assert body["results"] == [] and body["suggestions"]
     assert body["notes"] == []
+
+
+@pytest.mark.parametrize(("q", "near", "budget"), [
+    ("cheap physio for sciatica", "Bengaluru", "“under ₹1,000”"),
+    ("an affordable physio for my sciatica", "Leeds", "“under £40”"),
+    ("koi sasta physio batao, sciatica", "Pune", "“under ₹1,000”"),  # Hinglish: a cheap one
+])
+def test_a_low_price_asked_for_says_how_to_set_a_budget(client, physio, q, near, budget):
+    """Nothing is ordered by price, so "cheap" is told so, with a budget in the currency where
+    it searches, which the words then read."""
+    body = search(client, q=q, near=near)
+    note = ("Results are ordered by how well they fit, not by price, and each shows its price. To see only sessions "
+            f"within your budget, write the most you would pay ({budget}) or set a maximum price under “More "
+            "filters”.")
+    assert note in body["notes"]
+    assert note in markup.unescape(page(client, q=q, near=near))
+    with_budget = search(client, q=f"{q} {budget.strip('“”')}", near=near)
+    assert with_budget["budget_from_text"]["matched"] == budget.strip("“”")
+    assert note not in with_budget["notes"]  # a budget set: no more to say
+
+
+def test_an_urgent_appointment_says_no_search_by_time(client, physio):
+    body = search(client, q="sciatica, need a physio appointment asap", near="Bengaluru")
+    assert ids(body) == [physio.id]
+    assert ("We cannot search by day or time yet: each result shows when the practitioner can next see you, where "
+            "they publish their hours.") in body["notes"]
