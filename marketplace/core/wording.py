@@ -10,3 +10,17 @@ def in_a_list(items: Sequence[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Names kept capitalised mid-sentence (the first word of "Tui Na"): proper nouns
+_PROPER = frozenset({"Ayurveda", "Tui", "Pilates"})
+
+
+def mid_sentence(name: str) -> str:
+    """A term's name as it reads mid-sentence: "Acute back spasm" → "acute back spasm",
+    without a bracketed aside ("Disc-related pain (herniation, stenosis)" → "disc-related
+    pain"); "IT band", "Ayurveda" and "Tui Na" stay as they are."""
+    name = name.split(" (")[0]
+    if (len(name) > 1 and name[1].isupper()) or name.split()[:1] and name.split()[0] in _PROPER:
+        return name
+    return name[:1].lower() + name[1:]

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from marketplace.core.wording import mid_sentence
 from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_MODALITY
 
 __all__ = ["ACP", "ACP_ACUTE", "ACP_CHRONIC", "NICE", "NICE_LOW_BACK", "NICE_SCIATICA", "EvidenceNote", "Stance",
@@ -108,18 +109,6 @@ _NICE_NOTES: dict[str, tuple[Stance, str]] = {
 }
 
 
-_PROPER = frozenset({"Ayurveda", "Tui", "Pilates"})
-
-
-def _lower(name: str) -> str:
-    """"Acute back spasm" → "acute back spasm" for mid-sentence use; keeps "IT band",
-    "Ayurveda" and "Tui Na" as they are, and drops a bracketed aside."""
-    name = name.split(" (")[0]
-    if (len(name) > 1 and name[1].isupper()) or name.split()[0] in _PROPER:
-        return name
-    return name[:1].lower() + name[1:]
-
-
 def evidence_for(concern_slug: str, modality_slug: str, *,
                  concern_names: Mapping[str, str] = CONCERN_NAMES,
                  modality_names: Mapping[str, str] = MODALITY_NAMES,
@@ -131,8 +120,8 @@ def evidence_for(concern_slug: str, modality_slug: str, *,
     slugs get the same, never an error.
     """
     modality = technique_modality.get(modality_slug, modality_slug)
-    concern = _lower(concern_names.get(concern_slug, concern_slug.replace("-", " ")))
-    therapy = _lower(modality_names.get(modality, modality.replace("-", " ")))
+    concern = mid_sentence(concern_names.get(concern_slug, concern_slug.replace("-", " ")))
+    therapy = mid_sentence(modality_names.get(modality, modality.replace("-", " ")))
     notes: list[EvidenceNote] = []
     acp = _ACP_ACUTE_NOTES if concern_slug in ACP_ACUTE else _ACP_CHRONIC_NOTES if concern_slug in ACP_CHRONIC else {}
     if modality in acp:

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from marketplace.core.money import format_money
+from marketplace.core.wording import mid_sentence
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
 from marketplace.matching.memo import Memo
 from marketplace.matching.phrases import CONCERN_NAMES, MODALITY_NAMES, TECHNIQUE_NAMES
@@ -248,11 +249,6 @@ def _plain(name: str) -> str:
     return name.split(" (")[0]
 
 
-def _mid(name: str) -> str:
-    name = _plain(name)
-    return name if len(name) > 1 and name[1].isupper() else name[:1].lower() + name[1:]
-
-
 def _language_key(language: str) -> str:
     key = language.strip().lower()
     return _LANGUAGE_CODES.get(key, key)
@@ -347,7 +343,7 @@ def _work_out_head(modalities: frozenset[str], techniques: frozenset[str], conce
             if value > best:
                 best, best_slug = value, slug
         rel_sum += best
-        concern_name = _mid(names.get(concern, concern.replace("-", " ")))
+        concern_name = mid_sentence(names.get(concern, concern.replace("-", " ")))
         if concern in concerns:
             declared += 1
             declared_reasons.append(f"Treats {concern_name}")
@@ -360,7 +356,7 @@ def _work_out_head(modalities: frozenset[str], techniques: frozenset[str], conce
     total = w.relevance * rel + (w.declared_concern * declared / n if n else 0.0)
     for t in sorted(preferred):
         total += w.caution_preference
-        other.append(f"Trained in {_mid(names.get(t, t))}")
+        other.append(f"Trained in {mid_sentence(names.get(t, t))}")
     return total, tuple(declared_reasons + fit_reasons), tuple(other), tuple(notes), rel, excluded
 
 
