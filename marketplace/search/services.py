@@ -23,6 +23,7 @@ from sqlalchemy import select
 from marketplace.core.clock import today, today_ends
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
 from marketplace.core.money import format_money
+from marketplace.core.wording import in_a_list, mid_sentence
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
 from marketplace.geo.address_words import POSTCODE_AFTER_TOWN
@@ -637,6 +638,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         unwanted |= {m for m in tax.modalities if ruled_out(cautions, m) is not None}
     need = data.page * data.per_page
     weights = ordering(data, place)
+    if concerns and (unfit := _asked_unfit([technique or modality] if technique or modality else list(several),
+                                           [c.slug for c in concerns], relevance, tax)):
+        outcome["notes"] += (unfit,)
 
     def ranked(query: Query, optimistic: bool) -> tuple[engine.Ranking, _Page | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
@@ -733,6 +737,39 @@ _UNMET_NOTES = {
 }
 
 
+def _asked_unfit(asked: list[str], concerns: list[str], relevance: Mapping[tuple[str, str], float],
+                 tax: _Taxonomy) -> str | None:
+    """What a search is told of therapies asked for that the relevance table does not have
+    helping with any concern it searches ("Ayurveda for a slipped disc"): found as asked,
+    the results' reasons speak only of what else their practitioners offer. None when each
+    fits one (a modality by itself or one of its techniques, a technique by itself or its
+    modality), as the reasons would say it "can help with"."""
+    return _unfit_said.get((tuple(asked), tuple(concerns)), lambda: _unfit_worded(asked, concerns, relevance, tax),
+                           relevance)
+
+
+def _unfit_worded(asked: list[str], concerns: list[str], relevance: Mapping[tuple[str, str], float],
+                  tax: _Taxonomy) -> str | None:
+    from marketplace.taxonomy.matching import current_weights
+
+    def kin(slug: str) -> list[str]:
+        return [slug, tax.techniques[slug]] if slug in tax.techniques else \
+            [slug, *(t for t, m in tax.techniques.items() if m == slug)]
+
+    enough = current_weights().some_fit
+    weighed = {term for (_, term), value in relevance.items() if value > 0}
+    unfit = [tax.names.get(slug, slug).split(" (")[0] for slug in asked
+             if (slug in tax.modalities or slug in tax.techniques)
+             and max(relevance.get((concern, term), 0.0) for concern in concerns for term in kin(slug)) < enough
+             and not weighed.isdisjoint(kin(slug))]
+    if not unfit or not any(value >= enough for (concern, _), value in relevance.items() if concern in concerns):
+        return None  # (nor of a concern, or a therapy, the table has nothing for: admins have yet to weigh it)
+    return (f"{in_a_list(unfit)} {'is' if len(unfit) == 1 else 'are'} not among the therapies we know to help with "
+            f"{' or '.join(mid_sentence(tax.names.get(c, c)) for c in concerns)}. Practitioners who offer "
+            f"{'it' if len(unfit) == 1 else 'them'} are shown, as you asked; each result says which of their therapies "
+            "do, if any.")
+
+
 def _price_note(place: Place | None) -> str:
     """What a search that asks for a low price ("cheap physio") is told: results are not
     ordered by price, and how to set a budget, with one in the currency where it searches
@@ -749,6 +786,9 @@ _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners w
                  "non_binary": "non-binary practitioners"}
 _therapy_words_kept: Memo[dict[tuple[str, ...], str]] = Memo()
 _care_read: Memo[_CareNamed] = Memo()
+# (by the relevance table's version, which every edit of the terms, the table or the weights
+# makes anew)
+_unfit_said: Memo[str | None] = Memo()
 _MODE_NAMES = {"online": "online sessions", "in_person": "in-person sessions"}
 
 
