@@ -28,7 +28,7 @@ from marketplace.packages.models import (
 from marketplace.packages.planner import Plan, PlanCandidate, assemble_plan
 from marketplace.packages.shares import Saving, SingleFee, comparable_fee, saving_against
 from marketplace.practitioners.models import Location, Practitioner, practitioner_concern
-from marketplace.taxonomy.models import Concern, Modality
+from marketplace.taxonomy.models import Concern, Modality, Technique
 from marketplace.verification import queries as verification
 from marketplace.verification.models import Credential
 
@@ -119,6 +119,9 @@ class PackageBrief:
     weeks: int
     practitioners: tuple[tuple[int, str], ...]  # (id, display name) of those who deliver it, owner first
     modality_slugs: tuple[str, ...]  # its components' modalities, in order
+    # ...and the techniques named (a component may be "sessions of electro-acupuncture"), so
+    # that a search leaves out a course of one the seeker's health rules out
+    technique_slugs: tuple[str, ...]
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -151,6 +154,7 @@ def summary(package: Package, distance_km: float | None = None) -> PackageSummar
         validity_days=package.validity_days, practitioners=tuple(dict.fromkeys(people)),
         modalities=tuple(dict.fromkeys(c.modality.name for c in package.components)),
         modality_slugs=tuple(dict.fromkeys(c.modality.slug for c in package.components)),
+        technique_slugs=tuple(dict.fromkeys(c.technique.slug for c in package.components if c.technique)),
         concerns=tuple(c.slug for c in package.concerns), saving=saving(package), distance_km=distance_km,
     )
 
@@ -158,6 +162,7 @@ def summary(package: Package, distance_km: float | None = None) -> PackageSummar
 _LOAD = (
     selectinload(Package.components).selectinload(PackageComponent.practitioner).selectinload(Practitioner.fees),
     selectinload(Package.components).selectinload(PackageComponent.modality),
+    selectinload(Package.components).selectinload(PackageComponent.technique),
     selectinload(Package.concerns),
     selectinload(Package.owner),
 )
@@ -242,10 +247,11 @@ DELIVERED_FOR = (
 _PAGE_PACKAGES = (
     select(Package.id, Package.name, Package.price, Package.currency, Package.weeks, Package.owner_id,
            PackageComponent.practitioner_id, PackageComponent.modality_id, PackageComponent.sessions,
-           Practitioner.display_name, Modality.slug.label("modality"))
+           Practitioner.display_name, Modality.slug.label("modality"), Technique.slug.label("technique"))
     .join(PackageComponent, PackageComponent.package_id == Package.id)
     .join(Practitioner, Practitioner.id == PackageComponent.practitioner_id)
     .join(Modality, Modality.id == PackageComponent.modality_id)
+    .outerjoin(Technique, Technique.id == PackageComponent.technique_id)
     .where(Package.status == PackageStatus.ON_SALE, in_ids(Package.id, "packages"),
            exists(select(1).select_from(package_concern).join(Concern, Concern.id == package_concern.c.concern_id)
                   .where(package_concern.c.package_id == Package.id,
@@ -297,7 +303,8 @@ def packages_for(concern_slugs: Iterable[str], practitioner_ids: Iterable[int], 
         owner = [p for p in deliverers if p[0] == first.owner_id]  # owner first, when they deliver a part
         item = PackageBrief(first.id, first.name, first.price, first.currency, sum(c.sessions for c in components),
                             first.weeks, tuple(owner + [p for p in deliverers if p[0] != first.owner_id]),
-                            modality_slugs=tuple(dict.fromkeys(c.modality for c in components)))
+                            modality_slugs=tuple(dict.fromkeys(c.modality for c in components)),
+                            technique_slugs=tuple(dict.fromkeys(c.technique for c in components if c.technique)))
         for pid, _ in item.practitioners:
             if pid in out:
                 out[pid].append(item)

@@ -1011,9 +1011,9 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
     places = _places_of(online, unheld, found.pop() if unheld else [], stamps, kept_places) if online else {}
     nearby = _nearby(places, center, radius_km) if center is not None else {}
     offers = packages_for(concerns, ids, delivered=[package for _, package in found[0]]) if concerns else {}
-    if unwanted:
-        offers = {pid: [k for k in packages if unwanted.isdisjoint(k.modality_slugs)]
-                  for pid, packages in offers.items()}
+    if unwanted or left_out:  # (a course of care of a therapy left out, or with a technique left out)
+        offers = {pid: [k for k in packages if unwanted.isdisjoint(k.modality_slugs)
+                        and left_out.isdisjoint(k.technique_slugs)] for pid, packages in offers.items()}
     slots = next_available(ids, stamps=stamps)
     results = []
     for hit in hits:

@@ -50,14 +50,16 @@ def package(owner: Practitioner, parts: Sequence[tuple[Practitioner, str, int, i
             shares: dict[int, int] | None = None, name: str = "Sciatica relief", currency: str = "GBP",
             concerns: Sequence[str] = ("sciatica",), validity_days: int = 60, publish: bool = True,
             accept: bool = True) -> Package:
-    """A package with components ``(deliverer, modality, sessions, minutes)``; partners are
+    """A package with components ``(deliverer, modality, sessions, minutes)`` (the modality
+    may name one of its techniques: "acupuncture/electro-acupuncture"); partners are
     invited, given their sessions, accept, the shares are set (by minutes unless given)
     and it goes on sale (unless ``publish`` is False)."""
     def data(components: Sequence[tuple[Practitioner, str, int, int]]) -> PackageInput:
         return PackageInput(
             name=name, price=price, currency=currency, validity_days=validity_days, concerns=concerns,
             sessions_per_week=2, weeks=5, description="A course mixing therapies.",
-            components=tuple(ComponentInput(modality=m, sessions=n, minutes=mins,
+            components=tuple(ComponentInput(modality=m.partition("/")[0], technique=m.partition("/")[2] or None,
+                                            sessions=n, minutes=mins,
                                             practitioner_id=None if p.id == owner.id else p.id)
                              for p, m, n, mins in components))
 

@@ -190,6 +190,30 @@ def test_courses_of_care_and_evidence_of_what_is_left_out_are_not_offered(app, c
     assert "Physio and cups course" not in {k["name"] for r in careful["results"] for k in r["packages"]}
 
 
+def test_a_course_of_a_technique_ruled_out_or_turned_down_is_not_offered(app, client):
+    """A course whose sessions are of a technique the seeker's health rules out
+    (electro-acupuncture in pregnancy or with a pacemaker) or that they turned down is not
+    offered, though its modality is; a course of plain acupuncture still is."""
+    from tests.packages.helpers import package, practitioner
+
+    acu = practitioner(app, "Arun Acupuncture", "acupuncture", techniques=("electro-acupuncture", "dry-needling"))
+    package(acu, [(acu, "acupuncture/electro-acupuncture", 6, 30)], price=30000, name="Electro course")
+    package(acu, [(acu, "acupuncture", 6, 30)], price=25000, name="Acupuncture course")
+    package(acu, [(acu, "acupuncture/dry-needling", 6, 30)], price=27000, name="Needling course")
+
+    def courses(**asked: str) -> set[str]:
+        return {k["name"] for r in search(client, concern="sciatica", near="London", **asked)["results"]
+                for k in r["packages"]}
+
+    assert courses() == {"Electro course", "Acupuncture course", "Needling course"}
+    assert courses(cautions="pregnancy") == {"Acupuncture course", "Needling course"}
+    assert courses(cautions="pacemaker") == {"Acupuncture course", "Needling course"}
+    assert courses(cautions="bleeding-risk") == {"Electro course", "Acupuncture course"}
+    assert courses(exclude="dry-needling") == {"Electro course", "Acupuncture course"}
+    html = page(client, q="sciatica, I'm pregnant", near="London")
+    assert "Acupuncture course" in html and "Electro course" not in html
+
+
 def test_what_the_guidelines_say_is_not_shown_for_a_therapy_left_out(client, team):
     body = search(client, q="sciatica but not acupuncture please", near="Bengaluru")
     both = result_of(body, team["both"])
