@@ -63,6 +63,7 @@ def make_practitioner(
     venue_type: VenueType = VenueType.CLINIC,
     country_code: str | None = None,
     gender: str | None = None,
+    years_in_practice: int | None = 8,
 ) -> Practitioner:
     """A practitioner account with a listing and (unless ``city`` is None) one location;
     ``country_code`` is the country they declare they practise from, ``gender`` the one
@@ -71,7 +72,7 @@ def make_practitioner(
     practitioner = save_listing(user, ListingInput(
         display_name=display_name, bio="Treats back pain.", modalities=tuple(modalities),
         techniques=tuple(techniques), concerns=tuple(concerns), languages=tuple(languages),
-        offers_online=offers_online, years_in_practice=8,
+        offers_online=offers_online, years_in_practice=years_in_practice,
         fees=tuple(FeeInput(*fee) for fee in fees), country_code=country_code, gender=gender,
     ))
     if city:

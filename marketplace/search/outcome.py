@@ -266,6 +266,7 @@ class Result:
     # What this practitioner offers that the seeker turned down, left out ("Acupuncture is
     # left out, as you asked."); their code is DECLINED
     left_out: tuple[CautionNote, ...] = ()
+    years_in_practice: int | None = None  # as the practitioner stated it, if they did
 
 
 @dataclass(frozen=True)

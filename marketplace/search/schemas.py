@@ -189,6 +189,8 @@ class PractitionerSummary(BaseModel):
                                   "people in person (null when none is)")
     gender: Literal["woman", "man", "non_binary"] | None = Field(
         default=None, description="As the practitioner stated it; null when they did not")
+    years_in_practice: int | None = Field(
+        default=None, description="As the practitioner stated it (not checked); null when they did not")
 
 
 class ResultCautionOut(BaseModel):
@@ -398,7 +400,7 @@ class SearchOut(BaseModel):
                     based_in=BasedInOut(label=r.based_in.label, country_code=r.based_in.country_code)
                     if r.based_in else None,
                     also_in_person=NearbyPlaceOut(**asdict(r.also_in_person)) if r.also_in_person else None,
-                    gender=r.gender,
+                    gender=r.gender, years_in_practice=r.years_in_practice,
                 ),
                 next_available=r.next_available,
                 packages=[PackageOfferOut(id=k.id, name=k.name, price=k.price, currency=k.currency,

@@ -61,7 +61,7 @@ from marketplace.search.outcome import (
     SearchInput, SearchOutcome, TherapyUnderstood, VenueUnderstood, by_distance, chosen_exclusions, chosen_modalities,
     looks_beyond, refusals_count,
 )
-from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN
+from marketplace.search.statements import DISPLAY_NAMES, HOMES, PLACES_SHOWN, YEARS_STATED
 from marketplace.taxonomy.models import Concern, Modality, Technique
 
 if TYPE_CHECKING:
@@ -733,7 +733,8 @@ _UNMET_NOTES = {
     "access": "We do not list access details (step-free access, parking) yet: ask the practitioner before you book.",
     "ratings": "There are no ratings or reviews here yet: every practitioner shown had their licence checked, and "
                "each result says why it matches.",
-    "experience": "We do not list years of experience yet: every practitioner shown had their licence checked.",
+    "experience": "Each result shows the years in practice its practitioner states, where they state them: we "
+                  "check licences, not years of experience, and results are not ordered by them.",
 }
 
 
@@ -994,7 +995,7 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
     # So do the places of the online results' practitioners this process does not keep
     # (where they are based, and whether they also see people nearby), and the walk's own
     # stamps when it has yet to read them.
-    others, params = ([DELIVERED_FOR], {"slugs": concerns}) if concerns else ([], {})
+    others, params = ([YEARS_STATED, DELIVERED_FOR], {"slugs": concerns}) if concerns else ([YEARS_STATED], {})
     online = [h.candidate.practitioner_id for h in hits if h.candidate.distance_km is None]
     kept_places = _places_memory()
     unheld = [pid for pid in online if kept_places.peek(pid) is None]
@@ -1006,6 +1007,7 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
         others.append(band)
         params.update(band_params)
     stamps, found = stamps_and(ids, *others, **params)
+    years = dict(found.pop(0))  # (the years in practice they state)
     if pending is not None and not pending.memory.settle(pending, found.pop()):
         return None
     places = _places_of(online, unheld, found.pop() if unheld else [], stamps, kept_places) if online else {}
@@ -1040,6 +1042,7 @@ def _page(hits: list[engine.Hit], concerns: list[str], tax: _Taxonomy, pending: 
             packages=tuple(offers.get(c.practitioner_id, ())),
             based_in=places[c.practitioner_id].home if c.practitioner_id in places else None,  # online only
             also_in_person=nearby.get(c.practitioner_id), gender=c.gender,
+            years_in_practice=years.get(c.practitioner_id),
         ))
     return _Page(results, slots.holds_until, tuple((pid, stamps.get(pid, 0)) for pid in ids))
 

@@ -139,6 +139,10 @@ def _profile_columns() -> tuple:
 # by location id, for rows read through SQL (the memory's rows carry both).
 DISPLAY_NAMES = (select(SearchProfile.practitioner_id, SearchProfile.display_name)
                  .where(in_ids(SearchProfile.practitioner_id)))
+# The years in practice a page's practitioners state (those who state them), read in the
+# page's one round trip with its availability stamps (see booking.openings.stamps_and).
+YEARS_STATED = (select(Practitioner.id, Practitioner.years_in_practice)
+                .where(in_ids(Practitioner.id), Practitioner.years_in_practice.is_not(None)))
 PLACES_SHOWN = (select(Location.id, Location.label, Location.city, Location.venue_type, Location.lat, Location.lon)
              .where(in_ids(Location.id)))
 # Where the practitioners of a page's online results (``online_ids``) see people in person:

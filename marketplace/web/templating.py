@@ -93,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_date
     app.jinja_env.filters["country_in_sentence"] = country_in_sentence  # "GB" -> "the United Kingdom"
     app.jinja_env.filters["gender_label"] = _gender_label  # "non_binary" -> "Non-binary"
+    app.jinja_env.filters["in_practice"] = lambda years: f"{years} year{'' if years == 1 else 's'} in practice"
     app.jinja_env.globals["page_args"] = _page_args
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

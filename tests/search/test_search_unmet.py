@@ -1,10 +1,11 @@
 """What the seeker's words wish for that no search here can meet (an NHS physio, their
-insurer, free care, a day or time, step-free access, ratings, years of experience) is said
-in a note beside the results, not silently ranked as if it had been met."""
+insurer, free care, a day or time, step-free access, ratings, an order by years of experience)
+is said in a note beside the results, not silently ranked as if it had been met."""
 
 from __future__ import annotations
 
 import html as markup
+import re
 
 import pytest
 
@@ -34,8 +35,9 @@ def physio(app):  # noqa: ANN001, ANN201
                                      "practitioner before you book."),
     ("best rated physio for sciatica", "There are no ratings or reviews here yet: every practitioner shown had their "
                                        "licence checked, and each result says why it matches."),
-    ("an experienced physio for my sciatica", "We do not list years of experience yet: every practitioner shown had "
-                                              "their licence checked."),
+    ("an experienced physio for my sciatica", "Each result shows the years in practice its practitioner states, where "
+                                              "they state them: we check licences, not years of experience, and "
+                                              "results are not ordered by them."),
 ])
 def test_a_wish_no_search_meets_is_said_beside_the_results(client, physio, q, note):
     body = search(client, q=q, near="Bengaluru")
@@ -88,3 +90,16 @@ def test_an_urgent_appointment_says_no_search_by_time(client, physio):
     assert ids(body) == [physio.id]
     assert ("We cannot search by day or time yet: each result shows when the practitioner can next see you, where "
             "they publish their hours.") in body["notes"]
+
+
+def test_each_result_shows_the_years_in_practice_its_practitioner_states(app, client, physio):
+    """What "an experienced physio" can be told: the years stated, on the card and in the API
+    (not checked, and said only where stated)."""
+    quiet = make_verified_practitioner(app, display_name="Nila Physio", modalities=("physiotherapy",),
+                                       concerns=("sciatica",), years_in_practice=None)
+    body = search(client, q="an experienced physio for my sciatica", near="Bengaluru")
+    stated = {r["practitioner"]["id"]: r["practitioner"]["years_in_practice"] for r in body["results"]}
+    assert stated == {physio.id: 8, quiet.id: None}
+    html = markup.unescape(page(client, q="an experienced physio for my sciatica", near="Bengaluru"))
+    assert "From <strong>₹1,500.00</strong> a session · 8 years in practice · Speaks English" in html
+    assert len(re.findall(r"\d+ years? in practice", html)) == 1  # (only where stated)
