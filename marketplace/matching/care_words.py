@@ -156,11 +156,13 @@ _REFUSING_BEFORE = re.compile(
     r"instead of|rather than|other than|rather not(?: (?:have|get|see|go to|do|try))?|"
     r"(?:don'?t|do not|wouldn'?t|would not|won'?t|will not|can'?t|cannot) (?:want|like|need|do|have|fancy|take|stand"
     r"|handle)|(?:scared|afraid|terrified|frightened|wary) of|(?:fear|phobia) of|allergic to|"
+    r"(?:had enough|sick|fed up|sick and tired) of|fed up with|"
     r"not (?:keen|comfortable|happy|into|a fan)(?: on| with| about| of)?)"
     r"(?: (?:any|a|an|the|more|of|with|to|some|having|getting|doing|trying|being|treated|by|again|have|get|try|"
     r"see|go|for))*$")
 # ...unless the clause tells of having had care ("I've tried everything except acupuncture")...
 _TOLD_OF_HAVING = frozenset({"tried", "had", "did", "done", "been", "used"})
+_HAD_ENOUGH = re.compile(r"\bhad enough of(?: (?:any|the|more|all))*$")
 # ...or the words just after it ("acupuncture is not for me", Hindi "massage nahi chahiye",
 # "sui se darr lagta hai", needles frighten me; not "physio nahi mila", found none, nor
 # "fayda nahi hua", it did not help).
@@ -1529,8 +1531,8 @@ def _refusal(tokens: list[str], start: int, end: int) -> str | None:
             break  # (a comma in a list of other care, "no surgery, injections or cupping", is no break)
         else:
             before.append(token)
-    if _TOLD_OF_HAVING.intersection(before):
-        return None
+    if _TOLD_OF_HAVING.intersection(before) and not _HAD_ENOUGH.search(" ".join(reversed(before))):
+        return None  # (but "I've had enough of physio" turns it down)
     named = " ".join(tokens[start:end])
     said_before = " ".join(reversed(before))
     if (cue := _REFUSING_BEFORE.search(" ".join(reversed(before[_other_care_listed(before):])))) is not None:

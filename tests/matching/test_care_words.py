@@ -791,6 +791,9 @@ def refused(text: str) -> list[str]:
     ("neither acupuncture nor massage", ["acupuncture", "massage"]),
     ("no acupuncture, surgery or cupping", ["acupuncture", "cupping"]),
     ("I don't want to have acupuncture", ["acupuncture"]),
+    ("I've had enough of physio, try something else for my neck", ["physiotherapy"]),  # not "had" physio
+    ("sick of massage, neck pain", ["massage"]),
+    ("fed up with chiropractors", ["chiropractic"]),
 ])
 def test_a_therapy_turned_down_is_refused(text, slugs):
     assert refused(text) == slugs
@@ -812,6 +815,8 @@ def test_a_therapy_turned_down_is_refused(text, slugs):
     "no surgery or pills, acupuncture please",
     "I don't want surgery, acupuncture is fine",
     "no idea whether surgery or physio is best",  # "idea whether" is no care refused
+    "I had enough physio last year",  # told of
+    "sick of back pain, physio please",
 ])
 def test_a_therapy_told_of_doubted_or_asked_for_is_not_refused(text):
     assert refused(text) == []
