@@ -21,6 +21,7 @@ def mid_sentence(name: str) -> str:
     without a bracketed aside ("Disc-related pain (herniation, stenosis)" → "disc-related
     pain"); "IT band", "Ayurveda" and "Tui Na" stay as they are."""
     name = name.split(" (")[0]
-    if (len(name) > 1 and name[1].isupper()) or name.split()[:1] and name.split()[0] in _PROPER:
+    words = name.split()
+    if (len(name) > 1 and name[1].isupper()) or (words and words[0] in _PROPER):
         return name
     return name[:1].lower() + name[1:]

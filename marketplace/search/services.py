@@ -638,9 +638,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         unwanted |= {m for m in tax.modalities if ruled_out(cautions, m) is not None}
     need = data.page * data.per_page
     weights = ordering(data, place)
-    if concerns and (unfit := _asked_unfit([technique or modality] if technique or modality else list(several),
-                                           [c.slug for c in concerns], relevance, tax)):
-        outcome["notes"] += (unfit,)
+    unfit = _asked_unfit([technique or modality] if technique or modality else list(several),
+                         [c.slug for c in concerns], relevance, tax) if concerns else None
 
     def ranked(query: Query, optimistic: bool) -> tuple[engine.Ranking, _Page | None]:
         ranking = engine.rank(db.session, query, terms=terms, center=(place.lat, place.lon) if place else None,
@@ -674,6 +673,8 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
             outcome["notes"] += (f"Nobody who matches offers {' and '.join(t.name for t in therapies)} together, "
                                  "so these are practitioners who offer one of them.",)
     results = page.results
+    if unfit is not None and results:  # ("Practitioners who offer it are shown")
+        outcome["notes"] += (unfit,)
     if mode == "any" and results and not any(r.distance_km is not None or r.also_in_person for r in results):
         # Listed under "near Sydney", online sessions from far away could pass for local ones.
         outcome["notes"] += (f"Nobody on this page sees people in person within {query.radius_km:g} km: these are "

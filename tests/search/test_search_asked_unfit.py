@@ -47,3 +47,9 @@ def test_a_therapy_that_fits_is_not_said_to_be_unfit(client, vaidya, q):
     notes = search(client, q=q, near="Bengaluru")["notes"]
     unfit = [n for n in notes if "is not among the therapies" in n or "are not among the therapies" in n]
     assert unfit == ([UNFIT] if q.startswith("ayurveda or physio") else [])
+
+
+def test_nothing_is_said_of_a_therapy_where_nobody_is_shown(client, vaidya):
+    body = search(client, q="ayurvedic treatment for my slipped disc", near="Leeds")
+    assert body["results"] == []
+    assert not [n for n in body["notes"] if "not among the therapies" in n]
