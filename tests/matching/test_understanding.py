@@ -666,8 +666,8 @@ def test_a_back_that_cannot_straighten_asks_nothing_of_the_legs(text: str) -> No
     assert screen_text("I can't stand").unclear == {"leg-weakness"}
 
 
-@pytest.mark.parametrize("text", ["I can't stand massage, neck pain", "I cannot stand needles", "I can't stand the pain",
-                                  "can't stand chiropractors"])
+@pytest.mark.parametrize("text", ["I can't stand massage, neck pain", "I cannot stand needles",
+                                  "I can't stand the pain", "can't stand chiropractors"])
 def test_what_one_cannot_stand_is_a_dislike_not_legs_that_fail(text: str) -> None:
     """"I can't stand massage" turns massage down; it asks nothing of the legs, which "I
     can't stand for long" and "can't stand being on my feet" still do."""
