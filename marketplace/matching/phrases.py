@@ -141,6 +141,8 @@ _CONCERN_PHRASES: dict[str, list[tuple[str, float]]] = {
         ("spasm coming back", .95), ("frequent spasm", 1.0), ("repeated spasm", 1.0),
         ("always getting spasm", .95), ("spasm returns", .95), ("recurring back pain", .7),
         ("back goes again", .8), ("locks up again", .95), ("back goes every", .85),
+        ("keeps seizing up", 1.0), ("seized up again", .95), ("seizes up again", .95), ("seizes up every", .9),
+        ("seized up every", .9),
     ],
     "chronic-low-back-pain": [
         ("chronic back pain", 1.0), ("chronic low back pain", 1.0), ("chronic lower back pain", 1.0),

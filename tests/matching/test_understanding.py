@@ -266,6 +266,8 @@ def test_a_pain_that_is_over_ranks_after_the_one_that_is_not(text: str, slugs: l
     ("shoulder spasm again", ["neck-shoulder-tension"]),
     ("back spasm keeps coming back", ["recurring-back-spasm"]),
     ("spasms keep coming back in my lower back", ["recurring-back-spasm", "back-spasm"]),
+    ("my back keeps seizing up", ["recurring-back-spasm", "back-spasm"]),  # again and again
+    ("my back seized up yesterday", ["back-spasm"]),  # once
 ])
 def test_a_spasm_said_of_the_neck_is_not_also_the_backs(text: str, slugs: list[str]) -> None:
     """"Spasm keeps coming back" names no part, so it means the back, unless the spasm is the neck's."""
