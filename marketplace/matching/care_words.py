@@ -1531,10 +1531,10 @@ def _refusal(tokens: list[str], start: int, end: int) -> str | None:
             break  # (a comma in a list of other care, "no surgery, injections or cupping", is no break)
         else:
             before.append(token)
-    if _TOLD_OF_HAVING.intersection(before) and not _HAD_ENOUGH.search(" ".join(reversed(before))):
+    said_before = " ".join(reversed(before))
+    if _TOLD_OF_HAVING.intersection(before) and not _HAD_ENOUGH.search(said_before):
         return None  # (but "I've had enough of physio" turns it down)
     named = " ".join(tokens[start:end])
-    said_before = " ".join(reversed(before))
     if (cue := _REFUSING_BEFORE.search(" ".join(reversed(before[_other_care_listed(before):])))) is not None:
         return f"{said_before[cue.start():].strip()} {named}"
     if (cue := _REFUSING_AFTER.match(" ".join(tokens[end:end + 4]) + " ")) is not None:

@@ -471,7 +471,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         said_declined = ()
     declined = (*excluded, *(t.slug for t in said_declined))
     # (with every technique of a modality left out, by the taxonomy admins keep)
-    declined_terms = frozenset(declined).union(t for t, m in tax.techniques.items() if m in declined)
+    declined_terms = frozenset(_terms(tax, None, None, declined)) if declined else frozenset()
     if venue is not None and data.venue_type is None:
         venue_type = venue.value
     else:
@@ -754,9 +754,8 @@ def _unfit_worded(asked: list[str], concerns: list[str], relevance: Mapping[tupl
                   tax: _Taxonomy) -> str | None:
     from marketplace.taxonomy.matching import current_weights
 
-    def kin(slug: str) -> list[str]:
-        return [slug, tax.techniques[slug]] if slug in tax.techniques else \
-            [slug, *(t for t, m in tax.techniques.items() if m == slug)]
+    def kin(slug: str) -> list[str]:  # a technique and its modality, or a modality and its techniques
+        return [slug, tax.techniques[slug]] if slug in tax.techniques else _terms(tax, slug, None)
 
     enough = current_weights().some_fit
     weighed = {term for (_, term), value in relevance.items() if value > 0}
