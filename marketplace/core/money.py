@@ -42,6 +42,12 @@ def format_money(amount: int, currency: str) -> str:
     return f"{sign}{SYMBOLS.get(currency, currency + ' ')}{major:,}.{minor:02d}"
 
 
+def format_money_plainly(amount: int, currency: str) -> str:
+    """As :func:`format_money`, without pence for a whole amount, as a sentence says a
+    price: 4500 → '£45', 4550 → '£45.50'."""
+    return format_money(amount, currency).removesuffix(".00")
+
+
 def _marker(text: str) -> tuple[bool, str | None]:
     """(known, currency) of what stood before or after the amount."""
     word = text.strip().lower().rstrip(".").strip()

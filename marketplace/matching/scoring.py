@@ -16,7 +16,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
-from marketplace.core.money import format_money
+from marketplace.core.money import format_money_plainly
 from marketplace.core.wording import mid_sentence
 from marketplace.geo.distance import BoundingBox, approx_km, bounding_box  # noqa: F401 - re-exported
 from marketplace.matching.memo import Memo
@@ -474,7 +474,7 @@ def _price(candidate: Candidate, query: Query) -> tuple[float, str | None]:
         return factor, None
     # Say against what: a seeker in London reading a rupee price should not take it as
     # cheap for London.
-    typical_text = format_money(typical, candidate.currency.upper()).removesuffix(".00")
+    typical_text = format_money_plainly(typical, candidate.currency.upper())
     return factor, f"Lower price than a typical {typical_text} session"
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from marketplace.core.clock import today, today_ends
 from marketplace.core.errors import ServiceUnavailable, ValidationFailed
-from marketplace.core.money import format_money
+from marketplace.core.money import format_money_plainly
 from marketplace.core.wording import in_a_list, mid_sentence
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
@@ -581,7 +581,7 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
         local = country_currency(place.country_code)
         if local in CURRENCIES:
             data = replace(data, currency=local)
-            notes.append(f"Prices up to {format_money(data.max_price, local).removesuffix('.00')}, in the currency "
+            notes.append(f"Prices up to {format_money_plainly(data.max_price, local)}, in the currency "
                          "where you are searching. Choose a currency under “More filters” to change it.")
 
     # Words that name no concern may still say what care is wanted ("acupuncture in Leeds",
@@ -777,8 +777,7 @@ def _price_note(place: Place | None) -> str:
     ("under £40", two thirds of a typical session there)."""
     local = country_currency(place.country_code) if place is not None else None
     typical = TYPICAL_SESSION_PRICE.get(local or "")
-    example = f" (“under {format_money(round(typical * 2 / 3, -3), local).removesuffix('.00')}”)" \
-        if typical and local else ""
+    example = f" (“under {format_money_plainly(round(typical * 2 / 3, -3), local)}”)" if typical and local else ""
     return ("Results are ordered by how well they fit, not by price, and each shows its price. To see only sessions "
             f"within your budget, write the most you would pay{example} or set a maximum price under “More filters”.")
 
