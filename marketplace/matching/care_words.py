@@ -145,6 +145,7 @@ _DECLINED_BEFORE = frozenset(NEGATION_CUES | {
 _DECLINED_AFTER = re.compile(
     r"^(?:\w+ ){0,4}?(?:didn'?t|did not|doesn'?t|does not|won'?t|wasn'?t|isn'?t|hasn'?t|never|no longer|"
     r"not (?:work|help)\w*|made (?:it|things|me|(?:my|the)(?: \w+){1,3}) worse|"
+    r"(?:was|were|is|are|been) (?:of )?no (?:help|use|good)|useless|did nothing|"
     # Hindi puts "not" after the thing: "malish nahi chahiye", "physio se fayda nahi hua"
     r"nahi|nahin|nahee|mat)\b")
 # Of what is not asked for, what the seeker refuses, which the search leaves out ("no
@@ -349,7 +350,12 @@ _PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar
 # mumbai for back pain").
 _CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics specialist specialists centre center".split())
 _AFTER_A_CARE_TOWN = frozenset({"for", "near", "with", "please", "pls", "who", "that", "urgently", "asap", ",", ".", "!"})
-# A town's name that ends the text is not asked for after these: "since Christmas", "from
+
+# Wishes a town named mid-text may come before, as keywords run on ("back pain mumbai female
+# physio", "physio mumbai hindi speaking", "sciatica london online"): a therapy, who gives
+# it, a practitioner's gender, a language (read apart), a way of being seen.
+_WISH_AFTER_A_TOWN = frozenset(_THERAPY_TOKENS | _CARE_NOUNS | {"female", "male", "lady", "ladies", "woman",
+                                                                "women", "online", "speaking", "virtual"})# A town's name that ends the text is not asked for after these: "since Christmas", "from
 # Reading", "my friend in", "a flight to London", "or Mumbai".
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
     "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
@@ -393,6 +399,7 @@ NOT_PLACES = frozenset({
     "school", "college", "work", "traffic",
     "bad",  # "physio Bad back": a bad back, not Bad, Iran
     "metro",  # "near Indiranagar metro": a station, not Metro, Indonesia
+    "thai",  # a language, and a way of massage ("Thai massage"), not a town of Vietnam's
 })
 TOWN_MIN_POPULATION = 100_000  # a town named in lower case must be this big to count...
 # ...and, ending the words with nothing before it ("sciatica pune"), this big: a million.
@@ -1073,6 +1080,28 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                     break
         return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None
 
+    def town_before_wish() -> PlaceMention | None:
+        """A town named between what is wanted and another wish, as keywords run on: "back
+        pain mumbai female physio", "physio mumbai hindi speaking", "sciatica Leeds online".
+        A town of 100,000 or more, with a name of four letters or more ("Sam" is Damascus),
+        in lower case or starting the text as a town ending the text is read in lower case (a
+        city of a million, or a town by its own name that is no word), not told of or turned
+        down; the only such one."""
+        seen: list[PlaceMention] = []
+        for end in range(1, len(tokens)):
+            if tokens[end] not in _WISH_AFTER_A_TOWN and _key(tokens[end]) not in _LANGUAGE_NAMES:
+                continue
+            for start in range(max(end - 3, 0), end):
+                name = " ".join(tokens[start:end])
+                if not after_wanted(start) or len(name) < 4 or (population_named(name) or 0) < TOWN_MIN_POPULATION:
+                    continue
+                words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell and start > 0, plain_too=True)
+                if words is not None:
+                    if _asked(tokens, start, end, place=True):
+                        seen.append(PlaceMention(words, words))
+                    break
+        return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None
+
     def town_within(start: int, end: int) -> tuple[str, int] | None:
         """"In Whitefield, Bangalore": a place a tenth the size of the town or less (here
         Whitefield in England, or Richmond in Virginia), a comma, then the town; "near
@@ -1204,7 +1233,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             # "in Koramangala, Bangalore": a neighbourhood the map may not know, then its town
             comma = tokens.index(",", i + 2)
             city = town_at(comma + 1, (2, 1))
-            if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]):
+            # (not what hurts: "numbness in foot, Delhi", "pain in lower back, London")
+            if city is not None and not any(w in _NOT_IN_A_NAME for w in tokens[i + 1:comma]) \
+                    and not all(w in _NOT_A_PLACE_NAME for w in tokens[i + 1:comma]):
                 hit = f"{span_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
         if hit is None and (slip := slip_at(i + 1)) is not None:
             if _asked(tokens, i, slip[1], place=True):  # "physio in banglore": Bangalore, echoed as written
@@ -1240,7 +1271,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         return work  # "I live in Pune but work in Mumbai, a physio near my office"
     if not found:
         return ending_town() or (unknown[0] if len(unknown) == 1 else None) or set_apart_town() or hindi_town() \
-            or care_town() or based_town() or home_town() or postcode() or work
+            or care_town() or town_before_wish() or based_town() or home_town() or postcode() or work
     if len({normalise(f.name) for f in found}) > 1:
         # "slipped on ice in Toronto, physio near Mississauga": the one not told of as how it came
         found = [f for f in found if normalise(f.name) not in past_told]

@@ -111,6 +111,8 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     normal = tuple(sorted(v) if isinstance(v, frozenset) else v
                    for v in (getattr(data, f.name) for f in fields(data)))
     parts = repr((normal, matching, taxonomy))
+    # 18: a town between keywords ("back pain mumbai female physio"), "in foot, Delhi" is no
+    # part of Delhi, "physio was no help" tells of it;
     # 17: "had enough of physio", "sick of massage", "fed up with chiropractors" turn it down;
     # 16: a result's years_in_practice, the note on "an experienced physio" worded anew;
     # 15: no course of care with sessions of a technique ruled out or turned down;
@@ -132,7 +134,7 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     # 6: radius_from_text, online lists by a country named, notes on a part of a town not
     # placed; 5: notes worded anew (therapies not listed, notes only over a list); 4: the
     # outcome's fields changed (place_suggestions); 3: kept with version and stamps
-    return f"search:{kind}:17:" + hashlib.sha256(parts.encode()).hexdigest()
+    return f"search:{kind}:18:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:

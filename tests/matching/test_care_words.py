@@ -74,6 +74,7 @@ def narrowed(text: str) -> str | None:
     ("not looking for massage, need physio", "physiotherapy"),
     ("acupuncture didn't help my neck pain, want to try cupping", "cupping"),
     ("tried massage for months, now want acupuncture", "acupuncture"),
+    ("acupuncture was no help, want to try cupping", "cupping"),
 ])
 def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None:
     assert narrowed(text) == slug
@@ -83,6 +84,7 @@ def test_a_therapy_asked_for_by_name_narrows_to_it(text: str, slug: str) -> None
     "tried physio, it didn't help",
     "physio didn't help my sciatica",
     "acupuncture made it worse",
+    "physio was of no use", "the massage was useless", "chiropractor did nothing for me",
     "not acupuncture please",
     "I hate acupuncture",
     "anything but acupuncture",
@@ -390,6 +392,12 @@ def place_read(text: str) -> str | None:
     ("physio near King's Cross", "King's Cross"), ("physio in King's Lynn", "King's Lynn"),
     ("acupuncture in San Francisco Bay Area", "San Francisco"),  # not "San Francisco Bay" (Bay, Romania)
     ("physio Leeds city centre", "Leeds"), ("massage Sydney CBD", "Sydney"),  # the middle of a town
+    # keywords run on: the town between what is wanted and another wish
+    ("back pain mumbai female physio", "mumbai"), ("physio mumbai hindi speaking", "mumbai"),
+    ("slipped disc mumbai hindi speaking", "mumbai"), ("back pain Leeds female physio", "Leeds"),
+    ("sciatica london online", "london"), ("lower back pain bangalore kannada speaking physio", "bangalore"),
+    # where it hurts after "in" is no part of the town after it
+    ("sciatica numbness in foot, delhi", "delhi"), ("pain in lower back, London", "London"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -464,6 +472,11 @@ def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: 
     "I'm originally from Chennai, physio for back pain", "ayurvedic doctor from Kerala", "I am not from Pune",
     "online consultation from home", "online physio from 6pm",
     "I worked in Mumbai last year, back pain now", "I don't work in Delhi anymore",  # not where they are now
+    # keywords run on: not a name ("Sam" is Damascus, "Ben" a town of 750,000 somewhere),
+    # not a way of massage, not one of two towns
+    "Sam physio for back pain", "back pain Ben physio", "Thai massage for back pain",
+    "back pain Thai massage", "back pain mumbai or pune female physio",
+    "I was in pain, mumbai physio was no help",
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None

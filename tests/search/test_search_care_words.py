@@ -706,6 +706,23 @@ def test_a_town_ending_the_words_is_searched_near(client, team, visiting):
     assert budget["place_from_text"]["name"] == "Bengaluru" and budget["budget_from_text"]["amount"] == 200000
 
 
+def test_a_town_between_keywords_is_searched_near(client, team):
+    """"back pain mumbai female physio" was searched online only, "No place given": a town
+    between what hurts and another wish, as keywords run on, is where care is wanted."""
+    body = search(client, q="sciatica bangalore physio")
+    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert body["place_from_text"] == {"name": "bangalore", "matched": "bangalore"}
+    assert ids(body) == [team["physiotherapy"].id]
+
+
+def test_where_it_hurts_after_in_is_not_taken_for_part_of_the_town(client, team):
+    """"Numbness in foot, Delhi" said "We could not find foot on the map"."""
+    body = search(client, q="sciatica, numbness in leg, Bengaluru")
+    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert body["place_from_text"] == {"name": "Bengaluru", "matched": "Bengaluru"}
+    assert not any("on the map" in note for note in body["notes"]) and len(ids(body)) == 3
+
+
 def test_the_page_shows_the_town_it_read_under_near(client, team):
     html = page(client, q="physio in Bangalore for my sciatica", mode="")
     assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>, as you wrote “in " \
