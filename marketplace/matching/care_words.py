@@ -815,19 +815,27 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         """A town and its state or country ending the text ("physio Portland Oregon",
         "sciatica Cambridge, MA", "Hammersmith, London, England, UK"), or a state or
         country written out after what is wanted ("physio, Kerala": a mention for the
-        caller to ask a town in); None when the last words are a town's name ("New Delhi")."""
+        caller to ask a town in); None when the last words are a town's name ("New Delhi").
+        After a town, a state or country written out in lower case counts too ("massage,
+        austin texas")."""
         if any(population_named(" ".join(tokens[end - n:end])) is not None for n in (3, 2)
                if end - n >= 0 and "," not in tokens[end - n:end]):
             return None
-        areas = end  # where the states and countries (each maybe after a comma) start
-        while True:
-            step = next((n for n in (3, 2, 1) if area_at(areas - n, areas)), 0)
-            if not step:
-                break
-            areas -= step
-            if areas and tokens[areas - 1] == "," and any(area_at(areas - 1 - n, areas - 1) for n in (3, 2, 1)):
-                areas -= 1
-        if areas == end:
+
+        def areas_from(any_case: bool) -> int:  # where the states and countries (each maybe after a comma) start
+            areas = end
+            while True:
+                step = next((n for n in (3, 2, 1) if area_at(areas - n, areas, any_case)), 0)
+                if not step:
+                    return areas
+                areas -= step
+                if areas and tokens[areas - 1] == "," \
+                        and any(area_at(areas - 1 - n, areas - 1, any_case) for n in (3, 2, 1)):
+                    areas -= 1
+
+        areas = areas_from(False)
+        lower = areas == end  # none with a capital: in lower case, only after a town
+        if lower and (areas := areas_from(True)) == end:
             return None
 
         def written(start: int) -> str:  # tokens[start:end] as written, each part after a comma
@@ -847,6 +855,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             if after_wanted(first) and len("".join(span)) >= 4 and town(span, TOWN_MIN_POPULATION, capitals_tell):
                 named = written(first)
                 return PlaceMention(named, named) if _asked(tokens, first, end, place=True) else None
+        if lower:
+            return None
         area = written(areas)
         # Alone after what is wanted ("physio, Kerala"), not after a place's name, known to the
         # map or written with a capital ("Dwarka, Gujarat", "Koramangala, Karnataka").

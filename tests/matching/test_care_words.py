@@ -386,6 +386,8 @@ def place_read(text: str) -> str | None:
     ("physio in Perth, Scotland", "Perth, Scotland"), ("physio in London, Ontario for sciatica", "London, Ontario"),
     ("back pain physio Portland Oregon", "Portland Oregon"), ("sciatica, Kochi, Kerala, India", "Kochi, Kerala, India"),
     ("physio in Delhi, India", "Delhi, India"), ("physio New Delhi", "New Delhi"),  # a town's whole name
+    # ...in lower case after a town ending the words
+    ("upper back tension, massage, austin texas", "austin texas"), ("physio portland oregon", "portland oregon"),
     # "St." before a name, "the" before it, a town's part ("St" was read, or nothing)
     ("physio in St. Louis", "St. Louis"), ("physio in the Bronx", "Bronx"), ("physio in the Hague", "Hague"),
     ("physio in Mumbai's suburbs", "Mumbai"), ("physio in Mumbai’s western suburbs", "Mumbai"),
