@@ -70,6 +70,7 @@ def test_a_wish_is_not_said_where_nobody_is_shown(client, physio):
     ("cheap physio for sciatica", "Bengaluru", "“under ₹1,000”"),
     ("an affordable physio for my sciatica", "Leeds", "“under £40”"),
     ("koi sasta physio batao, sciatica", "Pune", "“under ₹1,000”"),  # Hinglish: a cheap one
+    ("I can't afford much, sciatica", "Leeds", "“under £40”"),
 ])
 def test_a_low_price_asked_for_says_how_to_set_a_budget(client, physio, q, near, budget):
     """Nothing is ordered by price, so "cheap" is told so, with a budget in the currency where
