@@ -71,6 +71,13 @@ def settled(args: MultiDict, names_a_place: Callable[[str], bool] = lambda text:
             out.poplist(name)
     if edited and args.get(UNDID_PREFIX + "exclude"):  # "show it too" undid the words' refusals, until they change
         out.setlist("exclude", [v for v in _listed(args.getlist("exclude")) if v != NO_THERAPY])
+    if ticked := set(_listed([args.get(READ_PREFIX + "exclude") or ""])):
+        # "Leave out" boxes the words ticked ("no acupuncture"): left as they were, or with
+        # the words edited, the words are read again; one unticked undoes the words'
+        # refusals, and the boxes still ticked are chosen
+        now = _listed(out.getlist("exclude"))
+        out.setlist("exclude", [v for v in now if v not in ticked] if edited or ticked <= set(now)
+                    else [*now, NO_THERAPY])
     for key in [key for key in out if key.startswith((READ_PREFIX, UNDID_PREFIX))]:
         out.poplist(key)
     return out
@@ -237,6 +244,7 @@ class SearchForm(Form):
         self.answers = self._answers(args)
         self.either = ""  # the value "Either" sends (see offer_every_mode)
         self.read: dict[str, str] = {}  # field -> the value the offer_* methods filled in from the words
+        self.left_out_read: set[str] = set()  # "Leave out" boxes ticked for therapies the words turned down
         # "Show every kind of place" (or everyone) from a search that read one from the words
         # sends "any", which must be a choice when the form is checked.
         if args.get("venue_type") == ANY_VENUE:
@@ -393,6 +401,15 @@ class SearchForm(Form):
         if named is not None:
             self.radius_km.process_data(searched)
             self.read["radius_km"] = self.radius_value()
+
+    def offer_left_out(self, declined: Sequence[TherapyUnderstood]) -> None:
+        """The "Leave out" boxes of the therapies the text turned down ("no acupuncture",
+        "no needles") show ticked, as if ticked here (not a box whose therapy is wider than
+        the one turned down: "no dry needling" leaves the needles box as it was)."""
+        refused = {t.slug for t in declined}
+        self.left_out_read = {slug for slug, _ in self.leave_out_choices if slug in refused}
+        if self.left_out_read:
+            self.read["exclude"] = ",".join(sorted(self.left_out_read))
 
     def read_back(self) -> dict[str, str]:
         """What the page sends back, hidden, with the form (see :func:`settled`): the words

@@ -111,6 +111,7 @@ def search() -> tuple[str, int] | str:
     if outcome is not None and outcome.place_suggestions:  # "physio in Karnataka": its towns, under "Near"
         suggestions = list(outcome.place_suggestions)
     form.offer_budget(outcome.budget_from_text if outcome is not None else None)
+    form.offer_left_out(outcome.declined_from_text if outcome is not None else ())
     if outcome is not None:
         form.offer_radius(outcome.radius_from_text, outcome.input.radius_km)
     return render_template(

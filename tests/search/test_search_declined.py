@@ -13,7 +13,7 @@ import pytest
 
 from tests.builders import make_verified_practitioner
 from tests.search.test_search_api import ids, search
-from tests.search.test_search_care_words import one_line, page
+from tests.search.test_search_care_words import one_line, page, sent_back
 
 
 @pytest.fixture
@@ -263,3 +263,31 @@ def test_show_it_too_is_undone_once_the_words_change_and_a_box_stays_ticked(clie
                   read_q="sciatica, no acupuncture")
     assert "Leaving out <strong>Massage therapy</strong>, as you wrote “no massage”." in edited
     assert "Leaving out <strong>Cupping therapy</strong>, as chosen." in edited
+
+
+def test_a_therapy_turned_down_in_the_words_ticks_its_leave_out_box(client, team):
+    """"No acupuncture" left acupuncture out while its "Leave out" box showed unticked."""
+    first = page(client, q="sciatica, no acupuncture please", near="Bengaluru")
+    assert re.search(r'<input type="checkbox" id="exclude-acupuncture" name="exclude" value="acupuncture" checked>',
+                     first)
+    assert re.search(r'<input type="checkbox" id="exclude-cupping" name="exclude" value="cupping">', first)
+    assert '<details class="more-filters">' in first  # read from the words, which the results name
+    back = sent_back(first)
+    assert back["read_exclude"] == "acupuncture"
+    # sent back as it is (the box ticked): read again from the words, and said so
+    same = page(client, **back, near="Bengaluru")
+    assert "Leaving out <strong>Acupuncture</strong>, as you wrote “no acupuncture”." in same
+    assert "Asha Needles" not in same and "as chosen" not in same
+    # the box unticked, another ticked: acupuncture is shown again, the box ticked is chosen
+    unticked = page(client, **{**back, "exclude": "cupping"}, near="Bengaluru")
+    assert "Asha Needles" in unticked and "Leaving out <strong>Cupping therapy</strong>, as chosen." in unticked
+    assert "as you wrote “no acupuncture”" not in unticked
+    # the words edited: read again, whatever the box
+    edited = page(client, **{**back, "q": "sciatica, no massage"}, near="Bengaluru")
+    assert "Asha Needles" in edited and "Bina Massage" not in edited
+
+
+def test_a_technique_turned_down_ticks_no_box_wider_than_it(client, team):
+    html = page(client, q="sciatica, no dry needling", near="Bengaluru")
+    assert re.search(r'<input type="checkbox" id="exclude-acupuncture" name="exclude" value="acupuncture">', html)
+    assert "read_exclude" not in html
