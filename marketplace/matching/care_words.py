@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from marketplace.core.money import MARKERS, parse_price
 from marketplace.core.spelling import one_swap_apart
@@ -351,12 +351,12 @@ _PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar
 # mumbai for back pain").
 _CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics specialist specialists centre center".split())
 _AFTER_A_CARE_TOWN = frozenset({"for", "near", "with", "please", "pls", "who", "that", "urgently", "asap", ",", ".", "!"})
-
 # Wishes a town named mid-text may come before, as keywords run on ("back pain mumbai female
 # physio", "physio mumbai hindi speaking", "sciatica london online"): a therapy, who gives
 # it, a practitioner's gender, a language (read apart), a way of being seen.
 _WISH_AFTER_A_TOWN = frozenset(_THERAPY_TOKENS | _CARE_NOUNS | {"female", "male", "lady", "ladies", "woman",
-                                                                "women", "online", "speaking", "virtual"})# A town's name that ends the text is not asked for after these: "since Christmas", "from
+                                                                "women", "online", "speaking", "virtual"})
+# A town's name that ends the text is not asked for after these: "since Christmas", "from
 # Reading", "my friend in", "a flight to London", "or Mumbai".
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
     "since", "before", "until", "till", "during", "via", "moved", "moving", "flew", "flight",
@@ -660,10 +660,19 @@ class PlaceMention:
     choices: tuple[str, ...] = ()  # when undecided, each place as written: ("Whitefield", "Indiranagar")
 
 
+class PlainTown(Protocol):
+    """The people of the largest town of ``at_least`` people (100,000 unless told) whose own
+    name ``name`` is, when that is no English word (with ``districts``, a part of a big city
+    too, as its city's people), or None: see
+    :meth:`marketplace.geo.gazetteer.OfflineGazetteer.plain_town_population`."""
+
+    def __call__(self, name: str, districts: bool = ..., at_least: int = ...) -> int | None: ...
+
+
 def asked_place(text: str, population_named: Callable[[str], int | None],
                 area_named: Callable[[str], str | None] | None = None,
                 misspelt: Callable[[str, int], str | None] | None = None,
-                plain_town: Callable[[str, bool], int | None] | None = None) -> PlaceMention | None:
+                plain_town: PlainTown | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in (see :func:`_place_asked`), as written: "St. Louis"
     is read as one name, "St Louis", and echoed with its dot."""
     found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt, plain_town)
@@ -680,7 +689,7 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
 def _place_asked(text: str, population_named: Callable[[str], int | None],
                  area_named: Callable[[str], str | None] | None = None,
                  misspelt: Callable[[str, int], str | None] | None = None,
-                 plain_town: Callable[[str, bool], int | None] | None = None) -> PlaceMention | None:
+                 plain_town: PlainTown | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -957,6 +966,24 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             return words
         return words if capitalised and capitals_tell and people is None else None
 
+    def small_town_at(start: int) -> tuple[str, int] | None:
+        """A town smaller than a town in lower case must be to count ("near harrogate",
+        "near ilkley for sciatica"): after "near", by its own name, no word the readers or
+        English know, one or two words that end a clause. As written, and where it ends."""
+        for n in (2, 1):
+            end = start + n
+            span = tokens[start:end]
+            if plain_town is None or end > len(tokens) or not (
+                    end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
+                    or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
+                continue
+            name = " ".join(span)
+            if all(w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE for w in span) \
+                    and name not in _NOT_A_PLAIN_TOWN and name not in _HINDI_NOT_TOWNS \
+                    and (area_named is None or area_named(name) is None) and plain_town(name, False, 0):
+                return span_written(span)[0], end
+        return None
+
     def plain_unknown_at(start: int) -> tuple[str, int] | None:
         """A name in lower case the gazetteer does not know, after "near" ("near heathrow",
         "near hsr layout"): one or two words that end a clause, none a word the readers know
@@ -1212,6 +1239,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if trip or past and token == "visiting":
             continue  # "I got back pain on holiday in Spain": where it came, not where care is wanted
         hit = town_at(i + 1)
+        if hit is None and token in ("near", "nr"):
+            hit = small_town_at(i + 1)
         if token == "in" and i and tokens[i - 1] in _WORK_IN and hit is not None \
                 and span_written(tokens[i + 1:hit[1]])[1] and _asked(tokens, i, hit[1], place=True) \
                 and not (i > 1 and tokens[i - 2] in _DECLINED_BEFORE) and "anymore" not in tokens[hit[1]:hit[1] + 3]:

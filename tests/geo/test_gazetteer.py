@@ -483,6 +483,14 @@ def test_a_plain_town_is_named_by_its_own_name_and_no_word(gaz: OfflineGazetteer
 
 
 
+def test_a_smaller_town_is_plain_when_asked_for(gaz: OfflineGazetteer) -> None:
+    """For reading "near harrogate": a town of fewer than 100,000 by its own name, when asked
+    for, and never one whose name is an English word (Deal, in Kent)."""
+    assert gaz.plain_town_population("harrogate") is None
+    assert gaz.plain_town_population("harrogate", at_least=15_000) == gaz.geocode("Harrogate").raw["population"]
+    assert gaz.plain_town_population("deal", at_least=0) is None
+
+
 def test_a_part_of_a_big_city_is_plain_by_its_own_name_when_asked_for(gaz: OfflineGazetteer) -> None:
     """London's Ealing counts as London's people, for reading "physio in ealing" (only after
     "in" or "near": alone, a part's name is too often something else's)."""

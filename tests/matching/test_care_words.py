@@ -394,6 +394,9 @@ def place_read(text: str) -> str | None:
     ("physio near King's Cross", "King's Cross"), ("physio in King's Lynn", "King's Lynn"),
     ("acupuncture in San Francisco Bay Area", "San Francisco"),  # not "San Francisco Bay" (Bay, Romania)
     ("physio Leeds city centre", "Leeds"), ("massage Sydney CBD", "Sydney"),  # the middle of a town
+    # a smaller town in lower case after "near", by its own name that is no English word
+    ("massage near harrogate", "harrogate"), ("physio near kettering please", "kettering"),
+    ("near crewe, sciatica", "crewe"),
     # keywords run on: the town between what is wanted and another wish
     ("back pain mumbai female physio", "mumbai"), ("physio mumbai hindi speaking", "mumbai"),
     ("slipped disc mumbai hindi speaking", "mumbai"), ("back pain Leeds female physio", "Leeds"),
@@ -479,6 +482,8 @@ def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: 
     "Sam physio for back pain", "back pain Ben physio", "Thai massage for back pain",
     "back pain Thai massage", "back pain mumbai or pune female physio",
     "I was in pain, mumbai physio was no help",
+    # after "near", a small town's name that is an English word ("Deal", Kent), or a part of the body
+    "physio near deal", "pain near my tailbone", "a sharp pain near hip",
 ])
 def test_words_after_in_that_are_not_a_town_asked_for_read_none(text: str) -> None:
     assert place_read(text) is None

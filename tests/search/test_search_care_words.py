@@ -715,6 +715,14 @@ def test_a_town_between_keywords_is_searched_near(client, team):
     assert ids(body) == [team["physiotherapy"].id]
 
 
+def test_a_smaller_town_in_lower_case_after_near_is_searched_near(client, team):
+    """"physio near harrogate" said no place was given: a town of fewer than 100,000 in lower
+    case was read only with a capital."""
+    body = search(client, q="sciatica, physio near harrogate")
+    assert body["place"]["label"] == "Harrogate, England, United Kingdom"
+    assert body["place_from_text"] == {"name": "harrogate", "matched": "near harrogate"}
+
+
 def test_where_it_hurts_after_in_is_not_taken_for_part_of_the_town(client, team):
     """"Numbness in foot, Delhi" said "We could not find foot on the map"."""
     body = search(client, q="sciatica, numbness in leg, Bengaluru")
