@@ -353,9 +353,9 @@ _CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics spec
 _AFTER_A_CARE_TOWN = frozenset({"for", "near", "with", "please", "pls", "who", "that", "urgently", "asap", ",", ".", "!"})
 # Wishes a town named mid-text may come before, as keywords run on ("back pain mumbai female
 # physio", "physio mumbai hindi speaking", "sciatica london online"): a therapy, who gives
-# it, a practitioner's gender, a language (read apart), a way of being seen.
-_WISH_AFTER_A_TOWN = frozenset(_THERAPY_TOKENS | _CARE_NOUNS | {"female", "male", "lady", "ladies", "woman",
-                                                                "women", "online", "speaking", "virtual"})
+# it, a practitioner's gender, a language, a way of being seen.
+_WISH_AFTER_A_TOWN = frozenset(_THERAPY_TOKENS | _CARE_NOUNS | {language.lower() for language in LANGUAGES} | {
+    "female", "male", "lady", "ladies", "woman", "women", "online", "speaking", "virtual"})
 # A town's name that ends the text is not asked for after these: "since Christmas", "from
 # Reading", "my friend in", "a flight to London", "or Mumbai".
 _NOT_BEFORE_A_BARE_TOWN = frozenset(STOPWORDS | _PLACE_BEFORE | {
@@ -1127,7 +1127,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         down; the only such one."""
         seen: list[PlaceMention] = []
         for end in range(1, len(tokens)):
-            if tokens[end] not in _WISH_AFTER_A_TOWN and _key(tokens[end]) not in _LANGUAGE_NAMES:
+            if tokens[end] not in _WISH_AFTER_A_TOWN:
                 continue
             for start in range(max(end - 3, 0), end):
                 name = " ".join(tokens[start:end])
