@@ -968,7 +968,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
 
     def small_town_at(start: int) -> tuple[str, int] | None:
         """A town smaller than a town in lower case must be to count ("near harrogate",
-        "near ilkley for sciatica"): after "near", by its own name, no word the readers or
+        "near crewe for sciatica"): after "near", by its own name, no word the readers or
         English know, one or two words that end a clause. As written, and where it ends."""
         for n in (2, 1):
             end = start + n
