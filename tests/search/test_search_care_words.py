@@ -706,29 +706,22 @@ def test_a_town_ending_the_words_is_searched_near(client, team, visiting):
     assert budget["place_from_text"]["name"] == "Bengaluru" and budget["budget_from_text"]["amount"] == 200000
 
 
-def test_a_town_between_keywords_is_searched_near(client, team):
-    """"back pain mumbai female physio" was searched online only, "No place given": a town
-    between what hurts and another wish, as keywords run on, is where care is wanted."""
-    body = search(client, q="sciatica bangalore physio")
-    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
-    assert body["place_from_text"] == {"name": "bangalore", "matched": "bangalore"}
-    assert ids(body) == [team["physiotherapy"].id]
-
-
-def test_a_smaller_town_in_lower_case_after_near_is_searched_near(client, team):
-    """"physio near harrogate" said no place was given: a town of fewer than 100,000 in lower
-    case was read only with a capital."""
-    body = search(client, q="sciatica, physio near harrogate")
-    assert body["place"]["label"] == "Harrogate, England, United Kingdom"
-    assert body["place_from_text"] == {"name": "harrogate", "matched": "near harrogate"}
-
-
-def test_where_it_hurts_after_in_is_not_taken_for_part_of_the_town(client, team):
-    """"Numbness in foot, Delhi" said "We could not find foot on the map"."""
-    body = search(client, q="sciatica, numbness in leg, Bengaluru")
-    assert body["place"]["label"] == "Bengaluru, Karnataka, India"
-    assert body["place_from_text"] == {"name": "Bengaluru", "matched": "Bengaluru"}
-    assert not any("on the map" in note for note in body["notes"]) and len(ids(body)) == 3
+@pytest.mark.parametrize(("q", "label", "read"), [
+    # "back pain mumbai female physio" was searched online only, "No place given": a town
+    # between what hurts and another wish, as keywords run on, is where care is wanted
+    ("sciatica bangalore physio", "Bengaluru, Karnataka, India", {"name": "bangalore", "matched": "bangalore"}),
+    # "physio near harrogate" said no place was given: a town of fewer than 100,000 in lower
+    # case was read only with a capital
+    ("sciatica, physio near harrogate", "Harrogate, England, United Kingdom",
+     {"name": "harrogate", "matched": "near harrogate"}),
+    # "Numbness in foot, Delhi" said "We could not find foot on the map"
+    ("sciatica, numbness in leg, Bengaluru", "Bengaluru, Karnataka, India",
+     {"name": "Bengaluru", "matched": "Bengaluru"}),
+])
+def test_a_town_written_as_people_type_it_is_searched_near(client, team, q, label, read):
+    body = search(client, q=q)
+    assert body["place"]["label"] == label and body["place_from_text"] == read
+    assert not any("on the map" in note for note in body["notes"])
 
 
 def test_the_page_shows_the_town_it_read_under_near(client, team):
