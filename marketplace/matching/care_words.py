@@ -422,6 +422,12 @@ _NOT_NEAR_A_PLACE = frozenset({"future", "death", "enough", "perfect", "impossib
                                "city", "town", "village", "campus", "university", "hotel", "bus", "railway", "highway",
                                "bridge", "river", "lake", "sea", "office", "house", "place", "locality", "residence"})
 
+# States' and countries' names that are words or names too, never read as the place in
+# lower case alone ("sciatica after eating turkey", "pain in my jersey", "physio for georgia").
+_AREAS_THAT_ARE_WORDS = frozenset({"turkey", "china", "chile", "chad", "guinea", "jersey", "jordan", "panama",
+                                   "reunion", "victoria", "georgia", "washington", "columbia", "orange", "mali",
+                                   "niger", "oman"})
+
 # Countries' initials that are no English word, read in lower case too ("in the uk").
 _PLAIN_INITIALS = frozenset({"UK", "USA", "UAE"})
 
@@ -826,8 +832,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         "sciatica Cambridge, MA", "Hammersmith, London, England, UK"), or a state or
         country written out after what is wanted ("physio, Kerala": a mention for the
         caller to ask a town in); None when the last words are a town's name ("New Delhi").
-        After a town, a state or country written out in lower case counts too ("massage,
-        austin texas")."""
+        A state or country written out in lower case counts too, after a town ("massage,
+        austin texas") or alone ("ayurveda for sciatica kerala"), if no word."""
         if any(population_named(" ".join(tokens[end - n:end])) is not None for n in (3, 2)
                if end - n >= 0 and "," not in tokens[end - n:end]):
             return None
@@ -865,9 +871,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             if after_wanted(first) and len("".join(span)) >= 4 and town(span, TOWN_MIN_POPULATION, capitals_tell):
                 named = written(first)
                 return PlaceMention(named, named) if _asked(tokens, first, end, place=True) else None
-        if lower:
-            return None
         area = written(areas)
+        if lower and (area in _AREAS_THAT_ARE_WORDS or "," in area):
+            return None  # ("a jersey", "china"; in lower case one name alone is sure enough)
         # Alone after what is wanted ("physio, Kerala"), not after a place's name, known to the
         # map or written with a capital ("Dwarka, Gujarat", "Koramangala, Karnataka").
         if after_wanted(areas) and len(area) > 3 and population_named(area) is None \

@@ -550,6 +550,9 @@ def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: 
     ("physio in Dwarka, Gujarat", "Dwarka, Gujarat"),  # a place's name before it: that place
     ("Dwarka, Gujarat", None),  # ...not the state alone (and, all in capitals, a small town is not sure)
     ("physio with Georgia", None),  # a name, after "with"
+    # ending the words in lower case, alone: a name that is no word
+    ("ayurvedic treatment for sciatica kerala", "kerala"), ("back pain physio texas", "texas"),
+    ("sciatica after eating turkey", None), ("physio jersey", None),  # words too
     ("physio in Pune or Mumbai", None), ("physio in Pune OR Mumbai", None),  # "or" is no Oregon
 ])
 def test_a_whole_state_or_country_is_a_mention_to_ask_a_town_in(text: str, name: str | None) -> None:

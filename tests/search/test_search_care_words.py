@@ -548,6 +548,8 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     kerala = search(client, q="ayurvedic treatment for slip disc Kerala")
     assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole state")
     assert "Kochi, Kerala, India" in kerala["place_suggestions"]
+    lower = search(client, q="ayurvedic treatment for sciatica kerala")  # ...in lower case, no word
+    assert lower["notes"][0].startswith("You wrote “kerala”, a whole state")
     # ...in lower case: a retreat is somewhere to go, so the towns come with the error
     response = client.get("/api/v1/search", query_string={"q": "ayurvedic retreat for back pain in kerala"})
     problem = response.get_json()
