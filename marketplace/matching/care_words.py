@@ -1653,8 +1653,12 @@ def unmet_wishes(text: str) -> tuple[str, ...]:
     """What ``text`` asks for that no search here can meet (values of
     :data:`UNMET_WISH_WORDS`: "an NHS physio", "covered by Bupa", "open on Sunday", "best
     rated"), each once, in the order named; not what it turns down ("no parking needed")."""
-    return tuple(dict.fromkeys(m.slug for m in read_mentions(text, UNMET_WISH_VOCABULARY, _NOT_A_WISH).mentions
-                               if m.asked))
+    said = read_mentions(text, UNMET_WISH_VOCABULARY, _NOT_FREE_OF_COST).mentions
+    if any(not m.asked and m.slug != "free" for m in said):  # (the words before say only what "free" means:
+        # "back pain covered by insurance" asks for insurance)
+        said = tuple(m if m.slug == "free" else plain
+                     for m, plain in zip(said, read_mentions(text, UNMET_WISH_VOCABULARY).mentions))
+    return tuple(dict.fromkeys(m.slug for m in said if m.asked))
 
 
 def refused_doings(text: str) -> dict[str, str]:
@@ -1766,8 +1770,9 @@ VENUE_VOCABULARY = vocabulary(VENUE_WORDS)
 UNLISTED_THERAPY_VOCABULARY = vocabulary(UNLISTED_THERAPY_WORDS)
 UNMET_WISH_VOCABULARY = vocabulary(UNMET_WISH_WORDS)
 # Words before "free" that make it "without" ("needle-free treatment", "pain free"), not "at no cost"
-_NOT_A_WISH = Elsewhere(before=frozenset({"needle", "needles", "pain", "stress", "drug", "drugs", "risk", "hassle",
-                                          "side", "chemical", "medicine", "medication", "surgery", "steroid"}))
+_NOT_FREE_OF_COST = Elsewhere(before=frozenset({"needle", "needles", "pain", "stress", "drug", "drugs", "risk",
+                                                "hassle", "side", "chemical", "medicine", "medication", "surgery",
+                                                "steroid"}))
 MODE_VOCABULARY = vocabulary(MODE_WORDS)
 # as seekers ask for a language ("Tamil speaking"), and the languages' bare names
 _LANGUAGE_WORDS = vocabulary({way.format(language): language for language in LANGUAGES for way in _LANGUAGE_ASKED})

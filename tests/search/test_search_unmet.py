@@ -25,6 +25,10 @@ def physio(app):  # noqa: ANN001, ANN201
                                 "free: ask your GP, or refer yourself where your area allows it."),
     ("sciatica, physio covered by Bupa", "We do not show which insurers cover a practitioner yet: ask them before you "
                                          "book whether your insurance covers their sessions."),
+    # ("pain" before a wish says only that "pain free" is no wish for free care)
+    ("sciatica physio for back pain covered by insurance", "We do not show which insurers cover a practitioner yet: "
+                                                           "ask them before you book whether your insurance covers "
+                                                           "their sessions."),
     ("sciatica, is there free physio", "Sessions here are paid, and each result shows its price. For free care, ask "
                                        "your doctor about public services where you live."),
     ("sciatica physio open on Sunday", "We cannot search by day or time yet: each result shows when the practitioner "
