@@ -346,7 +346,7 @@ _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
 
 # Words naming a part of a town after its name, before the town: "near Victoria station London".
 _PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar colony west east north south metro "
-                            "junction circle".split())
+                            "junction circle airport".split())
 # Who or what gives the care, and what may follow a town named right after it ("physio
 # mumbai for back pain").
 _CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics specialist specialists centre center".split())
@@ -400,6 +400,7 @@ NOT_PLACES = frozenset({
     "school", "college", "work", "traffic",
     "bad",  # "physio Bad back": a bad back, not Bad, Iran
     "metro",  # "near Indiranagar metro": a station, not Metro, Indonesia
+    "airport",  # "near Heathrow Airport": not Airport, California
     "thai",  # a language, and a way of massage ("Thai massage"), not a town of Vietnam's
 })
 TOWN_MIN_POPULATION = 100_000  # a town named in lower case must be this big to count...

@@ -530,6 +530,8 @@ def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place:
     ("back pain near 560034", "560034"), ("physio near SW1A 1AA", "SW1A 1AA"), ("physio in 94110", "94110"),
     ("my pincode is 400050, need a physio", "400050"), ("Pin: 560 034, sciatica", "560 034"),
     ("massage, postcode 2000", "2000"), ("physio near M5V 2T6", "M5V 2T6"),
+    # an airport, in any case ("Airport" alone was read: a town in California)
+    ("physio near Heathrow Airport", "Heathrow Airport"), ("physio near heathrow airport", "heathrow airport"),
     ("back pain in 2019", None),  # a year
     ("I was near 560034 last month and now my back hurts", None),  # told of
 ])
