@@ -874,7 +874,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 return PlaceMention(named, named) if _asked(tokens, first, end, place=True) else None
         area = written(areas)
         if lower and (area in _AREAS_THAT_ARE_WORDS or "," in area):
-            return None  # ("a jersey", "china"; in lower case one name alone is sure enough)
+            return None  # (a word too, "a jersey"; in lower case only one name alone is read)
         # Alone after what is wanted ("physio, Kerala"), not after a place's name, known to the
         # map or written with a capital ("Dwarka, Gujarat", "Koramangala, Karnataka").
         if after_wanted(areas) and len(area) > 3 and population_named(area) is None \
