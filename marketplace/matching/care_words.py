@@ -999,21 +999,32 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         for n in (2, 1):
             end = start + n
             span = tokens[start:end]
-            if end > len(tokens) or population_named(" ".join(span)) is not None or not (
+            if end > len(tokens) or not (
                     end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
                     or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
                 continue
-            if all(k > 0 if w in _PART_OF_A_TOWN  # ("hsr layout", not "near station")
-                   else w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE
-                   for k, w in enumerate(span)):
-                return span_written(span)[0], end
+            if (name := plain_part(span)) is not None:
+                return name, end
+        return None
+
+    def plain_part(span: list[str]) -> str | None:
+        """``span`` as written when it is a name in lower case the map lacks and no word the
+        readers know ("bandra west", "hsr layout"; not "lower back", "hindi", "person")."""
+        if population_named(" ".join(span)) is not None or _key(" ".join(span)) in _LANGUAGE_NAMES:
+            return None
+        if all(k > 0 if w in _PART_OF_A_TOWN  # ("hsr layout", not "near station")
+               else w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE
+               for k, w in enumerate(span)):
+            return span_written(span)[0]
         return None
 
     def part_then_town(start: int) -> tuple[str, int] | None:
-        """"Near Viman Nagar Pune", "in MG Road Bangalore": a part of a town the map lacks,
-        then a town of 100,000 or more, with no comma between. As written, and where it ends."""
+        """"Near Viman Nagar Pune", "in MG Road Bangalore", "in bandra west mumbai": a part of
+        a town the map lacks, then a town of 100,000 or more, with no comma between. As
+        written, and where it ends."""
         for n in (1, 2, 3):
-            if start + n > len(tokens) or (part := unknown_name(tokens[start:start + n], part_last=True)) is None:
+            if start + n > len(tokens) or (part := unknown_name(tokens[start:start + n], part_last=True)
+                                           or plain_part(tokens[start:start + n])) is None:
                 continue
             city = town_at(start + n, (2, 1))
             if city is not None and (population_named(normalise(city[0])) or 0) >= TOWN_MIN_POPULATION:

@@ -115,7 +115,7 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     # part of Delhi, "physio was no help" tells of it, a state in lower case after a town ("austin texas"),
     # "can't afford much" gives the note on a low price, "near harrogate" (a smaller town in lower case),
     # "sciatica kerala" (a state in lower case alone), "back pain covered by insurance" gives its note,
-    # "near Heathrow Airport" (not Airport, California);
+    # "near Heathrow Airport" (not Airport, California), "in bandra west mumbai" (a part of a town in lower case);
     # 17: "had enough of physio", "sick of massage", "fed up with chiropractors" turn it down;
     # 16: a result's years_in_practice, the note on "an experienced physio" worded anew;
     # 15: no course of care with sessions of a technique ruled out or turned down;

@@ -348,6 +348,10 @@ def place_read(text: str) -> str | None:
     # a part of a town the map lacks, then the town, without a comma: all of it, for the geocoder
     ("physio in Viman Nagar Pune", "Viman Nagar Pune"), ("back pain near MG Road Bangalore", "MG Road Bangalore"),
     ("physio in south Delhi for back pain", "south Delhi"),  # a side of the town, then the town
+    # ...in lower case too (what hurts or a language before the town is no part of it)
+    ("physio in bandra west mumbai", "bandra west mumbai"),
+    ("physio in koramangala bangalore", "koramangala bangalore"),
+    ("pain in lower back mumbai", "mumbai"), ("consultation in hindi mumbai", "mumbai"),
     # a town, then its postcode, ending the words: both, for a geocoder that places postcodes
     ("back pain, Leeds LS6", "Leeds LS6"), ("massage Mumbai 400050", "Mumbai 400050"),
     ("physio Leeds LS6 3AB", "Leeds LS6 3AB"), ("physio in London SW19", "London SW19"),  # ...or after "in"
