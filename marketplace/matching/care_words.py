@@ -1010,11 +1010,10 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     def plain_part(span: list[str]) -> str | None:
         """``span`` as written when it is a name in lower case the map lacks and no word the
         readers know ("bandra west", "hsr layout"; not "lower back", "hindi", "person")."""
-        if population_named(" ".join(span)) is not None or _key(" ".join(span)) in _LANGUAGE_NAMES:
-            return None
         if all(k > 0 if w in _PART_OF_A_TOWN  # ("hsr layout", not "near station")
                else w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE
-               for k, w in enumerate(span)):
+               and w not in _WISH_AFTER_A_TOWN  # (a language)
+               for k, w in enumerate(span)) and population_named(" ".join(span)) is None:
             return span_written(span)[0]
         return None
 
