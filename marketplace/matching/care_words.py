@@ -973,47 +973,44 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             return words
         return words if capitalised and capitals_tell and people is None else None
 
+    def plain_spans(start: int) -> Iterable[tuple[list[str], int]]:
+        """The two words, then the one, at ``start`` that end a clause, and where they end."""
+        for end in (start + 2, start + 1):
+            if end <= len(tokens) and (end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
+                                       or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
+                yield tokens[start:end], end
+
+    def plain_words(span: list[str]) -> bool:
+        """Whether ``span``, in lower case, may be a name: no word the readers know, nor a
+        language ("hindi"), nor "future" ("in the near future"); a part of a town only after
+        its name ("hsr layout", not "near station")."""
+        return all(k > 0 if w in _PART_OF_A_TOWN
+                   else w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE
+                   and w not in _WISH_AFTER_A_TOWN for k, w in enumerate(span))
+
     def small_town_at(start: int) -> tuple[str, int] | None:
         """A town smaller than a town in lower case must be to count ("near harrogate",
         "near crewe for sciatica"): after "near", by its own name, no word the readers or
         English know, one or two words that end a clause. As written, and where it ends."""
-        for n in (2, 1):
-            end = start + n
-            span = tokens[start:end]
-            if plain_town is None or end > len(tokens) or not (
-                    end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
-                    or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
-                continue
+        for span, end in plain_spans(start):
             name = " ".join(span)
-            if all(w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE for w in span) \
-                    and name not in _NOT_A_PLAIN_TOWN and name not in _HINDI_NOT_TOWNS \
-                    and (area_named is None or area_named(name) is None) and plain_town(name, False, 0):
+            if plain_town is not None and plain_words(span) and name not in _NOT_A_PLAIN_TOWN \
+                    and name not in _HINDI_NOT_TOWNS and (area_named is None or area_named(name) is None) \
+                    and plain_town(name, False, 0):
                 return span_written(span)[0], end
         return None
 
     def plain_unknown_at(start: int) -> tuple[str, int] | None:
         """A name in lower case the gazetteer does not know, after "near" ("near heathrow",
-        "near hsr layout"): one or two words that end a clause, none a word the readers know
-        (nor "future": "in the near future"). For the configured geocoder to try; offline,
-        the seeker is told it was not found rather than that no place was given."""
-        for n in (2, 1):
-            end = start + n
-            span = tokens[start:end]
-            if end > len(tokens) or not (
-                    end == len(tokens) or tokens[end] in _AFTER_A_CARE_TOWN
-                    or clause_break(tokens[end], tokens[end + 1] if end + 1 < len(tokens) else "")):
-                continue
-            if (name := plain_part(span)) is not None:
-                return name, end
-        return None
+        "near hsr layout"): one or two words that end a clause (see :func:`plain_part`). For
+        the configured geocoder to try; offline, the seeker is told it was not found rather
+        than that no place was given."""
+        return next(((name, end) for span, end in plain_spans(start) if (name := plain_part(span)) is not None), None)
 
     def plain_part(span: list[str]) -> str | None:
         """``span`` as written when it is a name in lower case the map lacks and no word the
         readers know ("bandra west", "hsr layout"; not "lower back", "hindi", "person")."""
-        if all(k > 0 if w in _PART_OF_A_TOWN  # ("hsr layout", not "near station")
-               else w.isalpha() and len(w) >= 3 and w not in _KNOWN_WORDS and w not in _NOT_NEAR_A_PLACE
-               and w not in _WISH_AFTER_A_TOWN  # (a language)
-               for k, w in enumerate(span)) and population_named(" ".join(span)) is None:
+        if plain_words(span) and population_named(" ".join(span)) is None:
             return span_written(span)[0]
         return None
 
