@@ -401,7 +401,6 @@ NOT_PLACES = frozenset({
     "bad",  # "physio Bad back": a bad back, not Bad, Iran
     "metro",  # "near Indiranagar metro": a station, not Metro, Indonesia
     "airport",  # "near Heathrow Airport": not Airport, California
-    "thai",  # a language, and a way of massage ("Thai massage"), not a town of Vietnam's
 })
 TOWN_MIN_POPULATION = 100_000  # a town named in lower case must be this big to count...
 # ...and, ending the words with nothing before it ("sciatica pune"), this big: a million.
