@@ -61,8 +61,8 @@ HOST_MIN_POPULATION = 500_000
 # whose own name it is comes first whatever their sizes (see _rank).
 DISTRICT_SHARE = 0.01
 # A place known by the name asked only as one of its other names is offered beside places
-# of that very name when it has this many people (Kolkata for "Calcutta", not Oshkosh,
-# Wisconsin, for "Brooklyn").
+# of that very name when it has this many people, and more than the biggest of them
+# (Kolkata for "Calcutta", not Oshkosh, Wisconsin, for "Brooklyn"; see _rank).
 OTHER_NAME_MIN_POPULATION = 100_000
 DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts.json"
 ORDINARY_WORDS_FILE = Path(__file__).resolve().parent / "data" / "ordinary_words.json"
@@ -838,12 +838,18 @@ def _rank(index: _Index, key: str, positions: Sequence[int],
         return (-satisfied, pos != curated, named_city and city.host >= 0, -weight)
 
     ranked = sorted(set(positions), key=likelihood)
-    # Beside places of this very name, a small town's other names are mostly old or local
-    # ones ("Brooklyn" for Oshkosh, Wisconsin): offered as alternatives, they mislead.
-    if any(index.cities[p].key == key for p in ranked):
+    # Beside places of this very name, a smaller place's other names are mostly old or local
+    # ones ("Brooklyn" for Oshkosh, Wisconsin; "Manchester" for Richmond, Virginia, which
+    # annexed a town of that name; "Bristol" for Independence, Missouri): offered as
+    # alternatives, they mislead. A bigger one may be what was meant (Kolkata for
+    # "Calcutta", beside Calcutta, South Africa).
+    named = [_weight(index, index.cities[p]) for p in ranked if index.cities[p].key == key]
+    if named:
+        biggest = max(named)
         ranked = ranked[:1] + [p for p in ranked[1:] if index.cities[p].key == key or p == curated
                                or index.cities[p].host >= 0  # a part of a big city (districts come last)
-                               or index.cities[p].population >= OTHER_NAME_MIN_POPULATION]
+                               or index.cities[p].population >= OTHER_NAME_MIN_POPULATION
+                               and index.cities[p].population > biggest]
     return [(pos, key) for pos in ranked]
 
 

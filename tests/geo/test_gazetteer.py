@@ -367,6 +367,24 @@ def test_alternate_name_counts_less_than_a_real_name(gaz: OfflineGazetteer) -> N
     assert _where(gaz, "Venice")[:2] == ("Venice", "IT")
 
 
+@pytest.mark.parametrize("name, not_offered", [
+    ("Manchester", "Richmond"),  # GeoNames: Richmond, Virginia annexed a town called Manchester
+    ("Bristol", "Independence"),
+    ("Philadelphia", "Amman"),
+    ("Milan", "Syracuse"),
+])
+def test_a_smaller_place_by_another_name_is_not_offered_beside_the_place_itself(
+        gaz: OfflineGazetteer, name: str, not_offered: str) -> None:
+    found = gaz.geocode(name, exactly_one=False)
+    assert found[0].raw["name"] == name
+    assert not any(loc.raw["name"] == not_offered for loc in found)
+
+
+def test_a_bigger_place_by_another_name_is_still_offered(gaz: OfflineGazetteer) -> None:
+    assert [loc.raw["name"] for loc in gaz.geocode("Calcutta", exactly_one=False)][:2] == ["Kolkata", "Calcutta"]
+    assert gaz.geocode("Canton", exactly_one=False)[0].raw["name"] == "Guangzhou"
+
+
 def test_country_codes_argument_is_a_hard_filter(gaz: OfflineGazetteer) -> None:
     assert _where(gaz, "Cambridge", country_codes="us") == ("Cambridge", "US", "MA")
     assert _where(gaz, "London", country_codes=["CA"])[1] == "CA"
