@@ -18,6 +18,18 @@ def numbered_part(words: list[str], k: int) -> bool:
         0 <= j < len(words) and any(ch.isdigit() for ch in words[j]) for j in (k - 1, k + 1))
 
 
+# Words for a street or a landmark after a name, which is then its own place, anywhere:
+# Oxford Street is in London, Phoenix Mall in Chennai, Green Park in London or Delhi, and
+# Liverpool Street station in London. Not the town of that name.
+STREET_WORDS = frozenset("street st road rd lane avenue ave boulevard mall park square plaza gardens bridge bazaar "
+                         "chowk marg nagar colony layout".split())
+# Words for where people arrive in a town, after its name: "Pune station", "Leeds station",
+# "Delhi airport" are in or by that town (though "Victoria Station" is in London, not in
+# Victoria): measured from the town's middle, and said so.
+ARRIVAL_WORDS = frozenset("station airport terminal junction railway".split())
+LANDMARK_WORDS = STREET_WORDS | ARRIVAL_WORDS
+
+
 # A UK postcode's two halves: the district ("LS6", "SW19") and the rest ("3AB").
 _UK_OUTWARD, _UK_INWARD = r"[a-z]{1,2}\d[a-z\d]?", r"\d[a-z]{2}"
 # Postcodes as they are written: an Indian PIN ("560034", "560 034"), a US ZIP, a UK or a

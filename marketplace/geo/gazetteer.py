@@ -40,7 +40,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from marketplace.core.spelling import within_one_edit
-from marketplace.geo.address_words import COUNTRY_INITIALS, numbered_part
+from marketplace.geo.address_words import COUNTRY_INITIALS, STREET_WORDS, numbered_part
 
 __all__ = ["SUPPORTED_MIN_POPULATIONS", "OfflineGazetteer", "country_in_sentence", "country_name", "haversine_km",
            "normalize_name", "parse_country_codes"]
@@ -78,6 +78,8 @@ _CURATED_ALIASES: dict[str, int] = {
     "nyc": 5128581, "new york": 5128581, "la": 5368361, "sf": 5391959,
     "dc": 4140963, "washington dc": 4140963, "gurgaon": 1270642, "new delhi": 1261481,
     "delhi ncr": 1273294,
+    # "The Bay Area" is San Francisco's (GeoNames calls Baia Mare, Romania, "Bay").
+    "bay area": 5391959,
     # Former names of Indian cities under a million that seekers still write: so that, in
     # lower case with no "in" before them ("physio mysore"), they are read as the city,
     # as the city's own name is (see plain_town_population).
@@ -643,7 +645,11 @@ class OfflineGazetteer(Geocoder):
         # Bay" is San Francisco, not Baia Mare, Romania, which GeoNames also calls "Bay". With
         # no trailing one, the longest leading one.
         phrases = [words[start:] for start in range(1, len(words))]
-        phrases += [words[:end] for end in range(len(words) - 1, 0, -1)]
+        # (not a town's name before a word for a street or a landmark: "Oxford Street",
+        # "Phoenix Mall", "Green Park" and "Liverpool Street station" are named after a town,
+        # and may be anywhere; "Phoenix Mall Chennai" is in Chennai)
+        phrases += [words[:end] for end in range(len(words) - 1, 0, -1)
+                    if words[end] not in STREET_WORDS]
         found: list[tuple[float, list[Match]]] = []
         for phrase in phrases:
             # (a phrase that also names a state is read as alone: "south Delhi" is not Dili,

@@ -27,7 +27,8 @@ from typing import NamedTuple, Protocol
 
 from marketplace.core.money import MARKERS, parse_price
 from marketplace.core.spelling import one_swap_apart
-from marketplace.geo.address_words import COUNTRY_INITIALS, POSTCODE_FORMS, numbered_part, postcode_words
+from marketplace.geo.address_words import (
+    COUNTRY_INITIALS, LANDMARK_WORDS, POSTCODE_FORMS, numbered_part, postcode_words)
 from marketplace.matching.devanagari import has_devanagari
 from marketplace.matching.phrases import (
     DEFAULT_PHRASES, HEDGES, NEGATION_CUES, NOT_NEGATING_BEFORE, OTHER_BODY_PARTS, OTHER_PEOPLE, STOPWORDS,
@@ -344,9 +345,9 @@ _ASKING_AFTER = frozenset({"please", "pls", "plz", "urgent", "urgently", "asap",
 _ABBREVIATED = re.compile(r"\b(St|Ste|Mt|Ft)\.\s*(?=[A-Za-z])", re.IGNORECASE)
 
 
-# Words naming a part of a town after its name, before the town: "near Victoria station London".
-_PART_OF_A_TOWN = frozenset("station road street market area layout sector nagar colony west east north south metro "
-                            "junction circle airport".split())
+# Words naming a part of a town after its name, before the town: "near Victoria station London",
+# "near Phoenix Mall, Chennai" (with every word for a street, a landmark or a station).
+_PART_OF_A_TOWN = frozenset("market area sector west east north south metro circle".split()) | LANDMARK_WORDS
 # Who or what gives the care, and what may follow a town named right after it ("physio
 # mumbai for back pain").
 _CARE_NOUNS = frozenset("therapist therapists doctor doctors clinic clinics specialist specialists centre center".split())
@@ -1156,15 +1157,32 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     def town_within(start: int, end: int) -> tuple[str, int] | None:
         """"In Whitefield, Bangalore": a place a tenth the size of the town or less (here
         Whitefield in England, or Richmond in Virginia), a comma, then the town; "near
-        Victoria station, London": a place, a word for a part of a town, maybe a comma, then
-        the town. As written, and where it ends."""
-        part = end < len(tokens) and tokens[end] in _PART_OF_A_TOWN
+        Victoria station, London": a place, a word or two for a part of a town, maybe a
+        comma, then the town. As written, and where it ends."""
+        part = 0  # ("near Liverpool Street station, London": two words)
+        while part < 2 and end + part < len(tokens) and tokens[end + part] in _PART_OF_A_TOWN:
+            part += 1
         k = end + part
         comma = k < len(tokens) and tokens[k] == ","
         if not (part or comma) or (city := town_at(k + comma, (2, 1))) is None or not part and \
                 (population_named(" ".join(tokens[start:end])) or 0) * 10 >= (population_named(city[0]) or 0):
             return None
         return f"{span_written(tokens[start:k])[0]}{',' if comma else ''} {city[0]}", city[1]
+
+    def landmark_after(start: int, end: int) -> tuple[str, int] | None:
+        """"Near Victoria Station", "near Oxford Street", "near Phoenix Mall for back pain": a
+        town's name from ``start`` to ``end``, then a word or two for a street, a landmark or
+        a station that end the place (no town after them). The whole name, for the geocoder
+        (the offline map measures "Pune station" from Pune, but knows Oxford Street nowhere).
+        As written, and where it ends."""
+        k = end
+        while k < len(tokens) and k - end < 2 and tokens[k] in LANDMARK_WORDS:
+            k += 1
+        if k == end or k < len(tokens) and tokens[k][:1].isalnum() and tokens[k] not in _AFTER_A_CARE_TOWN \
+                and tokens[k] not in _WISH_AFTER_A_TOWN \
+                and not clause_break(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else ""):
+            return None
+        return span_written(tokens[start:k])[0], k
 
     def hindi_town() -> PlaceMention | None:
         """A town before Hindi "mein" (in, also typed "me", "mai", "main") or "ke paas"
@@ -1297,6 +1315,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if hit is None:
             continue
         named, end = hit
+        landmark = None
         if (with_area := qualified(named, end))[1] > end:
             named, end = with_area  # "in Cambridge, MA": that Cambridge
         elif (city := town_at(end, (2, 1))) is not None and \
@@ -1306,6 +1325,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             named, end = span_written(tokens[i + 1:city[1]])[0], city[1]
         elif (within := town_within(i + 1, end)) is not None:
             named, end = within
+        elif (landmark := landmark_after(i + 1, end)) is not None:
+            named, end = landmark  # (which the gazetteer may not know: "Oxford Street")
         code = postcode_words(tokens, end)  # "in London SW19", "in Leeds LS6 3AB, for sciatica"
         if code and (end + code == len(tokens) or not tokens[end + code][:1].isalnum()):
             named, end = f"{named} {span_written(tokens[end:end + code])[0]}", end + code
@@ -1316,7 +1337,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
             # "in Bangalore or Mumbai": the seeker has not chosen
             both = span_written(tokens[i + 1:other[1]])[0]
             return PlaceMention(both, f"{token} {both}", undecided=True, choices=(named, other[0]))
-        found.append(PlaceMention(named, f"{token} {named}"))
+        found.append(PlaceMention(named, f"{token} {named}", known=landmark is None))
         if past:
             past_told.add(normalise(named))
     work = work_towns[0] if len({normalise(w.name) for w in work_towns}) == 1 else None

@@ -111,6 +111,9 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     normal = tuple(sorted(v) if isinstance(v, frozenset) else v
                    for v in (getattr(data, f.name) for f in fields(data)))
     parts = repr((normal, matching, taxonomy))
+    # 19: a street or a landmark after a town's name is its own place ("near Oxford Street", "near Phoenix
+    # Mall"), a station or an airport after one is measured from the town and said so ("near pune station"),
+    # "the Bay Area" is San Francisco's, no smaller place by a town's other name offered beside it;
     # 18: a town between keywords ("back pain mumbai female physio"), "in foot, Delhi" is no
     # part of Delhi, "physio was no help" tells of it, a state in lower case after a town ("austin texas"),
     # "can't afford much" gives the note on a low price, "near harrogate" (a smaller town in lower case),
@@ -137,7 +140,7 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     # 6: radius_from_text, online lists by a country named, notes on a part of a town not
     # placed; 5: notes worded anew (therapies not listed, notes only over a list); 4: the
     # outcome's fields changed (place_suggestions); 3: kept with version and stamps
-    return f"search:{kind}:18:" + hashlib.sha256(parts.encode()).hexdigest()
+    return f"search:{kind}:19:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def kept_until(outcome: SearchOutcome, now: datetime) -> datetime | None:

@@ -26,7 +26,7 @@ from marketplace.core.money import format_money_plainly
 from marketplace.core.wording import in_a_list, mid_sentence
 from marketplace.core.models import upsert_for
 from marketplace.extensions import db
-from marketplace.geo.address_words import POSTCODE_AFTER_TOWN
+from marketplace.geo.address_words import LANDMARK_WORDS, POSTCODE_AFTER_TOWN
 from marketplace.geo.distance import approx_km
 from marketplace.geo.gazetteer import (
     OfflineGazetteer, country_currency, country_in_sentence, country_name, normalize_name,
@@ -300,7 +300,13 @@ def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None
     if "," not in query and len(words) > 1 and words[0].lower() in COMPASS_WORDS \
             and _is_town_of(" ".join(words[1:]), label):
         return words[0]  # the city itself chosen over a town of that name ("East London": London's east)
-    parts = query.split(",")[:-1] if "," in query else list(_around_town(query))
+    if "," in query:
+        parts = query.split(",")[:-1]
+    else:
+        before, code, landmark = _around_town(query)
+        if landmark:
+            return " ".join(query.split())  # "Pune station": measured from Pune's middle
+        parts = [before, code]
     label = normalize_name(label)
     for part in parts:
         key = normalize_name(part)
@@ -312,18 +318,21 @@ def _unplaced_part(query: str, label: str, lat: float, lon: float) -> str | None
     return None
 
 
-def _around_town(query: str) -> tuple[str, str]:
+def _around_town(query: str) -> tuple[str, str, str]:
     """The words of ``query`` (no comma in it) before the town the offline map reads in it
-    ("Viman Nagar" in "Viman Nagar Pune"), and a postcode after it ("LS6" in "Leeds LS6",
-    which the offline map does not place); "" for none."""
+    ("Viman Nagar" in "Viman Nagar Pune"), a postcode after it ("LS6" in "Leeds LS6",
+    which the offline map does not place), and words for a station or the like after it
+    ("station" in "Pune station", which it measures from Pune); "" for none."""
     found = _GAZETTEER.geocode(query)
     town = normalize_name(found.raw.get("matched_name") or "").split() if found is not None else []
     words, key = query.split(), normalize_name(query).split()
     starts = [j for j in range(len(key) - len(town) + 1) if town and key[j:j + len(town)] == town]
     if not starts or len(key) != len(words):  # (a word the normalising split or dropped: not told)
-        return "", ""
-    after = " ".join(words[starts[-1] + len(town):])
-    return " ".join(words[:starts[-1]]), after if after and POSTCODE_AFTER_TOWN.fullmatch(after) else ""
+        return "", "", ""
+    after = words[starts[-1] + len(town):]
+    code = " ".join(after) if after and POSTCODE_AFTER_TOWN.fullmatch(" ".join(after)) else ""
+    landmark = " ".join(after) if after and all(w in LANDMARK_WORDS for w in key[-len(after):]) else ""
+    return " ".join(words[:starts[-1]]), code, landmark
 
 
 _SAME_PLACE_KM = 5.0  # "Bangalore, India": another name of the very place searched

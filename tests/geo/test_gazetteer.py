@@ -380,6 +380,30 @@ def test_a_smaller_place_by_another_name_is_not_offered_beside_the_place_itself(
     assert not any(loc.raw["name"] == not_offered for loc in found)
 
 
+@pytest.mark.parametrize("query", ["Oxford Street", "Phoenix Mall", "Green Park", "Liverpool Street station",
+                                   "Oxford St"])
+def test_a_street_or_landmark_named_after_a_town_is_not_that_town(gaz: OfflineGazetteer, query: str) -> None:
+    # each was the town of its first word: Oxford; Phoenix, Arizona; Green, Ohio; Liverpool
+    assert gaz.geocode(query) is None
+
+
+def test_a_landmark_named_after_a_town_then_its_town_is_that_town(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Phoenix Mall Chennai")[:2] == ("Chennai", "IN")
+    assert _where(gaz, "Oxford Street, London")[:2] == ("London", "GB")
+    assert _where(gaz, "Liverpool Street station London")[:2] == ("London", "GB")
+
+
+def test_a_station_or_airport_after_a_town_is_measured_from_the_town(gaz: OfflineGazetteer) -> None:
+    assert _where(gaz, "Pune station")[:2] == ("Pune", "IN")
+    assert _where(gaz, "Delhi airport")[:2] == ("Delhi", "IN")
+
+
+def test_the_bay_area_is_san_franciscos(gaz: OfflineGazetteer) -> None:
+    # GeoNames calls Baia Mare, Romania, "Bay"
+    assert _where(gaz, "Bay Area") == ("San Francisco", "US", "CA")
+    assert _where(gaz, "San Francisco Bay Area") == ("San Francisco", "US", "CA")
+
+
 def test_a_bigger_place_by_another_name_is_still_offered(gaz: OfflineGazetteer) -> None:
     assert [loc.raw["name"] for loc in gaz.geocode("Calcutta", exactly_one=False)][:2] == ["Kolkata", "Calcutta"]
     assert gaz.geocode("Canton", exactly_one=False)[0].raw["name"] == "Guangzhou"

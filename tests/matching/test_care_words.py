@@ -396,7 +396,8 @@ def place_read(text: str) -> str | None:
     ("physio in St. Louis", "St. Louis"), ("physio in the Bronx", "Bronx"), ("physio in the Hague", "Hague"),
     ("physio in Mumbai's suburbs", "Mumbai"), ("physio in Mumbai’s western suburbs", "Mumbai"),
     ("physio near King's Cross", "King's Cross"), ("physio in King's Lynn", "King's Lynn"),
-    ("acupuncture in San Francisco Bay Area", "San Francisco"),  # not "San Francisco Bay" (Bay, Romania)
+    # not "San Francisco Bay" (Bay, Romania): the whole, which the map places in San Francisco
+    ("acupuncture in San Francisco Bay Area", "San Francisco Bay Area"),
     ("physio Leeds city centre", "Leeds"), ("massage Sydney CBD", "Sydney"),  # the middle of a town
     # a smaller town in lower case after "near", by its own name that is no English word
     ("massage near harrogate", "harrogate"), ("physio near kettering please", "kettering"),
@@ -407,6 +408,11 @@ def place_read(text: str) -> str | None:
     ("sciatica london online", "london"), ("lower back pain bangalore kannada speaking physio", "bangalore"),
     # where it hurts after "in" is no part of the town after it
     ("sciatica numbness in foot, delhi", "delhi"), ("pain in lower back, London", "London"),
+    # a landmark named after a town, then the town it is in
+    ("physio near Phoenix Mall, Chennai", "Phoenix Mall, Chennai"), ("physio near Phoenix Mall Chennai",
+                                                                    "Phoenix Mall Chennai"),
+    ("physio near Liverpool Street station, London", "Liverpool Street station, London"),
+    ("physio in the Bay Area", "Bay Area"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -538,6 +544,14 @@ def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place:
     ("physio near Heathrow Airport", "Heathrow Airport"), ("physio near heathrow airport", "heathrow airport"),
     ("back pain in 2019", None),  # a year
     ("I was near 560034 last month and now my back hurts", None),  # told of
+    # a street or a landmark named after a town is its own place, anywhere (they were read
+    # as the town: Oxford; Phoenix, Arizona; Green, Ohio; Liverpool)
+    ("acupuncture near Oxford Street", "Oxford Street"), ("massage near Phoenix Mall", "Phoenix Mall"),
+    ("physio near Green Park for sciatica", "Green Park"), ("physio near oxford st", "oxford st"),
+    ("physio near Liverpool Street station, please", "Liverpool Street station"),
+    # ...and a station or an airport after a town's name, though the map measures it from the town
+    ("back pain physio near Victoria Station", "Victoria Station"), ("physio near pune station", "pune station"),
+    ("near delhi airport physio", "delhi airport"),
 ])
 def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: str | None) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)

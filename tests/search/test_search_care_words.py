@@ -732,6 +732,37 @@ def test_a_town_written_as_people_type_it_is_searched_near(client, team, q, labe
         if part else [])
 
 
+@pytest.mark.parametrize(("q", "label", "part"), [
+    # "near Phoenix Mall" was searched in Phoenix, Arizona, and "near Victoria Station" in
+    # Hong Kong, unsaid: a street or a landmark after a town's name is its own place
+    ("sciatica physio near Phoenix Mall Bangalore", "Bengaluru, Karnataka, India", "Phoenix Mall"),
+    ("sciatica physio near Phoenix Mall, Bangalore", "Bengaluru, Karnataka, India", "Phoenix Mall"),
+    # a station or an airport after a town's name: the map measures it from the town, and says so
+    ("sciatica physio near bangalore station", "Bengaluru, Karnataka, India", "bangalore station"),
+    ("sciatica physio near Bengaluru airport", "Bengaluru, Karnataka, India", "Bengaluru airport"),
+    ("sciatica physio near Victoria Station", "Victoria, Hong Kong", "Victoria Station"),
+])
+def test_a_landmark_after_a_towns_name_is_not_taken_for_the_town(client, team, q, label, part):
+    body = search(client, q=q)
+    assert body["place"]["label"] == label and body["place_from_text"]["matched"].startswith(f"near {part}")
+    assert f"We could not find {part} on the map, so distances are from the middle of {label.split(',')[0]}." \
+        in body["notes"]
+
+
+@pytest.mark.parametrize("landmark", ["Oxford Street", "Green Park", "Liverpool Street station"])
+def test_a_street_named_after_a_town_the_map_lacks_is_said_not_found(client, team, landmark):
+    body = search(client, q=f"sciatica physio near {landmark}")
+    assert body["place"] is None and body["place_from_text"] is None
+    assert any(n.startswith(f"You wrote “near {landmark}”, but we could not find {landmark} on the map")
+               for n in body["notes"]), body["notes"]
+
+
+def test_the_bay_area_is_searched_in_san_francisco(client, team):
+    body = search(client, q="physio in the Bay Area for sciatica")
+    assert body["place"]["label"] == "San Francisco, California, United States"
+    assert not any("on the map" in n for n in body["notes"])
+
+
 def test_the_page_shows_the_town_it_read_under_near(client, team):
     html = page(client, q="physio in Bangalore for my sciatica", mode="")
     assert "Showing results near <strong data-place-label>Bengaluru, Karnataka, India</strong>, as you wrote “in " \
