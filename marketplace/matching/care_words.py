@@ -325,6 +325,8 @@ GENDER_WORDS: dict[str, str] = {
 # A town named after these words is where the seeker wants care: "a physio in Pune",
 # "acupuncture near Camden Town", "visiting London next week, need a massage".
 _PLACE_BEFORE = frozenset({"in", "near", "around", "nr", "visiting"})
+# ...and "to" after these: "close to Paddington", "next to Victoria Station".
+_CLOSE_BEFORE_TO = frozenset({"close", "closer", "closest", "next", "nearest"})
 # A postcode (see POSTCODE_FORMS) after "near" or "in", or after the word for one, and after
 # "postcode" four digits too (Australia's; "in 2019" is a year).
 _POSTCODE = re.compile(rf"\b(?:(?:near|in|around|nr|at)\s+(?P<code>{POSTCODE_FORMS})|"
@@ -1264,13 +1266,16 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     past_told: set[str] = set()  # towns named in a clause of how the pain came
     work_towns: list[PlaceMention] = []  # "I work in Mumbai": a town with a capital where the seeker works
     for i, token in enumerate(tokens):
-        if token not in _PLACE_BEFORE:
+        close = token == "to" and i > 0 and tokens[i - 1] in _CLOSE_BEFORE_TO  # "close to Paddington"
+        if token not in _PLACE_BEFORE and not close:
             continue
+        near = token in ("near", "nr") or close
+        word = f"{tokens[i - 1]} to" if close else token  # as echoed: "near", "close to"
         past, trip = how_it_came(i)
         if trip or past and token == "visiting":
             continue  # "I got back pain on holiday in Spain": where it came, not where care is wanted
         hit = town_at(i + 1)
-        if hit is None and token in ("near", "nr"):
+        if hit is None and near:
             hit = small_town_at(i + 1)
         if token == "in" and i and tokens[i - 1] in _WORK_IN and hit is not None \
                 and span_written(tokens[i + 1:hit[1]])[1] and _asked(tokens, i, hit[1], place=True) \
@@ -1279,14 +1284,14 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         if token == "in" and i and tokens[i - 1] in _IN_A_FIELD_AFTER and not (
                 tokens[i - 1] in _WHERE_AFTER and hit is not None and span_written(tokens[i + 1:hit[1]])[1]):
             continue  # "trained in Shiatsu" names a field; "a back pain specialist in Pune" a place
-        if hit is None and ((odd := unknown_at(i + 1)) is not None or token in ("near", "nr")
+        if hit is None and ((odd := unknown_at(i + 1)) is not None or near
                             and (odd := plain_unknown_at(i + 1)) is not None) \
                 and (odd[1] == len(tokens) or town_at(odd[1]) is None) and _asked(tokens, i, odd[1], place=True):
-            unknown.append(PlaceMention(odd[0], f"{token} {odd[0]}", known=False))
+            unknown.append(PlaceMention(odd[0], f"{word} {odd[0]}", known=False))
         if hit is None and i + 2 < len(tokens) and tokens[i + 1] == "the":
             hit = town_at(i + 2)  # "in the Bronx", "in the Hague"
             if hit is None and (initials := initials_at(i + 2)) and _asked(tokens, i, i + 3, place=True):
-                unknown.append(PlaceMention(initials, f"{token} the {span_written(tokens[i + 2:i + 3])[0]}",
+                unknown.append(PlaceMention(initials, f"{word} the {span_written(tokens[i + 2:i + 3])[0]}",
                                             known=False))  # "in the UK"
         if hit is None and re.fullmatch(r"[a-z]+'s", tokens[i + 1] if i + 1 < len(tokens) else ""):
             # "in Mumbai's suburbs": the town the part is of
@@ -1310,7 +1315,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 hit = f"{span_written(tokens[i + 1:comma])[0]}, {city[0]}", city[1]
         if hit is None and (slip := slip_at(i + 1)) is not None:
             if _asked(tokens, i, slip[1], place=True):  # "physio in banglore": Bangalore, echoed as written
-                found.append(PlaceMention(slip[0], f"{token} {span_written(tokens[i + 1:slip[1]])[0]}"))
+                found.append(PlaceMention(slip[0], f"{word} {span_written(tokens[i + 1:slip[1]])[0]}"))
             continue
         if hit is None:
             continue
@@ -1336,8 +1341,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 other := town_at(end + 1) or unknown_at(end + 1)):
             # "in Bangalore or Mumbai": the seeker has not chosen
             both = span_written(tokens[i + 1:other[1]])[0]
-            return PlaceMention(both, f"{token} {both}", undecided=True, choices=(named, other[0]))
-        found.append(PlaceMention(named, f"{token} {named}", known=landmark is None))
+            return PlaceMention(both, f"{word} {both}", undecided=True, choices=(named, other[0]))
+        found.append(PlaceMention(named, f"{word} {named}", known=landmark is None))
         if past:
             past_told.add(normalise(named))
     work = work_towns[0] if len({normalise(w.name) for w in work_towns}) == 1 else None

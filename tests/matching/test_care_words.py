@@ -413,6 +413,8 @@ def place_read(text: str) -> str | None:
                                                                     "Phoenix Mall Chennai"),
     ("physio near Liverpool Street station, London", "Liverpool Street station, London"),
     ("physio in the Bay Area", "Bay Area"),
+    # "close to", "next to" as "near" (nothing was read)
+    ("a physio closest to Leeds please", "Leeds"), ("physio close to leeds for sciatica", "leeds"),
 ])
 def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     assert place_read(text) == place
@@ -422,6 +424,8 @@ def test_a_town_asked_for_is_read(text: str, place: str) -> None:
     ("kamar dard ka ilaj delhi mein", "delhi mein"), ("mumbai ke paas physio", "mumbai ke paas"),
     ("मुंबई के पास फिजियो", "मुंबई के पास"), ("physio in banglore", "in banglore"),
     ("online physio from the UK", "from the UK"), ("I'm from Chennai, need a physio", "I'm from Chennai"),
+    ("a physio close to Leeds please", "close to Leeds"),
+    ("massage next to Victoria Station", "next to Victoria Station"),
 ])
 def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: str) -> None:
     """What the page quotes ("as you wrote …"): Hindi "mein" (in) and "ke paas" (near) with
@@ -552,6 +556,8 @@ def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place:
     # ...and a station or an airport after a town's name, though the map measures it from the town
     ("back pain physio near Victoria Station", "Victoria Station"), ("physio near pune station", "pune station"),
     ("near delhi airport physio", "delhi airport"),
+    ("sciatica physio close to koramangala", "koramangala"), ("massage next to Victoria Station", "Victoria Station"),
+    ("physio close to me", None), ("physio next to my office", None),
 ])
 def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: str | None) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)

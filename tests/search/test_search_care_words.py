@@ -722,6 +722,9 @@ def test_a_town_ending_the_words_is_searched_near(client, team, visiting):
     # "Numbness in foot, Delhi" said "We could not find foot on the map"
     ("sciatica, numbness in leg, Bengaluru", "Bengaluru, Karnataka, India",
      {"name": "Bengaluru", "matched": "Bengaluru"}),
+    # "physio close to Leeds" said no place was given
+    ("a physio close to bengaluru for sciatica", "Bengaluru, Karnataka, India",
+     {"name": "bengaluru", "matched": "close to bengaluru"}),
 ])
 def test_a_town_written_as_people_type_it_is_searched_near(client, team, q, label, read):
     body = search(client, q=q)
