@@ -531,6 +531,11 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"myself|(?:my |the )?(?:bum|bottom|backside|behind|anus)))?\s+when\s+(?:i\s+)?wip(?:e|ed|ing)\b", "definite"),
     SignalRule("saddle-numbness", rf"\b(?:haven'?t|have not|don'?t have|do not have|hasn'?t|has not) (?:got )?any "
                rf"(?:feeling|sensation)\s+(?:in\s+)?(?:(?:my|the)\s+)?{_SADDLE}", "definite"),
+    # ...and with the bottom named first, alone a vague sign (below): "numbness in my bum and
+    # inner thighs", "tingling around my bottom and groin"
+    SignalRule("saddle-numbness", r"\b(?:numb(?:ness)?|pins and needles|tingling|tingly)\s+(?:in|on|around|over)\s+"
+               r"(?:my\s+|the\s+)?(?:bum|bottom|buttocks?|backside|behind|butt)(?:\s+cheeks?)?\s*(?:,|and|&|\+|or)\s*"
+               rf"(?:(?:my|the|in|around)\s+)*{_SADDLE}", "definite"),
     # A numb bottom is often only long sitting, but it may be the saddle area: ask.
     SignalRule("saddle-numbness", rf"\b{_CANT}\s+feel\s+(?:my\s+)?(?:bum|bottom|buttocks?|backside|behind)\b", "vague"),
     SignalRule("saddle-numbness", r"\b(?:lost|losing|lose|no|loss of|reduced|less)\s+(?:all\s+|the\s+|any\s+)?"

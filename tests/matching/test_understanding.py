@@ -407,6 +407,9 @@ RED_FLAG_TABLE = [
     ("I had cancer two years ago", {"cancer-history"}),
     ("wet myself", {"bladder-bowel"}),
     ("can't feel my inner thighs", {"saddle-numbness"}),
+    # the bottom named first: alone it is asked about, with the saddle area it is the red flag
+    ("numbness in my bum and inner thighs", {"saddle-numbness"}),
+    ("tingling around my bottom and groin", {"saddle-numbness"}),
     ("I was in a car crash this morning", {"major-trauma"}),
     ("lost control of my bowels last night", {"bladder-bowel"}),
     ("back pain and a high temperature", {"fever"}),
@@ -476,6 +479,7 @@ BENIGN_TABLE = [
     "my toes don't drag",
     "I drag my toes through the sand on holiday",
     "I don't have any loss of sensation in my groin",
+    "no numbness in my bum and inner thighs",
     "the ball was thrown from the stands",
     "nothing comes out of the tap",
     "no fever",
@@ -585,6 +589,7 @@ UNCLEAR_TABLE = [
     # a leak when sneezing or coughing, often since childbirth: asked about
     ("I leak a bit when I cough since having kids, back pain", "bladder-bowel"),
     ("saddle area feels weird", "saddle-numbness"),  # the saddle area told of, however it feels
+    ("numbness in my bum, not in my groin", "saddle-numbness"),
 ]
 
 
