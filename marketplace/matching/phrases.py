@@ -547,9 +547,10 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"motorway|highway)\s+(?:crash|accident|collision|smash)", "definite"),
     SignalRule("major-trauma", r"\b(?:serious|bad|major|big|nasty|heavy|hard)\s+(?:fall|crash|accident)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:fell|fallen|falling)\s+(?:off|from|down|out of)\b", "definite"),
-    SignalRule("major-trauma", r"\b(?:thrown|flung|bucked)\s+(?:off|from)\s+(?:a |my |the |his |her )?(?:horse|pony|"
+    SignalRule("major-trauma", r"\b(?:thrown|flung|bucked|knocked)\s+(?:off|from)\s+(?:a |my |the |his |her )?(?:horse|pony|"
                r"bike|motorbike|motorcycle|scooter|moped|quad|bull|camel|car|vehicle)\b", "definite"),
-    SignalRule("major-trauma", r"\bhit by a (?:car|bus|truck|lorry|van|vehicle|bike|motorbike)\b", "definite"),
+    SignalRule("major-trauma", r"\b(?:hit|run over|knocked (?:down|over)) by a (?:car|bus|truck|lorry|van|vehicle|bike|"
+               r"motorbike|cyclist)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:crash(?:ed)?|collision|rear ended|accident)\b", "vague"),
     SignalRule("major-trauma", r"\b(?:fell over|fell on|fell onto|slipped and fell|tripped and fell|had a fall|a fall|"
                r"(?:had|took) a tumble)\b|"

@@ -421,6 +421,8 @@ RED_FLAG_TABLE = [
     ("my ankle won't lift", {"leg-weakness"}),
     ("I can't lift my ankle", {"leg-weakness"}),
     ("thrown from a horse yesterday", {"major-trauma"}),
+    ("was knocked off my bike this morning", {"major-trauma"}),  # (nothing was read)
+    ("got knocked down by a car yesterday", {"major-trauma"}),
     ("my right foot is dragging, I can't lift my foot", {"leg-weakness"}),
     ("numbness in my groin since yesterday", {"saddle-numbness"}),
     ("unexplained weight loss and back pain", {"weight-loss"}),
@@ -480,6 +482,7 @@ BENIGN_TABLE = [
     "I drag my toes through the sand on holiday",
     "I don't have any loss of sensation in my groin",
     "no numbness in my bum and inner thighs",
+    "I was knocked off balance", "knocked off work early and my back aches",
     "the ball was thrown from the stands",
     "nothing comes out of the tap",
     "no fever",
