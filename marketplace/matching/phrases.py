@@ -547,6 +547,13 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"motorway|highway)\s+(?:crash|accident|collision|smash)", "definite"),
     SignalRule("major-trauma", r"\b(?:serious|bad|major|big|nasty|heavy|hard)\s+(?:fall|crash|accident)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:fell|fallen|falling)\s+(?:off|from|down|out of)\b", "definite"),
+    # how far ("fell 3 metres off scaffolding", "fell about ten feet from a roof"), or off what
+    # was ridden ("came off my motorbike")
+    SignalRule("major-trauma", r"\b(?:fell|fallen|falling)\s+(?:about |around |nearly |almost |over |some )?"
+               r"(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty)\s*"
+               r"(?:m|metres?|meters?|ft|feet|foot|storeys?|stories|floors?)\s+(?:off|from|down|out of)\b", "definite"),
+    SignalRule("major-trauma", r"\bcame off (?:a |my |the |his |her )?(?:horse|pony|bike|motorbike|motorcycle|"
+               r"scooter|moped|quad|bicycle|ladder|roof)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:thrown|flung|bucked|knocked)\s+(?:off|from)\s+(?:a |my |the |his |her )?(?:horse|pony|"
                r"bike|motorbike|motorcycle|scooter|moped|quad|bull|camel|car|vehicle)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:hit|run over|knocked (?:down|over)) by a (?:car|bus|truck|lorry|van|vehicle|bike|"
@@ -566,7 +573,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     # small crash, may have been a hard one.
     SignalRule("major-trauma", r"\b(?:slipped|tripped) (?:on|over|down|up|in|at|off|while|when|and)\b|"
                r"\blanded (?:hard |heavily )?on (?:my |the )?(?:back|bottom|"
-               r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b", "vague"),
+               r"bum|backside|tailbone|coccyx|spine)\b|\bfender bender\b|\b(?:from|off) a height\b|"
+               r"\blanded (?:badly|awkwardly|hard|heavily)\b", "vague"),
     # cancer-history
     SignalRule("cancer-history", rf"\b(?:had|have|having|got|diagnosed with|treated for|treatment for|history of|"
                rf"survivor of|survived|beat|recovering from|remission from){_W}{{0,3}}?\s+(?:cancer|tumou?r|lymphoma|"

@@ -423,6 +423,8 @@ RED_FLAG_TABLE = [
     ("thrown from a horse yesterday", {"major-trauma"}),
     ("was knocked off my bike this morning", {"major-trauma"}),  # (nothing was read)
     ("got knocked down by a car yesterday", {"major-trauma"}),
+    ("came off my motorbike yesterday", {"major-trauma"}),
+    ("fell about ten feet from a roof yesterday", {"major-trauma"}),
     ("my right foot is dragging, I can't lift my foot", {"leg-weakness"}),
     ("numbness in my groin since yesterday", {"saddle-numbness"}),
     ("unexplained weight loss and back pain", {"weight-loss"}),
@@ -483,6 +485,7 @@ BENIGN_TABLE = [
     "I don't have any loss of sensation in my groin",
     "no numbness in my bum and inner thighs",
     "I was knocked off balance", "knocked off work early and my back aches",
+    "came off my meds", "came off the pill and have back pain",
     "the ball was thrown from the stands",
     "nothing comes out of the tap",
     "no fever",
@@ -593,6 +596,8 @@ UNCLEAR_TABLE = [
     ("I leak a bit when I cough since having kids, back pain", "bladder-bowel"),
     ("saddle area feels weird", "saddle-numbness"),  # the saddle area told of, however it feels
     ("numbness in my bum, not in my groin", "saddle-numbness"),
+    # how far, or how it landed, with no when: asked
+    ("fell 3 metres off scaffolding", "major-trauma"), ("jumped from a height and landed badly", "major-trauma"),
 ]
 
 
