@@ -554,7 +554,8 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
                r"(?:m|metres?|meters?|ft|feet|foot|storeys?|stories|floors?)\s+(?:off|from|down|out of)\b", "definite"),
     SignalRule("major-trauma", r"\bcame off (?:a |my |the |his |her )?(?:horse|pony|bike|motorbike|motorcycle|"
                r"scooter|moped|quad|bicycle|ladder|roof)\b", "definite"),
-    SignalRule("major-trauma", r"\b(?:thrown|flung|bucked|knocked)\s+(?:off|from)\s+(?:a |my |the |his |her )?(?:horse|pony|"
+    SignalRule("major-trauma", r"\b(?:thrown|flung|bucked|knocked)\s+(?:off|from)\s+(?:a |my |the |his |her )?"
+               r"(?:horse|pony|"
                r"bike|motorbike|motorcycle|scooter|moped|quad|bull|camel|car|vehicle)\b", "definite"),
     SignalRule("major-trauma", r"\b(?:hit|run over|knocked (?:down|over)) by a (?:car|bus|truck|lorry|van|vehicle|bike|"
                r"motorbike|cyclist)\b", "definite"),
