@@ -73,6 +73,8 @@ def main() -> None:
     fresh = getattr(normalise, "cache_clear", lambda: None)
     # (since session 35 a town in lower case is told from a word by its own name, as the search does)
     plain_town = [gazetteer.plain_town_population] if hasattr(gazetteer, "plain_town_population") else []
+    # (since session 39 also a state's code in lower case after a town: "austin tx")
+    plain_town += [gazetteer.town_in_area] if hasattr(gazetteer, "town_in_area") else []
     readers: list[tuple[str, Callable[[str], object]]] = [
         ("normalise", lambda t: (fresh(), normalise(t))),
         ("therapy", lambda t: read_mentions(t, therapies).narrowings(TECHNIQUE_MODALITY)),

@@ -449,6 +449,16 @@ class OfflineGazetteer(Geocoder):
         positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
         return max((index.cities[p].population for p in positions), default=None)
 
+    def town_in_area(self, name: str, area: str) -> bool:
+        """Whether a place called exactly ``name`` (as :meth:`population_named` reads it) lies
+        in the state or country ``area`` names, here in any case: "cambridge" in "ma", "pune"
+        in "mh", not "mumbai" in "ma"."""
+        index = _index_for(self.min_city_population)
+        accepted = _filter_for(index, normalize_name(area))
+        key = normalize_name(name)
+        positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
+        return bool(accepted) and any(_satisfies(index.cities[p], accepted) for p in positions)
+
     def plain_town_population(self, name: str, districts: bool = False,
                               at_least: int = SUGGEST_MIN_POPULATION) -> int | None:
         """The population of the largest town of ``at_least`` people or more (100,000 unless

@@ -681,10 +681,12 @@ class PlainTown(Protocol):
 def asked_place(text: str, population_named: Callable[[str], int | None],
                 area_named: Callable[[str], str | None] | None = None,
                 misspelt: Callable[[str, int], str | None] | None = None,
-                plain_town: PlainTown | None = None) -> PlaceMention | None:
+                plain_town: PlainTown | None = None,
+                town_in_area: Callable[[str, str], bool] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in (see :func:`_place_asked`), as written: "St. Louis"
     is read as one name, "St Louis", and echoed with its dot."""
-    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt, plain_town)
+    found = _place_asked(_ABBREVIATED.sub(r"\1 ", text), population_named, area_named, misspelt, plain_town,
+                         town_in_area)
     if found is None or not _ABBREVIATED.search(text):
         return found
 
@@ -698,7 +700,8 @@ def asked_place(text: str, population_named: Callable[[str], int | None],
 def _place_asked(text: str, population_named: Callable[[str], int | None],
                  area_named: Callable[[str], str | None] | None = None,
                  misspelt: Callable[[str, int], str | None] | None = None,
-                 plain_town: PlainTown | None = None) -> PlaceMention | None:
+                 plain_town: PlainTown | None = None,
+                 town_in_area: Callable[[str, str], bool] | None = None) -> PlaceMention | None:
     """The town ``text`` asks for care in ("a physio in Pune", "near Camden Town"), or None:
     up to three words after "in" or "near" that ``population_named`` knows as a place's
     whole name (a town written in lower case only when it is a big one, so "in reading"
@@ -721,7 +724,10 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
     (which tells the people of a town whose own name a word is, when that is no English
     word), a town of 100,000 or more written in lower case counts where a city of a million
     does ("physio leeds", "gentle massage, cardiff"), unless its name is a word the readers
-    know ("gaya": went, in Hindi) or a state's or a country's."""
+    know ("gaya": went, in Hindi) or a state's or a country's. With ``town_in_area`` (which
+    tells whether a town lies in the state or country a name or code names), a state's code
+    in lower case after a town in it counts as one in capitals does ("physio austin tx", "in
+    cambridge ma", "pune, mh")."""
     tokens = tokens_of(normalise(text))
     found: list[PlaceMention] = []
     written_words = [w for w in re.split(r"[\W_]+", text) if w and w[:1].isalpha()]
@@ -811,6 +817,8 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         span = tokens[start:end] if 0 <= start < end <= len(tokens) else []
         if area_named is None or not span or not all(w.isalpha() for w in span):
             return False
+        if any_case and len(span) == 1 and code_after_town(start):
+            return True
         # A word that is also a little word ("OR", "AND", "ON") only after a comma: "Pune OR
         # Mumbai" is no Oregon, "London, ON" is Ontario's London ("the Netherlands" is whole).
         if span[-1] in _NOT_IN_A_NAME and not (start and tokens[start - 1] == ",") \
@@ -819,6 +827,21 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         words, capitalised = span_written(span)
         return (len(words) > 3 or words.isupper()) and (capitalised or not capitals_tell) \
             or any_case and len(words) > 3 and words.islower()
+
+    def code_after_town(start: int) -> bool:
+        """Whether ``tokens[start]`` is a state's code written in lower case ("austin tx",
+        "cambridge ma", "pune, mh") right after a town that lies in that state, ending the
+        place: a code that is also a little word ("or", "in", "me") is not."""
+        code, after = tokens[start], start + 1
+        if town_in_area is None or not 2 <= len(code) <= 3 or code in _NOT_IN_A_NAME \
+                or not span_written(tokens[start:after])[0].islower() or after < len(tokens) \
+                and tokens[after][:1].isalnum() and tokens[after] not in _AFTER_A_CARE_TOWN \
+                and tokens[after] not in _WISH_AFTER_A_TOWN \
+                and not clause_break(tokens[after], tokens[after + 1] if after + 1 < len(tokens) else ""):
+            return False
+        town_end = start - (start > 0 and tokens[start - 1] == ",")
+        return any(town_in_area(" ".join(tokens[town_end - n:town_end]), code) for n in (3, 2, 1)
+                   if town_end - n >= 0 and "," not in tokens[town_end - n:town_end])
 
     def qualified(named: str, end: int) -> tuple[str, int]:
         """A town's name with the state or country after it ("Cambridge, MA", "Perth,

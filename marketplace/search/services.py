@@ -867,7 +867,7 @@ def _place_read(text: str) -> tuple[PlaceUnderstood, bool | None, tuple[str, ...
     knows it (None: the words name two places, and the seeker has not chosen), and those
     places then."""
     named = asked_place(text, _GAZETTEER.population_named, _GAZETTEER.area_named, _GAZETTEER.misspelt_town,
-                        _GAZETTEER.plain_town_population)
+                        _GAZETTEER.plain_town_population, _GAZETTEER.town_in_area)
     if named is None:
         return None
     return PlaceUnderstood(named.name, named.words), None if named.undecided else named.known, named.choices

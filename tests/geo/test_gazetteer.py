@@ -398,6 +398,16 @@ def test_a_station_or_airport_after_a_town_is_measured_from_the_town(gaz: Offlin
     assert _where(gaz, "Delhi airport")[:2] == ("Delhi", "IN")
 
 
+@pytest.mark.parametrize(("name", "area", "inside"), [
+    ("cambridge", "ma", True), ("Austin", "TX", True), ("pune", "mh", True), ("london", "on", True),
+    ("bangalore", "karnataka", True),  # by another name, and the state written out
+    ("mumbai", "ma", False), ("delhi", "ok", False), ("nowhereville", "tx", False), ("austin", "xx", False),
+])
+def test_town_in_area_tells_whether_a_town_lies_in_a_state(gaz: OfflineGazetteer, name: str, area: str,
+                                                            inside: bool) -> None:
+    assert gaz.town_in_area(name, area) is inside
+
+
 def test_the_bay_area_is_san_franciscos(gaz: OfflineGazetteer) -> None:
     # GeoNames calls Baia Mare, Romania, "Bay"
     assert _where(gaz, "Bay Area") == ("San Francisco", "US", "CA")

@@ -277,7 +277,7 @@ def place_read(text: str) -> str | None:
     """The town to search near."""
     gazetteer = OfflineGazetteer()
     found = asked_place(text, gazetteer.population_named, gazetteer.area_named, gazetteer.misspelt_town,
-                        gazetteer.plain_town_population)
+                        gazetteer.plain_town_population, gazetteer.town_in_area)
     return found.name if found and not found.undecided else None
 
 
@@ -413,6 +413,15 @@ def place_read(text: str) -> str | None:
                                                                     "Phoenix Mall Chennai"),
     ("physio near Liverpool Street station, London", "Liverpool Street station, London"),
     ("physio in the Bay Area", "Bay Area"),
+    # a state's code in lower case after a town in that state ("cambridge ma" was Cambridge,
+    # England; "physio austin tx" read nothing)
+    ("physio in cambridge ma", "cambridge ma"), ("physio austin tx", "austin tx"),
+    ("back pain physio springfield il", "springfield il"), ("physio in pune, mh for sciatica", "pune, mh"),
+    ("physio in columbus oh", "columbus oh"),
+    # ...not a little word ("or", "on"), nor a code of a state the town is not in, nor one
+    # before more words
+    ("massage in portland or", "portland"), ("physio in london on", "london"), ("physio in mumbai ma", "mumbai"),
+    ("physio in austin tx on monday", "austin"),
     # "close to", "next to" as "near" (nothing was read)
     ("a physio closest to Leeds please", "Leeds"), ("physio close to leeds for sciatica", "leeds"),
 ])
@@ -432,7 +441,7 @@ def test_the_words_a_town_was_read_from_are_echoed_as_written(text: str, words: 
     the town, as "in" is in English; before, "delhi" alone."""
     gazetteer = OfflineGazetteer()
     assert asked_place(text, gazetteer.population_named, gazetteer.area_named, gazetteer.misspelt_town,
-                        gazetteer.plain_town_population).words == words
+                        gazetteer.plain_town_population, gazetteer.town_in_area).words == words
 
 
 @pytest.mark.parametrize("text", [
@@ -788,7 +797,7 @@ def test_every_reader_is_safe_on_any_string(text: str) -> None:
                   asked_budget(text), asked_radius(text)):
         assert found is None or found.words
     place = asked_place(text, gazetteer.population_named, gazetteer.area_named, gazetteer.misspelt_town,
-                        gazetteer.plain_town_population)
+                        gazetteer.plain_town_population, gazetteer.town_in_area)
     # the words quoted hold the town as written ("delhi mein"), unless it was mistyped
     assert place is None or (place.name and place.words and (
         place.name in place.words or normalise(place.name) not in normalise(text)))

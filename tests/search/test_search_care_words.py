@@ -760,6 +760,17 @@ def test_a_street_named_after_a_town_the_map_lacks_is_said_not_found(client, tea
                for n in body["notes"]), body["notes"]
 
 
+@pytest.mark.parametrize(("q", "label"), [
+    # "physio in cambridge ma" was searched in England, and "physio austin tx" nowhere
+    ("sciatica physio in cambridge ma", "Cambridge, Massachusetts, United States"),
+    ("sciatica physio austin tx", "Austin, Texas, United States"),
+])
+def test_a_states_code_in_lower_case_after_a_town_is_that_states_town(client, team, q, label):
+    body = search(client, q=q)
+    assert body["place"]["label"] == label
+    assert not any("on the map" in n for n in body["notes"])
+
+
 def test_the_bay_area_is_searched_in_san_francisco(client, team):
     body = search(client, q="physio in the Bay Area for sciatica")
     assert body["place"]["label"] == "San Francisco, California, United States"
