@@ -21,8 +21,8 @@ def numbered_part(words: list[str], k: int) -> bool:
 # Words for a street or a landmark after a name, which is then its own place, anywhere:
 # Oxford Street is in London, Phoenix Mall in Chennai, Green Park in London or Delhi, and
 # Liverpool Street station in London. Not the town of that name.
-STREET_WORDS = frozenset("street st road rd lane avenue ave boulevard mall park square plaza gardens bridge bazaar "
-                         "chowk marg nagar colony layout".split())
+STREET_WORDS = frozenset("street st road rd lane avenue ave boulevard mall park square plaza place gardens bridge "
+                         "bazaar chowk marg nagar colony layout".split())
 # Words for where people arrive in a town, after its name: "Pune station", "Leeds station",
 # "Delhi airport" are in or by that town (though "Victoria Station" is in London, not in
 # Victoria): measured from the town's middle, and said so.

@@ -1054,9 +1054,10 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
 
     def unknown_at(start: int) -> tuple[str, int] | None:
         """A name the gazetteer does not know at ``start`` ("near Koramangala", "in
-        Whitefield"), which the configured geocoder may still place."""
+        Whitefield", "near MG Road"), which the configured geocoder may still place."""
         for n in (3, 2, 1):
-            if start + n <= len(tokens) and (words := unknown_name(tokens[start:start + n])) is not None:
+            if start + n <= len(tokens) \
+                    and (words := unknown_name(tokens[start:start + n], part_last=True)) is not None:
                 return words, start + n
         return None
 

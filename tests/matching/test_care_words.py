@@ -567,6 +567,9 @@ def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place:
     ("near delhi airport physio", "delhi airport"),
     ("sciatica physio close to koramangala", "koramangala"), ("massage next to Victoria Station", "Victoria Station"),
     ("physio close to me", None), ("physio next to my office", None),
+    # a word for a street or a square after the first ("near MG" was read; "near connaught place" not at all)
+    ("physio near MG Road", "MG Road"), ("physio near Brigade Road for sciatica", "Brigade Road"),
+    ("physio near connaught place", "connaught place"), ("physio near a place", None), ("massage at my place", None),
 ])
 def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: str | None) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)

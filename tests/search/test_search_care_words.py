@@ -544,6 +544,7 @@ def test_a_whole_state_asks_for_a_town_in_it_and_offers_its_biggest(client, team
     # ...not a country's code ("MG" is Madagascar's)
     road = search(client, q="sciatica physio near MG Road")
     assert road["place_suggestions"] == [] and not any("a whole" in n for n in road["notes"])
+    assert road["notes"][0].startswith("You wrote “near MG Road”, but we could not find MG Road on the map")
     # ...ending the words, without "in"
     kerala = search(client, q="ayurvedic treatment for slip disc Kerala")
     assert kerala["notes"][0].startswith("You wrote “Kerala”, a whole state")
