@@ -1706,16 +1706,34 @@ def _listing_other_care(before: list[str]) -> bool:
                                                            for word in said)
 
 
+# A question of what care costs: "how much does physio cost", "what does a session cost",
+# "price of acupuncture", "physio fees kitni hai".
+_CARE_PAID_FOR = (r"(?:a |an |one |the )?(?:\w+ ){0,2}(?:session|sessions|visit|home visits?|consultation|appointment|"
+                  r"treatment|physio\w*|acupunctur\w*|massage|cupping|ayurved\w*|chiropract\w*)\b")
+_COST_ASKED = re.compile(
+    r"\bhow much\b[^.!?]{0,40}?\b(?:cost|costs|charge|charges|charged|price|fee|fees)\b"
+    rf"|\bhow much (?:is|are|for|do you charge for) {_CARE_PAID_FOR}"
+    r"|\bwhat (?:does|do|would|will|might) [^.!?]{0,30}?\bcost\b"
+    rf"|\b(?:cost|costs|price|prices|fee|fees|charges|rates?)\s+(?:of|for)\s+{_CARE_PAID_FOR}"
+    r"|\b(?:fees?|charges?|kharch\w*|paise|paisa)\s+kitn[aei]\b"
+    r"|\bkitn[aei]\s+(?:fees?|charges?|kharch\w*|paise|paisa|lagega|lagenge|lagta|lagti)\b")
+
+
 def unmet_wishes(text: str) -> tuple[str, ...]:
     """What ``text`` asks for that no search here can meet (values of
     :data:`UNMET_WISH_WORDS`: "an NHS physio", "covered by Bupa", "open on Sunday", "best
-    rated"), each once, in the order named; not what it turns down ("no parking needed")."""
+    rated"), each once, in the order named; not what it turns down ("no parking needed").
+    A question of what care costs ("how much does physio cost") is the wish "cost", unless
+    a low price is asked for too."""
     said = read_mentions(text, UNMET_WISH_VOCABULARY, _NOT_FREE_OF_COST).mentions
     if any(not m.asked and m.slug != "free" for m in said):  # (the words before say only what "free" means:
         # "back pain covered by insurance" asks for insurance)
         said = tuple(m if m.slug == "free" else plain
                      for m, plain in zip(said, read_mentions(text, UNMET_WISH_VOCABULARY).mentions))
-    return tuple(dict.fromkeys(m.slug for m in said if m.asked))
+    wishes = tuple(dict.fromkeys(m.slug for m in said if m.asked))
+    if "price" not in wishes and _COST_ASKED.search(normalise(text)):
+        wishes += ("cost",)
+    return wishes
 
 
 def refused_doings(text: str) -> dict[str, str]:

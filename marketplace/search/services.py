@@ -610,8 +610,9 @@ def search(data: SearchInput, resolver: PlaceResolver) -> SearchOutcome:
     if of_the_list and shown:
         notes.insert(list_note_at, of_the_list)
     if shown:  # what the words wish for that no search here meets, said rather than ignored
-        notes.extend(_price_note(place) if wish == "price" else _UNMET_NOTES[wish] for wish in unmet
-                     if wish != "price" or data.max_price is None)  # (a budget set meets "cheap")
+        notes.extend(_price_note(place, wish == "cost") if wish in ("price", "cost") else _UNMET_NOTES[wish]
+                     for wish in unmet if wish not in ("price", "cost") or data.max_price is None)  # (a budget set
+        # meets "cheap", and answers what it costs)
     if unlisted:  # ("physio or osteopath": those shown offer the one listed)
         offered = (" and " if together else " or ").join(t.name for t in therapies) if therapies else "other therapies"
         notes.insert(unlisted_at, f"We do not list {unlisted}"
@@ -780,15 +781,18 @@ def _unfit_worded(asked: list[str], concerns: list[str], relevance: Mapping[tupl
             "do, if any.")
 
 
-def _price_note(place: Place | None) -> str:
+def _price_note(place: Place | None, cost_asked: bool = False) -> str:
     """What a search that asks for a low price ("cheap physio") is told: results are not
     ordered by price, and how to set a budget, with one in the currency where it searches
-    ("under £40", two thirds of a typical session there)."""
+    ("under £40", two thirds of a typical session there). With ``cost_asked`` ("how much
+    does physio cost"), that each result shows its price, and how to set a budget."""
     local = country_currency(place.country_code) if place is not None else None
     typical = TYPICAL_SESSION_PRICE.get(local or "")
     example = f" (“under {format_money_plainly(round(typical * 2 / 3, -3), local)}”)" if typical and local else ""
-    return ("Results are ordered by how well they fit, not by price, and each shows its price. To see only sessions "
-            f"within your budget, write the most you would pay{example} or set a maximum price under “More filters”.")
+    said = ("Each practitioner sets their own price, and each result shows it." if cost_asked else
+            "Results are ordered by how well they fit, not by price, and each shows its price.")
+    return (f"{said} To see only sessions within your budget, write the most you would pay{example} or set a "
+            "maximum price under “More filters”.")
 
 
 _GENDER_NAMES = {"woman": "practitioners who are women", "man": "practitioners who are men",

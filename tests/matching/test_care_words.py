@@ -940,6 +940,11 @@ def test_cracking_refused_is_spinal_manipulation(text, words):
     ("pain free and stress-free", ()),
     ("needle-free treatment please", ()),  # without needles, not at no cost
     ("Complaint under review, rate limits", ()),
+    # a question of what it costs (nothing was said)
+    ("how much does physio cost", ("cost",)), ("how much is a massage for sciatica", ("cost",)),
+    ("price of acupuncture in pune", ("cost",)), ("physio fees kitni hai", ("cost",)),
+    ("cheap physio, how much does it cost", ("price",)),  # (the note on a low price says it)
+    ("how much does acupuncture hurt", ()), ("how much physio do I need", ()), ("the cost of sitting all day", ()),
 ])
 def test_wishes_no_search_meets_are_read(text, wishes):
     assert unmet_wishes(text) == wishes

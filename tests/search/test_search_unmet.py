@@ -90,6 +90,16 @@ def test_a_low_price_asked_for_says_how_to_set_a_budget(client, physio, q, near,
     assert note not in with_budget["notes"]  # a budget set: no more to say
 
 
+@pytest.mark.parametrize("q", ["how much does physio cost for sciatica", "sciatica, price of a physio session"])
+def test_a_question_of_cost_says_each_result_shows_its_price(client, physio, q):
+    """"How much does physio cost" was given no word on price."""
+    body = search(client, q=q, near="Leeds")
+    note = ("Each practitioner sets their own price, and each result shows it. To see only sessions within your "
+            "budget, write the most you would pay (“under £40”) or set a maximum price under “More filters”.")
+    assert note in body["notes"]
+    assert note not in search(client, q=f"{q}, under £40", near="Leeds")["notes"]  # a budget set: no more to say
+
+
 def test_an_urgent_appointment_says_no_search_by_time(client, physio):
     body = search(client, q="sciatica, need a physio appointment asap", near="Bengaluru")
     assert ids(body) == [physio.id]
