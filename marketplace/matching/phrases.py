@@ -604,11 +604,15 @@ SIGNAL_RULES: tuple[SignalRule, ...] = (
     # puts its negation and tense after the word ("bukhar nahi hai", "peshab ka control
     # nahi": no fever, yet no bladder control), and reading them would be guessing.
     SignalRule("fever", r"\b(?:bukh?aa?r|bhukhar|jwar|jvar)\b", "ask"),
-    SignalRule("bladder-bowel", r"\b(?:pe?i?shaa?b|pesab|pisab|mutra|mootra|tatti|latrine|shauch|mal ?tyag)\b", "ask"),
+    SignalRule("bladder-bowel", r"\b(?:pe?i?shaa?b|pesab|pisab|mutra|mootra|tatti|latrine|shauch|mal ?tyag)\b"
+               r"|\btoilet (?:pe |par |ka |ki |pe koi |par koi )?(?:control|kabu|kaabu|qabu)\b", "ask"),
     SignalRule("saddle-numbness", rf"\b{_SUNN}\b[^.!?;]{{0,40}}?\b{_SADDLE_HI}|\b{_SADDLE_HI}[^.!?;]{{0,40}}?\b{_SUNN}\b",
                "ask"),
     SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,40}}?\b{_WEAK_HI}|\b{_WEAK_HI}[^.!?;]{{0,40}}?\b{_LEGS_HI}\b",
                "ask"),
+    # walking hard asks about weakness, as "I can barely walk" does: "chal nahi pa raha"
+    SignalRule("leg-weakness", r"\bchal (?:nahi|nahin|nhi|na) (?:pa|paa|sak)\w*|\bchalna (?:mushkil|mushkal|nahi ho)\w*"
+               r"|\bchalne mein (?:dikkat|takleef|taklif|pareshani|mushkil)\b", "ask"),
     # a leg gone numb asks about weakness, as "my leg is numb" does
     SignalRule("leg-weakness", rf"\b{_LEGS_HI}\b[^.!?;]{{0,20}}?\b(?:sunn|sunnpan|sunpan|sunnapan|"
                r"sun(?=\s+(?:ho|hona|hota|hoti|hote|pad|padh)\w*))\b", "ask"),  # ("pair sun ho gaya": one n)

@@ -486,6 +486,7 @@ BENIGN_TABLE = [
     "no numbness in my bum and inner thighs",
     "I was knocked off balance", "knocked off work early and my back aches",
     "came off my meds", "came off the pill and have back pain",
+    "main chal sakta hoon, bas kamar dard",  # I can walk, just back pain
     "the ball was thrown from the stands",
     "nothing comes out of the tap",
     "no fever",
@@ -622,6 +623,9 @@ HINGLISH_ASKS = [
     ("seedhi se gir gaya tha", {"major-trauma"}),
     ("mera vajan kam ho raha hai", {"weight-loss"}),
     ("kark rog tha", {"cancer-history"}),
+    # walking hard, and toilet control, asked about as in English (nothing was)
+    ("kamar dard bahut hai, chal nahi pa raha", {"leg-weakness"}), ("chalne mein dikkat hai", {"leg-weakness"}),
+    ("toilet control nahi ho raha", {"bladder-bowel"}),
 ]
 
 
