@@ -913,6 +913,11 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         end = len(tokens)
         while end and (not tokens[end - 1][:1].isalnum() or tokens[end - 1] in _ASKING_AFTER and end > 2):
             end -= 1  # and "please", "urgent" after the town: "BACK SPASM LONDON URGENT"
+        mark = 0  # "sciatica physio pune station", "physio london bridge": a landmark named after a town
+        while mark < 2 and end - mark > 2 and tokens[end - mark - 1] in LANDMARK_WORDS:
+            mark += 1
+        if mark and city_then_locality(end) is None:  # (not "Chennai Anna Nagar", a part of Chennai)
+            return ending_landmark(end - mark, end)
         if end >= 3 and (numbered_part(tokens, end - 1) or numbered_part(tokens, end - 2)):
             end -= 2  # "physio Noida sector 62": the town, then where in it
         # "back pain, Leeds LS6", "massage Mumbai 400050": the town, then its postcode
@@ -939,6 +944,19 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
                 # (with its postcode, which a configured geocoder may place within the town)
                 words = span_written(tokens[start:end + code])[0] if code else words
                 return PlaceMention(words, words) if _asked(tokens, start, end, place=True) else None
+        return None
+
+    def ending_landmark(end: int, past: int) -> PlaceMention | None:
+        """A town's name ending at ``end``, after a word of what is wanted, then words for a
+        street, a landmark or a station that end the text at ``past`` ("physio london
+        bridge", "sciatica physio pune station"): the whole, for the geocoder (see
+        :func:`landmark_after`)."""
+        for n in (3, 2, 1):
+            start = end - n
+            if start >= 0 and after_wanted(start) \
+                    and town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell, plain_too=True) is not None:
+                words = span_written(tokens[start:past])[0]
+                return PlaceMention(words, words, known=False) if _asked(tokens, start, past, place=True) else None
         return None
 
     def town_at(start: int, sizes: tuple[int, ...] = (3, 2, 1)) -> tuple[str, int] | None:

@@ -570,6 +570,10 @@ def test_a_town_told_of_as_where_the_pain_came_is_not_searched(text: str, place:
     # a word for a street or a square after the first ("near MG" was read; "near connaught place" not at all)
     ("physio near MG Road", "MG Road"), ("physio near Brigade Road for sciatica", "Brigade Road"),
     ("physio near connaught place", "connaught place"), ("physio near a place", None), ("massage at my place", None),
+    # ...and ending the words without "near" (nothing was read, or the town alone)
+    ("sciatica specialist london bridge", "london bridge"), ("sciatica physio pune station", "pune station"),
+    ("massage phoenix mall", "phoenix mall"), ("physio london road", "london road"),
+    ("back pain after walking in the park", None), ("my back hurts from cycling on the road", None),
 ])
 def test_a_name_the_gazetteer_lacks_is_offered_to_the_geocoder(text: str, name: str | None) -> None:
     found = asked_place(text, OfflineGazetteer().population_named)

@@ -772,6 +772,18 @@ def test_a_states_code_in_lower_case_after_a_town_is_that_states_town(client, te
     assert not any("on the map" in n for n in body["notes"])
 
 
+def test_a_landmark_ending_the_words_is_read_as_one(client, team):
+    """"Sciatica specialist london bridge" said no place was given."""
+    station = search(client, q="sciatica physio bangalore station")
+    assert station["place"]["label"] == "Bengaluru, Karnataka, India"
+    assert station["place_from_text"] == {"name": "bangalore station", "matched": "bangalore station"}
+    assert "We could not find bangalore station on the map, so distances are from the middle of Bengaluru." \
+        in station["notes"]
+    bridge = search(client, q="sciatica specialist london bridge")
+    assert bridge["place"] is None
+    assert bridge["notes"][0].startswith("You wrote “london bridge”, but we could not find london bridge on the map")
+
+
 def test_the_bay_area_is_searched_in_san_francisco(client, team):
     body = search(client, q="physio in the Bay Area for sciatica")
     assert body["place"]["label"] == "San Francisco, California, United States"
