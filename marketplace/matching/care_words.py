@@ -1187,13 +1187,17 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         for end in range(1, len(tokens)):
             if tokens[end] not in _WISH_AFTER_A_TOWN:
                 continue
-            for start in range(max(end - 3, 0), end):
-                name = " ".join(tokens[start:end])
+            # (with its state's code: "physio austin tx female")
+            town_end = end - 1 if end > 1 and area_at(end - 1, end, any_case=True) else end
+            for start in range(max(town_end - 3, 0), town_end):
+                name = " ".join(tokens[start:town_end])
                 if not after_wanted(start) or len(name) < 4 or (population_named(name) or 0) < TOWN_MIN_POPULATION:
                     continue
-                words = town(tokens[start:end], BARE_TOWN_MIN_POPULATION, capitals_tell and start > 0, plain_too=True)
+                words = town(tokens[start:town_end], BARE_TOWN_MIN_POPULATION, capitals_tell and start > 0,
+                             plain_too=True)
                 if words is not None:
                     if _asked(tokens, start, end, place=True):
+                        words = span_written(tokens[start:end])[0] if town_end < end else words
                         seen.append(PlaceMention(words, words))
                     break
         return seen[0] if len({normalise(s.name) for s in seen}) == 1 else None

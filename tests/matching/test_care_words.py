@@ -422,6 +422,7 @@ def place_read(text: str) -> str | None:
     # before more words
     ("massage in portland or", "portland"), ("physio in london on", "london"), ("physio in mumbai ma", "mumbai"),
     ("physio in austin tx on monday", "austin"),
+    ("physio austin tx female", "austin tx"), ("back pain Cambridge MA female physio", "Cambridge MA"),  # keywords
     # "close to", "next to" as "near" (nothing was read)
     ("a physio closest to Leeds please", "Leeds"), ("physio close to leeds for sciatica", "leeds"),
 ])
