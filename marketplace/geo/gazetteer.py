@@ -588,6 +588,11 @@ class OfflineGazetteer(Geocoder):
             return []
         filters = [_filter_for(index, p) for p in parts]
         hits = [_lookup(index, p, allowed, strict=f) for p, f in zip(parts, filters, strict=True)]
+        # A street's or a park's name that is only another name of some place ("Central Park":
+        # Bethpage, New York, was once so called) is the landmark, not that place.
+        hits = [None if hit is not None and len(part.split()) > 1 and part.split()[-1] in STREET_WORDS
+                and not any(index.cities[p].key == hit[0] or p == index.curated.get(hit[0]) for p in hit[1])
+                else hit for part, hit in zip(parts, hits, strict=True)]
         for i, hit in enumerate(hits):
             if hit is None:
                 continue

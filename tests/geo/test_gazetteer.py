@@ -381,7 +381,7 @@ def test_a_smaller_place_by_another_name_is_not_offered_beside_the_place_itself(
 
 
 @pytest.mark.parametrize("query", ["Oxford Street", "Phoenix Mall", "Green Park", "Liverpool Street station",
-                                   "Oxford St"])
+                                   "Oxford St", "Central Park"])  # (GeoNames: Bethpage, NY, was once Central Park)
 def test_a_street_or_landmark_named_after_a_town_is_not_that_town(gaz: OfflineGazetteer, query: str) -> None:
     # each was the town of its first word: Oxford; Phoenix, Arizona; Green, Ohio; Liverpool
     assert gaz.geocode(query) is None
@@ -391,6 +391,7 @@ def test_a_landmark_named_after_a_town_then_its_town_is_that_town(gaz: OfflineGa
     assert _where(gaz, "Phoenix Mall Chennai")[:2] == ("Chennai", "IN")
     assert _where(gaz, "Oxford Street, London")[:2] == ("London", "GB")
     assert _where(gaz, "Liverpool Street station London")[:2] == ("London", "GB")
+    assert _where(gaz, "Central Park, New York")[:2] == ("New York City", "US")
 
 
 def test_a_station_or_airport_after_a_town_is_measured_from_the_town(gaz: OfflineGazetteer) -> None:
