@@ -832,16 +832,19 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         """Whether ``tokens[start]`` is a state's code written in lower case ("austin tx",
         "cambridge ma", "pune, mh") right after a town that lies in that state, ending the
         place: a code that is also a little word ("or", "in", "me") is not."""
-        code, after = tokens[start], start + 1
+        code = tokens[start]
         if town_in_area is None or not 2 <= len(code) <= 3 or code in _NOT_IN_A_NAME \
-                or not span_written(tokens[start:after])[0].islower() or after < len(tokens) \
-                and tokens[after][:1].isalnum() and tokens[after] not in _AFTER_A_CARE_TOWN \
-                and tokens[after] not in _WISH_AFTER_A_TOWN \
-                and not clause_break(tokens[after], tokens[after + 1] if after + 1 < len(tokens) else ""):
+                or not span_written(tokens[start:start + 1])[0].islower() or not place_ends(start + 1):
             return False
         town_end = start - (start > 0 and tokens[start - 1] == ",")
         return any(town_in_area(" ".join(tokens[town_end - n:town_end]), code) for n in (3, 2, 1)
                    if town_end - n >= 0 and "," not in tokens[town_end - n:town_end])
+
+    def place_ends(k: int) -> bool:
+        """Whether a place's words end before ``k``: at the end of the text, a stop or a comma,
+        a word that may follow a town ("for", "please"), a wish ("female"), a new clause."""
+        return k >= len(tokens) or not tokens[k][:1].isalnum() or tokens[k] in _AFTER_A_CARE_TOWN \
+            or tokens[k] in _WISH_AFTER_A_TOWN or clause_break(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else "")
 
     def qualified(named: str, end: int) -> tuple[str, int]:
         """A town's name with the state or country after it ("Cambridge, MA", "Perth,
@@ -1226,11 +1229,7 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         k = end
         while k < len(tokens) and k - end < 2 and tokens[k] in LANDMARK_WORDS:
             k += 1
-        if k == end or k < len(tokens) and tokens[k][:1].isalnum() and tokens[k] not in _AFTER_A_CARE_TOWN \
-                and tokens[k] not in _WISH_AFTER_A_TOWN \
-                and not clause_break(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else ""):
-            return None
-        return span_written(tokens[start:k])[0], k
+        return (span_written(tokens[start:k])[0], k) if k > end and place_ends(k) else None
 
     def hindi_town() -> PlaceMention | None:
         """A town before Hindi "mein" (in, also typed "me", "mai", "main") or "ke paas"
