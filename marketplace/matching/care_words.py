@@ -833,8 +833,9 @@ def _place_asked(text: str, population_named: Callable[[str], int | None],
         "cambridge ma", "pune, mh") right after a town that lies in that state, ending the
         place: a code that is also a little word ("or", "in", "me") is not."""
         code = tokens[start]
-        if town_in_area is None or not 2 <= len(code) <= 3 or code in _NOT_IN_A_NAME \
-                or not span_written(tokens[start:start + 1])[0].islower() or not place_ends(start + 1):
+        if town_in_area is None or not 2 <= len(code) <= 3 or code in _NOT_IN_A_NAME or area_named is None \
+                or area_named(code) is None or not span_written(tokens[start:start + 1])[0].islower() \
+                or not place_ends(start + 1):
             return False
         town_end = start - (start > 0 and tokens[start - 1] == ",")
         return any(town_in_area(" ".join(tokens[town_end - n:town_end]), code) for n in (3, 2, 1)
