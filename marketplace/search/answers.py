@@ -117,7 +117,7 @@ def key(data: SearchInput, matching: object, taxonomy: object, kind: str = "answ
     # and "next to" a place as "near" it, "numbness in my bum and inner thighs" is a red flag, as are "knocked off
     # my bike" and "came off my motorbike" (when recent), "austin tx" (a state's code in lower case after a town),
     # "near MG Road" (not "near MG"), "how much does physio cost" gives a note on price, "chal nahi pa raha" asks,
-    # "sciatica specialist london bridge" (a landmark ending the words);
+    # "sciatica specialist london bridge" (a landmark ending the words), "Central Park" is not Bethpage, New York;
     # 18: a town between keywords ("back pain mumbai female physio"), "in foot, Delhi" is no
     # part of Delhi, "physio was no help" tells of it, a state in lower case after a town ("austin texas"),
     # "can't afford much" gives the note on a low price, "near harrogate" (a smaller town in lower case),
