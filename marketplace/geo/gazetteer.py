@@ -445,9 +445,7 @@ class OfflineGazetteer(Geocoder):
         alternate one or a curated alias, not a fuzzy or partial match), or None: for
         telling a city named in a sentence ("a physio in Pune") from an ordinary word."""
         index = _index_for(self.min_city_population)
-        key = normalize_name(name)
-        positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
-        return max((index.cities[p].population for p in positions), default=None)
+        return max((index.cities[p].population for p in _called(index, normalize_name(name))), default=None)
 
     def town_in_area(self, name: str, area: str) -> bool:
         """Whether a place called exactly ``name`` (as :meth:`population_named` reads it) lies
@@ -455,9 +453,8 @@ class OfflineGazetteer(Geocoder):
         in "mh", not "mumbai" in "ma"."""
         index = _index_for(self.min_city_population)
         accepted = _filter_for(index, normalize_name(area))
-        key = normalize_name(name)
-        positions = [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
-        return bool(accepted) and any(_satisfies(index.cities[p], accepted) for p in positions)
+        return bool(accepted) and any(_satisfies(index.cities[p], accepted)
+                                      for p in _called(index, normalize_name(name)))
 
     def plain_town_population(self, name: str, districts: bool = False,
                               at_least: int = SUGGEST_MIN_POPULATION) -> int | None:
@@ -807,6 +804,12 @@ def _filter_for(index: _Index, part: str) -> Filter | None:
 def _states(found: Filter | None) -> Filter:
     """The states (not whole countries) among what a part names."""
     return frozenset(area for area in found or () if area[1] is not None)
+
+
+def _called(index: _Index, key: str) -> list[int]:
+    """The places called exactly ``key`` (normalised): by their own name, an other one or a
+    curated alias."""
+    return [*index.positions(key), *([index.curated[key]] if key in index.curated else [])]
 
 
 def _lookup(index: _Index, part: str, allowed: set[str] | None,
