@@ -420,10 +420,11 @@ SWAPPED_TOWN_MIN_POPULATION = 500_000
 _NOT_NEAR_A_PLACE = frozenset({"future", "death", "enough", "perfect", "impossible", "constant", "normal", "total",
                                "zero", "miss", "term", "end", "here", "there", "where", "everywhere", "anywhere",
                                "instantly", "immediately", "daily", "always", "never", "tears", "fainting",
-                               # ...or near what kind of landmark, not which
-                               "gym", "mall", "airport", "park", "temple", "church", "mosque", "beach", "downtown",
-                               "city", "town", "village", "campus", "university", "hotel", "bus", "railway", "highway",
-                               "bridge", "river", "lake", "sea", "office", "house", "place", "locality", "residence"})
+                               # ...or near what kind of landmark, not which (and a word of LANDMARK_WORDS,
+                               # "near a mall", is never the first of a name: see plain_words)
+                               "gym", "temple", "church", "mosque", "beach", "downtown", "city", "town", "village",
+                               "campus", "university", "hotel", "bus", "highway", "river", "lake", "sea", "office",
+                               "house", "locality", "residence"})
 
 # States' and countries' names that are words or names too, never read as the place in
 # lower case alone ("sciatica after eating turkey", "pain in my jersey", "physio for georgia").
